@@ -1,0 +1,117 @@
+// The default IpfsStore: a real UnixFS blockstore in a local directory (ipfs-unixfs-importer/exporter over
+// blockstore-fs), shareable by every worker process on the machine. Nothing to install or start.
+import { exporter } from "ipfs-unixfs-exporter";
+import { importBytes } from "ipfs-unixfs-importer";
+import type { CID } from "multiformats/cid";
+import { createFetchScope } from "./createFetchScope";
+import { createSharedBlockstore } from "./createSharedBlockstore";
+import { IpfsNotFoundError, IpfsPutFailedError } from "./errors";
+import { DEFAULT_MAX_GET_BYTES, type IpfsHasOptions, type IpfsPutOptions, type IpfsStore } from "./IpfsStore";
+import { parseCid } from "./parseCid";
+import { readUnixfsFile } from "./readUnixfsFile";
+import { translateEmbeddedError } from "./translateEmbeddedError";
+import { unixfsImporterOptions } from "./unixfsImporterOptions";
+import { validateMaxBytes } from "./validateMaxBytes";
+
+export interface CreateEmbeddedStoreParameters {
+  /** Blockstore directory, created if missing; several processes may share it. */
+  directory: string;
+}
+
+export interface EmbeddedAddResult {
+  cid: string;
+  /** Bytes of the whole DAG (blocks plus links), what Kubo reports as an added file's Size. */
+  cumulativeSize: number;
+}
+
+export interface EmbeddedStore extends IpfsStore {
+  readonly kind: "embedded";
+  readonly directory: string;
+  /** put, also reporting the DAG size (used by serveStoreRpc to answer like Kubo). */
+  add(bytes: Uint8Array, options?: IpfsPutOptions): Promise<EmbeddedAddResult>;
+  /** Size of one block held locally, or undefined when it is absent (Kubo's `block stat --offline`). */
+  blockSize(cid: string, options?: IpfsHasOptions): Promise<number | undefined>;
+}
+
+export type CreateEmbeddedStoreReturnType = EmbeddedStore;
+
+export async function createEmbeddedStore(
+  parameters: CreateEmbeddedStoreParameters,
+): Promise<CreateEmbeddedStoreReturnType> {
+  const blockstore = await createSharedBlockstore({ directory: parameters.directory });
+  const storeName = `embedded store ${blockstore.directory}`;
+
+  const add: EmbeddedStore["add"] = async (bytes, options = {}) => {
+    if (!(bytes instanceof Uint8Array)) throw new IpfsPutFailedError(storeName, new TypeError("put expects a Uint8Array"));
+    const scope = createFetchScope({ signal: options.signal });
+    try {
+      scope.throwIfEnded("(new content)", "put");
+      const writer = { put: (cid: CID, block: Uint8Array) => blockstore.put(cid, block, { signal: scope.signal }) };
+      const { cid, size } = await importBytes(bytes, writer, unixfsImporterOptions());
+      return { cid: cid.toString(), cumulativeSize: Number(size) };
+    } catch (error) {
+      throw scope.abortError("(new content)", "put", error) ?? new IpfsPutFailedError(storeName, error);
+    } finally {
+      scope.dispose();
+    }
+  };
+
+  return {
+    kind: "embedded",
+    directory: blockstore.directory,
+    add,
+
+    async put(bytes, options) {
+      return (await add(bytes, options)).cid;
+    },
+
+    async get(cid, options = {}) {
+      const parsed = parseCid(cid);
+      const maxBytes = validateMaxBytes(options.maxBytes ?? DEFAULT_MAX_GET_BYTES);
+      const scope = createFetchScope({ signal: options.signal, timeoutMs: options.timeoutMs });
+      try {
+        scope.throwIfEnded(cid, "get");
+        const entry = await exporter(parsed, blockstore, { signal: scope.signal });
+        return await readUnixfsFile({ cid, entry, maxBytes, signal: scope.signal });
+      } catch (error) {
+        throw translateEmbeddedError({ error, cid, operation: "get", scope });
+      } finally {
+        scope.dispose();
+      }
+    },
+
+    async has(cid, options = {}) {
+      const parsed = parseCid(cid);
+      const scope = createFetchScope({ signal: options.signal });
+      try {
+        scope.throwIfEnded(cid, "has");
+        return await blockstore.has(parsed, { signal: scope.signal });
+      } catch (error) {
+        throw translateEmbeddedError({ error, cid, operation: "has", scope });
+      } finally {
+        scope.dispose();
+      }
+    },
+
+    async blockSize(cid, options = {}) {
+      const parsed = parseCid(cid);
+      const scope = createFetchScope({ signal: options.signal });
+      try {
+        scope.throwIfEnded(cid, "block stat");
+        let size = 0;
+        for await (const block of blockstore.get(parsed, { signal: scope.signal })) size += block.byteLength;
+        return size;
+      } catch (error) {
+        const translated = translateEmbeddedError({ error, cid, operation: "block stat", scope });
+        if (translated instanceof IpfsNotFoundError) return undefined;
+        throw translated;
+      } finally {
+        scope.dispose();
+      }
+    },
+
+    close() {
+      return blockstore.close();
+    },
+  };
+}
