@@ -1,0 +1,80 @@
+// One member's step in its group's chain: check the message from the previous member, peel this member's
+// layer off every item, add its own item, and forward the vector in a fresh random order. Member 0 starts
+// the chain (no incoming message). At the leader the peeled items are bare Paillier ciphertexts: they are
+// validated and re-randomized, and the result stays with the leader as input to finishGroupSum.
+import { eciesPublicKeyOf } from "../ecies/eciesPublicKeyOf";
+import { peelOnion } from "../ecies/peelOnion";
+import type { EciesKeyInput } from "../ecies/types";
+import { decodePaillierCiphertext } from "../paillier/decodePaillierCiphertext";
+import { encodePaillierCiphertext } from "../paillier/encodePaillierCiphertext";
+import { paillierRerandomize } from "../paillier/paillierRerandomize";
+import { assertShuffleMessageShape } from "./assertShuffleMessageShape";
+import { createShuffleContribution } from "./createShuffleContribution";
+import { cryptoShuffle } from "./cryptoShuffle";
+import { ShuffleCiphertextInvalidError, ShuffleDuplicateItemError, ShuffleGroupInvalidError, ShuffleLayerUndecryptableError, ShuffleUnexpectedSenderError } from "./errors";
+import type { ShuffleGroup, ShuffleMessage } from "./types";
+import { validateShuffleGroup, type ValidatedShuffleGroup } from "./validateShuffleGroup";
+
+export type ProcessShuffleStepParameters = {
+  group: ShuffleGroup | ValidatedShuffleGroup;
+  memberIndex: number;
+  /** This member's ECIES private key; must match group.memberPublicKeys[memberIndex]. */
+  privateKey: EciesKeyInput;
+  /** This member's seed, |seed| < Q. */
+  seed: bigint;
+  /** The message from member memberIndex − 1; absent for member 0. */
+  incoming?: ShuffleMessage;
+};
+/** For memberIndex < L − 1, the message for memberIndex + 1; for the leader, its peeled vector. */
+export type ProcessShuffleStepReturnType = ShuffleMessage;
+
+export function processShuffleStep({ group, memberIndex, privateKey, seed, incoming }: ProcessShuffleStepParameters): ProcessShuffleStepReturnType {
+  const validated = validateShuffleGroup({ group });
+  if (!Number.isInteger(memberIndex) || memberIndex < 0 || memberIndex >= validated.size) {
+    throw new ShuffleGroupInvalidError("member index out of range", memberIndex, { details: `The group has ${validated.size} members.` });
+  }
+  // A misconfigured key would otherwise surface as "cannot peel", blaming the previous member for our mistake.
+  const ownPublicKey = eciesPublicKeyOf(privateKey);
+  if (Buffer.compare(ownPublicKey, validated.memberPublicKeys[memberIndex]!) !== 0) {
+    throw new ShuffleGroupInvalidError("the private key does not belong to this member's registered public key", memberIndex);
+  }
+
+  let received: Uint8Array[] = [];
+  if (memberIndex === 0) {
+    if (incoming !== undefined) throw new ShuffleUnexpectedSenderError(0, undefined, incoming.senderIndex);
+  } else {
+    if (incoming === undefined) throw new ShuffleUnexpectedSenderError(memberIndex, memberIndex - 1, undefined);
+    assertShuffleMessageShape({ group: validated, message: incoming, memberIndex, expectedSenderIndex: memberIndex - 1 });
+    received = incoming.items.map((layer, itemIndex) => {
+      try {
+        return peelOnion({ layer, privateKey, associatedData: validated.associatedData });
+      } catch (error) {
+        throw new ShuffleLayerUndecryptableError(incoming.senderIndex, memberIndex, itemIndex, error);
+      }
+    });
+    if (memberIndex === validated.leaderIndex) received = rerandomizePeeled(validated, incoming.senderIndex, received);
+  }
+
+  const { item } = createShuffleContribution({ group: validated, memberIndex, seed });
+  return { senderIndex: memberIndex, items: cryptoShuffle([...received, item]) };
+}
+
+function rerandomizePeeled(group: ValidatedShuffleGroup, senderIndex: number, peeled: readonly Uint8Array[]): Uint8Array[] {
+  const publicKey = group.holderPublicKey;
+  const ciphertexts = peeled.map((bytes, itemIndex) => {
+    try {
+      return decodePaillierCiphertext({ publicKey, bytes });
+    } catch (error) {
+      throw new ShuffleCiphertextInvalidError(senderIndex, itemIndex, error);
+    }
+  });
+  // Distinct onions around one Paillier ciphertext mean a member wrapped its own seed twice to push out
+  // someone else's; after re-randomization that could no longer be seen.
+  const seen = new Map<bigint, number>();
+  ciphertexts.forEach((ciphertext, itemIndex) => {
+    const earlier = seen.get(ciphertext);
+    if (earlier !== undefined) throw new ShuffleDuplicateItemError(senderIndex, itemIndex, earlier);
+    seen.set(ciphertext, itemIndex);
+  });
+  return ciphertexts.map((ciphertext) => encodePaillierCiphertext({ publicKey, ciphertext: paillierRerandomize({ publicKey, ciphertext }) }));
+}
