@@ -1,0 +1,12 @@
+# node-gyp build of the native MASH kernel (native/mash_kernel.c). Built by the root package's install
+# script; when it cannot build, workers/crypto/kernel falls back to the pure-TS kernel.
+{
+  "targets": [
+    {
+      "target_name": "mash_kernel",
+      "sources": ["native/mash_kernel.c"],
+      "cflags_c": ["-O3", "-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "defines": ["NAPI_VERSION=8"]
+    }
+  ]
+}

@@ -1,0 +1,482 @@
+// Native MASH vector kernel (Node-API addon): index hashes, masking y_k = 2^g_k * H(k)^s and the
+// aggregate product + bounded discrete log, over whole vectors in the paper-compat group P = 2^80 + 13.
+// The TypeScript fallback in workers/crypto/kernel/tsKernel.ts computes exactly the same values; the
+// algorithms are explained in docs/KERNEL.md.
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef unsigned __int128 u128;
+typedef uint64_t u64;
+typedef uint32_t u32;
+
+// P = next_prime(2^80) = 2^80 + 13, so 2^80 = -13 (mod P): reduction is two cheap folds, no division.
+#define P_VALUE (((u128)1 << 80) + 13)
+#define LOW80 ((((u128)1) << 80) - 1)
+// Elements processed side by side in the exponentiation: independent multiply chains keep the
+// multiplier busy while one chain waits on its carries (8 measured fastest here, see docs/KERNEL.md).
+#define LANES 8
+// Half-width of the baby-step table at most: 2^18 covers |sum| < 262144 in one lookup, 16 MiB/thread.
+#define DLOG_MAX_HALF_WIDTH (1u << 18)
+
+// --- field arithmetic -----------------------------------------------------------------------------
+
+// Products are reduced lazily: inputs below 2^82 give a product T < 2^164, and the two folds below
+// bring it back under 2^82 without any comparison, so chains of products need no conditional
+// subtractions (which mispredict half the time on random data). canon() gives the residue in [0, P).
+static inline u128 canon(u128 r) {
+  while (r >= P_VALUE) r -= P_VALUE;
+  return r;
+}
+
+// Reduces T = t2*2^128 + t1*2^64 + t0 (< 2^164) to a value below 2^82 congruent mod P.
+static inline u128 reduce3(u64 t0, u64 t1, u64 t2) {
+  u128 low = ((u128)(t1 & 0xFFFF) << 64) | t0;
+  u128 high = ((u128)t2 << 48) | (t1 >> 16);
+  u128 folded = high * 13;  // < 2^88
+  u128 folded_low = folded & LOW80;
+  u64 folded_high = (u64)(folded >> 80);  // < 2^8
+  // low - folded_low + 13 * folded_high, lifted by P so it never goes negative; < 2^81 + 2^13.
+  return low + (u128)(13 * folded_high) + P_VALUE - folded_low;
+}
+
+static inline u128 mulmod(u128 a, u128 b) {
+  u64 a0 = (u64)a, a1 = (u64)(a >> 64), b0 = (u64)b, b1 = (u64)(b >> 64);
+  u128 low = (u128)a0 * b0;
+  u128 mid = (u128)a0 * b1 + (u128)a1 * b0;  // a1, b1 < 2^18: below 2^83
+  u128 x = (low >> 64) + (u64)mid;
+  u64 t2 = (u64)(x >> 64) + (u64)(mid >> 64) + a1 * b1;
+  return reduce3((u64)low, (u64)x, t2);
+}
+
+static inline u128 sqrmod(u128 a) {
+  u64 a0 = (u64)a, a1 = (u64)(a >> 64);
+  u128 low = (u128)a0 * a0;
+  u128 mid = ((u128)a0 * a1) << 1;
+  u128 x = (low >> 64) + (u64)mid;
+  u64 t2 = (u64)(x >> 64) + (u64)(mid >> 64) + a1 * a1;
+  return reduce3((u64)low, (u64)x, t2);
+}
+
+static u128 powmod(u128 base, u128 exponent) {
+  u128 result = 1;
+  while (exponent) {
+    if (exponent & 1) result = mulmod(result, base);
+    base = sqrmod(base);
+    exponent >>= 1;
+  }
+  return canon(result);
+}
+
+// Fermat: x^(P-2). Only used once per batch (Montgomery's trick) so its cost does not matter.
+static u128 invmod(u128 x) { return powmod(x, P_VALUE - 2); }
+
+// --- per-environment state --------------------------------------------------------------------------
+
+typedef struct {
+  u64 value_low;
+  u32 value_high;  // 0xFFFFFFFF marks an empty slot (real values have high < 2^17)
+  int32_t exponent;
+} dlog_slot;
+
+typedef struct {
+  // pow2_table[b][i] = 2^(i * 256^b) for b < 3, pow2_table[3][i] = 2^(i * 2^24 - 2^31): 2^g for any
+  // int32 g costs three products and 16 KiB of L1.
+  u128 pow2_table[4][256];
+  dlog_slot* dlog_slots;
+  u64 dlog_mask;
+  u32 dlog_half_width;  // the table holds 2^j for |j| <= half width
+} kernel_state;
+
+static u128 pow2(const kernel_state* state, int32_t g) {
+  u32 e = (u32)g ^ 0x80000000u;  // g + 2^31
+  u128 r = mulmod(state->pow2_table[0][e & 255], state->pow2_table[1][(e >> 8) & 255]);
+  r = mulmod(r, state->pow2_table[2][(e >> 16) & 255]);
+  return mulmod(r, state->pow2_table[3][e >> 24]);  // lazy: below 2^82
+}
+
+static void init_pow2_tables(kernel_state* state) {
+  for (int b = 0; b < 3; b++) {
+    u128 step = powmod(2, (u128)1 << (8 * b));
+    u128 value = 1;
+    for (int i = 0; i < 256; i++) {
+      state->pow2_table[b][i] = canon(value);
+      value = mulmod(value, step);
+    }
+  }
+  u128 half = (P_VALUE + 1) / 2;  // 2^-1
+  u128 value = powmod(half, (u128)1 << 31);
+  u128 step = powmod(2, (u128)1 << 24);
+  for (int i = 0; i < 256; i++) {
+    state->pow2_table[3][i] = canon(value);
+    value = mulmod(value, step);
+  }
+}
+
+// --- SHA-256 of one 24-byte message (FIPS 180-4, single padded block) ------------------------------
+
+static const u32 SHA256_K[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+
+static inline u32 rotr(u32 x, int n) { return (x >> n) | (x << (32 - n)); }
+
+// H(k) = SHA-256(k as 24-byte big-endian) as a 256-bit integer, returned reduced mod P.
+static u128 index_hash_mod_p(u64 k) {
+  u32 w[64];
+  // Message words: bytes 0..15 are zero (k < 2^64), 16..23 hold k, then the 0x80 pad, length 192 bits.
+  w[0] = w[1] = w[2] = w[3] = 0;
+  w[4] = (u32)(k >> 32);
+  w[5] = (u32)k;
+  w[6] = 0x80000000u;
+  for (int i = 7; i < 15; i++) w[i] = 0;
+  w[15] = 192;
+  for (int i = 16; i < 64; i++) {
+    u32 s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
+    u32 s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
+    w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+  }
+  static const u32 H0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                            0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+  u32 a = H0[0], b = H0[1], c = H0[2], d = H0[3], e = H0[4], f = H0[5], g = H0[6], h = H0[7];
+  for (int i = 0; i < 64; i++) {
+    u32 t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + SHA256_K[i] + w[i];
+    u32 t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+    h = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
+  }
+  u32 digest[8] = {a + H0[0], b + H0[1], c + H0[2], d + H0[3], e + H0[4], f + H0[5], g + H0[6], h + H0[7]};
+  // Horner over the four big-endian 64-bit words; 2^64 < P so it is its own residue.
+  u128 r = 0;
+  for (int i = 0; i < 4; i++) {
+    u64 word = ((u64)digest[2 * i] << 32) | digest[2 * i + 1];
+    r = canon(mulmod(r, (u128)1 << 64) + word);
+  }
+  return r;
+}
+
+// --- vector operations ------------------------------------------------------------------------------
+
+static inline u128 load_pair(const u64* pairs, size_t i) { return ((u128)pairs[2 * i + 1] << 64) | pairs[2 * i]; }
+static inline void store_pair(u64* pairs, size_t i, u128 v) {
+  pairs[2 * i] = (u64)v;
+  pairs[2 * i + 1] = (u64)(v >> 64);
+}
+static inline u128 load_limbs(const u32* limbs, size_t i) {
+  return ((u128)limbs[3 * i + 2] << 64) | ((u128)limbs[3 * i + 1] << 32) | limbs[3 * i];
+}
+static inline void store_limbs(u32* limbs, size_t i, u128 v) {
+  limbs[3 * i] = (u32)v;
+  limbs[3 * i + 1] = (u32)(v >> 32);
+  limbs[3 * i + 2] = (u32)(v >> 64);
+}
+
+// Writes H(start + i) mod P and its inverse. The inverses use Montgomery's trick: one Fermat
+// inversion for the whole slice plus three products per element. A hash that is 0 mod P (never seen,
+// probability 2^-80 per index) is left out of the running product and gets inverse 0.
+static void compute_hashes(u64 start, size_t n, u64* hashes, u64* inverses) {
+  u128 running = 1;
+  for (size_t i = 0; i < n; i++) {
+    u128 h = index_hash_mod_p(start + i);
+    store_pair(hashes, i, h);
+    if (h != 0) running = mulmod(running, h);
+    store_pair(inverses, i, running);  // prefix product, replaced below
+  }
+  u128 inverse = invmod(running);
+  for (size_t i = n; i-- > 0;) {
+    u128 h = load_pair(hashes, i);
+    if (h == 0) {
+      store_pair(inverses, i, 0);
+      continue;
+    }
+    // Entry i-1 still holds the prefix product of the nonzero hashes before i.
+    u128 before = i > 0 ? load_pair(inverses, i - 1) : 1;
+    store_pair(inverses, i, canon(mulmod(inverse, before)));
+    inverse = mulmod(inverse, h);
+  }
+}
+
+// out[i] = 2^g[i] * base[i]^exponent, base read from `bases` (pairs). The exponent's 4-bit digits are
+// shared by every element, so each block of LANES elements runs the same schedule in lockstep.
+static void mask_vector(const kernel_state* state, const u64* bases, const int32_t* grads, size_t n, u128 exponent,
+                        u32* out) {
+  uint8_t digits[32];
+  int digit_count = 0;
+  for (u128 e = exponent; e; e >>= 4) digits[digit_count++] = (uint8_t)(e & 15);
+  u128 table[LANES][16];
+  u128 acc[LANES];
+  for (size_t block = 0; block < n; block += LANES) {
+    size_t lanes = n - block < LANES ? n - block : LANES;
+    if (digit_count == 0) {
+      for (size_t j = 0; j < lanes; j++) store_limbs(out, block + j, canon(pow2(state, grads[block + j])));
+      continue;
+    }
+    for (size_t j = 0; j < LANES; j++) {
+      u128 b = j < lanes ? load_pair(bases, block + j) : 1;
+      table[j][0] = 1;
+      table[j][1] = b;
+    }
+    for (int k = 2; k < 16; k++)
+      for (size_t j = 0; j < LANES; j++) table[j][k] = mulmod(table[j][k - 1], table[j][1]);
+    int top = digits[digit_count - 1];
+    for (size_t j = 0; j < LANES; j++) acc[j] = table[j][top];
+    for (int d = digit_count - 2; d >= 0; d--) {
+      for (int s = 0; s < 4; s++)
+        for (size_t j = 0; j < LANES; j++) acc[j] = sqrmod(acc[j]);
+      int digit = digits[d];
+      if (digit)
+        for (size_t j = 0; j < LANES; j++) acc[j] = mulmod(acc[j], table[j][digit]);
+    }
+    for (size_t j = 0; j < lanes; j++) store_limbs(out, block + j, canon(mulmod(acc[j], pow2(state, grads[block + j]))));
+  }
+}
+
+// acc[i] = (first ? 1 : acc[i]) * prod_v batch[v * stride + i]. Returns -1, or v * stride + i of the
+// first element outside [1, P) (a malformed ciphertext). Vectors are the inner loop over a chunk of
+// acc that stays in L1, and consecutive products of a chunk are independent, so they pipeline.
+#define MUL_CHUNK 2048
+static int64_t multiply_into(u64* acc, const u32* batch, size_t n, size_t count, size_t stride, int first) {
+  for (size_t chunk = 0; chunk < n; chunk += MUL_CHUNK) {
+    size_t end = chunk + MUL_CHUNK < n ? chunk + MUL_CHUNK : n;
+    for (size_t v = 0; v < count; v++) {
+      const u32* vector = batch + 3 * stride * v;
+      for (size_t i = chunk; i < end; i++) {
+        u128 value = load_limbs(vector, i);
+        if (value == 0 || value >= P_VALUE) return (int64_t)(v * stride + i);
+        store_pair(acc, i, (first && v == 0) ? value : canon(mulmod(load_pair(acc, i), value)));
+      }
+    }
+  }
+  return -1;
+}
+
+static inline u64 slot_index(u64 value_low, u64 mask) { return (value_low * 0x9E3779B97F4A7C15ull) >> 32 & mask; }
+
+static int ensure_dlog_table(kernel_state* state, u32 half_width) {
+  if (state->dlog_slots && state->dlog_half_width >= half_width) return 1;
+  u64 entries = 2 * (u64)half_width + 1;
+  u64 slots = 1;
+  while (slots < 2 * entries) slots <<= 1;
+  dlog_slot* table = malloc(slots * sizeof(dlog_slot));
+  if (!table) return 0;
+  memset(table, 0xFF, slots * sizeof(dlog_slot));
+  u64 mask = slots - 1;
+  u128 value = canon(pow2(state, -(int32_t)half_width));
+  for (int64_t x = -(int64_t)half_width; x <= (int64_t)half_width; x++) {
+    u64 slot = slot_index((u64)value, mask);
+    while (table[slot].value_high != 0xFFFFFFFFu) slot = (slot + 1) & mask;
+    table[slot].value_low = (u64)value;
+    table[slot].value_high = (u32)(value >> 64);
+    table[slot].exponent = (int32_t)x;
+    value <<= 1;  // times 2: a shift and one conditional subtraction
+    if (value >= P_VALUE) value -= P_VALUE;
+  }
+  free(state->dlog_slots);
+  state->dlog_slots = table;
+  state->dlog_mask = mask;
+  state->dlog_half_width = half_width;
+  return 1;
+}
+
+static inline int dlog_lookup(const kernel_state* state, u128 value, int32_t* exponent) {
+  value = canon(value);
+  u64 low = (u64)value;
+  u32 high = (u32)(value >> 64);
+  u64 slot = slot_index(low, state->dlog_mask);
+  for (;;) {
+    const dlog_slot* s = &state->dlog_slots[slot];
+    if (s->value_high == 0xFFFFFFFFu) return 0;
+    if (s->value_low == low && s->value_high == high) {
+      *exponent = s->exponent;
+      return 1;
+    }
+    slot = (slot + 1) & state->dlog_mask;
+  }
+}
+
+// Bounded discrete log base 2: out[i] = x with 2^x = acc[i], |x| <= bound. The baby-step table holds
+// 2^j for |j| <= m around 0, where sums concentrate; giant steps of 2m+1 walk outwards on both sides
+// until the bound is covered. With bound <= m this is a plain table lookup. Returns -1, or the first
+// index without a solution in range.
+static int64_t dlog_vector(const kernel_state* state, const u64* acc, size_t n, u32 bound, int32_t* out) {
+  u32 m = state->dlog_half_width;
+  int64_t giant = 2 * (int64_t)m + 1;
+  u128 step_up = giant <= 0x7FFFFFFF ? pow2(state, -(int32_t)giant) : 0;  // 2^-G
+  u128 step_down = giant <= 0x7FFFFFFF ? pow2(state, (int32_t)giant) : 0;  // 2^G
+  for (size_t i = 0; i < n; i++) {
+    u128 value = load_pair(acc, i);
+    int32_t j;
+    int found = 0;
+    int64_t x = 0;
+    if (dlog_lookup(state, value, &j)) {
+      found = 1;
+      x = j;
+    } else {
+      u128 up = value, down = value;
+      for (int64_t step = 1; step * giant - m <= (int64_t)bound; step++) {
+        up = mulmod(up, step_up);
+        if (dlog_lookup(state, up, &j)) { found = 1; x = step * giant + j; break; }
+        down = mulmod(down, step_down);
+        if (dlog_lookup(state, down, &j)) { found = 1; x = -step * giant + j; break; }
+      }
+    }
+    if (!found || x > (int64_t)bound || x < -(int64_t)bound) return (int64_t)i;
+    out[i] = (int32_t)x;
+  }
+  return -1;
+}
+
+// --- Node-API glue ----------------------------------------------------------------------------------
+
+#define CALL(env, call)                                                   \
+  do {                                                                    \
+    if ((call) != napi_ok) {                                              \
+      napi_throw_error((env), "MASH_KERNEL_NAPI", "Node-API call failed: " #call); \
+      return NULL;                                                        \
+    }                                                                     \
+  } while (0)
+
+static int typed_array(napi_env env, napi_value value, napi_typedarray_type want, void** data, size_t* length) {
+  bool is_typed;
+  if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed) return 0;
+  napi_typedarray_type type;
+  if (napi_get_typedarray_info(env, value, &type, length, data, NULL, NULL) != napi_ok) return 0;
+  return type == want;
+}
+
+#define ARRAY_ARG(env, index, type, ptr, len, what)                                      \
+  if (!typed_array((env), argv[index], (type), (void**)&(ptr), &(len))) {                \
+    napi_throw_type_error((env), "MASH_KERNEL_ARGUMENT", "argument " #index " must be " what); \
+    return NULL;                                                                         \
+  }
+
+static napi_value make_int64(napi_env env, int64_t v) {
+  napi_value result;
+  napi_create_int64(env, v, &result);
+  return result;
+}
+
+static kernel_state* get_state(napi_env env) {
+  void* data = NULL;
+  napi_get_instance_data(env, &data);
+  return data;
+}
+
+// hashes(start: number, hashes: BigUint64Array, inverses: BigUint64Array): void
+static napi_value js_hashes(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int64_t start;
+  CALL(env, napi_get_value_int64(env, argv[0], &start));
+  u64 *hashes, *inverses;
+  size_t n1, n2;
+  ARRAY_ARG(env, 1, napi_biguint64_array, hashes, n1, "a BigUint64Array");
+  ARRAY_ARG(env, 2, napi_biguint64_array, inverses, n2, "a BigUint64Array");
+  if (n1 != n2 || n1 % 2 || start < 0) {
+    napi_throw_range_error(env, "MASH_KERNEL_ARGUMENT", "hashes: bad lengths or start");
+    return NULL;
+  }
+  compute_hashes((u64)start, n1 / 2, hashes, inverses);
+  return NULL;
+}
+
+// mask(bases: BigUint64Array, grads: Int32Array, exponent: BigUint64Array[2], out: Uint32Array): void
+static napi_value js_mask(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  u64 *bases, *exponent;
+  int32_t* grads;
+  u32* out;
+  size_t nb, ng, ne, no;
+  ARRAY_ARG(env, 0, napi_biguint64_array, bases, nb, "a BigUint64Array");
+  ARRAY_ARG(env, 1, napi_int32_array, grads, ng, "an Int32Array");
+  ARRAY_ARG(env, 2, napi_biguint64_array, exponent, ne, "a BigUint64Array");
+  ARRAY_ARG(env, 3, napi_uint32_array, out, no, "a Uint32Array");
+  if (nb != 2 * ng || no != 3 * ng || ne != 2) {
+    napi_throw_range_error(env, "MASH_KERNEL_ARGUMENT", "mask: length mismatch");
+    return NULL;
+  }
+  mask_vector(get_state(env), bases, grads, ng, ((u128)exponent[1] << 64) | exponent[0], out);
+  return NULL;
+}
+
+// multiplyInto(acc: BigUint64Array, batch: Uint32Array, count: number, stride: number, first: boolean): number
+static napi_value js_multiply_into(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  u64* acc;
+  u32* batch;
+  size_t na, nbatch;
+  ARRAY_ARG(env, 0, napi_biguint64_array, acc, na, "a BigUint64Array");
+  ARRAY_ARG(env, 1, napi_uint32_array, batch, nbatch, "a Uint32Array");
+  uint32_t count;
+  int64_t stride;
+  bool first;
+  CALL(env, napi_get_value_uint32(env, argv[2], &count));
+  CALL(env, napi_get_value_int64(env, argv[3], &stride));
+  CALL(env, napi_get_value_bool(env, argv[4], &first));
+  size_t n = na / 2;
+  if (na % 2 || stride < (int64_t)n || (count > 0 && nbatch < 3 * ((size_t)stride * (count - 1) + n))) {
+    napi_throw_range_error(env, "MASH_KERNEL_ARGUMENT", "multiplyInto: length mismatch");
+    return NULL;
+  }
+  return make_int64(env, multiply_into(acc, batch, n, count, (size_t)stride, first));
+}
+
+// dlog(acc: BigUint64Array, bound: number, out: Int32Array): number
+static napi_value js_dlog(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  u64* acc;
+  int32_t* out;
+  size_t na, no;
+  ARRAY_ARG(env, 0, napi_biguint64_array, acc, na, "a BigUint64Array");
+  ARRAY_ARG(env, 2, napi_int32_array, out, no, "an Int32Array");
+  uint32_t bound;
+  CALL(env, napi_get_value_uint32(env, argv[1], &bound));
+  if (na != 2 * no || bound > 0x7FFFFFFFu) {
+    napi_throw_range_error(env, "MASH_KERNEL_ARGUMENT", "dlog: length mismatch or bound above 2^31-1");
+    return NULL;
+  }
+  kernel_state* state = get_state(env);
+  u32 half_width = bound < DLOG_MAX_HALF_WIDTH ? bound : DLOG_MAX_HALF_WIDTH;
+  if (!ensure_dlog_table(state, half_width)) {
+    napi_throw_error(env, "MASH_KERNEL_MEMORY", "dlog: out of memory for the baby-step table");
+    return NULL;
+  }
+  return make_int64(env, dlog_vector(state, acc, no, bound, out));
+}
+
+static void free_state(napi_env env, void* data, void* hint) {
+  (void)env;
+  (void)hint;
+  kernel_state* state = data;
+  free(state->dlog_slots);
+  free(state);
+}
+
+NAPI_MODULE_INIT() {
+  kernel_state* state = calloc(1, sizeof(kernel_state));
+  if (!state) return NULL;
+  init_pow2_tables(state);
+  if (napi_set_instance_data(env, state, free_state, NULL) != napi_ok) return NULL;
+  napi_property_descriptor props[] = {
+      {"hashes", NULL, js_hashes, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"mask", NULL, js_mask, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"multiplyInto", NULL, js_multiply_into, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"dlog", NULL, js_dlog, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  return exports;
+}

@@ -1,0 +1,16 @@
+// Errors of the MASH kernel layer: choosing a kernel and running it on worker threads.
+import { BaseError } from "../../errors";
+
+export class KernelUnavailableError extends BaseError {
+  override name = "KernelUnavailableError" as const;
+  constructor(kind: string, reason: string) {
+    super(`The ${kind} MASH kernel is not available.`, { details: reason });
+  }
+}
+
+export class KernelWorkerError extends BaseError {
+  override name = "KernelWorkerError" as const;
+  constructor(operation: string, cause: unknown) {
+    super(`A MASH kernel worker failed during ${operation}.`, { cause });
+  }
+}

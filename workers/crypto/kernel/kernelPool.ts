@@ -1,0 +1,210 @@
+// A persistent pool of worker threads running one MASH kernel over shared memory: each vector operation is
+// split into one contiguous slice per thread, so the whole vector costs one message per thread, never a
+// call per element. Small jobs run inline, on the caller's thread, with the same kernel.
+import { availableParallelism } from "node:os";
+import { extname, join } from "node:path";
+import { Worker } from "node:worker_threads";
+import { KernelWorkerError } from "./errors";
+import { readPair, seedExponent, writeLimbs } from "./field";
+import type { KernelKind, MashKernel } from "./kernel";
+import type { KernelWorkerReply, KernelWorkerRequest } from "./kernelWorker";
+import { runKernelJob, type KernelJob } from "./runKernelJob";
+
+/** Cached H(k) mod P and inverses for k in [start, start + length), as shared pairs. */
+export interface IndexHashes {
+  readonly start: number;
+  readonly length: number;
+  readonly hashes: SharedArrayBuffer;
+  readonly inverses: SharedArrayBuffer;
+}
+
+export type PoolAggregateOutcome =
+  | { ok: true; sums: Int32Array; product?: Uint32Array }
+  | { ok: false; reason: "malformed"; vector: number; index: number }
+  | { ok: false; reason: "outOfRange"; index: number };
+
+export interface KernelPool {
+  readonly kind: KernelKind;
+  readonly threads: number;
+  indexHashes(start: number, length: number): Promise<IndexHashes>;
+  /** 2^grads[i] * H(start + i)^seed mod P as three u32 limbs per element. */
+  mask(parameters: { hashes: IndexHashes; grads: Int32Array; seed: bigint }): Promise<Uint32Array>;
+  /** Product of the masked vectors and its bounded discrete log; `keepProduct` also returns the product. */
+  aggregate(parameters: { masked: readonly Uint32Array[]; bound: number; keepProduct?: boolean }): Promise<PoolAggregateOutcome>;
+  /** Stops the worker threads; the pool starts new ones if used again. */
+  close(): Promise<void>;
+}
+
+export interface CreateKernelPoolParameters {
+  kernel: MashKernel;
+  /** Worker threads; defaults to every core (os.availableParallelism()). */
+  threads?: number;
+  /** Vectors with fewer elements (times vectors, for aggregation) run inline; 0 sends everything to workers. */
+  inlineBelow?: number;
+  /** Index-hash tables kept per pool (a round masks the same range every time). */
+  hashCacheEntries?: number;
+}
+
+// Masked vectors are copied into shared memory this many bytes at a time, so aggregating N = 1000 vectors
+// does not double the memory they already take.
+const STAGING_BYTES = 64 * 1024 * 1024;
+// Slices start on a multiple of the native kernel's lane count.
+const SLICE_ALIGN = 8;
+
+interface PoolWorker {
+  worker: Worker;
+  pending: Map<number, { resolve: (status: number) => void; reject: (error: unknown) => void; op: string }>;
+}
+
+function splitRanges(length: number, parts: number): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  const size = Math.ceil(length / parts / SLICE_ALIGN) * SLICE_ALIGN;
+  for (let from = 0; from < length; from += size) ranges.push([from, Math.min(length, from + size)]);
+  return ranges;
+}
+
+function workerEntry(): { file: string; execArgv: string[] } {
+  // Under ts-node (tests, npm scripts) the worker is the .ts source and needs ts-node itself.
+  const extension = extname(__filename);
+  const file = join(__dirname, `kernelWorker${extension}`);
+  return { file, execArgv: extension === ".ts" ? ["-r", "ts-node/register/transpile-only"] : [] };
+}
+
+export function createKernelPool(parameters: CreateKernelPoolParameters): KernelPool {
+  const kernel = parameters.kernel;
+  const threads = Math.max(1, parameters.threads ?? availableParallelism());
+  const inlineBelow = parameters.inlineBelow ?? 4096;
+  const hashCacheEntries = parameters.hashCacheEntries ?? 8;
+  const hashCache = new Map<string, Promise<IndexHashes>>();
+  let workers: PoolWorker[] = [];
+  let nextId = 1;
+
+  const spawn = (): PoolWorker => {
+    const { file, execArgv } = workerEntry();
+    const worker = new Worker(file, { workerData: { kind: kernel.kind }, execArgv });
+    const entry: PoolWorker = { worker, pending: new Map() };
+    const failAll = (error: unknown): void => {
+      for (const job of entry.pending.values()) job.reject(new KernelWorkerError(job.op, error));
+      entry.pending.clear();
+      workers = workers.filter((w) => w !== entry);
+    };
+    worker.on("message", (reply: KernelWorkerReply) => {
+      const job = entry.pending.get(reply.id);
+      if (!job) return;
+      entry.pending.delete(reply.id);
+      if (entry.pending.size === 0) worker.unref();
+      if (reply.error !== undefined) job.reject(new KernelWorkerError(job.op, new Error(reply.error)));
+      else job.resolve(reply.status);
+    });
+    worker.on("error", failAll);
+    worker.on("exit", (code) => failAll(new Error(`worker exited with code ${code}`)));
+    worker.unref();
+    return entry;
+  };
+
+  const post = (entry: PoolWorker, job: KernelJob): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      entry.pending.set(id, { resolve, reject, op: job.op });
+      // Keep the process alive while a job is out; idle workers must not hold it open.
+      entry.worker.ref();
+      entry.worker.postMessage({ id, job } satisfies KernelWorkerRequest);
+    });
+
+  /** Runs one job per slice and returns each slice's status with its range. */
+  const run = async (
+    length: number,
+    work: number,
+    makeJob: (from: number, to: number) => KernelJob,
+  ): Promise<Array<{ from: number; status: number }>> => {
+    if (length === 0) return [];
+    if (work < inlineBelow) {
+      return [{ from: 0, status: runKernelJob(kernel, makeJob(0, length)) }];
+    }
+    while (workers.length < threads) workers.push(spawn());
+    const ranges = splitRanges(length, threads);
+    const statuses = await Promise.all(ranges.map(([from, to], i) => post(workers[i % workers.length]!, makeJob(from, to))));
+    return ranges.map(([from], i) => ({ from, status: statuses[i]! }));
+  };
+
+  const computeHashes = async (start: number, length: number): Promise<IndexHashes> => {
+    const hashes = new SharedArrayBuffer(length * 16);
+    const inverses = new SharedArrayBuffer(length * 16);
+    await run(length, length, (from, to) => ({ op: "hashes", start, hashes, inverses, from, to }));
+    return { start, length, hashes, inverses };
+  };
+
+  return {
+    kind: kernel.kind,
+    threads,
+
+    indexHashes(start, length) {
+      const key = `${start}:${length}`;
+      let entry = hashCache.get(key);
+      if (entry) {
+        hashCache.delete(key); // re-insert: Map order is the eviction order
+      } else {
+        entry = computeHashes(start, length);
+        entry.catch(() => hashCache.delete(key));
+      }
+      hashCache.set(key, entry);
+      while (hashCache.size > hashCacheEntries) hashCache.delete(hashCache.keys().next().value!);
+      return entry;
+    },
+
+    async mask({ hashes, grads, seed }) {
+      const length = grads.length;
+      const { exponent, inverse } = seedExponent(seed);
+      const sharedGrads = new SharedArrayBuffer(length * 4);
+      new Int32Array(sharedGrads).set(grads);
+      const out = new SharedArrayBuffer(length * 12);
+      const words = [exponent & 0xffff_ffff_ffff_ffffn, exponent >> 64n] as const;
+      const bases = inverse ? hashes.inverses : hashes.hashes;
+      await run(length, length, (from, to) => ({ op: "mask", bases, grads: sharedGrads, exponent: words, out, from, to }));
+      return new Uint32Array(out).slice();
+    },
+
+    async aggregate({ masked, bound, keepProduct }) {
+      const length = masked[0]!.length / 3;
+      const acc = new SharedArrayBuffer(length * 16);
+      const perBatch = Math.max(1, Math.min(masked.length, Math.floor(STAGING_BYTES / Math.max(1, length * 12))));
+      const staging = new SharedArrayBuffer(perBatch * length * 12);
+      const stagingView = new Uint32Array(staging);
+      for (let first = 0; first < masked.length; first += perBatch) {
+        const count = Math.min(perBatch, masked.length - first);
+        for (let v = 0; v < count; v++) stagingView.set(masked[first + v]!, v * length * 3);
+        const results = await run(length, length * count, (from, to) => ({
+          op: "multiply",
+          acc,
+          batch: staging,
+          count,
+          stride: length,
+          first: first === 0,
+          from,
+          to,
+        }));
+        const bad = results
+          .filter((r) => r.status >= 0)
+          .map((r) => ({ vector: first + Math.floor(r.status / length), index: r.from + (r.status % length) }))
+          .sort((a, b) => a.vector - b.vector || a.index - b.index)[0];
+        if (bad) return { ok: false, reason: "malformed", ...bad };
+      }
+      const out = new SharedArrayBuffer(length * 4);
+      const results = await run(length, length, (from, to) => ({ op: "dlog", acc, bound, out, from, to }));
+      const failures = results.filter((r) => r.status >= 0).map((r) => r.from + r.status);
+      if (failures.length > 0) return { ok: false, reason: "outOfRange", index: Math.min(...failures) };
+      const sums = new Int32Array(out).slice();
+      if (!keepProduct) return { ok: true, sums };
+      const pairs = new BigUint64Array(acc);
+      const product = new Uint32Array(length * 3);
+      for (let i = 0; i < length; i++) writeLimbs(product, i, readPair(pairs, i));
+      return { ok: true, sums, product };
+    },
+
+    async close() {
+      const closing = workers;
+      workers = [];
+      await Promise.all(closing.map((entry) => entry.worker.terminate()));
+    },
+  };
+}

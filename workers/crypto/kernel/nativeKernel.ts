@@ -1,0 +1,48 @@
+// Loads the native MASH kernel addon (native/mash_kernel.c, built by node-gyp at npm install) and
+// wraps it as a MashKernel. Never throws: a missing or broken build is reported so callers can fall back.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { MashKernel } from "./kernel";
+
+interface NativeAddon {
+  hashes(start: number, hashes: BigUint64Array, inverses: BigUint64Array): void;
+  mask(bases: BigUint64Array, grads: Int32Array, exponent: BigUint64Array, out: Uint32Array): void;
+  multiplyInto(acc: BigUint64Array, batch: Uint32Array, count: number, stride: number, first: boolean): number;
+  dlog(acc: BigUint64Array, bound: number, out: Int32Array): number;
+}
+
+export type LoadNativeKernelReturnType =
+  | { kernel: MashKernel; path: string; reason?: undefined }
+  | { kernel?: undefined; path?: undefined; reason: string };
+
+// From workers/crypto/kernel (ts-node) or dist/workers/crypto/kernel (compiled) up to the repo root.
+const CANDIDATES = [
+  join(__dirname, "..", "..", "..", "build", "Release", "mash_kernel.node"),
+  join(__dirname, "..", "..", "..", "..", "build", "Release", "mash_kernel.node"),
+];
+
+let cached: LoadNativeKernelReturnType | undefined;
+
+export function loadNativeKernel(): LoadNativeKernelReturnType {
+  if (cached) return cached;
+  const path = CANDIDATES.find((candidate) => existsSync(candidate));
+  if (path === undefined) {
+    cached = { reason: `native kernel not built (no ${CANDIDATES[0]}); run \`npm run build:native\`` };
+    return cached;
+  }
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const addon = require(path) as NativeAddon;
+    const kernel: MashKernel = {
+      kind: "native",
+      hashes: (start, hashes, inverses) => addon.hashes(start, hashes, inverses),
+      mask: (bases, grads, exponent, out) => addon.mask(bases, grads, exponent, out),
+      multiplyInto: (acc, batch, count, stride, first) => addon.multiplyInto(acc, batch, count, stride, first),
+      dlog: (acc, bound, out) => addon.dlog(acc, bound, out),
+    };
+    cached = { kernel, path };
+  } catch (error) {
+    cached = { reason: `native kernel at ${path} failed to load: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  return cached;
+}

@@ -1,0 +1,63 @@
+// Named errors of the mask group: bad seeds, bad inputs, mismatched or malformed masked vectors, and a
+// sum the bounded discrete log cannot find.
+import { BaseError } from "../../errors";
+
+export class MaskGroupUnknownError extends BaseError {
+  override name = "MaskGroupUnknownError" as const;
+  constructor(id: string) {
+    super(`Unknown mask group "${id}".`, { details: 'the known group is "paper-compat"' });
+  }
+}
+
+export class MaskSeedOutOfRangeError extends BaseError {
+  override name = "MaskSeedOutOfRangeError" as const;
+  constructor(seed: unknown, limit: bigint) {
+    super("The mask seed is out of range.", {
+      details: `seed ${typeof seed === "bigint" ? seed.toString() : `of type ${typeof seed}`}; a seed must be a bigint with |seed| < ${limit}`,
+    });
+  }
+}
+
+export class MaskInputError extends BaseError {
+  override name = "MaskInputError" as const;
+  constructor(what: string, details: string) {
+    super(`Invalid ${what} for the mask group.`, { details });
+  }
+}
+
+export class MaskLengthMismatchError extends BaseError {
+  override name = "MaskLengthMismatchError" as const;
+  readonly expected: number;
+  readonly actual: number;
+  readonly vector: number;
+  constructor(vector: number, expected: number, actual: number) {
+    super("Masked vectors differ in length.", { details: `vector ${vector} has ${actual} u32 limbs, expected ${expected}` });
+    this.vector = vector;
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
+export class MaskCiphertextMalformedError extends BaseError {
+  override name = "MaskCiphertextMalformedError" as const;
+  readonly vector: number;
+  readonly index: number;
+  constructor(vector: number, index: number, reason: string) {
+    super("A masked vector is malformed.", { details: `vector ${vector}, element ${index}: ${reason}` });
+    this.vector = vector;
+    this.index = index;
+  }
+}
+
+export class DlogOutOfRangeError extends BaseError {
+  override name = "DlogOutOfRangeError" as const;
+  readonly index: number;
+  readonly bound: number;
+  constructor(index: number, bound: number) {
+    super("The aggregate has no discrete log within the bound.", {
+      details: `element ${index}: no x with |x| <= ${bound} and 2^x = product (seeds that do not sum to zero, a missing or extra client, or a bound too small)`,
+    });
+    this.index = index;
+    this.bound = bound;
+  }
+}

@@ -1,0 +1,134 @@
+// The paper-compat MASH mask group: P = next_prime(2^80), seeds below next_prime(2^64), exactly the
+// MASH paper's parameters so its results can be reproduced. 80 bits give NO real security (the discrete
+// log is easy at this size); it exists for comparison only. Inputs are checked here, the arithmetic
+// runs in the vector kernel (workers/crypto/kernel) on every core.
+import { MASH_GROUP_ORDER, MASH_P, MASH_Q } from "../kernel/field";
+import type { KernelKind } from "../kernel/kernel";
+import { createKernelPool, type KernelPool } from "../kernel/kernelPool";
+import { selectKernel, type KernelPreference } from "../kernel/selectKernel";
+import {
+  DlogOutOfRangeError,
+  MaskCiphertextMalformedError,
+  MaskInputError,
+  MaskLengthMismatchError,
+  MaskSeedOutOfRangeError,
+} from "./errors";
+import { indexHash } from "./indexHash";
+import type { MaskGroup } from "./maskGroup";
+
+export const LIMBS_PER_ELEMENT = 3;
+/** 2^26 elements (64 Mi) per vector: far above the 804,554 of the CNN, below what memory allows. */
+export const MAX_VECTOR_ELEMENTS = 1 << 26;
+/** Sums are returned as int32. */
+export const MAX_AGGREGATE_BOUND = 0x7fff_ffff;
+
+export interface CreatePaperCompatGroupParameters {
+  /** native, ts or auto (default: FEDMASH_KERNEL, else auto = native when built). */
+  kernel?: KernelPreference;
+  /** Worker threads; every core by default. */
+  threads?: number;
+  /** Vectors smaller than this run on the caller's thread; 0 always uses the workers. */
+  inlineBelow?: number;
+}
+
+export interface PaperCompatGroup extends MaskGroup {
+  readonly kernelKind: KernelKind;
+  readonly threads: number;
+  /** The product of the masked vectors with its discrete log, for the self-check. */
+  aggregateWithProduct(parameters: { masked: Uint32Array[]; bound: number }): Promise<{ sums: Int32Array; product: Uint32Array }>;
+  /** Stops the group's worker threads (they are started again on the next call). */
+  close(): Promise<void>;
+}
+
+function checkStart(start: unknown, length: number): number {
+  if (typeof start !== "number" || !Number.isSafeInteger(start) || start < 0 || start + length > Number.MAX_SAFE_INTEGER) {
+    throw new MaskInputError("start index", `start must be an integer in [0, 2^53 - d], got ${String(start)}`);
+  }
+  return start;
+}
+
+function checkMasked(masked: unknown): Uint32Array[] {
+  if (!Array.isArray(masked) || masked.length === 0) {
+    throw new MaskInputError("masked vectors", "expected a non-empty array of Uint32Array");
+  }
+  const vectors = masked as unknown[];
+  vectors.forEach((vector, v) => {
+    if (!(vector instanceof Uint32Array)) throw new MaskInputError("masked vectors", `vector ${v} is not a Uint32Array`);
+    if (vector.length % LIMBS_PER_ELEMENT !== 0) {
+      throw new MaskCiphertextMalformedError(v, Math.floor(vector.length / LIMBS_PER_ELEMENT), `${vector.length} u32 limbs is not a multiple of ${LIMBS_PER_ELEMENT}`);
+    }
+    if (vector.length > MAX_VECTOR_ELEMENTS * LIMBS_PER_ELEMENT) {
+      throw new MaskInputError("masked vectors", `vector ${v} has ${vector.length / LIMBS_PER_ELEMENT} elements, more than ${MAX_VECTOR_ELEMENTS}`);
+    }
+    if (vector.length !== (vectors[0] as Uint32Array).length) {
+      throw new MaskLengthMismatchError(v, (vectors[0] as Uint32Array).length, vector.length);
+    }
+  });
+  return vectors as Uint32Array[];
+}
+
+function checkBound(bound: unknown): number {
+  if (typeof bound !== "number" || !Number.isSafeInteger(bound) || bound < 0 || bound > MAX_AGGREGATE_BOUND) {
+    throw new MaskInputError("bound", `bound must be an integer in [0, 2^31 - 1], got ${String(bound)}`);
+  }
+  return bound;
+}
+
+export function createPaperCompatGroup(parameters: CreatePaperCompatGroupParameters = {}): PaperCompatGroup {
+  const pool: KernelPool = createKernelPool({
+    kernel: selectKernel(parameters.kernel),
+    threads: parameters.threads,
+    inlineBelow: parameters.inlineBelow,
+  });
+
+  const aggregateChecked = async (masked: unknown, bound: unknown, start: unknown, keepProduct: boolean) => {
+    const vectors = checkMasked(masked);
+    const limit = checkBound(bound);
+    if (start !== undefined) checkStart(start, vectors[0]!.length / LIMBS_PER_ELEMENT);
+    const outcome = await pool.aggregate({ masked: vectors, bound: limit, keepProduct });
+    if (outcome.ok) return outcome;
+    if (outcome.reason === "malformed") {
+      throw new MaskCiphertextMalformedError(outcome.vector, outcome.index, "the element is not in [1, P)");
+    }
+    throw new DlogOutOfRangeError(outcome.index, limit);
+  };
+
+  return {
+    id: "paper-compat",
+    secure: false,
+    modulus: MASH_P,
+    seedBound: MASH_Q,
+    limbsPerElement: LIMBS_PER_ELEMENT,
+    kernelKind: pool.kind,
+    threads: pool.threads,
+
+    indexHash,
+
+    async mask({ quantized, seed, start = 0 }) {
+      if (!(quantized instanceof Int32Array)) {
+        throw new MaskInputError("update", "the quantized update must be an Int32Array (see quantize())");
+      }
+      if (quantized.length > MAX_VECTOR_ELEMENTS) {
+        throw new MaskInputError("update", `${quantized.length} elements is more than ${MAX_VECTOR_ELEMENTS}`);
+      }
+      // Exponents live modulo the group order P - 1; a larger seed cannot come from the protocol.
+      if (typeof seed !== "bigint" || seed >= MASH_GROUP_ORDER || seed <= -MASH_GROUP_ORDER) {
+        throw new MaskSeedOutOfRangeError(seed, MASH_GROUP_ORDER);
+      }
+      const first = checkStart(start, quantized.length);
+      const hashes = await pool.indexHashes(first, quantized.length);
+      return pool.mask({ hashes, grads: quantized, seed });
+    },
+
+    async aggregate({ masked, bound, start }) {
+      return (await aggregateChecked(masked, bound, start, false)).sums;
+    },
+
+    async aggregateWithProduct({ masked, bound }) {
+      const outcome = await aggregateChecked(masked, bound, undefined, true);
+      return { sums: outcome.sums, product: outcome.product! };
+    },
+
+    close: () => pool.close(),
+  };
+}
