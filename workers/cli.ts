@@ -1,0 +1,335 @@
+// The `fedmash` command line: the demo, one worker per role, and the crypto self-test. Flags override
+// environment variables (RPC_URL, PRIVATE_KEY, IPFS_API_URL, FEDMASH_STORE_DIR), which override defaults.
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { join, resolve } from "node:path";
+import { BaseError } from "./errors";
+import { DEFAULT_STORE_DIR } from "./storage/createStore";
+import { DEFAULT_TRAINING } from "./ml/defaultTraining";
+import { MODEL_KINDS, type ModelKind } from "./ml/modelLayout";
+import type { WorkerConfig } from "./roles/openWorkerRuntime";
+import type { ClientFault } from "./roles/runClient";
+
+export class CliUsageError extends BaseError {
+  override name = "CliUsageError" as const;
+}
+
+const PROJECT_ROOT = resolve(__dirname, "..");
+
+const HELP = `fedmash — privacy-preserving federated learning as a dApp
+
+Usage: fedmash <command> [flags]
+
+Commands
+  demo         Run everything on one machine: Hardhat node, Ignition deploy, aggregator + one process per client.
+               --mode plain  --clients N (4)  --rounds R (3)  --model mlp|cnn (mlp)  --samples-per-client K (${DEFAULT_TRAINING.samplesPerClient})
+               --epochs E (${DEFAULT_TRAINING.epochs})  --batch-size B (${DEFAULT_TRAINING.batchSize})  --lr L (${DEFAULT_TRAINING.learningRate})  --partition iid|dirichlet (iid)  --alpha A (0.5)
+               --seed S (1)  --out DIR (runs/latest)  --faulty-client corrupt-update|truncated-update|wrong-length
+  client       One client worker: joins rounds of --task, trains on its MNIST partition, submits updates.
+               --index I --clients N (partition), --task T (1), training flags as for demo, --fault F
+  aggregator   The aggregator worker: serves every task naming its account, averages and posts, keeps rounds moving.
+  owner        Task owner: creates a task (or continues --task T) and runs --rounds R rounds, printing accuracy.
+               --model mlp|cnn  --min-clients M (1)  --max-clients N (4)  --join-seconds (90)  --submit-seconds (120)
+               --aggregate-seconds (120)  --seed S (1)
+  selftest     Check the MASH crypto against known-answer vectors: --vectors FILE (../shared/testvectors/mash80.json)
+  store-serve  Serve the embedded IPFS store over the Kubo RPC API (share one store between machines).
+
+Worker flags (client, aggregator, owner)
+  --rpc URL               JSON-RPC endpoint (env RPC_URL, default http://127.0.0.1:8545)
+  --account I             Hardhat test account index (local chain 31337 only)
+  --private-key HEX       Account key (env PRIVATE_KEY); required on any other chain
+  --coordinator ADDR --registry ADDR   Contract addresses; default: read from the Ignition deployment
+  --deployment-id ID      Ignition deployment folder (default chain-<chainId>)
+  --store-dir DIR         Embedded IPFS store (env FEDMASH_STORE_DIR, default ${DEFAULT_STORE_DIR})
+  --ipfs-api URL          Use a Kubo node instead (env IPFS_API_URL)
+  --state-dir DIR         Keys and persisted protocol state (default .fedmash/workers/<role>[-index])
+  --log-file FILE         JSON-lines log (default <state-dir>/worker.log.jsonl)
+  --start-block B         First block to read on a fresh state (default 0)
+`;
+
+const WORKER_OPTIONS = {
+  rpc: { type: "string" },
+  account: { type: "string" },
+  "private-key": { type: "string" },
+  coordinator: { type: "string" },
+  registry: { type: "string" },
+  "deployment-id": { type: "string" },
+  "store-dir": { type: "string" },
+  "ipfs-api": { type: "string" },
+  "state-dir": { type: "string" },
+  "log-file": { type: "string" },
+  "start-block": { type: "string" },
+  quiet: { type: "boolean" },
+} as const satisfies ParseArgsConfig["options"];
+
+const TRAINING_OPTIONS = {
+  index: { type: "string" },
+  clients: { type: "string" },
+  "samples-per-client": { type: "string" },
+  epochs: { type: "string" },
+  "batch-size": { type: "string" },
+  lr: { type: "string" },
+  partition: { type: "string" },
+  alpha: { type: "string" },
+  seed: { type: "string" },
+  backend: { type: "string" },
+} as const satisfies ParseArgsConfig["options"];
+
+function parse<O extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: O): ReturnType<typeof parseArgs<{ options: O; strict: true; allowPositionals: false }>>["values"] {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    throw new CliUsageError(error instanceof Error ? error.message : String(error), { details: "Run `fedmash --help` for the flags." });
+  }
+}
+
+function integer(name: string, value: string | undefined, fallback: number, min = 0): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < min) throw new CliUsageError(`--${name} must be an integer ≥ ${min}, got "${value}".`);
+  return parsed;
+}
+
+function positive(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new CliUsageError(`--${name} must be a positive number, got "${value}".`);
+  return parsed;
+}
+
+function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new CliUsageError(`--${name} must be one of ${allowed.join(", ")}, got "${value}".`);
+  return value as T;
+}
+
+function address(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^0x[0-9a-fA-F]{40}$/.test(value)) throw new CliUsageError(`--${name} must be a 0x-prefixed 20-byte address, got "${value}".`);
+  return value;
+}
+
+type WorkerValues = { [K in keyof typeof WORKER_OPTIONS]?: (typeof WORKER_OPTIONS)[K]["type"] extends "boolean" ? boolean : string };
+
+function workerConfig(values: WorkerValues, name: string, defaultStateDir: string): WorkerConfig & { startBlock: number } {
+  const registry = address("registry", values.registry);
+  const coordinator = address("coordinator", values.coordinator);
+  if ((registry === undefined) !== (coordinator === undefined)) throw new CliUsageError("Pass both --registry and --coordinator, or neither.");
+  const privateKey = values["private-key"] ?? process.env.PRIVATE_KEY;
+  const accountIndex = values.account === undefined ? undefined : integer("account", values.account, 0);
+  if (privateKey === undefined && accountIndex === undefined) {
+    throw new CliUsageError("No account: pass --private-key (or PRIVATE_KEY), or --account I on a local Hardhat chain.");
+  }
+  const stateDir = resolve(values["state-dir"] ?? defaultStateDir);
+  return {
+    name,
+    rpcUrl: values.rpc ?? process.env.RPC_URL ?? "http://127.0.0.1:8545",
+    privateKey,
+    accountIndex,
+    addresses: registry && coordinator ? { registry, coordinator } : undefined,
+    deploymentId: values["deployment-id"],
+    projectRoot: process.cwd(),
+    storeDir: resolve(values["store-dir"] ?? process.env.FEDMASH_STORE_DIR ?? DEFAULT_STORE_DIR),
+    ipfsApiUrl: values["ipfs-api"],
+    stateDir,
+    logFile: values["log-file"],
+    logToConsole: !values.quiet,
+    startBlock: integer("start-block", values["start-block"], 0),
+  };
+}
+
+/** Keeps a worker alive until SIGINT/SIGTERM, then stops it cleanly. */
+async function serveUntilSignal(stop: () => Promise<void>): Promise<void> {
+  await new Promise<void>((done) => {
+    const onSignal = (): void => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      void stop().finally(done);
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  });
+}
+
+async function commandDemo(argv: string[]): Promise<void> {
+  const { runDemo, DEMO_DEFAULTS } = await import("./roles/runDemo");
+  const v = parse(argv, {
+    ...TRAINING_OPTIONS,
+    mode: { type: "string" },
+    rounds: { type: "string" },
+    model: { type: "string" },
+    out: { type: "string" },
+    "faulty-client": { type: "string" },
+    "deployment-id": { type: "string" },
+  });
+  const mode = oneOf("mode", v.mode, ["plain", "mash", "shamir"], DEMO_DEFAULTS.mode);
+  if (mode !== "plain") {
+    throw new CliUsageError(`Mode "${mode}" is not available yet in this build; run --mode plain.`, {
+      details: "MASH (issue 4) and Shamir (issue 6) modes are being built; their crypto lives in workers/crypto.",
+    });
+  }
+  const out = v.out ?? DEMO_DEFAULTS.outDir;
+  const report = await runDemo({
+    mode,
+    clients: integer("clients", v.clients, DEMO_DEFAULTS.clients, 1),
+    rounds: integer("rounds", v.rounds, DEMO_DEFAULTS.rounds, 1),
+    model: oneOf("model", v.model, MODEL_KINDS, DEMO_DEFAULTS.model),
+    samplesPerClient: integer("samples-per-client", v["samples-per-client"], DEMO_DEFAULTS.samplesPerClient, 1),
+    epochs: integer("epochs", v.epochs, DEMO_DEFAULTS.epochs, 1),
+    batchSize: integer("batch-size", v["batch-size"], DEMO_DEFAULTS.batchSize, 1),
+    learningRate: positive("lr", v.lr, DEMO_DEFAULTS.learningRate),
+    partition: oneOf("partition", v.partition, ["iid", "dirichlet"], DEMO_DEFAULTS.partition),
+    alpha: positive("alpha", v.alpha, DEMO_DEFAULTS.alpha),
+    seed: integer("seed", v.seed, DEMO_DEFAULTS.seed),
+    outDir: out,
+    projectRoot: PROJECT_ROOT,
+    deploymentId: v["deployment-id"],
+    faultyClient: v["faulty-client"] === undefined ? undefined : oneOf<ClientFault>("faulty-client", v["faulty-client"], ["corrupt-update", "truncated-update", "wrong-length"], "corrupt-update"),
+    onLine: (line) => process.stdout.write(`${line}\n`),
+  });
+  const last = report.rounds.at(-1);
+  process.stdout.write(
+    `\ndone in ${(report.totalMs / 1000).toFixed(1)} s · final accuracy ${last?.accuracy?.toFixed(4) ?? "–"} · report: ${join(out, "report.json")} and ${join(out, "report.md")}\n`,
+  );
+}
+
+async function commandClient(argv: string[]): Promise<void> {
+  const v = parse(argv, { ...WORKER_OPTIONS, ...TRAINING_OPTIONS, task: { type: "string" }, fault: { type: "string" } });
+  const index = integer("index", v.index, 0);
+  const config = workerConfig(v, `client-${index}`, join(".fedmash", "workers", `client-${index}`));
+  const numClients = integer("clients", v.clients, 4, 1);
+  if (index >= numClients) throw new CliUsageError(`--index ${index} must be below --clients ${numClients}.`);
+  const { openWorkerRuntime } = await import("./roles/openWorkerRuntime");
+  const { runClient } = await import("./roles/runClient");
+  const runtime = await openWorkerRuntime(config);
+  const loop = await runClient({
+    runtime,
+    taskId: BigInt(integer("task", v.task, 1, 1)),
+    startBlock: config.startBlock,
+    fault: oneOf<ClientFault>("fault", v.fault, ["none", "corrupt-update", "truncated-update", "wrong-length"], "none"),
+    training: {
+      index,
+      numClients,
+      partition: oneOf("partition", v.partition, ["iid", "dirichlet"], "iid"),
+      alpha: positive("alpha", v.alpha, 0.5),
+      dataSeed: integer("seed", v.seed, 1),
+      samplesPerClient: integer("samples-per-client", v["samples-per-client"], DEFAULT_TRAINING.samplesPerClient, 1),
+      epochs: integer("epochs", v.epochs, DEFAULT_TRAINING.epochs, 1),
+      batchSize: integer("batch-size", v["batch-size"], DEFAULT_TRAINING.batchSize, 1),
+      learningRate: positive("lr", v.lr, DEFAULT_TRAINING.learningRate),
+      backend: oneOf<"auto" | "tensorflow" | "wasm" | "cpu">("backend", v.backend, ["auto", "tensorflow", "wasm", "cpu"], "auto"),
+    },
+  });
+  await serveUntilSignal(async () => {
+    await loop.stop();
+    await runtime.close();
+  });
+}
+
+async function commandAggregator(argv: string[]): Promise<void> {
+  const v = parse(argv, { ...WORKER_OPTIONS, weighting: { type: "string" } });
+  const config = workerConfig(v, "aggregator", join(".fedmash", "workers", "aggregator"));
+  const { openWorkerRuntime } = await import("./roles/openWorkerRuntime");
+  const { runAggregator } = await import("./roles/runAggregator");
+  const runtime = await openWorkerRuntime(config);
+  const loop = await runAggregator({ runtime, startBlock: config.startBlock, weighting: oneOf<"samples" | "uniform">("weighting", v.weighting, ["samples", "uniform"], "samples") });
+  await serveUntilSignal(async () => {
+    await loop.stop();
+    await runtime.close();
+  });
+}
+
+async function commandOwner(argv: string[]): Promise<void> {
+  const v = parse(argv, {
+    ...WORKER_OPTIONS,
+    task: { type: "string" },
+    rounds: { type: "string" },
+    model: { type: "string" },
+    aggregator: { type: "string" },
+    "min-clients": { type: "string" },
+    "max-clients": { type: "string" },
+    "join-seconds": { type: "string" },
+    "submit-seconds": { type: "string" },
+    "aggregate-seconds": { type: "string" },
+    seed: { type: "string" },
+  });
+  const config = workerConfig(v, "owner", join(".fedmash", "workers", "owner"));
+  const { openWorkerRuntime } = await import("./roles/openWorkerRuntime");
+  const { runTask } = await import("./roles/runTask");
+  const { initBackend } = await import("./ml/initBackend");
+  const { hardhatTestWallet } = await import("./chain/connectChain");
+  const model = oneOf<ModelKind>("model", v.model, MODEL_KINDS, "mlp");
+  const aggregator = address("aggregator", v.aggregator) ?? hardhatTestWallet(1).address;
+  const maxClients = integer("max-clients", v["max-clients"], 4, 1);
+  const runtime = await openWorkerRuntime(config);
+  try {
+    await initBackend({ model });
+    const { taskId, rounds } = await runTask({
+      runtime,
+      taskId: v.task === undefined ? undefined : BigInt(integer("task", v.task, 1, 1)),
+      rounds: integer("rounds", v.rounds, 1, 1),
+      settings: {
+        mode: "plain",
+        modelKind: model,
+        aggregator,
+        minClients: integer("min-clients", v["min-clients"], 1, 1),
+        maxClients,
+        joinDurationSeconds: integer("join-seconds", v["join-seconds"], 90, 1),
+        submitDurationSeconds: integer("submit-seconds", v["submit-seconds"], 120, 1),
+        aggregateDurationSeconds: integer("aggregate-seconds", v["aggregate-seconds"], 120, 1),
+        modelSeed: integer("seed", v.seed, 1),
+      },
+      onTaskCreated: (id, cid) => void process.stdout.write(`task ${id} created with initial model ${cid}\n`),
+      onRoundDone: (r) =>
+        process.stdout.write(
+          `round ${r.round} (id ${r.roundId}): ${r.phase}${r.failureReason ? ` (${r.failureReason})` : ""} accuracy ${r.accuracy?.toFixed(4) ?? "–"} model ${r.modelCid}\n`,
+        ),
+    });
+    process.stdout.write(`task ${taskId}: ${rounds.length} round(s) done\n`);
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function commandSelftest(argv: string[]): Promise<void> {
+  const v = parse(argv, { vectors: { type: "string" } });
+  const { runSelftest } = await import("./crypto/selftest");
+  const result = await runSelftest({ vectorsPath: resolve(v.vectors ?? join(PROJECT_ROOT, "..", "shared", "testvectors", "mash80.json")) });
+  for (const line of result.lines) process.stdout.write(`${line}\n`);
+  process.stdout.write(`${result.passed} passed, ${result.failed} failed\n`);
+  if (result.failed > 0) process.exitCode = 1;
+}
+
+async function commandStoreServe(argv: string[]): Promise<void> {
+  process.argv = [process.argv[0] ?? "node", "store-serve", ...argv];
+  await import("./storage/serveStoreRpcMain");
+}
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
+  demo: commandDemo,
+  client: commandClient,
+  aggregator: commandAggregator,
+  owner: commandOwner,
+  selftest: commandSelftest,
+  "store-serve": commandStoreServe,
+};
+
+export async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (!command || command === "--help" || command === "-h" || command === "help") {
+    process.stdout.write(HELP);
+    return;
+  }
+  const run = COMMANDS[command];
+  try {
+    if (!run) throw new CliUsageError(`Unknown command "${command}".`, { details: "Run `fedmash --help` for the commands." });
+    await run(rest);
+  } catch (error) {
+    if (error instanceof BaseError) {
+      process.stderr.write(`fedmash: ${error.name}: ${error.shortMessage}\n${error.details ? `  ${error.details}\n` : ""}`);
+      if (process.env.FEDMASH_DEBUG) process.stderr.write(`${error.stack ?? ""}\n`);
+    } else {
+      process.stderr.write(`fedmash: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    }
+    process.exitCode = error instanceof CliUsageError ? 2 : 1;
+  }
+}

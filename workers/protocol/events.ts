@@ -1,0 +1,54 @@
+// The coordinator's events as plain, serializable objects. Protocol state machines consume these and never
+// see ethers types, so they stay pure and testable; workers/chain turns logs into them.
+import type { FailureReason, Mode, Phase } from "./enums";
+
+interface EventBase {
+  blockNumber: number;
+  logIndex: number;
+  transactionHash: string;
+}
+
+export type CoordinatorEvent = EventBase &
+  (
+    | { type: "TaskCreated"; taskId: bigint; owner: string; mode: Mode; aggregator: string; initialModelCid: string }
+    | { type: "RoundOpened"; taskId: bigint; roundId: bigint; index: bigint; modelCid: string; joinDeadline: bigint }
+    | { type: "ClientJoined"; roundId: bigint; client: string; joinedCount: bigint }
+    | { type: "PhaseChanged"; roundId: bigint; previous: Phase; current: Phase; deadline: bigint }
+    | {
+        type: "UpdateSubmitted";
+        roundId: bigint;
+        client: string;
+        cid: string;
+        contentHash: string;
+        numSamples: bigint;
+        loss: bigint;
+      }
+    | { type: "AggregatePosted"; roundId: bigint; aggregator: string; aggregateCid: string; modelCid: string; aggregateHash: string }
+    | { type: "RoundFinalized"; taskId: bigint; roundId: bigint; modelCid: string }
+    | { type: "RoundFailed"; taskId: bigint; roundId: bigint; reason: FailureReason }
+  );
+
+export type CoordinatorEventType = CoordinatorEvent["type"];
+export type CoordinatorEventOf<T extends CoordinatorEventType> = Extract<CoordinatorEvent, { type: T }>;
+export const COORDINATOR_EVENT_TYPES: readonly CoordinatorEventType[] = [
+  "TaskCreated",
+  "RoundOpened",
+  "ClientJoined",
+  "PhaseChanged",
+  "UpdateSubmitted",
+  "AggregatePosted",
+  "RoundFinalized",
+  "RoundFailed",
+];
+
+/** Fixed-point scale of the `loss` field on-chain (1e18), shared by the client that posts and the report that reads. */
+export const LOSS_SCALE = 10n ** 18n;
+
+export function lossToFixed(loss: number): bigint {
+  if (!Number.isFinite(loss) || loss < 0) return 0n;
+  return BigInt(Math.round(loss * 1e9)) * 10n ** 9n;
+}
+
+export function lossFromFixed(value: bigint): number {
+  return Number(value / 10n ** 9n) / 1e9;
+}

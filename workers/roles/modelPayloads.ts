@@ -1,0 +1,29 @@
+// The payloads of plain FedAvg as the storage format carries them: a model (flat float32 weights), a client
+// update (flat float32 delta) and an aggregate (averaged delta plus who was included). One place defines their
+// tensor names and shapes, so writer and reader cannot drift apart.
+import { PayloadKind, type Payload, type PayloadExpectations, type PayloadMetadata } from "../storage/payloadFormat";
+
+export const MODEL_TENSOR = "weights";
+export const DELTA_TENSOR = "delta";
+
+export function modelPayload(weights: Float32Array, metadata: PayloadMetadata): Payload {
+  return { kind: PayloadKind.Model, metadata, tensors: [{ name: MODEL_TENSOR, dtype: "float32", shape: [weights.length], data: weights }] };
+}
+
+export function updatePayload(delta: Float32Array, metadata: PayloadMetadata): Payload {
+  return { kind: PayloadKind.Update, metadata, tensors: [{ name: DELTA_TENSOR, dtype: "float32", shape: [delta.length], data: delta }] };
+}
+
+export function aggregatePayload(delta: Float32Array, metadata: PayloadMetadata): Payload {
+  return { kind: PayloadKind.Aggregate, metadata, tensors: [{ name: DELTA_TENSOR, dtype: "float32", shape: [delta.length], data: delta }] };
+}
+
+export function expectFlat(kind: PayloadKind, name: string, size: number): PayloadExpectations {
+  return { kind, tensors: [{ name, dtype: "float32", shape: [size] }] };
+}
+
+export function flatTensor(payload: Payload): Float32Array {
+  const data = payload.tensors[0]?.data;
+  if (!(data instanceof Float32Array)) throw new TypeError("payload has no float32 tensor");
+  return data;
+}

@@ -1,0 +1,167 @@
+// The client worker of plain mode: joins its task's rounds, trains the round's global model on its own MNIST
+// partition, and submits the update (CID + content hash on-chain, bytes in the store). Wires the pure client
+// state machine to events, transactions, the store and TensorFlow.js.
+import * as tf from "@tensorflow/tfjs";
+import { BaseError } from "../errors";
+import { sendTransaction, isRevert } from "../chain/sendTransaction";
+import { Phase, Role } from "../protocol/enums";
+import { lossToFixed } from "../protocol/events";
+import {
+  clientHandlers,
+  clientPendingAction,
+  routeClientEvent,
+  type ClientAction,
+  type ClientRoundState,
+} from "../protocol/plain/clientMachine";
+import { createModel } from "../ml/createModel";
+import { initBackend } from "../ml/initBackend";
+import { loadMnist } from "../ml/loadMnist";
+import { partitionIid } from "../ml/partitionIid";
+import { partitionDirichlet } from "../ml/partitionDirichlet";
+import { setFlatWeights } from "../ml/setFlatWeights";
+import { getFlatWeights } from "../ml/getFlatWeights";
+import { trainLocal } from "../ml/trainLocal";
+import { computeDelta } from "../ml/computeDelta";
+import type { ModelKind } from "../ml/modelLayout";
+import { fetchPayload } from "../storage/fetchPayload";
+import { putPayload } from "../storage/putPayload";
+import { encodePayload } from "../storage/encodePayload";
+import { PayloadKind } from "../storage/payloadFormat";
+import { payloadHash } from "../storage/payloadHash";
+import { MODEL_TENSOR, expectFlat, flatTensor, updatePayload } from "./modelPayloads";
+import { ensureRegistered, loadOrCreateEciesKeys } from "./ensureRegistered";
+import { runRoundLoop, type RoundLoopHandle } from "./runRoundLoop";
+import type { WorkerRuntime } from "./openWorkerRuntime";
+
+export class ClientTooLateError extends BaseError {
+  override name = "ClientTooLateError" as const;
+}
+
+/** Deliberately bad payloads, to show that the aggregator rejects them by name and the round goes on. */
+export type ClientFault = "none" | "corrupt-update" | "truncated-update" | "wrong-length";
+
+export interface ClientTrainingConfig {
+  index: number;
+  numClients: number;
+  partition: "iid" | "dirichlet";
+  alpha: number;
+  dataSeed: number;
+  samplesPerClient: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  backend?: "auto" | "tensorflow" | "wasm" | "cpu";
+}
+
+export interface RunClientParameters {
+  runtime: WorkerRuntime;
+  taskId: bigint;
+  training: ClientTrainingConfig;
+  startBlock?: number;
+  fault?: ClientFault;
+}
+
+async function storeFaultyUpdate(runtime: WorkerRuntime, fault: ClientFault, delta: Float32Array): Promise<{ cid: string; hash: string }> {
+  const wrong = fault === "wrong-length" ? delta.subarray(0, delta.length - 1) : delta;
+  let bytes = encodePayload(updatePayload(wrong, { fault }));
+  if (fault === "truncated-update") bytes = bytes.subarray(0, Math.floor(bytes.length / 2));
+  if (fault === "corrupt-update") {
+    bytes = bytes.slice();
+    bytes.fill(0xff, 0, 8);
+  }
+  const cid = await runtime.store.put(bytes);
+  return { cid, hash: payloadHash(bytes) };
+}
+
+export async function runClient(parameters: RunClientParameters): Promise<RoundLoopHandle<ClientRoundState>> {
+  const { runtime, taskId, training } = parameters;
+  const { logger } = runtime;
+  const keys = loadOrCreateEciesKeys(runtime.config.stateDir);
+  await ensureRegistered(runtime, Role.Client, keys);
+
+  const taskView = await runtime.coordinator.task(taskId);
+  const modelKind = taskView.config.modelKind as ModelKind;
+  const modelSize = Number(taskView.config.modelSize);
+  const backend = await initBackend({ preferred: training.backend ?? "auto", model: modelKind });
+  const trainSet = await loadMnist({ split: "train" });
+  const rows =
+    training.partition === "dirichlet"
+      ? partitionDirichlet(trainSet.labels, training.numClients, training.alpha, training.samplesPerClient, training.dataSeed)
+      : partitionIid(trainSet.labels, training.numClients, training.samplesPerClient, training.dataSeed);
+  const indices = rows[training.index];
+  if (!indices) throw new ClientTooLateError(`Client index ${training.index} is outside 0..${training.numClients - 1}.`);
+  const model = createModel(modelKind, 0);
+  logger.info("client ready", { task: taskId, model: modelKind, backend, samples: indices.length });
+
+  const self = runtime.connection.address;
+  const perform = async (action: ClientAction, round: ClientRoundState): Promise<ClientRoundState | void> => {
+    if (action.type === "join") {
+      if (await runtime.coordinator.hasJoined(action.roundId, self)) return clientHandlers.confirmJoin(round);
+      const phase = Number(await runtime.coordinator.phase(action.roundId));
+      if (phase !== Phase.Joining) return clientHandlers.missJoin(round);
+      try {
+        await sendTransaction(runtime.connection.signer, { action: `join(round ${action.roundId})`, send: () => runtime.coordinator.join(action.roundId) });
+      } catch (error) {
+        // Full or closed while we were sending: we sit this round out.
+        if (isRevert(error)) return clientHandlers.missJoin(round);
+        throw error;
+      }
+      logger.info("joined", { round: action.roundId });
+      return clientHandlers.confirmJoin(round);
+    }
+
+    const existing = await runtime.coordinator.submission(action.roundId, self);
+    if (existing.submitted) return clientHandlers.confirmSubmission(round, existing.cid);
+    const phase = Number(await runtime.coordinator.phase(action.roundId));
+    if (phase !== Phase.Submission) throw new ClientTooLateError(`Round ${action.roundId} is no longer accepting updates.`, { details: `phase ${phase}` });
+
+    const started = Date.now();
+    const globalPayload = await fetchPayload(runtime.store, action.modelCid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize));
+    const globalWeights = flatTensor(globalPayload);
+    setFlatWeights(model, globalWeights);
+    const result = await trainLocal({
+      model,
+      images: trainSet.images,
+      labels: trainSet.labels,
+      indices,
+      epochs: training.epochs,
+      batchSize: training.batchSize,
+      learningRate: training.learningRate,
+      seed: `${training.dataSeed}:${training.index}:${action.roundId}`,
+    });
+    const delta = computeDelta(getFlatWeights(model), globalWeights);
+    const fault = parameters.fault ?? "none";
+    const stored =
+      fault === "none"
+        ? await putPayload(
+            runtime.store,
+            updatePayload(delta, { round: round.index, roundId: round.roundId, modelKind, numSamples: result.numSamples, loss: result.loss }),
+          ).then((p) => ({ cid: p.cid, hash: p.contentHash }))
+        : await storeFaultyUpdate(runtime, fault, delta);
+    await sendTransaction(runtime.connection.signer, {
+      action: `submitUpdate(round ${action.roundId})`,
+      send: () => runtime.coordinator.submitUpdate(action.roundId, stored.cid, stored.hash, BigInt(result.numSamples), lossToFixed(result.loss)),
+    });
+    logger.info("update submitted", {
+      round: action.roundId,
+      cid: stored.cid,
+      loss: Number(result.loss.toFixed(4)),
+      trainMs: result.durationMs,
+      totalMs: Date.now() - started,
+      tensors: tf.memory().numTensors,
+      ...(fault === "none" ? {} : { fault }),
+    });
+    return clientHandlers.confirmSubmission(round, stored.cid);
+  };
+
+  return runRoundLoop<ClientRoundState, ClientAction>({
+    runtime,
+    startBlock: parameters.startBlock,
+    initialTasks: [taskId.toString()],
+    route: (state, event) => routeClientEvent(state.rounds, event, { address: self, taskId }),
+    pendingAction: clientPendingAction,
+    actionKey: (action) => `${action.type}:${action.roundId}`,
+    perform,
+    onRoundChange: (round) => logger.debug("round stage", { round: round.roundId, stage: round.stage }),
+  });
+}

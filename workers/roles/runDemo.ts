@@ -1,0 +1,233 @@
+// The main job, end to end on one machine: start a Hardhat node, deploy with Ignition, start the aggregator and
+// one OS process per client, run R rounds as the task owner, and write report.json and report.md.
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { startHardhatNode, type HardhatNodeHandle } from "../chain/startHardhatNode";
+import { deployWithIgnition } from "../chain/deployWithIgnition";
+import { hardhatTestWallet } from "../chain/connectChain";
+import { enumName, Phase, Role } from "../protocol/enums";
+import { initBackend } from "../ml/initBackend";
+import type { ModelKind } from "../ml/modelLayout";
+import { DEFAULT_TRAINING } from "../ml/defaultTraining";
+import { sleep } from "../retry";
+import { BaseError } from "../errors";
+import { openWorkerRuntime, type WorkerRuntime } from "./openWorkerRuntime";
+import { runTask, type RoundReport } from "./runTask";
+import { spawnWorker, type WorkerProcess } from "./spawnWorker";
+import type { ClientFault } from "./runClient";
+import { renderReportMarkdown } from "./renderReportMarkdown";
+
+export class DemoWorkerExitedError extends BaseError {
+  override name = "DemoWorkerExitedError" as const;
+}
+
+export interface DemoOptions {
+  mode: "plain";
+  clients: number;
+  rounds: number;
+  model: ModelKind;
+  samplesPerClient: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  partition: "iid" | "dirichlet";
+  alpha: number;
+  seed: number;
+  outDir: string;
+  projectRoot: string;
+  /** Adds one extra client that posts a deliberately bad update. */
+  faultyClient?: ClientFault;
+  /** Ignition deployment id, so concurrent runs (tests) do not share a folder. */
+  deploymentId?: string;
+  /** Print progress lines (the CLI does; tests do not). */
+  onLine?: (line: string) => void;
+}
+
+export interface DemoReport {
+  mode: string;
+  model: string;
+  clients: number;
+  chainId: number;
+  rpcUrl: string;
+  storeDir: string;
+  taskId: string;
+  contracts: Record<string, string>;
+  settings: Record<string, number | string>;
+  rounds: RoundReport[];
+  totalMs: number;
+}
+
+const OWNER_ACCOUNT = 0;
+const AGGREGATOR_ACCOUNT = 1;
+const FIRST_CLIENT_ACCOUNT = 2;
+
+async function waitForRegistration(runtime: WorkerRuntime, accounts: string[], role: Role, workers: WorkerProcess[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const active = await Promise.all(accounts.map((a) => runtime.registry.isActive(a, role)));
+    if (active.every(Boolean)) return;
+    const dead = workers.find((w) => w.process.exitCode !== null);
+    if (dead) throw new DemoWorkerExitedError(`A worker process exited during start-up (code ${dead.process.exitCode}).`, { details: "See its log under <out>/logs/." });
+    if (Date.now() > deadline) throw new DemoWorkerExitedError(`Workers did not register within ${timeoutMs / 1000} s.`, { details: "See <out>/logs/." });
+    await sleep(300);
+  }
+}
+
+export async function runDemo(options: DemoOptions): Promise<DemoReport> {
+  const started = Date.now();
+  const say = options.onLine ?? (() => undefined);
+  const outDir = resolve(options.outDir);
+  const logsDir = join(outDir, "logs");
+  const storeDir = join(outDir, "ipfs");
+  const workersDir = join(outDir, "workers");
+  // A run starts from a fresh chain, so old worker state and logs would only mislead.
+  rmSync(logsDir, { recursive: true, force: true });
+  rmSync(workersDir, { recursive: true, force: true });
+  mkdirSync(logsDir, { recursive: true });
+
+  const workers: WorkerProcess[] = [];
+  let node: HardhatNodeHandle | undefined;
+  let owner: WorkerRuntime | undefined;
+  const deploymentId = options.deploymentId ?? "demo";
+  try {
+    say(`starting a Hardhat node…`);
+    const nodeLog: string[] = [];
+    node = await startHardhatNode({ projectRoot: options.projectRoot, onOutput: (c) => nodeLog.push(c) });
+    say(`chain ready at ${node.rpcUrl}; deploying with Ignition (deployment id ${deploymentId})…`);
+    const addresses = await deployWithIgnition({ rpcUrl: node.rpcUrl, chainId: 31337n, projectRoot: options.projectRoot, deploymentId, reset: true });
+    say(`deployed FedmashRegistry ${addresses.registry}, FedmashCoordinator ${addresses.coordinator}`);
+
+    const common = ["--rpc", node.rpcUrl, "--registry", addresses.registry, "--coordinator", addresses.coordinator, "--store-dir", storeDir];
+    owner = await openWorkerRuntime({
+      name: "owner",
+      rpcUrl: node.rpcUrl,
+      accountIndex: OWNER_ACCOUNT,
+      addresses,
+      projectRoot: options.projectRoot,
+      storeDir,
+      stateDir: join(workersDir, "owner"),
+      logFile: join(logsDir, "owner.jsonl"),
+      logToConsole: false,
+    });
+    const backend = await initBackend({ model: options.model });
+    const startBlock = await owner.connection.provider.getBlockNumber();
+
+    const aggregatorAddress = hardhatTestWallet(AGGREGATOR_ACCOUNT).address;
+    workers.push(
+      spawnWorker({
+        projectRoot: options.projectRoot,
+        args: ["aggregator", ...common, "--account", String(AGGREGATOR_ACCOUNT), "--state-dir", join(workersDir, "aggregator"), "--log-file", join(logsDir, "aggregator.jsonl"), "--start-block", String(startBlock)],
+        outputFile: join(logsDir, "aggregator.out"),
+      }),
+    );
+    say(`aggregator process started (${aggregatorAddress}); waiting for it to register…`);
+    await waitForRegistration(owner, [aggregatorAddress], Role.Aggregator, workers, 120_000);
+
+    const totalClients = options.clients + (options.faultyClient ? 1 : 0);
+    const clientAddresses = Array.from({ length: totalClients }, (_, i) => hardhatTestWallet(FIRST_CLIENT_ACCOUNT + i).address);
+    const trainingSeconds = options.model === "cnn" ? Math.ceil(options.samplesPerClient * options.epochs * 0.08) + 60 : 120;
+    const { taskId, rounds } = await runTask({
+      runtime: owner,
+      rounds: options.rounds,
+      settings: {
+        mode: options.mode,
+        modelKind: options.model,
+        aggregator: aggregatorAddress,
+        minClients: 1,
+        maxClients: totalClients,
+        joinDurationSeconds: 90,
+        submitDurationSeconds: trainingSeconds,
+        aggregateDurationSeconds: 120,
+        modelSeed: options.seed,
+      },
+      onTaskCreated: async (createdTaskId) => {
+        say(`task ${createdTaskId} created; starting ${options.clients} client processes${options.faultyClient ? ` + 1 faulty (${options.faultyClient})` : ""}…`);
+        for (let i = 0; i < totalClients; i++) {
+          const faulty = options.faultyClient && i === options.clients;
+          workers.push(
+            spawnWorker({
+              projectRoot: options.projectRoot,
+              args: [
+                "client",
+                ...common,
+                "--task", String(createdTaskId),
+                "--account", String(FIRST_CLIENT_ACCOUNT + i),
+                "--index", String(faulty ? 0 : i),
+                "--clients", String(options.clients),
+                "--samples-per-client", String(options.samplesPerClient),
+                "--epochs", String(options.epochs),
+                "--batch-size", String(options.batchSize),
+                "--lr", String(options.learningRate),
+                "--partition", options.partition,
+                "--alpha", String(options.alpha),
+                "--seed", String(options.seed),
+                "--state-dir", join(workersDir, `client-${i}`),
+                "--log-file", join(logsDir, `client-${i}.jsonl`),
+                "--start-block", String(startBlock),
+                ...(faulty ? ["--fault", options.faultyClient as string] : []),
+              ],
+              outputFile: join(logsDir, `client-${i}.out`),
+            }),
+          );
+        }
+        await waitForRegistration(owner as WorkerRuntime, clientAddresses, Role.Client, workers, 180_000);
+        say(`all ${totalClients} clients registered`);
+      },
+      onProgress: (p) => say(`round ${p.round}: ${String(enumName(Phase, p.phase))} · joined ${p.joined}/${totalClients} · submitted ${p.submitted}`),
+      onRoundDone: (r) =>
+        say(
+          r.phase === "Finalized"
+            ? `round ${r.round} finalized in ${(r.durationMs / 1000).toFixed(1)} s · test accuracy ${(r.accuracy ?? 0).toFixed(4)} · loss ${(r.loss ?? 0).toFixed(4)} · included ${r.included.length}${r.excluded.length ? ` · excluded ${r.excluded.map((e) => `${e.client.slice(0, 8)}… (${e.reason})`).join(", ")}` : ""}`
+            : `round ${r.round} failed: ${r.failureReason}`,
+        ),
+    });
+
+    const report: DemoReport = {
+      mode: options.mode,
+      model: options.model,
+      clients: options.clients,
+      chainId: Number(owner.connection.chainId),
+      rpcUrl: node.rpcUrl,
+      storeDir,
+      taskId: taskId.toString(),
+      contracts: { FedmashRegistry: addresses.registry, FedmashCoordinator: addresses.coordinator },
+      settings: {
+        backend,
+        samplesPerClient: options.samplesPerClient,
+        epochs: options.epochs,
+        batchSize: options.batchSize,
+        learningRate: options.learningRate,
+        partition: options.partition,
+        alpha: options.alpha,
+        seed: options.seed,
+        faultyClient: options.faultyClient ?? "none",
+      },
+      rounds,
+      totalMs: Date.now() - started,
+    };
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, "report.json"), JSON.stringify(report, null, 2) + "\n");
+    writeFileSync(join(outDir, "report.md"), renderReportMarkdown(report));
+    writeFileSync(join(logsDir, "hardhat-node.log"), nodeLog.join(""));
+    return report;
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+    await owner?.close();
+    await node?.stop();
+  }
+}
+
+export const DEMO_DEFAULTS = {
+  mode: "plain" as const,
+  clients: 4,
+  rounds: 3,
+  model: "mlp" as ModelKind,
+  samplesPerClient: DEFAULT_TRAINING.samplesPerClient,
+  epochs: DEFAULT_TRAINING.epochs,
+  batchSize: DEFAULT_TRAINING.batchSize,
+  learningRate: DEFAULT_TRAINING.learningRate,
+  partition: "iid" as const,
+  alpha: 0.5,
+  seed: 1,
+  outDir: "runs/latest",
+};

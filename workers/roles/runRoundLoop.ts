@@ -1,0 +1,158 @@
+// The event loop every role shares: replay the coordinator's events from the persisted cursor, route each one
+// through the role's pure state machine, persist, then perform whatever side effect each round's stage still
+// owes. A worker restarted at any point resumes from the file: the cursor says what it has seen, the stages
+// say what it still has to do.
+import { join } from "node:path";
+import { watchCoordinatorEvents } from "../chain/watchCoordinatorEvents";
+import type { CoordinatorEvent } from "../protocol/events";
+import { isAdvanceDue } from "../protocol/keeper";
+import { isTerminalPhase, type Phase } from "../protocol/enums";
+import { sendTransaction } from "../chain/sendTransaction";
+import { sleep } from "../retry";
+import { readStateFile, writeStateFile } from "./stateFile";
+import type { WorkerRuntime } from "./openWorkerRuntime";
+
+export interface RoundLoopState<R> {
+  /** Last block whose events were fully handled. */
+  cursor: number;
+  rounds: Record<string, R>;
+  /** Task ids this worker serves. */
+  tasks: string[];
+}
+
+export interface RunRoundLoopParameters<R extends { roundId: string }, A> {
+  runtime: WorkerRuntime;
+  /** Block to start from on a first run (a later run resumes from the stored cursor). */
+  startBlock?: number;
+  initialTasks?: readonly string[];
+  /** Lets a role learn tasks from events (e.g. TaskCreated naming it as aggregator). */
+  observe?: (state: RoundLoopState<R>, event: CoordinatorEvent) => void;
+  route: (state: RoundLoopState<R>, event: CoordinatorEvent) => R | undefined;
+  pendingAction: (round: R) => A | undefined;
+  /** Performs an action; may return the round's next state (e.g. when the chain says it is too late). */
+  perform: (action: A, round: R) => Promise<R | void>;
+  actionKey: (action: A) => string;
+  /** Call `advance` on this worker's non-terminal rounds once their deadline passed. */
+  keeper?: boolean;
+  /** Called after any round state changes (progress output, tests). */
+  onRoundChange?: (round: R) => void;
+  maxActionAttempts?: number;
+}
+
+export interface RoundLoopHandle<R> {
+  state(): RoundLoopState<R>;
+  stop(): Promise<void>;
+}
+
+export function roundLoopStatePath(runtime: WorkerRuntime): string {
+  return join(runtime.config.stateDir, "state.json");
+}
+
+function isTerminalStage(stage: unknown): boolean {
+  return stage === "finalized" || stage === "failed" || stage === "left-out";
+}
+
+export function runRoundLoop<R extends { roundId: string; stage: string }, A>(parameters: RunRoundLoopParameters<R, A>): RoundLoopHandle<R> {
+  const { runtime } = parameters;
+  const statePath = roundLoopStatePath(runtime);
+  const state = readStateFile<RoundLoopState<R>>(statePath, {
+    cursor: (parameters.startBlock ?? 0) - 1,
+    rounds: {},
+    tasks: [...(parameters.initialTasks ?? [])],
+  });
+  for (const task of parameters.initialTasks ?? []) if (!state.tasks.includes(task)) state.tasks.push(task);
+  const inFlight = new Set<string>();
+  const attempts = new Map<string, number>();
+  const maxAttempts = parameters.maxActionAttempts ?? 4;
+  let stopped = false;
+
+  const persist = (): void => writeStateFile(statePath, state);
+
+  const setRound = (round: R): void => {
+    state.rounds[round.roundId] = round;
+    parameters.onRoundChange?.(round);
+  };
+
+  const kick = (): void => {
+    for (const round of Object.values(state.rounds)) {
+      const action = parameters.pendingAction(round);
+      if (action === undefined) continue;
+      const key = parameters.actionKey(action);
+      if (inFlight.has(key) || (attempts.get(key) ?? 0) >= maxAttempts) continue;
+      inFlight.add(key);
+      parameters
+        .perform(action, round)
+        .then((next) => {
+          if (next) {
+            setRound(next);
+            persist();
+          }
+        })
+        .catch((error: unknown) => {
+          const attempt = (attempts.get(key) ?? 0) + 1;
+          attempts.set(key, attempt);
+          runtime.logger.warn("action failed", { action: key, attempt, error });
+          if (attempt >= maxAttempts) runtime.logger.error("action abandoned", { action: key });
+        })
+        .finally(() => {
+          inFlight.delete(key);
+          if (!stopped) setTimeout(kick, 500).unref();
+        });
+    }
+  };
+
+  const unwatch = watchCoordinatorEvents({
+    provider: runtime.connection.provider,
+    coordinatorAddress: runtime.addresses.coordinator,
+    coordinatorInterface: runtime.coordinator.interface,
+    fromBlock: state.cursor + 1,
+    onEvents: async (events, toBlock) => {
+      for (const event of events) {
+        parameters.observe?.(state, event);
+        const next = parameters.route(state, event);
+        if (next) setRound(next);
+      }
+      state.cursor = toBlock;
+      persist();
+      kick();
+    },
+    onError: (error) => runtime.logger.warn("event polling failed", { error }),
+  });
+
+  let keeperDone: Promise<void> = Promise.resolve();
+  if (parameters.keeper) {
+    keeperDone = (async () => {
+      while (!stopped) {
+        for (const round of Object.values(state.rounds)) {
+          if (stopped || isTerminalStage(round.stage)) continue;
+          try {
+            const view = await runtime.coordinator.round(BigInt(round.roundId));
+            const phase = Number(view.phase) as Phase;
+            if (isTerminalPhase(phase)) continue;
+            const now = BigInt(Math.floor(Date.now() / 1000));
+            if (isAdvanceDue({ phase, deadline: view.deadline, now })) {
+              await sendTransaction(runtime.connection.signer, {
+                action: `advance(round ${round.roundId})`,
+                send: () => runtime.coordinator.advance(BigInt(round.roundId)),
+              });
+              runtime.logger.info("advanced a phase whose deadline passed", { round: round.roundId, phase });
+            }
+          } catch (error) {
+            runtime.logger.debug("keeper check failed", { round: round.roundId, error });
+          }
+        }
+        await sleep(1_000).catch(() => undefined);
+      }
+    })();
+  }
+
+  kick();
+  return {
+    state: () => state,
+    stop: async () => {
+      stopped = true;
+      unwatch();
+      await keeperDone;
+    },
+  };
+}
