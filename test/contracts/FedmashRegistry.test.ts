@@ -134,8 +134,9 @@ describe("FedmashRegistry", function () {
       it("if the role is not a Role at all", async function () {
         const { registry, stranger } = await loadFixture(deployRegistryFixture);
         // ABI decoding rejects out-of-range enum values before any contract code runs.
-        await expect(registry.connect(stranger).register(4, encryptionKey("stranger").compressed)).to.be
-          .revertedWithoutReason;
+        await expect(
+          registry.connect(stranger).register(4, encryptionKey("stranger").compressed),
+        ).to.be.revertedWithoutReason();
       });
 
       it("if the account registered before", async function () {

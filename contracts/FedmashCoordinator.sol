@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: MIT
+// Tasks and rounds of fedmash. Thin on purpose: it resolves ids, checks who may act (owner, registry roles,
+// the task's aggregator) and leaves the per-round state machine to RoundLib.
+pragma solidity ^0.8.28;
+
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IFedmashCoordinator} from "./interfaces/IFedmashCoordinator.sol";
+import {IFedmashRegistry} from "./interfaces/IFedmashRegistry.sol";
+import {RoundLib} from "./libraries/RoundLib.sol";
+
+/// @title FedmashCoordinator
+/// @notice See {IFedmashCoordinator}.
+contract FedmashCoordinator is IFedmashCoordinator {
+    using RoundLib for RoundLib.Round;
+
+    /// @dev Caps every phase so that `now + duration` cannot overflow a uint64 deadline.
+    uint64 private constant _MAX_PHASE_DURATION = 365 days;
+
+    IFedmashRegistry private immutable _registry;
+
+    uint256 private _taskCount;
+    uint256 private _roundCount;
+    // Stored in the shape the view returns: a task holds no mapping, so the view is a plain copy.
+    mapping(uint256 taskId => TaskView) private _tasks;
+    mapping(uint256 roundId => RoundLib.Round) private _rounds;
+
+    /// @param registry_ The participant registry to check roles against.
+    constructor(IFedmashRegistry registry_) {
+        if (address(registry_).code.length == 0) revert CoordinatorInvalidRegistry(address(registry_));
+        _registry = registry_;
+    }
+
+    /// @inheritdoc IFedmashCoordinator
+    function createTask(TaskConfig calldata config, string calldata initialModelCid) external returns (uint256 taskId) {
+        if (config.mode != Mode.Plain) revert CoordinatorModeUnsupported(config.mode);
+        if (!_registry.isActive(config.aggregator, IFedmashRegistry.Role.Aggregator)) {
+            revert CoordinatorNotAggregator(config.aggregator);
+        }
+        _validateConfig(config);
+        if (bytes(initialModelCid).length == 0) revert CoordinatorEmptyCid();
+
+        taskId = ++_taskCount;
+        TaskView storage created = _tasks[taskId];
+        created.config = config;
+        created.owner = msg.sender;
+        created.currentModelCid = initialModelCid;
+        emit TaskCreated(taskId, msg.sender, config.mode, config.aggregator, initialModelCid);
+    }
+
+    /// @inheritdoc IFedmashCoordinator
+    function openRound(uint256 taskId, string calldata modelCid) external returns (uint256 roundId) {
+        TaskView storage owned = _existingTask(taskId);
+        if (msg.sender != owned.owner) revert CoordinatorNotTaskOwner(taskId, msg.sender);
+        if (owned.lastRoundId != 0 && !_rounds[owned.lastRoundId].isTerminal()) {
+            revert CoordinatorRoundInProgress(taskId, owned.lastRoundId);
+        }
+        if (!_registry.isActive(owned.config.aggregator, IFedmashRegistry.Role.Aggregator)) {
+            revert CoordinatorNotAggregator(owned.config.aggregator);
+        }
+
+        roundId = ++_roundCount;
+        uint256 index = ++owned.roundCount;
+        owned.lastRoundId = roundId;
+        _rounds[roundId].open(roundId, taskId, SafeCast.toUint32(index), owned.config, modelCid);
+    }
+
+    /// @inheritdoc IFedmashCoordinator
+    function join(uint256 roundId) external {
+        RoundLib.Round storage target = _existingRound(roundId);
+        if (!_registry.isActive(msg.sender, IFedmashRegistry.Role.Client)) revert CoordinatorNotClient(msg.sender);
+        target.join(roundId, msg.sender, _tasks[target.taskId].config);
+    }
+
+    /// @inheritdoc IFedmashCoordinator
+    function submitUpdate(
+        uint256 roundId,
+        string calldata cid,
+        bytes32 contentHash,
+        uint64 numSamples,
+        uint256 loss
+    ) external {
+        RoundLib.Round storage target = _existingRound(roundId);
+        target.submit(roundId, msg.sender, cid, contentHash, numSamples, loss, _tasks[target.taskId].config);
+    }
+
+    /// @inheritdoc IFedmashCoordinator
+    function postAggregate(
+        uint256 roundId,
+        string calldata aggregateCid,
+        string calldata modelCid,
+        bytes32 aggregateHash
+    ) external {
+        RoundLib.Round storage target = _existingRound(roundId);
+        TaskView storage owning = _tasks[target.taskId];
+        if (msg.sender != owning.config.aggregator) revert CoordinatorNotAggregator(msg.sender);
+        target.postAggregate(roundId, msg.sender, aggregateCid, modelCid, aggregateHash);
+        // Read back rather than assume: modes with verification finalize later, not on posting.
+        if (target.phase == Phase.Finalized) owning.currentModelCid = modelCid;
+    }
+
+    /// @inheritdoc IFedmashCoordinator
+    function advance(uint256 roundId) external {
+        RoundLib.Round storage target = _existingRound(roundId);
+        target.advance(roundId, _tasks[target.taskId].config);
+    }
+
+    /// @inheritdoc IFedmashCoordinator
+    function cancelRound(uint256 roundId) external {
+        RoundLib.Round storage target = _existingRound(roundId);
+        if (msg.sender != _tasks[target.taskId].owner) revert CoordinatorNotTaskOwner(target.taskId, msg.sender);
+        target.cancel(roundId);
+    }
+
+    /// @inheritdoc IFedmashCoordinator
+    function registry() external view returns (address) {
+        return address(_registry);
+    }
+
+    /// @inheritdoc IFedmashCoordinator
+    function phase(uint256 roundId) external view returns (Phase) {
+        return _existingRound(roundId).phase;
+    }
+
+    /// @inheritdoc IFedmashCoordinator
+    function task(uint256 taskId) external view returns (TaskView memory) {
+        return _existingTask(taskId);
+    }
+
+    /// @inheritdoc IFedmashCoordinator
+    function round(uint256 roundId) external view returns (RoundView memory) {
+        return _existingRound(roundId).toView();
+    }
+
+    /// @inheritdoc IFedmashCoordinator
+    function participants(uint256 roundId) external view returns (address[] memory) {
+        return _existingRound(roundId).participants;
+    }
+
+    /// @inheritdoc IFedmashCoordinator
+    function submission(uint256 roundId, address client) external view returns (Submission memory) {
+        return _existingRound(roundId).submissions[client];
+    }
+
+    /// @inheritdoc IFedmashCoordinator
+    function hasJoined(uint256 roundId, address client) external view returns (bool) {
+        return _existingRound(roundId).joined[client];
+    }
+
+    /// @inheritdoc IFedmashCoordinator
+    function taskCount() external view returns (uint256) {
+        return _taskCount;
+    }
+
+    /// @inheritdoc IFedmashCoordinator
+    function roundCount() external view returns (uint256) {
+        return _roundCount;
+    }
+
+    /// @inheritdoc IFedmashCoordinator
+    function latestRound(uint256 taskId) external view returns (uint256) {
+        return _existingTask(taskId).lastRoundId;
+    }
+
+    function _existingTask(uint256 taskId) private view returns (TaskView storage) {
+        if (taskId == 0 || taskId > _taskCount) revert CoordinatorUnknownTask(taskId);
+        return _tasks[taskId];
+    }
+
+    function _existingRound(uint256 roundId) private view returns (RoundLib.Round storage) {
+        if (roundId == 0 || roundId > _roundCount) revert CoordinatorUnknownRound(roundId);
+        return _rounds[roundId];
+    }
+
+    /// @dev The reason strings are part of the interface: tests and workers match them.
+    function _validateConfig(TaskConfig calldata config) private pure {
+        if (config.modelSize == 0) revert CoordinatorInvalidConfig("modelSize is zero");
+        if (config.minClients == 0) revert CoordinatorInvalidConfig("minClients is zero");
+        if (config.minClients > config.maxClients) revert CoordinatorInvalidConfig("minClients exceeds maxClients");
+        if (!_isPhaseDuration(config.joinDuration)) revert CoordinatorInvalidConfig("joinDuration out of range");
+        if (!_isPhaseDuration(config.submitDuration)) revert CoordinatorInvalidConfig("submitDuration out of range");
+        if (!_isPhaseDuration(config.aggregateDuration)) {
+            revert CoordinatorInvalidConfig("aggregateDuration out of range");
+        }
+        if (bytes(config.modelKind).length == 0) revert CoordinatorInvalidConfig("modelKind is empty");
+    }
+
+    function _isPhaseDuration(uint64 duration) private pure returns (bool) {
+        return duration > 0 && duration <= _MAX_PHASE_DURATION;
+    }
+}

@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: MIT
+// Tasks and rounds of fedmash: the on-chain state machine that client and aggregator workers react to.
+pragma solidity ^0.8.28;
+
+/// @title IFedmashCoordinator
+/// @notice A task is a model being trained by federated learning: its owner opens rounds one after another,
+/// registered clients join a round, train from its input model and submit their update's IPFS CID, and the
+/// task's aggregator posts the aggregate and the next model. Every phase has a deadline; once it passed, anyone
+/// may {advance} the round, so a round always ends in `Finalized` or `Failed`, never stuck.
+/// @dev Only `Mode.Plain` is implemented (Joining -> Submission -> Aggregation -> Finalized). The other enum
+/// values are reserved so that the MASH and Shamir modes add phases and fields without renumbering anything.
+interface IFedmashCoordinator {
+    /// @notice How updates are protected and aggregated. Only `Plain` is supported for now.
+    enum Mode {
+        Plain,
+        Mash,
+        Shamir
+    }
+
+    /// @notice Where a round stands. `None` is the phase of a round that was never opened.
+    enum Phase {
+        None,
+        Joining,
+        Grouping,
+        Shuffle,
+        Submission,
+        Completion,
+        Aggregation,
+        Verification,
+        Finalized,
+        Failed
+    }
+
+    /// @notice Why a round ended in `Failed`; `None` while it has not failed.
+    enum FailureReason {
+        None,
+        NotEnoughClients,
+        NoSubmissions,
+        AggregatorMissing,
+        HolderMissing,
+        VerificationFailed,
+        Cancelled
+    }
+
+    /// @notice The fixed parameters of a task.
+    /// @param mode The aggregation mode of every round of the task.
+    /// @param aggregator The account, registered as `Role.Aggregator`, that aggregates every round.
+    /// @param modelSize Number of parameters of the flat model vector.
+    /// @param minClients Fewest joined clients a round needs to go on once joining closes.
+    /// @param maxClients Most clients a round admits; the round leaves joining as soon as it is full.
+    /// @param joinDuration Seconds the Joining phase lasts at most.
+    /// @param submitDuration Seconds the Submission phase lasts at most.
+    /// @param aggregateDuration Seconds the aggregator has to post the aggregate.
+    /// @param modelKind The model architecture the CIDs hold, e.g. "mlp" or "cnn".
+    struct TaskConfig {
+        Mode mode;
+        address aggregator;
+        uint32 modelSize;
+        uint32 minClients;
+        uint32 maxClients;
+        uint64 joinDuration;
+        uint64 submitDuration;
+        uint64 aggregateDuration;
+        string modelKind;
+    }
+
+    /// @notice A task as stored.
+    /// @param config The fixed parameters given at creation.
+    /// @param owner The creator, the only account that opens (and may cancel) rounds.
+    /// @param currentModelCid The model of the last finalized round, or the initial model before any.
+    /// @param roundCount How many rounds the task opened.
+    /// @param lastRoundId The global id of the task's most recent round, 0 before the first.
+    struct TaskView {
+        TaskConfig config;
+        address owner;
+        string currentModelCid;
+        uint256 roundCount;
+        uint256 lastRoundId;
+    }
+
+    /// @notice A round as workers need to see it.
+    /// @param taskId The task the round belongs to.
+    /// @param index Position of the round within its task, from 1.
+    /// @param mode The task's mode, copied when the round opened.
+    /// @param phase The current phase.
+    /// @param deadline End of the current phase (unix seconds); 0 once the round is terminal.
+    /// @param openedAt When the round was opened.
+    /// @param modelCid The input model clients train from.
+    /// @param aggregateCid The aggregate of the updates, once posted.
+    /// @param newModelCid The model the aggregate produced, once posted.
+    /// @param aggregateHash Hash of the aggregate's content, once posted.
+    /// @param joinedCount Number of clients that joined.
+    /// @param submittedCount Number of clients that submitted an update.
+    /// @param failureReason Why the round failed, `None` otherwise.
+    struct RoundView {
+        uint256 taskId;
+        uint256 index;
+        Mode mode;
+        Phase phase;
+        uint64 deadline;
+        uint64 openedAt;
+        string modelCid;
+        string aggregateCid;
+        string newModelCid;
+        bytes32 aggregateHash;
+        uint256 joinedCount;
+        uint256 submittedCount;
+        FailureReason failureReason;
+    }
+
+    /// @notice One client's update in one round.
+    /// @param cid IPFS CID of the update payload.
+    /// @param contentHash Hash of the payload, so that a fetched copy can be checked.
+    /// @param numSamples Number of local training samples, the FedAvg weight.
+    /// @param loss Local training loss, fixed point with 18 decimals.
+    /// @param submitted False for a client that has not submitted (all other fields are then zero).
+    struct Submission {
+        string cid;
+        bytes32 contentHash;
+        uint64 numSamples;
+        uint256 loss;
+        bool submitted;
+    }
+
+    /// @notice The registry given to the constructor has no code.
+    error CoordinatorInvalidRegistry(address registry);
+
+    /// @notice The task's mode is not implemented yet.
+    error CoordinatorModeUnsupported(Mode mode);
+
+    /// @notice A task parameter is out of range; `reason` names it.
+    error CoordinatorInvalidConfig(string reason);
+
+    /// @notice A CID argument is empty.
+    error CoordinatorEmptyCid();
+
+    /// @notice An update must be trained on at least one sample.
+    error CoordinatorZeroSamples();
+
+    /// @notice No task has this id.
+    error CoordinatorUnknownTask(uint256 taskId);
+
+    /// @notice No round has this id.
+    error CoordinatorUnknownRound(uint256 roundId);
+
+    /// @notice Only the task's owner may do this.
+    error CoordinatorNotTaskOwner(uint256 taskId, address caller);
+
+    /// @notice The account is not an active aggregator, or not the task's aggregator.
+    error CoordinatorNotAggregator(address account);
+
+    /// @notice The account is not an active registered client.
+    error CoordinatorNotClient(address account);
+
+    /// @notice The task's previous round has not ended yet.
+    error CoordinatorRoundInProgress(uint256 taskId, uint256 roundId);
+
+    /// @notice The round is in phase `current`; `allowed` has bit `1 << uint8(phase)` set for each phase that is.
+    error CoordinatorUnexpectedPhase(uint256 roundId, Phase current, bytes32 allowed);
+
+    /// @notice The current phase still runs until `deadline`, so it cannot be advanced yet.
+    error CoordinatorDeadlineNotPassed(uint256 roundId, Phase phase, uint64 deadline);
+
+    /// @notice The current phase ended at `deadline`; the round must be advanced, late actions are refused.
+    error CoordinatorDeadlinePassed(uint256 roundId, Phase phase, uint64 deadline);
+
+    /// @notice The client already joined this round.
+    error CoordinatorAlreadyJoined(uint256 roundId, address client);
+
+    /// @notice The round already has `maxClients` clients.
+    error CoordinatorRoundFull(uint256 roundId, uint32 maxClients);
+
+    /// @notice The account did not join this round.
+    error CoordinatorNotParticipant(uint256 roundId, address account);
+
+    /// @notice The client already submitted its update for this round.
+    error CoordinatorAlreadySubmitted(uint256 roundId, address client);
+
+    /// @notice Emitted when `owner` creates task `taskId`.
+    event TaskCreated(
+        uint256 indexed taskId,
+        address indexed owner,
+        Mode mode,
+        address indexed aggregator,
+        string initialModelCid
+    );
+
+    /// @notice Emitted when round `roundId`, the `index`-th of task `taskId`, opens for joining.
+    event RoundOpened(uint256 indexed taskId, uint256 indexed roundId, uint256 index, string modelCid, uint64 joinDeadline);
+
+    /// @notice Emitted when `client` joins; `joinedCount` counts it.
+    event ClientJoined(uint256 indexed roundId, address indexed client, uint256 joinedCount);
+
+    /// @notice Emitted on every phase change, opening included; `deadline` ends the new phase (0 when terminal).
+    event PhaseChanged(uint256 indexed roundId, Phase previous, Phase current, uint64 deadline);
+
+    /// @notice Emitted when `client` submits its update.
+    event UpdateSubmitted(
+        uint256 indexed roundId,
+        address indexed client,
+        string cid,
+        bytes32 contentHash,
+        uint64 numSamples,
+        uint256 loss
+    );
+
+    /// @notice Emitted when the aggregator posts the round's aggregate and the model it produced.
+    event AggregatePosted(
+        uint256 indexed roundId,
+        address indexed aggregator,
+        string aggregateCid,
+        string modelCid,
+        bytes32 aggregateHash
+    );
+
+    /// @notice Emitted when a round succeeds; `modelCid` becomes the task's current model.
+    event RoundFinalized(uint256 indexed taskId, uint256 indexed roundId, string modelCid);
+
+    /// @notice Emitted when a round ends without a new model.
+    event RoundFailed(uint256 indexed taskId, uint256 indexed roundId, FailureReason reason);
+
+    /// @notice Creates a task owned by the caller.
+    /// @dev Reverts {CoordinatorModeUnsupported} for a mode other than `Plain`, {CoordinatorNotAggregator} if
+    /// `config.aggregator` is not an active aggregator, {CoordinatorInvalidConfig} for `modelSize` 0,
+    /// `minClients` 0 or above `maxClients`, a duration of 0 or above one year, or an empty `modelKind`, and
+    /// {CoordinatorEmptyCid} for an empty `initialModelCid`.
+    /// @param config The task's fixed parameters.
+    /// @param initialModelCid IPFS CID of the model the first round starts from.
+    /// @return taskId The new task's id; ids start at 1.
+    function createTask(TaskConfig calldata config, string calldata initialModelCid) external returns (uint256 taskId);
+
+    /// @notice Opens the task's next round, in phase `Joining` until `now + joinDuration`.
+    /// @dev Task owner only ({CoordinatorNotTaskOwner}). Reverts {CoordinatorRoundInProgress} while the previous
+    /// round is not terminal, {CoordinatorEmptyCid} for an empty `modelCid`, and {CoordinatorNotAggregator} if
+    /// the task's aggregator deactivated (the round could only fail).
+    /// @param taskId The task.
+    /// @param modelCid IPFS CID of the input model, normally the task's current model.
+    /// @return roundId The new round's global id; ids start at 1.
+    function openRound(uint256 taskId, string calldata modelCid) external returns (uint256 roundId);
+
+    /// @notice Joins the round as a client. The `maxClients`-th join moves the round to `Submission` at once.
+    /// @dev Reverts {CoordinatorNotClient} for a caller that is not an active client,
+    /// {CoordinatorAlreadyJoined}, {CoordinatorRoundFull}, {CoordinatorUnexpectedPhase} outside `Joining`, and
+    /// {CoordinatorDeadlinePassed} once joining closed.
+    /// @param roundId The round.
+    function join(uint256 roundId) external;
+
+    /// @notice Submits the caller's update. The last joined client's submission moves the round to
+    /// `Aggregation` at once.
+    /// @dev Reverts {CoordinatorNotParticipant} for a caller that did not join, {CoordinatorAlreadySubmitted},
+    /// {CoordinatorUnexpectedPhase} outside `Submission`, {CoordinatorDeadlinePassed} once submission closed,
+    /// {CoordinatorEmptyCid} and {CoordinatorZeroSamples}.
+    /// @param roundId The round.
+    /// @param cid IPFS CID of the update payload.
+    /// @param contentHash Hash of the payload.
+    /// @param numSamples Number of local training samples, at least 1.
+    /// @param loss Local training loss, fixed point with 18 decimals.
+    function submitUpdate(
+        uint256 roundId,
+        string calldata cid,
+        bytes32 contentHash,
+        uint64 numSamples,
+        uint256 loss
+    ) external;
+
+    /// @notice Posts the round's aggregate and the model it produced. In `Plain` mode this finalizes the round
+    /// and `modelCid` becomes the task's current model.
+    /// @dev The task's aggregator only ({CoordinatorNotAggregator}). Reverts {CoordinatorUnexpectedPhase}
+    /// outside `Aggregation`, {CoordinatorDeadlinePassed} once the aggregation deadline passed, and
+    /// {CoordinatorEmptyCid} for an empty CID.
+    /// @param roundId The round.
+    /// @param aggregateCid IPFS CID of the aggregated update.
+    /// @param modelCid IPFS CID of the new model.
+    /// @param aggregateHash Hash of the aggregate's content.
+    function postAggregate(
+        uint256 roundId,
+        string calldata aggregateCid,
+        string calldata modelCid,
+        bytes32 aggregateHash
+    ) external;
+
+    /// @notice Moves a round whose phase deadline passed: `Joining` goes to `Submission` with at least
+    /// `minClients` joined, else fails (`NotEnoughClients`); `Submission` goes to `Aggregation` with at least one
+    /// update, else fails (`NoSubmissions`); `Aggregation` fails (`AggregatorMissing`). Anyone may call it.
+    /// @dev Reverts {CoordinatorUnexpectedPhase} for a terminal round and {CoordinatorDeadlineNotPassed} while
+    /// `block.timestamp <= deadline`.
+    /// @param roundId The round.
+    function advance(uint256 roundId) external;
+
+    /// @notice Cancels a round before aggregation started: it fails with `Cancelled`, so that the owner can open
+    /// a new one without waiting for the deadlines.
+    /// @dev Task owner only ({CoordinatorNotTaskOwner}); {CoordinatorUnexpectedPhase} outside `Joining` and
+    /// `Submission`.
+    /// @param roundId The round.
+    function cancelRound(uint256 roundId) external;
+
+    /// @notice The participant registry this coordinator reads.
+    /// @return The registry's address.
+    function registry() external view returns (address);
+
+    /// @notice The round's current phase.
+    /// @dev Reverts {CoordinatorUnknownRound}.
+    /// @param roundId The round.
+    /// @return The phase as stored; a passed deadline shows only once someone calls {advance}.
+    function phase(uint256 roundId) external view returns (Phase);
+
+    /// @notice The task's configuration and progress.
+    /// @dev Reverts {CoordinatorUnknownTask}.
+    /// @param taskId The task.
+    /// @return The task.
+    function task(uint256 taskId) external view returns (TaskView memory);
+
+    /// @notice The round's state.
+    /// @dev Reverts {CoordinatorUnknownRound}.
+    /// @param roundId The round.
+    /// @return The round.
+    function round(uint256 roundId) external view returns (RoundView memory);
+
+    /// @notice The clients that joined the round, in joining order.
+    /// @dev Reverts {CoordinatorUnknownRound}.
+    /// @param roundId The round.
+    /// @return The joined clients.
+    function participants(uint256 roundId) external view returns (address[] memory);
+
+    /// @notice The update `client` submitted in the round; `submitted` is false if there is none.
+    /// @dev Reverts {CoordinatorUnknownRound}.
+    /// @param roundId The round.
+    /// @param client The client.
+    /// @return The submission.
+    function submission(uint256 roundId, address client) external view returns (Submission memory);
+
+    /// @notice Whether `client` joined the round.
+    /// @dev Reverts {CoordinatorUnknownRound}.
+    /// @param roundId The round.
+    /// @param client The client.
+    /// @return True if it joined.
+    function hasJoined(uint256 roundId, address client) external view returns (bool);
+
+    /// @notice How many tasks exist; task ids run from 1 to this.
+    /// @return The number of tasks.
+    function taskCount() external view returns (uint256);
+
+    /// @notice How many rounds exist over all tasks; round ids run from 1 to this.
+    /// @return The number of rounds.
+    function roundCount() external view returns (uint256);
+
+    /// @notice The global id of the task's most recent round, 0 if it opened none.
+    /// @dev Reverts {CoordinatorUnknownTask}.
+    /// @param taskId The task.
+    /// @return The round id.
+    function latestRound(uint256 taskId) external view returns (uint256);
+}
