@@ -6,14 +6,15 @@
 // still truncating and rewriting, and a reader in a third process sees a short block. Here each write stages
 // in a temp file unique to the process and call, and rename(2) publishes it atomically: readers see a whole
 // block or none. Blocks are content-addressed, so when two writers race, either complete file is correct.
-// Reads check each block against its CID, so damage on disk is reported instead of returned.
+// Reads check each block against its CID, so damage on disk is reported instead of returned. From blockstore-fs
+// we keep the directory layout (NextToLast sharding, `.data` files), open() and has(); put and get are ours.
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { FsBlockstore } from "blockstore-fs";
 import type { NextToLast } from "blockstore-fs/sharding";
 import type { CID } from "multiformats/cid";
-import { IpfsBlockCorruptError } from "./errors";
+import { IpfsBlockCorruptError, IpfsBlockNotFoundError } from "./errors";
 import { importEsm } from "./importEsm";
 
 const SHA2_256_CODE = 0x12;
@@ -79,11 +80,9 @@ export async function createSharedBlockstore(
     },
 
     async *get(cid, options = {}) {
-      const chunks: Uint8Array[] = [];
-      for await (const chunk of fsStore.get(cid, options)) chunks.push(chunk);
-      const block = concatBytes(chunks);
+      const file = blockPath(cid);
+      const block = await readBlockFile(file, cid, options.signal);
       if (!matchesCid(cid, block)) {
-        const file = blockPath(cid);
         // Removing it lets the next put of the same content heal the store instead of skipping the write.
         await rm(file, { force: true });
         throw new IpfsBlockCorruptError(cid.toString(), file);
@@ -99,6 +98,26 @@ export async function createSharedBlockstore(
       return fsStore.close();
     },
   };
+}
+
+/**
+ * Reads one block file. blockstore-fs's own get races open(2) against the signal and abandons the handle, which
+ * leaks a descriptor when the open completes later (a stalled disk); here the read always runs to completion
+ * and closes its file, while the caller is released as soon as the signal fires.
+ */
+async function readBlockFile(file: string, cid: CID, signal: AbortSignal | undefined): Promise<Uint8Array> {
+  signal?.throwIfAborted();
+  const read = readFile(file).catch((error: unknown) => {
+    if ((error as { code?: unknown }).code === "ENOENT") throw new IpfsBlockNotFoundError(cid.toString(), file);
+    throw error;
+  });
+  if (signal === undefined) return read;
+  read.catch(() => undefined);
+  return new Promise<Uint8Array>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    read.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 async function isFile(file: string): Promise<boolean> {

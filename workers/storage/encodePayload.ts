@@ -110,6 +110,11 @@ function writeLittleEndian(
   }
 }
 
+function isPlainObject(value: object): boolean {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
 /** JSON.stringify turns NaN into null and drops bigints with a throw; refuse such values with their path. */
 function checkMetadata(metadata: unknown): JsonValue {
   if (metadata === null || typeof metadata !== "object" || Array.isArray(metadata)) {
@@ -126,7 +131,7 @@ function checkMetadata(metadata: unknown): JsonValue {
       value.forEach((item, index) => visit(item, `${path}[${index}]`, depth + 1));
       return;
     }
-    if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    if (typeof value === "object" && isPlainObject(value)) {
       for (const [key, item] of Object.entries(value)) {
         if (item !== undefined) visit(item, `${path}.${key}`, depth + 1);
       }

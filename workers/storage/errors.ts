@@ -27,6 +27,17 @@ export class IpfsNotFoundError extends BaseError {
   }
 }
 
+export class IpfsBlockNotFoundError extends BaseError {
+  override name = "IpfsBlockNotFoundError" as const;
+  readonly blockCid: string;
+  readonly path: string;
+  constructor(blockCid: string, path: string) {
+    super(`Block ${blockCid} is not in the store.`, { details: `No file ${path}.` });
+    this.blockCid = blockCid;
+    this.path = path;
+  }
+}
+
 export class IpfsNotAFileError extends BaseError {
   override name = "IpfsNotAFileError" as const;
   readonly cid: string;

@@ -2,7 +2,7 @@
 // storage layer's named errors, giving a timeout or caller abort precedence over its side effects.
 import { BaseError } from "../errors";
 import type { FetchScope } from "./createFetchScope";
-import { IpfsAbortedError, IpfsInvalidDagError, IpfsNotAFileError, IpfsNotFoundError, IpfsReadFailedError } from "./errors";
+import { IpfsAbortedError, IpfsBlockNotFoundError, IpfsInvalidDagError, IpfsNotAFileError, IpfsNotFoundError, IpfsReadFailedError } from "./errors";
 
 export interface TranslateEmbeddedErrorParameters {
   error: unknown;
@@ -20,9 +20,11 @@ export function translateEmbeddedError(parameters: TranslateEmbeddedErrorParamet
   const { error, cid, operation, scope } = parameters;
   const ended = scope.abortError(cid, operation, error);
   if (ended) return ended;
+  // A missing block anywhere in the DAG means the requested content is not (fully) here.
+  if (error instanceof IpfsBlockNotFoundError) return new IpfsNotFoundError(cid, error);
   if (error instanceof BaseError) return error;
   const name = error instanceof Error ? error.name : "";
-  // blockstore-fs reports a missing block file as NotFoundError, and so does the exporter for a missing path.
+  // The exporter reports a missing path inside a DAG as NotFoundError.
   if (name === "NotFoundError") return new IpfsNotFoundError(cid, error);
   if (name === "NoResolverError" || name === "NotUnixFSError") return new IpfsNotAFileError(cid, `non-UnixFS node (${name})`);
   if (name === "AbortError") return new IpfsAbortedError(operation, error);
