@@ -1,0 +1,317 @@
+// Benchmark of the MASH vector kernel (`npm run bench:kernel`): masking one client vector (d = 101,770 and
+// d = 804,554) and aggregating N = 10 and N = 100 vectors of d = 101,770 with the bounded DLOG, for the
+// native kernel on every core and on one, the TS fallback, plain per-element BigInt, and the paper's
+// Python + gmpy2 kernels (../shared/reference/mash_ref.py) in the same run. Prints a markdown table and
+// writes bench/results/kernel.json and kernel.md. Flags: --no-python, --quick (fewer repetitions).
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, loadavg } from "node:os";
+import { join, resolve } from "node:path";
+import { MASH_P, MASH_Q, powModP, readLimbs } from "../workers/crypto/kernel/field";
+import { sha256Index } from "../workers/crypto/kernel/tsKernel";
+import { randomSeed } from "../workers/crypto/mask/randomSeed";
+import { createPaperCompatGroup, type PaperCompatGroup } from "../workers/crypto/mask/paperCompatGroup";
+import { aggregateBound } from "../workers/crypto/quantize";
+
+const D_SMALL = 101_770;
+const D_LARGE = 804_554;
+const SCALE = 10_000;
+const TARGET_MASK = 1.5e6;
+const TARGET_AGGREGATE = 5e6;
+const REFERENCE = resolve(__dirname, "..", "..", "shared", "reference", "mash_ref.py");
+const PYTHON = "/usr/bin/python3";
+
+const quick = process.argv.includes("--quick");
+const withPython = !process.argv.includes("--no-python");
+
+interface Measure {
+  /** Elements per second, median of the warm runs (first run excluded when there are several). */
+  elementsPerSecond: number;
+  /** Elements per second of the first run: includes index hashes / DLOG table construction. */
+  coldElementsPerSecond: number;
+  runs: number;
+}
+
+interface Row {
+  implementation: string;
+  threads: number;
+  maskSmall?: Measure;
+  maskLarge?: Measure;
+  aggregate10?: Measure;
+  aggregate100?: Measure;
+  note?: string;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+async function measure(elements: number, runs: number, body: () => Promise<void>): Promise<Measure> {
+  const seconds: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t = process.hrtime.bigint();
+    await body();
+    seconds.push(Number(process.hrtime.bigint() - t) / 1e9);
+  }
+  const warm = seconds.length > 1 ? seconds.slice(1) : seconds;
+  return { elementsPerSecond: elements / median(warm), coldElementsPerSecond: elements / seconds[0]!, runs };
+}
+
+function quantizedVector(d: number, seed: number): Int32Array {
+  // A fixed LCG: every implementation masks the same numbers, uniformly in [-S, S] like the paper's.
+  let state = seed >>> 0;
+  const out = new Int32Array(d);
+  for (let i = 0; i < d; i++) {
+    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
+    out[i] = (state % (2 * SCALE + 1)) - SCALE;
+  }
+  return out;
+}
+
+function zeroSumSeeds(n: number): bigint[] {
+  const seeds = Array.from({ length: n - 1 }, () => randomSeed());
+  seeds.push(-seeds.reduce((a, b) => a + b, 0n));
+  return seeds;
+}
+
+async function benchGroup(
+  label: string,
+  group: PaperCompatGroup,
+  inputs: { small: Int32Array; large: Int32Array; masked: Uint32Array[]; sums: Int32Array },
+  options: { runs: number; large: boolean; aggregate100: boolean },
+): Promise<Row> {
+  const seed = randomSeed();
+  const row: Row = { implementation: label, threads: group.threads };
+  // Start the worker threads first, on an unrelated range, so "cold" means index hashes and DLOG table.
+  await group.mask({ quantized: new Int32Array(8_192), seed, start: 1_000_000_000 });
+  row.maskSmall = await measure(D_SMALL, options.runs, async () => {
+    await group.mask({ quantized: inputs.small, seed, start: 0 });
+  });
+  if (options.large) {
+    row.maskLarge = await measure(D_LARGE, Math.max(2, Math.ceil(options.runs / 2)), async () => {
+      await group.mask({ quantized: inputs.large, seed, start: 0 });
+    });
+  }
+  const check = (sums: Int32Array, expected: Int32Array): void => {
+    if (!sums.every((x, i) => x === expected[i])) throw new Error(`${label}: aggregate differs from the plaintext sum`);
+  };
+  const ten = inputs.masked.slice(0, 10);
+  const tenSums = columnSums(ten.length, inputs);
+  row.aggregate10 = await measure(10 * D_SMALL, options.runs, async () => {
+    check(await group.aggregate({ masked: ten, bound: aggregateBound(10, 1, SCALE) }), tenSums);
+  });
+  if (options.aggregate100) {
+    row.aggregate100 = await measure(100 * D_SMALL, Math.max(2, Math.ceil(options.runs / 2)), async () => {
+      check(await group.aggregate({ masked: inputs.masked, bound: aggregateBound(100, 1, SCALE) }), inputs.sums);
+    });
+  }
+  await group.close();
+  return row;
+}
+
+// Plaintext sums of the first n clients' updates (client j's update is quantizedVector(D_SMALL, 1000 + j)).
+const sumCache = new Map<number, Int32Array>();
+function columnSums(n: number, inputs: { sums: Int32Array }): Int32Array {
+  if (n === 100) return inputs.sums;
+  let sums = sumCache.get(n);
+  if (!sums) {
+    sums = new Int32Array(D_SMALL);
+    for (let j = 0; j < n; j++) {
+      const g = quantizedVector(D_SMALL, 1000 + j);
+      for (let i = 0; i < D_SMALL; i++) sums[i]! += g[i]!;
+    }
+    sumCache.set(n, sums);
+  }
+  return sums;
+}
+
+/** The straightforward implementation: one BigInt modpow per factor per element, one thread. */
+function plainBigInt(small: Int32Array, masked: Uint32Array[]): Row {
+  const subset = quick ? 1_000 : 3_000;
+  const hashes = Array.from({ length: subset }, (_, i) => sha256Index(BigInt(i)) % MASH_P);
+  const inverseTwo = powModP(2n, MASH_P - 2n);
+  const seed = randomSeed({ bound: MASH_Q });
+  let t = process.hrtime.bigint();
+  for (let i = 0; i < subset; i++) {
+    const g = small[i]!;
+    const twoG = g >= 0 ? powModP(2n, BigInt(g)) : powModP(inverseTwo, BigInt(-g));
+    void ((twoG * powModP(hashes[i]!, seed)) % MASH_P);
+  }
+  const maskRate = subset / (Number(process.hrtime.bigint() - t) / 1e9);
+
+  const aggregate = (n: number, d: number): number => {
+    t = process.hrtime.bigint();
+    const bound = n * SCALE;
+    const table = new Map<bigint, number>();
+    let value = powModP(inverseTwo, BigInt(bound));
+    for (let x = -bound; x <= bound; x++) {
+      table.set(value, x);
+      value = (value * 2n) % MASH_P;
+    }
+    for (let i = 0; i < d; i++) {
+      let product = readLimbs(masked[0]!, i);
+      for (let j = 1; j < n; j++) product = (product * readLimbs(masked[j]!, i)) % MASH_P;
+      if (table.get(product) === undefined) throw new Error("plain BigInt aggregate: no discrete log");
+    }
+    return (n * d) / (Number(process.hrtime.bigint() - t) / 1e9);
+  };
+  const one = (rate: number): Measure => ({ elementsPerSecond: rate, coldElementsPerSecond: rate, runs: 1 });
+  return {
+    implementation: "plain BigInt (per-element modpow, Map table)",
+    threads: 1,
+    maskSmall: one(maskRate),
+    aggregate10: one(aggregate(10, quick ? 20_000 : D_SMALL)),
+    aggregate100: quick ? undefined : one(aggregate(100, 20_000)),
+    note: `mask on ${subset} elements; aggregate N=100 on 20,000 elements, table built in the timing as in the paper's code`,
+  };
+}
+
+function pythonReference(): Row | string {
+  if (!existsSync(REFERENCE)) return `skipped: ${REFERENCE} not found`;
+  const probe = spawnSync(PYTHON, ["-c", "import gmpy2"], { encoding: "utf8" });
+  if (probe.status !== 0) return `skipped: ${PYTHON} has no gmpy2 (apt-get install -y python3-gmpy2)`;
+  const run = (args: string[]): Measure => {
+    const result = spawnSync(PYTHON, [REFERENCE, ...args], { encoding: "utf8", timeout: 600_000 });
+    const match = /([\d.]+) s\s+(\d+) el\/s/.exec(result.stdout ?? "");
+    if (result.status !== 0 || !match) throw new Error(`mash_ref.py ${args.join(" ")} failed: ${result.stderr || result.stdout}`);
+    const rate = Number(match[2]);
+    return { elementsPerSecond: rate, coldElementsPerSecond: rate, runs: 1 };
+  };
+  return {
+    implementation: "paper: Python + gmpy2 (mash_ref.py)",
+    threads: 1,
+    maskSmall: run(["mask", String(D_SMALL)]),
+    maskLarge: run(["mask", String(D_LARGE)]),
+    aggregate10: run(["aggregate", "10", String(D_SMALL)]),
+    aggregate100: run(["aggregate", "100", String(D_SMALL)]),
+    note: "one run each; its aggregate time includes building the 2·N·S+1 table, as in the paper",
+  };
+}
+
+function format(value: number | undefined): string {
+  if (value === undefined) return "–";
+  return value >= 1e6 ? `${(value / 1e6).toFixed(2)}M` : `${(value / 1e3).toFixed(1)}k`;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const loadStart = loadavg()[0]!;
+  const runs = quick ? 3 : 5;
+  console.log(`MASH kernel benchmark: ${cpus()[0]?.model ?? "unknown CPU"}, ${availableParallelism()} cores, Node ${process.version}, load ${loadStart.toFixed(2)}`);
+
+  const small = quantizedVector(D_SMALL, 1);
+  const large = quantizedVector(D_LARGE, 2);
+  console.log("preparing 100 masked client vectors (d = 101,770, zero-sum seeds) ...");
+  const setup = createPaperCompatGroup({ kernel: "auto" });
+  // Clients 0..9 and 10..99 each get a zero-sum seed set, so N = 10 (the first ten) and N = 100 both cancel.
+  const seeds = [...zeroSumSeeds(10), ...zeroSumSeeds(90)];
+  const masked: Uint32Array[] = [];
+  const sums = new Int32Array(D_SMALL);
+  for (let j = 0; j < 100; j++) {
+    const g = quantizedVector(D_SMALL, 1000 + j);
+    for (let i = 0; i < D_SMALL; i++) sums[i]! += g[i]!;
+    masked.push(await setup.mask({ quantized: g, seed: seeds[j]!, start: 0 }));
+  }
+  await setup.close();
+  const inputs = { small, large, masked, sums };
+
+  const rows: Row[] = [];
+  const kinds = setup.kernelKind === "native" ? (["native", "ts"] as const) : (["ts"] as const);
+  if (setup.kernelKind !== "native") console.log("native kernel not built: measuring the TS fallback only (run `npm run build:native`)");
+  for (const kind of kinds) {
+    if (kind === "native") {
+      console.log("native kernel, all cores ...");
+      rows.push(await benchGroup("native C kernel (this work)", createPaperCompatGroup({ kernel: "native" }), inputs, { runs, large: true, aggregate100: true }));
+      console.log("native kernel, 1 core ...");
+      rows.push(await benchGroup("native C kernel, 1 core", createPaperCompatGroup({ kernel: "native", threads: 1 }), inputs, { runs, large: true, aggregate100: true }));
+    } else {
+      console.log("TS fallback, all cores ...");
+      rows.push(await benchGroup("TS fallback (BigInt, same algorithms)", createPaperCompatGroup({ kernel: "ts" }), inputs, { runs: 2, large: !quick, aggregate100: !quick }));
+    }
+  }
+  console.log("plain BigInt ...");
+  rows.push(plainBigInt(small, masked));
+  let python: Row | string = "skipped: --no-python";
+  if (withPython) {
+    console.log("paper's Python + gmpy2 kernels (mash_ref.py) ...");
+    python = pythonReference();
+    if (typeof python !== "string") rows.push(python);
+  }
+  const paper = typeof python === "string" ? undefined : python;
+
+  const headline = rows[0]!;
+  const ratio = (value: number | undefined, base: number | undefined): string =>
+    value === undefined || base === undefined ? "–" : `${(value / base).toFixed(1)}×`;
+  const header =
+    "| implementation | threads | mask d=101,770 | mask d=804,554 | aggregate N=10 | aggregate N=100 | mask vs paper | aggregate N=10 vs paper |\n" +
+    "|---|---|---|---|---|---|---|---|";
+  const lines = rows.map(
+    (r) =>
+      `| ${r.implementation} | ${r.threads} | ${format(r.maskSmall?.elementsPerSecond)} | ${format(r.maskLarge?.elementsPerSecond)} | ${format(r.aggregate10?.elementsPerSecond)} | ${format(r.aggregate100?.elementsPerSecond)} | ${ratio(r.maskSmall?.elementsPerSecond, paper?.maskSmall?.elementsPerSecond)} | ${ratio(r.aggregate10?.elementsPerSecond, paper?.aggregate10?.elementsPerSecond)} |`,
+  );
+  const coldLine = `First (cold) run of ${headline.implementation}: mask d=101,770 ${format(headline.maskSmall?.coldElementsPerSecond)} el/s (includes the index hashes, cached afterwards), aggregate N=10 ${format(headline.aggregate10?.coldElementsPerSecond)} el/s (includes the DLOG table, cached afterwards).`;
+  const loadEnd = loadavg()[0]!;
+  const table = [header, ...lines].join("\n");
+  console.log(`\n${table}\n\nElements per second: mask d/time, aggregate N·d/time (as mash_ref.py). Median of warm runs.\n${coldLine}`);
+  if (typeof python === "string") console.log(`Paper reference ${python}`);
+  const maskRate = headline.maskSmall!.elementsPerSecond;
+  const aggregateRate = headline.aggregate10!.elementsPerSecond;
+  const verdict = [
+    `mask ${format(maskRate)} el/s vs target ${format(TARGET_MASK)}: ${maskRate >= TARGET_MASK ? "met" : `NOT met (${(maskRate / TARGET_MASK).toFixed(2)}× of it)`}`,
+    `aggregate+DLOG ${format(aggregateRate)} el/s vs target ${format(TARGET_AGGREGATE)}: ${aggregateRate >= TARGET_AGGREGATE ? "met" : `NOT met (${(aggregateRate / TARGET_AGGREGATE).toFixed(2)}× of it)`}`,
+  ];
+  const loadNote = `load average ${loadStart.toFixed(2)} at start, ${loadEnd.toFixed(2)} at end on ${availableParallelism()} cores${Math.max(loadStart, loadEnd) > availableParallelism() ? " — the machine was busy, so these numbers understate the kernel" : ""}`;
+  console.log(`${verdict.join("\n")}\n${loadNote}\ntotal ${((Date.now() - started) / 1000).toFixed(0)} s`);
+
+  const resultsDir = join(__dirname, "results");
+  mkdirSync(resultsDir, { recursive: true });
+  const json = {
+    maskElementsPerSecond: Math.round(maskRate),
+    aggregateElementsPerSecond: Math.round(aggregateRate),
+    kernel: headline.implementation,
+    d: D_SMALL,
+    n: 10,
+    targets: { maskElementsPerSecond: TARGET_MASK, aggregateElementsPerSecond: TARGET_AGGREGATE },
+    meetsTargets: { mask: maskRate >= TARGET_MASK, aggregate: aggregateRate >= TARGET_AGGREGATE },
+    ratiosToPaper: paper
+      ? {
+          mask: maskRate / paper.maskSmall!.elementsPerSecond,
+          aggregate: aggregateRate / paper.aggregate10!.elementsPerSecond,
+        }
+      : python,
+    machine: { cpu: cpus()[0]?.model, cores: availableParallelism(), node: process.version, loadAverageStart: loadStart, loadAverageEnd: loadEnd },
+    date: new Date().toISOString(),
+    rows,
+  };
+  writeFileSync(join(resultsDir, "kernel.json"), `${JSON.stringify(json, null, 2)}\n`);
+  const md = [
+    "# MASH kernel benchmark (`npm run bench:kernel`)",
+    "",
+    `${cpus()[0]?.model ?? "unknown CPU"}, ${availableParallelism()} cores, Node ${process.version}, ${json.date}.`,
+    "",
+    table,
+    "",
+    "Elements per second: mask d/time, aggregate N·d/time (product of N masked vectors and the bounded DLOG, as in `mash_ref.py`). Median of warm runs.",
+    "",
+    coldLine,
+    "",
+    ...rows.filter((r) => r.note).map((r) => `- ${r.implementation}: ${r.note}`),
+    ...(typeof python === "string" ? [`- paper reference ${python}`] : []),
+    "",
+    ...verdict.map((v) => `- ${v}`),
+    `- ${loadNote}`,
+    "",
+  ].join("\n");
+  writeFileSync(join(resultsDir, "kernel.md"), md);
+  console.log(`wrote ${join(resultsDir, "kernel.json")} and kernel.md`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
