@@ -80,7 +80,7 @@ library RoundLib {
         emit IFedmashCoordinator.ClientJoined(roundId, client, self.participants.length);
 
         if (self.participants.length == config.maxClients) {
-            _startSubmission(self, roundId, config);
+            _enterTimed(self, roundId, IFedmashCoordinator.Phase.Submission, config.submitDuration);
         }
     }
 
@@ -119,7 +119,7 @@ library RoundLib {
         emit IFedmashCoordinator.UpdateSubmitted(roundId, client, cid, contentHash, numSamples, loss);
 
         if (self.submittedCount == self.participants.length) {
-            _startAggregation(self, roundId, config);
+            _enterTimed(self, roundId, IFedmashCoordinator.Phase.Aggregation, config.aggregateDuration);
         }
     }
 
@@ -168,11 +168,17 @@ library RoundLib {
         }
 
         if (current == IFedmashCoordinator.Phase.Joining) {
-            if (self.participants.length >= config.minClients) _startSubmission(self, roundId, config);
-            else _fail(self, roundId, IFedmashCoordinator.FailureReason.NotEnoughClients);
+            if (self.participants.length >= config.minClients) {
+                _enterTimed(self, roundId, IFedmashCoordinator.Phase.Submission, config.submitDuration);
+            } else {
+                _fail(self, roundId, IFedmashCoordinator.FailureReason.NotEnoughClients);
+            }
         } else if (current == IFedmashCoordinator.Phase.Submission) {
-            if (self.submittedCount > 0) _startAggregation(self, roundId, config);
-            else _fail(self, roundId, IFedmashCoordinator.FailureReason.NoSubmissions);
+            if (self.submittedCount > 0) {
+                _enterTimed(self, roundId, IFedmashCoordinator.Phase.Aggregation, config.aggregateDuration);
+            } else {
+                _fail(self, roundId, IFedmashCoordinator.FailureReason.NoSubmissions);
+            }
         } else {
             _fail(self, roundId, IFedmashCoordinator.FailureReason.AggregatorMissing);
         }
@@ -225,22 +231,14 @@ library RoundLib {
         return bytes32(1 << uint8(phase));
     }
 
-    function _startSubmission(
+    /// @dev Enters a phase that lasts `duration` seconds from now.
+    function _enterTimed(
         Round storage self,
         uint256 roundId,
-        IFedmashCoordinator.TaskConfig storage config
+        IFedmashCoordinator.Phase next,
+        uint64 duration
     ) private {
-        uint64 deadline = uint64(block.timestamp) + config.submitDuration;
-        _transition(self, roundId, IFedmashCoordinator.Phase.Submission, deadline);
-    }
-
-    function _startAggregation(
-        Round storage self,
-        uint256 roundId,
-        IFedmashCoordinator.TaskConfig storage config
-    ) private {
-        uint64 deadline = uint64(block.timestamp) + config.aggregateDuration;
-        _transition(self, roundId, IFedmashCoordinator.Phase.Aggregation, deadline);
+        _transition(self, roundId, next, uint64(block.timestamp) + duration);
     }
 
     function _finalize(Round storage self, uint256 roundId) private {

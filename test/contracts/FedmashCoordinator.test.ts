@@ -148,6 +148,25 @@ describe("FedmashCoordinator", function () {
     return (receipt?.logs ?? []).map((log) => coordinator.interface.parseLog(log)?.name ?? "unknown");
   }
 
+  /** Asserts that `transaction` failed the round from `previous` for `reason`, and left the task's model alone. */
+  async function expectRoundFailed(
+    { coordinator }: Fixture,
+    transaction: ContractTransactionResponse,
+    roundId: bigint,
+    previous: Phase,
+    reason: FailureReason,
+  ): Promise<void> {
+    await expect(transaction).to.emit(coordinator, "PhaseChanged").withArgs(roundId, previous, Phase.Failed, 0);
+    await expect(transaction).to.emit(coordinator, "RoundFailed").withArgs(TASK_ID, roundId, reason);
+    expect(await eventNames(coordinator, transaction)).to.deep.equal(["PhaseChanged", "RoundFailed"]);
+    const failed = await coordinator.round(roundId);
+    expect(failed.phase).to.equal(Phase.Failed);
+    expect(failed.failureReason).to.equal(reason);
+    expect(failed.deadline).to.equal(0);
+    expect(failed.newModelCid).to.equal("");
+    expect((await coordinator.task(TASK_ID)).currentModelCid).to.equal(INITIAL_MODEL_CID);
+  }
+
   describe("deployment", function () {
     it("points the coordinator at the registry deployed beside it and starts with no tasks or rounds", async function () {
       const { coordinator, registry } = await loadFixture(deployCoordinatorFixture);
@@ -462,27 +481,15 @@ describe("FedmashCoordinator", function () {
       await coordinator.connect(clients[0]).join(roundId);
 
       const transaction = await advanceAfterDeadline(fixture, roundId);
-      await expect(transaction)
-        .to.emit(coordinator, "PhaseChanged")
-        .withArgs(roundId, Phase.Joining, Phase.Failed, 0);
-      await expect(transaction)
-        .to.emit(coordinator, "RoundFailed")
-        .withArgs(TASK_ID, roundId, FailureReason.NotEnoughClients);
-      expect(await eventNames(coordinator, transaction)).to.deep.equal(["PhaseChanged", "RoundFailed"]);
-      const failed = await coordinator.round(roundId);
-      expect(failed.phase).to.equal(Phase.Failed);
-      expect(failed.failureReason).to.equal(FailureReason.NotEnoughClients);
-      expect(failed.deadline).to.equal(0);
+      await expectRoundFailed(fixture, transaction, roundId, Phase.Joining, FailureReason.NotEnoughClients);
     });
 
     it("fails a round in Joining that nobody joined (NotEnoughClients)", async function () {
       const fixture = await loadFixture(deployCoordinatorFixture);
-      const { coordinator } = fixture;
       const roundId = await openRound(fixture);
 
-      await expect(advanceAfterDeadline(fixture, roundId))
-        .to.emit(coordinator, "RoundFailed")
-        .withArgs(TASK_ID, roundId, FailureReason.NotEnoughClients);
+      const transaction = await advanceAfterDeadline(fixture, roundId);
+      await expectRoundFailed(fixture, transaction, roundId, Phase.Joining, FailureReason.NotEnoughClients);
     });
 
     it("moves Submission to Aggregation with only part of the updates, leaving the others out", async function () {
@@ -506,35 +513,18 @@ describe("FedmashCoordinator", function () {
 
     it("fails a round in Submission without any update (NoSubmissions)", async function () {
       const fixture = await loadFixture(deployCoordinatorFixture);
-      const { coordinator } = fixture;
       const roundId = await roundIn(fixture, Phase.Submission);
 
       const transaction = await advanceAfterDeadline(fixture, roundId);
-      await expect(transaction)
-        .to.emit(coordinator, "PhaseChanged")
-        .withArgs(roundId, Phase.Submission, Phase.Failed, 0);
-      await expect(transaction)
-        .to.emit(coordinator, "RoundFailed")
-        .withArgs(TASK_ID, roundId, FailureReason.NoSubmissions);
-      expect((await coordinator.round(roundId)).failureReason).to.equal(FailureReason.NoSubmissions);
+      await expectRoundFailed(fixture, transaction, roundId, Phase.Submission, FailureReason.NoSubmissions);
     });
 
     it("fails a round whose aggregator missed the deadline (AggregatorMissing) and keeps the old model", async function () {
       const fixture = await loadFixture(deployCoordinatorFixture);
-      const { coordinator } = fixture;
       const roundId = await roundIn(fixture, Phase.Aggregation);
 
       const transaction = await advanceAfterDeadline(fixture, roundId);
-      await expect(transaction)
-        .to.emit(coordinator, "PhaseChanged")
-        .withArgs(roundId, Phase.Aggregation, Phase.Failed, 0);
-      await expect(transaction)
-        .to.emit(coordinator, "RoundFailed")
-        .withArgs(TASK_ID, roundId, FailureReason.AggregatorMissing);
-      const failed = await coordinator.round(roundId);
-      expect(failed.failureReason).to.equal(FailureReason.AggregatorMissing);
-      expect(failed.newModelCid).to.equal("");
-      expect((await coordinator.task(TASK_ID)).currentModelCid).to.equal(INITIAL_MODEL_CID);
+      await expectRoundFailed(fixture, transaction, roundId, Phase.Aggregation, FailureReason.AggregatorMissing);
     });
   });
 
@@ -542,15 +532,10 @@ describe("FedmashCoordinator", function () {
     for (const phase of [Phase.Joining, Phase.Submission] as const) {
       it(`fails a round in ${phaseName(phase)} with Cancelled`, async function () {
         const fixture = await loadFixture(deployCoordinatorFixture);
-        const { coordinator, owner } = fixture;
         const roundId = await roundIn(fixture, phase);
 
-        const transaction = await coordinator.connect(owner).cancelRound(roundId);
-        await expect(transaction).to.emit(coordinator, "PhaseChanged").withArgs(roundId, phase, Phase.Failed, 0);
-        await expect(transaction)
-          .to.emit(coordinator, "RoundFailed")
-          .withArgs(TASK_ID, roundId, FailureReason.Cancelled);
-        expect((await coordinator.round(roundId)).failureReason).to.equal(FailureReason.Cancelled);
+        const transaction = await fixture.coordinator.connect(fixture.owner).cancelRound(roundId);
+        await expectRoundFailed(fixture, transaction, roundId, phase, FailureReason.Cancelled);
       });
     }
   });

@@ -164,21 +164,19 @@ describe("FedmashRegistry", function () {
         });
       }
 
-      it("if a 33-byte key has the uncompressed prefix", async function () {
-        const { registry, stranger } = await loadFixture(deployRegistryFixture);
-        const key = "0x04" + encryptionKey("stranger").compressed.slice(4);
-        await expect(registry.connect(stranger).register(Role.Client, key))
-          .to.be.revertedWithCustomError(registry, "RegistryInvalidEncryptionKeyPrefix")
-          .withArgs("0x04");
-      });
-
-      it("if a 65-byte key has a compressed prefix", async function () {
-        const { registry, stranger } = await loadFixture(deployRegistryFixture);
-        const key = "0x02" + encryptionKey("stranger").uncompressed.slice(4);
-        await expect(registry.connect(stranger).register(Role.Client, key))
-          .to.be.revertedWithCustomError(registry, "RegistryInvalidEncryptionKeyPrefix")
-          .withArgs("0x02");
-      });
+      const mismatchedPrefixes: ReadonlyArray<[string, string, string]> = [
+        ["a 33-byte key has the uncompressed prefix", "0x04", encryptionKey("stranger").compressed],
+        ["a 65-byte key has a compressed prefix", "0x02", encryptionKey("stranger").uncompressed],
+      ];
+      for (const [condition, prefix, validKey] of mismatchedPrefixes) {
+        it(`if ${condition}`, async function () {
+          const { registry, stranger } = await loadFixture(deployRegistryFixture);
+          const key = prefix + validKey.slice(4);
+          await expect(registry.connect(stranger).register(Role.Client, key))
+            .to.be.revertedWithCustomError(registry, "RegistryInvalidEncryptionKeyPrefix")
+            .withArgs(prefix);
+        });
+      }
 
       it("if a compressed key's x has no point on the curve", async function () {
         const { registry, stranger } = await loadFixture(deployRegistryFixture);
