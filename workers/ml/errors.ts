@@ -180,7 +180,7 @@ export class TrainingDivergedError extends BaseError {
   override name = "TrainingDivergedError" as const;
   readonly epoch: number;
   constructor(epoch: number, loss: number) {
-    super("Local training diverged: the loss is not finite.", {
+    super("Local training diverged: the loss or a weight is not finite.", {
       details: `epoch ${epoch}, loss ${loss}; lower the learning rate`,
     });
     this.epoch = epoch;
