@@ -178,64 +178,118 @@ static inline void store_limbs(u32* limbs, size_t i, u128 v) {
   limbs[3 * i + 2] = (u32)(v >> 64);
 }
 
-// Writes H(start + i) mod P and its inverse. The inverses use Montgomery's trick: one Fermat
-// inversion for the whole slice plus three products per element. A hash that is 0 mod P (never seen,
-// probability 2^-80 per index) is left out of the running product and gets inverse 0.
-static void compute_hashes(u64 start, size_t n, u64* hashes, u64* inverses) {
-  u128 running = 1;
-  for (size_t i = 0; i < n; i++) {
-    u128 h = index_hash_mod_p(start + i);
-    store_pair(hashes, i, h);
-    if (h != 0) running = mulmod(running, h);
-    store_pair(inverses, i, running);  // prefix product, replaced below
-  }
-  u128 inverse = invmod(running);
-  for (size_t i = n; i-- > 0;) {
-    u128 h = load_pair(hashes, i);
-    if (h == 0) {
-      store_pair(inverses, i, 0);
-      continue;
+// Per index k the cache keeps the comb H(k)^(2^(8t)) for t = 0..7 (COMB pairs, canonical). H(k) is
+// the same in every round and for every client, only the seed changes, so H(k)^s for a 64-bit s becomes
+// prod_t comb[t]^(byte t of s): 7 squarings and popcount(s) (~32) products instead of ~89 for a
+// windowed exponentiation, at 128 bytes of cache per element.
+#define COMB 8
+
+static void compute_combs(u64 start, size_t n, u64* combs) {
+  u128 value[LANES];
+  for (size_t block = 0; block < n; block += LANES) {
+    size_t lanes = n - block < LANES ? n - block : LANES;
+    for (size_t j = 0; j < LANES; j++) {
+      value[j] = j < lanes ? index_hash_mod_p(start + block + j) : 1;
+      if (j < lanes) store_pair(combs, COMB * (block + j), value[j]);
     }
-    // Entry i-1 still holds the prefix product of the nonzero hashes before i.
-    u128 before = i > 0 ? load_pair(inverses, i - 1) : 1;
-    store_pair(inverses, i, canon(mulmod(inverse, before)));
-    inverse = mulmod(inverse, h);
+    for (int t = 1; t < COMB; t++) {
+      for (int q = 0; q < 8; q++)
+        for (size_t j = 0; j < LANES; j++) value[j] = sqrmod(value[j]);
+      for (size_t j = 0; j < lanes; j++) store_pair(combs, COMB * (block + j) + t, canon(value[j]));
+    }
   }
 }
 
-// out[i] = 2^g[i] * base[i]^exponent, base read from `bases` (pairs). The exponent's 4-bit digits are
-// shared by every element, so each block of LANES elements runs the same schedule in lockstep.
-static void mask_vector(const kernel_state* state, const u64* bases, const int32_t* grads, size_t n, u128 exponent,
-                        u32* out) {
+// Replaces each values[i] by its inverse with Montgomery's trick: one Fermat inversion for the whole
+// array plus three products per element. Zeros (a hash that is 0 mod P: probability 2^-80 per index)
+// are skipped and stay 0. `prefix` is scratch of the same size.
+static void batch_invert(u128* values, u128* prefix, size_t n) {
+  u128 running = 1;
+  for (size_t i = 0; i < n; i++) {
+    if (values[i] != 0) running = mulmod(running, values[i]);
+    prefix[i] = running;
+  }
+  u128 inverse = invmod(running);
+  for (size_t i = n; i-- > 0;) {
+    if (values[i] == 0) continue;
+    u128 before = i > 0 ? prefix[i - 1] : 1;
+    u128 value = values[i];
+    values[i] = canon(mulmod(inverse, before));
+    inverse = mulmod(inverse, value);
+  }
+}
+
+// H^s for a 64-bit s over a block of LANES elements, from the comb. The bit pattern of s is shared by
+// every element, so the branches are the same for all lanes and predictable.
+static void comb_power(const u64* combs, size_t block, size_t lanes, u64 exponent, u128* acc) {
+  u128 base[LANES][COMB];
+  for (size_t j = 0; j < LANES; j++)
+    for (int t = 0; t < COMB; t++) base[j][t] = j < lanes ? load_pair(combs, COMB * (block + j) + t) : 1;
+  int started = 0;
+  for (int b = 7; b >= 0; b--) {
+    if (started)
+      for (size_t j = 0; j < LANES; j++) acc[j] = sqrmod(acc[j]);
+    for (int t = 0; t < COMB; t++) {
+      if (!((exponent >> (8 * t + b)) & 1)) continue;
+      for (size_t j = 0; j < LANES; j++) acc[j] = started ? mulmod(acc[j], base[j][t]) : base[j][t];
+      started = 1;
+    }
+  }
+  if (!started)
+    for (size_t j = 0; j < LANES; j++) acc[j] = 1;
+}
+
+// H^e for an exponent of up to 81 bits (the holder's seed reduced mod P - 1): a 4-bit fixed window whose
+// digits are shared by all elements, LANES elements in lockstep.
+static void window_power(const u64* combs, size_t block, size_t lanes, u128 exponent, u128* acc) {
   uint8_t digits[32];
   int digit_count = 0;
   for (u128 e = exponent; e; e >>= 4) digits[digit_count++] = (uint8_t)(e & 15);
   u128 table[LANES][16];
+  for (size_t j = 0; j < LANES; j++) {
+    table[j][0] = 1;
+    table[j][1] = j < lanes ? load_pair(combs, COMB * (block + j)) : 1;
+  }
+  for (int k = 2; k < 16; k++)
+    for (size_t j = 0; j < LANES; j++) table[j][k] = mulmod(table[j][k - 1], table[j][1]);
+  for (size_t j = 0; j < LANES; j++) acc[j] = digit_count ? table[j][digits[digit_count - 1]] : 1;
+  for (int d = digit_count - 2; d >= 0; d--) {
+    for (int s = 0; s < 4; s++)
+      for (size_t j = 0; j < LANES; j++) acc[j] = sqrmod(acc[j]);
+    int digit = digits[d];
+    if (digit)
+      for (size_t j = 0; j < LANES; j++) acc[j] = mulmod(acc[j], table[j][digit]);
+  }
+}
+
+// out[i] = 2^grads[i] * (H_i^exponent)^(invert ? -1 : 1) mod P. Returns 0 when scratch memory is missing.
+static int mask_vector(const kernel_state* state, const u64* combs, const int32_t* grads, size_t n, u128 exponent,
+                       int invert, u32* out) {
+  u128* powers = NULL;
+  if (invert) {
+    powers = malloc(2 * (n ? n : 1) * sizeof(u128));
+    if (!powers) return 0;
+  }
   u128 acc[LANES];
   for (size_t block = 0; block < n; block += LANES) {
     size_t lanes = n - block < LANES ? n - block : LANES;
-    if (digit_count == 0) {
-      for (size_t j = 0; j < lanes; j++) store_limbs(out, block + j, canon(pow2(state, grads[block + j])));
-      continue;
+    if (exponent >> 64)
+      window_power(combs, block, lanes, exponent, acc);
+    else
+      comb_power(combs, block, lanes, (u64)exponent, acc);
+    for (size_t j = 0; j < lanes; j++) {
+      if (invert)
+        powers[block + j] = canon(acc[j]);
+      else
+        store_limbs(out, block + j, canon(mulmod(acc[j], pow2(state, grads[block + j]))));
     }
-    for (size_t j = 0; j < LANES; j++) {
-      u128 b = j < lanes ? load_pair(bases, block + j) : 1;
-      table[j][0] = 1;
-      table[j][1] = b;
-    }
-    for (int k = 2; k < 16; k++)
-      for (size_t j = 0; j < LANES; j++) table[j][k] = mulmod(table[j][k - 1], table[j][1]);
-    int top = digits[digit_count - 1];
-    for (size_t j = 0; j < LANES; j++) acc[j] = table[j][top];
-    for (int d = digit_count - 2; d >= 0; d--) {
-      for (int s = 0; s < 4; s++)
-        for (size_t j = 0; j < LANES; j++) acc[j] = sqrmod(acc[j]);
-      int digit = digits[d];
-      if (digit)
-        for (size_t j = 0; j < LANES; j++) acc[j] = mulmod(acc[j], table[j][digit]);
-    }
-    for (size_t j = 0; j < lanes; j++) store_limbs(out, block + j, canon(mulmod(acc[j], pow2(state, grads[block + j]))));
   }
+  if (invert) {
+    batch_invert(powers, powers + n, n);
+    for (size_t i = 0; i < n; i++) store_limbs(out, i, canon(mulmod(powers[i], pow2(state, grads[i]))));
+    free(powers);
+  }
+  return 1;
 }
 
 // acc[i] = (first ? 1 : acc[i]) * prod_v batch[v * stride + i]. Returns -1, or v * stride + i of the
@@ -369,43 +423,48 @@ static kernel_state* get_state(napi_env env) {
   return data;
 }
 
-// hashes(start: number, hashes: BigUint64Array, inverses: BigUint64Array): void
+// hashes(start: number, combs: BigUint64Array): void  (2 * COMB words per element)
 static napi_value js_hashes(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
+  size_t argc = 2;
+  napi_value argv[2];
   CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   int64_t start;
   CALL(env, napi_get_value_int64(env, argv[0], &start));
-  u64 *hashes, *inverses;
-  size_t n1, n2;
-  ARRAY_ARG(env, 1, napi_biguint64_array, hashes, n1, "a BigUint64Array");
-  ARRAY_ARG(env, 2, napi_biguint64_array, inverses, n2, "a BigUint64Array");
-  if (n1 != n2 || n1 % 2 || start < 0) {
-    napi_throw_range_error(env, "MASH_KERNEL_ARGUMENT", "hashes: bad lengths or start");
+  u64* combs;
+  size_t nc;
+  ARRAY_ARG(env, 1, napi_biguint64_array, combs, nc, "a BigUint64Array");
+  if (nc % (2 * COMB) || start < 0) {
+    napi_throw_range_error(env, "MASH_KERNEL_ARGUMENT", "hashes: bad length or start");
     return NULL;
   }
-  compute_hashes((u64)start, n1 / 2, hashes, inverses);
+  compute_combs((u64)start, nc / (2 * COMB), combs);
   return NULL;
 }
 
-// mask(bases: BigUint64Array, grads: Int32Array, exponent: BigUint64Array[2], out: Uint32Array): void
+// mask(combs: BigUint64Array, grads: Int32Array, exponent: BigUint64Array[2], invert: boolean, out: Uint32Array)
 static napi_value js_mask(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
+  size_t argc = 5;
+  napi_value argv[5];
   CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  u64 *bases, *exponent;
+  u64 *combs, *exponent;
   int32_t* grads;
   u32* out;
-  size_t nb, ng, ne, no;
-  ARRAY_ARG(env, 0, napi_biguint64_array, bases, nb, "a BigUint64Array");
+  bool invert;
+  size_t nc, ng, ne, no;
+  ARRAY_ARG(env, 0, napi_biguint64_array, combs, nc, "a BigUint64Array");
   ARRAY_ARG(env, 1, napi_int32_array, grads, ng, "an Int32Array");
   ARRAY_ARG(env, 2, napi_biguint64_array, exponent, ne, "a BigUint64Array");
-  ARRAY_ARG(env, 3, napi_uint32_array, out, no, "a Uint32Array");
-  if (nb != 2 * ng || no != 3 * ng || ne != 2) {
-    napi_throw_range_error(env, "MASH_KERNEL_ARGUMENT", "mask: length mismatch");
+  CALL(env, napi_get_value_bool(env, argv[3], &invert));
+  ARRAY_ARG(env, 4, napi_uint32_array, out, no, "a Uint32Array");
+  if (nc != 2 * COMB * ng || no != 3 * ng || ne != 2 || (invert && exponent[1])) {
+    napi_throw_range_error(env, "MASH_KERNEL_ARGUMENT", "mask: length mismatch or inverted exponent above 2^64");
     return NULL;
   }
-  mask_vector(get_state(env), bases, grads, ng, ((u128)exponent[1] << 64) | exponent[0], out);
+  u128 e = ((u128)exponent[1] << 64) | exponent[0];
+  if (!mask_vector(get_state(env), combs, grads, ng, e, invert, out)) {
+    napi_throw_error(env, "MASH_KERNEL_MEMORY", "mask: out of memory");
+    return NULL;
+  }
   return NULL;
 }
 

@@ -49,16 +49,16 @@ export function writeLimbs(limbs: Uint32Array, index: number, value: bigint): vo
 }
 
 export interface SeedExponent {
-  /** Non-negative exponent below 2^81. */
+  /** Non-negative exponent below 2^81; below 2^64 whenever `inverse` is set. */
   exponent: bigint;
-  /** Raise the inverse hash H(k)^-1 instead of H(k). */
+  /** The kernel inverts H(k)^exponent (Montgomery's batch trick) before multiplying by 2^g. */
   inverse: boolean;
 }
 
 /**
- * Maps a seed to the exponent the kernels run. A negative seed above -2^64 raises the cached inverse
- * hashes to |s|, which keeps a 64-bit exponent; anything larger (the holder's seed is minus a sum of
- * many seeds) is reduced modulo the group order P - 1, which gives the same power.
+ * Maps a seed to the exponent the kernels run. A negative seed above -2^64 raises H(k) to |s| and
+ * inverts, which keeps a 64-bit exponent for the fast comb; anything larger (the holder's seed is minus
+ * a sum of many seeds) is reduced modulo the group order P - 1, which gives the same power.
  */
 export function seedExponent(seed: bigint): SeedExponent {
   if (seed >= 0n && seed <= U64) return { exponent: seed, inverse: false };

@@ -4,15 +4,23 @@
 
 export type KernelKind = "native" | "ts";
 
+/** Comb entries cached per index: H(k)^(2^(8t)) for t = 0..7, two u64 words each. */
+export const COMB_TEETH = 8;
+export const COMB_WORDS = 2 * COMB_TEETH;
+
 export interface MashKernel {
   readonly kind: KernelKind;
   /**
-   * hashes[i] = H(start + i) mod P and inverses[i] = its inverse, as canonical pairs (two u64 per
-   * element, low word first). H(k) is SHA-256 of k as 24-byte big-endian.
+   * The comb of each index: combs[COMB_WORDS * i + 2t ..] = H(start + i)^(2^(8t)) mod P as canonical
+   * pairs (two u64, low word first), t < COMB_TEETH. H(k) is SHA-256 of k as 24-byte big-endian; t = 0
+   * is H(k) mod P itself.
    */
-  hashes(start: number, hashes: BigUint64Array, inverses: BigUint64Array): void;
-  /** out (three u32 limbs per element) = 2^grads[i] * bases[i]^exponent mod P; exponent = [low, high] words. */
-  mask(bases: BigUint64Array, grads: Int32Array, exponent: BigUint64Array, out: Uint32Array): void;
+  hashes(start: number, combs: BigUint64Array): void;
+  /**
+   * out (three u32 limbs per element) = 2^grads[i] * (H_i^exponent)^(invert ? -1 : 1) mod P, with
+   * exponent = [low, high] words (high must be 0 when inverting).
+   */
+  mask(combs: BigUint64Array, grads: Int32Array, exponent: BigUint64Array, invert: boolean, out: Uint32Array): void;
   /**
    * acc[i] = (first ? 1 : acc[i]) * prod over v < count of batch[3 * (v * stride + i) ..] mod P, canonical.
    * Returns -1, or v * stride + i for the first element outside [1, P).

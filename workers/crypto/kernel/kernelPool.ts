@@ -6,16 +6,15 @@ import { extname, join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { KernelWorkerError } from "./errors";
 import { readPair, seedExponent, writeLimbs } from "./field";
-import type { KernelKind, MashKernel } from "./kernel";
+import { COMB_WORDS, type KernelKind, type MashKernel } from "./kernel";
 import type { KernelWorkerReply, KernelWorkerRequest } from "./kernelWorker";
 import { runKernelJob, type KernelJob } from "./runKernelJob";
 
-/** Cached H(k) mod P and inverses for k in [start, start + length), as shared pairs. */
+/** Cached combs H(k)^(2^(8t)) mod P for k in [start, start + length), COMB_WORDS u64 per element. */
 export interface IndexHashes {
   readonly start: number;
   readonly length: number;
-  readonly hashes: SharedArrayBuffer;
-  readonly inverses: SharedArrayBuffer;
+  readonly combs: SharedArrayBuffer;
 }
 
 export type PoolAggregateOutcome =
@@ -41,8 +40,10 @@ export interface CreateKernelPoolParameters {
   threads?: number;
   /** Vectors with fewer elements (times vectors, for aggregation) run inline; 0 sends everything to workers. */
   inlineBelow?: number;
-  /** Index-hash tables kept per pool (a round masks the same range every time). */
+  /** Index-hash combs kept per pool (a round masks the same range every time): at most this many ranges... */
   hashCacheEntries?: number;
+  /** ... and at most this many bytes (128 per element); 512 MiB by default. */
+  hashCacheBytes?: number;
 }
 
 // Masked vectors are copied into shared memory this many bytes at a time, so aggregating N = 1000 vectors
@@ -75,7 +76,8 @@ export function createKernelPool(parameters: CreateKernelPoolParameters): Kernel
   const threads = Math.max(1, parameters.threads ?? availableParallelism());
   const inlineBelow = parameters.inlineBelow ?? 4096;
   const hashCacheEntries = parameters.hashCacheEntries ?? 8;
-  const hashCache = new Map<string, Promise<IndexHashes>>();
+  const hashCacheBytes = parameters.hashCacheBytes ?? 512 * 1024 * 1024;
+  const hashCache = new Map<string, { length: number; hashes: Promise<IndexHashes> }>();
   let workers: PoolWorker[] = [];
   let nextId = 1;
 
@@ -128,10 +130,9 @@ export function createKernelPool(parameters: CreateKernelPoolParameters): Kernel
   };
 
   const computeHashes = async (start: number, length: number): Promise<IndexHashes> => {
-    const hashes = new SharedArrayBuffer(length * 16);
-    const inverses = new SharedArrayBuffer(length * 16);
-    await run(length, length, (from, to) => ({ op: "hashes", start, hashes, inverses, from, to }));
-    return { start, length, hashes, inverses };
+    const combs = new SharedArrayBuffer(length * COMB_WORDS * 8);
+    await run(length, length, (from, to) => ({ op: "hashes", start, combs, from, to }));
+    return { start, length, combs };
   };
 
   return {
@@ -144,12 +145,15 @@ export function createKernelPool(parameters: CreateKernelPoolParameters): Kernel
       if (entry) {
         hashCache.delete(key); // re-insert: Map order is the eviction order
       } else {
-        entry = computeHashes(start, length);
-        entry.catch(() => hashCache.delete(key));
+        entry = { length, hashes: computeHashes(start, length) };
+        entry.hashes.catch(() => hashCache.delete(key));
       }
       hashCache.set(key, entry);
-      while (hashCache.size > hashCacheEntries) hashCache.delete(hashCache.keys().next().value!);
-      return entry;
+      const bytes = (): number => [...hashCache.values()].reduce((sum, e) => sum + e.length * COMB_WORDS * 8, 0);
+      while (hashCache.size > 1 && (hashCache.size > hashCacheEntries || bytes() > hashCacheBytes)) {
+        hashCache.delete(hashCache.keys().next().value!);
+      }
+      return entry.hashes;
     },
 
     async mask({ hashes, grads, seed }) {
@@ -159,8 +163,8 @@ export function createKernelPool(parameters: CreateKernelPoolParameters): Kernel
       new Int32Array(sharedGrads).set(grads);
       const out = new SharedArrayBuffer(length * 12);
       const words = [exponent & 0xffff_ffff_ffff_ffffn, exponent >> 64n] as const;
-      const bases = inverse ? hashes.inverses : hashes.hashes;
-      await run(length, length, (from, to) => ({ op: "mask", bases, grads: sharedGrads, exponent: words, out, from, to }));
+      const combs = hashes.combs;
+      await run(length, length, (from, to) => ({ op: "mask", combs, grads: sharedGrads, exponent: words, invert: inverse, out, from, to }));
       return new Uint32Array(out).slice();
     },
 

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import type { MashKernel } from "./kernel";
 
 interface NativeAddon {
-  hashes(start: number, hashes: BigUint64Array, inverses: BigUint64Array): void;
-  mask(bases: BigUint64Array, grads: Int32Array, exponent: BigUint64Array, out: Uint32Array): void;
+  hashes(start: number, combs: BigUint64Array): void;
+  mask(combs: BigUint64Array, grads: Int32Array, exponent: BigUint64Array, invert: boolean, out: Uint32Array): void;
   multiplyInto(acc: BigUint64Array, batch: Uint32Array, count: number, stride: number, first: boolean): number;
   dlog(acc: BigUint64Array, bound: number, out: Int32Array): number;
 }
@@ -35,8 +35,8 @@ export function loadNativeKernel(): LoadNativeKernelReturnType {
     const addon = require(path) as NativeAddon;
     const kernel: MashKernel = {
       kind: "native",
-      hashes: (start, hashes, inverses) => addon.hashes(start, hashes, inverses),
-      mask: (bases, grads, exponent, out) => addon.mask(bases, grads, exponent, out),
+      hashes: (start, combs) => addon.hashes(start, combs),
+      mask: (combs, grads, exponent, invert, out) => addon.mask(combs, grads, exponent, invert, out),
       multiplyInto: (acc, batch, count, stride, first) => addon.multiplyInto(acc, batch, count, stride, first),
       dlog: (acc, bound, out) => addon.dlog(acc, bound, out),
     };

@@ -1,14 +1,15 @@
 // One unit of kernel work over a slice [from, to) of shared vectors, run the same way on a worker
 // thread or inline on the caller's thread. Views are cut here so a slice never copies its data.
-import type { MashKernel } from "./kernel";
+import { COMB_WORDS, type MashKernel } from "./kernel";
 
 export type KernelJob =
-  | { op: "hashes"; start: number; hashes: SharedArrayBuffer; inverses: SharedArrayBuffer; from: number; to: number }
+  | { op: "hashes"; start: number; combs: SharedArrayBuffer; from: number; to: number }
   | {
       op: "mask";
-      bases: SharedArrayBuffer;
+      combs: SharedArrayBuffer;
       grads: SharedArrayBuffer;
       exponent: readonly [bigint, bigint];
+      invert: boolean;
       out: SharedArrayBuffer;
       from: number;
       to: number;
@@ -32,15 +33,18 @@ export type KernelJob =
 export function runKernelJob(kernel: MashKernel, job: KernelJob): number {
   const length = job.to - job.from;
   const pairs = (buffer: SharedArrayBuffer): BigUint64Array => new BigUint64Array(buffer, job.from * 16, length * 2);
+  const combs = (buffer: SharedArrayBuffer): BigUint64Array =>
+    new BigUint64Array(buffer, job.from * COMB_WORDS * 8, length * COMB_WORDS);
   switch (job.op) {
     case "hashes":
-      kernel.hashes(job.start + job.from, pairs(job.hashes), pairs(job.inverses));
+      kernel.hashes(job.start + job.from, combs(job.combs));
       return -1;
     case "mask":
       kernel.mask(
-        pairs(job.bases),
+        combs(job.combs),
         new Int32Array(job.grads, job.from * 4, length),
         BigUint64Array.from(job.exponent),
+        job.invert,
         new Uint32Array(job.out, job.from * 12, length * 3),
       );
       return -1;

@@ -2,7 +2,7 @@
 // FEDMASH_KERNEL=ts. Same algorithms and bit-identical results as native/mash_kernel.c, only slower.
 import { createHash } from "node:crypto";
 import { MASH_P, modP, powModP, readLimbs, readPair, writeLimbs, writePair } from "./field";
-import type { MashKernel } from "./kernel";
+import { COMB_TEETH, COMB_WORDS, type MashKernel } from "./kernel";
 
 // Smaller than the native 2^18: building a BigInt Map costs about 1 µs per entry.
 const DLOG_MAX_HALF_WIDTH = 1 << 16;
@@ -47,6 +47,24 @@ function buildPow2Tables(): bigint[][] {
   return tables;
 }
 
+// Montgomery's trick in place: one Fermat inversion for the array; zeros (a hash that is 0 mod P,
+// probability 2^-80 per index) are skipped and stay 0, as in the native kernel.
+function batchInvert(values: bigint[]): void {
+  const prefix: bigint[] = new Array<bigint>(values.length);
+  let running = 1n;
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] !== 0n) running = (running * values[i]!) % MASH_P;
+    prefix[i] = running;
+  }
+  let inverse = powModP(running, MASH_P - 2n);
+  for (let i = values.length - 1; i >= 0; i--) {
+    const value = values[i]!;
+    if (value === 0n) continue;
+    values[i] = (inverse * (i > 0 ? prefix[i - 1]! : 1n)) % MASH_P;
+    inverse = (inverse * value) % MASH_P;
+  }
+}
+
 export function createTsKernel(): MashKernel {
   const pow2Tables = buildPow2Tables();
   const [t0, t1, t2, t3] = pow2Tables as [bigint[], bigint[], bigint[], bigint[]];
@@ -63,53 +81,62 @@ export function createTsKernel(): MashKernel {
   return {
     kind: "ts",
 
-    hashes(start, hashes, inverses) {
-      const n = hashes.length / 2;
-      let running = 1n;
+    hashes(start, combs) {
+      const n = combs.length / COMB_WORDS;
       for (let i = 0; i < n; i++) {
-        const h = sha256Index(BigInt(start + i)) % MASH_P;
-        writePair(hashes, i, h);
-        if (h !== 0n) running = (running * h) % MASH_P;
-        writePair(inverses, i, running);
-      }
-      // Montgomery's trick: one inversion for the slice; a zero hash (probability 2^-80) gets inverse 0.
-      let inverse = powModP(running, MASH_P - 2n);
-      for (let i = n - 1; i >= 0; i--) {
-        const h = readPair(hashes, i);
-        if (h === 0n) {
-          writePair(inverses, i, 0n);
-          continue;
+        let value = sha256Index(BigInt(start + i)) % MASH_P;
+        writePair(combs, COMB_TEETH * i, value);
+        for (let t = 1; t < COMB_TEETH; t++) {
+          for (let q = 0; q < 8; q++) value = (value * value) % MASH_P;
+          writePair(combs, COMB_TEETH * i + t, value);
         }
-        const before = i > 0 ? readPair(inverses, i - 1) : 1n;
-        writePair(inverses, i, (inverse * before) % MASH_P);
-        inverse = (inverse * h) % MASH_P;
       }
     },
 
-    mask(bases, grads, exponentWords, out) {
+    mask(combs, grads, exponentWords, invert, out) {
       const exponent = (exponentWords[1]! << 64n) | exponentWords[0]!;
-      const digits: number[] = [];
-      for (let e = exponent; e > 0n; e >>= 4n) digits.push(Number(e & 15n));
-      const table: bigint[] = new Array<bigint>(16);
-      for (let i = 0; i < grads.length; i++) {
-        let acc = 1n;
-        if (digits.length > 0) {
-          const base = readPair(bases, i);
+      const n = grads.length;
+      const powers: bigint[] = new Array<bigint>(n);
+      if (exponent >> 64n === 0n) {
+        // Comb: bit b of byte t of s selects comb[t]; the selection is the same for every element.
+        const schedule: number[][] = [];
+        for (let b = 7; b >= 0; b--) {
+          const teeth: number[] = [];
+          for (let t = 0; t < COMB_TEETH; t++) if ((exponent >> BigInt(8 * t + b)) & 1n) teeth.push(t);
+          schedule.push(teeth);
+        }
+        for (let i = 0; i < n; i++) {
+          let acc: bigint | undefined;
+          for (const teeth of schedule) {
+            if (acc !== undefined) acc = (acc * acc) % MASH_P;
+            for (const t of teeth) {
+              const base = readPair(combs, COMB_TEETH * i + t);
+              acc = acc === undefined ? base : (acc * base) % MASH_P;
+            }
+          }
+          powers[i] = acc ?? 1n;
+        }
+      } else {
+        // Exponents above 2^64 (the holder's seed reduced mod P - 1): 4-bit fixed window on comb[0].
+        const digits: number[] = [];
+        for (let e = exponent; e > 0n; e >>= 4n) digits.push(Number(e & 15n));
+        const table: bigint[] = new Array<bigint>(16);
+        for (let i = 0; i < n; i++) {
+          const base = readPair(combs, COMB_TEETH * i);
           table[0] = 1n;
           table[1] = base;
           for (let k = 2; k < 16; k++) table[k] = (table[k - 1]! * base) % MASH_P;
-          acc = table[digits[digits.length - 1]!]!;
+          let acc = table[digits[digits.length - 1]!]!;
           for (let d = digits.length - 2; d >= 0; d--) {
-            acc = (acc * acc) % MASH_P;
-            acc = (acc * acc) % MASH_P;
-            acc = (acc * acc) % MASH_P;
-            acc = (acc * acc) % MASH_P;
+            for (let q = 0; q < 4; q++) acc = (acc * acc) % MASH_P;
             const digit = digits[d]!;
             if (digit !== 0) acc = (acc * table[digit]!) % MASH_P;
           }
+          powers[i] = acc;
         }
-        writeLimbs(out, i, (acc * pow2(grads[i]!)) % MASH_P);
       }
+      if (invert) batchInvert(powers);
+      for (let i = 0; i < n; i++) writeLimbs(out, i, (powers[i]! * pow2(grads[i]!)) % MASH_P);
     },
 
     multiplyInto(acc, batch, count, stride, first) {
