@@ -5,10 +5,11 @@ import { encodePaillierCiphertext } from "../paillier/encodePaillierCiphertext";
 import { paillierEncrypt } from "../paillier/paillierEncrypt";
 import { ShuffleGroupInvalidError } from "./errors";
 import { SEED_BOUND, type ShuffleGroup } from "./types";
-import { validateShuffleGroup, type ValidatedShuffleGroup } from "./validateShuffleGroup";
+import { validateShuffleGroup } from "./validateShuffleGroup";
 
 export type CreateShuffleContributionParameters = {
-  group: ShuffleGroup | ValidatedShuffleGroup;
+  /** A ShuffleGroup, or the ValidatedShuffleGroup from validateShuffleGroup to skip re-checking it. */
+  group: ShuffleGroup;
   memberIndex: number;
   /** This member's seed, |seed| < Q; out of range → PaillierPlaintextOutOfRangeError. */
   seed: bigint;

@@ -6,10 +6,11 @@ import { paillierAdd } from "../paillier/paillierAdd";
 import { assertShuffleMessageShape } from "./assertShuffleMessageShape";
 import { ShuffleCiphertextInvalidError } from "./errors";
 import type { GroupSumMessage, ShuffleGroup, ShuffleMessage } from "./types";
-import { validateShuffleGroup, type ValidatedShuffleGroup } from "./validateShuffleGroup";
+import { validateShuffleGroup } from "./validateShuffleGroup";
 
 export type FinishGroupSumParameters = {
-  group: ShuffleGroup | ValidatedShuffleGroup;
+  /** A ShuffleGroup, or the ValidatedShuffleGroup from validateShuffleGroup to skip re-checking it. */
+  group: ShuffleGroup;
   /** The leader's own processShuffleStep output. */
   peeled: ShuffleMessage;
 };

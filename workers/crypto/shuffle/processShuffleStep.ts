@@ -16,7 +16,8 @@ import type { ShuffleGroup, ShuffleMessage } from "./types";
 import { validateShuffleGroup, type ValidatedShuffleGroup } from "./validateShuffleGroup";
 
 export type ProcessShuffleStepParameters = {
-  group: ShuffleGroup | ValidatedShuffleGroup;
+  /** A ShuffleGroup, or the ValidatedShuffleGroup from validateShuffleGroup to skip re-checking it. */
+  group: ShuffleGroup;
   memberIndex: number;
   /** This member's ECIES private key; must match group.memberPublicKeys[memberIndex]. */
   privateKey: EciesKeyInput;

@@ -2,18 +2,23 @@
 // associated data, and the exact item length expected from each sender.
 import { ECIES_LAYER_OVERHEAD } from "../ecies/types";
 import { parseEciesPublicKey } from "../ecies/parseEciesPublicKey";
-import { paillierCiphertextBytes, type PaillierPublicKey } from "../paillier/types";
+import { paillierPublicKeyFromModulus } from "../paillier/paillierPublicKeyFromModulus";
+import { paillierCiphertextBytes } from "../paillier/types";
 import { ShuffleGroupInvalidError } from "./errors";
 import { MIN_GROUP_SIZE, SHUFFLE_SESSION_ID_BYTES, type ShuffleGroup } from "./types";
 
 const ASSOCIATED_DATA_DOMAIN = Buffer.from("fedmash/shuffle/v1", "utf8");
 
-export interface ValidatedShuffleGroup {
-  readonly groupIndex: number;
+// Identity, not shape, marks a validated group: a spread copy with one field changed must be checked again,
+// or it would keep the associated data derived from the old fields.
+const validatedGroups = new WeakSet<object>();
+
+/** A checked ShuffleGroup (still usable wherever a ShuffleGroup is expected) with what the steps derive from it. */
+export interface ValidatedShuffleGroup extends ShuffleGroup {
   readonly size: number;
   readonly leaderIndex: number;
+  /** Canonical 33-byte compressed keys. */
   readonly memberPublicKeys: readonly Uint8Array[];
-  readonly holderPublicKey: PaillierPublicKey;
   /** domain ‖ u32 groupIndex ‖ sessionId, bound into every onion layer of this shuffle. */
   readonly associatedData: Uint8Array;
   /** Byte length of every item in the message sent by `senderIndex`. */
@@ -21,11 +26,11 @@ export interface ValidatedShuffleGroup {
 }
 
 /** An already validated group is returned as is, so every step can accept either form. */
-export type ValidateShuffleGroupParameters = { group: ShuffleGroup | ValidatedShuffleGroup };
+export type ValidateShuffleGroupParameters = { group: ShuffleGroup };
 export type ValidateShuffleGroupReturnType = ValidatedShuffleGroup;
 
 export function validateShuffleGroup({ group }: ValidateShuffleGroupParameters): ValidateShuffleGroupReturnType {
-  if ("associatedData" in group) return group;
+  if (validatedGroups.has(group)) return group as ValidatedShuffleGroup;
   const { groupIndex, sessionId, memberPublicKeys, holderPublicKey } = group;
   if (!Number.isInteger(groupIndex) || groupIndex < 0 || groupIndex > 0xffff_ffff) {
     throw new ShuffleGroupInvalidError("the group index is not a u32", undefined, { details: `Got ${groupIndex}.` });
@@ -35,6 +40,12 @@ export function validateShuffleGroup({ group }: ValidateShuffleGroupParameters):
   }
   if (memberPublicKeys.length < MIN_GROUP_SIZE || memberPublicKeys.length > 0xffff) {
     throw new ShuffleGroupInvalidError(`a group needs ${MIN_GROUP_SIZE} to 65535 members`, undefined, { details: `Got ${memberPublicKeys.length}.` });
+  }
+  try {
+    const checked = paillierPublicKeyFromModulus({ n: holderPublicKey.n });
+    if (checked.bits !== holderPublicKey.bits || checked.nSquared !== holderPublicKey.nSquared) throw new Error("inconsistent bits or n²");
+  } catch (error) {
+    throw new ShuffleGroupInvalidError("bad holder Paillier public key", undefined, { cause: error });
   }
   const seen = new Map<string, number>();
   const keys = memberPublicKeys.map((publicKey, memberIndex) => {
@@ -55,13 +66,16 @@ export function validateShuffleGroup({ group }: ValidateShuffleGroupParameters):
   header.writeUInt32BE(groupIndex);
   const ciphertextBytes = paillierCiphertextBytes(holderPublicKey);
   const size = keys.length;
-  return {
+  const validated: ValidatedShuffleGroup = Object.freeze({
     groupIndex,
+    sessionId: Uint8Array.from(sessionId),
     size,
     leaderIndex: size - 1,
     memberPublicKeys: keys,
     holderPublicKey,
     associatedData: Uint8Array.from(Buffer.concat([ASSOCIATED_DATA_DOMAIN, header, sessionId])),
-    itemLength: (senderIndex) => ciphertextBytes + (size - 1 - senderIndex) * ECIES_LAYER_OVERHEAD,
-  };
+    itemLength: (senderIndex: number) => ciphertextBytes + (size - 1 - senderIndex) * ECIES_LAYER_OVERHEAD,
+  });
+  validatedGroups.add(validated);
+  return validated;
 }
