@@ -1,8 +1,13 @@
 // The one way workers send transactions: serialized per account (no nonce races), retried on transport
 // failures, never retried on reverts, and reverts decoded into ChainRevertError with the custom error's name.
-import type { ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
+import type { ContractTransactionReceipt, ContractTransactionResponse, Interface } from "ethers";
 import { retry } from "../retry";
 import { ChainRevertError } from "./errors";
+import { FedmashCoordinator__factory, FedmashRegistry__factory } from "../../typechain-types";
+
+// A signer's estimateGas failure carries only the raw revert data, so the custom error is decoded here
+// against every fedmash ABI.
+const FEDMASH_INTERFACES: readonly Interface[] = [FedmashCoordinator__factory.createInterface(), FedmashRegistry__factory.createInterface()];
 
 export interface SendTransactionParameters {
   /** Human label for logs and errors, e.g. "join(round 3)". */
@@ -17,15 +22,31 @@ interface RevertInfo {
   args?: readonly unknown[];
 }
 
-function revertOf(error: unknown): RevertInfo | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 6 && current && typeof current === "object"; depth++) {
-    const candidate = current as { code?: unknown; revert?: RevertInfo | null; shortMessage?: string; cause?: unknown; error?: unknown };
-    if (candidate.revert) return { name: candidate.revert.name, args: candidate.revert.args ? [...candidate.revert.args] : [] };
-    if (candidate.code === "CALL_EXCEPTION") return {};
-    current = candidate.cause ?? candidate.error;
+function decodeRevertData(data: unknown): RevertInfo | undefined {
+  if (typeof data !== "string" || !data.startsWith("0x") || data.length < 10) return undefined;
+  for (const contractInterface of FEDMASH_INTERFACES) {
+    try {
+      const parsed = contractInterface.parseError(data);
+      if (parsed) return { name: parsed.name, args: [...parsed.args] };
+    } catch {
+      // not this ABI's error
+    }
   }
   return undefined;
+}
+
+function revertOf(error: unknown): RevertInfo | undefined {
+  let current: unknown = error;
+  let isCallException = false;
+  for (let depth = 0; depth < 8 && current && typeof current === "object"; depth++) {
+    const candidate = current as { code?: unknown; revert?: RevertInfo | null; data?: unknown; info?: { error?: unknown }; cause?: unknown; error?: unknown };
+    if (candidate.revert?.name) return { name: candidate.revert.name, args: candidate.revert.args ? [...candidate.revert.args] : [] };
+    const decoded = decodeRevertData(candidate.data);
+    if (decoded) return decoded;
+    if (candidate.code === "CALL_EXCEPTION") isCallException = true;
+    current = candidate.cause ?? candidate.error ?? candidate.info?.error;
+  }
+  return isCallException ? {} : undefined;
 }
 
 /** True when the failure is the contract saying no (retrying cannot help). */
