@@ -3,7 +3,6 @@
 import { wrapOnion } from "../ecies/wrapOnion";
 import { encodePaillierCiphertext } from "../paillier/encodePaillierCiphertext";
 import { paillierEncrypt } from "../paillier/paillierEncrypt";
-import { ShuffleGroupInvalidError } from "./errors";
 import { SEED_BOUND, type ShuffleGroup } from "./types";
 import { validateShuffleGroup } from "./validateShuffleGroup";
 
@@ -18,9 +17,7 @@ export type CreateShuffleContributionReturnType = { item: Uint8Array };
 
 export function createShuffleContribution({ group, memberIndex, seed }: CreateShuffleContributionParameters): CreateShuffleContributionReturnType {
   const validated = validateShuffleGroup({ group });
-  if (!Number.isInteger(memberIndex) || memberIndex < 0 || memberIndex >= validated.size) {
-    throw new ShuffleGroupInvalidError("member index out of range", memberIndex, { details: `The group has ${validated.size} members.` });
-  }
+  validated.assertMemberIndex(memberIndex);
   const ciphertext = paillierEncrypt({ publicKey: validated.holderPublicKey, plaintext: seed, bound: SEED_BOUND });
   const payload = encodePaillierCiphertext({ publicKey: validated.holderPublicKey, ciphertext });
   const item = wrapOnion({

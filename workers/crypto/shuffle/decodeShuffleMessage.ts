@@ -2,18 +2,13 @@
 // sender, count and lengths are right for the group is processShuffleStep's job.
 import { ShuffleMessageMalformedError } from "./errors";
 import type { ShuffleMessage } from "./types";
-import { HEADER_BYTES, KIND_SHUFFLE_STEP, WIRE_VERSION } from "./wireFormat";
+import { HEADER_BYTES, KIND_SHUFFLE_STEP, readWireHeader } from "./wireFormat";
 
 export type DecodeShuffleMessageParameters = { bytes: Uint8Array };
 export type DecodeShuffleMessageReturnType = ShuffleMessage;
 
 export function decodeShuffleMessage({ bytes }: DecodeShuffleMessageParameters): DecodeShuffleMessageReturnType {
-  if (bytes.length < HEADER_BYTES) throw new ShuffleMessageMalformedError("shorter than its header", `${bytes.length} bytes.`);
-  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const version = view.readUInt8(0);
-  const kind = view.readUInt8(1);
-  if (version !== WIRE_VERSION) throw new ShuffleMessageMalformedError("unknown version", `Got ${version}, expected ${WIRE_VERSION}.`);
-  if (kind !== KIND_SHUFFLE_STEP) throw new ShuffleMessageMalformedError("not a shuffle step message", `Kind ${kind}.`);
+  const view = readWireHeader(bytes, KIND_SHUFFLE_STEP, "shuffle step");
   const senderIndex = view.readUInt16BE(2);
   const itemCount = view.readUInt16BE(4);
   const itemLength = view.readUInt32BE(6);

@@ -31,9 +31,7 @@ export type ProcessShuffleStepReturnType = ShuffleMessage;
 
 export function processShuffleStep({ group, memberIndex, privateKey, seed, incoming }: ProcessShuffleStepParameters): ProcessShuffleStepReturnType {
   const validated = validateShuffleGroup({ group });
-  if (!Number.isInteger(memberIndex) || memberIndex < 0 || memberIndex >= validated.size) {
-    throw new ShuffleGroupInvalidError("member index out of range", memberIndex, { details: `The group has ${validated.size} members.` });
-  }
+  validated.assertMemberIndex(memberIndex);
   // A misconfigured key would otherwise surface as "cannot peel", blaming the previous member for our mistake.
   const ownPublicKey = eciesPublicKeyOf(privateKey);
   if (Buffer.compare(ownPublicKey, validated.memberPublicKeys[memberIndex]!) !== 0) {

@@ -23,6 +23,8 @@ export interface ValidatedShuffleGroup extends ShuffleGroup {
   readonly associatedData: Uint8Array;
   /** Byte length of every item in the message sent by `senderIndex`. */
   itemLength(senderIndex: number): number;
+  /** Throws ShuffleGroupInvalidError unless `memberIndex` is a position in this group. */
+  assertMemberIndex(memberIndex: number): void;
 }
 
 /** An already validated group is returned as is, so every step can accept either form. */
@@ -75,6 +77,11 @@ export function validateShuffleGroup({ group }: ValidateShuffleGroupParameters):
     holderPublicKey,
     associatedData: Uint8Array.from(Buffer.concat([ASSOCIATED_DATA_DOMAIN, header, sessionId])),
     itemLength: (senderIndex: number) => ciphertextBytes + (size - 1 - senderIndex) * ECIES_LAYER_OVERHEAD,
+    assertMemberIndex: (memberIndex: number) => {
+      if (!Number.isInteger(memberIndex) || memberIndex < 0 || memberIndex >= size) {
+        throw new ShuffleGroupInvalidError("member index out of range", memberIndex, { details: `The group has ${size} members.` });
+      }
+    },
   });
   validatedGroups.add(validated);
   return validated;
