@@ -10,7 +10,6 @@ import { join, resolve } from "node:path";
 import { startHardhatNode, type HardhatNodeHandle } from "../../workers/chain/startHardhatNode";
 import { deployWithIgnition } from "../../workers/chain/deployWithIgnition";
 import { connectChain, hardhatTestWallet } from "../../workers/chain/connectChain";
-import { loadDeployment } from "../../workers/chain/loadDeployment";
 import { sendTransaction } from "../../workers/chain/sendTransaction";
 import { ChainRevertError } from "../../workers/chain/errors";
 import { spawnWorker, cliCommand, type WorkerProcess } from "../../workers/roles/spawnWorker";
@@ -36,12 +35,13 @@ describe("manual multi-process flow against a separately started node", function
   let node: HardhatNodeHandle;
   let work: string;
   const workers: WorkerProcess[] = [];
+  let coordinatorAddress: string;
   let owner: { code: number | null; stdout: string; stderr: string };
 
   before(async function () {
     work = mkdtempSync(join(tmpdir(), "fedmash-manual-"));
     node = await startHardhatNode({ projectRoot: PROJECT_ROOT });
-    await deployWithIgnition({ rpcUrl: node.rpcUrl, chainId: 31337n, projectRoot: PROJECT_ROOT, deploymentId, reset: true });
+    ({ coordinator: coordinatorAddress } = await deployWithIgnition({ rpcUrl: node.rpcUrl, chainId: 31337n, projectRoot: PROJECT_ROOT, deploymentId, reset: true }));
     const common = ["--rpc", node.rpcUrl, "--deployment-id", deploymentId, "--store-dir", join(work, "ipfs"), "--quiet"];
     workers.push(spawnWorker({ projectRoot: PROJECT_ROOT, args: ["aggregator", ...common, "--account", "1", "--state-dir", join(work, "aggregator")], outputFile: join(work, "aggregator.out") }));
     for (const index of [0, 1]) {
@@ -72,8 +72,7 @@ describe("manual multi-process flow against a separately started node", function
 
   async function submitAs(accountIndex: number): Promise<ChainRevertError> {
     const account = await connectChain({ rpcUrl: node.rpcUrl, accountIndex });
-    const { coordinator: address } = loadDeployment({ chainId: 31337n, deploymentId, projectRoot: PROJECT_ROOT });
-    const coordinator = FedmashCoordinator__factory.connect(address, account.signer);
+    const coordinator = FedmashCoordinator__factory.connect(coordinatorAddress, account.signer);
     try {
       await sendTransaction(account.signer, { action: "submitUpdate", send: () => coordinator.submitUpdate(1n, "bafy", "0x" + "11".repeat(32), 1n, 0n) });
     } catch (error) {
