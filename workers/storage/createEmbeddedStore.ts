@@ -6,7 +6,7 @@ import type { CID } from "multiformats/cid";
 import { createFetchScope } from "./createFetchScope";
 import { createSharedBlockstore } from "./createSharedBlockstore";
 import { IpfsNotFoundError, IpfsPutFailedError } from "./errors";
-import { DEFAULT_MAX_GET_BYTES, type IpfsHasOptions, type IpfsPutOptions, type IpfsStore } from "./IpfsStore";
+import { DEFAULT_MAX_GET_BYTES, type IpfsGetOptions, type IpfsHasOptions, type IpfsPutOptions, type IpfsStore } from "./IpfsStore";
 import { parseCid } from "./parseCid";
 import { readUnixfsFile } from "./readUnixfsFile";
 import { translateEmbeddedError } from "./translateEmbeddedError";
@@ -56,6 +56,19 @@ export async function createEmbeddedStore(
     }
   };
 
+  /** Runs one read under the caller's signal and deadline, and names whatever it fails with. */
+  const read = async <T>(cid: string, operation: string, options: IpfsGetOptions, run: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+    const scope = createFetchScope({ signal: options.signal, timeoutMs: options.timeoutMs });
+    try {
+      scope.throwIfEnded(cid, operation);
+      return await run(scope.signal);
+    } catch (error) {
+      throw translateEmbeddedError({ error, cid, operation, scope });
+    } finally {
+      scope.dispose();
+    }
+  };
+
   return {
     kind: "embedded",
     directory: blockstore.directory,
@@ -68,45 +81,28 @@ export async function createEmbeddedStore(
     async get(cid, options = {}) {
       const parsed = parseCid(cid);
       const maxBytes = validateMaxBytes(options.maxBytes ?? DEFAULT_MAX_GET_BYTES);
-      const scope = createFetchScope({ signal: options.signal, timeoutMs: options.timeoutMs });
-      try {
-        scope.throwIfEnded(cid, "get");
-        const entry = await exporter(parsed, blockstore, { signal: scope.signal });
-        return await readUnixfsFile({ cid, entry, maxBytes, signal: scope.signal });
-      } catch (error) {
-        throw translateEmbeddedError({ error, cid, operation: "get", scope });
-      } finally {
-        scope.dispose();
-      }
+      return read(cid, "get", options, async (signal) => {
+        const entry = await exporter(parsed, blockstore, { signal });
+        return readUnixfsFile({ cid, entry, maxBytes, signal });
+      });
     },
 
     async has(cid, options = {}) {
       const parsed = parseCid(cid);
-      const scope = createFetchScope({ signal: options.signal });
-      try {
-        scope.throwIfEnded(cid, "has");
-        return await blockstore.has(parsed, { signal: scope.signal });
-      } catch (error) {
-        throw translateEmbeddedError({ error, cid, operation: "has", scope });
-      } finally {
-        scope.dispose();
-      }
+      return read(cid, "has", options, (signal) => blockstore.has(parsed, { signal }));
     },
 
     async blockSize(cid, options = {}) {
       const parsed = parseCid(cid);
-      const scope = createFetchScope({ signal: options.signal });
       try {
-        scope.throwIfEnded(cid, "block stat");
-        let size = 0;
-        for await (const block of blockstore.get(parsed, { signal: scope.signal })) size += block.byteLength;
-        return size;
+        return await read(cid, "block stat", options, async (signal) => {
+          let size = 0;
+          for await (const block of blockstore.get(parsed, { signal })) size += block.byteLength;
+          return size;
+        });
       } catch (error) {
-        const translated = translateEmbeddedError({ error, cid, operation: "block stat", scope });
-        if (translated instanceof IpfsNotFoundError) return undefined;
-        throw translated;
-      } finally {
-        scope.dispose();
+        if (error instanceof IpfsNotFoundError) return undefined;
+        throw error;
       }
     },
 

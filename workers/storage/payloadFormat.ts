@@ -51,42 +51,24 @@ interface DtypeSpec {
   matches(data: unknown): boolean;
 }
 
+type TypedArrayClass = { new (buffer: ArrayBuffer, byteOffset: number, length: number): PayloadTensorData; BYTES_PER_ELEMENT: number };
+
+function dtypeSpec(code: number, TypedArray: TypedArrayClass): DtypeSpec {
+  return {
+    code,
+    bytesPerElement: TypedArray.BYTES_PER_ELEMENT,
+    alignment: Math.max(4, TypedArray.BYTES_PER_ELEMENT),
+    create: (buffer, byteOffset, length) => new TypedArray(buffer, byteOffset, length),
+    matches: (data) => data instanceof TypedArray,
+  };
+}
+
 export const PAYLOAD_DTYPES: Readonly<Record<PayloadDtype, DtypeSpec>> = {
-  float32: {
-    code: 1,
-    bytesPerElement: 4,
-    alignment: 4,
-    create: (buffer, byteOffset, length) => new Float32Array(buffer, byteOffset, length),
-    matches: (data) => data instanceof Float32Array,
-  },
-  int32: {
-    code: 2,
-    bytesPerElement: 4,
-    alignment: 4,
-    create: (buffer, byteOffset, length) => new Int32Array(buffer, byteOffset, length),
-    matches: (data) => data instanceof Int32Array,
-  },
-  uint32: {
-    code: 3,
-    bytesPerElement: 4,
-    alignment: 4,
-    create: (buffer, byteOffset, length) => new Uint32Array(buffer, byteOffset, length),
-    matches: (data) => data instanceof Uint32Array,
-  },
-  uint8: {
-    code: 4,
-    bytesPerElement: 1,
-    alignment: 4,
-    create: (buffer, byteOffset, length) => new Uint8Array(buffer, byteOffset, length),
-    matches: (data) => data instanceof Uint8Array,
-  },
-  float64: {
-    code: 5,
-    bytesPerElement: 8,
-    alignment: 8,
-    create: (buffer, byteOffset, length) => new Float64Array(buffer, byteOffset, length),
-    matches: (data) => data instanceof Float64Array,
-  },
+  float32: dtypeSpec(1, Float32Array),
+  int32: dtypeSpec(2, Int32Array),
+  uint32: dtypeSpec(3, Uint32Array),
+  uint8: dtypeSpec(4, Uint8Array),
+  float64: dtypeSpec(5, Float64Array),
 };
 
 export function dtypeOfCode(code: number): PayloadDtype | undefined {

@@ -138,14 +138,16 @@ export async function serveStoreRpc(parameters: ServeStoreRpcParameters): ServeS
   });
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(":") ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
   return {
     url: `http://${urlHost}:${port}`,
     port,
+    // Idempotent, so shutdown paths (signal handler, test teardown) can all call it.
     close: () =>
-      new Promise<void>((resolve, reject) => {
+      (closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
-      }),
+      })),
   };
 }
 

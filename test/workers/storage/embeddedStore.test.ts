@@ -31,23 +31,17 @@ import { importEsm } from "../../../workers/storage/importEsm";
 import { parseCid } from "../../../workers/storage/parseCid";
 import { PayloadKind } from "../../../workers/storage/payloadFormat";
 import { putPayload } from "../../../workers/storage/putPayload";
-import { kuboBalancedCid, makeTempDir, patternBytes, removeDir } from "./helpers";
-
-/** `echo hello | ipfs add --cid-version 1` and an empty file, as Kubo's gateway fixtures record them. */
-export const HELLO_CID = "bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am";
-export const EMPTY_CID = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku";
-/** 3 MiB + 12345 bytes of patternBytes(seed 7): 13 raw leaves under one dag-pb root. */
-export const MULTI_CHUNK_SIZE = 3 * 1024 * 1024 + 12_345;
-export const MULTI_CHUNK_CID = "bafybeifbxmog46uopm7srj7ijwb7wluqqxrqdfuohpatyqzn6ydeux3nce";
-
-async function rejection(promise: Promise<unknown>): Promise<Error & Record<string, unknown>> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & Record<string, unknown>;
-  }
-  return expect.fail("expected a rejection");
-}
+import {
+  EMPTY_CID,
+  HELLO_CID,
+  kuboBalancedCid,
+  makeTempDir,
+  MULTI_CHUNK_CID,
+  MULTI_CHUNK_SIZE,
+  patternBytes,
+  rejection,
+  removeDir,
+} from "./helpers";
 
 async function computeBlockCid(block: Uint8Array): Promise<CID> {
   return CID.createV1(0x70, createDigest(0x12, createHash("sha256").update(block).digest()));

@@ -7,6 +7,23 @@ import path from "node:path";
 import { CID } from "multiformats/cid";
 import { create as createDigest } from "multiformats/hashes/digest";
 
+/** `echo hello | ipfs add --cid-version 1` and an empty file, as Kubo's gateway fixtures record them. */
+export const HELLO_CID = "bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am";
+export const EMPTY_CID = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku";
+/** 3 MiB + 12345 bytes of patternBytes(seed 7): 13 raw leaves under one dag-pb root. */
+export const MULTI_CHUNK_SIZE = 3 * 1024 * 1024 + 12_345;
+export const MULTI_CHUNK_CID = "bafybeifbxmog46uopm7srj7ijwb7wluqqxrqdfuohpatyqzn6ydeux3nce";
+
+/** The error a promise rejects with, typed loosely so tests can read the error's fields. */
+export async function rejection(promise: Promise<unknown>): Promise<Error & Record<string, unknown>> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & Record<string, unknown>;
+  }
+  throw new Error("expected a rejection, the promise resolved");
+}
+
 export async function makeTempDir(prefix = "fedmash-storage-"): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), prefix));
 }
