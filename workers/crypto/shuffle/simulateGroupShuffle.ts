@@ -3,6 +3,7 @@
 // completing its seed. Used by tests and benchmarks; the protocol state machines call the same steps.
 import { randomBytes } from "node:crypto";
 import { generateEciesKeyPair } from "../ecies/generateEciesKeyPair";
+import { randomSeed } from "../mask/randomSeed";
 import { generatePaillierKeyPair } from "../paillier/generatePaillierKeyPair";
 import { DEFAULT_PAILLIER_KEY_BITS, type PaillierKeyBits, type PaillierKeyPair, type PaillierPublicKey } from "../paillier/types";
 import { completeHolderSeed } from "./completeHolderSeed";
@@ -13,7 +14,6 @@ import { encodeShuffleMessage } from "./encodeShuffleMessage";
 import { ShuffleGroupInvalidError } from "./errors";
 import { finishGroupSum } from "./finishGroupSum";
 import { processShuffleStep } from "./processShuffleStep";
-import { randomSeed } from "./randomSeed";
 import { SHUFFLE_SESSION_ID_BYTES, type GroupSumMessage, type ShuffleMessage } from "./types";
 import { validateShuffleGroup } from "./validateShuffleGroup";
 

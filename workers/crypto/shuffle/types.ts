@@ -4,10 +4,14 @@
 // Indices are 0-based chain positions: member 0 starts the chain, member L − 1 is the group's leader. The
 // paper's m₁ … m_L are indices 0 … L − 1.
 import type { EciesKeyInput } from "../ecies/types";
+import { MASH_Q } from "../kernel/field";
 import type { PaillierPublicKey } from "../paillier/types";
 
-/** Q = next_prime(2^64). Client seeds satisfy |s| < Q; the holder's seed is minus the sum of the others. */
-export const SEED_BOUND = 18446744073709551629n;
+/**
+ * The shuffle accepts client seeds with |s| < Q, Q = next_prime(2^64) (the mask kernel's MASH_Q; fresh seeds
+ * come from mask/randomSeed in [0, Q)). The holder's seed is minus the sum of the others and may be larger.
+ */
+export const SEED_BOUND = MASH_Q;
 
 /** A group of one would hand its only seed to the holder in the clear (as its "sum"). */
 export const MIN_GROUP_SIZE = 2;

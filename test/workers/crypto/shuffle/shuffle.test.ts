@@ -35,7 +35,7 @@ import {
 } from "../../../../workers/crypto/shuffle/errors";
 import { finishGroupSum } from "../../../../workers/crypto/shuffle/finishGroupSum";
 import { processShuffleStep } from "../../../../workers/crypto/shuffle/processShuffleStep";
-import { randomSeed } from "../../../../workers/crypto/shuffle/randomSeed";
+import { randomSeed } from "../../../../workers/crypto/mask/randomSeed";
 import { simulateGroupShuffle } from "../../../../workers/crypto/shuffle/simulateGroupShuffle";
 import { SEED_BOUND, type GroupSumMessage, type ShuffleMessage } from "../../../../workers/crypto/shuffle/types";
 import { validateShuffleGroup, type ValidatedShuffleGroup } from "../../../../workers/crypto/shuffle/validateShuffleGroup";
