@@ -13,7 +13,7 @@ export interface TranslateEmbeddedErrorParameters {
 
 export type TranslateEmbeddedErrorReturnType = BaseError;
 
-/** Errors of ipfs-unixfs-exporter and @ipld/dag-pb that mean the blocks exist but do not form a valid file. */
+/** Errors of ipfs-unixfs-exporter that mean the blocks exist but do not form a valid file. */
 const MALFORMED_DAG_ERRORS = new Set(["OverReadError", "UnderReadError", "InvalidParametersError", "BadPathError"]);
 
 export function translateEmbeddedError(parameters: TranslateEmbeddedErrorParameters): TranslateEmbeddedErrorReturnType {
@@ -28,8 +28,6 @@ export function translateEmbeddedError(parameters: TranslateEmbeddedErrorParamet
   if (name === "NotFoundError") return new IpfsNotFoundError(cid, error);
   if (name === "NoResolverError" || name === "NotUnixFSError") return new IpfsNotAFileError(cid, `non-UnixFS node (${name})`);
   if (name === "AbortError") return new IpfsAbortedError(operation, error);
-  if (MALFORMED_DAG_ERRORS.has(name) || error instanceof RangeError || error instanceof TypeError) {
-    return new IpfsInvalidDagError(cid, error);
-  }
+  if (MALFORMED_DAG_ERRORS.has(name)) return new IpfsInvalidDagError(cid, error);
   return new IpfsReadFailedError(cid, error);
 }

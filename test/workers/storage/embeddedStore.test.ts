@@ -222,6 +222,16 @@ describe("embedded IPFS store", () => {
         expect(error.entryType).to.equal("directory");
       });
 
+      it("with IpfsNotAFileError for a dag-pb block that is not UnixFS, even though it hashes to its CID", async () => {
+        const shared = await createSharedBlockstore({ directory });
+        const garbage = Uint8Array.of(0xff, 0xff, 0xff);
+        const cid = await computeBlockCid(garbage);
+        await shared.put(cid, garbage);
+        const error = await rejection(store.get(cid.toString()));
+        expect(error).to.be.instanceOf(IpfsNotAFileError);
+        expect(error.cid).to.equal(cid.toString());
+      });
+
       it("with IpfsInvalidOptionError for a negative maxBytes or a NaN timeout", async () => {
         expect(await rejection(store.get(HELLO_CID, { maxBytes: -1 }))).to.be.instanceOf(IpfsInvalidOptionError);
         expect(await rejection(store.get(HELLO_CID, { timeoutMs: Number.NaN }))).to.be.instanceOf(IpfsInvalidOptionError);
