@@ -18,7 +18,7 @@ typedef uint32_t u32;
 // Elements processed side by side in the exponentiation: independent multiply chains keep the
 // multiplier busy while one chain waits on its carries (8 measured fastest here, see docs/KERNEL.md).
 #define LANES 8
-// Half-width of the baby-step table at most: 2^18 covers |sum| < 262144 in one lookup, 16 MiB/thread.
+// Half-width of the baby-step table at most: 2^18 covers |sum| <= 262144 in one lookup, 32 MiB/thread.
 #define DLOG_MAX_HALF_WIDTH (1u << 18)
 
 // --- field arithmetic -----------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { BaseError } from "../errors";
-import { MASH_P, readLimbs } from "./kernel/field";
+import { MASH_P, limbsToBigints } from "./kernel/field";
 import { COMB_WORDS, type KernelKind } from "./kernel/kernel";
 import { kernelPreferenceFromEnv, selectKernel } from "./kernel/selectKernel";
 import { loadNativeKernel } from "./kernel/nativeKernel";
@@ -58,10 +58,6 @@ function firstDifference(got: readonly bigint[], want: readonly bigint[]): strin
   if (got.length !== want.length) return `length ${got.length}, expected ${want.length}`;
   const i = got.findIndex((value, k) => value !== want[k]);
   return i < 0 ? undefined : `element ${i}: ${got[i]}, expected ${want[i]}`;
-}
-
-function limbsToBigints(limbs: Uint32Array): bigint[] {
-  return Array.from({ length: limbs.length / 3 }, (_, i) => readLimbs(limbs, i));
 }
 
 async function loadVectors(path: string): Promise<Vectors> {

@@ -42,6 +42,11 @@ export function readLimbs(limbs: Uint32Array, index: number): bigint {
   return (BigInt(limbs[3 * index + 2]!) << 64n) | (BigInt(limbs[3 * index + 1]!) << 32n) | BigInt(limbs[3 * index]!);
 }
 
+/** Every element of a limb vector (the wire format) as a bigint. */
+export function limbsToBigints(limbs: Uint32Array): bigint[] {
+  return Array.from({ length: Math.floor(limbs.length / 3) }, (_, i) => readLimbs(limbs, i));
+}
+
 export function writeLimbs(limbs: Uint32Array, index: number, value: bigint): void {
   limbs[3 * index] = Number(value & U32);
   limbs[3 * index + 1] = Number((value >> 32n) & U32);

@@ -1,6 +1,6 @@
 // Shared setup of the mask-group tests: the kernels every test runs on (native and TS; only TS when
 // FEDMASH_KERNEL=ts is set on purpose), one group per kernel and the exact BigInt reference y_k.
-import { MASH_P, powModP, readLimbs } from "../../../../workers/crypto/kernel/field";
+import { MASH_P, powModP } from "../../../../workers/crypto/kernel/field";
 import type { KernelKind } from "../../../../workers/crypto/kernel/kernel";
 import { loadNativeKernel } from "../../../../workers/crypto/kernel/nativeKernel";
 import { sha256Index } from "../../../../workers/crypto/kernel/tsKernel";
@@ -33,10 +33,6 @@ export function groupFor(kind: KernelKind, pooled = false): PaperCompatGroup {
 export async function closeGroups(): Promise<void> {
   await Promise.all([...groups.values()].map((group) => group.close()));
   groups.clear();
-}
-
-export function limbsToBigints(limbs: Uint32Array): bigint[] {
-  return Array.from({ length: limbs.length / 3 }, (_, i) => readLimbs(limbs, i));
 }
 
 /** The paper's formula element by element with plain BigInt: 2^g · H(k)^s mod P. */

@@ -3,10 +3,10 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { MASH_P } from "../../../../workers/crypto/kernel/field";
+import { MASH_P, limbsToBigints } from "../../../../workers/crypto/kernel/field";
 import { indexHash } from "../../../../workers/crypto/mask/indexHash";
 import { runSelftest } from "../../../../workers/crypto/selftest";
-import { KERNELS, closeGroups, groupFor, limbsToBigints, referenceMask } from "./kernels";
+import { KERNELS, closeGroups, groupFor, referenceMask } from "./kernels";
 
 const VECTORS_PATH = join(__dirname, "..", "..", "..", "..", "..", "shared", "testvectors", "mash80.json");
 
