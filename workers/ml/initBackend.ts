@@ -4,8 +4,8 @@
 import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import { MlBackendInitError, MlBackendUnavailableError } from "./errors";
-import type { ModelKind } from "./modelLayout";
+import { MlBackendInitError, MlBackendUnavailableError, ModelUnknownKindError } from "./errors";
+import { isModelKind, type ModelKind } from "./modelLayout";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
 
@@ -31,7 +31,14 @@ export function initBackend(parameters: InitBackendParameters): Promise<InitBack
   return next;
 }
 
+const PREFERENCES: readonly string[] = ["auto", "tensorflow", "wasm", "cpu"];
+
 async function chooseAndStart({ preferred = "auto", model }: InitBackendParameters): Promise<BackendName> {
+  // Both usually come from a CLI flag or a task config, so a typo must not silently pick something else.
+  if (!isModelKind(model)) throw new ModelUnknownKindError(String(model));
+  if (!PREFERENCES.includes(preferred)) {
+    throw new MlBackendUnavailableError(String(preferred), `expected one of ${PREFERENCES.join(", ")}`);
+  }
   if (preferred === "tensorflow" || preferred === "auto") {
     const loadError = loadTfjsNode();
     if (loadError === undefined) return start("tensorflow");

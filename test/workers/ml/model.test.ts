@@ -45,6 +45,13 @@ describe("ml: models and backends", function () {
       expect(error).to.have.property("backend", "tensorflow");
     });
 
+    it("rejects an unknown preference or model kind with named errors", async function () {
+      const badPreference = await initBackend({ preferred: "gpu" as "cpu", model: "mlp" }).catch((caught: unknown) => caught);
+      expect(badPreference).to.be.instanceOf(MlBackendUnavailableError).and.have.property("backend", "gpu");
+      const badKind = await initBackend({ model: "resnet" as "mlp" }).catch((caught: unknown) => caught);
+      expect(badKind).to.be.instanceOf(ModelUnknownKindError);
+    });
+
     it("keeps the cpu backend's 'install tfjs-node' greeting off the console", async function () {
       const work = "tf.tidy(() => tf.square(tf.tensor1d([1, 2, 3])).dataSync()); console.log('done');";
       const bare = await inFreshProcess(`const tf = require("@tensorflow/tfjs"); tf.setBackend("cpu").then(() => { ${work} });`);
