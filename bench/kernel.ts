@@ -252,7 +252,7 @@ async function main(): Promise<void> {
 
   const headline = rows[0]!;
   const ratio = (value: number | undefined, base: number | undefined): string =>
-    value === undefined || base === undefined ? "–" : `${(value / base).toFixed(1)}×`;
+    value === undefined || base === undefined ? "–" : `${(value / base).toFixed(value / base < 0.1 ? 2 : 1)}×`;
   const header =
     "| implementation | threads | mask d=101,770 | mask d=804,554 | aggregate N=10 | aggregate N=100 | mask vs paper | aggregate N=10 vs paper |\n" +
     "|---|---|---|---|---|---|---|---|";
