@@ -8,9 +8,10 @@ export class KernelUnavailableError extends BaseError {
   }
 }
 
+/** The kernel threw (out of memory, bad arguments) or its worker thread died. */
 export class KernelWorkerError extends BaseError {
   override name = "KernelWorkerError" as const;
   constructor(operation: string, cause: unknown) {
-    super(`A MASH kernel worker failed during ${operation}.`, { cause });
+    super(`The MASH kernel failed during ${operation}.`, { cause });
   }
 }

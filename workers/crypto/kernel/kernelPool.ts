@@ -44,11 +44,11 @@ export interface CreateKernelPoolParameters {
   hashCacheEntries?: number;
   /** ... and at most this many bytes (128 per element); 512 MiB by default. */
   hashCacheBytes?: number;
+  /** Masked vectors are copied into shared memory this many bytes at a time (64 MiB by default), so
+   * aggregating N = 1000 vectors does not double the memory they already take. */
+  stagingBytes?: number;
 }
 
-// Masked vectors are copied into shared memory this many bytes at a time, so aggregating N = 1000 vectors
-// does not double the memory they already take.
-const STAGING_BYTES = 64 * 1024 * 1024;
 // Slices start on a multiple of the native kernel's lane count.
 const SLICE_ALIGN = 8;
 
@@ -77,6 +77,7 @@ export function createKernelPool(parameters: CreateKernelPoolParameters): Kernel
   const inlineBelow = parameters.inlineBelow ?? 4096;
   const hashCacheEntries = parameters.hashCacheEntries ?? 8;
   const hashCacheBytes = parameters.hashCacheBytes ?? 512 * 1024 * 1024;
+  const stagingBytes = parameters.stagingBytes ?? 64 * 1024 * 1024;
   const hashCache = new Map<string, { length: number; hashes: Promise<IndexHashes> }>();
   let workers: PoolWorker[] = [];
   let nextId = 1;
@@ -121,7 +122,12 @@ export function createKernelPool(parameters: CreateKernelPoolParameters): Kernel
   ): Promise<Array<{ from: number; status: number }>> => {
     if (length === 0) return [];
     if (work < inlineBelow) {
-      return [{ from: 0, status: runKernelJob(kernel, makeJob(0, length)) }];
+      const job = makeJob(0, length);
+      try {
+        return [{ from: 0, status: runKernelJob(kernel, job) }];
+      } catch (error) {
+        throw new KernelWorkerError(job.op, error);
+      }
     }
     while (workers.length < threads) workers.push(spawn());
     const ranges = splitRanges(length, threads);
@@ -171,7 +177,7 @@ export function createKernelPool(parameters: CreateKernelPoolParameters): Kernel
     async aggregate({ masked, bound, keepProduct }) {
       const length = masked[0]!.length / 3;
       const acc = new SharedArrayBuffer(length * 16);
-      const perBatch = Math.max(1, Math.min(masked.length, Math.floor(STAGING_BYTES / Math.max(1, length * 12))));
+      const perBatch = Math.max(1, Math.min(masked.length, Math.floor(stagingBytes / Math.max(1, length * 12))));
       const staging = new SharedArrayBuffer(perBatch * length * 12);
       const stagingView = new Uint32Array(staging);
       for (let first = 0; first < masked.length; first += perBatch) {
