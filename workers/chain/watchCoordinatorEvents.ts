@@ -37,6 +37,18 @@ export function parseCoordinatorLog(coordinatorInterface: Interface, log: Log): 
       return { ...base, type: "UpdateSubmitted", roundId: a.roundId, client: a.client, cid: a.cid, contentHash: a.contentHash, numSamples: a.numSamples, loss: a.loss };
     case "AggregatePosted":
       return { ...base, type: "AggregatePosted", roundId: a.roundId, aggregator: a.aggregator, aggregateCid: a.aggregateCid, modelCid: a.modelCid, aggregateHash: a.aggregateHash };
+    case "GroupsFormed":
+      return { ...base, type: "GroupsFormed", roundId: a.roundId, holder: a.holder, groupCount: a.groupCount, seed: a.seed };
+    case "GroupFormed":
+      return { ...base, type: "GroupFormed", roundId: a.roundId, groupIndex: a.groupIndex, members: [...a.members] };
+    case "HolderKeyPosted":
+      return { ...base, type: "HolderKeyPosted", roundId: a.roundId, holder: a.holder, paillierPublicKey: a.paillierPublicKey };
+    case "ShuffleMessagePosted":
+      return { ...base, type: "ShuffleMessagePosted", roundId: a.roundId, groupIndex: a.groupIndex, position: a.position, sender: a.sender, message: a.message };
+    case "GroupSumPosted":
+      return { ...base, type: "GroupSumPosted", roundId: a.roundId, groupIndex: a.groupIndex, leader: a.leader, encryptedSum: a.encryptedSum };
+    case "GroupsIncluded":
+      return { ...base, type: "GroupsIncluded", roundId: a.roundId, groupIndices: [...a.groupIndices], includedClients: a.includedClients };
     case "RoundFinalized":
       return { ...base, type: "RoundFinalized", taskId: a.taskId, roundId: a.roundId, modelCid: a.modelCid };
     case "RoundFailed":

@@ -24,6 +24,12 @@ export type CoordinatorEvent = EventBase &
         loss: bigint;
       }
     | { type: "AggregatePosted"; roundId: bigint; aggregator: string; aggregateCid: string; modelCid: string; aggregateHash: string }
+    | { type: "GroupsFormed"; roundId: bigint; holder: string; groupCount: bigint; seed: string }
+    | { type: "GroupFormed"; roundId: bigint; groupIndex: bigint; members: string[] }
+    | { type: "HolderKeyPosted"; roundId: bigint; holder: string; paillierPublicKey: string }
+    | { type: "ShuffleMessagePosted"; roundId: bigint; groupIndex: bigint; position: bigint; sender: string; message: string }
+    | { type: "GroupSumPosted"; roundId: bigint; groupIndex: bigint; leader: string; encryptedSum: string }
+    | { type: "GroupsIncluded"; roundId: bigint; groupIndices: bigint[]; includedClients: bigint }
     | { type: "RoundFinalized"; taskId: bigint; roundId: bigint; modelCid: string }
     | { type: "RoundFailed"; taskId: bigint; roundId: bigint; reason: FailureReason }
   );
@@ -37,6 +43,12 @@ export const COORDINATOR_EVENT_TYPES: readonly CoordinatorEventType[] = [
   "PhaseChanged",
   "UpdateSubmitted",
   "AggregatePosted",
+  "GroupsFormed",
+  "GroupFormed",
+  "HolderKeyPosted",
+  "ShuffleMessagePosted",
+  "GroupSumPosted",
+  "GroupsIncluded",
   "RoundFinalized",
   "RoundFailed",
 ];

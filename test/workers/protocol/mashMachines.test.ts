@@ -1,0 +1,186 @@
+// The MASH state machines: every handler × stage pair of the participant (member and holder paths) and of the
+// aggregator — valid pairs move to the documented stage, every other pair throws ProtocolStageError — plus the
+// routing of a whole round as the contract announces it.
+import { expect } from "chai";
+import {
+  MASH_CLIENT_HANDLER_STAGES,
+  MASH_CLIENT_STAGES,
+  mashClientHandlers,
+  mashClientPendingAction,
+  routeMashClientEvent,
+  startMashClientRound,
+  type MashClientHandler,
+  type MashClientRoundState,
+  type MashClientStage,
+} from "../../../workers/protocol/mash/clientMachine";
+import {
+  MASH_AGGREGATOR_HANDLER_STAGES,
+  MASH_AGGREGATOR_STAGES,
+  mashAggregatorHandlers,
+  mashAggregatorPendingAction,
+  routeMashAggregatorEvent,
+  startMashAggregatorRound,
+  type MashAggregatorHandler,
+  type MashAggregatorRoundState,
+  type MashAggregatorStage,
+} from "../../../workers/protocol/mash/aggregatorMachine";
+import { ProtocolStageError } from "../../../workers/protocol/stage";
+import { FailureReason, Phase } from "../../../workers/protocol/enums";
+import type { CoordinatorEvent } from "../../../workers/protocol/events";
+
+const A = "0x000000000000000000000000000000000000000a";
+const B = "0x000000000000000000000000000000000000000b";
+const C = "0x000000000000000000000000000000000000000c";
+const H = "0x00000000000000000000000000000000000000ff";
+const base = { blockNumber: 1, logIndex: 0, transactionHash: "0x" };
+const opened = { taskId: 1n, roundId: 5n, index: 1n, modelCid: "bafy-model" };
+const group = { index: 0, position: 1, members: [A, B, C] };
+
+function clientIn(stage: MashClientStage, extra: Partial<MashClientRoundState> = {}): MashClientRoundState {
+  return { ...startMashClientRound(opened, 42n), stage, ...extra };
+}
+
+const CLIENT_CALLS: Record<MashClientHandler, [(s: MashClientRoundState) => MashClientRoundState, MashClientStage | "same"]> = {
+  confirmJoin: [(s) => mashClientHandlers.confirmJoin(s), "joined"],
+  missJoin: [(s) => mashClientHandlers.missJoin(s), "left-out"],
+  recordHolder: [(s) => mashClientHandlers.recordHolder(s, H), "same"],
+  becomeHolder: [(s) => mashClientHandlers.becomeHolder(s, H), "holder-keying"],
+  joinGroup: [(s) => mashClientHandlers.joinGroup(s, group), "awaiting-key"],
+  confirmHolderKey: [(s) => mashClientHandlers.confirmHolderKey(s, "0x01"), "holder-waiting"],
+  receiveHolderKey: [(s) => mashClientHandlers.receiveHolderKey(s, "0x01"), "shuffling"],
+  receiveShuffleMessage: [(s) => mashClientHandlers.receiveShuffleMessage(s, "0x02"), "same"],
+  confirmShuffleStep: [(s) => mashClientHandlers.confirmShuffleStep(s), "shuffled"],
+  recordOwnGroupSum: [(s) => mashClientHandlers.recordOwnGroupSum(s), "same"],
+  recordGroupSum: [(s) => mashClientHandlers.recordGroupSum(s, 0, "0x03"), "same"],
+  openSubmission: [(s) => mashClientHandlers.openSubmission({ ...s, ownGroupSumPosted: true }), "training"],
+  confirmSubmission: [(s) => mashClientHandlers.confirmSubmission(s, "bafy-m"), "submitted"],
+  includeGroups: [(s) => mashClientHandlers.includeGroups({ ...s, group }, [0]), "same"],
+  confirmHolderSubmission: [(s) => mashClientHandlers.confirmHolderSubmission(s, "bafy-h"), "holder-submitted"],
+  closeRound: [(s) => mashClientHandlers.closeRound(s, { finalized: false, reason: FailureReason.HolderMissing }), "failed"],
+};
+
+const AGGREGATOR_CALLS: Record<MashAggregatorHandler, [(s: MashAggregatorRoundState) => MashAggregatorRoundState, MashAggregatorStage]> = {
+  recordGrouping: [(s) => mashAggregatorHandlers.recordGrouping(s, { holder: H }), "collecting"],
+  recordGroupSum: [(s) => mashAggregatorHandlers.recordGroupSum(s, 0), "collecting"],
+  recordSubmission: [(s) => mashAggregatorHandlers.recordSubmission(s, { client: A, cid: "c", contentHash: "0x", numSamples: "1", loss: "0" }), "collecting"],
+  recordInclusion: [(s) => mashAggregatorHandlers.recordInclusion(s, [0]), "collecting"],
+  openAggregation: [(s) => mashAggregatorHandlers.openAggregation(s), "aggregating"],
+  confirmAggregate: [(s) => mashAggregatorHandlers.confirmAggregate(s, { aggregateCid: "a", modelCid: "m" }), "posted"],
+  closeRound: [(s) => mashAggregatorHandlers.closeRound(s, { finalized: true }), "finalized"],
+};
+
+describe("MASH protocol state machines", function () {
+  describe("participant stage table", function () {
+    for (const handler of Object.keys(CLIENT_CALLS) as MashClientHandler[]) {
+      const [call, next] = CLIENT_CALLS[handler];
+      for (const stage of MASH_CLIENT_STAGES) {
+        const allowed = (MASH_CLIENT_HANDLER_STAGES[handler] as readonly MashClientStage[]).includes(stage);
+        it(`${handler} in ${stage} ${allowed ? "is accepted" : "throws ProtocolStageError"}`, function () {
+          if (!allowed) {
+            expect(() => call(clientIn(stage))).to.throw(ProtocolStageError, `"${stage}"`);
+            return;
+          }
+          const result = call(clientIn(stage));
+          const expected = next === "same" ? stage : next;
+          // includeGroups decides per path: the holder completes, an included submitter stays, others are out.
+          if (handler === "includeGroups") {
+            expect(result.stage).to.equal(stage === "holder-waiting" ? "holder-completing" : stage === "submitted" ? "submitted" : "excluded");
+          } else {
+            expect(result.stage).to.equal(expected);
+          }
+        });
+      }
+    }
+  });
+
+  describe("aggregator stage table", function () {
+    for (const handler of Object.keys(AGGREGATOR_CALLS) as MashAggregatorHandler[]) {
+      const [call, next] = AGGREGATOR_CALLS[handler];
+      for (const stage of MASH_AGGREGATOR_STAGES) {
+        const allowed = (MASH_AGGREGATOR_HANDLER_STAGES[handler] as readonly MashAggregatorStage[]).includes(stage);
+        it(`${handler} in ${stage} ${allowed ? `moves to ${next}` : "throws ProtocolStageError"}`, function () {
+          const run = (): MashAggregatorRoundState => call({ ...startMashAggregatorRound(opened), stage });
+          if (allowed) expect(run().stage).to.equal(next);
+          else expect(run).to.throw(ProtocolStageError, `"${stage}"`);
+        });
+      }
+    }
+  });
+
+  describe("a whole round as the contract announces it", function () {
+    const events: CoordinatorEvent[] = [
+      { ...base, type: "RoundOpened", ...opened, joinDeadline: 0n },
+      ...[A, B, C, H].map((client, i): CoordinatorEvent => ({ ...base, type: "ClientJoined", roundId: 5n, client, joinedCount: BigInt(i + 1) })),
+      { ...base, type: "GroupsFormed", roundId: 5n, holder: H, groupCount: 1n, seed: "0x" },
+      { ...base, type: "GroupFormed", roundId: 5n, groupIndex: 0n, members: [A, B, C] },
+      { ...base, type: "PhaseChanged", roundId: 5n, previous: Phase.Joining, current: Phase.Grouping, deadline: 1n },
+      { ...base, type: "HolderKeyPosted", roundId: 5n, holder: H, paillierPublicKey: "0xkey" },
+      { ...base, type: "ShuffleMessagePosted", roundId: 5n, groupIndex: 0n, position: 0n, sender: A, message: "0xm0" },
+      { ...base, type: "ShuffleMessagePosted", roundId: 5n, groupIndex: 0n, position: 1n, sender: B, message: "0xm1" },
+      { ...base, type: "GroupSumPosted", roundId: 5n, groupIndex: 0n, leader: C, encryptedSum: "0xsum" },
+      { ...base, type: "PhaseChanged", roundId: 5n, previous: Phase.Shuffle, current: Phase.Submission, deadline: 1n },
+      ...[A, B, C].map((client): CoordinatorEvent => ({ ...base, type: "UpdateSubmitted", roundId: 5n, client, cid: `bafy-${client.slice(-1)}`, contentHash: "0x", numSamples: 10n, loss: 0n })),
+      { ...base, type: "GroupsIncluded", roundId: 5n, groupIndices: [0n], includedClients: 3n },
+      { ...base, type: "UpdateSubmitted", roundId: 5n, client: H, cid: "bafy-h", contentHash: "0x", numSamples: 10n, loss: 0n },
+      { ...base, type: "PhaseChanged", roundId: 5n, previous: Phase.Completion, current: Phase.Aggregation, deadline: 1n },
+    ];
+
+    function replay(address: string, until: number): MashClientRoundState {
+      const rounds: Record<string, MashClientRoundState> = {};
+      for (const event of events.slice(0, until)) {
+        const next = routeMashClientEvent(rounds, event, { address, taskId: 1n, freshSeed: () => 7n });
+        if (next) rounds[next.roundId] = next;
+      }
+      return rounds["5"];
+    }
+    const at = (type: string, nth = 1): number => {
+      let seen = 0;
+      return events.findIndex((e) => e.type === type && ++seen === nth) + 1;
+    };
+
+    it("member B waits for A's message, then owes exactly its shuffle step with that message", function () {
+      const beforeA = replay(B, at("HolderKeyPosted"));
+      expect(beforeA.stage).to.equal("shuffling");
+      expect(mashClientPendingAction(beforeA)).to.equal(undefined);
+      const afterA = replay(B, at("ShuffleMessagePosted"));
+      expect(mashClientPendingAction(afterA)).to.deep.equal({ type: "shuffle-step", roundId: 5n, group: { index: 0, position: 1, members: [A, B, C] }, holderKey: "0xkey", incoming: "0xm0", seed: 7n });
+      expect(replay(B, at("ShuffleMessagePosted", 2)).stage).to.equal("shuffled");
+    });
+
+    it("the leader's posted group sum completes its step, and Submission makes every member train", function () {
+      expect(replay(C, at("GroupSumPosted")).stage).to.equal("shuffled");
+      const training = replay(C, at("PhaseChanged", 2));
+      expect(mashClientPendingAction(training)).to.deep.equal({ type: "train-and-submit", roundId: 5n, modelCid: "bafy-model", seed: 7n });
+      expect(replay(A, events.length).stage).to.equal("submitted");
+    });
+
+    it("the holder posts a key, collects the sums and completes with the included groups only", function () {
+      expect(mashClientPendingAction(replay(H, at("GroupFormed")))).to.deep.equal({ type: "post-holder-key", roundId: 5n });
+      const completing = replay(H, at("GroupsIncluded"));
+      expect(mashClientPendingAction(completing)).to.deep.equal({ type: "holder-submit", roundId: 5n, modelCid: "bafy-model", groupSums: [{ groupIndex: 0, encryptedSum: "0xsum" }] });
+      expect(replay(H, events.length).stage).to.equal("holder-submitted");
+    });
+
+    it("a member whose group never got its sum is excluded when Submission opens", function () {
+      const withoutSum = events.filter((e) => e.type !== "GroupSumPosted");
+      const rounds: Record<string, MashClientRoundState> = {};
+      for (const event of withoutSum.slice(0, withoutSum.findIndex((e) => e.type === "PhaseChanged" && e.current === Phase.Submission) + 1)) {
+        const next = routeMashClientEvent(rounds, event, { address: A, taskId: 1n, freshSeed: () => 7n });
+        if (next) rounds[next.roundId] = next;
+      }
+      expect(rounds["5"].stage).to.equal("excluded");
+      expect(mashClientPendingAction(rounds["5"])).to.equal(undefined);
+    });
+
+    it("the aggregator owes one action over the included members and the holder", function () {
+      const rounds: Record<string, MashAggregatorRoundState> = {};
+      for (const event of events) {
+        const next = routeMashAggregatorEvent(rounds, event, () => true);
+        if (next) rounds[next.roundId] = next;
+      }
+      const action = mashAggregatorPendingAction(rounds["5"]);
+      expect(action?.contributors.map((c) => c.client)).to.deep.equal([A, B, C, H]);
+      expect(action?.missing).to.deep.equal([]);
+    });
+  });
+});

@@ -1,0 +1,29 @@
+// MASH aggregation without I/O: multiply the contributors' masked vectors, take the bounded discrete log to get
+// Σ g (the masks cancel because the holder's seed is minus the others' sum), and turn the integer sum into the
+// FedAvg step: the uniform mean of the dequantized updates, applied to the global model.
+import { applyDelta } from "../../ml/applyDelta";
+import { aggregateBound, dequantize } from "../../crypto/quantize";
+import type { MaskGroup } from "../../crypto/mask/maskGroup";
+
+export interface AggregateMaskedParameters {
+  group: Pick<MaskGroup, "aggregate">;
+  masked: Uint32Array[];
+  global: Float32Array;
+  clip: number;
+  scale: number;
+}
+
+export interface AggregateMaskedReturnType {
+  /** Σ g over the contributors: the exact sum of their quantized updates. */
+  sum: Int32Array;
+  averagedDelta: Float32Array;
+  newWeights: Float32Array;
+}
+
+export async function aggregateMasked(parameters: AggregateMaskedParameters): Promise<AggregateMaskedReturnType> {
+  const count = parameters.masked.length;
+  const bound = aggregateBound(count, parameters.clip, parameters.scale);
+  const sum = await parameters.group.aggregate({ masked: parameters.masked, bound });
+  const averagedDelta = dequantize(sum, { scale: parameters.scale, divisor: count });
+  return { sum, averagedDelta, newWeights: applyDelta(parameters.global, averagedDelta) };
+}

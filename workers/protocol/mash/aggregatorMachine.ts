@@ -1,0 +1,158 @@
+// The MASH aggregator as an explicit state machine, one serializable state per round. It records the grouping,
+// the masked submissions and the included groups as the contract announces them; when the round enters
+// Aggregation it owes one action: combine exactly the included members' and the holder's masked vectors.
+import { FailureReason, Phase } from "../enums";
+import type { CoordinatorEvent } from "../events";
+import { assertStage, stageAllows, type StageTable } from "../stage";
+import type { SubmissionRecord } from "../plain/aggregatorMachine";
+
+export const MASH_AGGREGATOR_STAGES = ["collecting", "aggregating", "posted", "finalized", "failed"] as const;
+export type MashAggregatorStage = (typeof MASH_AGGREGATOR_STAGES)[number];
+
+export interface MashAggregatorRoundState {
+  mode: "mash";
+  roundId: string;
+  taskId: string;
+  index: number;
+  modelCid: string;
+  stage: MashAggregatorStage;
+  holder?: string;
+  /** Members of every group, by group index, in chain order. */
+  groups: Record<string, string[]>;
+  includedGroups?: number[];
+  /** Groups whose encrypted seed sum arrived (the others' shuffle stalled). */
+  sumPostedGroups?: number[];
+  /** Masked submissions by lower-case client address. */
+  submissions: Record<string, SubmissionRecord>;
+  aggregateCid?: string;
+  newModelCid?: string;
+  failureReason?: FailureReason;
+}
+
+export type MashAggregatorAction = {
+  type: "aggregate-masked";
+  roundId: bigint;
+  modelCid: string;
+  /** Included members in group order, then the holder: exactly the vectors whose masks cancel. */
+  contributors: SubmissionRecord[];
+  missing: string[];
+};
+
+export const MASH_AGGREGATOR_HANDLER_STAGES = {
+  recordGrouping: ["collecting"],
+  recordGroupSum: ["collecting"],
+  recordSubmission: ["collecting"],
+  recordInclusion: ["collecting"],
+  openAggregation: ["collecting"],
+  confirmAggregate: ["aggregating"],
+  closeRound: ["collecting", "aggregating", "posted"],
+} as const satisfies StageTable<string, MashAggregatorStage>;
+export type MashAggregatorHandler = keyof typeof MASH_AGGREGATOR_HANDLER_STAGES;
+
+const ROLE = "MashAggregator";
+const check = (handler: MashAggregatorHandler, state: MashAggregatorRoundState): void =>
+  assertStage(ROLE, handler, state.stage, MASH_AGGREGATOR_HANDLER_STAGES[handler]);
+
+export function startMashAggregatorRound(event: { taskId: bigint; roundId: bigint; index: bigint; modelCid: string }): MashAggregatorRoundState {
+  return {
+    mode: "mash",
+    roundId: event.roundId.toString(),
+    taskId: event.taskId.toString(),
+    index: Number(event.index),
+    modelCid: event.modelCid,
+    stage: "collecting",
+    groups: {},
+    submissions: {},
+  };
+}
+
+export const mashAggregatorHandlers = {
+  recordGrouping(state: MashAggregatorRoundState, grouping: { holder?: string; groupIndex?: number; members?: string[] }): MashAggregatorRoundState {
+    check("recordGrouping", state);
+    const groups = grouping.groupIndex === undefined ? state.groups : { ...state.groups, [String(grouping.groupIndex)]: grouping.members ?? [] };
+    return { ...state, holder: grouping.holder ?? state.holder, groups };
+  },
+  recordGroupSum(state: MashAggregatorRoundState, groupIndex: number): MashAggregatorRoundState {
+    check("recordGroupSum", state);
+    return { ...state, sumPostedGroups: [...(state.sumPostedGroups ?? []), groupIndex] };
+  },
+  recordSubmission(state: MashAggregatorRoundState, submission: SubmissionRecord): MashAggregatorRoundState {
+    check("recordSubmission", state);
+    return { ...state, submissions: { ...state.submissions, [submission.client.toLowerCase()]: submission } };
+  },
+  recordInclusion(state: MashAggregatorRoundState, groupIndices: number[]): MashAggregatorRoundState {
+    check("recordInclusion", state);
+    return { ...state, includedGroups: groupIndices };
+  },
+  openAggregation(state: MashAggregatorRoundState): MashAggregatorRoundState {
+    check("openAggregation", state);
+    return { ...state, stage: "aggregating" };
+  },
+  confirmAggregate(state: MashAggregatorRoundState, posted: { aggregateCid: string; modelCid: string }): MashAggregatorRoundState {
+    check("confirmAggregate", state);
+    return { ...state, stage: "posted", aggregateCid: posted.aggregateCid, newModelCid: posted.modelCid };
+  },
+  closeRound(state: MashAggregatorRoundState, outcome: { finalized: true } | { finalized: false; reason: FailureReason }): MashAggregatorRoundState {
+    check("closeRound", state);
+    return outcome.finalized ? { ...state, stage: "finalized" } : { ...state, stage: "failed", failureReason: outcome.reason };
+  },
+} satisfies Record<MashAggregatorHandler, (state: MashAggregatorRoundState, ...rest: never[]) => MashAggregatorRoundState>;
+
+/** The clients whose masked vectors form the aggregate: included groups' members, then the holder. */
+export function mashContributors(state: MashAggregatorRoundState): string[] {
+  const members = (state.includedGroups ?? []).flatMap((index) => state.groups[String(index)] ?? []);
+  return state.holder ? [...members, state.holder] : members;
+}
+
+export function mashAggregatorPendingAction(state: MashAggregatorRoundState): MashAggregatorAction | undefined {
+  if (state.stage !== "aggregating") return undefined;
+  const addresses = mashContributors(state);
+  const contributors = addresses.flatMap((a) => (state.submissions[a.toLowerCase()] ? [state.submissions[a.toLowerCase()]!] : []));
+  const missing = addresses.filter((a) => !state.submissions[a.toLowerCase()]);
+  return { type: "aggregate-masked", roundId: BigInt(state.roundId), modelCid: state.modelCid, contributors, missing };
+}
+
+export function routeMashAggregatorEvent(
+  rounds: Readonly<Record<string, MashAggregatorRoundState>>,
+  event: CoordinatorEvent,
+  isServedMashTask: (taskId: string) => boolean,
+): MashAggregatorRoundState | undefined {
+  if (event.type === "RoundOpened") {
+    if (!isServedMashTask(event.taskId.toString()) || rounds[event.roundId.toString()]) return undefined;
+    return startMashAggregatorRound(event);
+  }
+  if (event.type === "TaskCreated") return undefined;
+  const state = rounds[event.roundId.toString()];
+  if (!state) return undefined;
+  const can = (handler: MashAggregatorHandler): boolean => stageAllows(MASH_AGGREGATOR_HANDLER_STAGES[handler], state.stage);
+  switch (event.type) {
+    case "GroupsFormed":
+      return can("recordGrouping") ? mashAggregatorHandlers.recordGrouping(state, { holder: event.holder }) : undefined;
+    case "GroupFormed":
+      return can("recordGrouping") ? mashAggregatorHandlers.recordGrouping(state, { groupIndex: Number(event.groupIndex), members: [...event.members] }) : undefined;
+    case "GroupSumPosted":
+      return can("recordGroupSum") ? mashAggregatorHandlers.recordGroupSum(state, Number(event.groupIndex)) : undefined;
+    case "UpdateSubmitted":
+      return can("recordSubmission")
+        ? mashAggregatorHandlers.recordSubmission(state, {
+            client: event.client,
+            cid: event.cid,
+            contentHash: event.contentHash,
+            numSamples: event.numSamples.toString(),
+            loss: event.loss.toString(),
+          })
+        : undefined;
+    case "GroupsIncluded":
+      return can("recordInclusion") ? mashAggregatorHandlers.recordInclusion(state, event.groupIndices.map(Number)) : undefined;
+    case "PhaseChanged":
+      return event.current === Phase.Aggregation && can("openAggregation") ? mashAggregatorHandlers.openAggregation(state) : undefined;
+    case "AggregatePosted":
+      return can("confirmAggregate") ? mashAggregatorHandlers.confirmAggregate(state, { aggregateCid: event.aggregateCid, modelCid: event.modelCid }) : undefined;
+    case "RoundFinalized":
+      return can("closeRound") ? mashAggregatorHandlers.closeRound(state, { finalized: true }) : undefined;
+    case "RoundFailed":
+      return can("closeRound") ? mashAggregatorHandlers.closeRound(state, { finalized: false, reason: event.reason }) : undefined;
+    default:
+      return undefined;
+  }
+}
