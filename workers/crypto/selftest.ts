@@ -50,7 +50,7 @@ export interface RunSelftestParameters {
 export interface RunSelftestReturnType {
   passed: number;
   failed: number;
-  /** One line per check, then the summary "N passed, N failed". */
+  /** The paper-compat warning, one line per check, then the summary "N passed, N failed". */
   lines: string[];
 }
 
@@ -79,6 +79,7 @@ export async function runSelftest(parameters: RunSelftestParameters): Promise<Ru
     lines.push(problem === undefined ? `ok   ${label}` : `FAIL ${label}: ${problem}`);
   };
 
+  lines.push("paper-compat group, P = next_prime(2^80): for reproducing MASH only; 80 bits give NO real security");
   check("P = next_prime(2^80)", BigInt(vectors.P) === MASH_P ? undefined : `vectors use P = ${vectors.P}`);
   for (const c of vectors.indexHash) {
     const got = indexHash(c.index);
