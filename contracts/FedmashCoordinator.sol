@@ -16,6 +16,17 @@ contract FedmashCoordinator is IFedmashCoordinator {
     /// @dev Caps every phase so that `now + duration` cannot overflow a uint64 deadline.
     uint64 private constant _MAX_PHASE_DURATION = 365 days;
 
+    /// @dev Groups of one would hand the holder a member's seed, and larger ones cost every later member more
+    /// onion layers.
+    uint32 private constant _MIN_GROUP_SIZE = 2;
+    uint32 private constant _MAX_GROUP_SIZE = 16;
+
+    /// @dev A holder plus one group of the smallest size.
+    uint32 private constant _MIN_MASH_CLIENTS = 3;
+
+    /// @inheritdoc IFedmashCoordinator
+    uint256 public constant MAX_MASH_CLIENTS = 1024;
+
     IFedmashRegistry private immutable _registry;
 
     uint256 private _taskCount;
@@ -32,11 +43,12 @@ contract FedmashCoordinator is IFedmashCoordinator {
 
     /// @inheritdoc IFedmashCoordinator
     function createTask(TaskConfig calldata config, string calldata initialModelCid) external returns (uint256 taskId) {
-        if (config.mode != Mode.Plain) revert CoordinatorModeUnsupported(config.mode);
+        if (config.mode == Mode.Shamir) revert CoordinatorModeUnsupported(config.mode);
         if (!_registry.isActive(config.aggregator, IFedmashRegistry.Role.Aggregator)) {
             revert CoordinatorNotAggregator(config.aggregator);
         }
         _validateConfig(config);
+        if (config.mode == Mode.Mash) _validateMashConfig(config);
         if (bytes(initialModelCid).length == 0) revert CoordinatorEmptyCid();
 
         taskId = ++_taskCount;
@@ -112,6 +124,23 @@ contract FedmashCoordinator is IFedmashCoordinator {
     }
 
     /// @inheritdoc IFedmashCoordinator
+    function postHolderKey(uint256 roundId, bytes calldata paillierPublicKey) external {
+        RoundLib.Round storage target = _existingRound(roundId);
+        target.postHolderKey(roundId, msg.sender, paillierPublicKey, _tasks[target.taskId].config);
+    }
+
+    /// @inheritdoc IFedmashCoordinator
+    function postShuffleMessage(uint256 roundId, bytes calldata message) external {
+        _existingRound(roundId).postShuffleMessage(roundId, msg.sender, message);
+    }
+
+    /// @inheritdoc IFedmashCoordinator
+    function postGroupSum(uint256 roundId, bytes calldata encryptedSum) external {
+        RoundLib.Round storage target = _existingRound(roundId);
+        target.postGroupSum(roundId, msg.sender, encryptedSum, _tasks[target.taskId].config);
+    }
+
+    /// @inheritdoc IFedmashCoordinator
     function registry() external view returns (address) {
         return address(_registry);
     }
@@ -143,7 +172,35 @@ contract FedmashCoordinator is IFedmashCoordinator {
 
     /// @inheritdoc IFedmashCoordinator
     function hasJoined(uint256 roundId, address client) external view returns (bool) {
-        return _existingRound(roundId).joined[client];
+        return _existingRound(roundId).clients[client].joined;
+    }
+
+    /// @inheritdoc IFedmashCoordinator
+    function mashRound(uint256 roundId) external view returns (MashRoundView memory) {
+        return _existingRound(roundId).toMashView();
+    }
+
+    /// @inheritdoc IFedmashCoordinator
+    function group(uint256 roundId, uint256 groupIndex) external view returns (GroupView memory) {
+        return _existingRound(roundId).toGroupView(roundId, groupIndex);
+    }
+
+    /// @inheritdoc IFedmashCoordinator
+    function memberOf(
+        uint256 roundId,
+        address account
+    ) external view returns (bool isMember, uint256 groupIndex, uint256 position) {
+        return _existingRound(roundId).memberOf(account);
+    }
+
+    /// @inheritdoc IFedmashCoordinator
+    function includedClients(uint256 roundId) external view returns (address[] memory) {
+        return _existingRound(roundId).includedClients();
+    }
+
+    /// @inheritdoc IFedmashCoordinator
+    function MAX_MESSAGE_BYTES() external pure returns (uint256) {
+        return RoundLib.MAX_MESSAGE_BYTES;
     }
 
     /// @inheritdoc IFedmashCoordinator
@@ -182,6 +239,23 @@ contract FedmashCoordinator is IFedmashCoordinator {
             revert CoordinatorInvalidConfig("aggregateDuration out of range");
         }
         if (bytes(config.modelKind).length == 0) revert CoordinatorInvalidConfig("modelKind is empty");
+    }
+
+    /// @dev Reason strings as in {_validateConfig}. The quantization and clipping parameters only need to exist:
+    /// the contract never computes with them, the workers do.
+    function _validateMashConfig(TaskConfig calldata config) private pure {
+        if (config.groupSize < _MIN_GROUP_SIZE || config.groupSize > _MAX_GROUP_SIZE) {
+            revert CoordinatorInvalidConfig("groupSize out of range");
+        }
+        if (config.minClients < _MIN_MASH_CLIENTS) revert CoordinatorInvalidConfig("minClients below 3");
+        if (config.maxClients > MAX_MASH_CLIENTS) revert CoordinatorInvalidConfig("maxClients above MAX_MASH_CLIENTS");
+        if (config.quantizationScale == 0) revert CoordinatorInvalidConfig("quantizationScale is zero");
+        if (config.clipMillionths == 0) revert CoordinatorInvalidConfig("clipMillionths is zero");
+        if (!_isPhaseDuration(config.keyDuration)) revert CoordinatorInvalidConfig("keyDuration out of range");
+        if (!_isPhaseDuration(config.shuffleDuration)) revert CoordinatorInvalidConfig("shuffleDuration out of range");
+        if (!_isPhaseDuration(config.completionDuration)) {
+            revert CoordinatorInvalidConfig("completionDuration out of range");
+        }
     }
 
     function _isPhaseDuration(uint64 duration) private pure returns (bool) {

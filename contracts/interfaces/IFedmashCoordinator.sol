@@ -7,10 +7,13 @@ pragma solidity ^0.8.28;
 /// registered clients join a round, train from its input model and submit their update's IPFS CID, and the
 /// task's aggregator posts the aggregate and the next model. Every phase has a deadline; once it passed, anyone
 /// may {advance} the round, so a round always ends in `Finalized` or `Failed`, never stuck.
-/// @dev Only `Mode.Plain` is implemented (Joining -> Submission -> Aggregation -> Finalized). The other enum
-/// values are reserved so that the MASH and Shamir modes add phases and fields without renumbering anything.
+/// @dev `Mode.Plain` runs Joining -> Submission -> Aggregation -> Finalized. `Mode.Mash` runs Joining -> Grouping ->
+/// Shuffle -> Submission -> Completion -> Aggregation -> Finalized: the contract picks a total-sum holder and forms
+/// shuffle groups from the others, the groups pass their seed-shuffle messages and encrypted group sums through
+/// this contract (calldata and events), and the included groups are fixed before the holder completes the masks.
+/// `Mode.Shamir` is reserved.
 interface IFedmashCoordinator {
-    /// @notice How updates are protected and aggregated. Only `Plain` is supported for now.
+    /// @notice How updates are protected and aggregated. `Plain` and `Mash` are supported; `Shamir` is reserved.
     enum Mode {
         Plain,
         Mash,
@@ -52,6 +55,15 @@ interface IFedmashCoordinator {
     /// @param submitDuration Seconds the Submission phase lasts at most.
     /// @param aggregateDuration Seconds the aggregator has to post the aggregate.
     /// @param modelKind The model architecture the CIDs hold, e.g. "mlp" or "cnn".
+    /// @param groupSize `Mash`: the targeted shuffle group size; groups get `groupSize` to `2 * groupSize - 1`
+    /// members. Ignored by `Plain`.
+    /// @param quantizationScale `Mash`: the fixed-point scale updates are quantized with (10^4 in the paper). Ignored
+    /// by `Plain`; stored for the workers, the contract does not use it.
+    /// @param clipMillionths `Mash`: the clipping bound of each coordinate, in millionths. Ignored by `Plain`;
+    /// stored for the workers, the contract does not use it.
+    /// @param keyDuration `Mash`: seconds the holder has to post its Paillier key (phase `Grouping`).
+    /// @param shuffleDuration `Mash`: seconds the groups have to shuffle and post their sums (phase `Shuffle`).
+    /// @param completionDuration `Mash`: seconds the holder has to submit its own update (phase `Completion`).
     struct TaskConfig {
         Mode mode;
         address aggregator;
@@ -62,6 +74,12 @@ interface IFedmashCoordinator {
         uint64 submitDuration;
         uint64 aggregateDuration;
         string modelKind;
+        uint32 groupSize;
+        uint32 quantizationScale;
+        uint32 clipMillionths;
+        uint64 keyDuration;
+        uint64 shuffleDuration;
+        uint64 completionDuration;
     }
 
     /// @notice A task as stored.
@@ -122,6 +140,43 @@ interface IFedmashCoordinator {
         bool submitted;
     }
 
+    /// @notice The MASH state of a round; all zero for a `Plain` round and before groups are formed.
+    /// @param holder The total-sum holder, drawn when the round left `Joining`; it is in no group.
+    /// @param groupingSeed The randomness the holder and the groups were drawn from.
+    /// @param groupCount Number of shuffle groups.
+    /// @param holderKeyHash keccak256 of the holder's posted Paillier public key.
+    /// @param groupSumCount Number of groups whose leader posted the encrypted group sum.
+    /// @param includedGroupCount Number of included groups (sum posted and every member submitted), fixed when the
+    /// round entered `Completion`; 0 before.
+    /// @param includedClientCount Members of the included groups, the holder not counted; 0 before `Completion`.
+    /// @param holderSubmitted Whether the holder submitted its masked update.
+    struct MashRoundView {
+        address holder;
+        bytes32 groupingSeed;
+        uint256 groupCount;
+        bytes32 holderKeyHash;
+        uint256 groupSumCount;
+        uint256 includedGroupCount;
+        uint256 includedClientCount;
+        bool holderSubmitted;
+    }
+
+    /// @notice One shuffle group of a `Mash` round.
+    /// @param members The members in chain order: position 0 sends first, the last position is the leader.
+    /// @param shuffleStep The position whose turn it is; equals the leader's position once every other member posted.
+    /// @param sumPosted Whether the leader posted the encrypted group sum.
+    /// @param included Whether the group is included (fixed when the round entered `Completion`).
+    /// @param sumHash keccak256 of the posted encrypted group sum.
+    /// @param submittedCount Members that submitted their masked update.
+    struct GroupView {
+        address[] members;
+        uint256 shuffleStep;
+        bool sumPosted;
+        bool included;
+        bytes32 sumHash;
+        uint256 submittedCount;
+    }
+
     /// @notice The registry given to the constructor has no code.
     error CoordinatorInvalidRegistry(address registry);
 
@@ -176,6 +231,35 @@ interface IFedmashCoordinator {
     /// @notice The client already submitted its update for this round.
     error CoordinatorAlreadySubmitted(uint256 roundId, address client);
 
+    /// @notice The caller is not the round's total-sum holder.
+    error CoordinatorNotHolder(uint256 roundId, address account);
+
+    /// @notice The account is in no shuffle group of the round (it did not join, is the holder, or the round has no
+    /// groups).
+    error CoordinatorNotGroupMember(uint256 roundId, address account);
+
+    /// @notice The caller is a member of group `groupIndex` but not its leader (its last position).
+    error CoordinatorNotLeader(uint256 roundId, uint256 groupIndex, address account);
+
+    /// @notice It is position `expectedPosition`'s turn in the group, not `position`'s. A leader posting a shuffle
+    /// message gets this error too: its turn is {postGroupSum}.
+    error CoordinatorWrongShuffleTurn(uint256 roundId, uint256 groupIndex, uint256 expectedPosition, uint256 position);
+
+    /// @notice The group's leader already posted the group sum.
+    error CoordinatorGroupSumAlreadyPosted(uint256 roundId, uint256 groupIndex);
+
+    /// @notice The group posted no sum, so its members' masked updates cannot be unmasked and are refused.
+    error CoordinatorGroupExcluded(uint256 roundId, uint256 groupIndex);
+
+    /// @notice No group of the round has this index.
+    error CoordinatorUnknownGroup(uint256 roundId, uint256 groupIndex);
+
+    /// @notice A key, shuffle message or group sum is empty.
+    error CoordinatorEmptyMessage();
+
+    /// @notice A key, shuffle message or group sum is longer than `max` bytes.
+    error CoordinatorMessageTooLarge(uint256 length, uint256 max);
+
     /// @notice Emitted when `owner` creates task `taskId`.
     event TaskCreated(
         uint256 indexed taskId,
@@ -213,6 +297,39 @@ interface IFedmashCoordinator {
         bytes32 aggregateHash
     );
 
+    /// @notice Emitted when a `Mash` round leaves `Joining`: `holder` was drawn from `seed`, and `groupCount`
+    /// {GroupFormed} events follow.
+    event GroupsFormed(uint256 indexed roundId, address indexed holder, uint256 groupCount, bytes32 seed);
+
+    /// @notice Emitted once per group when a `Mash` round leaves `Joining`; `members` in chain order, the last one
+    /// leads.
+    event GroupFormed(uint256 indexed roundId, uint256 indexed groupIndex, address[] members);
+
+    /// @notice Emitted when the holder posts the round's Paillier public key.
+    event HolderKeyPosted(uint256 indexed roundId, address indexed holder, bytes paillierPublicKey);
+
+    /// @notice Emitted when the member at `position` of group `groupIndex` posts its shuffle message for the next
+    /// member.
+    event ShuffleMessagePosted(
+        uint256 indexed roundId,
+        uint256 indexed groupIndex,
+        uint256 position,
+        address indexed sender,
+        bytes message
+    );
+
+    /// @notice Emitted when a group's leader posts the encrypted group sum for the holder.
+    event GroupSumPosted(
+        uint256 indexed roundId,
+        uint256 indexed groupIndex,
+        address indexed leader,
+        bytes encryptedSum
+    );
+
+    /// @notice Emitted when a `Mash` round enters `Completion`: the groups whose sum arrived and whose every member
+    /// submitted, ascending; `includedClients` counts their members, the holder not included.
+    event GroupsIncluded(uint256 indexed roundId, uint256[] groupIndices, uint256 includedClients);
+
     /// @notice Emitted when a round succeeds; `modelCid` becomes the task's current model.
     event RoundFinalized(uint256 indexed taskId, uint256 indexed roundId, string modelCid);
 
@@ -220,10 +337,13 @@ interface IFedmashCoordinator {
     event RoundFailed(uint256 indexed taskId, uint256 indexed roundId, FailureReason reason);
 
     /// @notice Creates a task owned by the caller.
-    /// @dev Reverts {CoordinatorModeUnsupported} for a mode other than `Plain`, {CoordinatorNotAggregator} if
+    /// @dev Reverts {CoordinatorModeUnsupported} for `Shamir`, {CoordinatorNotAggregator} if
     /// `config.aggregator` is not an active aggregator, {CoordinatorInvalidConfig} for `modelSize` 0,
     /// `minClients` 0 or above `maxClients`, a duration of 0 or above one year, or an empty `modelKind`, and
-    /// {CoordinatorEmptyCid} for an empty `initialModelCid`.
+    /// {CoordinatorEmptyCid} for an empty `initialModelCid`. `Mash` also needs `groupSize` in [2, 16],
+    /// `minClients` >= 3 (a holder and one group of two: a group of one would hand the holder its member's seed),
+    /// `maxClients` <= {MAX_MASH_CLIENTS} (so that forming groups fits in a block), non-zero `quantizationScale`
+    /// and `clipMillionths`, and its three durations in the same range; `Plain` ignores those six fields.
     /// @param config The task's fixed parameters.
     /// @param initialModelCid IPFS CID of the model the first round starts from.
     /// @return taskId The new task's id; ids start at 1.
@@ -238,18 +358,22 @@ interface IFedmashCoordinator {
     /// @return roundId The new round's global id; ids start at 1.
     function openRound(uint256 taskId, string calldata modelCid) external returns (uint256 roundId);
 
-    /// @notice Joins the round as a client. The `maxClients`-th join moves the round to `Submission` at once.
+    /// @notice Joins the round as a client. The `maxClients`-th join moves the round on at once: to `Submission`
+    /// in `Plain`, to `Grouping` in `Mash` (forming the groups, see {advance}).
     /// @dev Reverts {CoordinatorNotClient} for a caller that is not an active client,
     /// {CoordinatorAlreadyJoined}, {CoordinatorRoundFull}, {CoordinatorUnexpectedPhase} outside `Joining`, and
     /// {CoordinatorDeadlinePassed} once joining closed.
     /// @param roundId The round.
     function join(uint256 roundId) external;
 
-    /// @notice Submits the caller's update. The last joined client's submission moves the round to
-    /// `Aggregation` at once.
+    /// @notice Submits the caller's update. In `Plain` the last joined client's submission moves the round to
+    /// `Aggregation` at once. In `Mash` the update is masked: members of groups whose sum was posted submit in
+    /// `Submission`, and once every one of them did the round enters `Completion` at once; the holder submits in
+    /// `Completion`, which moves the round to `Aggregation` at once.
     /// @dev Reverts {CoordinatorNotParticipant} for a caller that did not join, {CoordinatorAlreadySubmitted},
-    /// {CoordinatorUnexpectedPhase} outside `Submission`, {CoordinatorDeadlinePassed} once submission closed,
-    /// {CoordinatorEmptyCid} and {CoordinatorZeroSamples}.
+    /// {CoordinatorUnexpectedPhase} outside `Submission` (for the `Mash` holder: outside `Completion`),
+    /// {CoordinatorDeadlinePassed} once the phase closed, {CoordinatorGroupExcluded} for a member of a group
+    /// without a posted sum, {CoordinatorEmptyCid} and {CoordinatorZeroSamples}.
     /// @param roundId The round.
     /// @param cid IPFS CID of the update payload.
     /// @param contentHash Hash of the payload.
@@ -279,9 +403,19 @@ interface IFedmashCoordinator {
         bytes32 aggregateHash
     ) external;
 
-    /// @notice Moves a round whose phase deadline passed: `Joining` goes to `Submission` with at least
-    /// `minClients` joined, else fails (`NotEnoughClients`); `Submission` goes to `Aggregation` with at least one
-    /// update, else fails (`NoSubmissions`); `Aggregation` fails (`AggregatorMissing`). Anyone may call it.
+    /// @notice Moves a round whose phase deadline passed. Anyone may call it.
+    /// `Plain`: `Joining` goes to `Submission` with at least `minClients` joined, else fails (`NotEnoughClients`);
+    /// `Submission` goes to `Aggregation` with at least one update, else fails (`NoSubmissions`); `Aggregation`
+    /// fails (`AggregatorMissing`).
+    /// `Mash`: `Joining` goes to `Grouping` with at least `minClients` joined, else fails (`NotEnoughClients`);
+    /// `Grouping` fails (`HolderMissing`); `Shuffle` goes to `Submission` with at least one group sum, else fails
+    /// (`NotEnoughClients`); `Submission` goes to `Completion` with at least one complete group, else fails
+    /// (`NoSubmissions`); `Completion` fails (`HolderMissing`); `Aggregation` fails (`AggregatorMissing`).
+    /// Entering `Grouping` draws `seed = keccak256(abi.encode(blockhash(block.number - 1), block.prevrandao,
+    /// address(this), roundId, participants))`, the holder `participants[seed % n]`, and shuffles the other
+    /// participants (in joining order) by Fisher-Yates: `r = seed`, then for `i` from `n - 2` down to 1,
+    /// `r = keccak256(r)` and swap `i` with `r % (i + 1)`. With `G = max(1, (n - 1) / groupSize)` groups, the
+    /// `k`-th shuffled client is member `k / G` of group `k % G`.
     /// @dev Reverts {CoordinatorUnexpectedPhase} for a terminal round and {CoordinatorDeadlineNotPassed} while
     /// `block.timestamp <= deadline`.
     /// @param roundId The round.
@@ -290,9 +424,36 @@ interface IFedmashCoordinator {
     /// @notice Cancels a round before aggregation started: it fails with `Cancelled`, so that the owner can open
     /// a new one without waiting for the deadlines.
     /// @dev Task owner only ({CoordinatorNotTaskOwner}); {CoordinatorUnexpectedPhase} outside `Joining` and
-    /// `Submission`.
+    /// `Submission`, and for `Mash` also `Grouping`, `Shuffle` and `Completion`.
     /// @param roundId The round.
     function cancelRound(uint256 roundId) external;
+
+    /// @notice `Mash`: the holder posts the round's fresh Paillier public key, which moves the round to `Shuffle`.
+    /// @dev Reverts {CoordinatorNotHolder}, {CoordinatorUnexpectedPhase} outside `Grouping`,
+    /// {CoordinatorDeadlinePassed}, {CoordinatorEmptyMessage} and {CoordinatorMessageTooLarge}. Only the key's
+    /// keccak256 is stored; the key itself is in the {HolderKeyPosted} event.
+    /// @param roundId The round.
+    /// @param paillierPublicKey The key as the workers encode it (the modulus `n`, big-endian).
+    function postHolderKey(uint256 roundId, bytes calldata paillierPublicKey) external;
+
+    /// @notice `Mash`: a group member that is not the leader posts its shuffle message for the next member, in
+    /// position order; the message is only in the {ShuffleMessagePosted} event.
+    /// @dev Reverts {CoordinatorNotGroupMember}, {CoordinatorUnexpectedPhase} outside `Shuffle`,
+    /// {CoordinatorDeadlinePassed}, {CoordinatorWrongShuffleTurn} unless the caller's position is the group's
+    /// `shuffleStep` (always for the leader), {CoordinatorEmptyMessage} and {CoordinatorMessageTooLarge}.
+    /// @param roundId The round.
+    /// @param message The onion-encrypted vector for the next member.
+    function postShuffleMessage(uint256 roundId, bytes calldata message) external;
+
+    /// @notice `Mash`: a group's leader posts the encrypted group sum once every other member posted its shuffle
+    /// message. When every group has its sum, the round moves to `Submission` at once.
+    /// @dev Reverts {CoordinatorNotGroupMember}, {CoordinatorNotLeader}, {CoordinatorGroupSumAlreadyPosted},
+    /// {CoordinatorUnexpectedPhase} outside `Shuffle`, {CoordinatorDeadlinePassed}, {CoordinatorWrongShuffleTurn}
+    /// while a member before the leader has not posted, {CoordinatorEmptyMessage} and
+    /// {CoordinatorMessageTooLarge}. Only the sum's keccak256 is stored; the sum is in the {GroupSumPosted} event.
+    /// @param roundId The round.
+    /// @param encryptedSum The Paillier-encrypted sum of the group's seeds.
+    function postGroupSum(uint256 roundId, bytes calldata encryptedSum) external;
 
     /// @notice The participant registry this coordinator reads.
     /// @return The registry's address.
@@ -335,6 +496,46 @@ interface IFedmashCoordinator {
     /// @param client The client.
     /// @return True if it joined.
     function hasJoined(uint256 roundId, address client) external view returns (bool);
+
+    /// @notice The MASH state of the round; all zero for a `Plain` round or before the groups are formed.
+    /// @dev Reverts {CoordinatorUnknownRound}.
+    /// @param roundId The round.
+    /// @return The holder, the grouping seed, and the progress counters.
+    function mashRound(uint256 roundId) external view returns (MashRoundView memory);
+
+    /// @notice One shuffle group of a `Mash` round.
+    /// @dev Reverts {CoordinatorUnknownRound}, and {CoordinatorUnknownGroup} for `groupIndex >= groupCount`.
+    /// @param roundId The round.
+    /// @param groupIndex The group, from 0.
+    /// @return The group's members in chain order and its progress.
+    function group(uint256 roundId, uint256 groupIndex) external view returns (GroupView memory);
+
+    /// @notice Where `account` sits in the round's shuffle groups.
+    /// @dev Reverts {CoordinatorUnknownRound}.
+    /// @param roundId The round.
+    /// @param account Any account.
+    /// @return isMember False for the holder, non-participants, `Plain` rounds and before the groups are formed.
+    /// @return groupIndex Its group, 0 when not a member.
+    /// @return position Its position in the group's chain, 0 when not a member.
+    function memberOf(
+        uint256 roundId,
+        address account
+    ) external view returns (bool isMember, uint256 groupIndex, uint256 position);
+
+    /// @notice The members of the included groups, in group then position order, the holder not among them:
+    /// with the holder, the clients whose masked updates the aggregator multiplies.
+    /// @dev Reverts {CoordinatorUnknownRound}. Empty before the round entered `Completion`.
+    /// @param roundId The round.
+    /// @return The included clients.
+    function includedClients(uint256 roundId) external view returns (address[] memory);
+
+    /// @notice The longest holder key, shuffle message or group sum accepted, in bytes.
+    /// @return 16384.
+    function MAX_MESSAGE_BYTES() external view returns (uint256);
+
+    /// @notice The most clients a `Mash` task may admit per round, so that forming the groups fits in a block.
+    /// @return The bound on `maxClients`.
+    function MAX_MASH_CLIENTS() external view returns (uint256);
 
     /// @notice How many tasks exist; task ids run from 1 to this.
     /// @return The number of tasks.

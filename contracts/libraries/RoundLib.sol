@@ -1,18 +1,48 @@
 // SPDX-License-Identifier: MIT
-// The per-round state machine of the coordinator: phases, deadlines, joins, submissions and the events they
-// emit. The coordinator only resolves ids, checks roles against the registry, and calls in here.
+// The per-round state machine of the coordinator: phases, deadlines, joins, MASH groups and shuffle turns,
+// submissions, and the events they emit. The coordinator only resolves ids, checks roles against the registry,
+// and calls in here.
 pragma solidity ^0.8.28;
 
 import {IFedmashCoordinator} from "../interfaces/IFedmashCoordinator.sol";
+import {GroupingLib} from "./GroupingLib.sol";
 
 /// @title RoundLib
 /// @notice Logic over one `Round storage self`. Every round event is emitted here, in the coordinator's context.
-/// @dev Later modes extend this without reshaping it: their per-round fields are appended to {Round} (it lives
-/// in a mapping, so appending keeps existing slots), their phases (`Grouping`, `Shuffle`, `Completion`,
-/// `Verification`) get their own transition functions, and the mode picks the successor phase in
-/// {postAggregate} and after `Joining`.
+/// @dev Modes extend this without reshaping it: their per-round fields are appended to {Round} (it lives in a
+/// mapping, so appending keeps existing slots), their phases get their own transition functions, and the mode
+/// picks the successor phase after `Joining` ({_leaveJoining}) and, later, in {postAggregate} (`Verification`).
+/// `Mash` adds `Grouping`, `Shuffle` and `Completion`.
 library RoundLib {
+    /// @notice The longest holder key, shuffle message or group sum accepted, in bytes.
+    uint256 internal constant MAX_MESSAGE_BYTES = 16384;
+
+    /// @notice What the round knows about one client. Grouping writes `memberSlot` into the slot `joined` already
+    /// occupies, which costs about a quarter of a fresh slot per member.
+    /// @param joined Whether the client joined.
+    /// @param memberSlot `Mash`: 1 + the client's index in {Round-memberOrder}; 0 for the holder, in `Plain`, and
+    /// before the groups are formed.
+    struct Client {
+        bool joined;
+        uint16 memberSlot;
+    }
+
+    /// @notice The progress of one `Mash` group; its members are derived from {Round-memberOrder}.
+    /// @param shuffleStep The position whose turn it is.
+    /// @param submittedCount Members that submitted.
+    /// @param sumPosted Whether the leader posted the group sum.
+    /// @param sumHash keccak256 of the posted group sum.
+    struct Group {
+        uint32 shuffleStep;
+        uint32 submittedCount;
+        bool sumPosted;
+        bytes32 sumHash;
+    }
+
     /// @notice The stored state of one round. Callers keep the round id; it is not repeated here.
+    /// @dev The fields after `submissions` are `Mash` only and set when the round leaves `Joining`. Members are
+    /// stored once, as participant indices in shuffled order (`memberOrder`, 16 per slot), and each group's
+    /// members are read from it with {GroupingLib-orderIndex}.
     struct Round {
         uint256 taskId;
         uint32 index;
@@ -27,8 +57,19 @@ library RoundLib {
         string aggregateCid;
         string newModelCid;
         address[] participants;
-        mapping(address client => bool) joined;
+        mapping(address client => Client) clients;
         mapping(address client => IFedmashCoordinator.Submission) submissions;
+        address holder;
+        uint32 groupCount;
+        uint32 groupSumCount;
+        uint32 completeGroupCount;
+        uint32 includedGroupCount;
+        uint32 includedClientCount;
+        bool holderSubmitted;
+        bytes32 groupingSeed;
+        bytes32 holderKeyHash;
+        uint16[] memberOrder;
+        mapping(uint256 groupIndex => Group) groups;
     }
 
     /// @notice Opens a fresh round in `Joining` and emits {IFedmashCoordinator-RoundOpened}.
@@ -57,7 +98,7 @@ library RoundLib {
         _transition(self, roundId, IFedmashCoordinator.Phase.Joining, joinDeadline);
     }
 
-    /// @notice Adds `client` to the round; the `maxClients`-th join starts `Submission` at once.
+    /// @notice Adds `client` to the round; the `maxClients`-th join leaves `Joining` at once.
     /// @param self The round.
     /// @param roundId Its id.
     /// @param client The joining client, already checked against the registry.
@@ -68,23 +109,22 @@ library RoundLib {
         address client,
         IFedmashCoordinator.TaskConfig storage config
     ) internal {
-        if (self.joined[client]) revert IFedmashCoordinator.CoordinatorAlreadyJoined(roundId, client);
+        if (self.clients[client].joined) revert IFedmashCoordinator.CoordinatorAlreadyJoined(roundId, client);
         // Checked before the phase: a full round has left Joining, and "full" is the reason a latecomer needs.
         if (self.participants.length >= config.maxClients) {
             revert IFedmashCoordinator.CoordinatorRoundFull(roundId, config.maxClients);
         }
         _requireOpenPhase(self, roundId, IFedmashCoordinator.Phase.Joining);
 
-        self.joined[client] = true;
+        self.clients[client].joined = true;
         self.participants.push(client);
         emit IFedmashCoordinator.ClientJoined(roundId, client, self.participants.length);
 
-        if (self.participants.length == config.maxClients) {
-            _enterTimed(self, roundId, IFedmashCoordinator.Phase.Submission, config.submitDuration);
-        }
+        if (self.participants.length == config.maxClients) _leaveJoining(self, roundId, config);
     }
 
-    /// @notice Records `client`'s update; the last joined client's update starts `Aggregation` at once.
+    /// @notice Records `client`'s update. `Plain`: the last joined client's update starts `Aggregation` at once.
+    /// `Mash`: the last member of the sum-posted groups starts `Completion`, the holder's update `Aggregation`.
     /// @param self The round.
     /// @param roundId Its id.
     /// @param client The submitting client.
@@ -103,10 +143,15 @@ library RoundLib {
         uint256 loss,
         IFedmashCoordinator.TaskConfig storage config
     ) internal {
-        if (!self.joined[client]) revert IFedmashCoordinator.CoordinatorNotParticipant(roundId, client);
+        if (!self.clients[client].joined) revert IFedmashCoordinator.CoordinatorNotParticipant(roundId, client);
         IFedmashCoordinator.Submission storage entry = self.submissions[client];
         if (entry.submitted) revert IFedmashCoordinator.CoordinatorAlreadySubmitted(roundId, client);
-        _requireOpenPhase(self, roundId, IFedmashCoordinator.Phase.Submission);
+        bool mash = self.mode == IFedmashCoordinator.Mode.Mash;
+        if (mash) {
+            _requireMashSubmitter(self, roundId, client);
+        } else {
+            _requireOpenPhase(self, roundId, IFedmashCoordinator.Phase.Submission);
+        }
         if (bytes(cid).length == 0) revert IFedmashCoordinator.CoordinatorEmptyCid();
         if (numSamples == 0) revert IFedmashCoordinator.CoordinatorZeroSamples();
 
@@ -118,8 +163,95 @@ library RoundLib {
         self.submittedCount += 1;
         emit IFedmashCoordinator.UpdateSubmitted(roundId, client, cid, contentHash, numSamples, loss);
 
-        if (self.submittedCount == self.participants.length) {
+        if (mash) {
+            _countMashSubmission(self, roundId, client, config);
+        } else if (self.submittedCount == self.participants.length) {
             _enterTimed(self, roundId, IFedmashCoordinator.Phase.Aggregation, config.aggregateDuration);
+        }
+    }
+
+    /// @notice `Mash`: records the holder's Paillier key and starts `Shuffle`.
+    /// @param self The round.
+    /// @param roundId Its id.
+    /// @param account The caller.
+    /// @param paillierPublicKey The key.
+    /// @param config The task's parameters.
+    function postHolderKey(
+        Round storage self,
+        uint256 roundId,
+        address account,
+        bytes calldata paillierPublicKey,
+        IFedmashCoordinator.TaskConfig storage config
+    ) internal {
+        // A Plain round, or one still joining, has holder 0, which no caller is.
+        if (account != self.holder) revert IFedmashCoordinator.CoordinatorNotHolder(roundId, account);
+        _requireOpenPhase(self, roundId, IFedmashCoordinator.Phase.Grouping);
+        _requireMessage(paillierPublicKey);
+
+        self.holderKeyHash = keccak256(paillierPublicKey);
+        emit IFedmashCoordinator.HolderKeyPosted(roundId, account, paillierPublicKey);
+        _enterTimed(self, roundId, IFedmashCoordinator.Phase.Shuffle, config.shuffleDuration);
+    }
+
+    /// @notice `Mash`: passes a member's shuffle message on and hands the turn to the next position.
+    /// @param self The round.
+    /// @param roundId Its id.
+    /// @param account The caller.
+    /// @param message The message for the next member.
+    function postShuffleMessage(
+        Round storage self,
+        uint256 roundId,
+        address account,
+        bytes calldata message
+    ) internal {
+        (uint256 groupIndex, uint256 position) = _requireMember(self, roundId, account);
+        _requireOpenPhase(self, roundId, IFedmashCoordinator.Phase.Shuffle);
+        Group storage target = self.groups[groupIndex];
+        uint256 step = target.shuffleStep;
+        // The leader's step is its group sum, so no message of the leader is ever in turn.
+        if (position != step || position == _groupSize(self, groupIndex) - 1) {
+            revert IFedmashCoordinator.CoordinatorWrongShuffleTurn(roundId, groupIndex, step, position);
+        }
+        _requireMessage(message);
+
+        target.shuffleStep = uint32(step + 1);
+        emit IFedmashCoordinator.ShuffleMessagePosted(roundId, groupIndex, position, account, message);
+    }
+
+    /// @notice `Mash`: records a leader's encrypted group sum; the last group's sum starts `Submission` at once.
+    /// @param self The round.
+    /// @param roundId Its id.
+    /// @param account The caller.
+    /// @param encryptedSum The sum.
+    /// @param config The task's parameters.
+    function postGroupSum(
+        Round storage self,
+        uint256 roundId,
+        address account,
+        bytes calldata encryptedSum,
+        IFedmashCoordinator.TaskConfig storage config
+    ) internal {
+        (uint256 groupIndex, uint256 position) = _requireMember(self, roundId, account);
+        uint256 leaderPosition = _groupSize(self, groupIndex) - 1;
+        if (position != leaderPosition) {
+            revert IFedmashCoordinator.CoordinatorNotLeader(roundId, groupIndex, account);
+        }
+        Group storage target = self.groups[groupIndex];
+        // Before the phase check, so that a leader retrying after the round moved on learns it already succeeded.
+        if (target.sumPosted) revert IFedmashCoordinator.CoordinatorGroupSumAlreadyPosted(roundId, groupIndex);
+        _requireOpenPhase(self, roundId, IFedmashCoordinator.Phase.Shuffle);
+        if (target.shuffleStep != leaderPosition) {
+            revert IFedmashCoordinator.CoordinatorWrongShuffleTurn(roundId, groupIndex, target.shuffleStep, position);
+        }
+        _requireMessage(encryptedSum);
+
+        target.sumPosted = true;
+        target.sumHash = keccak256(encryptedSum);
+        self.groupSumCount += 1;
+        emit IFedmashCoordinator.GroupSumPosted(roundId, groupIndex, account, encryptedSum);
+
+        if (self.groupSumCount == self.groupCount) {
+            _enterTimed(self, roundId, IFedmashCoordinator.Phase.Submission, config.submitDuration);
         }
     }
 
@@ -156,25 +288,33 @@ library RoundLib {
     /// @param config The task's parameters.
     function advance(Round storage self, uint256 roundId, IFedmashCoordinator.TaskConfig storage config) internal {
         IFedmashCoordinator.Phase current = self.phase;
-        _requirePhase(
-            self,
-            roundId,
-            phaseBit(IFedmashCoordinator.Phase.Joining) |
-                phaseBit(IFedmashCoordinator.Phase.Submission) |
-                phaseBit(IFedmashCoordinator.Phase.Aggregation)
-        );
+        bool mash = self.mode == IFedmashCoordinator.Mode.Mash;
+        bytes32 timed = phaseBit(IFedmashCoordinator.Phase.Joining) |
+            phaseBit(IFedmashCoordinator.Phase.Submission) |
+            phaseBit(IFedmashCoordinator.Phase.Aggregation);
+        _requirePhase(self, roundId, mash ? timed | _mashOnlyPhases() : timed);
         if (block.timestamp <= self.deadline) {
             revert IFedmashCoordinator.CoordinatorDeadlineNotPassed(roundId, current, self.deadline);
         }
 
         if (current == IFedmashCoordinator.Phase.Joining) {
             if (self.participants.length >= config.minClients) {
+                _leaveJoining(self, roundId, config);
+            } else {
+                _fail(self, roundId, IFedmashCoordinator.FailureReason.NotEnoughClients);
+            }
+        } else if (current == IFedmashCoordinator.Phase.Grouping || current == IFedmashCoordinator.Phase.Completion) {
+            _fail(self, roundId, IFedmashCoordinator.FailureReason.HolderMissing);
+        } else if (current == IFedmashCoordinator.Phase.Shuffle) {
+            if (self.groupSumCount > 0) {
                 _enterTimed(self, roundId, IFedmashCoordinator.Phase.Submission, config.submitDuration);
             } else {
                 _fail(self, roundId, IFedmashCoordinator.FailureReason.NotEnoughClients);
             }
         } else if (current == IFedmashCoordinator.Phase.Submission) {
-            if (self.submittedCount > 0) {
+            if (mash && self.completeGroupCount > 0) {
+                _enterCompletion(self, roundId, config);
+            } else if (!mash && self.submittedCount > 0) {
                 _enterTimed(self, roundId, IFedmashCoordinator.Phase.Aggregation, config.aggregateDuration);
             } else {
                 _fail(self, roundId, IFedmashCoordinator.FailureReason.NoSubmissions);
@@ -188,11 +328,9 @@ library RoundLib {
     /// @param self The round.
     /// @param roundId Its id.
     function cancel(Round storage self, uint256 roundId) internal {
-        _requirePhase(
-            self,
-            roundId,
-            phaseBit(IFedmashCoordinator.Phase.Joining) | phaseBit(IFedmashCoordinator.Phase.Submission)
-        );
+        bytes32 allowed = phaseBit(IFedmashCoordinator.Phase.Joining) | phaseBit(IFedmashCoordinator.Phase.Submission);
+        if (self.mode == IFedmashCoordinator.Mode.Mash) allowed |= _mashOnlyPhases();
+        _requirePhase(self, roundId, allowed);
         _fail(self, roundId, IFedmashCoordinator.FailureReason.Cancelled);
     }
 
@@ -224,11 +362,223 @@ library RoundLib {
         });
     }
 
+    /// @notice The round's MASH state as {IFedmashCoordinator-mashRound} returns it.
+    /// @param self The round.
+    /// @return mashView The copy; all zero for a `Plain` round.
+    function toMashView(Round storage self) internal view returns (IFedmashCoordinator.MashRoundView memory mashView) {
+        mashView = IFedmashCoordinator.MashRoundView({
+            holder: self.holder,
+            groupingSeed: self.groupingSeed,
+            groupCount: self.groupCount,
+            holderKeyHash: self.holderKeyHash,
+            groupSumCount: self.groupSumCount,
+            includedGroupCount: self.includedGroupCount,
+            includedClientCount: self.includedClientCount,
+            holderSubmitted: self.holderSubmitted
+        });
+    }
+
+    /// @notice One group as {IFedmashCoordinator-group} returns it.
+    /// @param self The round.
+    /// @param roundId Its id.
+    /// @param groupIndex The group; {IFedmashCoordinator-CoordinatorUnknownGroup} unless below `groupCount`.
+    /// @return groupView The group's members in chain order and its progress.
+    function toGroupView(
+        Round storage self,
+        uint256 roundId,
+        uint256 groupIndex
+    ) internal view returns (IFedmashCoordinator.GroupView memory groupView) {
+        if (groupIndex >= self.groupCount) revert IFedmashCoordinator.CoordinatorUnknownGroup(roundId, groupIndex);
+        Group storage stored = self.groups[groupIndex];
+        groupView.members = _groupMembers(self, groupIndex);
+        groupView.shuffleStep = stored.shuffleStep;
+        groupView.sumPosted = stored.sumPosted;
+        groupView.included = _isIncluded(self, groupIndex);
+        groupView.sumHash = stored.sumHash;
+        groupView.submittedCount = stored.submittedCount;
+    }
+
+    /// @notice Where `account` sits in the groups, as {IFedmashCoordinator-memberOf} returns it.
+    /// @param self The round.
+    /// @param account Any account.
+    /// @return isMember Whether it is in a group.
+    /// @return groupIndex Its group, 0 if none.
+    /// @return position Its position, 0 if none.
+    function memberOf(
+        Round storage self,
+        address account
+    ) internal view returns (bool isMember, uint256 groupIndex, uint256 position) {
+        uint256 slot = self.clients[account].memberSlot;
+        if (slot == 0) return (false, 0, 0);
+        (groupIndex, position) = _placeOf(self, slot - 1);
+        isMember = true;
+    }
+
+    /// @notice The members of the included groups in group, then position order.
+    /// @param self The round.
+    /// @return clients Empty before `Completion`.
+    function includedClients(Round storage self) internal view returns (address[] memory clients) {
+        clients = new address[](self.includedClientCount);
+        uint256 next = 0;
+        for (uint256 groupIndex = 0; next < clients.length; ++groupIndex) {
+            if (!_isIncluded(self, groupIndex)) continue;
+            address[] memory members = _groupMembers(self, groupIndex);
+            for (uint256 position = 0; position < members.length; ++position) clients[next++] = members[position];
+        }
+    }
+
     /// @notice The bit of `phase` in the `allowed` bitmap of {IFedmashCoordinator-CoordinatorUnexpectedPhase}.
     /// @param phase The phase.
     /// @return The bitmap with only that phase set.
     function phaseBit(IFedmashCoordinator.Phase phase) internal pure returns (bytes32) {
         return bytes32(1 << uint8(phase));
+    }
+
+    /// @dev The mode picks the phase after `Joining`: `Mash` forms the groups first.
+    function _leaveJoining(Round storage self, uint256 roundId, IFedmashCoordinator.TaskConfig storage config) private {
+        if (self.mode == IFedmashCoordinator.Mode.Mash) {
+            _formGroups(self, roundId, config.groupSize);
+            _enterTimed(self, roundId, IFedmashCoordinator.Phase.Grouping, config.keyDuration);
+        } else {
+            _enterTimed(self, roundId, IFedmashCoordinator.Phase.Submission, config.submitDuration);
+        }
+    }
+
+    /// @dev Draws the holder and the groups (see {IFedmashCoordinator-advance}) and emits them. O(n) storage writes:
+    /// one per member into its already used {Client} slot, and the order packed 16 members per slot. Measured at
+    /// about 12k gas per member, 12.6M for MAX_MASH_CLIENTS (docs/CONTRACTS.md).
+    function _formGroups(Round storage self, uint256 roundId, uint32 groupSize) private {
+        address[] memory joinedClients = self.participants;
+        // blockhash and prevrandao are known to the block's proposer, who could pick the holder by withholding
+        // blocks; the holder learns group-level sums at worst (docs/SHUFFLE.md), so this is accepted.
+        bytes32 seed = keccak256(
+            abi.encode(blockhash(block.number - 1), block.prevrandao, address(this), roundId, joinedClients)
+        );
+        (uint256 holderIndex, uint16[] memory order) = GroupingLib.draw(seed, joinedClients.length);
+        uint256 groups = GroupingLib.groupCount(order.length, groupSize);
+        address holder = joinedClients[holderIndex];
+
+        self.holder = holder;
+        self.groupCount = uint32(groups);
+        self.groupingSeed = seed;
+        self.memberOrder = order;
+        for (uint256 k = 0; k < order.length; ++k) {
+            self.clients[joinedClients[order[k]]].memberSlot = uint16(k + 1);
+        }
+
+        emit IFedmashCoordinator.GroupsFormed(roundId, holder, groups, seed);
+        for (uint256 groupIndex = 0; groupIndex < groups; ++groupIndex) {
+            uint256 size = GroupingLib.sizeOf(order.length, groups, groupIndex);
+            // minClients >= 3 leaves at least 2 members, and groupCount divides them into groups of >= groupSize.
+            assert(size >= GroupingLib.MIN_GROUP_MEMBERS);
+            address[] memory members = new address[](size);
+            for (uint256 position = 0; position < size; ++position) {
+                members[position] = joinedClients[order[GroupingLib.orderIndex(groups, groupIndex, position)]];
+            }
+            emit IFedmashCoordinator.GroupFormed(roundId, groupIndex, members);
+        }
+    }
+
+    /// @dev Fixes the included groups: a group is complete once every member submitted, and only members of groups
+    /// with a posted sum can submit, so complete groups are exactly the included ones.
+    function _enterCompletion(
+        Round storage self,
+        uint256 roundId,
+        IFedmashCoordinator.TaskConfig storage config
+    ) private {
+        uint256[] memory included = new uint256[](self.completeGroupCount);
+        uint256 found = 0;
+        uint256 clientCount = 0;
+        for (uint256 groupIndex = 0; found < included.length; ++groupIndex) {
+            uint256 size = _groupSize(self, groupIndex);
+            if (self.groups[groupIndex].submittedCount != size) continue;
+            included[found++] = groupIndex;
+            clientCount += size;
+        }
+        self.includedGroupCount = uint32(found);
+        self.includedClientCount = uint32(clientCount);
+        emit IFedmashCoordinator.GroupsIncluded(roundId, included, clientCount);
+        _enterTimed(self, roundId, IFedmashCoordinator.Phase.Completion, config.completionDuration);
+    }
+
+    /// @dev The holder submits in `Completion`; everyone else in `Submission`, and only from a sum-posted group.
+    function _requireMashSubmitter(Round storage self, uint256 roundId, address client) private view {
+        if (client == self.holder) {
+            _requireOpenPhase(self, roundId, IFedmashCoordinator.Phase.Completion);
+            return;
+        }
+        _requireOpenPhase(self, roundId, IFedmashCoordinator.Phase.Submission);
+        // In Submission the groups exist, and every participant but the holder is in one.
+        (uint256 groupIndex, ) = _requireMember(self, roundId, client);
+        if (!self.groups[groupIndex].sumPosted) {
+            revert IFedmashCoordinator.CoordinatorGroupExcluded(roundId, groupIndex);
+        }
+    }
+
+    function _countMashSubmission(
+        Round storage self,
+        uint256 roundId,
+        address client,
+        IFedmashCoordinator.TaskConfig storage config
+    ) private {
+        if (client == self.holder) {
+            self.holderSubmitted = true;
+            _enterTimed(self, roundId, IFedmashCoordinator.Phase.Aggregation, config.aggregateDuration);
+            return;
+        }
+        (uint256 groupIndex, ) = _placeOf(self, self.clients[client].memberSlot - 1);
+        Group storage target = self.groups[groupIndex];
+        target.submittedCount += 1;
+        if (target.submittedCount < _groupSize(self, groupIndex)) return;
+        self.completeGroupCount += 1;
+        if (self.completeGroupCount == self.groupSumCount) _enterCompletion(self, roundId, config);
+    }
+
+    function _requireMember(
+        Round storage self,
+        uint256 roundId,
+        address account
+    ) private view returns (uint256 groupIndex, uint256 position) {
+        uint256 slot = self.clients[account].memberSlot;
+        if (slot == 0) revert IFedmashCoordinator.CoordinatorNotGroupMember(roundId, account);
+        return _placeOf(self, slot - 1);
+    }
+
+    function _placeOf(Round storage self, uint256 k) private view returns (uint256 groupIndex, uint256 position) {
+        uint256 groups = self.groupCount;
+        return (k % groups, k / groups);
+    }
+
+    function _groupSize(Round storage self, uint256 groupIndex) private view returns (uint256) {
+        return GroupingLib.sizeOf(self.memberOrder.length, self.groupCount, groupIndex);
+    }
+
+    function _groupMembers(Round storage self, uint256 groupIndex) private view returns (address[] memory members) {
+        uint256 groups = self.groupCount;
+        members = new address[](_groupSize(self, groupIndex));
+        for (uint256 position = 0; position < members.length; ++position) {
+            members[position] = self.participants[self.memberOrder[GroupingLib.orderIndex(groups, groupIndex, position)]];
+        }
+    }
+
+    /// @dev Included is fixed on entering `Completion`, which needs at least one complete group; before it, none is.
+    function _isIncluded(Round storage self, uint256 groupIndex) private view returns (bool) {
+        return self.includedGroupCount != 0 && self.groups[groupIndex].submittedCount == _groupSize(self, groupIndex);
+    }
+
+    function _requireMessage(bytes calldata message) private pure {
+        if (message.length == 0) revert IFedmashCoordinator.CoordinatorEmptyMessage();
+        if (message.length > MAX_MESSAGE_BYTES) {
+            revert IFedmashCoordinator.CoordinatorMessageTooLarge(message.length, MAX_MESSAGE_BYTES);
+        }
+    }
+
+    /// @dev The phases only `Mash` rounds pass through, all timed and all before aggregation.
+    function _mashOnlyPhases() private pure returns (bytes32) {
+        return
+            phaseBit(IFedmashCoordinator.Phase.Grouping) |
+            phaseBit(IFedmashCoordinator.Phase.Shuffle) |
+            phaseBit(IFedmashCoordinator.Phase.Completion);
     }
 
     /// @dev Enters a phase that lasts `duration` seconds from now.
