@@ -1,0 +1,1146 @@
+// Tests of FedmashCoordinator in Mash mode: the holder and group draw, the shuffle turns, group sums, masked
+// submissions, the fixing of included groups and the holder's completion, every dropout outcome and every
+// refusal, against contracts deployed through the Ignition module.
+import { expect } from "chai";
+import { ethers, ignition } from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import type { ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
+import FedmashModule from "../../ignition/modules/Fedmash";
+import type { FedmashCoordinator, FedmashRegistry } from "../../typechain-types";
+import type { IFedmashCoordinator } from "../../typechain-types/contracts/FedmashCoordinator";
+import { FailureReason, Mode, Phase, Role } from "../helpers/enums";
+import { encryptionKey } from "../helpers/encryptionKey";
+import { mashGrouping } from "../helpers/mashGrouping";
+import { phaseBitmap } from "../helpers/phaseBitmap";
+
+const JOIN_DURATION = 100n;
+const KEY_DURATION = 110n;
+const SHUFFLE_DURATION = 120n;
+const SUBMIT_DURATION = 200n;
+const COMPLETION_DURATION = 130n;
+const AGGREGATE_DURATION = 300n;
+const GROUP_SIZE = 3;
+const MIN_CLIENTS = 3;
+const MAX_CLIENTS = 7;
+const MAX_MESSAGE_BYTES = 16_384;
+const MAX_MASH_CLIENTS = 1024n;
+const INITIAL_MODEL_CID = "bafkreiinitialmodel";
+const NEXT_MODEL_CID = "bafkreinextmodel";
+const AGGREGATE_CID = "bafkreiaggregate";
+const AGGREGATE_HASH = ethers.id("aggregate payload");
+const NUM_SAMPLES = 600n;
+const LOSS = 250_000_000_000_000_000n;
+const TASK_ID = 1n;
+const ONE_YEAR = 365n * 24n * 60n * 60n;
+/** Registered clients; MAX_CLIENTS of them fill a round, the rest stay out of it. */
+const CLIENT_COUNT = MAX_CLIENTS + 1;
+
+/** The phases a Mash round is driven into by {mashRoundIn}, after its groups exist. */
+type GroupedPhase =
+  | typeof Phase.Grouping
+  | typeof Phase.Shuffle
+  | typeof Phase.Submission
+  | typeof Phase.Completion
+  | typeof Phase.Aggregation
+  | typeof Phase.Finalized
+  | typeof Phase.Failed;
+
+/** Every phase a Mash round may advance or be cancelled from. */
+const MASH_ADVANCE_PHASES = phaseBitmap(
+  Phase.Joining,
+  Phase.Grouping,
+  Phase.Shuffle,
+  Phase.Submission,
+  Phase.Completion,
+  Phase.Aggregation,
+);
+const MASH_CANCEL_PHASES = phaseBitmap(
+  Phase.Joining,
+  Phase.Grouping,
+  Phase.Shuffle,
+  Phase.Submission,
+  Phase.Completion,
+);
+
+function phaseName(phase: Phase): string {
+  return Object.entries(Phase).find(([, value]) => value === phase)?.[0] ?? `#${phase}`;
+}
+
+/** Deterministic bytes of the given length that differ per label, standing in for keys, onions and sums. */
+function payload(label: string, length = 96): string {
+  const blocks: string[] = [];
+  for (let index = 0; blocks.length * 32 < length; index++) blocks.push(ethers.id(`${label}#${index}`).slice(2));
+  return `0x${blocks.join("").slice(0, length * 2)}`;
+}
+
+const HOLDER_KEY = payload("paillier key", 256);
+
+function shuffleMessage(groupIndex: number, position: number): string {
+  return payload(`shuffle ${groupIndex}/${position}`, 652);
+}
+
+function groupSum(groupIndex: number): string {
+  return payload(`group sum ${groupIndex}`, 522);
+}
+
+function updateCid(client: HardhatEthersSigner): string {
+  return `bafkreimasked${client.address.slice(2, 10).toLowerCase()}`;
+}
+
+describe("FedmashCoordinator (Mash mode)", function () {
+  async function deployMashFixture() {
+    const signers = await ethers.getSigners();
+    const [owner, aggregator] = signers;
+    const clients = signers.slice(2, 2 + CLIENT_COUNT);
+    const stranger = signers[2 + CLIENT_COUNT];
+    const deployment = await ignition.deploy(FedmashModule);
+    const registry = (await ethers.getContractAt(
+      "FedmashRegistry",
+      await deployment.registry.getAddress(),
+    )) as unknown as FedmashRegistry;
+    const coordinator = (await ethers.getContractAt(
+      "FedmashCoordinator",
+      await deployment.coordinator.getAddress(),
+    )) as unknown as FedmashCoordinator;
+
+    await registry.connect(aggregator).register(Role.Aggregator, encryptionKey("aggregator").compressed);
+    for (const [index, client] of clients.entries()) {
+      await registry.connect(client).register(Role.Client, encryptionKey(`client${index}`).compressed);
+    }
+
+    const config: IFedmashCoordinator.TaskConfigStruct = {
+      mode: Mode.Mash,
+      aggregator: aggregator.address,
+      modelSize: 101_770,
+      minClients: MIN_CLIENTS,
+      maxClients: MAX_CLIENTS,
+      joinDuration: JOIN_DURATION,
+      submitDuration: SUBMIT_DURATION,
+      aggregateDuration: AGGREGATE_DURATION,
+      modelKind: "mlp",
+      groupSize: GROUP_SIZE,
+      quantizationScale: 10_000,
+      clipMillionths: 1_000_000,
+      keyDuration: KEY_DURATION,
+      shuffleDuration: SHUFFLE_DURATION,
+      completionDuration: COMPLETION_DURATION,
+    };
+    await coordinator.connect(owner).createTask(config, INITIAL_MODEL_CID);
+    return { registry, coordinator, owner, aggregator, clients, stranger, signers, config };
+  }
+
+  type Fixture = Awaited<ReturnType<typeof deployMashFixture>>;
+
+  /** A round whose groups exist, with its parties resolved to signers. */
+  interface GroupedRound {
+    roundId: bigint;
+    holder: HardhatEthersSigner;
+    /** Members per group in chain order; the last one leads. */
+    groups: HardhatEthersSigner[][];
+    /** Every participant except the holder. */
+    members: HardhatEthersSigner[];
+  }
+
+  async function openRound({ coordinator, owner }: Fixture): Promise<bigint> {
+    await coordinator.connect(owner).openRound(TASK_ID, INITIAL_MODEL_CID);
+    return coordinator.roundCount();
+  }
+
+  async function deadlineOf({ coordinator }: Fixture, roundId: bigint): Promise<bigint> {
+    return (await coordinator.round(roundId)).deadline;
+  }
+
+  /** Mines up to the deadline, so that the next transaction lands one second after it. */
+  async function reachDeadline(fixture: Fixture, roundId: bigint): Promise<bigint> {
+    const deadline = await deadlineOf(fixture, roundId);
+    await time.increaseTo(deadline);
+    return deadline;
+  }
+
+  async function advanceAfterDeadline(fixture: Fixture, roundId: bigint): Promise<ContractTransactionResponse> {
+    await reachDeadline(fixture, roundId);
+    return fixture.coordinator.connect(fixture.stranger).advance(roundId);
+  }
+
+  async function pinNextTimestamp(offset = 10n): Promise<bigint> {
+    const timestamp = BigInt(await time.latest()) + offset;
+    await time.setNextBlockTimestamp(timestamp);
+    return timestamp;
+  }
+
+  async function eventNames(
+    coordinator: FedmashCoordinator,
+    transaction: ContractTransactionResponse,
+  ): Promise<string[]> {
+    const receipt = await transaction.wait();
+    return (receipt?.logs ?? []).map((log) => coordinator.interface.parseLog(log)?.name ?? "unknown");
+  }
+
+  /** Resolves the round's holder and groups from the views into signers. */
+  async function resolveGroups({ coordinator, signers }: Fixture, roundId: bigint): Promise<GroupedRound> {
+    const bySigner = (address: string): HardhatEthersSigner => {
+      const signer = signers.find((candidate) => candidate.address === address);
+      if (signer === undefined) throw new Error(`no signer for ${address}`);
+      return signer;
+    };
+    const mash = await coordinator.mashRound(roundId);
+    const groups: HardhatEthersSigner[][] = [];
+    for (let groupIndex = 0n; groupIndex < mash.groupCount; groupIndex++) {
+      groups.push((await coordinator.group(roundId, groupIndex)).members.map(bySigner));
+    }
+    return { roundId, holder: bySigner(mash.holder), groups, members: groups.flat() };
+  }
+
+  /** Opens a round and fills it with `count` clients; at MAX_CLIENTS the last join forms the groups. */
+  async function joinClients(fixture: Fixture, count: number): Promise<bigint> {
+    const roundId = await openRound(fixture);
+    for (const client of fixture.clients.slice(0, count)) await fixture.coordinator.connect(client).join(roundId);
+    return roundId;
+  }
+
+  async function postKey({ coordinator }: Fixture, round: GroupedRound): Promise<ContractTransactionResponse> {
+    return coordinator.connect(round.holder).postHolderKey(round.roundId, HOLDER_KEY);
+  }
+
+  /** Every member of the group but the leader posts its message, in turn. */
+  async function shuffleGroup({ coordinator }: Fixture, round: GroupedRound, groupIndex: number): Promise<void> {
+    const members = round.groups[groupIndex];
+    for (let position = 0; position < members.length - 1; position++) {
+      await coordinator
+        .connect(members[position])
+        .postShuffleMessage(round.roundId, shuffleMessage(groupIndex, position));
+    }
+  }
+
+  function postSum(
+    { coordinator }: Fixture,
+    round: GroupedRound,
+    groupIndex: number,
+  ): Promise<ContractTransactionResponse> {
+    const leader = round.groups[groupIndex][round.groups[groupIndex].length - 1];
+    return coordinator.connect(leader).postGroupSum(round.roundId, groupSum(groupIndex));
+  }
+
+  function submitUpdate(
+    { coordinator }: Fixture,
+    client: HardhatEthersSigner,
+    roundId: bigint,
+  ): Promise<ContractTransactionResponse> {
+    const cid = updateCid(client);
+    return coordinator.connect(client).submitUpdate(roundId, cid, ethers.id(cid), NUM_SAMPLES, LOSS);
+  }
+
+  /**
+   * Drives a full round (MAX_CLIENTS joined, groups of 3) into `phase` with everyone on time; Failed is reached by
+   * cancelling in Grouping.
+   */
+  async function mashRoundIn(fixture: Fixture, phase: GroupedPhase): Promise<GroupedRound> {
+    const round = await resolveGroups(fixture, await joinClients(fixture, MAX_CLIENTS));
+    if (phase === Phase.Grouping) return round;
+    if (phase === Phase.Failed) {
+      await fixture.coordinator.connect(fixture.owner).cancelRound(round.roundId);
+      return round;
+    }
+    await postKey(fixture, round);
+    if (phase === Phase.Shuffle) return round;
+    for (let groupIndex = 0; groupIndex < round.groups.length; groupIndex++) {
+      await shuffleGroup(fixture, round, groupIndex);
+      await postSum(fixture, round, groupIndex);
+    }
+    if (phase === Phase.Submission) return round;
+    for (const member of round.members) await submitUpdate(fixture, member, round.roundId);
+    if (phase === Phase.Completion) return round;
+    await submitUpdate(fixture, round.holder, round.roundId);
+    if (phase === Phase.Aggregation) return round;
+    await fixture.coordinator
+      .connect(fixture.aggregator)
+      .postAggregate(round.roundId, AGGREGATE_CID, NEXT_MODEL_CID, AGGREGATE_HASH);
+    return round;
+  }
+
+  /** The grouping the documented rule gives for the block that formed the groups. */
+  async function expectedGrouping(
+    { coordinator }: Fixture,
+    receipt: ContractTransactionReceipt | null,
+    roundId: bigint,
+  ): Promise<ReturnType<typeof mashGrouping>> {
+    if (receipt === null) throw new Error("no receipt");
+    // Raw JSON-RPC: ethers' Block leaves prevRandao null on Hardhat, whose mixHash carries it since the merge.
+    const block = (await ethers.provider.send("eth_getBlockByNumber", [ethers.toQuantity(receipt.blockNumber), false])) as {
+      parentHash: string;
+      mixHash: string;
+    };
+    return mashGrouping({
+      parentHash: block.parentHash,
+      prevRandao: block.mixHash,
+      coordinator: await coordinator.getAddress(),
+      roundId,
+      participants: [...(await coordinator.participants(roundId))],
+      groupSize: GROUP_SIZE,
+    });
+  }
+
+  /** Asserts that `transaction` failed the round from `previous` for `reason`, and left the task's model alone. */
+  async function expectRoundFailed(
+    { coordinator }: Fixture,
+    transaction: ContractTransactionResponse,
+    roundId: bigint,
+    previous: Phase,
+    reason: FailureReason,
+  ): Promise<void> {
+    await expect(transaction).to.emit(coordinator, "PhaseChanged").withArgs(roundId, previous, Phase.Failed, 0);
+    await expect(transaction).to.emit(coordinator, "RoundFailed").withArgs(TASK_ID, roundId, reason);
+    expect(await eventNames(coordinator, transaction)).to.deep.equal(["PhaseChanged", "RoundFailed"]);
+    const failed = await coordinator.round(roundId);
+    expect(failed.phase).to.equal(Phase.Failed);
+    expect(failed.failureReason).to.equal(reason);
+    expect((await coordinator.task(TASK_ID)).currentModelCid).to.equal(INITIAL_MODEL_CID);
+  }
+
+  describe("createTask", function () {
+    it("stores the MASH parameters of a Mash task", async function () {
+      const { coordinator, owner } = await loadFixture(deployMashFixture);
+      const created = await coordinator.task(TASK_ID);
+      expect(created.owner).to.equal(owner.address);
+      expect(created.config.mode).to.equal(Mode.Mash);
+      expect(created.config.groupSize).to.equal(GROUP_SIZE);
+      expect(created.config.quantizationScale).to.equal(10_000);
+      expect(created.config.clipMillionths).to.equal(1_000_000);
+      expect(created.config.keyDuration).to.equal(KEY_DURATION);
+      expect(created.config.shuffleDuration).to.equal(SHUFFLE_DURATION);
+      expect(created.config.completionDuration).to.equal(COMPLETION_DURATION);
+      expect(await coordinator.MAX_MESSAGE_BYTES()).to.equal(MAX_MESSAGE_BYTES);
+      expect(await coordinator.MAX_MASH_CLIENTS()).to.equal(MAX_MASH_CLIENTS);
+    });
+
+    const edges: ReadonlyArray<[string, Partial<IFedmashCoordinator.TaskConfigStruct>]> = [
+      ["groupSize 2 and minClients 3", { groupSize: 2, minClients: 3 }],
+      ["groupSize 16", { groupSize: 16 }],
+      ["maxClients of MAX_MASH_CLIENTS", { maxClients: MAX_MASH_CLIENTS }],
+      ["MASH durations of one year", { keyDuration: ONE_YEAR, shuffleDuration: ONE_YEAR, completionDuration: ONE_YEAR }],
+      ["MASH durations of one second", { keyDuration: 1, shuffleDuration: 1, completionDuration: 1 }],
+    ];
+    for (const [condition, override] of edges) {
+      it(`accepts ${condition}`, async function () {
+        const { coordinator, owner, aggregator, config } = await loadFixture(deployMashFixture);
+        await expect(coordinator.connect(owner).createTask({ ...config, ...override }, INITIAL_MODEL_CID))
+          .to.emit(coordinator, "TaskCreated")
+          .withArgs(2, owner.address, Mode.Mash, aggregator.address, INITIAL_MODEL_CID);
+      });
+    }
+  });
+
+  describe("a full round with every client on time", function () {
+    it("forms 2 groups of 3 around a holder, shuffles, sums, submits, completes and finalizes", async function () {
+      const fixture = await loadFixture(deployMashFixture);
+      const { coordinator, clients, aggregator } = fixture;
+      const roundId = await joinClients(fixture, MAX_CLIENTS - 1);
+      expect(await coordinator.mashRound(roundId)).to.deep.equal([ethers.ZeroAddress, ethers.ZeroHash, 0, ethers.ZeroHash, 0, 0, 0, false]);
+
+      // The 7th join fills the round: the same transaction draws the holder and forms the groups.
+      const formedAt = await pinNextTimestamp();
+      const formed = await coordinator.connect(clients[MAX_CLIENTS - 1]).join(roundId);
+      const expected = await expectedGrouping(fixture, await formed.wait(), roundId);
+      await expect(formed).to.emit(coordinator, "GroupsFormed").withArgs(roundId, expected.holder, 2, expected.seed);
+      for (const [groupIndex, members] of expected.groups.entries()) {
+        await expect(formed).to.emit(coordinator, "GroupFormed").withArgs(roundId, groupIndex, members);
+      }
+      await expect(formed)
+        .to.emit(coordinator, "PhaseChanged")
+        .withArgs(roundId, Phase.Joining, Phase.Grouping, formedAt + KEY_DURATION);
+      expect(await eventNames(coordinator, formed)).to.deep.equal([
+        "ClientJoined",
+        "GroupsFormed",
+        "GroupFormed",
+        "GroupFormed",
+        "PhaseChanged",
+      ]);
+
+      // The holder is a participant in no group; the groups partition everyone else, 3 and 3.
+      const round = await resolveGroups(fixture, roundId);
+      const participants = await coordinator.participants(roundId);
+      expect(participants).to.include(round.holder.address);
+      expect(round.groups.map((members) => members.length)).to.deep.equal([3, 3]);
+      expect(round.members.map((member) => member.address)).to.not.include(round.holder.address);
+      expect([...round.members.map((member) => member.address), round.holder.address].sort()).to.deep.equal(
+        [...participants].sort(),
+      );
+      expect(round.groups.map((members) => members.map((member) => member.address))).to.deep.equal(expected.groups);
+      const mash = await coordinator.mashRound(roundId);
+      expect(mash.holder).to.equal(expected.holder);
+      expect(mash.groupingSeed).to.equal(expected.seed);
+      expect(mash.groupCount).to.equal(2);
+      expect(await coordinator.memberOf(roundId, round.holder.address)).to.deep.equal([false, 0n, 0n]);
+      for (const [groupIndex, members] of round.groups.entries()) {
+        for (const [position, member] of members.entries()) {
+          expect(await coordinator.memberOf(roundId, member.address)).to.deep.equal([
+            true,
+            BigInt(groupIndex),
+            BigInt(position),
+          ]);
+        }
+      }
+
+      // Grouping -> Shuffle on the holder's key.
+      const keyedAt = await pinNextTimestamp();
+      const keyed = await postKey(fixture, round);
+      await expect(keyed).to.emit(coordinator, "HolderKeyPosted").withArgs(roundId, round.holder.address, HOLDER_KEY);
+      await expect(keyed)
+        .to.emit(coordinator, "PhaseChanged")
+        .withArgs(roundId, Phase.Grouping, Phase.Shuffle, keyedAt + SHUFFLE_DURATION);
+      expect((await coordinator.mashRound(roundId)).holderKeyHash).to.equal(ethers.keccak256(HOLDER_KEY));
+
+      // Each group passes its messages in position order; the first sum leaves the round in Shuffle.
+      for (const [groupIndex, members] of round.groups.entries()) {
+        for (let position = 0; position < members.length - 1; position++) {
+          const message = shuffleMessage(groupIndex, position);
+          await expect(coordinator.connect(members[position]).postShuffleMessage(roundId, message))
+            .to.emit(coordinator, "ShuffleMessagePosted")
+            .withArgs(roundId, groupIndex, position, members[position].address, message);
+          expect((await coordinator.group(roundId, groupIndex)).shuffleStep).to.equal(position + 1);
+        }
+      }
+      const leaders = round.groups.map((members) => members[members.length - 1]);
+      const firstSum = await postSum(fixture, round, 0);
+      await expect(firstSum).to.emit(coordinator, "GroupSumPosted").withArgs(roundId, 0, leaders[0].address, groupSum(0));
+      expect(await eventNames(coordinator, firstSum)).to.deep.equal(["GroupSumPosted"]);
+      expect(await coordinator.phase(roundId)).to.equal(Phase.Shuffle);
+
+      // The last sum starts Submission at once.
+      const summedAt = await pinNextTimestamp();
+      const lastSum = await postSum(fixture, round, 1);
+      await expect(lastSum).to.emit(coordinator, "GroupSumPosted").withArgs(roundId, 1, leaders[1].address, groupSum(1));
+      await expect(lastSum)
+        .to.emit(coordinator, "PhaseChanged")
+        .withArgs(roundId, Phase.Shuffle, Phase.Submission, summedAt + SUBMIT_DURATION);
+      const group1 = await coordinator.group(roundId, 1);
+      expect(group1.sumPosted).to.equal(true);
+      expect(group1.sumHash).to.equal(ethers.keccak256(groupSum(1)));
+      expect(group1.shuffleStep).to.equal(2);
+      expect((await coordinator.mashRound(roundId)).groupSumCount).to.equal(2);
+
+      // The last member's update fixes both groups as included and starts Completion at once.
+      for (const member of round.members.slice(0, -1)) await submitUpdate(fixture, member, roundId);
+      expect((await coordinator.group(roundId, 0)).included).to.equal(false);
+      expect(await coordinator.includedClients(roundId)).to.deep.equal([]);
+      const completedAt = await pinNextTimestamp();
+      const lastMember = round.members[round.members.length - 1];
+      const completed = await submitUpdate(fixture, lastMember, roundId);
+      await expect(completed).to.emit(coordinator, "GroupsIncluded").withArgs(roundId, [0, 1], 6);
+      await expect(completed)
+        .to.emit(coordinator, "PhaseChanged")
+        .withArgs(roundId, Phase.Submission, Phase.Completion, completedAt + COMPLETION_DURATION);
+      expect(await eventNames(coordinator, completed)).to.deep.equal([
+        "UpdateSubmitted",
+        "GroupsIncluded",
+        "PhaseChanged",
+      ]);
+      expect(await coordinator.includedClients(roundId)).to.deep.equal(round.members.map((member) => member.address));
+      expect((await coordinator.group(roundId, 0)).included).to.equal(true);
+      expect((await coordinator.group(roundId, 0)).submittedCount).to.equal(3);
+
+      // The holder's masked update starts Aggregation at once.
+      const holderCid = updateCid(round.holder);
+      const aggregatingAt = await pinNextTimestamp();
+      const holderSubmitted = await submitUpdate(fixture, round.holder, roundId);
+      await expect(holderSubmitted)
+        .to.emit(coordinator, "UpdateSubmitted")
+        .withArgs(roundId, round.holder.address, holderCid, ethers.id(holderCid), NUM_SAMPLES, LOSS);
+      await expect(holderSubmitted)
+        .to.emit(coordinator, "PhaseChanged")
+        .withArgs(roundId, Phase.Completion, Phase.Aggregation, aggregatingAt + AGGREGATE_DURATION);
+
+      await expect(
+        coordinator.connect(aggregator).postAggregate(roundId, AGGREGATE_CID, NEXT_MODEL_CID, AGGREGATE_HASH),
+      )
+        .to.emit(coordinator, "RoundFinalized")
+        .withArgs(TASK_ID, roundId, NEXT_MODEL_CID);
+
+      expect(await coordinator.mashRound(roundId)).to.deep.equal([
+        expected.holder,
+        expected.seed,
+        2n,
+        ethers.keccak256(HOLDER_KEY),
+        2n,
+        2n,
+        6n,
+        true,
+      ]);
+      const finalized = await coordinator.round(roundId);
+      expect(finalized.mode).to.equal(Mode.Mash);
+      expect(finalized.phase).to.equal(Phase.Finalized);
+      expect(finalized.joinedCount).to.equal(MAX_CLIENTS);
+      expect(finalized.submittedCount).to.equal(MAX_CLIENTS);
+      expect((await coordinator.submission(roundId, round.holder.address)).cid).to.equal(holderCid);
+      expect((await coordinator.task(TASK_ID)).currentModelCid).to.equal(NEXT_MODEL_CID);
+    });
+
+    it("forms the groups through advance when joining closes below maxClients, by the same rule", async function () {
+      const fixture = await loadFixture(deployMashFixture);
+      const { coordinator } = fixture;
+      const roundId = await joinClients(fixture, 5);
+      await reachDeadline(fixture, roundId);
+
+      const formed = await coordinator.advance(roundId);
+      const expected = await expectedGrouping(fixture, await formed.wait(), roundId);
+      // 4 members with a target of 3 make one group of 4, never a group of 1.
+      expect(expected.groups.map((members) => members.length)).to.deep.equal([4]);
+      await expect(formed).to.emit(coordinator, "GroupsFormed").withArgs(roundId, expected.holder, 1, expected.seed);
+      await expect(formed).to.emit(coordinator, "GroupFormed").withArgs(roundId, 0, expected.groups[0]);
+      expect([...(await coordinator.group(roundId, 0)).members]).to.deep.equal(expected.groups[0]);
+      expect(await coordinator.phase(roundId)).to.equal(Phase.Grouping);
+    });
+
+    for (const [clientCount, sizes] of [
+      [3, [2]],
+      [4, [3]],
+      [6, [5]],
+      [8, [4, 3]],
+    ] as const) {
+      it(`splits ${clientCount} clients into a holder and groups of ${sizes.join(" and ")}`, async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const { coordinator, owner, config } = fixture;
+        await coordinator.connect(owner).createTask({ ...config, maxClients: clientCount }, INITIAL_MODEL_CID);
+        await coordinator.connect(owner).openRound(2, INITIAL_MODEL_CID);
+        const roundId = await coordinator.roundCount();
+        for (const client of fixture.clients.slice(0, clientCount)) await coordinator.connect(client).join(roundId);
+
+        const round = await resolveGroups(fixture, roundId);
+        expect(round.groups.map((members) => members.length)).to.deep.equal(sizes);
+        expect(new Set([...round.members, round.holder].map((signer) => signer.address)).size).to.equal(clientCount);
+      });
+    }
+  });
+
+  describe("dropouts", function () {
+    it("leaves out a group whose member missed its shuffle turn, and finishes with the others", async function () {
+      const fixture = await loadFixture(deployMashFixture);
+      const { coordinator, aggregator } = fixture;
+      const round = await mashRoundIn(fixture, Phase.Shuffle);
+      const { roundId, groups } = round;
+      // Group 0's member at position 1 never posts; group 1 completes its chain.
+      await coordinator.connect(groups[0][0]).postShuffleMessage(roundId, shuffleMessage(0, 0));
+      await shuffleGroup(fixture, round, 1);
+      await postSum(fixture, round, 1);
+      expect(await coordinator.phase(roundId)).to.equal(Phase.Shuffle);
+
+      const deadline = await reachDeadline(fixture, roundId);
+      await time.setNextBlockTimestamp(deadline + 1n);
+      const advanced = await coordinator.advance(roundId);
+      await expect(advanced)
+        .to.emit(coordinator, "PhaseChanged")
+        .withArgs(roundId, Phase.Shuffle, Phase.Submission, deadline + 1n + SUBMIT_DURATION);
+      const dropped = await coordinator.group(roundId, 0);
+      expect(dropped.sumPosted).to.equal(false);
+      expect(dropped.shuffleStep).to.equal(1);
+      expect(dropped.sumHash).to.equal(ethers.ZeroHash);
+
+      for (const member of groups[0]) {
+        await expect(submitUpdate(fixture, member, roundId))
+          .to.be.revertedWithCustomError(coordinator, "CoordinatorGroupExcluded")
+          .withArgs(roundId, 0);
+      }
+      for (const member of groups[1].slice(0, -1)) await submitUpdate(fixture, member, roundId);
+      // Group 1 is the only group with a sum, so its last update starts Completion without waiting.
+      const completed = await submitUpdate(fixture, groups[1][groups[1].length - 1], roundId);
+      await expect(completed).to.emit(coordinator, "GroupsIncluded").withArgs(roundId, [1], 3);
+      expect(await coordinator.includedClients(roundId)).to.deep.equal(groups[1].map((member) => member.address));
+      expect((await coordinator.group(roundId, 0)).included).to.equal(false);
+      expect((await coordinator.group(roundId, 1)).included).to.equal(true);
+
+      await submitUpdate(fixture, round.holder, roundId);
+      await coordinator.connect(aggregator).postAggregate(roundId, AGGREGATE_CID, NEXT_MODEL_CID, AGGREGATE_HASH);
+      const finalized = await coordinator.round(roundId);
+      expect(finalized.phase).to.equal(Phase.Finalized);
+      expect(finalized.submittedCount).to.equal(4);
+      const mash = await coordinator.mashRound(roundId);
+      expect(mash.groupSumCount).to.equal(1);
+      expect(mash.includedGroupCount).to.equal(1);
+      expect(mash.includedClientCount).to.equal(3);
+    });
+
+    it("leaves out a group whose member missed its submission, fixed when Submission closes", async function () {
+      const fixture = await loadFixture(deployMashFixture);
+      const { coordinator } = fixture;
+      const round = await mashRoundIn(fixture, Phase.Submission);
+      const { roundId, groups } = round;
+      const absent = groups[0][1];
+      for (const member of round.members.filter((candidate) => candidate !== absent)) {
+        await submitUpdate(fixture, member, roundId);
+      }
+      expect(await coordinator.phase(roundId)).to.equal(Phase.Submission);
+
+      const deadline = await reachDeadline(fixture, roundId);
+      await time.setNextBlockTimestamp(deadline + 1n);
+      const advanced = await coordinator.advance(roundId);
+      await expect(advanced).to.emit(coordinator, "GroupsIncluded").withArgs(roundId, [1], 3);
+      await expect(advanced)
+        .to.emit(coordinator, "PhaseChanged")
+        .withArgs(roundId, Phase.Submission, Phase.Completion, deadline + 1n + COMPLETION_DURATION);
+      expect(await eventNames(coordinator, advanced)).to.deep.equal(["GroupsIncluded", "PhaseChanged"]);
+
+      const excluded = await coordinator.group(roundId, 0);
+      expect(excluded.sumPosted).to.equal(true);
+      expect(excluded.included).to.equal(false);
+      expect(excluded.submittedCount).to.equal(2);
+      expect(await coordinator.includedClients(roundId)).to.deep.equal(groups[1].map((member) => member.address));
+      // Too late for the absent member: its group is already left out.
+      await expect(submitUpdate(fixture, absent, roundId))
+        .to.be.revertedWithCustomError(coordinator, "CoordinatorUnexpectedPhase")
+        .withArgs(roundId, Phase.Completion, phaseBitmap(Phase.Submission));
+      await expect(submitUpdate(fixture, round.holder, roundId))
+        .to.emit(coordinator, "PhaseChanged")
+        .withArgs(roundId, Phase.Completion, Phase.Aggregation, anyDeadline());
+    });
+
+    it("fails the round when the holder posts no key (HolderMissing)", async function () {
+      const fixture = await loadFixture(deployMashFixture);
+      const { roundId } = await mashRoundIn(fixture, Phase.Grouping);
+      const transaction = await advanceAfterDeadline(fixture, roundId);
+      await expectRoundFailed(fixture, transaction, roundId, Phase.Grouping, FailureReason.HolderMissing);
+    });
+
+    it("fails the round when the holder does not complete (HolderMissing)", async function () {
+      const fixture = await loadFixture(deployMashFixture);
+      const { roundId } = await mashRoundIn(fixture, Phase.Completion);
+      const transaction = await advanceAfterDeadline(fixture, roundId);
+      await expectRoundFailed(fixture, transaction, roundId, Phase.Completion, FailureReason.HolderMissing);
+    });
+
+    it("fails the round when no group posts its sum (NotEnoughClients)", async function () {
+      const fixture = await loadFixture(deployMashFixture);
+      const round = await mashRoundIn(fixture, Phase.Shuffle);
+      // Every chain runs to its leader, but no leader posts.
+      for (let groupIndex = 0; groupIndex < round.groups.length; groupIndex++) {
+        await shuffleGroup(fixture, round, groupIndex);
+      }
+      const transaction = await advanceAfterDeadline(fixture, round.roundId);
+      await expectRoundFailed(fixture, transaction, round.roundId, Phase.Shuffle, FailureReason.NotEnoughClients);
+    });
+
+    it("fails the round when no group is complete at the submission deadline (NoSubmissions)", async function () {
+      const fixture = await loadFixture(deployMashFixture);
+      const round = await mashRoundIn(fixture, Phase.Submission);
+      for (const members of round.groups) await submitUpdate(fixture, members[0], round.roundId);
+      const transaction = await advanceAfterDeadline(fixture, round.roundId);
+      await expectRoundFailed(fixture, transaction, round.roundId, Phase.Submission, FailureReason.NoSubmissions);
+      expect(await fixture.coordinator.includedClients(round.roundId)).to.deep.equal([]);
+    });
+
+    it("fails a round with fewer than minClients joined (NotEnoughClients) and forms no groups", async function () {
+      const fixture = await loadFixture(deployMashFixture);
+      const roundId = await joinClients(fixture, MIN_CLIENTS - 1);
+      const transaction = await advanceAfterDeadline(fixture, roundId);
+      await expectRoundFailed(fixture, transaction, roundId, Phase.Joining, FailureReason.NotEnoughClients);
+      expect((await fixture.coordinator.mashRound(roundId)).groupCount).to.equal(0);
+    });
+
+    it("fails the round when the aggregator misses its deadline (AggregatorMissing)", async function () {
+      const fixture = await loadFixture(deployMashFixture);
+      const { roundId } = await mashRoundIn(fixture, Phase.Aggregation);
+      const transaction = await advanceAfterDeadline(fixture, roundId);
+      await expectRoundFailed(fixture, transaction, roundId, Phase.Aggregation, FailureReason.AggregatorMissing);
+    });
+  });
+
+  describe("cancelRound", function () {
+    for (const phase of [Phase.Grouping, Phase.Shuffle, Phase.Submission, Phase.Completion] as const) {
+      it(`fails a round in ${phaseName(phase)} with Cancelled`, async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const { roundId } = await mashRoundIn(fixture, phase);
+        const transaction = await fixture.coordinator.connect(fixture.owner).cancelRound(roundId);
+        await expectRoundFailed(fixture, transaction, roundId, phase, FailureReason.Cancelled);
+      });
+    }
+  });
+
+  describe("views of a Plain round", function () {
+    it("report no holder, no groups and no included clients", async function () {
+      const fixture = await loadFixture(deployMashFixture);
+      const { coordinator, owner, config, clients } = fixture;
+      await coordinator.connect(owner).createTask({ ...config, mode: Mode.Plain }, INITIAL_MODEL_CID);
+      await coordinator.connect(owner).openRound(2, INITIAL_MODEL_CID);
+      for (const client of clients.slice(0, MAX_CLIENTS)) await coordinator.connect(client).join(1);
+
+      expect(await coordinator.phase(1)).to.equal(Phase.Submission);
+      expect(await coordinator.mashRound(1)).to.deep.equal([ethers.ZeroAddress, ethers.ZeroHash, 0, ethers.ZeroHash, 0, 0, 0, false]);
+      expect(await coordinator.memberOf(1, clients[0].address)).to.deep.equal([false, 0n, 0n]);
+      expect(await coordinator.includedClients(1)).to.deep.equal([]);
+      await expect(coordinator.group(1, 0)).to.be.revertedWithCustomError(coordinator, "CoordinatorUnknownGroup").withArgs(1, 0);
+      await expect(coordinator.connect(clients[0]).postShuffleMessage(1, shuffleMessage(0, 0)))
+        .to.be.revertedWithCustomError(coordinator, "CoordinatorNotGroupMember")
+        .withArgs(1, clients[0].address);
+    });
+  });
+
+  describe("gas of forming the groups", function () {
+    // Measured values are in docs/CONTRACTS.md; the bounds catch a regression to per-member fresh slots.
+    for (const [clientCount, bound] of [
+      [10, 450_000n],
+      [50, 1_300_000n],
+    ] as const) {
+      it(`stays under ${bound} gas for the join that forms the groups of ${clientCount} clients`, async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const { coordinator, registry, owner, config, signers } = fixture;
+        const clients = signers.slice(signers.length - clientCount);
+        for (const [index, client] of clients.entries()) {
+          await registry.connect(client).register(Role.Client, encryptionKey(`gas client ${index}`).compressed);
+        }
+        await coordinator.connect(owner).createTask({ ...config, maxClients: clientCount }, INITIAL_MODEL_CID);
+        await coordinator.connect(owner).openRound(2, INITIAL_MODEL_CID);
+        for (const client of clients.slice(0, -1)) await coordinator.connect(client).join(1);
+
+        const receipt = await (await coordinator.connect(clients[clientCount - 1]).join(1)).wait();
+        const round = await resolveGroups(fixture, 1n);
+        expect(round.members.length).to.equal(clientCount - 1);
+        expect(round.groups.length).to.equal(Math.floor((clientCount - 1) / GROUP_SIZE));
+        expect(receipt?.gasUsed).to.be.lessThan(bound);
+      });
+    }
+  });
+
+  describe("should revert", function () {
+    describe("on createTask", function () {
+      const invalidConfigs: ReadonlyArray<[string, Partial<IFedmashCoordinator.TaskConfigStruct>, string]> = [
+        ["groupSize is 0", { groupSize: 0 }, "groupSize out of range"],
+        ["groupSize is 1", { groupSize: 1 }, "groupSize out of range"],
+        ["groupSize is 17", { groupSize: 17 }, "groupSize out of range"],
+        ["minClients is 2", { minClients: 2 }, "minClients below 3"],
+        ["maxClients exceeds MAX_MASH_CLIENTS", { maxClients: MAX_MASH_CLIENTS + 1n }, "maxClients above MAX_MASH_CLIENTS"],
+        ["quantizationScale is 0", { quantizationScale: 0 }, "quantizationScale is zero"],
+        ["clipMillionths is 0", { clipMillionths: 0 }, "clipMillionths is zero"],
+        ["keyDuration is 0", { keyDuration: 0 }, "keyDuration out of range"],
+        ["keyDuration exceeds a year", { keyDuration: ONE_YEAR + 1n }, "keyDuration out of range"],
+        ["shuffleDuration is 0", { shuffleDuration: 0 }, "shuffleDuration out of range"],
+        ["shuffleDuration exceeds a year", { shuffleDuration: ONE_YEAR + 1n }, "shuffleDuration out of range"],
+        ["completionDuration is 0", { completionDuration: 0 }, "completionDuration out of range"],
+        ["completionDuration exceeds a year", { completionDuration: 2n ** 64n - 1n }, "completionDuration out of range"],
+        // The shared checks still come first.
+        ["minClients exceeds maxClients", { minClients: 8 }, "minClients exceeds maxClients"],
+      ];
+      for (const [condition, override, reason] of invalidConfigs) {
+        it(`if ${condition}`, async function () {
+          const { coordinator, config } = await loadFixture(deployMashFixture);
+          await expect(coordinator.createTask({ ...config, ...override }, INITIAL_MODEL_CID))
+            .to.be.revertedWithCustomError(coordinator, "CoordinatorInvalidConfig")
+            .withArgs(reason);
+        });
+      }
+    });
+
+    describe("on postHolderKey", function () {
+      it("if the caller is not the holder", async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const { coordinator, stranger, aggregator, clients } = fixture;
+        const round = await mashRoundIn(fixture, Phase.Grouping);
+        for (const account of [round.groups[0][0], round.groups[1][2], stranger, aggregator, clients[MAX_CLIENTS]]) {
+          await expect(coordinator.connect(account).postHolderKey(round.roundId, HOLDER_KEY))
+            .to.be.revertedWithCustomError(coordinator, "CoordinatorNotHolder")
+            .withArgs(round.roundId, account.address);
+        }
+      });
+
+      it("if the round is still Joining, when no holder is drawn yet", async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const { coordinator, clients } = fixture;
+        const roundId = await joinClients(fixture, MAX_CLIENTS - 1);
+        await expect(coordinator.connect(clients[0]).postHolderKey(roundId, HOLDER_KEY))
+          .to.be.revertedWithCustomError(coordinator, "CoordinatorNotHolder")
+          .withArgs(roundId, clients[0].address);
+      });
+
+      for (const phase of [Phase.Shuffle, Phase.Submission, Phase.Completion, Phase.Aggregation, Phase.Finalized, Phase.Failed] as const) {
+        it(`if the round is in ${phaseName(phase)}`, async function () {
+          const fixture = await loadFixture(deployMashFixture);
+          const round = await mashRoundIn(fixture, phase);
+          await expect(postKey(fixture, round))
+            .to.be.revertedWithCustomError(fixture.coordinator, "CoordinatorUnexpectedPhase")
+            .withArgs(round.roundId, phase, phaseBitmap(Phase.Grouping));
+        });
+      }
+
+      it("if the key deadline passed", async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const round = await mashRoundIn(fixture, Phase.Grouping);
+        const deadline = await reachDeadline(fixture, round.roundId);
+        await expect(postKey(fixture, round))
+          .to.be.revertedWithCustomError(fixture.coordinator, "CoordinatorDeadlinePassed")
+          .withArgs(round.roundId, Phase.Grouping, deadline);
+      });
+
+      it("if the key is empty", async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const round = await mashRoundIn(fixture, Phase.Grouping);
+        await expect(
+          fixture.coordinator.connect(round.holder).postHolderKey(round.roundId, "0x"),
+        ).to.be.revertedWithCustomError(fixture.coordinator, "CoordinatorEmptyMessage").withArgs();
+      });
+
+      it("if the key is longer than MAX_MESSAGE_BYTES, and not at exactly MAX_MESSAGE_BYTES", async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const { coordinator } = fixture;
+        const round = await mashRoundIn(fixture, Phase.Grouping);
+        await expect(coordinator.connect(round.holder).postHolderKey(round.roundId, payload("big", MAX_MESSAGE_BYTES + 1)))
+          .to.be.revertedWithCustomError(coordinator, "CoordinatorMessageTooLarge")
+          .withArgs(MAX_MESSAGE_BYTES + 1, MAX_MESSAGE_BYTES);
+        const largest = payload("largest", MAX_MESSAGE_BYTES);
+        await expect(coordinator.connect(round.holder).postHolderKey(round.roundId, largest))
+          .to.emit(coordinator, "HolderKeyPosted")
+          .withArgs(round.roundId, round.holder.address, largest);
+      });
+    });
+
+    describe("on postShuffleMessage", function () {
+      it("if the caller is in no group", async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const { coordinator, stranger, aggregator, clients } = fixture;
+        const round = await mashRoundIn(fixture, Phase.Shuffle);
+        for (const account of [round.holder, stranger, aggregator, clients[MAX_CLIENTS]]) {
+          await expect(coordinator.connect(account).postShuffleMessage(round.roundId, shuffleMessage(0, 0)))
+            .to.be.revertedWithCustomError(coordinator, "CoordinatorNotGroupMember")
+            .withArgs(round.roundId, account.address);
+        }
+      });
+
+      it("if the groups are not formed yet", async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const { coordinator, clients } = fixture;
+        const roundId = await joinClients(fixture, MAX_CLIENTS - 1);
+        await expect(coordinator.connect(clients[0]).postShuffleMessage(roundId, shuffleMessage(0, 0)))
+          .to.be.revertedWithCustomError(coordinator, "CoordinatorNotGroupMember")
+          .withArgs(roundId, clients[0].address);
+      });
+
+      it("if a member posts before the members ahead of it", async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const { coordinator } = fixture;
+        const round = await mashRoundIn(fixture, Phase.Shuffle);
+        await expect(coordinator.connect(round.groups[1][1]).postShuffleMessage(round.roundId, shuffleMessage(1, 1)))
+          .to.be.revertedWithCustomError(coordinator, "CoordinatorWrongShuffleTurn")
+          .withArgs(round.roundId, 1, 0, 1);
+      });
+
+      it("if a member posts twice", async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const { coordinator } = fixture;
+        const round = await mashRoundIn(fixture, Phase.Shuffle);
+        await coordinator.connect(round.groups[0][0]).postShuffleMessage(round.roundId, shuffleMessage(0, 0));
+        await expect(coordinator.connect(round.groups[0][0]).postShuffleMessage(round.roundId, shuffleMessage(0, 0)))
+          .to.be.revertedWithCustomError(coordinator, "CoordinatorWrongShuffleTurn")
+          .withArgs(round.roundId, 0, 1, 0);
+      });
+
+      it("if the leader posts a message, before or at its turn", async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const { coordinator } = fixture;
+        const round = await mashRoundIn(fixture, Phase.Shuffle);
+        const leader = round.groups[0][2];
+        await expect(coordinator.connect(leader).postShuffleMessage(round.roundId, shuffleMessage(0, 2)))
+          .to.be.revertedWithCustomError(coordinator, "CoordinatorWrongShuffleTurn")
+          .withArgs(round.roundId, 0, 0, 2);
+        await shuffleGroup(fixture, round, 0);
+        await expect(coordinator.connect(leader).postShuffleMessage(round.roundId, shuffleMessage(0, 2)))
+          .to.be.revertedWithCustomError(coordinator, "CoordinatorWrongShuffleTurn")
+          .withArgs(round.roundId, 0, 2, 2);
+      });
+
+      for (const phase of [Phase.Grouping, Phase.Submission, Phase.Completion, Phase.Aggregation, Phase.Finalized, Phase.Failed] as const) {
+        it(`if the round is in ${phaseName(phase)}`, async function () {
+          const fixture = await loadFixture(deployMashFixture);
+          const round = await mashRoundIn(fixture, phase);
+          await expect(
+            fixture.coordinator.connect(round.groups[0][0]).postShuffleMessage(round.roundId, shuffleMessage(0, 0)),
+          )
+            .to.be.revertedWithCustomError(fixture.coordinator, "CoordinatorUnexpectedPhase")
+            .withArgs(round.roundId, phase, phaseBitmap(Phase.Shuffle));
+        });
+      }
+
+      it("if the shuffle deadline passed", async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const round = await mashRoundIn(fixture, Phase.Shuffle);
+        const deadline = await reachDeadline(fixture, round.roundId);
+        await expect(
+          fixture.coordinator.connect(round.groups[0][0]).postShuffleMessage(round.roundId, shuffleMessage(0, 0)),
+        )
+          .to.be.revertedWithCustomError(fixture.coordinator, "CoordinatorDeadlinePassed")
+          .withArgs(round.roundId, Phase.Shuffle, deadline);
+      });
+
+      it("if the message is empty or longer than MAX_MESSAGE_BYTES", async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const { coordinator } = fixture;
+        const round = await mashRoundIn(fixture, Phase.Shuffle);
+        const first = round.groups[0][0];
+        await expect(coordinator.connect(first).postShuffleMessage(round.roundId, "0x")).to.be.revertedWithCustomError(
+          coordinator,
+          "CoordinatorEmptyMessage",
+        ).withArgs();
+        await expect(coordinator.connect(first).postShuffleMessage(round.roundId, payload("big", MAX_MESSAGE_BYTES + 1)))
+          .to.be.revertedWithCustomError(coordinator, "CoordinatorMessageTooLarge")
+          .withArgs(MAX_MESSAGE_BYTES + 1, MAX_MESSAGE_BYTES);
+        expect((await coordinator.group(round.roundId, 0)).shuffleStep).to.equal(0);
+      });
+    });
+
+    describe("on postGroupSum", function () {
+      it("if the caller is in no group", async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const { coordinator, stranger, clients } = fixture;
+        const round = await mashRoundIn(fixture, Phase.Shuffle);
+        for (const account of [round.holder, stranger, clients[MAX_CLIENTS]]) {
+          await expect(coordinator.connect(account).postGroupSum(round.roundId, groupSum(0)))
+            .to.be.revertedWithCustomError(coordinator, "CoordinatorNotGroupMember")
+            .withArgs(round.roundId, account.address);
+        }
+      });
+
+      it("if the caller is a member but not the leader", async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const { coordinator } = fixture;
+        const round = await mashRoundIn(fixture, Phase.Shuffle);
+        await shuffleGroup(fixture, round, 1);
+        for (const member of round.groups[1].slice(0, -1)) {
+          await expect(coordinator.connect(member).postGroupSum(round.roundId, groupSum(1)))
+            .to.be.revertedWithCustomError(coordinator, "CoordinatorNotLeader")
+            .withArgs(round.roundId, 1, member.address);
+        }
+      });
+
+      it("if a member before the leader has not posted", async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const { coordinator } = fixture;
+        const round = await mashRoundIn(fixture, Phase.Shuffle);
+        await coordinator.connect(round.groups[0][0]).postShuffleMessage(round.roundId, shuffleMessage(0, 0));
+        await expect(postSum(fixture, round, 0))
+          .to.be.revertedWithCustomError(coordinator, "CoordinatorWrongShuffleTurn")
+          .withArgs(round.roundId, 0, 1, 2);
+      });
+
+      it("if the leader already posted, while Shuffle lasts and after it", async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const { coordinator } = fixture;
+        const round = await mashRoundIn(fixture, Phase.Shuffle);
+        await shuffleGroup(fixture, round, 0);
+        await postSum(fixture, round, 0);
+        await expect(postSum(fixture, round, 0))
+          .to.be.revertedWithCustomError(coordinator, "CoordinatorGroupSumAlreadyPosted")
+          .withArgs(round.roundId, 0);
+        await shuffleGroup(fixture, round, 1);
+        await postSum(fixture, round, 1);
+        expect(await coordinator.phase(round.roundId)).to.equal(Phase.Submission);
+        await expect(postSum(fixture, round, 1))
+          .to.be.revertedWithCustomError(coordinator, "CoordinatorGroupSumAlreadyPosted")
+          .withArgs(round.roundId, 1);
+      });
+
+      it("if the round is in Grouping", async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const round = await mashRoundIn(fixture, Phase.Grouping);
+        await expect(postSum(fixture, round, 0))
+          .to.be.revertedWithCustomError(fixture.coordinator, "CoordinatorUnexpectedPhase")
+          .withArgs(round.roundId, Phase.Grouping, phaseBitmap(Phase.Shuffle));
+      });
+
+      it("if the shuffle deadline passed", async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const round = await mashRoundIn(fixture, Phase.Shuffle);
+        await shuffleGroup(fixture, round, 0);
+        const deadline = await reachDeadline(fixture, round.roundId);
+        await expect(postSum(fixture, round, 0))
+          .to.be.revertedWithCustomError(fixture.coordinator, "CoordinatorDeadlinePassed")
+          .withArgs(round.roundId, Phase.Shuffle, deadline);
+      });
+
+      it("if the sum is empty or longer than MAX_MESSAGE_BYTES", async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const { coordinator } = fixture;
+        const round = await mashRoundIn(fixture, Phase.Shuffle);
+        await shuffleGroup(fixture, round, 0);
+        const leader = round.groups[0][2];
+        await expect(coordinator.connect(leader).postGroupSum(round.roundId, "0x")).to.be.revertedWithCustomError(
+          coordinator,
+          "CoordinatorEmptyMessage",
+        ).withArgs();
+        await expect(coordinator.connect(leader).postGroupSum(round.roundId, payload("big", MAX_MESSAGE_BYTES + 1)))
+          .to.be.revertedWithCustomError(coordinator, "CoordinatorMessageTooLarge")
+          .withArgs(MAX_MESSAGE_BYTES + 1, MAX_MESSAGE_BYTES);
+        expect((await coordinator.group(round.roundId, 0)).sumPosted).to.equal(false);
+      });
+    });
+
+    describe("on submitUpdate", function () {
+      for (const phase of [Phase.Grouping, Phase.Shuffle] as const) {
+        it(`if a member submits in ${phaseName(phase)}`, async function () {
+          const fixture = await loadFixture(deployMashFixture);
+          const round = await mashRoundIn(fixture, phase);
+          await expect(submitUpdate(fixture, round.groups[0][0], round.roundId))
+            .to.be.revertedWithCustomError(fixture.coordinator, "CoordinatorUnexpectedPhase")
+            .withArgs(round.roundId, phase, phaseBitmap(Phase.Submission));
+        });
+      }
+
+      it("if a member submits while the round is still Joining", async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const { coordinator, clients } = fixture;
+        const roundId = await joinClients(fixture, MAX_CLIENTS - 1);
+        await expect(submitUpdate(fixture, clients[0], roundId))
+          .to.be.revertedWithCustomError(coordinator, "CoordinatorUnexpectedPhase")
+          .withArgs(roundId, Phase.Joining, phaseBitmap(Phase.Submission));
+      });
+
+      for (const phase of [Phase.Grouping, Phase.Shuffle, Phase.Submission] as const) {
+        it(`if the holder submits in ${phaseName(phase)}`, async function () {
+          const fixture = await loadFixture(deployMashFixture);
+          const round = await mashRoundIn(fixture, phase);
+          await expect(submitUpdate(fixture, round.holder, round.roundId))
+            .to.be.revertedWithCustomError(fixture.coordinator, "CoordinatorUnexpectedPhase")
+            .withArgs(round.roundId, phase, phaseBitmap(Phase.Completion));
+        });
+      }
+
+      it("if a member of a group without a sum submits", async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const { coordinator } = fixture;
+        const round = await mashRoundIn(fixture, Phase.Shuffle);
+        await shuffleGroup(fixture, round, 0);
+        await postSum(fixture, round, 0);
+        await advanceAfterDeadline(fixture, round.roundId);
+        await expect(submitUpdate(fixture, round.groups[1][2], round.roundId))
+          .to.be.revertedWithCustomError(coordinator, "CoordinatorGroupExcluded")
+          .withArgs(round.roundId, 1);
+        await expect(submitUpdate(fixture, round.groups[0][2], round.roundId)).to.emit(coordinator, "UpdateSubmitted");
+      });
+
+      it("if a member submits twice", async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const round = await mashRoundIn(fixture, Phase.Submission);
+        await submitUpdate(fixture, round.groups[0][0], round.roundId);
+        await expect(submitUpdate(fixture, round.groups[0][0], round.roundId))
+          .to.be.revertedWithCustomError(fixture.coordinator, "CoordinatorAlreadySubmitted")
+          .withArgs(round.roundId, round.groups[0][0].address);
+      });
+
+      it("if the holder submits twice", async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const round = await mashRoundIn(fixture, Phase.Aggregation);
+        await expect(submitUpdate(fixture, round.holder, round.roundId))
+          .to.be.revertedWithCustomError(fixture.coordinator, "CoordinatorAlreadySubmitted")
+          .withArgs(round.roundId, round.holder.address);
+      });
+
+      it("if a member submits after the submission deadline", async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const round = await mashRoundIn(fixture, Phase.Submission);
+        const deadline = await reachDeadline(fixture, round.roundId);
+        await expect(submitUpdate(fixture, round.groups[0][0], round.roundId))
+          .to.be.revertedWithCustomError(fixture.coordinator, "CoordinatorDeadlinePassed")
+          .withArgs(round.roundId, Phase.Submission, deadline);
+      });
+
+      it("if the holder submits after the completion deadline", async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const round = await mashRoundIn(fixture, Phase.Completion);
+        const deadline = await reachDeadline(fixture, round.roundId);
+        await expect(submitUpdate(fixture, round.holder, round.roundId))
+          .to.be.revertedWithCustomError(fixture.coordinator, "CoordinatorDeadlinePassed")
+          .withArgs(round.roundId, Phase.Completion, deadline);
+      });
+
+      it("if the caller did not join", async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const { coordinator, stranger, clients } = fixture;
+        const round = await mashRoundIn(fixture, Phase.Submission);
+        for (const account of [stranger, clients[MAX_CLIENTS]]) {
+          await expect(submitUpdate(fixture, account, round.roundId))
+            .to.be.revertedWithCustomError(coordinator, "CoordinatorNotParticipant")
+            .withArgs(round.roundId, account.address);
+        }
+      });
+    });
+
+    describe("on advance", function () {
+      for (const phase of [Phase.Grouping, Phase.Shuffle, Phase.Submission, Phase.Completion, Phase.Aggregation] as const) {
+        it(`if the ${phaseName(phase)} deadline is now, not past`, async function () {
+          const fixture = await loadFixture(deployMashFixture);
+          const round = await mashRoundIn(fixture, phase);
+          const deadline = await deadlineOf(fixture, round.roundId);
+          await time.setNextBlockTimestamp(deadline);
+          await expect(fixture.coordinator.advance(round.roundId))
+            .to.be.revertedWithCustomError(fixture.coordinator, "CoordinatorDeadlineNotPassed")
+            .withArgs(round.roundId, phase, deadline);
+        });
+      }
+
+      for (const phase of [Phase.Finalized, Phase.Failed] as const) {
+        it(`if the round is ${phaseName(phase)}`, async function () {
+          const fixture = await loadFixture(deployMashFixture);
+          const round = await mashRoundIn(fixture, phase);
+          await expect(fixture.coordinator.advance(round.roundId))
+            .to.be.revertedWithCustomError(fixture.coordinator, "CoordinatorUnexpectedPhase")
+            .withArgs(round.roundId, phase, MASH_ADVANCE_PHASES);
+        });
+      }
+    });
+
+    describe("on cancelRound", function () {
+      for (const phase of [Phase.Aggregation, Phase.Finalized] as const) {
+        it(`if the round is in ${phaseName(phase)}`, async function () {
+          const fixture = await loadFixture(deployMashFixture);
+          const round = await mashRoundIn(fixture, phase);
+          await expect(fixture.coordinator.connect(fixture.owner).cancelRound(round.roundId))
+            .to.be.revertedWithCustomError(fixture.coordinator, "CoordinatorUnexpectedPhase")
+            .withArgs(round.roundId, phase, MASH_CANCEL_PHASES);
+        });
+      }
+    });
+
+    describe("on views", function () {
+      it("if a group index is past the last group", async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const round = await mashRoundIn(fixture, Phase.Grouping);
+        await expect(fixture.coordinator.group(round.roundId, 2))
+          .to.be.revertedWithCustomError(fixture.coordinator, "CoordinatorUnknownGroup")
+          .withArgs(round.roundId, 2);
+      });
+
+      it("if a round id is unknown", async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const { coordinator, clients } = fixture;
+        await openRound(fixture);
+        const reads: ReadonlyArray<(roundId: bigint) => Promise<unknown>> = [
+          (roundId) => coordinator.mashRound(roundId),
+          (roundId) => coordinator.group(roundId, 0),
+          (roundId) => coordinator.memberOf(roundId, clients[0].address),
+          (roundId) => coordinator.includedClients(roundId),
+        ];
+        for (const read of reads) {
+          for (const roundId of [0n, 2n]) {
+            await expect(read(roundId))
+              .to.be.revertedWithCustomError(coordinator, "CoordinatorUnknownRound")
+              .withArgs(roundId);
+          }
+        }
+      });
+
+      it("if a new function gets an unknown round id", async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const { coordinator, clients } = fixture;
+        const writes: ReadonlyArray<() => Promise<unknown>> = [
+          () => coordinator.connect(clients[0]).postHolderKey(1, HOLDER_KEY),
+          () => coordinator.connect(clients[0]).postShuffleMessage(1, shuffleMessage(0, 0)),
+          () => coordinator.connect(clients[0]).postGroupSum(1, groupSum(0)),
+        ];
+        for (const write of writes) {
+          await expect(write()).to.be.revertedWithCustomError(coordinator, "CoordinatorUnknownRound").withArgs(1);
+        }
+      });
+    });
+  });
+});
+
+/** Any deadline: the exact value is asserted where the test pins the block time. */
+function anyDeadline(): (value: unknown) => boolean {
+  return (value) => typeof value === "bigint" && value > 0n;
+}
