@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { MASH_P, MASH_Q, powModP, readLimbs } from "../workers/crypto/kernel/field";
+import { loadNativeKernel } from "../workers/crypto/kernel/nativeKernel";
 import { sha256Index } from "../workers/crypto/kernel/tsKernel";
 import { randomSeed } from "../workers/crypto/mask/randomSeed";
 import { createPaperCompatGroup, type PaperCompatGroup } from "../workers/crypto/mask/paperCompatGroup";
@@ -207,7 +208,9 @@ async function main(): Promise<void> {
   const loadStart = loadavg()[0]!;
   // Many short runs: the median then shrugs off a neighbour's burst on this shared machine.
   const runs = quick ? 3 : 9;
-  console.log(`MASH kernel benchmark: ${cpus()[0]?.model ?? "unknown CPU"}, ${availableParallelism()} cores, Node ${process.version}, load ${loadStart.toFixed(2)}`);
+  const native = loadNativeKernel();
+  const nativePath = native.kernel ? (native.simd ? "AVX-512 IFMA path" : "scalar path (no AVX-512 IFMA, or FEDMASH_KERNEL_SIMD=0)") : "not built";
+  console.log(`MASH kernel benchmark: ${cpus()[0]?.model ?? "unknown CPU"}, ${availableParallelism()} cores, Node ${process.version}, load ${loadStart.toFixed(2)}, native kernel: ${nativePath}`);
 
   const small = quantizedVector(D_SMALL, 1);
   const large = quantizedVector(D_LARGE, 2);
@@ -294,6 +297,7 @@ async function main(): Promise<void> {
         }
       : python,
     machine: { cpu: cpus()[0]?.model, cores: availableParallelism(), node: process.version, loadAverageStart: loadStart, loadAverageEnd: loadEnd },
+    nativePath,
     date: new Date().toISOString(),
     rows,
   };
@@ -301,7 +305,7 @@ async function main(): Promise<void> {
   const md = [
     "# MASH kernel benchmark (`npm run bench:kernel`)",
     "",
-    `${cpus()[0]?.model ?? "unknown CPU"}, ${availableParallelism()} cores, Node ${process.version}, ${json.date}.`,
+    `${cpus()[0]?.model ?? "unknown CPU"}, ${availableParallelism()} cores, Node ${process.version}, ${json.date}. Native kernel: ${nativePath}.`,
     "",
     table,
     "",

@@ -81,6 +81,17 @@ export function createKernelPool(parameters: CreateKernelPoolParameters): Kernel
   const hashCache = new Map<string, { length: number; hashes: Promise<IndexHashes> }>();
   let workers: PoolWorker[] = [];
   let nextId = 1;
+  // Scratch shared buffers by size: allocating (and zeroing) megabytes of shared memory per call cost
+  // as much as a third of a warm mask. Every use overwrites what it reads.
+  const spare = new Map<number, SharedArrayBuffer[]>();
+  const borrow = (bytes: number): SharedArrayBuffer => spare.get(bytes)?.pop() ?? new SharedArrayBuffer(bytes);
+  const giveBack = (...buffers: SharedArrayBuffer[]): void => {
+    for (const buffer of buffers) {
+      const list = spare.get(buffer.byteLength) ?? [];
+      if (list.length < 2) list.push(buffer);
+      spare.set(buffer.byteLength, list);
+    }
+  };
 
   const spawn = (): PoolWorker => {
     const { file, execArgv } = workerEntry();
@@ -141,6 +152,44 @@ export function createKernelPool(parameters: CreateKernelPoolParameters): Kernel
     return { start, length, combs };
   };
 
+  const aggregateInto = async (
+    masked: readonly Uint32Array[],
+    bound: number,
+    keepProduct: boolean,
+    buffers: { acc: SharedArrayBuffer; staging: SharedArrayBuffer; out: SharedArrayBuffer; perBatch: number; length: number },
+  ): Promise<PoolAggregateOutcome> => {
+    const { acc, staging, out, perBatch, length } = buffers;
+    const stagingView = new Uint32Array(staging);
+    for (let first = 0; first < masked.length; first += perBatch) {
+      const count = Math.min(perBatch, masked.length - first);
+      for (let v = 0; v < count; v++) stagingView.set(masked[first + v]!, v * length * 3);
+      const results = await run(length, length * count, (from, to) => ({
+        op: "multiply",
+        acc,
+        batch: staging,
+        count,
+        stride: length,
+        first: first === 0,
+        from,
+        to,
+      }));
+      const bad = results
+        .filter((r) => r.status >= 0)
+        .map((r) => ({ vector: first + Math.floor(r.status / length), index: r.from + (r.status % length) }))
+        .sort((a, b) => a.vector - b.vector || a.index - b.index)[0];
+      if (bad) return { ok: false, reason: "malformed", ...bad };
+    }
+    const results = await run(length, length, (from, to) => ({ op: "dlog", acc, bound, out, from, to }));
+    const failures = results.filter((r) => r.status >= 0).map((r) => r.from + r.status);
+    if (failures.length > 0) return { ok: false, reason: "outOfRange", index: Math.min(...failures) };
+    const sums = new Int32Array(out, 0, length).slice();
+    if (!keepProduct) return { ok: true, sums };
+    const pairs = new BigUint64Array(acc, 0, length * 2);
+    const product = new Uint32Array(length * 3);
+    for (let i = 0; i < length; i++) writeLimbs(product, i, readPair(pairs, i));
+    return { ok: true, sums, product };
+  };
+
   return {
     kind: kernel.kind,
     threads,
@@ -165,50 +214,29 @@ export function createKernelPool(parameters: CreateKernelPoolParameters): Kernel
     async mask({ hashes, grads, seed }) {
       const length = grads.length;
       const { exponent, inverse } = seedExponent(seed);
-      const sharedGrads = new SharedArrayBuffer(length * 4);
+      const sharedGrads = borrow(length * 4);
       new Int32Array(sharedGrads).set(grads);
-      const out = new SharedArrayBuffer(length * 12);
+      const out = borrow(length * 12);
       const words = [exponent & 0xffff_ffff_ffff_ffffn, exponent >> 64n] as const;
       const combs = hashes.combs;
       await run(length, length, (from, to) => ({ op: "mask", combs, grads: sharedGrads, exponent: words, invert: inverse, out, from, to }));
-      return new Uint32Array(out).slice();
+      try {
+        return new Uint32Array(out, 0, length * 3).slice();
+      } finally {
+        giveBack(sharedGrads, out);
+      }
     },
 
     async aggregate({ masked, bound, keepProduct }) {
       const length = masked[0]!.length / 3;
-      const acc = new SharedArrayBuffer(length * 16);
       const perBatch = Math.max(1, Math.min(masked.length, Math.floor(stagingBytes / Math.max(1, length * 12))));
-      const staging = new SharedArrayBuffer(perBatch * length * 12);
-      const stagingView = new Uint32Array(staging);
-      for (let first = 0; first < masked.length; first += perBatch) {
-        const count = Math.min(perBatch, masked.length - first);
-        for (let v = 0; v < count; v++) stagingView.set(masked[first + v]!, v * length * 3);
-        const results = await run(length, length * count, (from, to) => ({
-          op: "multiply",
-          acc,
-          batch: staging,
-          count,
-          stride: length,
-          first: first === 0,
-          from,
-          to,
-        }));
-        const bad = results
-          .filter((r) => r.status >= 0)
-          .map((r) => ({ vector: first + Math.floor(r.status / length), index: r.from + (r.status % length) }))
-          .sort((a, b) => a.vector - b.vector || a.index - b.index)[0];
-        if (bad) return { ok: false, reason: "malformed", ...bad };
-      }
-      const out = new SharedArrayBuffer(length * 4);
-      const results = await run(length, length, (from, to) => ({ op: "dlog", acc, bound, out, from, to }));
-      const failures = results.filter((r) => r.status >= 0).map((r) => r.from + r.status);
-      if (failures.length > 0) return { ok: false, reason: "outOfRange", index: Math.min(...failures) };
-      const sums = new Int32Array(out).slice();
-      if (!keepProduct) return { ok: true, sums };
-      const pairs = new BigUint64Array(acc);
-      const product = new Uint32Array(length * 3);
-      for (let i = 0; i < length; i++) writeLimbs(product, i, readPair(pairs, i));
-      return { ok: true, sums, product };
+      const acc = borrow(length * 16);
+      const staging = borrow(perBatch * length * 12);
+      const out = borrow(length * 4);
+      // Only a normal return hands the buffers back: after a worker failure another may still write.
+      const outcome = await aggregateInto(masked, bound, keepProduct === true, { acc, staging, out, perBatch, length });
+      giveBack(acc, staging, out);
+      return outcome;
     },
 
     async close() {

@@ -1,9 +1,11 @@
 // Known-answer tests: every case of ../shared/testvectors/mash80.json on the native kernel and the TS
 // fallback, inline and through the worker pool, plus native == TS on vectors larger than the KATs.
 import { expect } from "chai";
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { MASH_P, limbsToBigints } from "../../../../workers/crypto/kernel/field";
+import { loadNativeKernel } from "../../../../workers/crypto/kernel/nativeKernel";
 import { indexHash } from "../../../../workers/crypto/mask/indexHash";
 import { runSelftest } from "../../../../workers/crypto/selftest";
 import { KERNELS, closeGroups, groupFor, referenceMask } from "./kernels";
@@ -98,5 +100,49 @@ describe("MASH paper-compat known-answer vectors", function () {
       expect(result.failed).to.equal(1);
       expect(result.lines.find((line) => line.startsWith("FAIL"))).to.match(/ts mask #0 .*element 3/);
     });
+  });
+});
+
+describe("native kernel without SIMD (FEDMASH_KERNEL_SIMD=0)", function () {
+  it("the tests above ran the AVX-512 IFMA path wherever the CPU has it", function () {
+    if (!KERNELS.includes("native") || process.env.FEDMASH_KERNEL_SIMD === "0") this.skip();
+    const cpuHasIfma = existsSync("/proc/cpuinfo") && /\bavx512ifma\b/.test(readFileSync("/proc/cpuinfo", "utf8"));
+    expect(loadNativeKernel().simd).to.equal(cpuHasIfma);
+  });
+
+
+  // The addon picks its AVX-512 IFMA path at load time, so the scalar path runs in a child process.
+  it("passes every vector and matches the TS kernel on 3,001 elements", function () {
+    if (!KERNELS.includes("native")) this.skip();
+    this.timeout(120_000);
+    const root = join(__dirname, "..", "..", "..", "..");
+    const script = `
+      const { loadNativeKernel } = require("./workers/crypto/kernel/nativeKernel");
+      const { createPaperCompatGroup } = require("./workers/crypto/mask/paperCompatGroup");
+      const { runSelftest } = require("./workers/crypto/selftest");
+      (async () => {
+        const simd = loadNativeKernel().simd;
+        const result = await runSelftest({ vectorsPath: ${JSON.stringify(VECTORS_PATH)}, kernels: ["native"] });
+        const grads = Int32Array.from({ length: 3001 }, (_, i) => ((i * 7919) % 20001) - 10000);
+        let equal = true;
+        for (const seed of [18446744073709551615n, -9876543210123n, -(1n << 79n) - 12345n]) {
+          const native = createPaperCompatGroup({ kernel: "native", inlineBelow: 0 });
+          const ts = createPaperCompatGroup({ kernel: "ts" });
+          const a = await native.mask({ quantized: grads, seed, start: 77777 });
+          const b = await ts.mask({ quantized: grads, seed, start: 77777 });
+          equal = equal && a.length === b.length && a.every((x, i) => x === b[i]);
+          await native.close();
+        }
+        console.log(JSON.stringify({ simd, failed: result.failed, passed: result.passed, equal }));
+        process.exit(0);
+      })();`;
+    const child = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
+      cwd: root,
+      env: { ...process.env, FEDMASH_KERNEL_SIMD: "0", FEDMASH_KERNEL: "" },
+      encoding: "utf8",
+    });
+    expect(child.status, child.stderr).to.equal(0);
+    const report = JSON.parse(child.stdout.trim().split("\n").at(-1)!) as { simd: boolean; failed: number; passed: number; equal: boolean };
+    expect(report).to.deep.equal({ simd: false, failed: 0, passed: 1 + 2 * vectors.indexHash.length + vectors.mask.length + vectors.aggregate.length, equal: true });
   });
 });
