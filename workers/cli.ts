@@ -21,14 +21,18 @@ Usage: fedmash <command> [flags]
 
 Commands
   demo         Run everything on one machine: Hardhat node, Ignition deploy, aggregator + one process per client.
-               --mode plain  --clients N (4)  --rounds R (3)  --model mlp|cnn (mlp)  --samples-per-client K (${DEFAULT_TRAINING.samplesPerClient})
+               --mode mash|plain (mash)  --clients N (4)  --rounds R (3)  --model mlp|cnn (mlp)  --samples-per-client K (${DEFAULT_TRAINING.samplesPerClient})
                --epochs E (${DEFAULT_TRAINING.epochs})  --batch-size B (${DEFAULT_TRAINING.batchSize})  --lr L (${DEFAULT_TRAINING.learningRate})  --partition iid|dirichlet (iid)  --alpha A (0.5)
-               --seed S (1)  --out DIR (runs/latest)  --faulty-client corrupt-update|truncated-update|wrong-length
+               --seed S (1)  --out DIR (runs/latest)  --faulty-client corrupt-update|truncated-update|wrong-length (plain)
+               MASH: --group-size G (3)  --clip C (0.5)  --scale S (10000)  --paillier-bits 1024|2048 (2048)
+                     --drop-clients K (0)  --drop-phase shuffle|submit (submit)
+               The MASH mask group is "paper-compat" (P = next_prime(2^80)): it reproduces the paper and is NOT secure.
   client       One client worker: joins rounds of --task, trains on its MNIST partition, submits updates.
-               --index I --clients N (partition), --task T (1), training flags as for demo, --fault F
+               --index I --clients N (partition), --task T (1), training flags as for demo, --fault F (plain),
+               --paillier-bits 1024|2048 and --drop-at none|shuffle|submit (mash). The task's mode picks the protocol.
   aggregator   The aggregator worker: serves every task naming its account, averages and posts, keeps rounds moving.
   owner        Task owner: creates a task (or continues --task T) and runs --rounds R rounds, printing accuracy.
-               --model mlp|cnn  --min-clients M (1)  --max-clients N (4)  --join-seconds (90)  --submit-seconds (120)
+               --mode mash|plain (mash)  MASH flags as for demo  --model mlp|cnn  --min-clients M (1)  --max-clients N (4)  --join-seconds (90)  --submit-seconds (120)
                --aggregate-seconds (120)  --seed S (1)
   selftest     Check the MASH crypto against known-answer vectors: --vectors FILE (../shared/testvectors/mash80.json)
   store-serve  Serve the embedded IPFS store over the Kubo RPC API (share one store between machines).
@@ -60,6 +64,17 @@ const WORKER_OPTIONS = {
   "start-block": { type: "string" },
   quiet: { type: "boolean" },
 } as const satisfies ParseArgsConfig["options"];
+
+const MASH_OPTIONS = {
+  "group-size": { type: "string" },
+  clip: { type: "string" },
+  scale: { type: "string" },
+  "paillier-bits": { type: "string" },
+} as const satisfies ParseArgsConfig["options"];
+
+function paillierBits(value: string | undefined, fallback: 1024 | 2048): 1024 | 2048 {
+  return Number(oneOf("paillier-bits", value, ["1024", "2048"], String(fallback) as "1024" | "2048")) as 1024 | 2048;
+}
 
 const TRAINING_OPTIONS = {
   index: { type: "string" },
@@ -160,17 +175,29 @@ async function commandDemo(argv: string[]): Promise<void> {
     out: { type: "string" },
     "faulty-client": { type: "string" },
     "deployment-id": { type: "string" },
+    ...MASH_OPTIONS,
+    "drop-clients": { type: "string" },
+    "drop-phase": { type: "string" },
   });
   const mode = oneOf("mode", v.mode, ["plain", "mash", "shamir"], DEMO_DEFAULTS.mode);
-  if (mode !== "plain") {
-    throw new CliUsageError(`Mode "${mode}" is not available yet in this build; run --mode plain.`, {
-      details: "MASH (issue 4) and Shamir (issue 6) modes are being built; their crypto lives in workers/crypto.",
-    });
+  if (mode === "shamir") {
+    throw new CliUsageError(`Mode "shamir" is not available yet in this build; run --mode mash or --mode plain.`);
   }
+  const clients = integer("clients", v.clients, DEMO_DEFAULTS.clients, 1);
+  const dropClients = integer("drop-clients", v["drop-clients"], DEMO_DEFAULTS.dropClients, 0);
+  if (mode === "mash" && clients < 3) throw new CliUsageError("Mode mash needs --clients 3 or more (a holder and one group of at least 2).");
+  if (dropClients > 0 && mode !== "mash") throw new CliUsageError("--drop-clients applies to --mode mash.");
+  if (dropClients >= clients) throw new CliUsageError(`--drop-clients ${dropClients} must be below --clients ${clients}.`);
   const out = v.out ?? DEMO_DEFAULTS.outDir;
   const report = await runDemo({
     mode,
-    clients: integer("clients", v.clients, DEMO_DEFAULTS.clients, 1),
+    clients,
+    groupSize: integer("group-size", v["group-size"], DEMO_DEFAULTS.groupSize, 2),
+    clip: positive("clip", v.clip, DEMO_DEFAULTS.clip),
+    scale: integer("scale", v.scale, DEMO_DEFAULTS.scale, 1),
+    paillierBits: paillierBits(v["paillier-bits"], DEMO_DEFAULTS.paillierBits),
+    dropClients,
+    dropPhase: oneOf<"shuffle" | "submit">("drop-phase", v["drop-phase"], ["shuffle", "submit"], DEMO_DEFAULTS.dropPhase),
     rounds: integer("rounds", v.rounds, DEMO_DEFAULTS.rounds, 1),
     model: oneOf("model", v.model, MODEL_KINDS, DEMO_DEFAULTS.model),
     samplesPerClient: integer("samples-per-client", v["samples-per-client"], DEMO_DEFAULTS.samplesPerClient, 1),
@@ -193,20 +220,29 @@ async function commandDemo(argv: string[]): Promise<void> {
 }
 
 async function commandClient(argv: string[]): Promise<void> {
-  const v = parse(argv, { ...WORKER_OPTIONS, ...TRAINING_OPTIONS, task: { type: "string" }, fault: { type: "string" } });
+  const v = parse(argv, {
+    ...WORKER_OPTIONS,
+    ...TRAINING_OPTIONS,
+    task: { type: "string" },
+    fault: { type: "string" },
+    "paillier-bits": { type: "string" },
+    "drop-at": { type: "string" },
+  });
   const index = integer("index", v.index, 0);
   const config = workerConfig(v, `client-${index}`, join(".fedmash", "workers", `client-${index}`));
   const numClients = integer("clients", v.clients, 4, 1);
   if (index >= numClients) throw new CliUsageError(`--index ${index} must be below --clients ${numClients}.`);
   const { openWorkerRuntime } = await import("./roles/openWorkerRuntime");
   const { runClient } = await import("./roles/runClient");
+  const { runMashClient } = await import("./roles/runMashClient");
+  const { Mode } = await import("./protocol/enums");
+  const taskId = BigInt(integer("task", v.task, 1, 1));
+  const dropAt = oneOf<"none" | "shuffle" | "submit">("drop-at", v["drop-at"], ["none", "shuffle", "submit"], "none");
+  const fault = oneOf<ClientFault>("fault", v.fault, ["none", "corrupt-update", "truncated-update", "wrong-length"], "none");
+  const bits = paillierBits(v["paillier-bits"], 2048);
   const runtime = await openWorkerRuntime(config);
-  const loop = await runClient({
-    runtime,
-    taskId: BigInt(integer("task", v.task, 1, 1)),
-    startBlock: config.startBlock,
-    fault: oneOf<ClientFault>("fault", v.fault, ["none", "corrupt-update", "truncated-update", "wrong-length"], "none"),
-    training: {
+  const mode = Number((await runtime.coordinator.task(taskId)).config.mode);
+  const training = {
       index,
       numClients,
       partition: oneOf("partition", v.partition, ["iid", "dirichlet"], "iid"),
@@ -217,8 +253,22 @@ async function commandClient(argv: string[]): Promise<void> {
       batchSize: integer("batch-size", v["batch-size"], DEFAULT_TRAINING.batchSize, 1),
       learningRate: positive("lr", v.lr, DEFAULT_TRAINING.learningRate),
       backend: oneOf<"auto" | "tensorflow" | "wasm" | "cpu">("backend", v.backend, ["auto", "tensorflow", "wasm", "cpu"], "auto"),
-    },
-  });
+  };
+  const loop =
+    mode === Mode.Mash
+      ? await runMashClient({
+          runtime,
+          taskId,
+          training,
+          startBlock: config.startBlock,
+          paillierBits: bits,
+          dropAt,
+          onDrop: (where, roundId) => {
+            runtime.logger.warn("dropping out as instructed (--drop-at)", { where, round: roundId });
+            process.exit(0);
+          },
+        })
+      : await runClient({ runtime, taskId, startBlock: config.startBlock, fault, training });
   await serveUntilSignal(async () => {
     await loop.stop();
     await runtime.close();
@@ -251,7 +301,10 @@ async function commandOwner(argv: string[]): Promise<void> {
     "submit-seconds": { type: "string" },
     "aggregate-seconds": { type: "string" },
     seed: { type: "string" },
+    mode: { type: "string" },
+    ...MASH_OPTIONS,
   });
+  const mode = oneOf<"plain" | "mash">("mode", v.mode, ["plain", "mash"], "mash");
   const config = workerConfig(v, "owner", join(".fedmash", "workers", "owner"));
   const { openWorkerRuntime } = await import("./roles/openWorkerRuntime");
   const { runTask } = await import("./roles/runTask");
@@ -268,10 +321,21 @@ async function commandOwner(argv: string[]): Promise<void> {
       taskId: v.task === undefined ? undefined : BigInt(integer("task", v.task, 1, 1)),
       rounds: integer("rounds", v.rounds, 1, 1),
       settings: {
-        mode: "plain",
+        mode,
+        mash:
+          mode === "mash"
+            ? {
+                groupSize: integer("group-size", v["group-size"], 3, 2),
+                clip: positive("clip", v.clip, 0.5),
+                scale: integer("scale", v.scale, 10_000, 1),
+                keyDurationSeconds: 60,
+                shuffleDurationSeconds: 90,
+                completionDurationSeconds: 120,
+              }
+            : undefined,
         modelKind: model,
         aggregator,
-        minClients: integer("min-clients", v["min-clients"], 1, 1),
+        minClients: integer("min-clients", v["min-clients"], mode === "mash" ? 3 : 1, 1),
         maxClients,
         joinDurationSeconds: integer("join-seconds", v["join-seconds"], 90, 1),
         submitDurationSeconds: integer("submit-seconds", v["submit-seconds"], 120, 1),

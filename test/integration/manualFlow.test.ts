@@ -53,7 +53,7 @@ describe("manual multi-process flow against a separately started node", function
         }),
       );
     }
-    owner = await runCli(["owner", ...common, "--account", "0", "--rounds", "1", "--max-clients", "2", "--join-seconds", "120", "--state-dir", join(work, "owner")]);
+    owner = await runCli(["owner", ...common, "--account", "0", "--mode", "plain", "--rounds", "1", "--max-clients", "2", "--join-seconds", "120", "--state-dir", join(work, "owner")]);
   });
 
   after(async function () {

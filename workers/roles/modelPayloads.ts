@@ -27,3 +27,31 @@ export function flatTensor(payload: Payload): Float32Array {
   if (!(data instanceof Float32Array)) throw new TypeError("payload has no float32 tensor");
   return data;
 }
+
+export const MASKED_TENSOR = "masked";
+export const SUM_TENSOR = "sum";
+
+/** A masked update: `limbsPerElement` little-endian u32 limbs per model coordinate. */
+export function maskedPayload(limbs: Uint32Array, size: number, limbsPerElement: number, metadata: PayloadMetadata): Payload {
+  return { kind: PayloadKind.MaskedUpdate, metadata, tensors: [{ name: MASKED_TENSOR, dtype: "uint32", shape: [size, limbsPerElement], data: limbs }] };
+}
+
+export function expectMasked(size: number, limbsPerElement: number): PayloadExpectations {
+  return { kind: PayloadKind.MaskedUpdate, tensors: [{ name: MASKED_TENSOR, dtype: "uint32", shape: [size, limbsPerElement] }] };
+}
+
+/** A MASH aggregate carries the exact integer sum Σg next to the averaged float delta. */
+export function maskedAggregatePayload(delta: Float32Array, sum: Int32Array, metadata: PayloadMetadata): Payload {
+  return {
+    kind: PayloadKind.Aggregate,
+    metadata,
+    tensors: [
+      { name: DELTA_TENSOR, dtype: "float32", shape: [delta.length], data: delta },
+      { name: SUM_TENSOR, dtype: "int32", shape: [sum.length], data: sum },
+    ],
+  };
+}
+
+export function tensorData(payload: Payload, name: string): Payload["tensors"][number]["data"] | undefined {
+  return payload.tensors.find((t) => t.name === name)?.data;
+}

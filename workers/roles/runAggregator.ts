@@ -4,7 +4,7 @@
 // round goes on. It is also a keeper: it advances phases whose deadline passed.
 import { sendTransaction } from "../chain/sendTransaction";
 import { BaseError } from "../errors";
-import { Phase, Role } from "../protocol/enums";
+import { Mode, Phase, Role } from "../protocol/enums";
 import {
   aggregatorHandlers,
   aggregatorPendingAction,
@@ -13,11 +13,20 @@ import {
   type AggregatorRoundState,
 } from "../protocol/plain/aggregatorMachine";
 import { aggregatePlain, type PlainUpdate } from "../protocol/plain/aggregatePlain";
+import {
+  mashAggregatorHandlers,
+  mashAggregatorPendingAction,
+  routeMashAggregatorEvent,
+  type MashAggregatorAction,
+  type MashAggregatorRoundState,
+} from "../protocol/mash/aggregatorMachine";
+import { aggregateMasked } from "../protocol/mash/aggregateMasked";
+import { getMaskGroup } from "../crypto/mask/getMaskGroup";
 import { UpdateNonFiniteError } from "../ml/errors";
 import { fetchPayload } from "../storage/fetchPayload";
 import { putPayload } from "../storage/putPayload";
 import { PayloadKind } from "../storage/payloadFormat";
-import { DELTA_TENSOR, MODEL_TENSOR, aggregatePayload, expectFlat, flatTensor, modelPayload } from "./modelPayloads";
+import { DELTA_TENSOR, MASKED_TENSOR, MODEL_TENSOR, aggregatePayload, expectFlat, expectMasked, flatTensor, maskedAggregatePayload, modelPayload, tensorData } from "./modelPayloads";
 import { ensureRegistered, loadOrCreateEciesKeys } from "./ensureRegistered";
 import { runRoundLoop, type RoundLoopHandle } from "./runRoundLoop";
 import type { WorkerRuntime } from "./openWorkerRuntime";
@@ -26,20 +35,97 @@ export class AggregatorPhaseError extends BaseError {
   override name = "AggregatorPhaseError" as const;
 }
 
+export class MashContributionInvalidError extends BaseError {
+  override name = "MashContributionInvalidError" as const;
+}
+
+type AnyAggregatorRound = AggregatorRoundState | MashAggregatorRoundState;
+type AnyAggregatorAction = AggregatorAction | MashAggregatorAction;
+
+const isMash = (round: AnyAggregatorRound): round is MashAggregatorRoundState => "mode" in round && round.mode === "mash";
+
 export interface RunAggregatorParameters {
   runtime: WorkerRuntime;
   startBlock?: number;
   weighting?: "samples" | "uniform";
 }
 
-export async function runAggregator(parameters: RunAggregatorParameters): Promise<RoundLoopHandle<AggregatorRoundState>> {
+export async function runAggregator(parameters: RunAggregatorParameters): Promise<RoundLoopHandle<AnyAggregatorRound>> {
   const { runtime } = parameters;
   const { logger } = runtime;
   const keys = loadOrCreateEciesKeys(runtime.config.stateDir);
   await ensureRegistered(runtime, Role.Aggregator, keys);
   const self = runtime.connection.address.toLowerCase();
 
-  const perform = async (action: AggregatorAction, round: AggregatorRoundState): Promise<AggregatorRoundState | void> => {
+  const maskGroup = getMaskGroup("paper-compat");
+
+  /** MASH: the product of exactly the included members' and the holder's vectors; any bad one spoils the sum. */
+  const performMasked = async (action: MashAggregatorAction, round: MashAggregatorRoundState): Promise<MashAggregatorRoundState | void> => {
+    const view = await runtime.coordinator.round(action.roundId);
+    if (view.aggregateCid !== "") return mashAggregatorHandlers.confirmAggregate(round, { aggregateCid: view.aggregateCid, modelCid: view.newModelCid });
+    if (Number(view.phase) !== Phase.Aggregation) throw new AggregatorPhaseError(`Round ${action.roundId} is not in Aggregation.`, { details: `phase ${view.phase}` });
+    if (action.missing.length > 0) {
+      throw new MashContributionInvalidError(`Round ${action.roundId}: no submission seen from ${action.missing.join(", ")}.`);
+    }
+    const task = await runtime.coordinator.task(view.taskId);
+    const modelSize = Number(task.config.modelSize);
+    const clip = Number(task.config.clipMillionths) / 1e6;
+    const scale = Number(task.config.quantizationScale);
+    const started = Date.now();
+    const global = flatTensor(await fetchPayload(runtime.store, action.modelCid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize)));
+    const masked = await Promise.all(
+      action.contributors.map(async (submission) => {
+        try {
+          const payload = await fetchPayload(runtime.store, submission.cid, submission.contentHash, expectMasked(modelSize, maskGroup.limbsPerElement), { timeoutMs: 30_000 });
+          return tensorData(payload, MASKED_TENSOR) as Uint32Array;
+        } catch (error) {
+          throw new MashContributionInvalidError(`Round ${action.roundId}: the masked update of ${submission.client} is unusable, so the masks cannot cancel.`, {
+            details: "MASH needs every included vector; the round ends as AggregatorMissing at the deadline.",
+            cause: error,
+          });
+        }
+      }),
+    );
+    const result = await aggregateMasked({ group: maskGroup, masked, global, clip, scale });
+    const included = action.contributors.map((c) => c.client);
+    const includedSet = new Set(included.map((a) => a.toLowerCase()));
+    const sumPosted = new Set(round.sumPostedGroups ?? []);
+    const excluded = Object.entries(round.groups).flatMap(([index, members]) =>
+      members
+        .filter((m) => !includedSet.has(m.toLowerCase()))
+        .map((m) => ({
+          client: m,
+          group: Number(index),
+          reason: !sumPosted.has(Number(index)) ? "GroupShuffleIncomplete" : round.submissions[m.toLowerCase()] ? "GroupExcluded" : "NoSubmission",
+        })),
+    );
+    const aggregate = await putPayload(
+      runtime.store,
+      maskedAggregatePayload(result.averagedDelta, result.sum, {
+        round: round.index,
+        roundId: round.roundId,
+        modelKind: task.config.modelKind,
+        mode: "mash",
+        maskGroup: maskGroup.id,
+        holder: round.holder ?? null,
+        included,
+        excluded,
+        includedGroups: round.includedGroups ?? [],
+        clip,
+        scale,
+        weighting: "uniform",
+      }),
+    );
+    const model = await putPayload(runtime.store, modelPayload(result.newWeights, { round: round.index, roundId: round.roundId, parentCid: action.modelCid, modelKind: task.config.modelKind }));
+    await sendTransaction(runtime.connection.signer, {
+      action: `postAggregate(round ${action.roundId})`,
+      send: () => runtime.coordinator.postAggregate(action.roundId, aggregate.cid, model.cid, aggregate.contentHash),
+    });
+    logger.info("masked aggregate posted", { round: action.roundId, contributors: included.length, excluded: excluded.length, aggregateCid: aggregate.cid, ms: Date.now() - started });
+    return mashAggregatorHandlers.confirmAggregate(round, { aggregateCid: aggregate.cid, modelCid: model.cid });
+  };
+
+  const performPlain = async (action: AggregatorAction, round: AggregatorRoundState): Promise<AggregatorRoundState | void> => {
     const view = await runtime.coordinator.round(action.roundId);
     const phase = Number(view.phase) as Phase;
     if (view.aggregateCid !== "") return aggregatorHandlers.confirmAggregate(round, { aggregateCid: view.aggregateCid, modelCid: view.newModelCid });
@@ -90,19 +176,33 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     return aggregatorHandlers.confirmAggregate(round, { aggregateCid: aggregate.cid, modelCid: model.cid });
   };
 
-  return runRoundLoop<AggregatorRoundState, AggregatorAction>({
+  return runRoundLoop<AnyAggregatorRound, AnyAggregatorAction>({
     runtime,
     startBlock: parameters.startBlock,
     observe: (state, event) => {
       if (event.type === "TaskCreated" && event.aggregator.toLowerCase() === self && !state.tasks.includes(event.taskId.toString())) {
         state.tasks.push(event.taskId.toString());
-        logger.info("serving task", { task: event.taskId });
+        state.taskModes = { ...state.taskModes, [event.taskId.toString()]: event.mode };
+        logger.info("serving task", { task: event.taskId, mode: event.mode });
       }
     },
-    route: (state, event) => routeAggregatorEvent(state.rounds, event, new Set(state.tasks)),
-    pendingAction: aggregatorPendingAction,
+    route: (state, event) => {
+      const modeOf = (taskId: string): number | undefined => (state.tasks.includes(taskId) ? (state.taskModes?.[taskId] ?? Mode.Plain) : undefined);
+      const mashRounds: Record<string, MashAggregatorRoundState> = {};
+      const plainRounds: Record<string, AggregatorRoundState> = {};
+      for (const [id, round] of Object.entries(state.rounds)) {
+        if (isMash(round)) mashRounds[id] = round;
+        else plainRounds[id] = round;
+      }
+      return (
+        routeMashAggregatorEvent(mashRounds, event, (taskId) => modeOf(taskId) === Mode.Mash) ??
+        routeAggregatorEvent(plainRounds, event, new Set(state.tasks.filter((t) => modeOf(t) === Mode.Plain)))
+      );
+    },
+    pendingAction: (round) => (isMash(round) ? mashAggregatorPendingAction(round) : aggregatorPendingAction(round)),
     actionKey: (action) => `${action.type}:${action.roundId}`,
-    perform,
+    perform: (action, round) =>
+      action.type === "aggregate-masked" ? performMasked(action, round as MashAggregatorRoundState) : performPlain(action, round as AggregatorRoundState),
     keeper: true,
   });
 }

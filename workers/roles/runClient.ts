@@ -1,7 +1,6 @@
 // The client worker of plain mode: joins its task's rounds, trains the round's global model on its own MNIST
 // partition, and submits the update (CID + content hash on-chain, bytes in the store). Wires the pure client
 // state machine to events, transactions, the store and TensorFlow.js.
-import * as tf from "@tensorflow/tfjs";
 import { BaseError } from "../errors";
 import { sendTransaction, isRevert } from "../chain/sendTransaction";
 import { Phase, Role } from "../protocol/enums";
@@ -13,15 +12,6 @@ import {
   type ClientAction,
   type ClientRoundState,
 } from "../protocol/plain/clientMachine";
-import { createModel } from "../ml/createModel";
-import { initBackend } from "../ml/initBackend";
-import { loadMnist } from "../ml/loadMnist";
-import { partitionIid } from "../ml/partitionIid";
-import { partitionDirichlet } from "../ml/partitionDirichlet";
-import { setFlatWeights } from "../ml/setFlatWeights";
-import { getFlatWeights } from "../ml/getFlatWeights";
-import { trainLocal } from "../ml/trainLocal";
-import { computeDelta } from "../ml/computeDelta";
 import type { ModelKind } from "../ml/modelLayout";
 import { fetchPayload } from "../storage/fetchPayload";
 import { putPayload } from "../storage/putPayload";
@@ -30,6 +20,7 @@ import { PayloadKind } from "../storage/payloadFormat";
 import { payloadHash } from "../storage/payloadHash";
 import { MODEL_TENSOR, expectFlat, flatTensor, updatePayload } from "./modelPayloads";
 import { ensureRegistered, loadOrCreateEciesKeys } from "./ensureRegistered";
+import { createLocalTrainer, type ClientTrainingConfig } from "./createLocalTrainer";
 import { runRoundLoop, type RoundLoopHandle } from "./runRoundLoop";
 import type { WorkerRuntime } from "./openWorkerRuntime";
 
@@ -39,19 +30,6 @@ export class ClientTooLateError extends BaseError {
 
 /** Deliberately bad payloads, to show that the aggregator rejects them by name and the round goes on. */
 export type ClientFault = "none" | "corrupt-update" | "truncated-update" | "wrong-length";
-
-export interface ClientTrainingConfig {
-  index: number;
-  numClients: number;
-  partition: "iid" | "dirichlet";
-  alpha: number;
-  dataSeed: number;
-  samplesPerClient: number;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  backend?: "auto" | "tensorflow" | "wasm" | "cpu";
-}
 
 export interface RunClientParameters {
   runtime: WorkerRuntime;
@@ -82,16 +60,8 @@ export async function runClient(parameters: RunClientParameters): Promise<RoundL
   const taskView = await runtime.coordinator.task(taskId);
   const modelKind = taskView.config.modelKind as ModelKind;
   const modelSize = Number(taskView.config.modelSize);
-  const backend = await initBackend({ preferred: training.backend ?? "auto", model: modelKind });
-  const trainSet = await loadMnist({ split: "train" });
-  const rows =
-    training.partition === "dirichlet"
-      ? partitionDirichlet(trainSet.labels, training.numClients, training.alpha, training.samplesPerClient, training.dataSeed)
-      : partitionIid(trainSet.labels, training.numClients, training.samplesPerClient, training.dataSeed);
-  const indices = rows[training.index];
-  if (!indices) throw new ClientTooLateError(`Client index ${training.index} is outside 0..${training.numClients - 1}.`);
-  const model = createModel(modelKind, 0);
-  logger.info("client ready", { task: taskId, model: modelKind, backend, samples: indices.length });
+  const trainer = await createLocalTrainer(modelKind, training);
+  logger.info("client ready", { task: taskId, model: modelKind, backend: trainer.backend, samples: trainer.samples });
 
   const self = runtime.connection.address;
   const perform = async (action: ClientAction, round: ClientRoundState): Promise<ClientRoundState | void> => {
@@ -118,18 +88,8 @@ export async function runClient(parameters: RunClientParameters): Promise<RoundL
     const started = Date.now();
     const globalPayload = await fetchPayload(runtime.store, action.modelCid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize));
     const globalWeights = flatTensor(globalPayload);
-    setFlatWeights(model, globalWeights);
-    const result = await trainLocal({
-      model,
-      images: trainSet.images,
-      labels: trainSet.labels,
-      indices,
-      epochs: training.epochs,
-      batchSize: training.batchSize,
-      learningRate: training.learningRate,
-      seed: `${training.dataSeed}:${training.index}:${action.roundId}`,
-    });
-    const delta = computeDelta(getFlatWeights(model), globalWeights);
+    const result = await trainer.train(globalWeights, action.roundId.toString());
+    const delta = result.delta;
     const fault = parameters.fault ?? "none";
     const stored =
       fault === "none"
@@ -148,7 +108,6 @@ export async function runClient(parameters: RunClientParameters): Promise<RoundL
       loss: Number(result.loss.toFixed(4)),
       trainMs: result.durationMs,
       totalMs: Date.now() - started,
-      tensors: tf.memory().numTensors,
       ...(fault === "none" ? {} : { fault }),
     });
     return clientHandlers.confirmSubmission(round, stored.cid);

@@ -22,7 +22,15 @@ export class DemoWorkerExitedError extends BaseError {
 }
 
 export interface DemoOptions {
-  mode: "plain";
+  mode: "plain" | "mash";
+  /** MASH: members per group (the paper's 3), per-coordinate clip c and quantization scale S. */
+  groupSize: number;
+  clip: number;
+  scale: number;
+  paillierBits: 1024 | 2048;
+  /** MASH: how many client processes drop out, and where. */
+  dropClients: number;
+  dropPhase: "shuffle" | "submit";
   clients: number;
   rounds: number;
   model: ModelKind;
@@ -124,6 +132,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     await waitForRegistration(owner, [aggregatorAddress], Role.Aggregator, workers, 120_000);
 
     const totalClients = options.clients + (options.faultyClient ? 1 : 0);
+    const mash = options.mode === "mash";
+    // Dropouts cost a deadline each time; shorter windows keep the demo quick without racing the honest clients.
+    const dropping = mash && options.dropClients > 0;
     const clientAddresses = Array.from({ length: totalClients }, (_, i) => hardhatTestWallet(FIRST_CLIENT_ACCOUNT + i).address);
     const trainingSeconds = options.model === "cnn" ? Math.ceil(options.samplesPerClient * options.epochs * 0.08) + 60 : 120;
     const { taskId, rounds } = await runTask({
@@ -133,15 +144,27 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         mode: options.mode,
         modelKind: options.model,
         aggregator: aggregatorAddress,
-        minClients: 1,
+        minClients: mash ? 3 : 1,
         maxClients: totalClients,
-        joinDurationSeconds: 90,
-        submitDurationSeconds: trainingSeconds,
+        joinDurationSeconds: dropping ? 30 : 90,
+        submitDurationSeconds: dropping ? Math.min(trainingSeconds, 45) : trainingSeconds,
         aggregateDurationSeconds: 120,
         modelSeed: options.seed,
+        mash: mash
+          ? {
+              groupSize: options.groupSize,
+              clip: options.clip,
+              scale: options.scale,
+              keyDurationSeconds: 60,
+              shuffleDurationSeconds: dropping ? 30 : 90,
+              completionDurationSeconds: trainingSeconds,
+            }
+          : undefined,
       },
       onTaskCreated: async (createdTaskId) => {
-        say(`task ${createdTaskId} created; starting ${options.clients} client processes${options.faultyClient ? ` + 1 faulty (${options.faultyClient})` : ""}…`);
+        say(
+          `task ${createdTaskId} created (mode ${options.mode}${mash ? `, mask group paper-compat: 80-bit, NOT secure; groups of ${options.groupSize}, clip ${options.clip}, scale ${options.scale}` : ""}); starting ${options.clients} client processes${options.faultyClient ? ` + 1 faulty (${options.faultyClient})` : ""}${dropping ? `, ${options.dropClients} of which drop out at ${options.dropPhase}` : ""}…`,
+        );
         for (let i = 0; i < totalClients; i++) {
           const faulty = options.faultyClient && i === options.clients;
           workers.push(
@@ -165,6 +188,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
                 "--log-file", join(logsDir, `client-${i}.jsonl`),
                 "--start-block", String(startBlock),
                 ...(faulty ? ["--fault", options.faultyClient as string] : []),
+                ...(mash ? ["--paillier-bits", String(options.paillierBits)] : []),
+                ...(mash && i >= options.clients - options.dropClients && !faulty ? ["--drop-at", options.dropPhase] : []),
               ],
               outputFile: join(logsDir, `client-${i}.out`),
             }),
@@ -201,6 +226,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         alpha: options.alpha,
         seed: options.seed,
         faultyClient: options.faultyClient ?? "none",
+        ...(mash
+          ? { maskGroup: "paper-compat (80-bit, not secure)", groupSize: options.groupSize, clip: options.clip, scale: options.scale, paillierBits: options.paillierBits, dropClients: options.dropClients, dropPhase: options.dropPhase }
+          : {}),
       },
       rounds,
       totalMs: Date.now() - started,
@@ -218,7 +246,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
 }
 
 export const DEMO_DEFAULTS = {
-  mode: "plain" as const,
+  mode: "mash" as "plain" | "mash",
+  groupSize: 3,
+  clip: 0.5,
+  scale: 10_000,
+  paillierBits: 2048 as 1024 | 2048,
+  dropClients: 0,
+  dropPhase: "submit" as "shuffle" | "submit",
   clients: 4,
   rounds: 3,
   model: "mlp" as ModelKind,

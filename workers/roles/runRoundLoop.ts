@@ -18,6 +18,8 @@ export interface RoundLoopState<R> {
   rounds: Record<string, R>;
   /** Task ids this worker serves. */
   tasks: string[];
+  /** Aggregation mode of each served task (from TaskCreated), for roles that serve several modes. */
+  taskModes?: Record<string, number>;
 }
 
 export interface RunRoundLoopParameters<R extends { roundId: string }, A> {

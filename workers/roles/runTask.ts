@@ -1,7 +1,7 @@
 // The task owner: publishes the initial model, creates the task, then opens rounds one after another with the
 // latest global model, keeps every round moving (advance after a deadline), and measures each new model on
 // the MNIST test set. Used by the demo and by `fedmash owner`.
-import type { ContractTransactionReceipt } from "ethers";
+import { ZeroAddress, type ContractTransactionReceipt } from "ethers";
 import { sendTransaction } from "../chain/sendTransaction";
 import { BaseError } from "../errors";
 import { enumName, FailureReason, isTerminalPhase, Mode, Phase } from "../protocol/enums";
@@ -18,15 +18,26 @@ import { fetchPayload } from "../storage/fetchPayload";
 import { putPayload } from "../storage/putPayload";
 import { PayloadKind, type JsonValue } from "../storage/payloadFormat";
 import { sleep } from "../retry";
-import { DELTA_TENSOR, MODEL_TENSOR, expectFlat, flatTensor, modelPayload } from "./modelPayloads";
+import { MODEL_TENSOR, expectFlat, flatTensor, modelPayload } from "./modelPayloads";
 import type { WorkerRuntime } from "./openWorkerRuntime";
 
 export class TaskEventMissingError extends BaseError {
   override name = "TaskEventMissingError" as const;
 }
 
+export interface MashSettings {
+  groupSize: number;
+  clip: number;
+  scale: number;
+  keyDurationSeconds: number;
+  shuffleDurationSeconds: number;
+  completionDurationSeconds: number;
+}
+
 export interface TaskSettings {
-  mode: "plain";
+  mode: "plain" | "mash";
+  /** Required for mode mash. */
+  mash?: MashSettings;
   modelKind: ModelKind;
   aggregator: string;
   minClients: number;
@@ -52,6 +63,9 @@ export interface RoundReport {
   joined: number;
   submitted: number;
   durationMs: number;
+  /** MASH rounds: the total-sum holder and every group with its members and outcome. */
+  holder?: string | null;
+  groups?: { index: number; members: string[]; sumPosted: boolean; included: boolean }[];
 }
 
 export interface RoundProgress {
@@ -96,6 +110,17 @@ function exclusionList(value: JsonValue | undefined): { client: string; reason: 
   );
 }
 
+async function mashRoundDetails(runtime: WorkerRuntime, roundId: bigint): Promise<Pick<RoundReport, "holder" | "groups">> {
+  const view = await runtime.coordinator.mashRound(roundId);
+  const groups = await Promise.all(
+    Array.from({ length: Number(view.groupCount) }, async (_, index) => {
+      const group = await runtime.coordinator.group(roundId, index);
+      return { index, members: [...group.members], sumPosted: group.sumPosted, included: group.included };
+    }),
+  );
+  return { holder: view.holder === ZeroAddress ? null : view.holder, groups };
+}
+
 export async function runTask(parameters: RunTaskParameters): Promise<{ taskId: bigint; rounds: RoundReport[] }> {
   const { runtime, settings } = parameters;
   const coordinator = runtime.coordinator;
@@ -113,7 +138,7 @@ export async function runTask(parameters: RunTaskParameters): Promise<{ taskId: 
       send: () =>
         coordinator.createTask(
           {
-            mode: Mode.Plain,
+            mode: settings.mode === "mash" ? Mode.Mash : Mode.Plain,
             aggregator: settings.aggregator,
             modelSize,
             minClients: settings.minClients,
@@ -122,6 +147,12 @@ export async function runTask(parameters: RunTaskParameters): Promise<{ taskId: 
             submitDuration: settings.submitDurationSeconds,
             aggregateDuration: settings.aggregateDurationSeconds,
             modelKind: settings.modelKind,
+            groupSize: settings.mash?.groupSize ?? 0,
+            quantizationScale: settings.mash?.scale ?? 0,
+            clipMillionths: settings.mash ? Math.round(settings.mash.clip * 1e6) : 0,
+            keyDuration: settings.mash?.keyDurationSeconds ?? 0,
+            shuffleDuration: settings.mash?.shuffleDurationSeconds ?? 0,
+            completionDuration: settings.mash?.completionDurationSeconds ?? 0,
           },
           initial.cid,
         ),
@@ -183,7 +214,7 @@ export async function runTask(parameters: RunTaskParameters): Promise<{ taskId: 
     };
     if (phase === Phase.Finalized) {
       const newModel = await fetchPayload(runtime.store, view.newModelCid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize));
-      const aggregate = await fetchPayload(runtime.store, view.aggregateCid, view.aggregateHash, expectFlat(PayloadKind.Aggregate, DELTA_TENSOR, modelSize));
+      const aggregate = await fetchPayload(runtime.store, view.aggregateCid, view.aggregateHash, { kind: PayloadKind.Aggregate });
       testSet ??= await loadMnist({ split: "test" });
       setFlatWeights(evaluator, flatTensor(newModel));
       const metrics = evaluateModel(evaluator, testSet);
@@ -209,6 +240,7 @@ export async function runTask(parameters: RunTaskParameters): Promise<{ taskId: 
     } else {
       report.failureReason = String(enumName(FailureReason, Number(view.failureReason)));
     }
+    if (settings.mode === "mash") Object.assign(report, await mashRoundDetails(runtime, roundId));
     report.durationMs = Date.now() - started;
     reports.push(report);
     parameters.onRoundDone?.(report);

@@ -21,7 +21,7 @@ describe("fedmash demo (plain mode, 4 client processes, 3 rounds)", function () 
 
   before(async function () {
     outDir = mkdtempSync(join(tmpdir(), "fedmash-demo-"));
-    report = await runDemo({ ...DEMO_DEFAULTS, clients: 4, rounds: 3, outDir, projectRoot: PROJECT_ROOT, deploymentId, faultyClient: "truncated-update" });
+    report = await runDemo({ ...DEMO_DEFAULTS, mode: "plain", clients: 4, rounds: 3, outDir, projectRoot: PROJECT_ROOT, deploymentId, faultyClient: "truncated-update" });
   });
 
   after(function () {

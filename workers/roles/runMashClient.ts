@@ -1,0 +1,207 @@
+// The client worker of MASH mode: joins, and then plays the role the contract gave it for the round. As a group
+// member it takes its turn in the seed shuffle, then trains, quantizes, masks with its seed and submits the
+// masked vector; as the total-sum holder it posts a fresh Paillier key, later decrypts the included groups'
+// sums, sets its seed to minus their total and submits its own masked update. Everything a step produces at
+// random (keys, shuffle output) is written to the state folder before it is sent, so a restart resends it.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { AbiCoder, getBytes, hexlify, keccak256 } from "ethers";
+import { BaseError } from "../errors";
+import { sendTransaction, isRevert } from "../chain/sendTransaction";
+import { Phase, Role } from "../protocol/enums";
+import { lossToFixed } from "../protocol/events";
+import {
+  mashClientHandlers,
+  mashClientPendingAction,
+  routeMashClientEvent,
+  type MashClientAction,
+  type MashClientRoundState,
+} from "../protocol/mash/clientMachine";
+import type { ModelKind } from "../ml/modelLayout";
+import { quantize } from "../crypto/quantize";
+import { getMaskGroup } from "../crypto/mask/getMaskGroup";
+import { randomSeed } from "../crypto/mask/randomSeed";
+import { generatePaillierKeyPair } from "../crypto/paillier/generatePaillierKeyPair";
+import { serializePaillierPrivateKey } from "../crypto/paillier/serializePaillierPrivateKey";
+import { deserializePaillierPrivateKey } from "../crypto/paillier/deserializePaillierPrivateKey";
+import { encodePaillierPublicKey } from "../crypto/paillier/encodePaillierPublicKey";
+import { decodePaillierPublicKey } from "../crypto/paillier/decodePaillierPublicKey";
+import type { PaillierKeyBits } from "../crypto/paillier/types";
+import { processShuffleStep } from "../crypto/shuffle/processShuffleStep";
+import { finishGroupSum } from "../crypto/shuffle/finishGroupSum";
+import { completeHolderSeed } from "../crypto/shuffle/completeHolderSeed";
+import { encodeShuffleMessage } from "../crypto/shuffle/encodeShuffleMessage";
+import { decodeShuffleMessage } from "../crypto/shuffle/decodeShuffleMessage";
+import { encodeGroupSumMessage } from "../crypto/shuffle/encodeGroupSumMessage";
+import { decodeGroupSumMessage } from "../crypto/shuffle/decodeGroupSumMessage";
+import type { ShuffleGroup } from "../crypto/shuffle/types";
+import { fetchPayload } from "../storage/fetchPayload";
+import { putPayload } from "../storage/putPayload";
+import { PayloadKind } from "../storage/payloadFormat";
+import { MODEL_TENSOR, expectFlat, flatTensor, maskedPayload } from "./modelPayloads";
+import { ensureRegistered, loadOrCreateEciesKeys } from "./ensureRegistered";
+import { createLocalTrainer, type ClientTrainingConfig } from "./createLocalTrainer";
+import { runRoundLoop, type RoundLoopHandle } from "./runRoundLoop";
+import { writeStateFile } from "./stateFile";
+import type { WorkerRuntime } from "./openWorkerRuntime";
+
+export class MashClientPhaseError extends BaseError {
+  override name = "MashClientPhaseError" as const;
+}
+
+/** Where a demo makes a client vanish, to show that only its group is lost. */
+export type MashDropPoint = "none" | "shuffle" | "submit";
+
+export interface RunMashClientParameters {
+  runtime: WorkerRuntime;
+  taskId: bigint;
+  training: ClientTrainingConfig;
+  startBlock?: number;
+  paillierBits?: PaillierKeyBits;
+  dropAt?: MashDropPoint;
+  /** Called instead of performing the step when the client is told to drop out there (the CLI exits). */
+  onDrop?: (where: MashDropPoint, roundId: bigint) => never;
+}
+
+/** Binds every onion layer to this chain, contract, round and group, so layers cannot be replayed elsewhere. */
+export function shuffleSessionId(chainId: bigint, coordinator: string, roundId: bigint, groupIndex: number): Uint8Array {
+  return getBytes(keccak256(AbiCoder.defaultAbiCoder().encode(["uint256", "address", "uint256", "uint256"], [chainId, coordinator, roundId, groupIndex])));
+}
+
+function readJson<T>(path: string): T | undefined {
+  return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as T) : undefined;
+}
+
+export async function runMashClient(parameters: RunMashClientParameters): Promise<RoundLoopHandle<MashClientRoundState>> {
+  const { runtime, taskId, training } = parameters;
+  const { logger, coordinator } = runtime;
+  const stateDir = runtime.config.stateDir;
+  const eciesKeys = loadOrCreateEciesKeys(stateDir);
+  await ensureRegistered(runtime, Role.Client, eciesKeys);
+
+  const task = await coordinator.task(taskId);
+  const modelKind = task.config.modelKind as ModelKind;
+  const modelSize = Number(task.config.modelSize);
+  const clip = Number(task.config.clipMillionths) / 1e6;
+  const scale = Number(task.config.quantizationScale);
+  const group = getMaskGroup("paper-compat");
+  const trainer = await createLocalTrainer(modelKind, training);
+  logger.info("mash client ready", { task: taskId, model: modelKind, backend: trainer.backend, samples: trainer.samples, clip, scale, maskGroup: group.id });
+  const self = runtime.connection.address;
+
+  const submitMasked = async (roundId: bigint, round: MashClientRoundState, seed: bigint): Promise<string> => {
+    const global = flatTensor(await fetchPayload(runtime.store, round.modelCid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize)));
+    const result = await trainer.train(global, roundId.toString());
+    const quantized = quantize(result.delta, { clip, scale });
+    const masked = await group.mask({ quantized, seed });
+    const stored = await putPayload(
+      runtime.store,
+      maskedPayload(masked, modelSize, group.limbsPerElement, { round: round.index, roundId: round.roundId, modelKind, numSamples: result.numSamples, loss: result.loss, maskGroup: group.id }),
+    );
+    await sendTransaction(runtime.connection.signer, {
+      action: `submitUpdate(round ${roundId}, masked)`,
+      send: () => coordinator.submitUpdate(roundId, stored.cid, stored.contentHash, BigInt(result.numSamples), lossToFixed(result.loss)),
+    });
+    logger.info("masked update submitted", { round: roundId, cid: stored.cid, loss: Number(result.loss.toFixed(4)), trainMs: result.durationMs });
+    return stored.cid;
+  };
+
+  const shuffleGroupOf = async (roundId: bigint, info: NonNullable<MashClientRoundState["group"]>, holderKeyHex: string): Promise<ShuffleGroup> => {
+    const keys = await Promise.all(info.members.map(async (member) => getBytes((await runtime.registry.participant(member)).encryptionKey)));
+    return {
+      groupIndex: info.index,
+      sessionId: shuffleSessionId(runtime.connection.chainId, runtime.addresses.coordinator, roundId, info.index),
+      memberPublicKeys: keys,
+      holderPublicKey: decodePaillierPublicKey({ bytes: getBytes(holderKeyHex) }),
+    };
+  };
+
+  const perform = async (action: MashClientAction, round: MashClientRoundState): Promise<MashClientRoundState | void> => {
+    const roundId = action.roundId;
+    switch (action.type) {
+      case "join": {
+        if (await coordinator.hasJoined(roundId, self)) return mashClientHandlers.confirmJoin(round);
+        if (Number(await coordinator.phase(roundId)) !== Phase.Joining) return mashClientHandlers.missJoin(round);
+        try {
+          await sendTransaction(runtime.connection.signer, { action: `join(round ${roundId})`, send: () => coordinator.join(roundId) });
+        } catch (error) {
+          if (isRevert(error)) return mashClientHandlers.missJoin(round);
+          throw error;
+        }
+        return mashClientHandlers.confirmJoin(round);
+      }
+      case "post-holder-key": {
+        const keyFile = join(stateDir, `paillier-round-${roundId}.json`);
+        let stored = readJson<{ publicKey: string; privateKey: unknown }>(keyFile);
+        if (!stored) {
+          const pair = await generatePaillierKeyPair({ bits: parameters.paillierBits });
+          stored = { publicKey: hexlify(encodePaillierPublicKey({ publicKey: pair.publicKey })), privateKey: serializePaillierPrivateKey({ privateKey: pair.privateKey }) };
+          // Persisted before posting: a restart must post the same key, or the holder could not decrypt the sums.
+          writeStateFile(keyFile, stored);
+        }
+        const view = await coordinator.mashRound(roundId);
+        if (view.holderKeyHash === keccak256(stored.publicKey)) return mashClientHandlers.confirmHolderKey(round, stored.publicKey);
+        await sendTransaction(runtime.connection.signer, { action: `postHolderKey(round ${roundId})`, send: () => coordinator.postHolderKey(roundId, stored.publicKey) });
+        logger.info("holder key posted", { round: roundId, bits: parameters.paillierBits ?? 2048 });
+        return mashClientHandlers.confirmHolderKey(round, stored.publicKey);
+      }
+      case "shuffle-step": {
+        const info = action.group;
+        const groupView = await coordinator.group(roundId, info.index);
+        if (Number(groupView.shuffleStep) > info.position || groupView.sumPosted) return mashClientHandlers.confirmShuffleStep(round);
+        if (Number(await coordinator.phase(roundId)) !== Phase.Shuffle) throw new MashClientPhaseError(`Round ${roundId} is not in Shuffle.`);
+        if (parameters.dropAt === "shuffle" && parameters.onDrop) parameters.onDrop("shuffle", roundId);
+        const outFile = join(stateDir, `shuffle-round-${roundId}.json`);
+        const leader = info.position === info.members.length - 1;
+        let out = readJson<{ bytes: string }>(outFile)?.bytes;
+        if (!out) {
+          const shuffleGroup = await shuffleGroupOf(roundId, info, action.holderKey);
+          const incoming = action.incoming ? decodeShuffleMessage({ bytes: getBytes(action.incoming) }) : undefined;
+          const step = processShuffleStep({ group: shuffleGroup, memberIndex: info.position, privateKey: eciesKeys.privateKey, seed: action.seed, incoming });
+          out = hexlify(leader ? encodeGroupSumMessage({ message: finishGroupSum({ group: shuffleGroup, peeled: step }) }) : encodeShuffleMessage({ message: step }));
+          writeStateFile(outFile, { bytes: out });
+        }
+        const bytes = out;
+        await sendTransaction(runtime.connection.signer, {
+          action: `${leader ? "postGroupSum" : "postShuffleMessage"}(round ${roundId}, group ${info.index})`,
+          send: () => (leader ? coordinator.postGroupSum(roundId, bytes) : coordinator.postShuffleMessage(roundId, bytes)),
+        });
+        logger.info(leader ? "group sum posted" : "shuffle step posted", { round: roundId, group: info.index, position: info.position, bytes: (bytes.length - 2) / 2 });
+        return mashClientHandlers.confirmShuffleStep(round);
+      }
+      case "train-and-submit": {
+        const existing = await coordinator.submission(roundId, self);
+        if (existing.submitted) return mashClientHandlers.confirmSubmission(round, existing.cid);
+        if (Number(await coordinator.phase(roundId)) !== Phase.Submission) throw new MashClientPhaseError(`Round ${roundId} is not in Submission.`);
+        if (parameters.dropAt === "submit" && parameters.onDrop) parameters.onDrop("submit", roundId);
+        return mashClientHandlers.confirmSubmission(round, await submitMasked(roundId, round, action.seed));
+      }
+      case "holder-submit": {
+        const existing = await coordinator.submission(roundId, self);
+        if (existing.submitted) return mashClientHandlers.confirmHolderSubmission(round, existing.cid);
+        if (Number(await coordinator.phase(roundId)) !== Phase.Completion) throw new MashClientPhaseError(`Round ${roundId} is not in Completion.`);
+        const stored = readJson<{ publicKey: string; privateKey: unknown }>(join(stateDir, `paillier-round-${roundId}.json`));
+        if (!stored) throw new MashClientPhaseError(`The holder's Paillier key for round ${roundId} is missing from ${stateDir}.`);
+        const privateKey = deserializePaillierPrivateKey({ serialized: stored.privateKey });
+        const { holderSeed, includedClientCount } = completeHolderSeed({
+          holderPrivateKey: privateKey,
+          holderPublicKey: decodePaillierPublicKey({ bytes: getBytes(stored.publicKey) }),
+          groupSums: action.groupSums.map((g) => decodeGroupSumMessage({ bytes: getBytes(g.encryptedSum) })),
+        });
+        logger.info("holder seed completed", { round: roundId, groups: action.groupSums.length, includedClients: includedClientCount });
+        return mashClientHandlers.confirmHolderSubmission(round, await submitMasked(roundId, round, holderSeed));
+      }
+    }
+  };
+
+  return runRoundLoop<MashClientRoundState, MashClientAction>({
+    runtime,
+    startBlock: parameters.startBlock,
+    initialTasks: [taskId.toString()],
+    route: (state, event) => routeMashClientEvent(state.rounds, event, { address: self, taskId, freshSeed: () => randomSeed() }),
+    pendingAction: mashClientPendingAction,
+    actionKey: (action) => `${action.type}:${action.roundId}`,
+    perform,
+    onRoundChange: (round) => logger.debug("round stage", { round: round.roundId, stage: round.stage }),
+  });
+}
