@@ -2,7 +2,7 @@
 // d = 804,554) and aggregating N = 10 and N = 100 vectors of d = 101,770 with the bounded DLOG, for the
 // native kernel on every core and on one, the TS fallback, plain per-element BigInt, and the paper's
 // Python + gmpy2 kernels (../shared/reference/mash_ref.py) in the same run. Prints a markdown table and
-// writes bench/results/kernel.json and kernel.md. Flags: --no-python, --quick (fewer repetitions).
+// writes bench/results/kernel.json and kernel.md. Flags: --no-python, --quick (fewer repetitions, writes nothing).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
@@ -23,6 +23,8 @@ const REFERENCE = resolve(__dirname, "..", "..", "shared", "reference", "mash_re
 const PYTHON = "/usr/bin/python3";
 
 const quick = process.argv.includes("--quick");
+// Internal: the child that measures the native scalar path (the addon picks IFMA or scalar at load).
+const scalarChild = process.argv.includes("--scalar-mask-row");
 const withPython = !process.argv.includes("--no-python");
 
 interface Measure {
@@ -203,6 +205,39 @@ function format(value: number | undefined): string {
   return value >= 1e6 ? `${(value / 1e6).toFixed(2)}M` : `${(value / 1e3).toFixed(1)}k`;
 }
 
+/** Mask rows of the native kernel with FEDMASH_KERNEL_SIMD=0, measured in a child process. */
+function scalarMaskRow(): Row | undefined {
+  const child = spawnSync(process.execPath, [...process.execArgv, __filename, "--scalar-mask-row", ...(quick ? ["--quick"] : [])], {
+    env: { ...process.env, FEDMASH_KERNEL_SIMD: "0" },
+    encoding: "utf8",
+    timeout: 300_000,
+  });
+  const last = child.stdout?.trim().split("\n").at(-1);
+  if (child.status !== 0 || !last) {
+    console.log(`native scalar row skipped: ${child.stderr || `exit ${child.status}`}`);
+    return undefined;
+  }
+  return JSON.parse(last) as Row;
+}
+
+async function scalarChildMain(): Promise<void> {
+  const group = createPaperCompatGroup({ kernel: "native" });
+  const seed = randomSeed();
+  await group.mask({ quantized: new Int32Array(8_192), seed, start: 1_000_000_000 });
+  const small = quantizedVector(D_SMALL, 1);
+  const large = quantizedVector(D_LARGE, 2);
+  const runs = quick ? 3 : 9;
+  const row: Row = {
+    implementation: "native C kernel, scalar path (FEDMASH_KERNEL_SIMD=0)",
+    threads: group.threads,
+    maskSmall: await measure(D_SMALL, runs, async () => void (await group.mask({ quantized: small, seed, start: 0 }))),
+    maskLarge: await measure(D_LARGE, Math.max(3, Math.ceil(runs / 2)), async () => void (await group.mask({ quantized: large, seed, start: 0 }))),
+    note: "what CPUs without AVX-512 IFMA get; the aggregate has no IFMA path, so its columns are the same as above",
+  };
+  await group.close();
+  console.log(JSON.stringify(row));
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const loadStart = loadavg()[0]!;
@@ -237,6 +272,11 @@ async function main(): Promise<void> {
       rows.push(await benchGroup("native C kernel (this work)", createPaperCompatGroup({ kernel: "native" }), inputs, { runs, large: true, aggregate100: true }));
       console.log("native kernel, 1 core ...");
       rows.push(await benchGroup("native C kernel, 1 core", createPaperCompatGroup({ kernel: "native", threads: 1 }), inputs, { runs, large: true, aggregate100: true }));
+      if (native.simd) {
+        console.log("native kernel, scalar path, all cores ...");
+        const scalar = scalarMaskRow();
+        if (scalar) rows.push(scalar);
+      }
     } else {
       console.log("TS fallback, all cores ...");
       // d = 804,554 is left out: building its comb alone takes the TS kernel about half a minute.
@@ -280,6 +320,10 @@ async function main(): Promise<void> {
   const loadNote = `load average ${loadStart.toFixed(2)} at start, ${loadEnd.toFixed(2)} at end on ${availableParallelism()} cores${Math.max(loadStart, loadEnd) > availableParallelism() ? " — the machine was busy, so these numbers understate the kernel" : ""}`;
   console.log(`${verdict.join("\n")}\n${loadNote}\ntotal ${((Date.now() - started) / 1000).toFixed(0)} s`);
 
+  if (quick) {
+    console.log("--quick: bench/results not written (they keep the last full run)");
+    return;
+  }
   const resultsDir = join(__dirname, "results");
   mkdirSync(resultsDir, { recursive: true });
   const json = {
@@ -324,7 +368,7 @@ async function main(): Promise<void> {
   console.log(`wrote ${join(resultsDir, "kernel.json")} and kernel.md`);
 }
 
-main().then(
+(scalarChild ? scalarChildMain() : main()).then(
   () => process.exit(0),
   (error: unknown) => {
     console.error(error);
