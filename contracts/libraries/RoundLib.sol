@@ -557,7 +557,8 @@ library RoundLib {
         uint256 groups = self.groupCount;
         members = new address[](_groupSize(self, groupIndex));
         for (uint256 position = 0; position < members.length; ++position) {
-            members[position] = self.participants[self.memberOrder[GroupingLib.orderIndex(groups, groupIndex, position)]];
+            uint256 participantIndex = self.memberOrder[GroupingLib.orderIndex(groups, groupIndex, position)];
+            members[position] = self.participants[participantIndex];
         }
     }
 

@@ -2,17 +2,18 @@
 // submissions, the fixing of included groups and the holder's completion, every dropout outcome and every
 // refusal, against contracts deployed through the Ignition module.
 import { expect } from "chai";
-import { ethers, ignition } from "hardhat";
+import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
-import FedmashModule from "../../ignition/modules/Fedmash";
-import type { FedmashCoordinator, FedmashRegistry } from "../../typechain-types";
 import type { IFedmashCoordinator } from "../../typechain-types/contracts/FedmashCoordinator";
-import { FailureReason, Mode, Phase, Role } from "../helpers/enums";
+import { FailureReason, Mode, Phase, Role, phaseName } from "../helpers/enums";
+import { deployFedmash } from "../helpers/deployFedmash";
 import { encryptionKey } from "../helpers/encryptionKey";
 import { mashGrouping } from "../helpers/mashGrouping";
 import { phaseBitmap } from "../helpers/phaseBitmap";
+import { advanceAfterDeadline, anyDeadline, deadlineOf, pinNextTimestamp, reachDeadline } from "../helpers/roundClock";
+import { eventNames, expectRoundFailed } from "../helpers/roundEvents";
 
 const JOIN_DURATION = 100n;
 const KEY_DURATION = 110n;
@@ -63,10 +64,6 @@ const MASH_CANCEL_PHASES = phaseBitmap(
   Phase.Completion,
 );
 
-function phaseName(phase: Phase): string {
-  return Object.entries(Phase).find(([, value]) => value === phase)?.[0] ?? `#${phase}`;
-}
-
 /** Deterministic bytes of the given length that differ per label, standing in for keys, onions and sums. */
 function payload(label: string, length = 96): string {
   const blocks: string[] = [];
@@ -94,15 +91,7 @@ describe("FedmashCoordinator (Mash mode)", function () {
     const [owner, aggregator] = signers;
     const clients = signers.slice(2, 2 + CLIENT_COUNT);
     const stranger = signers[2 + CLIENT_COUNT];
-    const deployment = await ignition.deploy(FedmashModule);
-    const registry = (await ethers.getContractAt(
-      "FedmashRegistry",
-      await deployment.registry.getAddress(),
-    )) as unknown as FedmashRegistry;
-    const coordinator = (await ethers.getContractAt(
-      "FedmashCoordinator",
-      await deployment.coordinator.getAddress(),
-    )) as unknown as FedmashCoordinator;
+    const { registry, coordinator } = await deployFedmash();
 
     await registry.connect(aggregator).register(Role.Aggregator, encryptionKey("aggregator").compressed);
     for (const [index, client] of clients.entries()) {
@@ -145,36 +134,6 @@ describe("FedmashCoordinator (Mash mode)", function () {
   async function openRound({ coordinator, owner }: Fixture): Promise<bigint> {
     await coordinator.connect(owner).openRound(TASK_ID, INITIAL_MODEL_CID);
     return coordinator.roundCount();
-  }
-
-  async function deadlineOf({ coordinator }: Fixture, roundId: bigint): Promise<bigint> {
-    return (await coordinator.round(roundId)).deadline;
-  }
-
-  /** Mines up to the deadline, so that the next transaction lands one second after it. */
-  async function reachDeadline(fixture: Fixture, roundId: bigint): Promise<bigint> {
-    const deadline = await deadlineOf(fixture, roundId);
-    await time.increaseTo(deadline);
-    return deadline;
-  }
-
-  async function advanceAfterDeadline(fixture: Fixture, roundId: bigint): Promise<ContractTransactionResponse> {
-    await reachDeadline(fixture, roundId);
-    return fixture.coordinator.connect(fixture.stranger).advance(roundId);
-  }
-
-  async function pinNextTimestamp(offset = 10n): Promise<bigint> {
-    const timestamp = BigInt(await time.latest()) + offset;
-    await time.setNextBlockTimestamp(timestamp);
-    return timestamp;
-  }
-
-  async function eventNames(
-    coordinator: FedmashCoordinator,
-    transaction: ContractTransactionResponse,
-  ): Promise<string[]> {
-    const receipt = await transaction.wait();
-    return (receipt?.logs ?? []).map((log) => coordinator.interface.parseLog(log)?.name ?? "unknown");
   }
 
   /** Resolves the round's holder and groups from the views into signers. */
@@ -267,7 +226,10 @@ describe("FedmashCoordinator (Mash mode)", function () {
   ): Promise<ReturnType<typeof mashGrouping>> {
     if (receipt === null) throw new Error("no receipt");
     // Raw JSON-RPC: ethers' Block leaves prevRandao null on Hardhat, whose mixHash carries it since the merge.
-    const block = (await ethers.provider.send("eth_getBlockByNumber", [ethers.toQuantity(receipt.blockNumber), false])) as {
+    const block = (await ethers.provider.send("eth_getBlockByNumber", [
+      ethers.toQuantity(receipt.blockNumber),
+      false,
+    ])) as {
       parentHash: string;
       mixHash: string;
     };
@@ -279,23 +241,6 @@ describe("FedmashCoordinator (Mash mode)", function () {
       participants: [...(await coordinator.participants(roundId))],
       groupSize: GROUP_SIZE,
     });
-  }
-
-  /** Asserts that `transaction` failed the round from `previous` for `reason`, and left the task's model alone. */
-  async function expectRoundFailed(
-    { coordinator }: Fixture,
-    transaction: ContractTransactionResponse,
-    roundId: bigint,
-    previous: Phase,
-    reason: FailureReason,
-  ): Promise<void> {
-    await expect(transaction).to.emit(coordinator, "PhaseChanged").withArgs(roundId, previous, Phase.Failed, 0);
-    await expect(transaction).to.emit(coordinator, "RoundFailed").withArgs(TASK_ID, roundId, reason);
-    expect(await eventNames(coordinator, transaction)).to.deep.equal(["PhaseChanged", "RoundFailed"]);
-    const failed = await coordinator.round(roundId);
-    expect(failed.phase).to.equal(Phase.Failed);
-    expect(failed.failureReason).to.equal(reason);
-    expect((await coordinator.task(TASK_ID)).currentModelCid).to.equal(INITIAL_MODEL_CID);
   }
 
   describe("createTask", function () {
@@ -318,7 +263,10 @@ describe("FedmashCoordinator (Mash mode)", function () {
       ["groupSize 2 and minClients 3", { groupSize: 2, minClients: 3 }],
       ["groupSize 16", { groupSize: 16 }],
       ["maxClients of MAX_MASH_CLIENTS", { maxClients: MAX_MASH_CLIENTS }],
-      ["MASH durations of one year", { keyDuration: ONE_YEAR, shuffleDuration: ONE_YEAR, completionDuration: ONE_YEAR }],
+      [
+        "MASH durations of one year",
+        { keyDuration: ONE_YEAR, shuffleDuration: ONE_YEAR, completionDuration: ONE_YEAR },
+      ],
       ["MASH durations of one second", { keyDuration: 1, shuffleDuration: 1, completionDuration: 1 }],
     ];
     for (const [condition, override] of edges) {
@@ -336,7 +284,16 @@ describe("FedmashCoordinator (Mash mode)", function () {
       const fixture = await loadFixture(deployMashFixture);
       const { coordinator, clients, aggregator } = fixture;
       const roundId = await joinClients(fixture, MAX_CLIENTS - 1);
-      expect(await coordinator.mashRound(roundId)).to.deep.equal([ethers.ZeroAddress, ethers.ZeroHash, 0, ethers.ZeroHash, 0, 0, 0, false]);
+      expect(await coordinator.mashRound(roundId)).to.deep.equal([
+        ethers.ZeroAddress,
+        ethers.ZeroHash,
+        0,
+        ethers.ZeroHash,
+        0,
+        0,
+        0,
+        false,
+      ]);
 
       // The 7th join fills the round: the same transaction draws the holder and forms the groups.
       const formedAt = await pinNextTimestamp();
@@ -403,14 +360,18 @@ describe("FedmashCoordinator (Mash mode)", function () {
       }
       const leaders = round.groups.map((members) => members[members.length - 1]);
       const firstSum = await postSum(fixture, round, 0);
-      await expect(firstSum).to.emit(coordinator, "GroupSumPosted").withArgs(roundId, 0, leaders[0].address, groupSum(0));
+      await expect(firstSum)
+        .to.emit(coordinator, "GroupSumPosted")
+        .withArgs(roundId, 0, leaders[0].address, groupSum(0));
       expect(await eventNames(coordinator, firstSum)).to.deep.equal(["GroupSumPosted"]);
       expect(await coordinator.phase(roundId)).to.equal(Phase.Shuffle);
 
       // The last sum starts Submission at once.
       const summedAt = await pinNextTimestamp();
       const lastSum = await postSum(fixture, round, 1);
-      await expect(lastSum).to.emit(coordinator, "GroupSumPosted").withArgs(roundId, 1, leaders[1].address, groupSum(1));
+      await expect(lastSum)
+        .to.emit(coordinator, "GroupSumPosted")
+        .withArgs(roundId, 1, leaders[1].address, groupSum(1));
       await expect(lastSum)
         .to.emit(coordinator, "PhaseChanged")
         .withArgs(roundId, Phase.Shuffle, Phase.Submission, summedAt + SUBMIT_DURATION);
@@ -594,19 +555,18 @@ describe("FedmashCoordinator (Mash mode)", function () {
         .withArgs(roundId, Phase.Completion, Phase.Aggregation, anyDeadline());
     });
 
-    it("fails the round when the holder posts no key (HolderMissing)", async function () {
-      const fixture = await loadFixture(deployMashFixture);
-      const { roundId } = await mashRoundIn(fixture, Phase.Grouping);
-      const transaction = await advanceAfterDeadline(fixture, roundId);
-      await expectRoundFailed(fixture, transaction, roundId, Phase.Grouping, FailureReason.HolderMissing);
-    });
-
-    it("fails the round when the holder does not complete (HolderMissing)", async function () {
-      const fixture = await loadFixture(deployMashFixture);
-      const { roundId } = await mashRoundIn(fixture, Phase.Completion);
-      const transaction = await advanceAfterDeadline(fixture, roundId);
-      await expectRoundFailed(fixture, transaction, roundId, Phase.Completion, FailureReason.HolderMissing);
-    });
+    for (const [phase, reason, outcome] of [
+      [Phase.Grouping, FailureReason.HolderMissing, "the holder posts no key (HolderMissing)"],
+      [Phase.Completion, FailureReason.HolderMissing, "the holder does not complete (HolderMissing)"],
+      [Phase.Aggregation, FailureReason.AggregatorMissing, "the aggregator misses its deadline (AggregatorMissing)"],
+    ] as const) {
+      it(`fails the round in ${phaseName(phase)} when ${outcome}`, async function () {
+        const fixture = await loadFixture(deployMashFixture);
+        const { roundId } = await mashRoundIn(fixture, phase);
+        const transaction = await advanceAfterDeadline(fixture, roundId);
+        await expectRoundFailed(fixture, transaction, roundId, phase, reason);
+      });
+    }
 
     it("fails the round when no group posts its sum (NotEnoughClients)", async function () {
       const fixture = await loadFixture(deployMashFixture);
@@ -635,13 +595,6 @@ describe("FedmashCoordinator (Mash mode)", function () {
       await expectRoundFailed(fixture, transaction, roundId, Phase.Joining, FailureReason.NotEnoughClients);
       expect((await fixture.coordinator.mashRound(roundId)).groupCount).to.equal(0);
     });
-
-    it("fails the round when the aggregator misses its deadline (AggregatorMissing)", async function () {
-      const fixture = await loadFixture(deployMashFixture);
-      const { roundId } = await mashRoundIn(fixture, Phase.Aggregation);
-      const transaction = await advanceAfterDeadline(fixture, roundId);
-      await expectRoundFailed(fixture, transaction, roundId, Phase.Aggregation, FailureReason.AggregatorMissing);
-    });
   });
 
   describe("cancelRound", function () {
@@ -664,10 +617,21 @@ describe("FedmashCoordinator (Mash mode)", function () {
       for (const client of clients.slice(0, MAX_CLIENTS)) await coordinator.connect(client).join(1);
 
       expect(await coordinator.phase(1)).to.equal(Phase.Submission);
-      expect(await coordinator.mashRound(1)).to.deep.equal([ethers.ZeroAddress, ethers.ZeroHash, 0, ethers.ZeroHash, 0, 0, 0, false]);
+      expect(await coordinator.mashRound(1)).to.deep.equal([
+        ethers.ZeroAddress,
+        ethers.ZeroHash,
+        0,
+        ethers.ZeroHash,
+        0,
+        0,
+        0,
+        false,
+      ]);
       expect(await coordinator.memberOf(1, clients[0].address)).to.deep.equal([false, 0n, 0n]);
       expect(await coordinator.includedClients(1)).to.deep.equal([]);
-      await expect(coordinator.group(1, 0)).to.be.revertedWithCustomError(coordinator, "CoordinatorUnknownGroup").withArgs(1, 0);
+      await expect(coordinator.group(1, 0))
+        .to.be.revertedWithCustomError(coordinator, "CoordinatorUnknownGroup")
+        .withArgs(1, 0);
       await expect(coordinator.connect(clients[0]).postShuffleMessage(1, shuffleMessage(0, 0)))
         .to.be.revertedWithCustomError(coordinator, "CoordinatorNotGroupMember")
         .withArgs(1, clients[0].address);
@@ -707,7 +671,11 @@ describe("FedmashCoordinator (Mash mode)", function () {
         ["groupSize is 1", { groupSize: 1 }, "groupSize out of range"],
         ["groupSize is 17", { groupSize: 17 }, "groupSize out of range"],
         ["minClients is 2", { minClients: 2 }, "minClients below 3"],
-        ["maxClients exceeds MAX_MASH_CLIENTS", { maxClients: MAX_MASH_CLIENTS + 1n }, "maxClients above MAX_MASH_CLIENTS"],
+        [
+          "maxClients exceeds MAX_MASH_CLIENTS",
+          { maxClients: MAX_MASH_CLIENTS + 1n },
+          "maxClients above MAX_MASH_CLIENTS",
+        ],
         ["quantizationScale is 0", { quantizationScale: 0 }, "quantizationScale is zero"],
         ["clipMillionths is 0", { clipMillionths: 0 }, "clipMillionths is zero"],
         ["keyDuration is 0", { keyDuration: 0 }, "keyDuration out of range"],
@@ -715,7 +683,11 @@ describe("FedmashCoordinator (Mash mode)", function () {
         ["shuffleDuration is 0", { shuffleDuration: 0 }, "shuffleDuration out of range"],
         ["shuffleDuration exceeds a year", { shuffleDuration: ONE_YEAR + 1n }, "shuffleDuration out of range"],
         ["completionDuration is 0", { completionDuration: 0 }, "completionDuration out of range"],
-        ["completionDuration exceeds a year", { completionDuration: 2n ** 64n - 1n }, "completionDuration out of range"],
+        [
+          "completionDuration exceeds a year",
+          { completionDuration: 2n ** 64n - 1n },
+          "completionDuration out of range",
+        ],
         // The shared checks still come first.
         ["minClients exceeds maxClients", { minClients: 8 }, "minClients exceeds maxClients"],
       ];
@@ -750,7 +722,14 @@ describe("FedmashCoordinator (Mash mode)", function () {
           .withArgs(roundId, clients[0].address);
       });
 
-      for (const phase of [Phase.Shuffle, Phase.Submission, Phase.Completion, Phase.Aggregation, Phase.Finalized, Phase.Failed] as const) {
+      for (const phase of [
+        Phase.Shuffle,
+        Phase.Submission,
+        Phase.Completion,
+        Phase.Aggregation,
+        Phase.Finalized,
+        Phase.Failed,
+      ] as const) {
         it(`if the round is in ${phaseName(phase)}`, async function () {
           const fixture = await loadFixture(deployMashFixture);
           const round = await mashRoundIn(fixture, phase);
@@ -772,16 +751,18 @@ describe("FedmashCoordinator (Mash mode)", function () {
       it("if the key is empty", async function () {
         const fixture = await loadFixture(deployMashFixture);
         const round = await mashRoundIn(fixture, Phase.Grouping);
-        await expect(
-          fixture.coordinator.connect(round.holder).postHolderKey(round.roundId, "0x"),
-        ).to.be.revertedWithCustomError(fixture.coordinator, "CoordinatorEmptyMessage").withArgs();
+        await expect(fixture.coordinator.connect(round.holder).postHolderKey(round.roundId, "0x"))
+          .to.be.revertedWithCustomError(fixture.coordinator, "CoordinatorEmptyMessage")
+          .withArgs();
       });
 
       it("if the key is longer than MAX_MESSAGE_BYTES, and not at exactly MAX_MESSAGE_BYTES", async function () {
         const fixture = await loadFixture(deployMashFixture);
         const { coordinator } = fixture;
         const round = await mashRoundIn(fixture, Phase.Grouping);
-        await expect(coordinator.connect(round.holder).postHolderKey(round.roundId, payload("big", MAX_MESSAGE_BYTES + 1)))
+        await expect(
+          coordinator.connect(round.holder).postHolderKey(round.roundId, payload("big", MAX_MESSAGE_BYTES + 1)),
+        )
           .to.be.revertedWithCustomError(coordinator, "CoordinatorMessageTooLarge")
           .withArgs(MAX_MESSAGE_BYTES + 1, MAX_MESSAGE_BYTES);
         const largest = payload("largest", MAX_MESSAGE_BYTES);
@@ -845,7 +826,14 @@ describe("FedmashCoordinator (Mash mode)", function () {
           .withArgs(round.roundId, 0, 2, 2);
       });
 
-      for (const phase of [Phase.Grouping, Phase.Submission, Phase.Completion, Phase.Aggregation, Phase.Finalized, Phase.Failed] as const) {
+      for (const phase of [
+        Phase.Grouping,
+        Phase.Submission,
+        Phase.Completion,
+        Phase.Aggregation,
+        Phase.Finalized,
+        Phase.Failed,
+      ] as const) {
         it(`if the round is in ${phaseName(phase)}`, async function () {
           const fixture = await loadFixture(deployMashFixture);
           const round = await mashRoundIn(fixture, phase);
@@ -873,11 +861,12 @@ describe("FedmashCoordinator (Mash mode)", function () {
         const { coordinator } = fixture;
         const round = await mashRoundIn(fixture, Phase.Shuffle);
         const first = round.groups[0][0];
-        await expect(coordinator.connect(first).postShuffleMessage(round.roundId, "0x")).to.be.revertedWithCustomError(
-          coordinator,
-          "CoordinatorEmptyMessage",
-        ).withArgs();
-        await expect(coordinator.connect(first).postShuffleMessage(round.roundId, payload("big", MAX_MESSAGE_BYTES + 1)))
+        await expect(coordinator.connect(first).postShuffleMessage(round.roundId, "0x"))
+          .to.be.revertedWithCustomError(coordinator, "CoordinatorEmptyMessage")
+          .withArgs();
+        await expect(
+          coordinator.connect(first).postShuffleMessage(round.roundId, payload("big", MAX_MESSAGE_BYTES + 1)),
+        )
           .to.be.revertedWithCustomError(coordinator, "CoordinatorMessageTooLarge")
           .withArgs(MAX_MESSAGE_BYTES + 1, MAX_MESSAGE_BYTES);
         expect((await coordinator.group(round.roundId, 0)).shuffleStep).to.equal(0);
@@ -959,10 +948,9 @@ describe("FedmashCoordinator (Mash mode)", function () {
         const round = await mashRoundIn(fixture, Phase.Shuffle);
         await shuffleGroup(fixture, round, 0);
         const leader = round.groups[0][2];
-        await expect(coordinator.connect(leader).postGroupSum(round.roundId, "0x")).to.be.revertedWithCustomError(
-          coordinator,
-          "CoordinatorEmptyMessage",
-        ).withArgs();
+        await expect(coordinator.connect(leader).postGroupSum(round.roundId, "0x"))
+          .to.be.revertedWithCustomError(coordinator, "CoordinatorEmptyMessage")
+          .withArgs();
         await expect(coordinator.connect(leader).postGroupSum(round.roundId, payload("big", MAX_MESSAGE_BYTES + 1)))
           .to.be.revertedWithCustomError(coordinator, "CoordinatorMessageTooLarge")
           .withArgs(MAX_MESSAGE_BYTES + 1, MAX_MESSAGE_BYTES);
@@ -1061,7 +1049,13 @@ describe("FedmashCoordinator (Mash mode)", function () {
     });
 
     describe("on advance", function () {
-      for (const phase of [Phase.Grouping, Phase.Shuffle, Phase.Submission, Phase.Completion, Phase.Aggregation] as const) {
+      for (const phase of [
+        Phase.Grouping,
+        Phase.Shuffle,
+        Phase.Submission,
+        Phase.Completion,
+        Phase.Aggregation,
+      ] as const) {
         it(`if the ${phaseName(phase)} deadline is now, not past`, async function () {
           const fixture = await loadFixture(deployMashFixture);
           const round = await mashRoundIn(fixture, phase);
@@ -1139,8 +1133,3 @@ describe("FedmashCoordinator (Mash mode)", function () {
     });
   });
 });
-
-/** Any deadline: the exact value is asserted where the test pins the block time. */
-function anyDeadline(): (value: unknown) => boolean {
-  return (value) => typeof value === "bigint" && value > 0n;
-}

@@ -1,16 +1,17 @@
 // Tests of FedmashCoordinator in Plain mode: tasks, the round lifecycle Joining -> Submission -> Aggregation ->
 // Finalized, every way a round fails, and every refusal, against contracts deployed through the Ignition module.
 import { expect } from "chai";
-import { ethers, ignition } from "hardhat";
+import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { ContractTransactionResponse } from "ethers";
-import FedmashModule from "../../ignition/modules/Fedmash";
-import type { FedmashCoordinator, FedmashRegistry } from "../../typechain-types";
 import type { IFedmashCoordinator } from "../../typechain-types/contracts/FedmashCoordinator";
-import { FailureReason, Mode, Phase, Role } from "../helpers/enums";
+import { FailureReason, Mode, Phase, Role, phaseName } from "../helpers/enums";
+import { deployFedmash } from "../helpers/deployFedmash";
 import { encryptionKey } from "../helpers/encryptionKey";
 import { phaseBitmap } from "../helpers/phaseBitmap";
+import { advanceAfterDeadline, anyDeadline, deadlineOf, pinNextTimestamp, reachDeadline } from "../helpers/roundClock";
+import { eventNames, expectRoundFailed } from "../helpers/roundEvents";
 
 const JOIN_DURATION = 100n;
 const SUBMIT_DURATION = 200n;
@@ -31,10 +32,6 @@ const ONE_YEAR = 365n * 24n * 60n * 60n;
 const PLAIN_PHASES = [Phase.Joining, Phase.Submission, Phase.Aggregation, Phase.Finalized, Phase.Failed] as const;
 type PlainPhase = (typeof PLAIN_PHASES)[number];
 
-function phaseName(phase: Phase): string {
-  return Object.entries(Phase).find(([, value]) => value === phase)?.[0] ?? `#${phase}`;
-}
-
 function updateCid(client: HardhatEthersSigner): string {
   return `bafkreiupdate${client.address.slice(2, 10).toLowerCase()}`;
 }
@@ -42,15 +39,7 @@ function updateCid(client: HardhatEthersSigner): string {
 describe("FedmashCoordinator", function () {
   async function deployCoordinatorFixture() {
     const [owner, aggregator, client0, client1, client2, client3, stranger] = await ethers.getSigners();
-    const deployment = await ignition.deploy(FedmashModule);
-    const registry = (await ethers.getContractAt(
-      "FedmashRegistry",
-      await deployment.registry.getAddress(),
-    )) as unknown as FedmashRegistry;
-    const coordinator = (await ethers.getContractAt(
-      "FedmashCoordinator",
-      await deployment.coordinator.getAddress(),
-    )) as unknown as FedmashCoordinator;
+    const { registry, coordinator } = await deployFedmash();
 
     await registry.connect(aggregator).register(Role.Aggregator, encryptionKey("aggregator").compressed);
     const clients = [client0, client1, client2, client3];
@@ -87,22 +76,6 @@ describe("FedmashCoordinator", function () {
     return coordinator.roundCount();
   }
 
-  async function deadlineOf({ coordinator }: Fixture, roundId: bigint): Promise<bigint> {
-    return (await coordinator.round(roundId)).deadline;
-  }
-
-  /** Mines up to the deadline, so that the next transaction lands one second after it. */
-  async function reachDeadline(fixture: Fixture, roundId: bigint): Promise<bigint> {
-    const deadline = await deadlineOf(fixture, roundId);
-    await time.increaseTo(deadline);
-    return deadline;
-  }
-
-  async function advanceAfterDeadline(fixture: Fixture, roundId: bigint): Promise<ContractTransactionResponse> {
-    await reachDeadline(fixture, roundId);
-    return fixture.coordinator.connect(fixture.stranger).advance(roundId);
-  }
-
   function submitUpdate(
     { coordinator }: Fixture,
     client: HardhatEthersSigner,
@@ -114,13 +87,6 @@ describe("FedmashCoordinator", function () {
 
   function postAggregate({ coordinator, aggregator }: Fixture, roundId: bigint): Promise<ContractTransactionResponse> {
     return coordinator.connect(aggregator).postAggregate(roundId, AGGREGATE_CID, NEXT_MODEL_CID, AGGREGATE_HASH);
-  }
-
-  /** Pins the next block's timestamp, so that a deadline set by the next transaction is known exactly. */
-  async function pinNextTimestamp(offset = 10n): Promise<bigint> {
-    const timestamp = BigInt(await time.latest()) + offset;
-    await time.setNextBlockTimestamp(timestamp);
-    return timestamp;
   }
 
   /**
@@ -145,33 +111,6 @@ describe("FedmashCoordinator", function () {
     if (phase === Phase.Aggregation) return roundId;
     await postAggregate(fixture, roundId);
     return roundId;
-  }
-
-  async function eventNames(
-    coordinator: FedmashCoordinator,
-    transaction: ContractTransactionResponse,
-  ): Promise<string[]> {
-    const receipt = await transaction.wait();
-    return (receipt?.logs ?? []).map((log) => coordinator.interface.parseLog(log)?.name ?? "unknown");
-  }
-
-  /** Asserts that `transaction` failed the round from `previous` for `reason`, and left the task's model alone. */
-  async function expectRoundFailed(
-    { coordinator }: Fixture,
-    transaction: ContractTransactionResponse,
-    roundId: bigint,
-    previous: Phase,
-    reason: FailureReason,
-  ): Promise<void> {
-    await expect(transaction).to.emit(coordinator, "PhaseChanged").withArgs(roundId, previous, Phase.Failed, 0);
-    await expect(transaction).to.emit(coordinator, "RoundFailed").withArgs(TASK_ID, roundId, reason);
-    expect(await eventNames(coordinator, transaction)).to.deep.equal(["PhaseChanged", "RoundFailed"]);
-    const failed = await coordinator.round(roundId);
-    expect(failed.phase).to.equal(Phase.Failed);
-    expect(failed.failureReason).to.equal(reason);
-    expect(failed.deadline).to.equal(0);
-    expect(failed.newModelCid).to.equal("");
-    expect((await coordinator.task(TASK_ID)).currentModelCid).to.equal(INITIAL_MODEL_CID);
   }
 
   describe("deployment", function () {
@@ -1009,8 +948,3 @@ describe("FedmashCoordinator", function () {
     });
   });
 });
-
-/** Any deadline: the exact value is asserted where the test pins the block time. */
-function anyDeadline(): (value: unknown) => boolean {
-  return (value) => typeof value === "bigint" && value > 0n;
-}

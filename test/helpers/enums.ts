@@ -31,3 +31,8 @@ export const FailureReason = {
   Cancelled: 6,
 } as const;
 export type FailureReason = (typeof FailureReason)[keyof typeof FailureReason];
+
+/** The Solidity name of a phase, for test titles. */
+export function phaseName(phase: Phase): string {
+  return Object.entries(Phase).find(([, value]) => value === phase)?.[0] ?? `#${phase}`;
+}
