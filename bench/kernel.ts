@@ -244,7 +244,9 @@ async function main(): Promise<void> {
   // Many short runs: the median then shrugs off a neighbour's burst on this shared machine.
   const runs = quick ? 3 : 9;
   const native = loadNativeKernel();
-  const nativePath = native.kernel ? (native.simd ? "AVX-512 IFMA path" : "scalar path (no AVX-512 IFMA, or FEDMASH_KERNEL_SIMD=0)") : "not built";
+  const nativePath = native.kernel
+    ? `${native.simd ? "AVX-512 IFMA" : "scalar"} mask, ${native.shaNi ? "SHA-NI" : "scalar SHA-256"} index hashes`
+    : "not built";
   console.log(`MASH kernel benchmark: ${cpus()[0]?.model ?? "unknown CPU"}, ${availableParallelism()} cores, Node ${process.version}, load ${loadStart.toFixed(2)}, native kernel: ${nativePath}`);
 
   const small = quantizedVector(D_SMALL, 1);
@@ -272,7 +274,7 @@ async function main(): Promise<void> {
       rows.push(await benchGroup("native C kernel (this work)", createPaperCompatGroup({ kernel: "native" }), inputs, { runs, large: true, aggregate100: true }));
       console.log("native kernel, 1 core ...");
       rows.push(await benchGroup("native C kernel, 1 core", createPaperCompatGroup({ kernel: "native", threads: 1 }), inputs, { runs, large: true, aggregate100: true }));
-      if (native.simd) {
+      if (native.simd || native.shaNi) {
         console.log("native kernel, scalar path, all cores ...");
         const scalar = scalarMaskRow();
         if (scalar) rows.push(scalar);

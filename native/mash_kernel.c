@@ -87,7 +87,8 @@ typedef struct {
   u128 pow2_table[4][256];
   // The same values as radix-2^52 pairs (low 52 bits, the rest) for the AVX-512 IFMA gathers.
   u64 pow2_radix52[4][256][2];
-  int simd;  // the AVX-512 IFMA path is in use (CPU has it, FEDMASH_KERNEL_SIMD is not 0)
+  int simd;    // the AVX-512 IFMA path is in use (CPU has it, FEDMASH_KERNEL_SIMD is not 0)
+  int sha_ni;  // the SHA extensions are used for the index hashes (same conditions)
   dlog_slot* dlog_slots;
   u64 dlog_mask;
   u32 dlog_half_width;  // the table holds 2^j for |j| <= half width
@@ -137,30 +138,88 @@ static const u32 SHA256_K[64] = {
 
 static inline u32 rotr(u32 x, int n) { return (x >> n) | (x << (32 - n)); }
 
-// H(k) = SHA-256(k as 24-byte big-endian) as a 256-bit integer, returned reduced mod P.
-static u128 index_hash_mod_p(u64 k) {
-  u32 w[64];
-  // Message words: bytes 0..15 are zero (k < 2^64), 16..23 hold k, then the 0x80 pad, length 192 bits.
+static const u32 SHA256_H0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+
+// The one message block of SHA-256(k as 24 bytes): bytes 0..15 are zero (k < 2^64), 16..23 hold k, then
+// the 0x80 pad and the length, 192 bits.
+static void index_message(u64 k, u32 w[16]) {
   w[0] = w[1] = w[2] = w[3] = 0;
   w[4] = (u32)(k >> 32);
   w[5] = (u32)k;
   w[6] = 0x80000000u;
   for (int i = 7; i < 15; i++) w[i] = 0;
   w[15] = 192;
+}
+
+static void sha256_block_scalar(const u32 message[16], u32 digest[8]) {
+  u32 w[64];
+  for (int i = 0; i < 16; i++) w[i] = message[i];
   for (int i = 16; i < 64; i++) {
     u32 s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
     u32 s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
     w[i] = w[i - 16] + s0 + w[i - 7] + s1;
   }
-  static const u32 H0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                            0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  u32 a = H0[0], b = H0[1], c = H0[2], d = H0[3], e = H0[4], f = H0[5], g = H0[6], h = H0[7];
+  u32 a = SHA256_H0[0], b = SHA256_H0[1], c = SHA256_H0[2], d = SHA256_H0[3];
+  u32 e = SHA256_H0[4], f = SHA256_H0[5], g = SHA256_H0[6], h = SHA256_H0[7];
   for (int i = 0; i < 64; i++) {
     u32 t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + SHA256_K[i] + w[i];
     u32 t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
     h = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
   }
-  u32 digest[8] = {a + H0[0], b + H0[1], c + H0[2], d + H0[3], e + H0[4], f + H0[5], g + H0[6], h + H0[7]};
+  u32 out[8] = {a, b, c, d, e, f, g, h};
+  for (int i = 0; i < 8; i++) digest[i] = out[i] + SHA256_H0[i];
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define MASH_SHA_NI 1
+#include <immintrin.h>
+// The same block with the x86 SHA extensions (sha256rnds2 does two rounds, msg1/msg2 the schedule),
+// state kept as the ABEF/CDGH register pair the instructions use.
+__attribute__((target("sha,sse4.1"))) static void sha256_block_ni(const u32 message[16], u32 digest[8]) {
+  __m128i tmp = _mm_loadu_si128((const __m128i*)&SHA256_H0[0]);
+  __m128i state1 = _mm_loadu_si128((const __m128i*)&SHA256_H0[4]);
+  tmp = _mm_shuffle_epi32(tmp, 0xB1);                 // CDAB
+  state1 = _mm_shuffle_epi32(state1, 0x1B);           // EFGH
+  __m128i state0 = _mm_alignr_epi8(tmp, state1, 8);   // ABEF
+  state1 = _mm_blend_epi16(state1, tmp, 0xF0);        // CDGH
+  const __m128i abef_start = state0, cdgh_start = state1;
+  __m128i msg[4];
+  for (int g = 0; g < 16; g++) {
+    __m128i words;
+    if (g < 4) {
+      words = _mm_loadu_si128((const __m128i*)&message[4 * g]);
+    } else {
+      __m128i next = _mm_sha256msg1_epu32(msg[g % 4], msg[(g - 3) % 4]);
+      next = _mm_add_epi32(next, _mm_alignr_epi8(msg[(g - 1) % 4], msg[(g - 2) % 4], 4));
+      words = _mm_sha256msg2_epu32(next, msg[(g - 1) % 4]);
+    }
+    msg[g % 4] = words;
+    __m128i rounds = _mm_add_epi32(words, _mm_loadu_si128((const __m128i*)&SHA256_K[4 * g]));
+    state1 = _mm_sha256rnds2_epu32(state1, state0, rounds);
+    state0 = _mm_sha256rnds2_epu32(state0, state1, _mm_shuffle_epi32(rounds, 0x0E));
+  }
+  state0 = _mm_add_epi32(state0, abef_start);
+  state1 = _mm_add_epi32(state1, cdgh_start);
+  tmp = _mm_shuffle_epi32(state0, 0x1B);              // FEBA
+  state1 = _mm_shuffle_epi32(state1, 0xB1);           // DCHG
+  state0 = _mm_blend_epi16(tmp, state1, 0xF0);        // DCBA
+  state1 = _mm_alignr_epi8(state1, tmp, 8);           // HGFE
+  _mm_storeu_si128((__m128i*)&digest[0], state0);
+  _mm_storeu_si128((__m128i*)&digest[4], state1);
+}
+#endif
+
+// H(k) = SHA-256(k as 24-byte big-endian) as a 256-bit integer, returned reduced mod P.
+static u128 index_hash_mod_p(u64 k, int sha_ni) {
+  u32 message[16], digest[8];
+  index_message(k, message);
+#ifdef MASH_SHA_NI
+  if (sha_ni)
+    sha256_block_ni(message, digest);
+  else
+#endif
+    sha256_block_scalar(message, digest);
   // Horner over the four big-endian 64-bit words; 2^64 < P so it is its own residue.
   u128 r = 0;
   for (int i = 0; i < 4; i++) {
@@ -192,12 +251,12 @@ static inline void store_limbs(u32* limbs, size_t i, u128 v) {
 // windowed exponentiation, at 128 bytes of cache per element.
 #define COMB 8
 
-static void compute_combs(u64 start, size_t n, u64* combs) {
+static void compute_combs(u64 start, size_t n, u64* combs, int sha_ni) {
   u128 value[LANES];
   for (size_t block = 0; block < n; block += LANES) {
     size_t lanes = n - block < LANES ? n - block : LANES;
     for (size_t j = 0; j < LANES; j++) {
-      value[j] = j < lanes ? index_hash_mod_p(start + block + j) : 1;
+      value[j] = j < lanes ? index_hash_mod_p(start + block + j, sha_ni) : 1;
       if (j < lanes) store_pair(combs, COMB * (block + j), value[j]);
     }
     for (int t = 1; t < COMB; t++) {
@@ -445,14 +504,45 @@ IFMA_TARGET static void times_pow2_ifma(const kernel_state* state, const u128* v
     for (size_t j = 0; j < count; j++) store_limbs(out, block + j, canon(result[j]));
   }
 }
+// compute_combs on the IFMA path: the hashes stay scalar, the 56 squarings run 8 lanes x 4 chains.
+IFMA_TARGET static void compute_combs_ifma(u64 start, size_t n, u64* combs, int sha_ni) {
+  u128 value[SIMD_GROUP];
+  for (size_t group = 0; group < n; group += SIMD_GROUP) {
+    size_t count = n - group < SIMD_GROUP ? n - group : SIMD_GROUP;
+    for (size_t j = 0; j < SIMD_GROUP; j++) {
+      value[j] = j < count ? index_hash_mod_p(start + group + j, sha_ni) : 1;
+      if (j < count) store_pair(combs, COMB * (group + j), value[j]);
+    }
+    v81 chain[SIMD_CHAINS];
+    for (int k = 0; k < SIMD_CHAINS; k++) chain[k] = vload(value + 8 * k);
+    for (int t = 1; t < COMB; t++) {
+      for (int q = 0; q < 8; q++)
+        for (int k = 0; k < SIMD_CHAINS; k++) chain[k] = vsqr(chain[k]);
+      for (int k = 0; k < SIMD_CHAINS; k++) vstore(chain[k], value + 8 * k);
+      for (size_t j = 0; j < count; j++) store_pair(combs, COMB * (group + j) + t, canon(value[j]));
+    }
+  }
+}
 #endif
+
+static int simd_allowed(void) {
+  const char* setting = getenv("FEDMASH_KERNEL_SIMD");
+  return !(setting && strcmp(setting, "0") == 0);
+}
 
 static int detect_simd(void) {
 #ifdef MASH_IFMA
-  const char* setting = getenv("FEDMASH_KERNEL_SIMD");
-  if (setting && strcmp(setting, "0") == 0) return 0;
   __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512ifma");
+  return simd_allowed() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512ifma");
+#else
+  return 0;
+#endif
+}
+
+static int detect_sha_ni(void) {
+#ifdef MASH_SHA_NI
+  __builtin_cpu_init();
+  return simd_allowed() && __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
 #else
   return 0;
 #endif
@@ -644,7 +734,14 @@ static napi_value js_hashes(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, "MASH_KERNEL_ARGUMENT", "hashes: bad length or start");
     return NULL;
   }
-  compute_combs((u64)start, nc / (2 * COMB), combs);
+  const kernel_state* state = get_state(env);
+#ifdef MASH_IFMA
+  if (state->simd) {
+    compute_combs_ifma((u64)start, nc / (2 * COMB), combs, state->sha_ni);
+    return NULL;
+  }
+#endif
+  compute_combs((u64)start, nc / (2 * COMB), combs, state->sha_ni);
   return NULL;
 }
 
@@ -724,13 +821,16 @@ static napi_value js_dlog(napi_env env, napi_callback_info info) {
   return make_int64(env, dlog_vector(state, acc, no, bound, out));
 }
 
-// features(): { simd: boolean } — whether this thread's kernel uses the AVX-512 IFMA path.
+// features(): { simd, shaNi } — whether this thread's kernel uses the AVX-512 IFMA path and the SHA
+// extensions.
 static napi_value js_features(napi_env env, napi_callback_info info) {
   (void)info;
-  napi_value result, simd;
+  napi_value result, simd, sha_ni;
   CALL(env, napi_create_object(env, &result));
   CALL(env, napi_get_boolean(env, get_state(env)->simd != 0, &simd));
+  CALL(env, napi_get_boolean(env, get_state(env)->sha_ni != 0, &sha_ni));
   CALL(env, napi_set_named_property(env, result, "simd", simd));
+  CALL(env, napi_set_named_property(env, result, "shaNi", sha_ni));
   return result;
 }
 
@@ -747,6 +847,7 @@ NAPI_MODULE_INIT() {
   if (!state) return NULL;
   init_pow2_tables(state);
   state->simd = detect_simd();
+  state->sha_ni = detect_sha_ni();
   if (napi_set_instance_data(env, state, free_state, NULL) != napi_ok) return NULL;
   napi_property_descriptor props[] = {
       {"hashes", NULL, js_hashes, NULL, NULL, NULL, napi_enumerable, NULL},

@@ -9,13 +9,16 @@ interface NativeAddon {
   mask(combs: BigUint64Array, grads: Int32Array, exponent: BigUint64Array, invert: boolean, out: Uint32Array): void;
   multiplyInto(acc: BigUint64Array, batch: Uint32Array, count: number, stride: number, first: boolean): number;
   dlog(acc: BigUint64Array, bound: number, out: Int32Array): number;
-  features(): { simd: boolean };
+  features(): { simd: boolean; shaNi: boolean };
 }
 
 export type LoadNativeKernelReturnType =
-  /** simd: the AVX-512 IFMA path is in use (the CPU has it and FEDMASH_KERNEL_SIMD is not 0). */
-  | { kernel: MashKernel; path: string; simd: boolean; reason?: undefined }
-  | { kernel?: undefined; path?: undefined; simd?: undefined; reason: string };
+  /**
+   * simd: the AVX-512 IFMA mask path is in use; shaNi: the index hashes use the SHA extensions. Each
+   * needs the CPU feature and FEDMASH_KERNEL_SIMD not set to 0.
+   */
+  | { kernel: MashKernel; path: string; simd: boolean; shaNi: boolean; reason?: undefined }
+  | { kernel?: undefined; path?: undefined; simd?: undefined; shaNi?: undefined; reason: string };
 
 // From workers/crypto/kernel (ts-node) or dist/workers/crypto/kernel (compiled) up to the repo root.
 const CANDIDATES = [
@@ -42,7 +45,7 @@ export function loadNativeKernel(): LoadNativeKernelReturnType {
       multiplyInto: (acc, batch, count, stride, first) => addon.multiplyInto(acc, batch, count, stride, first),
       dlog: (acc, bound, out) => addon.dlog(acc, bound, out),
     };
-    cached = { kernel, path, simd: addon.features().simd };
+    cached = { kernel, path, ...addon.features() };
   } catch (error) {
     cached = { reason: `native kernel at ${path} failed to load: ${error instanceof Error ? error.message : String(error)}` };
   }

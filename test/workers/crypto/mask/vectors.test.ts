@@ -104,10 +104,11 @@ describe("MASH paper-compat known-answer vectors", function () {
 });
 
 describe("native kernel without SIMD (FEDMASH_KERNEL_SIMD=0)", function () {
-  it("the tests above ran the AVX-512 IFMA path wherever the CPU has it", function () {
-    if (!KERNELS.includes("native") || process.env.FEDMASH_KERNEL_SIMD === "0") this.skip();
-    const cpuHasIfma = existsSync("/proc/cpuinfo") && /\bavx512ifma\b/.test(readFileSync("/proc/cpuinfo", "utf8"));
-    expect(loadNativeKernel().simd).to.equal(cpuHasIfma);
+  it("the tests above ran the AVX-512 IFMA and SHA-NI paths wherever the CPU has them", function () {
+    if (!KERNELS.includes("native") || process.env.FEDMASH_KERNEL_SIMD === "0" || !existsSync("/proc/cpuinfo")) this.skip();
+    const flags = readFileSync("/proc/cpuinfo", "utf8");
+    const native = loadNativeKernel();
+    expect({ simd: native.simd, shaNi: native.shaNi }).to.deep.equal({ simd: /\bavx512ifma\b/.test(flags), shaNi: /\bsha_ni\b/.test(flags) });
   });
 
 
@@ -121,7 +122,7 @@ describe("native kernel without SIMD (FEDMASH_KERNEL_SIMD=0)", function () {
       const { createPaperCompatGroup } = require("./workers/crypto/mask/paperCompatGroup");
       const { runSelftest } = require("./workers/crypto/selftest");
       (async () => {
-        const simd = loadNativeKernel().simd;
+        const { simd, shaNi } = loadNativeKernel();
         const result = await runSelftest({ vectorsPath: ${JSON.stringify(VECTORS_PATH)}, kernels: ["native"] });
         const grads = Int32Array.from({ length: 3001 }, (_, i) => ((i * 7919) % 20001) - 10000);
         let equal = true;
@@ -133,7 +134,7 @@ describe("native kernel without SIMD (FEDMASH_KERNEL_SIMD=0)", function () {
           equal = equal && a.length === b.length && a.every((x, i) => x === b[i]);
           await native.close();
         }
-        console.log(JSON.stringify({ simd, failed: result.failed, passed: result.passed, equal }));
+        console.log(JSON.stringify({ simd, shaNi, failed: result.failed, passed: result.passed, equal }));
         process.exit(0);
       })();`;
     const child = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
@@ -142,7 +143,7 @@ describe("native kernel without SIMD (FEDMASH_KERNEL_SIMD=0)", function () {
       encoding: "utf8",
     });
     expect(child.status, child.stderr).to.equal(0);
-    const report = JSON.parse(child.stdout.trim().split("\n").at(-1)!) as { simd: boolean; failed: number; passed: number; equal: boolean };
-    expect(report).to.deep.equal({ simd: false, failed: 0, passed: 1 + 2 * vectors.indexHash.length + vectors.mask.length + vectors.aggregate.length, equal: true });
+    const report = JSON.parse(child.stdout.trim().split("\n").at(-1)!) as { simd: boolean; shaNi: boolean; failed: number; passed: number; equal: boolean };
+    expect(report).to.deep.equal({ simd: false, shaNi: false, failed: 0, passed: 1 + 2 * vectors.indexHash.length + vectors.mask.length + vectors.aggregate.length, equal: true });
   });
 });
