@@ -76,8 +76,6 @@ export function createTsKernel(): MashKernel {
   let dlogTable: Map<bigint, number> | undefined;
   let dlogHalfWidth = 0;
 
-  const lookup = (value: bigint): number | undefined => dlogTable!.get(value);
-
   return {
     kind: "ts",
 
@@ -163,6 +161,8 @@ export function createTsKernel(): MashKernel {
         }
         dlogHalfWidth = halfWidth;
       }
+      const table = dlogTable;
+      const lookup = (value: bigint): number | undefined => table.get(value);
       const m = dlogHalfWidth;
       const giant = 2 * m + 1;
       const stepUp = pow2(-giant);
