@@ -358,8 +358,8 @@ async function commandSelftest(argv: string[]): Promise<void> {
   const v = parse(argv, { vectors: { type: "string" } });
   const { runSelftest } = await import("./crypto/selftest");
   const result = await runSelftest({ vectorsPath: resolve(v.vectors ?? join(PROJECT_ROOT, "..", "shared", "testvectors", "mash80.json")) });
+  // The last line is already the "N passed, N failed" summary.
   for (const line of result.lines) process.stdout.write(`${line}\n`);
-  process.stdout.write(`${result.passed} passed, ${result.failed} failed\n`);
   if (result.failed > 0) process.exitCode = 1;
 }
 
