@@ -342,6 +342,7 @@ async function commandOwner(argv: string[]): Promise<void> {
         aggregateDurationSeconds: integer("aggregate-seconds", v["aggregate-seconds"], 120, 1),
         modelSeed: integer("seed", v.seed, 1),
       },
+      aggregatorWaitMs: 120_000,
       onTaskCreated: (id, cid) => void process.stdout.write(`task ${id} created with initial model ${cid}\n`),
       onRoundDone: (r) =>
         process.stdout.write(

@@ -4,7 +4,7 @@
 import { ZeroAddress, type ContractTransactionReceipt } from "ethers";
 import { sendTransaction } from "../chain/sendTransaction";
 import { BaseError } from "../errors";
-import { enumName, FailureReason, isTerminalPhase, Mode, Phase } from "../protocol/enums";
+import { enumName, FailureReason, isTerminalPhase, Mode, Phase, Role } from "../protocol/enums";
 import { isAdvanceDue } from "../protocol/keeper";
 import { lossFromFixed } from "../protocol/events";
 import { createModel } from "../ml/createModel";
@@ -84,6 +84,8 @@ export interface RunTaskParameters {
   /** Existing task to continue; when omitted a new one is created. */
   taskId?: bigint;
   onTaskCreated?: (taskId: bigint, initialModelCid: string) => void | Promise<void>;
+  /** How long to wait for the aggregator to register before creating the task (workers start in any order). */
+  aggregatorWaitMs?: number;
   onProgress?: (progress: RoundProgress) => void;
   onRoundDone?: (report: RoundReport) => void;
   signal?: AbortSignal;
@@ -110,6 +112,24 @@ function exclusionList(value: JsonValue | undefined): { client: string; reason: 
   );
 }
 
+export class TaskAggregatorNotRegisteredError extends BaseError {
+  override name = "TaskAggregatorNotRegisteredError" as const;
+}
+
+async function waitForAggregator(runtime: WorkerRuntime, aggregator: string, waitMs: number): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    if (await runtime.registry.isActive(aggregator, Role.Aggregator)) return;
+    if (Date.now() >= deadline) {
+      throw new TaskAggregatorNotRegisteredError(`${aggregator} is not a registered, active aggregator.`, {
+        details: "Start `fedmash aggregator` with that account first, or pass --aggregator with the right address.",
+      });
+    }
+    runtime.logger.info("waiting for the aggregator to register", { aggregator });
+    await sleep(1_000);
+  }
+}
+
 async function mashRoundDetails(runtime: WorkerRuntime, roundId: bigint): Promise<Pick<RoundReport, "holder" | "groups">> {
   const view = await runtime.coordinator.mashRound(roundId);
   const groups = await Promise.all(
@@ -131,6 +151,7 @@ export async function runTask(parameters: RunTaskParameters): Promise<{ taskId: 
   let taskId = parameters.taskId;
   let currentModelCid: string;
   if (taskId === undefined) {
+    await waitForAggregator(runtime, settings.aggregator, parameters.aggregatorWaitMs ?? 0);
     const initial = await putPayload(runtime.store, modelPayload(initialWeights(settings.modelKind, settings.modelSeed), { round: 0, modelKind: settings.modelKind, seed: settings.modelSeed }));
     currentModelCid = initial.cid;
     const receipt = await sendTransaction(runtime.connection.signer, {

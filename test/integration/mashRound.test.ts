@@ -1,0 +1,164 @@
+// One MASH round with real processes on a real chain: four clients (a holder and one group of three), the
+// aggregator and the owner, each its own `fedmash` process. One client is killed with SIGKILL mid-round and
+// started again on the same state folder; it must resume and be included. Then the properties a user relies on:
+// the decoded aggregate is exactly the sum of the included clients' quantized updates (recomputed here from
+// the same model, data and seeds), and nothing the aggregator receives from a client is unmasked.
+import { expect } from "chai";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { startHardhatNode, type HardhatNodeHandle } from "../../workers/chain/startHardhatNode";
+import { deployWithIgnition } from "../../workers/chain/deployWithIgnition";
+import { connectChain, hardhatTestWallet } from "../../workers/chain/connectChain";
+import { spawnWorker, cliCommand, type WorkerProcess } from "../../workers/roles/spawnWorker";
+import { createEmbeddedStore } from "../../workers/storage/createEmbeddedStore";
+import { fetchPayload } from "../../workers/storage/fetchPayload";
+import { PayloadKind } from "../../workers/storage/payloadFormat";
+import { createLocalTrainer } from "../../workers/roles/createLocalTrainer";
+import { MASKED_TENSOR, SUM_TENSOR, flatTensor, tensorData } from "../../workers/roles/modelPayloads";
+import { quantize } from "../../workers/crypto/quantize";
+import { MASH_P } from "../../workers/crypto/kernel/field";
+import { sleep } from "../../workers/retry";
+import { FedmashCoordinator__factory } from "../../typechain-types";
+
+const PROJECT_ROOT = resolve(__dirname, "..", "..");
+const CLIENTS = 4;
+const SAMPLES = 1500;
+const VICTIM = 1;
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const { command, args: prefix } = cliCommand(PROJECT_ROOT);
+  return new Promise((done) => {
+    const child = spawn(command, [...prefix, ...args], { cwd: PROJECT_ROOT });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    child.on("exit", (code) => done({ code, stdout, stderr }));
+  });
+}
+
+function limbsToBigint(limbs: Uint32Array, index: number): bigint {
+  return BigInt(limbs[3 * index]!) | (BigInt(limbs[3 * index + 1]!) << 32n) | (BigInt(limbs[3 * index + 2]!) << 64n);
+}
+
+function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
+  let result = 1n;
+  let b = ((base % modulus) + modulus) % modulus;
+  let e = exponent;
+  while (e > 0n) {
+    if (e & 1n) result = (result * b) % modulus;
+    b = (b * b) % modulus;
+    e >>= 1n;
+  }
+  return result;
+}
+
+describe("a MASH round across real processes", function () {
+  this.timeout(420_000);
+  const deploymentId = `test-mash-${process.pid}`;
+  let node: HardhatNodeHandle;
+  let work: string;
+  let coordinatorAddress: string;
+  const workers: WorkerProcess[] = [];
+  let owner: { code: number | null; stdout: string; stderr: string };
+  let victimStageAtKill = "";
+
+  const clientArgs = (index: number, common: string[]): string[] => [
+    "client", ...common,
+    "--account", String(2 + index), "--index", String(index), "--clients", String(CLIENTS),
+    "--samples-per-client", String(SAMPLES), "--task", "1", "--paillier-bits", "1024",
+    "--state-dir", join(work, `client-${index}`),
+  ];
+
+  before(async function () {
+    work = mkdtempSync(join(tmpdir(), "fedmash-mash-"));
+    node = await startHardhatNode({ projectRoot: PROJECT_ROOT });
+    ({ coordinator: coordinatorAddress } = await deployWithIgnition({ rpcUrl: node.rpcUrl, chainId: 31337n, projectRoot: PROJECT_ROOT, deploymentId, reset: true }));
+    const common = ["--rpc", node.rpcUrl, "--deployment-id", deploymentId, "--store-dir", join(work, "ipfs"), "--quiet"];
+    workers.push(spawnWorker({ projectRoot: PROJECT_ROOT, args: ["aggregator", ...common, "--account", "1", "--state-dir", join(work, "aggregator")], outputFile: join(work, "aggregator.out") }));
+    const clients = Array.from({ length: CLIENTS }, (_, i) => spawnWorker({ projectRoot: PROJECT_ROOT, args: clientArgs(i, common), outputFile: join(work, `client-${i}.out`) }));
+    workers.push(...clients);
+    const ownerRun = runCli(["owner", ...common, "--account", "0", "--mode", "mash", "--rounds", "1", "--max-clients", String(CLIENTS), "--join-seconds", "180", "--state-dir", join(work, "owner")]);
+
+    // Kill the victim as soon as the contract has given it its role, and start it again on the same state.
+    const stateFile = join(work, `client-${VICTIM}`, "state.json");
+    for (let waited = 0; waited < 240_000; waited += 100) {
+      if (existsSync(stateFile)) {
+        const stage = (JSON.parse(readFileSync(stateFile, "utf8")) as { rounds: Record<string, { stage: string }> }).rounds["1"]?.stage;
+        if (stage && stage !== "awaiting-join" && stage !== "joined") {
+          victimStageAtKill = stage;
+          break;
+        }
+      }
+      await sleep(100);
+    }
+    clients[VICTIM]!.process.kill("SIGKILL");
+    await clients[VICTIM]!.exited;
+    workers.push(spawnWorker({ projectRoot: PROJECT_ROOT, args: clientArgs(VICTIM, common), outputFile: join(work, `client-${VICTIM}.restarted.out`) }));
+    owner = await ownerRun;
+  });
+
+  after(async function () {
+    await Promise.all(workers.map((w) => w.stop()));
+    await node?.stop();
+    rmSync(join(PROJECT_ROOT, "ignition", "deployments", deploymentId), { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it("finalizes the round with the killed-and-restarted client included", async function () {
+    expect(owner.code, owner.stderr).to.equal(0);
+    expect(victimStageAtKill, "the victim was killed after grouping").to.match(/^(awaiting-key|shuffling|shuffled|holder-keying|holder-waiting)$/);
+    expect(owner.stdout).to.match(/round 1 \(id 1\): Finalized accuracy 0\.\d+/);
+    const account = await connectChain({ rpcUrl: node.rpcUrl, accountIndex: 0 });
+    try {
+      const coordinator = FedmashCoordinator__factory.connect(coordinatorAddress, account.signer);
+      const included = [...(await coordinator.includedClients(1n)), (await coordinator.mashRound(1n)).holder];
+      expect(included.map((a) => a.toLowerCase()).sort()).to.deep.equal(
+        Array.from({ length: CLIENTS }, (_, i) => hardhatTestWallet(2 + i).address.toLowerCase()).sort(),
+      );
+    } finally {
+      account.provider.destroy();
+    }
+  });
+
+  it("decodes an aggregate equal to the exact sum of the included clients' quantized updates, none of which the aggregator saw unmasked", async function () {
+    const account = await connectChain({ rpcUrl: node.rpcUrl, accountIndex: 0 });
+    const store = await createEmbeddedStore({ directory: join(work, "ipfs") });
+    try {
+      const coordinator = FedmashCoordinator__factory.connect(coordinatorAddress, account.signer);
+      const round = await coordinator.round(1n);
+      const task = await coordinator.task(1n);
+      const size = Number(task.config.modelSize);
+      const clip = Number(task.config.clipMillionths) / 1e6;
+      const scale = Number(task.config.quantizationScale);
+      const global = flatTensor(await fetchPayload(store, round.modelCid, undefined, { kind: PayloadKind.Model }));
+      const aggregate = await fetchPayload(store, round.aggregateCid, round.aggregateHash, { kind: PayloadKind.Aggregate });
+      const decodedSum = tensorData(aggregate, SUM_TENSOR) as Int32Array;
+
+      const expected = new Int32Array(size);
+      for (let index = 0; index < CLIENTS; index++) {
+        const client = hardhatTestWallet(2 + index).address;
+        const trainer = await createLocalTrainer("mlp", { index, numClients: CLIENTS, partition: "iid", alpha: 0.5, dataSeed: 1, samplesPerClient: SAMPLES, epochs: 1, batchSize: 32, learningRate: 0.2 });
+        const quantized = quantize((await trainer.train(global, "1")).delta, { clip, scale });
+        for (let i = 0; i < size; i++) expected[i] += quantized[i]!;
+
+        // What the aggregator receives from this client: a MaskedUpdate whose elements are not 2^g.
+        const submission = await coordinator.submission(1n, client);
+        const payload = await fetchPayload(store, submission.cid, submission.contentHash, { kind: PayloadKind.MaskedUpdate });
+        expect(payload.tensors.map((t) => t.name)).to.deep.equal([MASKED_TENSOR]);
+        const limbs = tensorData(payload, MASKED_TENSOR) as Uint32Array;
+        let unmasked = 0;
+        for (let i = 0; i < 200; i++) if (limbsToBigint(limbs, i) === modPow(2n, BigInt(quantized[i]!), MASH_P)) unmasked++;
+        expect(unmasked, `client ${index}'s vector must be masked`).to.equal(0);
+      }
+      expect(decodedSum.length).to.equal(size);
+      expect(Buffer.from(decodedSum.buffer, decodedSum.byteOffset, decodedSum.byteLength).equals(Buffer.from(expected.buffer))).to.equal(true, "Σ decoded = Σ quantized, coordinate by coordinate");
+      expect(Array.from(expected).some((v) => v !== 0)).to.equal(true);
+    } finally {
+      await store.close();
+      account.provider.destroy();
+    }
+  });
+});
