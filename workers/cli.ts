@@ -29,7 +29,8 @@ Commands
                The MASH mask group is "paper-compat" (P = next_prime(2^80)): it reproduces the paper and is NOT secure.
   client       One client worker: joins rounds of --task, trains on its MNIST partition, submits updates.
                --index I --clients N (partition), --task T (1), training flags as for demo, --fault F (plain),
-               --paillier-bits 1024|2048 and --drop-at none|shuffle|submit (mash). The task's mode picks the protocol.
+               --paillier-bits 1024|2048, --drop-at none|shuffle|submit with --drop-count K (mash: the K group members
+               with the lowest addresses leave in the first round). The task's mode picks the protocol.
   aggregator   The aggregator worker: serves every task naming its account, averages and posts, keeps rounds moving.
   owner        Task owner: creates a task (or continues --task T) and runs --rounds R rounds, printing accuracy.
                --mode mash|plain (mash)  MASH flags as for demo  --model mlp|cnn  --min-clients M (1)  --max-clients N (4)  --join-seconds (90)  --submit-seconds (120)
@@ -227,6 +228,7 @@ async function commandClient(argv: string[]): Promise<void> {
     fault: { type: "string" },
     "paillier-bits": { type: "string" },
     "drop-at": { type: "string" },
+    "drop-count": { type: "string" },
   });
   const index = integer("index", v.index, 0);
   const config = workerConfig(v, `client-${index}`, join(".fedmash", "workers", `client-${index}`));
@@ -263,6 +265,7 @@ async function commandClient(argv: string[]): Promise<void> {
           startBlock: config.startBlock,
           paillierBits: bits,
           dropAt,
+          dropCount: integer("drop-count", v["drop-count"], 1, 1),
           onDrop: (where, roundId) => {
             runtime.logger.warn("dropping out as instructed (--drop-at)", { where, round: roundId });
             process.exit(0);

@@ -189,7 +189,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
                 "--start-block", String(startBlock),
                 ...(faulty ? ["--fault", options.faultyClient as string] : []),
                 ...(mash ? ["--paillier-bits", String(options.paillierBits)] : []),
-                ...(mash && i >= options.clients - options.dropClients && !faulty ? ["--drop-at", options.dropPhase] : []),
+                ...(dropping ? ["--drop-at", options.dropPhase, "--drop-count", String(options.dropClients)] : []),
               ],
               outputFile: join(logsDir, `client-${i}.out`),
             }),

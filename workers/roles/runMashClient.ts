@@ -59,6 +59,11 @@ export interface RunMashClientParameters {
   startBlock?: number;
   paillierBits?: PaillierKeyBits;
   dropAt?: MashDropPoint;
+  /**
+   * How many clients drop in the task's first round: the `dropCount` group members with the lowest addresses.
+   * Every client applies the same rule to the on-chain grouping, so exactly that many drop and never the holder.
+   */
+  dropCount?: number;
   /** Called instead of performing the step when the client is told to drop out there (the CLI exits). */
   onDrop?: (where: MashDropPoint, roundId: bigint) => never;
 }
@@ -116,6 +121,13 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
     };
   };
 
+  const chosenToDrop = async (where: MashDropPoint, roundId: bigint, round: MashClientRoundState): Promise<boolean> => {
+    if (parameters.dropAt !== where || !parameters.onDrop || round.index !== 1) return false;
+    const holder = (await coordinator.mashRound(roundId)).holder.toLowerCase();
+    const members = (await coordinator.participants(roundId)).map((a) => a.toLowerCase()).filter((a) => a !== holder).sort();
+    return members.slice(0, parameters.dropCount ?? 1).includes(self.toLowerCase());
+  };
+
   const perform = async (action: MashClientAction, round: MashClientRoundState): Promise<MashClientRoundState | void> => {
     const roundId = action.roundId;
     switch (action.type) {
@@ -150,7 +162,7 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
         const groupView = await coordinator.group(roundId, info.index);
         if (Number(groupView.shuffleStep) > info.position || groupView.sumPosted) return mashClientHandlers.confirmShuffleStep(round);
         if (Number(await coordinator.phase(roundId)) !== Phase.Shuffle) throw new MashClientPhaseError(`Round ${roundId} is not in Shuffle.`);
-        if (parameters.dropAt === "shuffle" && parameters.onDrop) parameters.onDrop("shuffle", roundId);
+        if (await chosenToDrop("shuffle", roundId, round)) parameters.onDrop?.("shuffle", roundId);
         const outFile = join(stateDir, `shuffle-round-${roundId}.json`);
         const leader = info.position === info.members.length - 1;
         let out = readJson<{ bytes: string }>(outFile)?.bytes;
@@ -173,7 +185,7 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
         const existing = await coordinator.submission(roundId, self);
         if (existing.submitted) return mashClientHandlers.confirmSubmission(round, existing.cid);
         if (Number(await coordinator.phase(roundId)) !== Phase.Submission) throw new MashClientPhaseError(`Round ${roundId} is not in Submission.`);
-        if (parameters.dropAt === "submit" && parameters.onDrop) parameters.onDrop("submit", roundId);
+        if (await chosenToDrop("submit", roundId, round)) parameters.onDrop?.("submit", roundId);
         return mashClientHandlers.confirmSubmission(round, await submitMasked(roundId, round, action.seed));
       }
       case "holder-submit": {

@@ -1,0 +1,66 @@
+// `fedmash demo --mode mash --clients 10 --drop-clients 2 --drop-phase submit`: ten client processes, two of
+// which vanish before submitting their masked update in the first round. Only their groups may be lost: both
+// rounds finalize, the report says who was excluded and why, and the second round runs with the eight left.
+import { expect } from "chai";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { runDemo, DEMO_DEFAULTS, type DemoReport } from "../../workers/roles/runDemo";
+
+const PROJECT_ROOT = resolve(__dirname, "..", "..");
+
+describe("fedmash demo (mash mode, 10 clients, 2 drop out at submit)", function () {
+  this.timeout(600_000);
+  let outDir: string;
+  let report: DemoReport;
+  const deploymentId = `test-demo-mash-${process.pid}`;
+
+  before(async function () {
+    outDir = mkdtempSync(join(tmpdir(), "fedmash-demo-mash-"));
+    report = await runDemo({
+      ...DEMO_DEFAULTS,
+      mode: "mash",
+      clients: 10,
+      rounds: 2,
+      samplesPerClient: 2000,
+      paillierBits: 1024,
+      dropClients: 2,
+      dropPhase: "submit",
+      outDir,
+      projectRoot: PROJECT_ROOT,
+      deploymentId,
+    });
+  });
+
+  after(function () {
+    rmSync(join(PROJECT_ROOT, "ignition", "deployments", deploymentId), { recursive: true, force: true });
+    rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it("finalizes every round", function () {
+    expect(report.rounds.map((r) => r.phase)).to.deep.equal(["Finalized", "Finalized"]);
+    expect(report.rounds[1].accuracy).to.be.greaterThan(0.85);
+  });
+
+  it("loses only the dropped clients' groups in round 1, naming why", function () {
+    const first = report.rounds[0];
+    const groups = first.groups ?? [];
+    expect(groups).to.have.length(3);
+    expect(first.holder).to.be.a("string");
+    const includedGroups = groups.filter((g) => g.included);
+    const excludedGroups = groups.filter((g) => !g.included);
+    expect(excludedGroups.length).to.be.within(1, 2);
+    const dropped = first.excluded.filter((e) => e.reason === "NoSubmission").map((e) => e.client);
+    expect(dropped).to.have.length(2);
+    for (const e of first.excluded) expect(e.reason).to.be.oneOf(["NoSubmission", "GroupExcluded"]);
+    expect(first.excluded.map((e) => e.client).sort()).to.deep.equal(excludedGroups.flatMap((g) => g.members).sort());
+    expect([...first.included].sort()).to.deep.equal([...includedGroups.flatMap((g) => g.members), first.holder as string].sort());
+  });
+
+  it("runs the next round with the eight clients that are left", function () {
+    const second = report.rounds[1];
+    expect(second.joined).to.equal(8);
+    expect(second.included).to.have.length(8);
+    expect(second.excluded).to.deep.equal([]);
+  });
+});
