@@ -3,31 +3,19 @@
 // the Ignition deployment folder. Then the worker-side view of bad input: a stranger's submission and a
 // second submission come back as ChainRevertError carrying the contract's custom error.
 import { expect } from "chai";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { startHardhatNode, type HardhatNodeHandle } from "../../workers/chain/startHardhatNode";
 import { deployWithIgnition } from "../../workers/chain/deployWithIgnition";
 import { connectChain, hardhatTestWallet } from "../../workers/chain/connectChain";
 import { sendTransaction } from "../../workers/chain/sendTransaction";
 import { ChainRevertError } from "../../workers/chain/errors";
-import { spawnWorker, cliCommand, type WorkerProcess } from "../../workers/roles/spawnWorker";
+import { spawnWorker, type WorkerProcess } from "../../workers/roles/spawnWorker";
+import { PROJECT_ROOT, runCli, type CliResult } from "../helpers/runCli";
 import { FedmashCoordinator__factory } from "../../typechain-types";
 
-const PROJECT_ROOT = resolve(__dirname, "..", "..");
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const { command, args: prefix } = cliCommand(PROJECT_ROOT);
-  return new Promise((done) => {
-    const child = spawn(command, [...prefix, ...args], { cwd: PROJECT_ROOT });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    child.on("exit", (code) => done({ code, stdout, stderr }));
-  });
-}
 
 describe("manual multi-process flow against a separately started node", function () {
   this.timeout(300_000);
@@ -36,7 +24,7 @@ describe("manual multi-process flow against a separately started node", function
   let work: string;
   const workers: WorkerProcess[] = [];
   let coordinatorAddress: string;
-  let owner: { code: number | null; stdout: string; stderr: string };
+  let owner: CliResult;
 
   before(async function () {
     work = mkdtempSync(join(tmpdir(), "fedmash-manual-"));

@@ -66,21 +66,7 @@ export type MashClientAction =
   | { type: "holder-submit"; roundId: bigint; modelCid: string; groupSums: { groupIndex: number; encryptedSum: string }[] };
 
 const MEMBER_BEFORE_SUBMISSION: readonly MashClientStage[] = ["awaiting-key", "shuffling", "shuffled"];
-const ACTIVE: readonly MashClientStage[] = [
-  "awaiting-join",
-  "joined",
-  "awaiting-key",
-  "shuffling",
-  "shuffled",
-  "training",
-  "submitted",
-  "holder-keying",
-  "holder-waiting",
-  "holder-completing",
-  "holder-submitted",
-  "excluded",
-  "left-out",
-];
+const ACTIVE: readonly MashClientStage[] = MASH_CLIENT_STAGES.filter((stage) => stage !== "finalized" && stage !== "failed");
 
 export const MASH_CLIENT_HANDLER_STAGES = {
   confirmJoin: ["awaiting-join"],
