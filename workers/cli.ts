@@ -242,7 +242,9 @@ async function commandClient(argv: string[]): Promise<void> {
   const dropAt = oneOf<"none" | "shuffle" | "submit">("drop-at", v["drop-at"], ["none", "shuffle", "submit"], "none");
   const fault = oneOf<ClientFault>("fault", v.fault, ["none", "corrupt-update", "truncated-update", "wrong-length"], "none");
   const bits = paillierBits(v["paillier-bits"], 2048);
+  const { waitForTask } = await import("./roles/waitForTask");
   const runtime = await openWorkerRuntime(config);
+  await waitForTask(runtime, taskId);
   const mode = Number((await runtime.coordinator.task(taskId)).config.mode);
   const training = {
       index,

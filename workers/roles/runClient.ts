@@ -2,7 +2,7 @@
 // partition, and submits the update (CID + content hash on-chain, bytes in the store). Wires the pure client
 // state machine to events, transactions, the store and TensorFlow.js.
 import { BaseError } from "../errors";
-import { sendTransaction, isRevert } from "../chain/sendTransaction";
+import { sendTransaction } from "../chain/sendTransaction";
 import { Phase, Role } from "../protocol/enums";
 import { lossToFixed } from "../protocol/events";
 import {
@@ -20,6 +20,7 @@ import { PayloadKind } from "../storage/payloadFormat";
 import { payloadHash } from "../storage/payloadHash";
 import { MODEL_TENSOR, expectFlat, flatTensor, updatePayload } from "./modelPayloads";
 import { ensureRegistered, loadOrCreateEciesKeys } from "./ensureRegistered";
+import { joinRound } from "./joinRound";
 import { createLocalTrainer, type ClientTrainingConfig } from "./createLocalTrainer";
 import { runRoundLoop, type RoundLoopHandle } from "./runRoundLoop";
 import type { WorkerRuntime } from "./openWorkerRuntime";
@@ -66,18 +67,7 @@ export async function runClient(parameters: RunClientParameters): Promise<RoundL
   const self = runtime.connection.address;
   const perform = async (action: ClientAction, round: ClientRoundState): Promise<ClientRoundState | void> => {
     if (action.type === "join") {
-      if (await runtime.coordinator.hasJoined(action.roundId, self)) return clientHandlers.confirmJoin(round);
-      const phase = Number(await runtime.coordinator.phase(action.roundId));
-      if (phase !== Phase.Joining) return clientHandlers.missJoin(round);
-      try {
-        await sendTransaction(runtime.connection.signer, { action: `join(round ${action.roundId})`, send: () => runtime.coordinator.join(action.roundId) });
-      } catch (error) {
-        // Full or closed while we were sending: we sit this round out.
-        if (isRevert(error)) return clientHandlers.missJoin(round);
-        throw error;
-      }
-      logger.info("joined", { round: action.roundId });
-      return clientHandlers.confirmJoin(round);
+      return (await joinRound(runtime, action.roundId)) ? clientHandlers.confirmJoin(round) : clientHandlers.missJoin(round);
     }
 
     const existing = await runtime.coordinator.submission(action.roundId, self);

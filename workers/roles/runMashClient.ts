@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AbiCoder, getBytes, hexlify, keccak256 } from "ethers";
 import { BaseError } from "../errors";
-import { sendTransaction, isRevert } from "../chain/sendTransaction";
+import { sendTransaction } from "../chain/sendTransaction";
 import { Phase, Role } from "../protocol/enums";
 import { lossToFixed } from "../protocol/events";
 import {
@@ -40,6 +40,7 @@ import { putPayload } from "../storage/putPayload";
 import { PayloadKind } from "../storage/payloadFormat";
 import { MODEL_TENSOR, expectFlat, flatTensor, maskedPayload } from "./modelPayloads";
 import { ensureRegistered, loadOrCreateEciesKeys } from "./ensureRegistered";
+import { joinRound } from "./joinRound";
 import { createLocalTrainer, type ClientTrainingConfig } from "./createLocalTrainer";
 import { runRoundLoop, type RoundLoopHandle } from "./runRoundLoop";
 import { writeStateFile } from "./stateFile";
@@ -131,17 +132,8 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
   const perform = async (action: MashClientAction, round: MashClientRoundState): Promise<MashClientRoundState | void> => {
     const roundId = action.roundId;
     switch (action.type) {
-      case "join": {
-        if (await coordinator.hasJoined(roundId, self)) return mashClientHandlers.confirmJoin(round);
-        if (Number(await coordinator.phase(roundId)) !== Phase.Joining) return mashClientHandlers.missJoin(round);
-        try {
-          await sendTransaction(runtime.connection.signer, { action: `join(round ${roundId})`, send: () => coordinator.join(roundId) });
-        } catch (error) {
-          if (isRevert(error)) return mashClientHandlers.missJoin(round);
-          throw error;
-        }
-        return mashClientHandlers.confirmJoin(round);
-      }
+      case "join":
+        return (await joinRound(runtime, roundId)) ? mashClientHandlers.confirmJoin(round) : mashClientHandlers.missJoin(round);
       case "post-holder-key": {
         const keyFile = join(stateDir, `paillier-round-${roundId}.json`);
         let stored = readJson<{ publicKey: string; privateKey: unknown }>(keyFile);
