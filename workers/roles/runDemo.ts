@@ -57,7 +57,9 @@ export interface DemoReport {
   clients: number;
   chainId: number;
   rpcUrl: string;
+  /** The embedded store's folder (where every CID of the report lives), unless `ipfs.kind` is "kubo". */
   storeDir: string;
+  ipfs: { kind: "embedded" | "kubo"; location: string };
   taskId: string;
   contracts: Record<string, string>;
   settings: Record<string, number | string>;
@@ -214,6 +216,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       chainId: Number(owner.connection.chainId),
       rpcUrl: node.rpcUrl,
       storeDir,
+      ipfs: owner.store.kind === "kubo" ? { kind: "kubo", location: process.env.IPFS_API_URL ?? "" } : { kind: "embedded", location: storeDir },
       taskId: taskId.toString(),
       contracts: { FedmashRegistry: addresses.registry, FedmashCoordinator: addresses.coordinator },
       settings: {
