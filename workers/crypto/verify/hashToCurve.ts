@@ -4,6 +4,7 @@
 // such points. Bn254.hashToCurve computes the same point on-chain.
 import { solidityPackedKeccak256 } from "ethers";
 import { HashToCurveExhaustedError, VerificationInputError } from "./errors";
+import { G1 } from "./g1Point";
 import { BN254_FIELD_ORDER as P, type G1AffinePoint } from "./types";
 
 /** About half of all x are abscissas, so 256 failures in a row has probability 2^-256. */
@@ -23,20 +24,9 @@ export function hashToCurve(domain: string, index: bigint): HashToCurveReturnTyp
     const x = BigInt(digest) % P;
     const rhs = (x * x * x + 3n) % P;
     // p ≡ 3 (mod 4), so a square's root is rhs^((p+1)/4).
-    const root = modPow(rhs, (P + 1n) / 4n);
+    const root = G1.Fp.pow(rhs, (P + 1n) / 4n);
     if ((root * root) % P !== rhs) continue;
     return { point: { x, y: root % 2n === 0n ? root : P - root }, counter };
   }
   throw new HashToCurveExhaustedError(domain, index, HASH_TO_CURVE_MAX_TRIES);
 }
-
-function modPow(base: bigint, exponent: bigint): bigint {
-  let result = 1n;
-  let b = base % P;
-  for (let e = exponent; e > 0n; e >>= 1n) {
-    if (e & 1n) result = (result * b) % P;
-    b = (b * b) % P;
-  }
-  return result;
-}
-
