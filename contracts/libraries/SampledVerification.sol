@@ -34,7 +34,7 @@ library SampledVerification {
 
     /// @notice Tag of the partition words: keccak256(abi.encode(seed, PARTITION_TAG, j, block)).
     bytes32 internal constant PARTITION_TAG = keccak256("fedmash/sampled-verification/partition/v1");
-    /// @notice Tag of the weights: keccak256(abi.encode(seed, WEIGHT_TAG, j, b)) mod R.
+    /// @notice Tag of the weights: keccak256(abi.encode(weightSeed, WEIGHT_TAG, j, b)) mod R.
     bytes32 internal constant WEIGHT_TAG = keccak256("fedmash/sampled-verification/weight/v1");
 
     /// @notice The running sum of the commitments that arrived.
@@ -70,14 +70,16 @@ library SampledVerification {
     }
 
     /// @notice The weight of batch `batch` of partition `partition`.
-    function weight(bytes32 seed, uint256 partition, uint256 batch) internal pure returns (uint256) {
-        return uint256(keccak256(abi.encode(seed, WEIGHT_TAG, partition, batch))) % Bn254.R;
+    /// @dev `weightSeed` may be the partition seed; a second seed fixed after the aggregator posted its batch sums
+    /// also makes a pass prove that those sums are the true ones (docs/VERIFICATION.md).
+    function weight(bytes32 weightSeed, uint256 partition, uint256 batch) internal pure returns (uint256) {
+        return uint256(keccak256(abi.encode(weightSeed, WEIGHT_TAG, partition, batch))) % Bn254.R;
     }
 
     /// @notice Σ weight(j, b) · S[j·k + b] mod R over the packed batch sums, each int64 taken mod R.
     /// @param packedSums m·k big-endian int64, 8 bytes each, in the order j·k + b.
     function batchSumsScalar(
-        bytes32 seed,
+        bytes32 weightSeed,
         uint256 partitions,
         uint256 batches,
         bytes calldata packedSums
@@ -90,9 +92,9 @@ library SampledVerification {
         bytes32 tag = WEIGHT_TAG;
         uint256 order = Bn254.R;
         assembly ("memory-safe") {
-            // Scratch past the free memory pointer for abi.encode(seed, tag, j, b); never allocated.
+            // Scratch past the free memory pointer for abi.encode(weightSeed, tag, j, b); never allocated.
             let buffer := mload(0x40)
-            mstore(buffer, seed)
+            mstore(buffer, weightSeed)
             mstore(add(buffer, 0x20), tag)
             let offset := packedSums.offset
             for { let j := 0 } lt(j, partitions) { j := add(j, 1) } {
@@ -123,12 +125,12 @@ library SampledVerification {
     /// @notice Whether the posted batch sums match the running sum: (Σ w·T mod R)·G == Σ C_i.
     function matches(
         Accumulator storage self,
-        bytes32 seed,
+        bytes32 weightSeed,
         uint256 partitions,
         uint256 batches,
         bytes calldata packedSums
     ) internal view returns (bool) {
-        uint256 scalar = batchSumsScalar(seed, partitions, batches, packedSums);
+        uint256 scalar = batchSumsScalar(weightSeed, partitions, batches, packedSums);
         return Bn254.eq(Bn254.mul(Bn254.G1Point(G_X, G_Y), scalar), self.sum);
     }
 

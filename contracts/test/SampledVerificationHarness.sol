@@ -12,7 +12,7 @@ contract SampledVerificationHarness {
     SampledVerification.Accumulator private _accumulator;
 
     /// @notice Emitted by checkBatchSums, so the final check runs (and is measured) as a transaction.
-    event BatchSumsChecked(bytes32 indexed seed, bool matched);
+    event BatchSumsChecked(bytes32 indexed weightSeed, bool matched);
 
     function add(uint256 ax, uint256 ay, uint256 bx, uint256 by) external view returns (uint256, uint256) {
         Bn254.G1Point memory sum = Bn254.add(Bn254.G1Point(ax, ay), Bn254.G1Point(bx, by));
@@ -47,17 +47,17 @@ contract SampledVerificationHarness {
         return SampledVerification.batchOf(seed, partition, coordinate, batches);
     }
 
-    function weight(bytes32 seed, uint256 partition, uint256 batch) external pure returns (uint256) {
-        return SampledVerification.weight(seed, partition, batch);
+    function weight(bytes32 weightSeed, uint256 partition, uint256 batch) external pure returns (uint256) {
+        return SampledVerification.weight(weightSeed, partition, batch);
     }
 
     function batchSumsScalar(
-        bytes32 seed,
+        bytes32 weightSeed,
         uint256 partitions,
         uint256 batches,
         bytes calldata packedSums
     ) external pure returns (uint256) {
-        return SampledVerification.batchSumsScalar(seed, partitions, batches, packedSums);
+        return SampledVerification.batchSumsScalar(weightSeed, partitions, batches, packedSums);
     }
 
     function accumulate(uint256 x, uint256 y) external {
@@ -70,15 +70,15 @@ contract SampledVerificationHarness {
     }
 
     function matches(
-        bytes32 seed,
+        bytes32 weightSeed,
         uint256 partitions,
         uint256 batches,
         bytes calldata packedSums
     ) external view returns (bool) {
-        return _accumulator.matches(seed, partitions, batches, packedSums);
+        return _accumulator.matches(weightSeed, partitions, batches, packedSums);
     }
 
-    function checkBatchSums(bytes32 seed, uint256 partitions, uint256 batches, bytes calldata packedSums) external {
-        emit BatchSumsChecked(seed, _accumulator.matches(seed, partitions, batches, packedSums));
+    function checkBatchSums(bytes32 weightSeed, uint256 partitions, uint256 batches, bytes calldata packedSums) external {
+        emit BatchSumsChecked(weightSeed, _accumulator.matches(weightSeed, partitions, batches, packedSums));
     }
 }

@@ -45,7 +45,7 @@ function simulateRound(clients: number): SimulatedRound {
   for (let client = 0; client < clients; client++) {
     const vector = update(client);
     for (let i = 0; i < D; i++) aggregate[i] = aggregate[i]! + vector[i]!;
-    commitments.push(commitBatchSums({ batchSums: batchSums(vector, SEED, M, K), seed: SEED, m: M, k: K }));
+    commitments.push(commitBatchSums({ batchSums: batchSums(vector, SEED, M, K), weightSeed: SEED, m: M, k: K }));
   }
   return { commitments, aggregate };
 }
@@ -125,7 +125,7 @@ describe("Bn254 and SampledVerification", function () {
       expect(await harness.mul(g.x, g.y, R - 1n)).to.deep.equal([g.x, P - g.y]);
       expect(await harness.mul(g.x, g.y, 0n)).to.deep.equal([0n, 0n]);
       const sums = batchSums(update(0), SEED, M, K);
-      const commitment = commitBatchSums({ batchSums: sums, seed: SEED, m: M, k: K });
+      const commitment = commitBatchSums({ batchSums: sums, weightSeed: SEED, m: M, k: K });
       const scalar = await harness.batchSumsScalar(SEED, M, K, encodeBatchSums(sums));
       expect(await harness.mul(g.x, g.y, scalar)).to.deep.equal([commitment.x, commitment.y]);
     });
@@ -182,6 +182,19 @@ describe("Bn254 and SampledVerification", function () {
     });
   }
 
+  it("verifies with partitions and weights from two seeds (the weights fixed after the batch sums were posted)", async function () {
+    const { harness } = await loadFixture(deployHarnessFixture);
+    const weightSeed = solidityPackedKeccak256(["string"], ["Bn254.test weight seed"]) as `0x${string}`;
+    const updates = [0, 1, 2, 3].map(update);
+    const aggregate = new Int32Array(D);
+    for (const vector of updates) vector.forEach((value, i) => (aggregate[i] = aggregate[i]! + value));
+    const commitments = updates.map((vector) => commitBatchSums({ batchSums: batchSums(vector, SEED, M, K), weightSeed, m: M, k: K }));
+    await accumulateAll(harness, commitments);
+    const packed = packedBatchSums(aggregate);
+    expect(await harness.matches(weightSeed, M, K, packed)).to.equal(true);
+    expect(await harness.matches(SEED, M, K, packed)).to.equal(false);
+  });
+
   describe("gas", function () {
     it("accumulating costs the same per client and the final check the same for N = 10 and N = 50, below 300k", async function () {
       const measured: Record<number, { accumulate: bigint[]; check: bigint }> = {};
@@ -208,7 +221,7 @@ describe("Bn254 and SampledVerification", function () {
     it("the final check with the paper's 128 halves stays below 300k", async function () {
       const { harness } = await loadFixture(deployHarnessFixture);
       // Re-commit under 128 halves: the commitments depend on the shape.
-      const commitments = [0, 1, 2].map((client) => commitBatchSums({ batchSums: batchSums(update(client), SEED, 128, 2), seed: SEED, m: 128, k: 2 }));
+      const commitments = [0, 1, 2].map((client) => commitBatchSums({ batchSums: batchSums(update(client), SEED, 128, 2), weightSeed: SEED, m: 128, k: 2 }));
       await accumulateAll(harness, commitments);
       const aggregate = new Int32Array(D);
       for (const client of [0, 1, 2]) update(client).forEach((value, i) => (aggregate[i] = aggregate[i]! + value));

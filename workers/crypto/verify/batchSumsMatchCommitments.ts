@@ -11,13 +11,14 @@ export interface BatchSumsMatchCommitmentsParameters {
   batchSums: BigInt64Array | readonly bigint[];
   /** Every included client's commitment. */
   commitments: readonly G1AffinePoint[];
-  seed: SampleSeed;
+  /** The seed of the weights the commitments were made with. */
+  weightSeed: SampleSeed;
   m: number;
   k: number;
 }
 
 export function batchSumsMatchCommitments(parameters: BatchSumsMatchCommitmentsParameters): boolean {
-  const { batchSums, commitments, seed, m, k } = parameters;
-  const expected = g1Multiply(verificationGenerators().gPoint, batchSumsScalar(batchSums, seed, m, k));
+  const { batchSums, commitments, weightSeed, m, k } = parameters;
+  const expected = g1Multiply(verificationGenerators().gPoint, batchSumsScalar(batchSums, weightSeed, m, k));
   return expected.equals(g1Point(sumCommitments(commitments)));
 }

@@ -5,10 +5,10 @@ import { batchWeights } from "./batchWeights";
 import { VerificationInputError } from "./errors";
 import { BN254_GROUP_ORDER as R, type SampleSeed } from "./types";
 
-export function batchSumsScalar(sums: BigInt64Array | readonly bigint[], seed: SampleSeed, m: number, k: number): bigint {
+export function batchSumsScalar(sums: BigInt64Array | readonly bigint[], weightSeed: SampleSeed, m: number, k: number): bigint {
   assertPartitionShape(m, k);
   if (sums.length !== m * k) throw new VerificationInputError("batch sums", `${sums.length} sums, expected m·k = ${m * k}`);
-  const weights = batchWeights(seed, m, k);
+  const weights = batchWeights(weightSeed, m, k);
   let scalar = 0n;
   for (let s = 0; s < weights.length; s++) {
     const sum = sums[s];

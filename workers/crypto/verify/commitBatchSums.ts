@@ -10,7 +10,8 @@ import { verificationGenerators } from "./verificationGenerators";
 export interface CommitBatchSumsParameters {
   /** The m·k batch sums of the client's quantized update under the sampled partitions. */
   batchSums: BigInt64Array | readonly bigint[];
-  seed: SampleSeed;
+  /** The seed of the weights (the partition seed, or the second seed of the two-seed protocol). */
+  weightSeed: SampleSeed;
   m: number;
   k: number;
   /** Optional blinding scalar (taken mod r); the blindings of all included clients must sum to 0 mod r. */
@@ -20,9 +21,9 @@ export interface CommitBatchSumsParameters {
 export type CommitBatchSumsReturnType = G1AffinePoint;
 
 export function commitBatchSums(parameters: CommitBatchSumsParameters): CommitBatchSumsReturnType {
-  const { batchSums, seed, m, k, blinding } = parameters;
+  const { batchSums, weightSeed, m, k, blinding } = parameters;
   if (blinding !== undefined && typeof blinding !== "bigint") throw new VerificationInputError("blinding", "expected a bigint");
   const { gPoint, hPoint } = verificationGenerators();
-  const committed = g1Multiply(gPoint, batchSumsScalar(batchSums, seed, m, k));
+  const committed = g1Multiply(gPoint, batchSumsScalar(batchSums, weightSeed, m, k));
   return g1Affine(blinding === undefined ? committed : committed.add(g1Multiply(hPoint, blinding)));
 }

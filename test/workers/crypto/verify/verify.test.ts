@@ -157,13 +157,13 @@ describe("sampled verification (workers/crypto/verify)", function () {
       const m = 8;
       const k = 4;
       const updates = [0, 1, 2, 3, 4].map((client) => quantizedUpdate(2_000, client));
-      const commitments = updates.map((vector) => commitBatchSums({ batchSums: batchSums(vector, SEED, m, k), seed: SEED, m, k }));
+      const commitments = updates.map((vector) => commitBatchSums({ batchSums: batchSums(vector, SEED, m, k), weightSeed: SEED, m, k }));
       const aggregate = sumVectors(updates);
       const honest = batchSums(aggregate, SEED, m, k);
-      expect(batchSumsMatchCommitments({ batchSums: honest, commitments, seed: SEED, m, k })).to.equal(true);
-      expect(sumCommitments(commitments)).to.deep.equal(commitBatchSums({ batchSums: honest, seed: SEED, m, k }));
+      expect(batchSumsMatchCommitments({ batchSums: honest, commitments, weightSeed: SEED, m, k })).to.equal(true);
+      expect(sumCommitments(commitments)).to.deep.equal(commitBatchSums({ batchSums: honest, weightSeed: SEED, m, k }));
       aggregate[1_234] = aggregate[1_234]! + 1;
-      expect(batchSumsMatchCommitments({ batchSums: batchSums(aggregate, SEED, m, k), commitments, seed: SEED, m, k })).to.equal(false);
+      expect(batchSumsMatchCommitments({ batchSums: batchSums(aggregate, SEED, m, k), commitments, weightSeed: SEED, m, k })).to.equal(false);
     });
 
     it("negative batch sums are taken mod r: the scalar of −S is r minus the scalar of S", function () {
@@ -177,13 +177,13 @@ describe("sampled verification (workers/crypto/verify)", function () {
       const k = 2;
       const updates = [0, 1, 2].map((client) => quantizedUpdate(500, client));
       const blindings = [R - 5n, 123456789n, 5n - 123456789n];
-      const commit = (vector: Int32Array, blinding: bigint) => commitBatchSums({ batchSums: batchSums(vector, SEED, m, k), seed: SEED, m, k, blinding });
+      const commit = (vector: Int32Array, blinding: bigint) => commitBatchSums({ batchSums: batchSums(vector, SEED, m, k), weightSeed: SEED, m, k, blinding });
       const aggregateSums = batchSums(sumVectors(updates), SEED, m, k);
       const blinded = updates.map((vector, client) => commit(vector, blindings[client]!));
-      expect(blinded[0]).to.not.deep.equal(commitBatchSums({ batchSums: batchSums(updates[0]!, SEED, m, k), seed: SEED, m, k }));
-      expect(batchSumsMatchCommitments({ batchSums: aggregateSums, commitments: blinded, seed: SEED, m, k })).to.equal(true);
+      expect(blinded[0]).to.not.deep.equal(commitBatchSums({ batchSums: batchSums(updates[0]!, SEED, m, k), weightSeed: SEED, m, k }));
+      expect(batchSumsMatchCommitments({ batchSums: aggregateSums, commitments: blinded, weightSeed: SEED, m, k })).to.equal(true);
       const unbalanced = updates.map((vector, client) => commit(vector, client === 0 ? 1n : blindings[client]!));
-      expect(batchSumsMatchCommitments({ batchSums: aggregateSums, commitments: unbalanced, seed: SEED, m, k })).to.equal(false);
+      expect(batchSumsMatchCommitments({ batchSums: aggregateSums, commitments: unbalanced, weightSeed: SEED, m, k })).to.equal(false);
     });
 
     it("packs batch sums as big-endian int64", function () {
@@ -252,7 +252,7 @@ describe("sampled verification (workers/crypto/verify)", function () {
       ["batch sums of the wrong length", () => batchSumsScalar([1n, 2n, 3n], SEED, 2, 2)],
       ["a number among the batch sums", () => batchSumsScalar([1n, 2n, 3 as unknown as bigint, 4n], SEED, 2, 2)],
       ["a sum outside int64", () => encodeBatchSums([1n << 63n])],
-      ["a non-bigint blinding", () => commitBatchSums({ batchSums: [0n, 0n], seed: SEED, m: 1, k: 2, blinding: 1 as unknown as bigint })],
+      ["a non-bigint blinding", () => commitBatchSums({ batchSums: [0n, 0n], weightSeed: SEED, m: 1, k: 2, blinding: 1 as unknown as bigint })],
     ];
     for (const [what, run] of cases) {
       it(`throws VerificationInputError on ${what}`, function () {
