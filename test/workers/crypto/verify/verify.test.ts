@@ -98,7 +98,8 @@ describe("sampled verification (workers/crypto/verify)", function () {
           best = Math.min(best, performance.now() - started);
         }
         console.log(`      batchSums d = 101,770, m = ${m}, k = ${k}: ${best.toFixed(0)} ms (best of 3)`);
-        expect(best).to.be.below(m === DEFAULT_PARTITIONS ? 600 : 1_000);
+        // Idle: about 180 ms and 360 ms; the bounds leave room for other work on the two cores.
+        expect(best).to.be.below(m === DEFAULT_PARTITIONS ? 750 : 1_500);
       }
     });
   });
