@@ -1,6 +1,7 @@
-// `fedmash demo --mode mash --clients 10 --drop-clients 2 --drop-phase submit`: ten client processes, two of
-// which vanish before submitting their masked update in the first round. Only their groups may be lost: both
-// rounds finalize, the report says who was excluded and why, and the second round runs with the eight left.
+// `fedmash demo --mode mash --clients 10 --rounds 3 --drop-clients 2 --drop-phase submit`: ten client processes,
+// two of which vanish before submitting their masked update in the first round. Only their groups may be lost:
+// every round finalizes, the report says who was excluded and why, the later rounds run with the eight left,
+// and the model still reaches 0.90 test accuracy after round 3.
 import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,7 +10,7 @@ import { runDemo, DEMO_DEFAULTS, type DemoReport } from "../../workers/roles/run
 
 const PROJECT_ROOT = resolve(__dirname, "..", "..");
 
-describe("fedmash demo (mash mode, 10 clients, 2 drop out at submit)", function () {
+describe("fedmash demo (mash mode, 10 clients, 3 rounds, 2 drop out at submit)", function () {
   this.timeout(600_000);
   let outDir: string;
   let report: DemoReport;
@@ -21,8 +22,7 @@ describe("fedmash demo (mash mode, 10 clients, 2 drop out at submit)", function 
       ...DEMO_DEFAULTS,
       mode: "mash",
       clients: 10,
-      rounds: 2,
-      samplesPerClient: 2000,
+      rounds: 3,
       paillierBits: 1024,
       dropClients: 2,
       dropPhase: "submit",
@@ -37,9 +37,10 @@ describe("fedmash demo (mash mode, 10 clients, 2 drop out at submit)", function 
     rmSync(outDir, { recursive: true, force: true });
   });
 
-  it("finalizes every round", function () {
-    expect(report.rounds.map((r) => r.phase)).to.deep.equal(["Finalized", "Finalized"]);
-    expect(report.rounds[1].accuracy).to.be.greaterThan(0.85);
+  it("finalizes every round and reaches 0.90 test accuracy after round 3", function () {
+    expect(report.rounds.map((r) => r.phase)).to.deep.equal(["Finalized", "Finalized", "Finalized"]);
+    expect(report.rounds[2].accuracy).to.be.at.least(0.9);
+    expect(report.rounds[2].accuracy).to.be.greaterThan(report.rounds[0].accuracy as number);
   });
 
   it("loses only the dropped clients' groups in round 1, naming why", function () {
@@ -57,10 +58,11 @@ describe("fedmash demo (mash mode, 10 clients, 2 drop out at submit)", function 
     expect([...first.included].sort()).to.deep.equal([...includedGroups.flatMap((g) => g.members), first.holder as string].sort());
   });
 
-  it("runs the next round with the eight clients that are left", function () {
-    const second = report.rounds[1];
-    expect(second.joined).to.equal(8);
-    expect(second.included).to.have.length(8);
-    expect(second.excluded).to.deep.equal([]);
+  it("runs the later rounds with the eight clients that are left", function () {
+    for (const later of report.rounds.slice(1)) {
+      expect(later.joined).to.equal(8);
+      expect(later.included).to.have.length(8);
+      expect(later.excluded).to.deep.equal([]);
+    }
   });
 });
