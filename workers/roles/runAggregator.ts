@@ -25,7 +25,7 @@ import { getMaskGroup } from "../crypto/mask/getMaskGroup";
 import { UpdateNonFiniteError } from "../ml/errors";
 import { fetchPayload } from "../storage/fetchPayload";
 import { putPayload } from "../storage/putPayload";
-import { PayloadKind } from "../storage/payloadFormat";
+import { PayloadKind, type Payload } from "../storage/payloadFormat";
 import { DELTA_TENSOR, MASKED_TENSOR, MODEL_TENSOR, aggregatePayload, expectFlat, expectMasked, flatTensor, maskedAggregatePayload, modelPayload, tensorData } from "./modelPayloads";
 import { ensureRegistered, loadOrCreateEciesKeys } from "./ensureRegistered";
 import { runRoundLoop, type RoundLoopHandle } from "./runRoundLoop";
@@ -38,6 +38,11 @@ export class AggregatorPhaseError extends BaseError {
 export class MashContributionInvalidError extends BaseError {
   override name = "MashContributionInvalidError" as const;
 }
+
+type TaskView = Awaited<ReturnType<WorkerRuntime["coordinator"]["task"]>>;
+type AggregationStart =
+  | { posted: { aggregateCid: string; modelCid: string } }
+  | { posted?: undefined; task: TaskView; modelSize: number; global: Float32Array; started: number };
 
 type AnyAggregatorRound = AggregatorRoundState | MashAggregatorRoundState;
 type AnyAggregatorAction = AggregatorAction | MashAggregatorAction;
@@ -59,20 +64,45 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
 
   const maskGroup = getMaskGroup("paper-compat");
 
+  /** Both modes start alike: already posted (a restart) → confirm; else the task and the round's global model. */
+  const beginAggregation = async (roundId: bigint, modelCid: string): Promise<AggregationStart> => {
+    const view = await runtime.coordinator.round(roundId);
+    if (view.aggregateCid !== "") return { posted: { aggregateCid: view.aggregateCid, modelCid: view.newModelCid } };
+    if (Number(view.phase) !== Phase.Aggregation) throw new AggregatorPhaseError(`Round ${roundId} is not in Aggregation.`, { details: `phase ${view.phase}` });
+    const task = await runtime.coordinator.task(view.taskId);
+    const modelSize = Number(task.config.modelSize);
+    const global = flatTensor(await fetchPayload(runtime.store, modelCid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize)));
+    return { task, modelSize, global, started: Date.now() };
+  };
+
+  /** Both modes end alike: store aggregate and new model, post both CIDs. */
+  const publishAggregate = async (
+    roundId: bigint,
+    round: { index: number; roundId: string },
+    aggregate: Payload,
+    newWeights: Float32Array,
+    parentCid: string,
+    modelKind: string,
+  ): Promise<{ aggregateCid: string; modelCid: string }> => {
+    const storedAggregate = await putPayload(runtime.store, aggregate);
+    const model = await putPayload(runtime.store, modelPayload(newWeights, { round: round.index, roundId: round.roundId, parentCid, modelKind }));
+    await sendTransaction(runtime.connection.signer, {
+      action: `postAggregate(round ${roundId})`,
+      send: () => runtime.coordinator.postAggregate(roundId, storedAggregate.cid, model.cid, storedAggregate.contentHash),
+    });
+    return { aggregateCid: storedAggregate.cid, modelCid: model.cid };
+  };
+
   /** MASH: the product of exactly the included members' and the holder's vectors; any bad one spoils the sum. */
   const performMasked = async (action: MashAggregatorAction, round: MashAggregatorRoundState): Promise<MashAggregatorRoundState | void> => {
-    const view = await runtime.coordinator.round(action.roundId);
-    if (view.aggregateCid !== "") return mashAggregatorHandlers.confirmAggregate(round, { aggregateCid: view.aggregateCid, modelCid: view.newModelCid });
-    if (Number(view.phase) !== Phase.Aggregation) throw new AggregatorPhaseError(`Round ${action.roundId} is not in Aggregation.`, { details: `phase ${view.phase}` });
+    const start = await beginAggregation(action.roundId, action.modelCid);
+    if (start.posted) return mashAggregatorHandlers.confirmAggregate(round, start.posted);
     if (action.missing.length > 0) {
       throw new MashContributionInvalidError(`Round ${action.roundId}: no submission seen from ${action.missing.join(", ")}.`);
     }
-    const task = await runtime.coordinator.task(view.taskId);
-    const modelSize = Number(task.config.modelSize);
+    const { task, modelSize, global, started } = start;
     const clip = Number(task.config.clipMillionths) / 1e6;
     const scale = Number(task.config.quantizationScale);
-    const started = Date.now();
-    const global = flatTensor(await fetchPayload(runtime.store, action.modelCid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize)));
     const masked = await Promise.all(
       action.contributors.map(async (submission) => {
         try {
@@ -99,8 +129,9 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
           reason: !sumPosted.has(Number(index)) ? "GroupShuffleIncomplete" : round.submissions[m.toLowerCase()] ? "GroupExcluded" : "NoSubmission",
         })),
     );
-    const aggregate = await putPayload(
-      runtime.store,
+    const posted = await publishAggregate(
+      action.roundId,
+      round,
       maskedAggregatePayload(result.averagedDelta, result.sum, {
         round: round.index,
         roundId: round.roundId,
@@ -115,26 +146,18 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
         scale,
         weighting: "uniform",
       }),
+      result.newWeights,
+      action.modelCid,
+      task.config.modelKind,
     );
-    const model = await putPayload(runtime.store, modelPayload(result.newWeights, { round: round.index, roundId: round.roundId, parentCid: action.modelCid, modelKind: task.config.modelKind }));
-    await sendTransaction(runtime.connection.signer, {
-      action: `postAggregate(round ${action.roundId})`,
-      send: () => runtime.coordinator.postAggregate(action.roundId, aggregate.cid, model.cid, aggregate.contentHash),
-    });
-    logger.info("masked aggregate posted", { round: action.roundId, contributors: included.length, excluded: excluded.length, aggregateCid: aggregate.cid, ms: Date.now() - started });
-    return mashAggregatorHandlers.confirmAggregate(round, { aggregateCid: aggregate.cid, modelCid: model.cid });
+    logger.info("masked aggregate posted", { round: action.roundId, contributors: included.length, excluded: excluded.length, aggregateCid: posted.aggregateCid, ms: Date.now() - started });
+    return mashAggregatorHandlers.confirmAggregate(round, posted);
   };
 
   const performPlain = async (action: AggregatorAction, round: AggregatorRoundState): Promise<AggregatorRoundState | void> => {
-    const view = await runtime.coordinator.round(action.roundId);
-    const phase = Number(view.phase) as Phase;
-    if (view.aggregateCid !== "") return aggregatorHandlers.confirmAggregate(round, { aggregateCid: view.aggregateCid, modelCid: view.newModelCid });
-    if (phase !== Phase.Aggregation) throw new AggregatorPhaseError(`Round ${action.roundId} is not in Aggregation.`, { details: `phase ${phase}` });
-    const task = await runtime.coordinator.task(view.taskId);
-    const modelSize = Number(task.config.modelSize);
-    const started = Date.now();
-
-    const global = flatTensor(await fetchPayload(runtime.store, action.modelCid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize)));
+    const start = await beginAggregation(action.roundId, action.modelCid);
+    if (start.posted) return aggregatorHandlers.confirmAggregate(round, start.posted);
+    const { task, modelSize, global, started } = start;
     const updates: PlainUpdate[] = await Promise.all(
       action.submissions.map(async (submission): Promise<PlainUpdate> => {
         try {
@@ -159,21 +182,15 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
       excluded: result.excluded.map((e) => ({ client: e.client, reason: e.reason })),
       weighting: parameters.weighting ?? "samples",
     };
-    const aggregate = await putPayload(runtime.store, aggregatePayload(result.averagedDelta, metadata));
-    const model = await putPayload(runtime.store, modelPayload(result.newWeights, { round: round.index, roundId: round.roundId, parentCid: action.modelCid, modelKind: task.config.modelKind }));
-    await sendTransaction(runtime.connection.signer, {
-      action: `postAggregate(round ${action.roundId})`,
-      send: () => runtime.coordinator.postAggregate(action.roundId, aggregate.cid, model.cid, aggregate.contentHash),
-    });
+    const posted = await publishAggregate(action.roundId, round, aggregatePayload(result.averagedDelta, metadata), result.newWeights, action.modelCid, task.config.modelKind);
     logger.info("aggregate posted", {
       round: action.roundId,
       included: result.included.length,
       excluded: result.excluded.length,
-      aggregateCid: aggregate.cid,
-      modelCid: model.cid,
+      ...posted,
       ms: Date.now() - started,
     });
-    return aggregatorHandlers.confirmAggregate(round, { aggregateCid: aggregate.cid, modelCid: model.cid });
+    return aggregatorHandlers.confirmAggregate(round, posted);
   };
 
   return runRoundLoop<AnyAggregatorRound, AnyAggregatorAction>({
