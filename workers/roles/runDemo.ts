@@ -9,13 +9,13 @@ import { enumName, Phase, Role } from "../protocol/enums";
 import { initBackend } from "../ml/initBackend";
 import type { ModelKind } from "../ml/modelLayout";
 import { DEFAULT_TRAINING } from "../ml/defaultTraining";
-import { sleep } from "../retry";
 import { BaseError } from "../errors";
 import { openWorkerRuntime, type WorkerRuntime } from "./openWorkerRuntime";
 import { runTask, type RoundReport } from "./runTask";
 import { spawnWorker, type WorkerProcess } from "./spawnWorker";
 import type { ClientFault } from "./runClient";
 import { renderReportMarkdown } from "./renderReportMarkdown";
+import { waitForRegistration } from "./waitForRegistration";
 
 export class DemoWorkerExitedError extends BaseError {
   override name = "DemoWorkerExitedError" as const;
@@ -71,16 +71,18 @@ const OWNER_ACCOUNT = 0;
 const AGGREGATOR_ACCOUNT = 1;
 const FIRST_CLIENT_ACCOUNT = 2;
 
-async function waitForRegistration(runtime: WorkerRuntime, accounts: string[], role: Role, workers: WorkerProcess[], timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const active = await Promise.all(accounts.map((a) => runtime.registry.isActive(a, role)));
-    if (active.every(Boolean)) return;
-    const dead = workers.find((w) => w.process.exitCode !== null);
-    if (dead) throw new DemoWorkerExitedError(`A worker process exited during start-up (code ${dead.process.exitCode}).`, { details: "See its log under <out>/logs/." });
-    if (Date.now() > deadline) throw new DemoWorkerExitedError(`Workers did not register within ${timeoutMs / 1000} s.`, { details: "See <out>/logs/." });
-    await sleep(300);
-  }
+function waitForWorkers(runtime: WorkerRuntime, accounts: string[], role: Role, workers: WorkerProcess[], timeoutMs: number): Promise<void> {
+  return waitForRegistration({
+    runtime,
+    accounts,
+    role,
+    timeoutMs,
+    check: () => {
+      const dead = workers.find((w) => w.process.exitCode !== null);
+      if (dead) throw new DemoWorkerExitedError(`A worker process exited during start-up (code ${dead.process.exitCode}).`, { details: "See its log under <out>/logs/." });
+    },
+    onTimeout: () => new DemoWorkerExitedError(`Workers did not register within ${timeoutMs / 1000} s.`, { details: "See <out>/logs/." }),
+  });
 }
 
 export async function runDemo(options: DemoOptions): Promise<DemoReport> {
@@ -131,7 +133,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       }),
     );
     say(`aggregator process started (${aggregatorAddress}); waiting for it to register…`);
-    await waitForRegistration(owner, [aggregatorAddress], Role.Aggregator, workers, 120_000);
+    await waitForWorkers(owner, [aggregatorAddress], Role.Aggregator, workers, 120_000);
 
     const totalClients = options.clients + (options.faultyClient ? 1 : 0);
     const mash = options.mode === "mash";
@@ -197,7 +199,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
             }),
           );
         }
-        await waitForRegistration(owner as WorkerRuntime, clientAddresses, Role.Client, workers, 180_000);
+        await waitForWorkers(owner as WorkerRuntime, clientAddresses, Role.Client, workers, 180_000);
         say(`all ${totalClients} clients registered`);
       },
       onProgress: (p) => say(`round ${p.round}: ${String(enumName(Phase, p.phase))} · joined ${p.joined}/${totalClients} · submitted ${p.submitted}`),

@@ -3,7 +3,6 @@
 // masked vector; as the total-sum holder it posts a fresh Paillier key, later decrypts the included groups'
 // sums, sets its seed to minus their total and submits its own masked update. Everything a step produces at
 // random (keys, shuffle output) is written to the state folder before it is sent, so a restart resends it.
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AbiCoder, getBytes, hexlify, keccak256 } from "ethers";
 import { BaseError } from "../errors";
@@ -43,8 +42,13 @@ import { ensureRegistered, loadOrCreateEciesKeys } from "./ensureRegistered";
 import { joinRound } from "./joinRound";
 import { createLocalTrainer, type ClientTrainingConfig } from "./createLocalTrainer";
 import { runRoundLoop, type RoundLoopHandle } from "./runRoundLoop";
-import { writeStateFile } from "./stateFile";
+import { readStateFile, writeStateFile } from "./stateFile";
 import type { WorkerRuntime } from "./openWorkerRuntime";
+
+interface StoredHolderKey {
+  publicKey: string;
+  privateKey: unknown;
+}
 
 export class MashClientPhaseError extends BaseError {
   override name = "MashClientPhaseError" as const;
@@ -74,9 +78,6 @@ export function shuffleSessionId(chainId: bigint, coordinator: string, roundId: 
   return getBytes(keccak256(AbiCoder.defaultAbiCoder().encode(["uint256", "address", "uint256", "uint256"], [chainId, coordinator, roundId, groupIndex])));
 }
 
-function readJson<T>(path: string): T | undefined {
-  return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as T) : undefined;
-}
 
 export async function runMashClient(parameters: RunMashClientParameters): Promise<RoundLoopHandle<MashClientRoundState>> {
   const { runtime, taskId, training } = parameters;
@@ -94,6 +95,7 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
   const trainer = await createLocalTrainer(modelKind, training);
   logger.info("mash client ready", { task: taskId, model: modelKind, backend: trainer.backend, samples: trainer.samples, clip, scale, maskGroup: group.id });
   const self = runtime.connection.address;
+  const holderKeyFile = (roundId: bigint): string => join(stateDir, `paillier-round-${roundId}.json`);
 
   const submitMasked = async (roundId: bigint, round: MashClientRoundState, seed: bigint): Promise<string> => {
     const global = flatTensor(await fetchPayload(runtime.store, round.modelCid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize)));
@@ -135,8 +137,8 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
       case "join":
         return (await joinRound(runtime, roundId)) ? mashClientHandlers.confirmJoin(round) : mashClientHandlers.missJoin(round);
       case "post-holder-key": {
-        const keyFile = join(stateDir, `paillier-round-${roundId}.json`);
-        let stored = readJson<{ publicKey: string; privateKey: unknown }>(keyFile);
+        const keyFile = holderKeyFile(roundId);
+        let stored: StoredHolderKey | undefined = readStateFile<StoredHolderKey | undefined>(keyFile, undefined);
         if (!stored) {
           const pair = await generatePaillierKeyPair({ bits: parameters.paillierBits });
           stored = { publicKey: hexlify(encodePaillierPublicKey({ publicKey: pair.publicKey })), privateKey: serializePaillierPrivateKey({ privateKey: pair.privateKey }) };
@@ -157,7 +159,7 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
         if (await chosenToDrop("shuffle", roundId, round)) parameters.onDrop?.("shuffle", roundId);
         const outFile = join(stateDir, `shuffle-round-${roundId}.json`);
         const leader = info.position === info.members.length - 1;
-        let out = readJson<{ bytes: string }>(outFile)?.bytes;
+        let out = readStateFile<{ bytes: string } | undefined>(outFile, undefined)?.bytes;
         if (!out) {
           const shuffleGroup = await shuffleGroupOf(roundId, info, action.holderKey);
           const incoming = action.incoming ? decodeShuffleMessage({ bytes: getBytes(action.incoming) }) : undefined;
@@ -184,7 +186,7 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
         const existing = await coordinator.submission(roundId, self);
         if (existing.submitted) return mashClientHandlers.confirmHolderSubmission(round, existing.cid);
         if (Number(await coordinator.phase(roundId)) !== Phase.Completion) throw new MashClientPhaseError(`Round ${roundId} is not in Completion.`);
-        const stored = readJson<{ publicKey: string; privateKey: unknown }>(join(stateDir, `paillier-round-${roundId}.json`));
+        const stored = readStateFile<StoredHolderKey | undefined>(holderKeyFile(roundId), undefined);
         if (!stored) throw new MashClientPhaseError(`The holder's Paillier key for round ${roundId} is missing from ${stateDir}.`);
         const privateKey = deserializePaillierPrivateKey({ serialized: stored.privateKey });
         const { holderSeed, includedClientCount } = completeHolderSeed({

@@ -20,6 +20,7 @@ import { PayloadKind, type JsonValue } from "../storage/payloadFormat";
 import { sleep } from "../retry";
 import { MODEL_TENSOR, expectFlat, flatTensor, modelPayload } from "./modelPayloads";
 import type { WorkerRuntime } from "./openWorkerRuntime";
+import { waitForRegistration } from "./waitForRegistration";
 
 export class TaskEventMissingError extends BaseError {
   override name = "TaskEventMissingError" as const;
@@ -116,20 +117,6 @@ export class TaskAggregatorNotRegisteredError extends BaseError {
   override name = "TaskAggregatorNotRegisteredError" as const;
 }
 
-async function waitForAggregator(runtime: WorkerRuntime, aggregator: string, waitMs: number): Promise<void> {
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    if (await runtime.registry.isActive(aggregator, Role.Aggregator)) return;
-    if (Date.now() >= deadline) {
-      throw new TaskAggregatorNotRegisteredError(`${aggregator} is not a registered, active aggregator.`, {
-        details: "Start `fedmash aggregator` with that account first, or pass --aggregator with the right address.",
-      });
-    }
-    runtime.logger.info("waiting for the aggregator to register", { aggregator });
-    await sleep(1_000);
-  }
-}
-
 async function mashRoundDetails(runtime: WorkerRuntime, roundId: bigint): Promise<Pick<RoundReport, "holder" | "groups">> {
   const view = await runtime.coordinator.mashRound(roundId);
   const groups = await Promise.all(
@@ -151,7 +138,22 @@ export async function runTask(parameters: RunTaskParameters): Promise<{ taskId: 
   let taskId = parameters.taskId;
   let currentModelCid: string;
   if (taskId === undefined) {
-    await waitForAggregator(runtime, settings.aggregator, parameters.aggregatorWaitMs ?? 0);
+    let announced = false;
+    await waitForRegistration({
+      runtime,
+      accounts: [settings.aggregator],
+      role: Role.Aggregator,
+      timeoutMs: parameters.aggregatorWaitMs ?? 0,
+      pollMs: 1_000,
+      onWait: () => {
+        if (!announced) runtime.logger.info("waiting for the aggregator to register", { aggregator: settings.aggregator });
+        announced = true;
+      },
+      onTimeout: () =>
+        new TaskAggregatorNotRegisteredError(`${settings.aggregator} is not a registered, active aggregator.`, {
+          details: "Start `fedmash aggregator` with that account first, or pass --aggregator with the right address.",
+        }),
+    });
     const initial = await putPayload(runtime.store, modelPayload(initialWeights(settings.modelKind, settings.modelSeed), { round: 0, modelKind: settings.modelKind, seed: settings.modelSeed }));
     currentModelCid = initial.cid;
     const receipt = await sendTransaction(runtime.connection.signer, {
