@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 // Tasks and rounds of fedmash. Thin on purpose: it resolves ids, checks who may act (owner, registry roles,
-// the task's aggregator) and leaves the per-round state machine to RoundLib.
+// the task's aggregator), leaves the per-round state machine to RoundLib and the Verification phase of Mash rounds,
+// with its money, to the FedmashVerifier it deploys.
 pragma solidity ^0.8.28;
 
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IFedmashCoordinator} from "./interfaces/IFedmashCoordinator.sol";
 import {IFedmashRegistry} from "./interfaces/IFedmashRegistry.sol";
+import {IFedmashVerifier} from "./interfaces/IFedmashVerifier.sol";
+import {FedmashVerifier} from "./FedmashVerifier.sol";
 import {RoundLib} from "./libraries/RoundLib.sol";
 
 /// @title FedmashCoordinator
@@ -28,6 +31,7 @@ contract FedmashCoordinator is IFedmashCoordinator {
     uint256 public constant MAX_MASH_CLIENTS = 1024;
 
     IFedmashRegistry private immutable _registry;
+    IFedmashVerifier private immutable _verifier;
 
     uint256 private _taskCount;
     uint256 private _roundCount;
@@ -39,6 +43,8 @@ contract FedmashCoordinator is IFedmashCoordinator {
     constructor(IFedmashRegistry registry_) {
         if (address(registry_).code.length == 0) revert CoordinatorInvalidRegistry(address(registry_));
         _registry = registry_;
+        // Created here, so the verifier's coordinator is this contract and nobody else can drive its hooks.
+        _verifier = new FedmashVerifier();
     }
 
     /// @inheritdoc IFedmashCoordinator
@@ -74,6 +80,10 @@ contract FedmashCoordinator is IFedmashCoordinator {
         uint256 index = ++owned.roundCount;
         owned.lastRoundId = roundId;
         _rounds[roundId].open(roundId, taskId, SafeCast.toUint32(index), owned.config, modelCid);
+        // Reverts the opening when the pool cannot cover the round's rewards.
+        if (owned.config.mode == Mode.Mash) {
+            _verifier.onRoundOpened(taskId, roundId, owned.config.aggregator, owned.config.maxClients);
+        }
     }
 
     /// @inheritdoc IFedmashCoordinator
@@ -105,15 +115,27 @@ contract FedmashCoordinator is IFedmashCoordinator {
         RoundLib.Round storage target = _existingRound(roundId);
         TaskView storage owning = _tasks[target.taskId];
         if (msg.sender != owning.config.aggregator) revert CoordinatorNotAggregator(msg.sender);
-        target.postAggregate(roundId, msg.sender, aggregateCid, modelCid, aggregateHash);
-        // Read back rather than assume: modes with verification finalize later, not on posting.
-        if (target.phase == Phase.Finalized) owning.currentModelCid = modelCid;
+        target.postAggregate(roundId, msg.sender, aggregateCid, modelCid, aggregateHash, owning.config);
+        if (target.phase == Phase.Finalized) {
+            owning.currentModelCid = modelCid;
+        } else {
+            // Verification: reverts the posting when the aggregator's bond is short. The batch sums get the
+            // aggregation's duration, the commitments the submission's.
+            _verifier.onAggregatePosted(
+                roundId,
+                aggregateHash,
+                target.includedCount(),
+                owning.config.aggregateDuration,
+                owning.config.submitDuration
+            );
+        }
     }
 
     /// @inheritdoc IFedmashCoordinator
     function advance(uint256 roundId) external {
         RoundLib.Round storage target = _existingRound(roundId);
         target.advance(roundId, _tasks[target.taskId].config);
+        _releaseIfFailed(target, roundId);
     }
 
     /// @inheritdoc IFedmashCoordinator
@@ -121,6 +143,15 @@ contract FedmashCoordinator is IFedmashCoordinator {
         RoundLib.Round storage target = _existingRound(roundId);
         if (msg.sender != _tasks[target.taskId].owner) revert CoordinatorNotTaskOwner(target.taskId, msg.sender);
         target.cancel(roundId);
+        _releaseIfFailed(target, roundId);
+    }
+
+    /// @inheritdoc IFedmashCoordinator
+    function concludeVerification(uint256 roundId, FailureReason reason) external {
+        if (msg.sender != address(_verifier)) revert CoordinatorNotVerifier(msg.sender);
+        RoundLib.Round storage target = _existingRound(roundId);
+        target.concludeVerification(roundId, reason);
+        if (target.phase == Phase.Finalized) _tasks[target.taskId].currentModelCid = target.newModelCid;
     }
 
     /// @inheritdoc IFedmashCoordinator
@@ -143,6 +174,16 @@ contract FedmashCoordinator is IFedmashCoordinator {
     /// @inheritdoc IFedmashCoordinator
     function registry() external view returns (address) {
         return address(_registry);
+    }
+
+    /// @inheritdoc IFedmashCoordinator
+    function verifier() external view returns (address) {
+        return address(_verifier);
+    }
+
+    /// @inheritdoc IFedmashCoordinator
+    function isIncluded(uint256 roundId, address account) external view returns (bool) {
+        return _existingRound(roundId).isIncluded(account);
     }
 
     /// @inheritdoc IFedmashCoordinator
@@ -216,6 +257,11 @@ contract FedmashCoordinator is IFedmashCoordinator {
     /// @inheritdoc IFedmashCoordinator
     function latestRound(uint256 taskId) external view returns (uint256) {
         return _existingTask(taskId).lastRoundId;
+    }
+
+    /// @dev A Mash round that failed before its aggregate gives its reserved rewards back to the task's pool.
+    function _releaseIfFailed(RoundLib.Round storage target, uint256 roundId) private {
+        if (target.mode == Mode.Mash && target.phase == Phase.Failed) _verifier.onRoundFailed(roundId);
     }
 
     function _existingTask(uint256 taskId) private view returns (TaskView storage) {

@@ -42,7 +42,9 @@ interface IFedmashCoordinator {
         AggregatorMissing,
         HolderMissing,
         VerificationFailed,
-        Cancelled
+        Cancelled,
+        CommitmentsMissing,
+        AggregateDisputed
     }
 
     /// @notice The fixed parameters of a task.
@@ -260,6 +262,9 @@ interface IFedmashCoordinator {
     /// @notice A key, shuffle message or group sum is longer than `max` bytes.
     error CoordinatorMessageTooLarge(uint256 length, uint256 max);
 
+    /// @notice Only the verifier this coordinator deployed may conclude a verification.
+    error CoordinatorNotVerifier(address caller);
+
     /// @notice Emitted when `owner` creates task `taskId`.
     event TaskCreated(
         uint256 indexed taskId,
@@ -458,6 +463,20 @@ interface IFedmashCoordinator {
     /// @notice The participant registry this coordinator reads.
     /// @return The registry's address.
     function registry() external view returns (address);
+
+    /// @notice The {IFedmashVerifier} this coordinator deployed in its constructor: it runs the `Verification`
+    /// phase of `Mash` rounds and holds the tasks' reward pools and the aggregators' bonds.
+    function verifier() external view returns (address);
+
+    /// @notice Called by the verifier when it settled the `Verification` phase of `roundId`: `reason == None`
+    /// finalizes the round (and makes its new model the task's current model), any other reason fails it.
+    /// @dev Reverts with {CoordinatorNotVerifier} for any other caller and {CoordinatorUnexpectedPhase} outside
+    /// `Verification`.
+    function concludeVerification(uint256 roundId, FailureReason reason) external;
+
+    /// @notice `Mash`: whether `account`'s masked update is part of the aggregate: a member of an included group,
+    /// or the holder once it submitted. These are the clients that commit in `Verification`.
+    function isIncluded(uint256 roundId, address account) external view returns (bool);
 
     /// @notice The round's current phase.
     /// @dev Reverts {CoordinatorUnknownRound}.

@@ -11,8 +11,8 @@ import {GroupingLib} from "./GroupingLib.sol";
 /// @notice Logic over one `Round storage self`. Every round event is emitted here, in the coordinator's context.
 /// @dev Modes extend this without reshaping it: their per-round fields are appended to {Round} (it lives in a
 /// mapping, so appending keeps existing slots), their phases get their own transition functions, and the mode
-/// picks the successor phase after `Joining` ({_leaveJoining}) and, later, in {postAggregate} (`Verification`).
-/// `Mash` adds `Grouping`, `Shuffle` and `Completion`.
+/// picks the successor phase after `Joining` ({_leaveJoining}) and in {postAggregate}. `Mash` adds `Grouping`,
+/// `Shuffle`, `Completion` and `Verification`, which FedmashVerifier runs and ends through {concludeVerification}.
 library RoundLib {
     /// @notice The longest holder key, shuffle message or group sum accepted, in bytes.
     uint256 internal constant MAX_MESSAGE_BYTES = 16384;
@@ -255,20 +255,24 @@ library RoundLib {
         }
     }
 
-    /// @notice Records the aggregate; in `Plain` mode the round is final at once.
+    /// @notice Records the aggregate. A `Plain` round is final at once; a `Mash` round enters `Verification`, whose
+    /// deadline is the latest time its verifier can still be waiting: `aggregateDuration` for the batch sums plus
+    /// `submitDuration` for the commitments. Nothing advances `Verification`; the verifier concludes it.
     /// @param self The round.
     /// @param roundId Its id.
     /// @param aggregator The posting aggregator, already checked against the task.
     /// @param aggregateCid IPFS CID of the aggregate.
     /// @param modelCid IPFS CID of the resulting model.
     /// @param aggregateHash Hash of the aggregate's content.
+    /// @param config The task's parameters.
     function postAggregate(
         Round storage self,
         uint256 roundId,
         address aggregator,
         string calldata aggregateCid,
         string calldata modelCid,
-        bytes32 aggregateHash
+        bytes32 aggregateHash,
+        IFedmashCoordinator.TaskConfig storage config
     ) internal {
         _requireOpenPhase(self, roundId, IFedmashCoordinator.Phase.Aggregation);
         if (bytes(aggregateCid).length == 0 || bytes(modelCid).length == 0) {
@@ -278,8 +282,33 @@ library RoundLib {
         self.newModelCid = modelCid;
         self.aggregateHash = aggregateHash;
         emit IFedmashCoordinator.AggregatePosted(roundId, aggregator, aggregateCid, modelCid, aggregateHash);
-        // Modes with sampled verification will move to Verification here instead.
-        _finalize(self, roundId);
+        if (self.mode == IFedmashCoordinator.Mode.Mash) {
+            _enterTimed(
+                self,
+                roundId,
+                IFedmashCoordinator.Phase.Verification,
+                config.aggregateDuration + config.submitDuration
+            );
+        } else {
+            _finalize(self, roundId);
+        }
+    }
+
+    /// @notice Ends `Verification` as the verifier settled it: `None` finalizes, any other reason fails the round.
+    /// @param self The round.
+    /// @param roundId Its id.
+    /// @param reason The verifier's verdict.
+    function concludeVerification(
+        Round storage self,
+        uint256 roundId,
+        IFedmashCoordinator.FailureReason reason
+    ) internal {
+        _requirePhase(self, roundId, phaseBit(IFedmashCoordinator.Phase.Verification));
+        if (reason == IFedmashCoordinator.FailureReason.None) {
+            _finalize(self, roundId);
+        } else {
+            _fail(self, roundId, reason);
+        }
     }
 
     /// @notice Settles a phase whose deadline passed; see {IFedmashCoordinator-advance} for the outcomes.
@@ -332,6 +361,27 @@ library RoundLib {
         if (self.mode == IFedmashCoordinator.Mode.Mash) allowed |= _mashOnlyPhases();
         _requirePhase(self, roundId, allowed);
         _fail(self, roundId, IFedmashCoordinator.FailureReason.Cancelled);
+    }
+
+    /// @notice `Mash`: how many clients' masked updates the aggregate holds: the included groups' members, plus the
+    /// holder once it submitted.
+    /// @param self The round.
+    /// @return The count; 0 before `Completion`.
+    function includedCount(Round storage self) internal view returns (uint256) {
+        return uint256(self.includedClientCount) + (self.holderSubmitted ? 1 : 0);
+    }
+
+    /// @notice `Mash`: whether `account`'s masked update is in the aggregate, counted by {includedCount}.
+    /// @param self The round.
+    /// @param account Any account.
+    /// @return False for everyone in a `Plain` round and before `Completion`.
+    function isIncluded(Round storage self, address account) internal view returns (bool) {
+        if (account == address(0)) return false;
+        if (account == self.holder) return self.holderSubmitted;
+        uint256 slot = self.clients[account].memberSlot;
+        if (slot == 0) return false;
+        (uint256 groupIndex, ) = _placeOf(self, slot - 1);
+        return _isIncluded(self, groupIndex);
     }
 
     /// @notice Whether the round ended, so that its task may open the next one.

@@ -1,11 +1,13 @@
-// Hardhat Ignition module for fedmash: the participant registry, then the coordinator that reads it.
+// Hardhat Ignition module for fedmash: the participant registry, then the coordinator that reads it; the
+// coordinator deploys its own verifier, which Ignition records by the address the coordinator reports.
 // Tests deploy through this same module, so what is tested is what gets deployed.
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
 const FedmashModule = buildModule("FedmashModule", (m) => {
   const registry = m.contract("FedmashRegistry");
   const coordinator = m.contract("FedmashCoordinator", [registry]);
-  return { registry, coordinator };
+  const verifier = m.contractAt("FedmashVerifier", m.staticCall(coordinator, "verifier"));
+  return { registry, coordinator, verifier };
 });
 
 export default FedmashModule;

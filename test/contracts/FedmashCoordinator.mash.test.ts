@@ -1,6 +1,6 @@
 // Tests of FedmashCoordinator in Mash mode: the holder and group draw, the shuffle turns, group sums, masked
-// submissions, the fixing of included groups and the holder's completion, every dropout outcome and every
-// refusal, against contracts deployed through the Ignition module.
+// submissions, the fixing of included groups and the holder's completion, the hand-over to the verifier and back,
+// every dropout outcome and every refusal, against contracts deployed through the Ignition module.
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
@@ -14,6 +14,7 @@ import { mashGrouping } from "../helpers/mashGrouping";
 import { phaseBitmap } from "../helpers/phaseBitmap";
 import { advanceAfterDeadline, anyDeadline, deadlineOf, pinNextTimestamp, reachDeadline } from "../helpers/roundClock";
 import { eventNames, expectRoundFailed } from "../helpers/roundEvents";
+import { Outcome } from "../helpers/verifierEnums";
 
 const JOIN_DURATION = 100n;
 const KEY_DURATION = 110n;
@@ -34,6 +35,12 @@ const NUM_SAMPLES = 600n;
 const LOSS = 250_000_000_000_000_000n;
 const TASK_ID = 1n;
 const ONE_YEAR = 365n * 24n * 60n * 60n;
+/**
+ * The batch sums of an all-zero aggregate under the verifier's 64 halves. The coordinator never reads the updates,
+ * so its tests verify a zero aggregate: every honest commitment is then the point at infinity (0, 0) and the check
+ * passes without any curve arithmetic here (FedmashVerifier.test.ts verifies real updates).
+ */
+const ZERO_BATCH_SUMS = `0x${"00".repeat(64 * 2 * 8)}`;
 /** Registered clients; MAX_CLIENTS of them fill a round, the rest stay out of it. */
 const CLIENT_COUNT = MAX_CLIENTS + 1;
 
@@ -44,6 +51,7 @@ type GroupedPhase =
   | typeof Phase.Submission
   | typeof Phase.Completion
   | typeof Phase.Aggregation
+  | typeof Phase.Verification
   | typeof Phase.Finalized
   | typeof Phase.Failed;
 
@@ -91,7 +99,7 @@ describe("FedmashCoordinator (Mash mode)", function () {
     const [owner, aggregator] = signers;
     const clients = signers.slice(2, 2 + CLIENT_COUNT);
     const stranger = signers[2 + CLIENT_COUNT];
-    const { registry, coordinator } = await deployFedmash();
+    const { registry, coordinator, verifier } = await deployFedmash();
 
     await registry.connect(aggregator).register(Role.Aggregator, encryptionKey("aggregator").compressed);
     for (const [index, client] of clients.entries()) {
@@ -116,7 +124,7 @@ describe("FedmashCoordinator (Mash mode)", function () {
       completionDuration: COMPLETION_DURATION,
     };
     await coordinator.connect(owner).createTask(config, INITIAL_MODEL_CID);
-    return { registry, coordinator, owner, aggregator, clients, stranger, signers, config };
+    return { registry, coordinator, verifier, owner, aggregator, clients, stranger, signers, config };
   }
 
   type Fixture = Awaited<ReturnType<typeof deployMashFixture>>;
@@ -191,8 +199,34 @@ describe("FedmashCoordinator (Mash mode)", function () {
   }
 
   /**
+   * The verifier's side of a passing round over a zero aggregate: T, a commitment from every `included` client,
+   * then the settlement, which concludes the round on the coordinator.
+   */
+  async function passZeroVerification(
+    { verifier, aggregator, stranger }: Fixture,
+    roundId: bigint,
+    included: HardhatEthersSigner[],
+  ): Promise<ContractTransactionResponse> {
+    await verifier.connect(aggregator).postBatchSums(roundId, ZERO_BATCH_SUMS);
+    for (const client of included) await verifier.connect(client).commit(roundId, 0, 0);
+    return verifier.connect(stranger).settle(roundId, ZERO_BATCH_SUMS);
+  }
+
+  /** Asserts that the verifier gave the round's (zero) reserve back when the round failed before its aggregate. */
+  async function expectReserveReleased(
+    { verifier }: Fixture,
+    transaction: ContractTransactionResponse,
+    roundId: bigint,
+  ): Promise<void> {
+    await expect(transaction)
+      .to.emit(verifier, "VerificationSettled")
+      .withArgs(TASK_ID, roundId, Outcome.Released, 0, 0, 0, 0, 0);
+    expect((await verifier.taskFunds(TASK_ID)).activeRoundId).to.equal(0);
+  }
+
+  /**
    * Drives a full round (MAX_CLIENTS joined, groups of 3) into `phase` with everyone on time; Failed is reached by
-   * cancelling in Grouping.
+   * cancelling in Grouping, Finalized by passing the verification of a zero aggregate.
    */
   async function mashRoundIn(fixture: Fixture, phase: GroupedPhase): Promise<GroupedRound> {
     const round = await resolveGroups(fixture, await joinClients(fixture, MAX_CLIENTS));
@@ -215,6 +249,8 @@ describe("FedmashCoordinator (Mash mode)", function () {
     await fixture.coordinator
       .connect(fixture.aggregator)
       .postAggregate(round.roundId, AGGREGATE_CID, NEXT_MODEL_CID, AGGREGATE_HASH);
+    if (phase === Phase.Verification) return round;
+    await passZeroVerification(fixture, round.roundId, [...round.members, round.holder]);
     return round;
   }
 
@@ -412,11 +448,30 @@ describe("FedmashCoordinator (Mash mode)", function () {
         .to.emit(coordinator, "PhaseChanged")
         .withArgs(roundId, Phase.Completion, Phase.Aggregation, aggregatingAt + AGGREGATE_DURATION);
 
-      await expect(
-        coordinator.connect(aggregator).postAggregate(roundId, AGGREGATE_CID, NEXT_MODEL_CID, AGGREGATE_HASH),
-      )
-        .to.emit(coordinator, "RoundFinalized")
-        .withArgs(TASK_ID, roundId, NEXT_MODEL_CID);
+      // The aggregate hands the round to the verifier; its deadline is the latest the verification can last.
+      const verifyingAt = await pinNextTimestamp();
+      const posted = await coordinator
+        .connect(aggregator)
+        .postAggregate(roundId, AGGREGATE_CID, NEXT_MODEL_CID, AGGREGATE_HASH);
+      await expect(posted)
+        .to.emit(coordinator, "PhaseChanged")
+        .withArgs(roundId, Phase.Aggregation, Phase.Verification, verifyingAt + AGGREGATE_DURATION + SUBMIT_DURATION);
+      expect(await eventNames(coordinator, posted)).to.deep.equal(["AggregatePosted", "PhaseChanged"]);
+      await expect(posted)
+        .to.emit(fixture.verifier, "VerificationStarted")
+        .withArgs(TASK_ID, roundId, (await posted.wait())?.blockNumber, MAX_CLIENTS, verifyingAt + AGGREGATE_DURATION);
+      expect((await coordinator.task(TASK_ID)).currentModelCid).to.equal(INITIAL_MODEL_CID);
+      for (const client of [...round.members, round.holder]) {
+        expect(await coordinator.isIncluded(roundId, client.address)).to.equal(true);
+      }
+      expect(await coordinator.isIncluded(roundId, fixture.clients[MAX_CLIENTS].address)).to.equal(false);
+
+      const settled = await passZeroVerification(fixture, roundId, [...round.members, round.holder]);
+      await expect(settled)
+        .to.emit(coordinator, "PhaseChanged")
+        .withArgs(roundId, Phase.Verification, Phase.Finalized, 0);
+      await expect(settled).to.emit(coordinator, "RoundFinalized").withArgs(TASK_ID, roundId, NEXT_MODEL_CID);
+      expect(await eventNames(coordinator, settled)).to.deep.equal(["PhaseChanged", "RoundFinalized"]);
 
       expect(await coordinator.mashRound(roundId)).to.deep.equal([
         expected.holder,
@@ -512,6 +567,10 @@ describe("FedmashCoordinator (Mash mode)", function () {
 
       await submitUpdate(fixture, round.holder, roundId);
       await coordinator.connect(aggregator).postAggregate(roundId, AGGREGATE_CID, NEXT_MODEL_CID, AGGREGATE_HASH);
+      // The left-out group's members are not in the aggregate, so they do not commit; the holder does.
+      for (const member of groups[0]) expect(await coordinator.isIncluded(roundId, member.address)).to.equal(false);
+      expect((await fixture.verifier.verification(roundId)).includedCount).to.equal(4);
+      await passZeroVerification(fixture, roundId, [...groups[1], round.holder]);
       const finalized = await coordinator.round(roundId);
       expect(finalized.phase).to.equal(Phase.Finalized);
       expect(finalized.submittedCount).to.equal(4);
@@ -565,6 +624,7 @@ describe("FedmashCoordinator (Mash mode)", function () {
         const { roundId } = await mashRoundIn(fixture, phase);
         const transaction = await advanceAfterDeadline(fixture, roundId);
         await expectRoundFailed(fixture, transaction, roundId, phase, reason);
+        await expectReserveReleased(fixture, transaction, roundId);
       });
     }
 
@@ -577,6 +637,7 @@ describe("FedmashCoordinator (Mash mode)", function () {
       }
       const transaction = await advanceAfterDeadline(fixture, round.roundId);
       await expectRoundFailed(fixture, transaction, round.roundId, Phase.Shuffle, FailureReason.NotEnoughClients);
+      await expectReserveReleased(fixture, transaction, round.roundId);
     });
 
     it("fails the round when no group is complete at the submission deadline (NoSubmissions)", async function () {
@@ -585,6 +646,7 @@ describe("FedmashCoordinator (Mash mode)", function () {
       for (const members of round.groups) await submitUpdate(fixture, members[0], round.roundId);
       const transaction = await advanceAfterDeadline(fixture, round.roundId);
       await expectRoundFailed(fixture, transaction, round.roundId, Phase.Submission, FailureReason.NoSubmissions);
+      await expectReserveReleased(fixture, transaction, round.roundId);
       expect(await fixture.coordinator.includedClients(round.roundId)).to.deep.equal([]);
     });
 
@@ -593,6 +655,7 @@ describe("FedmashCoordinator (Mash mode)", function () {
       const roundId = await joinClients(fixture, MIN_CLIENTS - 1);
       const transaction = await advanceAfterDeadline(fixture, roundId);
       await expectRoundFailed(fixture, transaction, roundId, Phase.Joining, FailureReason.NotEnoughClients);
+      await expectReserveReleased(fixture, transaction, roundId);
       expect((await fixture.coordinator.mashRound(roundId)).groupCount).to.equal(0);
     });
   });
@@ -604,6 +667,7 @@ describe("FedmashCoordinator (Mash mode)", function () {
         const { roundId } = await mashRoundIn(fixture, phase);
         const transaction = await fixture.coordinator.connect(fixture.owner).cancelRound(roundId);
         await expectRoundFailed(fixture, transaction, roundId, phase, FailureReason.Cancelled);
+        await expectReserveReleased(fixture, transaction, roundId);
       });
     }
   });
@@ -727,6 +791,7 @@ describe("FedmashCoordinator (Mash mode)", function () {
         Phase.Submission,
         Phase.Completion,
         Phase.Aggregation,
+        Phase.Verification,
         Phase.Finalized,
         Phase.Failed,
       ] as const) {
@@ -831,6 +896,7 @@ describe("FedmashCoordinator (Mash mode)", function () {
         Phase.Submission,
         Phase.Completion,
         Phase.Aggregation,
+        Phase.Verification,
         Phase.Finalized,
         Phase.Failed,
       ] as const) {
@@ -1067,7 +1133,8 @@ describe("FedmashCoordinator (Mash mode)", function () {
         });
       }
 
-      for (const phase of [Phase.Finalized, Phase.Failed] as const) {
+      // Verification is the verifier's to end (settle), not advance's.
+      for (const phase of [Phase.Verification, Phase.Finalized, Phase.Failed] as const) {
         it(`if the round is ${phaseName(phase)}`, async function () {
           const fixture = await loadFixture(deployMashFixture);
           const round = await mashRoundIn(fixture, phase);
@@ -1079,7 +1146,7 @@ describe("FedmashCoordinator (Mash mode)", function () {
     });
 
     describe("on cancelRound", function () {
-      for (const phase of [Phase.Aggregation, Phase.Finalized] as const) {
+      for (const phase of [Phase.Aggregation, Phase.Verification, Phase.Finalized] as const) {
         it(`if the round is in ${phaseName(phase)}`, async function () {
           const fixture = await loadFixture(deployMashFixture);
           const round = await mashRoundIn(fixture, phase);

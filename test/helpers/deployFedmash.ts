@@ -1,12 +1,13 @@
-// Deploys the registry and the coordinator through the real Ignition module, so that every contract test runs
-// against what gets deployed, and hands them back as TypeChain handles.
+// Deploys the registry, the coordinator and its verifier through the real Ignition module, so that every contract
+// test runs against what gets deployed, and hands them back as TypeChain handles.
 import { ethers, ignition } from "hardhat";
 import FedmashModule from "../../ignition/modules/Fedmash";
-import type { FedmashCoordinator, FedmashRegistry } from "../../typechain-types";
+import type { FedmashCoordinator, FedmashRegistry, FedmashVerifier } from "../../typechain-types";
 
 export interface DeployFedmashReturnType {
   registry: FedmashRegistry;
   coordinator: FedmashCoordinator;
+  verifier: FedmashVerifier;
 }
 
 export async function deployFedmash(): Promise<DeployFedmashReturnType> {
@@ -19,5 +20,9 @@ export async function deployFedmash(): Promise<DeployFedmashReturnType> {
     "FedmashCoordinator",
     await deployment.coordinator.getAddress(),
   )) as unknown as FedmashCoordinator;
-  return { registry, coordinator };
+  const verifier = (await ethers.getContractAt(
+    "FedmashVerifier",
+    await deployment.verifier.getAddress(),
+  )) as unknown as FedmashVerifier;
+  return { registry, coordinator, verifier };
 }

@@ -10,7 +10,11 @@ export async function eventNames(
   transaction: ContractTransactionResponse,
 ): Promise<string[]> {
   const receipt = await transaction.wait();
-  return (receipt?.logs ?? []).map((log) => coordinator.interface.parseLog(log)?.name ?? "unknown");
+  // Only the coordinator's own events: a Mash round's transitions may also make its verifier emit.
+  const address = await coordinator.getAddress();
+  return (receipt?.logs ?? [])
+    .filter((log) => log.address === address)
+    .map((log) => coordinator.interface.parseLog(log)?.name ?? "unknown");
 }
 
 /**

@@ -6,6 +6,8 @@ import { DeploymentNotFoundError } from "./errors";
 export interface FedmashAddresses {
   registry: string;
   coordinator: string;
+  /** Created by the coordinator's constructor; Ignition records it as a contractAt future. */
+  verifier: string;
 }
 
 export interface LoadDeploymentParameters {
@@ -19,6 +21,7 @@ export interface LoadDeploymentParameters {
 export const IGNITION_FUTURE_IDS = {
   registry: "FedmashModule#FedmashRegistry",
   coordinator: "FedmashModule#FedmashCoordinator",
+  verifier: "FedmashModule#FedmashVerifier",
 } as const;
 
 export function deploymentDirectory(parameters: LoadDeploymentParameters): string {
@@ -34,8 +37,10 @@ export function loadDeployment(parameters: LoadDeploymentParameters): FedmashAdd
   const addresses = JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
   const registry = addresses[IGNITION_FUTURE_IDS.registry];
   const coordinator = addresses[IGNITION_FUTURE_IDS.coordinator];
-  if (!registry || !coordinator) {
-    throw new DeploymentNotFoundError(file, `It lacks ${IGNITION_FUTURE_IDS.registry} or ${IGNITION_FUTURE_IDS.coordinator}.`);
+  const verifier = addresses[IGNITION_FUTURE_IDS.verifier];
+  if (!registry || !coordinator || !verifier) {
+    const missing = Object.values(IGNITION_FUTURE_IDS).filter((id) => !addresses[id]);
+    throw new DeploymentNotFoundError(file, `It lacks ${missing.join(", ")}.`);
   }
-  return { registry, coordinator };
+  return { registry, coordinator, verifier };
 }

@@ -4,9 +4,17 @@ import { join } from "node:path";
 import { connectChain, type ChainConnection } from "../chain/connectChain";
 import { loadDeployment, type FedmashAddresses } from "../chain/loadDeployment";
 import { createLogger, type Logger } from "../log";
+import { retry } from "../retry";
 import { createStore } from "../storage/createStore";
 import type { IpfsStore } from "../storage/IpfsStore";
-import { FedmashCoordinator__factory, FedmashRegistry__factory, type FedmashCoordinator, type FedmashRegistry } from "../../typechain-types";
+import {
+  FedmashCoordinator__factory,
+  FedmashRegistry__factory,
+  FedmashVerifier__factory,
+  type FedmashCoordinator,
+  type FedmashRegistry,
+  type FedmashVerifier,
+} from "../../typechain-types";
 
 export interface WorkerConfig {
   /** Shown in logs, e.g. "client-3". */
@@ -14,8 +22,11 @@ export interface WorkerConfig {
   rpcUrl: string;
   privateKey?: string;
   accountIndex?: number;
-  /** Explicit addresses win over the Ignition deployment lookup. */
-  addresses?: FedmashAddresses;
+  /**
+   * Explicit addresses win over the Ignition deployment lookup. The verifier may be left out: the coordinator
+   * created it and reports it.
+   */
+  addresses?: Omit<FedmashAddresses, "verifier"> & Partial<Pick<FedmashAddresses, "verifier">>;
   deploymentId?: string;
   projectRoot: string;
   storeDir: string;
@@ -32,6 +43,8 @@ export interface WorkerRuntime {
   addresses: FedmashAddresses;
   registry: FedmashRegistry;
   coordinator: FedmashCoordinator;
+  /** Pools, bonds, batch sums, commitments, settlement and claims of Mash rounds. */
+  verifier: FedmashVerifier;
   store: IpfsStore;
   logger: Logger;
   close(): Promise<void>;
@@ -40,10 +53,12 @@ export interface WorkerRuntime {
 export async function openWorkerRuntime(config: WorkerConfig): Promise<WorkerRuntime> {
   const logger = createLogger({ name: config.name, file: config.logFile ?? join(config.stateDir, "worker.log.jsonl"), console: config.logToConsole });
   const connection = await connectChain({ rpcUrl: config.rpcUrl, privateKey: config.privateKey, accountIndex: config.accountIndex });
-  const addresses =
+  const given =
     config.addresses ?? loadDeployment({ chainId: connection.chainId, deploymentId: config.deploymentId, projectRoot: config.projectRoot });
-  const registry = FedmashRegistry__factory.connect(addresses.registry, connection.signer);
-  const coordinator = FedmashCoordinator__factory.connect(addresses.coordinator, connection.signer);
+  const registry = FedmashRegistry__factory.connect(given.registry, connection.signer);
+  const coordinator = FedmashCoordinator__factory.connect(given.coordinator, connection.signer);
+  const addresses: FedmashAddresses = { ...given, verifier: given.verifier ?? (await retry(() => coordinator.verifier())) };
+  const verifier = FedmashVerifier__factory.connect(addresses.verifier, connection.signer);
   const store = await createStore({ ipfsApiUrl: config.ipfsApiUrl, directory: config.storeDir });
   logger.info("worker started", { account: connection.address, chainId: connection.chainId, store: store.kind, coordinator: addresses.coordinator });
   return {
@@ -52,6 +67,7 @@ export async function openWorkerRuntime(config: WorkerConfig): Promise<WorkerRun
     addresses,
     registry,
     coordinator,
+    verifier,
     store,
     logger,
     close: async () => {

@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: MIT
+// The Verification phase of MASH rounds and its money: two block-hash seeds, the aggregator's batch sums T, the
+// included clients' BN254 commitments, the one-ecMul check, the reward pools, the aggregators' bonds, slashing and
+// pull payments. Deployed by FedmashCoordinator in its constructor, which alone drives the round hooks.
+pragma solidity ^0.8.28;
+
+import {Address} from "@openzeppelin/contracts/utils/Address.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {IFedmashCoordinator} from "./interfaces/IFedmashCoordinator.sol";
+import {IFedmashVerifier} from "./interfaces/IFedmashVerifier.sol";
+import {Bn254} from "./libraries/Bn254.sol";
+import {SampledVerification} from "./libraries/SampledVerification.sol";
+
+/// @title FedmashVerifier
+/// @notice See {IFedmashVerifier}.
+/// @dev Every wei the contract holds is in exactly one place: a task's pool or bond, a round's reserve, or a
+/// round's unclaimed rewards. Reserving, releasing and slashing move wei between places; only funding, deposits,
+/// withdrawals and claims change {totalOwed}, which therefore always equals the balance (there is no receive or
+/// fallback, so plain transfers revert; only a selfdestruct beneficiary payment could add untracked wei).
+contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
+    using SampledVerification for SampledVerification.Accumulator;
+
+    /// @inheritdoc IFedmashVerifier
+    uint256 public constant PARTITIONS = SampledVerification.DEFAULT_PARTITIONS;
+    /// @inheritdoc IFedmashVerifier
+    uint256 public constant BATCHES = SampledVerification.DEFAULT_BATCHES;
+    /// @notice Domain tag of the sample seed σ = keccak256(abi.encode(blockhash(aggregateBlock), roundId, tag)).
+    bytes32 public constant SAMPLE_SEED_TAG = keccak256("fedmash/verifier/sample-seed/v1");
+    /// @notice Domain tag of the weight seed σ_w = keccak256(abi.encode(blockhash(batchSumsBlock), roundId, tag)).
+    bytes32 public constant WEIGHT_SEED_TAG = keccak256("fedmash/verifier/weight-seed/v1");
+
+    /// @dev What one account did in one round; one slot for the three flags.
+    struct Participation {
+        bool committed;
+        bool disputed;
+        bool claimed;
+    }
+
+    /// @dev `info.commitmentX`/`commitmentY` stay zero in storage: the running sum lives in `accumulator`, which
+    /// the library needs as its own struct, and {verification} copies it into the view.
+    struct RoundState {
+        RoundVerification info;
+        SampledVerification.Accumulator accumulator;
+        uint64 commitDuration;
+        mapping(address account => Participation) participation;
+    }
+
+    IFedmashCoordinator private immutable _coordinator;
+
+    uint256 private _totalOwed;
+    mapping(uint256 taskId => TaskFunds) private _funds;
+    mapping(uint256 roundId => RoundState) private _rounds;
+
+    modifier onlyCoordinator() {
+        if (msg.sender != address(_coordinator)) revert VerifierNotCoordinator(msg.sender);
+        _;
+    }
+
+    /// @dev The deployer is the coordinator: FedmashCoordinator creates its verifier in its own constructor, so no
+    /// other account can ever call the hooks.
+    constructor() {
+        _coordinator = IFedmashCoordinator(msg.sender);
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function fundTask(uint256 taskId) external payable {
+        if (msg.value == 0) revert VerifierZeroAmount();
+        // Reverts CoordinatorUnknownTask, so no wei lands in a pool nobody can withdraw.
+        _coordinator.task(taskId);
+        TaskFunds storage funds = _funds[taskId];
+        funds.pool += msg.value;
+        _totalOwed += msg.value;
+        emit TaskFunded(taskId, msg.sender, msg.value, funds.pool);
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function setTerms(uint256 taskId, Terms calldata terms) external {
+        _requireTaskOwner(taskId);
+        TaskFunds storage funds = _funds[taskId];
+        if (funds.activeRoundId != 0) revert VerifierTaskBusy(taskId, funds.activeRoundId);
+        funds.terms = terms;
+        emit TermsSet(taskId, terms.aggregatorBond, terms.clientReward, terms.aggregatorReward);
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function withdrawPool(uint256 taskId, uint256 amount) external nonReentrant {
+        _requireTaskOwner(taskId);
+        if (amount == 0) revert VerifierZeroAmount();
+        TaskFunds storage funds = _funds[taskId];
+        if (amount > funds.pool) revert VerifierInsufficientPool(taskId, amount, funds.pool);
+        funds.pool -= amount;
+        _totalOwed -= amount;
+        emit PoolWithdrawn(taskId, msg.sender, amount, funds.pool);
+        Address.sendValue(payable(msg.sender), amount);
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function depositBond(uint256 taskId) external payable {
+        _requireTaskAggregator(taskId);
+        if (msg.value == 0) revert VerifierZeroAmount();
+        TaskFunds storage funds = _funds[taskId];
+        funds.bond += msg.value;
+        _totalOwed += msg.value;
+        emit BondDeposited(taskId, msg.sender, msg.value, funds.bond);
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function withdrawBond(uint256 taskId, uint256 amount) external nonReentrant {
+        _requireTaskAggregator(taskId);
+        if (amount == 0) revert VerifierZeroAmount();
+        TaskFunds storage funds = _funds[taskId];
+        uint256 activeRoundId = funds.activeRoundId;
+        if (activeRoundId != 0) {
+            Stage stage = _rounds[activeRoundId].info.stage;
+            if (stage == Stage.BatchSums || stage == Stage.Commitments) revert VerifierBondLocked(taskId, activeRoundId);
+        }
+        if (amount > funds.bond) revert VerifierInsufficientBond(taskId, amount, funds.bond);
+        funds.bond -= amount;
+        _totalOwed -= amount;
+        emit BondWithdrawn(taskId, msg.sender, amount, funds.bond);
+        Address.sendValue(payable(msg.sender), amount);
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function postBatchSums(uint256 roundId, bytes calldata batchSums) external {
+        RoundVerification storage info = _knownRound(roundId).info;
+        if (msg.sender != info.aggregator) revert VerifierNotAggregator(info.taskId, msg.sender);
+        _requireStage(roundId, info, Stage.BatchSums);
+        _requireBeforeDeadline(roundId, info);
+        bytes32 seed = _blockSeed(roundId, info.aggregateBlock, SAMPLE_SEED_TAG);
+        uint256 expectedLength = PARTITIONS * BATCHES * SampledVerification.BATCH_SUM_BYTES;
+        if (batchSums.length != expectedLength) {
+            revert SampledVerification.SampledVerificationInvalidBatchSums(batchSums.length, expectedLength);
+        }
+
+        uint64 deadline = uint64(block.timestamp) + _rounds[roundId].commitDuration;
+        info.sampleSeed = seed;
+        info.batchSumsHash = keccak256(batchSums);
+        info.batchSumsBlock = uint64(block.number);
+        info.stage = Stage.Commitments;
+        info.deadline = deadline;
+        emit BatchSumsPosted(roundId, seed, PARTITIONS, BATCHES, batchSums, deadline);
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function commit(uint256 roundId, uint256 x, uint256 y) external {
+        RoundState storage state = _knownRound(roundId);
+        RoundVerification storage info = state.info;
+        Participation storage participation = state.participation[msg.sender];
+        _requireIncluded(roundId);
+        if (participation.committed) revert VerifierAlreadyCommitted(roundId, msg.sender);
+        _requireStage(roundId, info, Stage.Commitments);
+        _requireBeforeDeadline(roundId, info);
+        // The weights are fixed by a block after T's, so T cannot have been chosen knowing them.
+        if (info.committedCount == 0) info.weightSeed = _blockSeed(roundId, info.batchSumsBlock, WEIGHT_SEED_TAG);
+
+        state.accumulator.accumulate(Bn254.G1Point(x, y));
+        participation.committed = true;
+        uint32 committedCount = info.committedCount + 1;
+        info.committedCount = committedCount;
+        emit CommitmentPosted(roundId, msg.sender, x, y, committedCount);
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    /// @dev Refused once the caller committed ({VerifierAlreadyCommitted}): after the last commitment anyone may
+    /// settle, so a dispute sent after one's own commitment could arrive too late to count.
+    function dispute(uint256 roundId, uint256 partition, uint256 batch, int64 published, int64 accepted) external {
+        RoundState storage state = _knownRound(roundId);
+        RoundVerification storage info = state.info;
+        Participation storage participation = state.participation[msg.sender];
+        _requireIncluded(roundId);
+        if (participation.disputed) revert VerifierAlreadyDisputed(roundId, msg.sender);
+        if (participation.committed) revert VerifierAlreadyCommitted(roundId, msg.sender);
+        _requireStage(roundId, info, Stage.Commitments);
+        _requireBeforeDeadline(roundId, info);
+
+        participation.disputed = true;
+        info.disputeCount += 1;
+        emit AggregateDisputed(roundId, msg.sender, partition, batch, published, accepted);
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function settle(uint256 roundId, bytes calldata batchSums) external {
+        RoundState storage state = _knownRound(roundId);
+        RoundVerification storage info = state.info;
+        Outcome outcome = _outcome(roundId, state, batchSums);
+
+        Terms memory terms = info.terms;
+        uint256 paid = 0;
+        if (outcome == Outcome.Passed) {
+            paid = terms.aggregatorReward + uint256(info.committedCount) * terms.clientReward;
+        } else if (outcome == Outcome.CommitmentsMissing) {
+            paid = uint256(info.committedCount) * terms.clientReward;
+        }
+        uint256 released = info.reserved - paid;
+
+        TaskFunds storage funds = _funds[info.taskId];
+        uint256 slashed = 0;
+        if (outcome == Outcome.Failed || outcome == Outcome.BatchSumsMissing) {
+            slashed = funds.bond < terms.aggregatorBond ? funds.bond : terms.aggregatorBond;
+            funds.bond -= slashed;
+        }
+        funds.pool += released + slashed;
+        funds.activeRoundId = 0;
+        info.reserved = 0;
+        info.unclaimed = paid;
+        info.slashed = slashed;
+        info.stage = Stage.Settled;
+        info.outcome = outcome;
+        info.deadline = 0;
+
+        if (slashed > 0) emit AggregatorSlashed(info.taskId, roundId, info.aggregator, slashed);
+        emit VerificationSettled(
+            info.taskId,
+            roundId,
+            outcome,
+            info.committedCount,
+            info.includedCount,
+            paid,
+            slashed,
+            released
+        );
+        // Last, with every flag set: the coordinator finalizes or fails the round on its side.
+        _coordinator.concludeVerification(roundId, _failureReason(outcome));
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function claim(uint256 roundId) external nonReentrant returns (uint256 amount) {
+        RoundState storage state = _knownRound(roundId);
+        Participation storage participation = state.participation[msg.sender];
+        if (participation.claimed) revert VerifierAlreadyClaimed(roundId, msg.sender);
+        amount = _owed(state, msg.sender);
+        if (amount == 0) revert VerifierNothingToClaim(roundId, msg.sender);
+
+        participation.claimed = true;
+        state.info.unclaimed -= amount;
+        _totalOwed -= amount;
+        emit RewardClaimed(roundId, msg.sender, amount);
+        Address.sendValue(payable(msg.sender), amount);
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function onRoundOpened(
+        uint256 taskId,
+        uint256 roundId,
+        address aggregator,
+        uint256 maxClients
+    ) external onlyCoordinator {
+        TaskFunds storage funds = _funds[taskId];
+        Terms memory terms = funds.terms;
+        uint256 reserve = maxClients * terms.clientReward + terms.aggregatorReward;
+        if (reserve > funds.pool) revert VerifierInsufficientPool(taskId, reserve, funds.pool);
+        funds.pool -= reserve;
+        funds.activeRoundId = roundId;
+
+        RoundVerification storage info = _rounds[roundId].info;
+        info.taskId = taskId;
+        info.aggregator = aggregator;
+        info.stage = Stage.Reserved;
+        info.partitions = uint16(PARTITIONS);
+        info.batches = uint16(BATCHES);
+        info.terms = terms;
+        info.reserved = reserve;
+        emit RewardsReserved(taskId, roundId, reserve);
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function onAggregatePosted(
+        uint256 roundId,
+        bytes32 aggregateHash,
+        uint256 includedCount,
+        uint64 batchSumsDuration,
+        uint64 commitDuration
+    ) external onlyCoordinator {
+        RoundState storage state = _knownRound(roundId);
+        RoundVerification storage info = state.info;
+        _requireStage(roundId, info, Stage.Reserved);
+        uint256 taskId = info.taskId;
+        uint256 bond = _funds[taskId].bond;
+        if (bond < info.terms.aggregatorBond) revert VerifierInsufficientBond(taskId, info.terms.aggregatorBond, bond);
+
+        uint64 deadline = uint64(block.timestamp) + batchSumsDuration;
+        info.aggregateHash = aggregateHash;
+        // includedCount is at most the coordinator's MAX_MASH_CLIENTS.
+        info.includedCount = uint32(includedCount);
+        info.aggregateBlock = uint64(block.number);
+        info.stage = Stage.BatchSums;
+        info.deadline = deadline;
+        state.commitDuration = commitDuration;
+        emit VerificationStarted(taskId, roundId, block.number, includedCount, deadline);
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    /// @dev Only a `Reserved` round holds anything to release; for any other stage this does nothing, so that a
+    /// failing round can never be stuck on its verifier.
+    function onRoundFailed(uint256 roundId) external onlyCoordinator {
+        RoundVerification storage info = _rounds[roundId].info;
+        if (info.stage != Stage.Reserved) return;
+        uint256 released = info.reserved;
+        TaskFunds storage funds = _funds[info.taskId];
+        funds.pool += released;
+        funds.activeRoundId = 0;
+        info.reserved = 0;
+        info.stage = Stage.Settled;
+        info.outcome = Outcome.Released;
+        emit VerificationSettled(info.taskId, roundId, Outcome.Released, 0, 0, 0, 0, released);
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function coordinator() external view returns (IFedmashCoordinator) {
+        return _coordinator;
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function taskFunds(uint256 taskId) external view returns (TaskFunds memory) {
+        return _funds[taskId];
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function verification(uint256 roundId) external view returns (RoundVerification memory roundVerification) {
+        RoundState storage state = _knownRound(roundId);
+        roundVerification = state.info;
+        Bn254.G1Point memory sum = state.accumulator.runningSum();
+        roundVerification.commitmentX = sum.x;
+        roundVerification.commitmentY = sum.y;
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function sampleSeed(uint256 roundId) external view returns (bytes32) {
+        RoundVerification storage info = _knownRound(roundId).info;
+        if (info.sampleSeed != 0) return info.sampleSeed;
+        if (info.aggregateBlock == 0) revert VerifierUnexpectedStage(roundId, info.stage, Stage.BatchSums);
+        return _blockSeed(roundId, info.aggregateBlock, SAMPLE_SEED_TAG);
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function weightSeed(uint256 roundId) external view returns (bytes32) {
+        RoundVerification storage info = _knownRound(roundId).info;
+        if (info.committedCount != 0) return info.weightSeed;
+        if (info.batchSumsBlock == 0) revert VerifierUnexpectedStage(roundId, info.stage, Stage.Commitments);
+        return _blockSeed(roundId, info.batchSumsBlock, WEIGHT_SEED_TAG);
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function hasCommitted(uint256 roundId, address account) external view returns (bool) {
+        return _rounds[roundId].participation[account].committed;
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function hasDisputed(uint256 roundId, address account) external view returns (bool) {
+        return _rounds[roundId].participation[account].disputed;
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function claimable(uint256 roundId, address account) external view returns (uint256) {
+        RoundState storage state = _rounds[roundId];
+        if (state.participation[account].claimed) return 0;
+        return _owed(state, account);
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function totalOwed() external view returns (uint256) {
+        return _totalOwed;
+    }
+
+    /// @dev The outcome {settle} reaches, or the revert that says why it cannot settle yet.
+    function _outcome(
+        uint256 roundId,
+        RoundState storage state,
+        bytes calldata batchSums
+    ) private view returns (Outcome) {
+        RoundVerification storage info = state.info;
+        Stage stage = info.stage;
+        if (stage == Stage.BatchSums) {
+            if (block.timestamp <= info.deadline) revert VerifierDeadlineNotPassed(roundId, info.deadline);
+            return Outcome.BatchSumsMissing;
+        }
+        if (stage != Stage.Commitments) revert VerifierUnexpectedStage(roundId, stage, Stage.Commitments);
+        bool everyoneCommitted = info.committedCount == info.includedCount;
+        if (!everyoneCommitted) {
+            if (block.timestamp <= info.deadline) revert VerifierDeadlineNotPassed(roundId, info.deadline);
+            // A missing commitment makes an honest check fail, so it cannot count against the aggregator.
+            return Outcome.CommitmentsMissing;
+        }
+        bytes32 actualHash = keccak256(batchSums);
+        if (actualHash != info.batchSumsHash) {
+            revert VerifierBatchSumsMismatch(roundId, info.batchSumsHash, actualHash);
+        }
+        if (!state.accumulator.matches(info.weightSeed, info.partitions, info.batches, batchSums)) {
+            return Outcome.Failed;
+        }
+        return info.disputeCount > 0 ? Outcome.Disputed : Outcome.Passed;
+    }
+
+    /// @dev What `account` is owed by a settled round, whether or not it already claimed.
+    function _owed(RoundState storage state, address account) private view returns (uint256 amount) {
+        Outcome outcome = state.info.outcome;
+        bool paysClients = outcome == Outcome.Passed || outcome == Outcome.CommitmentsMissing;
+        if (paysClients && state.participation[account].committed) amount += state.info.terms.clientReward;
+        if (outcome == Outcome.Passed && account == state.info.aggregator) amount += state.info.terms.aggregatorReward;
+    }
+
+    /// @dev σ or σ_w from the hash of `seedBlock`, which must be a past block still within the last 256.
+    function _blockSeed(uint256 roundId, uint256 seedBlock, bytes32 tag) private view returns (bytes32) {
+        if (block.number <= seedBlock) revert VerifierSeedNotReady(roundId, seedBlock);
+        bytes32 hash = blockhash(seedBlock);
+        if (hash == 0) revert VerifierSeedExpired(roundId, seedBlock);
+        return keccak256(abi.encode(hash, roundId, tag));
+    }
+
+    function _failureReason(Outcome outcome) private pure returns (IFedmashCoordinator.FailureReason) {
+        if (outcome == Outcome.Passed) return IFedmashCoordinator.FailureReason.None;
+        if (outcome == Outcome.Failed) return IFedmashCoordinator.FailureReason.VerificationFailed;
+        if (outcome == Outcome.BatchSumsMissing) return IFedmashCoordinator.FailureReason.AggregatorMissing;
+        if (outcome == Outcome.CommitmentsMissing) return IFedmashCoordinator.FailureReason.CommitmentsMissing;
+        return IFedmashCoordinator.FailureReason.AggregateDisputed;
+    }
+
+    function _knownRound(uint256 roundId) private view returns (RoundState storage state) {
+        state = _rounds[roundId];
+        if (state.info.stage == Stage.None) revert VerifierUnknownRound(roundId);
+    }
+
+    function _requireStage(uint256 roundId, RoundVerification storage info, Stage expected) private view {
+        if (info.stage != expected) revert VerifierUnexpectedStage(roundId, info.stage, expected);
+    }
+
+    /// @dev As in the coordinator: a stage's actions are accepted up to and including its deadline.
+    function _requireBeforeDeadline(uint256 roundId, RoundVerification storage info) private view {
+        if (block.timestamp > info.deadline) revert VerifierDeadlinePassed(roundId, info.deadline);
+    }
+
+    function _requireIncluded(uint256 roundId) private view {
+        if (!_coordinator.isIncluded(roundId, msg.sender)) revert VerifierNotIncluded(roundId, msg.sender);
+    }
+
+    function _requireTaskOwner(uint256 taskId) private view {
+        if (_coordinator.task(taskId).owner != msg.sender) revert VerifierNotTaskOwner(taskId, msg.sender);
+    }
+
+    function _requireTaskAggregator(uint256 taskId) private view {
+        if (_coordinator.task(taskId).config.aggregator != msg.sender) {
+            revert VerifierNotAggregator(taskId, msg.sender);
+        }
+    }
+}

@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: MIT
+// The Verification phase of MASH rounds and the money around it: sampled verification of the aggregate with
+// BN254 Pedersen-style commitments, the tasks' reward pools, the aggregators' bonds, slashing and pull payments.
+pragma solidity ^0.8.28;
+
+import {IFedmashCoordinator} from "./IFedmashCoordinator.sol";
+
+/// @title IFedmashVerifier
+/// @notice Deployed by the coordinator in its constructor, so only that coordinator drives it. A `Mash` round
+/// reaches `Verification` when its aggregator posts the aggregate; then, in order:
+/// 1. the sample seed is the hash of the block that included the aggregate, unknown when it was posted;
+/// 2. the aggregator posts the aggregate's batch sums T under the seed's partitions ({postBatchSums});
+/// 3. the weight seed is the hash of the block that included T, unknown when T was posted;
+/// 4. every included client checks the published aggregate against T, {dispute}s if they differ, and
+///    {commit}s C_i = (Σ w·S_i mod r)·G to the batch sums S_i of its own quantized update;
+/// 5. anyone {settle}s, once every included client committed or the commit deadline passed; the check is
+///    (Σ w·T mod r)·G == Σ C_i, one ecMul whatever the number of clients.
+/// docs/VERIFICATION.md has the soundness bound and the derivations; docs/PROTOCOL.md the outcomes.
+/// @dev Money: the task owner funds a pool and sets {Terms}; opening a round reserves the most it can pay
+/// (`maxClients · clientReward + aggregatorReward`); the aggregator's bond is locked from the aggregate to the
+/// settlement. Nothing is pushed: winners {claim}. The contract's balance always equals {totalOwed}.
+interface IFedmashVerifier {
+    /// @notice Where a round's verification stands. `None`: no `Mash` round with this id was opened.
+    /// `Reserved`: the round is open and its rewards are reserved. `BatchSums`: the aggregate is posted, the
+    /// aggregator owes T. `Commitments`: T is posted, the included clients commit. `Settled`: final.
+    enum Stage {
+        None,
+        Reserved,
+        BatchSums,
+        Commitments,
+        Settled
+    }
+
+    /// @notice How a round's verification ended. `Released`: the round failed before its aggregate (no
+    /// verification ran, the reserve went back to the pool).
+    enum Outcome {
+        None,
+        Passed,
+        Failed,
+        BatchSumsMissing,
+        CommitmentsMissing,
+        Disputed,
+        Released
+    }
+
+    /// @notice What a task pays and demands, set by its owner between rounds.
+    /// @param aggregatorBond Wei the aggregator must have bonded when it posts an aggregate; slashed on a failed
+    /// check or missing batch sums.
+    /// @param clientReward Wei paid to each included client that committed, when the round passed (or failed only
+    /// because others did not commit).
+    /// @param aggregatorReward Wei paid to the aggregator when the round passed.
+    struct Terms {
+        uint256 aggregatorBond;
+        uint256 clientReward;
+        uint256 aggregatorReward;
+    }
+
+    /// @notice The money of one task.
+    /// @param terms The current terms.
+    /// @param pool Unreserved funds, withdrawable by the owner.
+    /// @param bond The aggregator's bond.
+    /// @param activeRoundId The task's round whose reserve or bond lock is held; 0 when none.
+    struct TaskFunds {
+        Terms terms;
+        uint256 pool;
+        uint256 bond;
+        uint256 activeRoundId;
+    }
+
+    /// @notice One round's verification.
+    /// @param taskId The round's task.
+    /// @param aggregator The task's aggregator.
+    /// @param stage See {Stage}.
+    /// @param outcome See {Outcome}; `None` until settled.
+    /// @param partitions m, the number of random partitions.
+    /// @param batches k, the batches per partition.
+    /// @param aggregateBlock The block that included the aggregate; its hash gives the sample seed.
+    /// @param batchSumsBlock The block that included T; its hash gives the weight seed.
+    /// @param deadline End of the current stage (unix seconds): T's deadline in `BatchSums`, the commitments'
+    /// in `Commitments`; 0 otherwise.
+    /// @param includedCount Clients whose updates are in the aggregate, each of which must commit.
+    /// @param committedCount Clients that committed.
+    /// @param disputeCount Clients that disputed.
+    /// @param aggregateHash The posted aggregate's content hash.
+    /// @param sampleSeed σ, fixed when T is posted; 0 before.
+    /// @param weightSeed σ_w, fixed by the first commitment; 0 before.
+    /// @param batchSumsHash keccak256 of the packed T; 0 before.
+    /// @param commitmentX x of Σ C_i so far (0 with y = 0: none yet, or the sum is the point at infinity).
+    /// @param commitmentY y of Σ C_i so far.
+    /// @param terms The terms in force when the round opened.
+    /// @param reserved Wei reserved for this round until it settles.
+    /// @param unclaimed Wei owed to this round's winners after settlement and not yet claimed.
+    /// @param slashed Wei taken from the aggregator's bond by this round.
+    struct RoundVerification {
+        uint256 taskId;
+        address aggregator;
+        Stage stage;
+        Outcome outcome;
+        uint16 partitions;
+        uint16 batches;
+        uint64 aggregateBlock;
+        uint64 batchSumsBlock;
+        uint64 deadline;
+        uint32 includedCount;
+        uint32 committedCount;
+        uint32 disputeCount;
+        bytes32 aggregateHash;
+        bytes32 sampleSeed;
+        bytes32 weightSeed;
+        bytes32 batchSumsHash;
+        uint256 commitmentX;
+        uint256 commitmentY;
+        Terms terms;
+        uint256 reserved;
+        uint256 unclaimed;
+        uint256 slashed;
+    }
+
+    /// @notice A coordinator-only hook was called by someone else.
+    error VerifierNotCoordinator(address caller);
+    /// @notice Only the task's owner may do this.
+    error VerifierNotTaskOwner(uint256 taskId, address account);
+    /// @notice Only the task's (or round's) aggregator may do this.
+    error VerifierNotAggregator(uint256 taskId, address account);
+    /// @notice A zero amount was sent or requested.
+    error VerifierZeroAmount();
+    /// @notice Terms change only while no round of the task holds a reserve.
+    error VerifierTaskBusy(uint256 taskId, uint256 roundId);
+    /// @notice The pool cannot cover `requested` (a reserve at round opening, or a withdrawal).
+    error VerifierInsufficientPool(uint256 taskId, uint256 requested, uint256 available);
+    /// @notice The bond is below what is `required` (posting an aggregate) or `requested` (a withdrawal).
+    error VerifierInsufficientBond(uint256 taskId, uint256 required, uint256 available);
+    /// @notice The bond is locked by a round under verification.
+    error VerifierBondLocked(uint256 taskId, uint256 roundId);
+    /// @notice No `Mash` round with this id was opened.
+    error VerifierUnknownRound(uint256 roundId);
+    /// @notice The round's verification is in `current`, not `expected`.
+    error VerifierUnexpectedStage(uint256 roundId, Stage current, Stage expected);
+    /// @notice The stage's deadline passed.
+    error VerifierDeadlinePassed(uint256 roundId, uint64 deadline);
+    /// @notice The stage's deadline has not passed (and not every included client committed).
+    error VerifierDeadlineNotPassed(uint256 roundId, uint64 deadline);
+    /// @notice A seed's block is the current block (or later): wait for the next block.
+    error VerifierSeedNotReady(uint256 roundId, uint256 seedBlock);
+    /// @notice A seed's block is more than 256 blocks old, so its hash is gone.
+    error VerifierSeedExpired(uint256 roundId, uint256 seedBlock);
+    /// @notice `account`'s update is not part of the round's aggregate.
+    error VerifierNotIncluded(uint256 roundId, address account);
+    /// @notice `account` already committed in this round.
+    error VerifierAlreadyCommitted(uint256 roundId, address account);
+    /// @notice `account` already disputed in this round.
+    error VerifierAlreadyDisputed(uint256 roundId, address account);
+    /// @notice The batch sums given to {settle} are not the ones posted.
+    error VerifierBatchSumsMismatch(uint256 roundId, bytes32 expectedHash, bytes32 actualHash);
+    /// @notice `account` already claimed this round.
+    error VerifierAlreadyClaimed(uint256 roundId, address account);
+    /// @notice `account` is owed nothing by this round.
+    error VerifierNothingToClaim(uint256 roundId, address account);
+
+    /// @notice Someone added `amount` to the task's pool.
+    event TaskFunded(uint256 indexed taskId, address indexed from, uint256 amount, uint256 pool);
+    /// @notice The owner set the task's terms.
+    event TermsSet(uint256 indexed taskId, uint256 aggregatorBond, uint256 clientReward, uint256 aggregatorReward);
+    /// @notice The owner took `amount` out of the pool.
+    event PoolWithdrawn(uint256 indexed taskId, address indexed to, uint256 amount, uint256 pool);
+    /// @notice The aggregator added `amount` to its bond.
+    event BondDeposited(uint256 indexed taskId, address indexed aggregator, uint256 amount, uint256 bond);
+    /// @notice The aggregator took `amount` out of its bond.
+    event BondWithdrawn(uint256 indexed taskId, address indexed aggregator, uint256 amount, uint256 bond);
+    /// @notice Opening the round moved `amount` from the pool into the round's reserve.
+    event RewardsReserved(uint256 indexed taskId, uint256 indexed roundId, uint256 amount);
+    /// @notice The aggregate was posted: T is due by `deadline`; the sample seed is the hash of `aggregateBlock`.
+    event VerificationStarted(
+        uint256 indexed taskId,
+        uint256 indexed roundId,
+        uint256 aggregateBlock,
+        uint256 includedCount,
+        uint64 deadline
+    );
+    /// @notice The aggregator posted T (`batchSums`, m·k packed big-endian int64) under `sampleSeed`; the
+    /// included clients commit by `deadline`, with the weight seed taken from this event's block.
+    event BatchSumsPosted(
+        uint256 indexed roundId,
+        bytes32 sampleSeed,
+        uint256 partitions,
+        uint256 batches,
+        bytes batchSums,
+        uint64 deadline
+    );
+    /// @notice An included client committed; `x`, `y` is its point.
+    event CommitmentPosted(uint256 indexed roundId, address indexed client, uint256 x, uint256 y, uint256 committedCount);
+    /// @notice An included client found the published aggregate's batch sum (`partition`, `batch`) to be
+    /// `published` where T says `accepted`, and refuses the model.
+    event AggregateDisputed(
+        uint256 indexed roundId,
+        address indexed client,
+        uint256 partition,
+        uint256 batch,
+        int64 published,
+        int64 accepted
+    );
+    /// @notice The round's verification ended: `paid` wei became claimable, `slashed` wei left the bond for the
+    /// pool, `released` wei went back to the pool.
+    event VerificationSettled(
+        uint256 indexed taskId,
+        uint256 indexed roundId,
+        Outcome outcome,
+        uint256 committedCount,
+        uint256 includedCount,
+        uint256 paid,
+        uint256 slashed,
+        uint256 released
+    );
+    /// @notice `amount` of the aggregator's bond went to the task's pool.
+    event AggregatorSlashed(uint256 indexed taskId, uint256 indexed roundId, address indexed aggregator, uint256 amount);
+    /// @notice `account` was paid `amount` for the round.
+    event RewardClaimed(uint256 indexed roundId, address indexed account, uint256 amount);
+
+    /// @notice Adds `msg.value` to the task's pool. Anyone may fund a task.
+    function fundTask(uint256 taskId) external payable;
+
+    /// @notice Sets the task's terms, effective from the next round. Task owner only, and not while a round of
+    /// the task holds a reserve ({VerifierTaskBusy}).
+    function setTerms(uint256 taskId, Terms calldata terms) external;
+
+    /// @notice Sends `amount` of the unreserved pool to the owner.
+    function withdrawPool(uint256 taskId, uint256 amount) external;
+
+    /// @notice Adds `msg.value` to the bond. The task's aggregator only.
+    function depositBond(uint256 taskId) external payable;
+
+    /// @notice Sends `amount` of the bond back to the aggregator; not while a round holds the lock.
+    function withdrawBond(uint256 taskId, uint256 amount) external;
+
+    /// @notice The aggregator posts T: m·k batch sums of the aggregate under the sample seed's partitions, as
+    /// packed big-endian int64 (8 bytes each, order j·k + b). Fixes the sample seed; must come in a block after
+    /// the aggregate's.
+    function postBatchSums(uint256 roundId, bytes calldata batchSums) external;
+
+    /// @notice An included client commits to its batch sums: C = (Σ w·S mod r)·G, on BN254 G1. Must come in a
+    /// block after T's; the first commitment fixes the weight seed.
+    function commit(uint256 roundId, uint256 x, uint256 y) external;
+
+    /// @notice An included client reports that the published aggregate's batch sum (`partition`, `batch`) is
+    /// `published`, not T's `accepted`. Off-chain evidence only: a round with a dispute never finalizes, but
+    /// nobody is slashed for it. A client disputes before it commits.
+    function dispute(uint256 roundId, uint256 partition, uint256 batch, int64 published, int64 accepted) external;
+
+    /// @notice Ends the verification once every included client committed, or after the stage's deadline.
+    /// `batchSums` must be the posted T (ignored, and may be empty, when T was never posted).
+    function settle(uint256 roundId, bytes calldata batchSums) external;
+
+    /// @notice Pays `msg.sender` what `roundId` owes it (client reward, aggregator reward, or both).
+    /// @return amount The wei sent.
+    function claim(uint256 roundId) external returns (uint256 amount);
+
+    /// @notice Coordinator hook: `roundId` of `taskId` opened; reserves `maxClients · clientReward +
+    /// aggregatorReward` from the pool ({VerifierInsufficientPool} reverts the opening).
+    function onRoundOpened(uint256 taskId, uint256 roundId, address aggregator, uint256 maxClients) external;
+
+    /// @notice Coordinator hook: the aggregate was posted; locks the bond ({VerifierInsufficientBond} reverts
+    /// the posting) and starts the `BatchSums` stage, which lasts `batchSumsDuration`; the commitments then get
+    /// `commitDuration`.
+    function onAggregatePosted(
+        uint256 roundId,
+        bytes32 aggregateHash,
+        uint256 includedCount,
+        uint64 batchSumsDuration,
+        uint64 commitDuration
+    ) external;
+
+    /// @notice Coordinator hook: the round failed before its aggregate; its reserve goes back to the pool.
+    function onRoundFailed(uint256 roundId) external;
+
+    /// @notice The coordinator that deployed this verifier.
+    function coordinator() external view returns (IFedmashCoordinator);
+
+    /// @notice m, the number of partitions (64).
+    function PARTITIONS() external view returns (uint256);
+
+    /// @notice k, the batches per partition (2).
+    function BATCHES() external view returns (uint256);
+
+    /// @notice The task's money.
+    function taskFunds(uint256 taskId) external view returns (TaskFunds memory);
+
+    /// @notice The round's verification ({VerifierUnknownRound} if none).
+    function verification(uint256 roundId) external view returns (RoundVerification memory);
+
+    /// @notice σ = keccak256(abi.encode(blockhash(aggregateBlock), roundId, SAMPLE_SEED_TAG)); from storage once
+    /// fixed, else computed ({VerifierSeedNotReady}, {VerifierSeedExpired}).
+    function sampleSeed(uint256 roundId) external view returns (bytes32);
+
+    /// @notice σ_w = keccak256(abi.encode(blockhash(batchSumsBlock), roundId, WEIGHT_SEED_TAG)); as {sampleSeed}.
+    function weightSeed(uint256 roundId) external view returns (bytes32);
+
+    /// @notice Whether `account` committed in `roundId`.
+    function hasCommitted(uint256 roundId, address account) external view returns (bool);
+
+    /// @notice Whether `account` disputed in `roundId`.
+    function hasDisputed(uint256 roundId, address account) external view returns (bool);
+
+    /// @notice What {claim} would pay `account` for `roundId` now (0 once claimed).
+    function claimable(uint256 roundId, address account) external view returns (uint256);
+
+    /// @notice Σ pools + bonds + reserves + unclaimed rewards: what the contract owes; equals its balance.
+    function totalOwed() external view returns (uint256);
+}
