@@ -78,6 +78,11 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
         _requireTaskOwner(taskId);
         TaskFunds storage funds = _funds[taskId];
         if (funds.activeRoundId != 0) revert VerifierTaskBusy(taskId, funds.activeRoundId);
+        // A round reserves maxClients · clientReward + aggregatorReward, so that sum must fit for the largest round.
+        uint256 maxClients = _coordinator.MAX_MASH_CLIENTS();
+        if (terms.clientReward > (type(uint256).max - terms.aggregatorReward) / maxClients) {
+            revert VerifierTermsTooLarge(terms.clientReward, terms.aggregatorReward);
+        }
         funds.terms = terms;
         emit TermsSet(taskId, terms.aggregatorBond, terms.clientReward, terms.aggregatorReward);
     }

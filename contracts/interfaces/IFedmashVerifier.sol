@@ -124,6 +124,8 @@ interface IFedmashVerifier {
     error VerifierNotAggregator(uint256 taskId, address account);
     /// @notice A zero amount was sent or requested.
     error VerifierZeroAmount();
+    /// @notice The terms could not be reserved for a round of `MAX_MASH_CLIENTS` clients without overflowing.
+    error VerifierTermsTooLarge(uint256 clientReward, uint256 aggregatorReward);
     /// @notice Terms change only while no round of the task holds a reserve.
     error VerifierTaskBusy(uint256 taskId, uint256 roundId);
     /// @notice The pool cannot cover `requested` (a reserve at round opening, or a withdrawal).

@@ -714,6 +714,19 @@ describe("FedmashVerifier", function () {
           .withArgs(TASK_ID, roundId);
       });
 
+      it("if the terms would overflow the reserve of the largest round", async function () {
+        const { verifier, owner } = await loadFixture(deployTaskFixture);
+        const clientReward = ethers.MaxUint256 / 1024n;
+        await expect(verifier.connect(owner).setTerms(TASK_ID, terms({ clientReward, aggregatorReward: 1024n })))
+          .to.be.revertedWithCustomError(verifier, "VerifierTermsTooLarge")
+          .withArgs(clientReward, 1024n);
+        // The largest terms that fit are accepted.
+        await expect(verifier.connect(owner).setTerms(TASK_ID, terms({ clientReward: (ethers.MaxUint256 - 1024n) / 1024n, aggregatorReward: 1024n }))).to.emit(
+          verifier,
+          "TermsSet",
+        );
+      });
+
       it("if the pool cannot cover a new round's rewards (the opening reverts)", async function () {
         const { coordinator, verifier, owner } = await loadFixture(deployTaskFixture);
         const reserve = BigInt(MAX_CLIENTS) * POOL + AGGREGATOR_REWARD;
