@@ -421,8 +421,9 @@ interface IFedmashCoordinator {
     /// participants (in joining order) by Fisher-Yates: `r = seed`, then for `i` from `n - 2` down to 1,
     /// `r = keccak256(r)` and swap `i` with `r % (i + 1)`. With `G = max(1, (n - 1) / groupSize)` groups, the
     /// `k`-th shuffled client is member `k / G` of group `k % G`.
-    /// @dev Reverts {CoordinatorUnexpectedPhase} for a terminal round and {CoordinatorDeadlineNotPassed} while
-    /// `block.timestamp <= deadline`.
+    /// `Verification` is not advanced here: {IFedmashVerifier-settle} ends it.
+    /// @dev Reverts {CoordinatorUnexpectedPhase} for a terminal round or one in `Verification`, and
+    /// {CoordinatorDeadlineNotPassed} while `block.timestamp <= deadline`.
     /// @param roundId The round.
     function advance(uint256 roundId) external;
 
