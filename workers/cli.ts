@@ -26,15 +26,22 @@ Commands
                --seed S (1)  --out DIR (runs/latest)  --faulty-client corrupt-update|truncated-update|wrong-length (plain)
                MASH: --group-size G (3)  --clip C (0.5)  --scale S (10000)  --paillier-bits 1024|2048 (2048)
                      --drop-clients K (0)  --drop-phase shuffle|submit (submit)
+                     --bond ETH (1)  --client-reward ETH (0.01)  --aggregator-reward ETH (0.05)
+                     --malicious-aggregator [consistent|inconsistent] (consistent when given without a value): the
+                       aggregator publishes tampered aggregates; consistent posts matching batch sums (the contract
+                       check fails, the bond is slashed), inconsistent posts the true ones (clients dispute)
                The MASH mask group is "paper-compat" (P = next_prime(2^80)): it reproduces the paper and is NOT secure.
   client       One client worker: joins rounds of --task, trains on its MNIST partition, submits updates.
                --index I --clients N (partition), --task T (1), training flags as for demo, --fault F (plain),
                --paillier-bits 1024|2048, --drop-at none|shuffle|submit with --drop-count K (mash: the K group members
                with the lowest addresses leave in the first round). The task's mode picks the protocol.
   aggregator   The aggregator worker: serves every task naming its account, averages and posts, keeps rounds moving.
+               MASH: bonds, posts the batch sums, settles and claims. --malicious-aggregator [consistent|inconsistent]
+               (demo of a failing verification; consistent when given without a value).
   owner        Task owner: creates a task (or continues --task T) and runs --rounds R rounds, printing accuracy.
                --mode mash|plain (mash)  MASH flags as for demo  --model mlp|cnn  --min-clients M (1)  --max-clients N (4)  --join-seconds (90)  --submit-seconds (120)
-               --aggregate-seconds (120)  --seed S (1)
+               --aggregate-seconds (120)  --seed S (1)  MASH money: --bond ETH (1)  --client-reward ETH (0.01)
+               --aggregator-reward ETH (0.05); the owner funds rounds × (max clients × client reward + aggregator reward)
   selftest     Check the MASH crypto against known-answer vectors: --vectors FILE (../shared/testvectors/mash80.json)
   store-serve  Serve the embedded IPFS store over the Kubo RPC API (share one store between machines).
 
@@ -72,6 +79,38 @@ const MASH_OPTIONS = {
   scale: { type: "string" },
   "paillier-bits": { type: "string" },
 } as const satisfies ParseArgsConfig["options"];
+
+const TERMS_OPTIONS = {
+  bond: { type: "string" },
+  "client-reward": { type: "string" },
+  "aggregator-reward": { type: "string" },
+} as const satisfies ParseArgsConfig["options"];
+
+const MALICIOUS_MODES = ["consistent", "inconsistent"] as const;
+
+/** `--malicious-aggregator` may stand alone (meaning consistent); parseArgs wants a value, so supply it. */
+function withMaliciousDefault(argv: string[]): string[] {
+  return argv.flatMap((arg, i) => {
+    if (arg !== "--malicious-aggregator") return [arg];
+    const next = argv[i + 1];
+    return next === undefined || next.startsWith("--") ? [arg, "consistent"] : [arg];
+  });
+}
+
+function ether(name: string, value: string | undefined, fallback: bigint): bigint {
+  if (value === undefined) return fallback;
+  if (!/^\d+(\.\d{1,18})?$/.test(value)) throw new CliUsageError(`--${name} must be an amount of ETH ≥ 0 (up to 18 decimals), got "${value}".`);
+  const [whole, fraction = ""] = value.split(".");
+  return BigInt(whole!) * 10n ** 18n + BigInt(fraction.padEnd(18, "0"));
+}
+
+function verificationTerms(values: { bond?: string; "client-reward"?: string; "aggregator-reward"?: string }): { aggregatorBond: bigint; clientReward: bigint; aggregatorReward: bigint } {
+  return {
+    aggregatorBond: ether("bond", values.bond, 10n ** 18n),
+    clientReward: ether("client-reward", values["client-reward"], 10n ** 16n),
+    aggregatorReward: ether("aggregator-reward", values["aggregator-reward"], 5n * 10n ** 16n),
+  };
+}
 
 function paillierBits(value: string | undefined, fallback: 1024 | 2048): 1024 | 2048 {
   return Number(oneOf("paillier-bits", value, ["1024", "2048"], String(fallback) as "1024" | "2048")) as 1024 | 2048;
@@ -168,7 +207,7 @@ async function serveUntilSignal(stop: () => Promise<void>): Promise<void> {
 
 async function commandDemo(argv: string[]): Promise<void> {
   const { runDemo, DEMO_DEFAULTS } = await import("./roles/runDemo");
-  const v = parse(argv, {
+  const v = parse(withMaliciousDefault(argv), {
     ...TRAINING_OPTIONS,
     mode: { type: "string" },
     rounds: { type: "string" },
@@ -179,7 +218,11 @@ async function commandDemo(argv: string[]): Promise<void> {
     ...MASH_OPTIONS,
     "drop-clients": { type: "string" },
     "drop-phase": { type: "string" },
+    ...TERMS_OPTIONS,
+    "malicious-aggregator": { type: "string" },
   });
+  const maliciousAggregator =
+    v["malicious-aggregator"] === undefined ? undefined : oneOf("malicious-aggregator", v["malicious-aggregator"], MALICIOUS_MODES, "consistent");
   const mode = oneOf("mode", v.mode, ["plain", "mash", "shamir"], DEMO_DEFAULTS.mode);
   if (mode === "shamir") {
     throw new CliUsageError(`Mode "shamir" is not available yet in this build; run --mode mash or --mode plain.`);
@@ -189,6 +232,7 @@ async function commandDemo(argv: string[]): Promise<void> {
   if (mode === "mash" && clients < 3) throw new CliUsageError("Mode mash needs --clients 3 or more (a holder and one group of at least 2).");
   if (dropClients > 0 && mode !== "mash") throw new CliUsageError("--drop-clients applies to --mode mash.");
   if (dropClients >= clients) throw new CliUsageError(`--drop-clients ${dropClients} must be below --clients ${clients}.`);
+  if (maliciousAggregator && mode !== "mash") throw new CliUsageError("--malicious-aggregator applies to --mode mash (plain rounds are not verified).");
   const out = v.out ?? DEMO_DEFAULTS.outDir;
   const report = await runDemo({
     mode,
@@ -211,10 +255,20 @@ async function commandDemo(argv: string[]): Promise<void> {
     outDir: out,
     projectRoot: PROJECT_ROOT,
     deploymentId: v["deployment-id"],
+    terms: verificationTerms(v),
+    maliciousAggregator,
     faultyClient: v["faulty-client"] === undefined ? undefined : oneOf<ClientFault>("faulty-client", v["faulty-client"], ["corrupt-update", "truncated-update", "wrong-length"], "corrupt-update"),
     onLine: (line) => process.stdout.write(`${line}\n`),
   });
   const last = report.rounds.at(-1);
+  const slashedRounds = report.rounds.filter((r) => BigInt(r.slashed) > 0n);
+  if (maliciousAggregator) {
+    // A demonstration of the failure, so the exit code stays 0; the outcome is spelled out instead.
+    process.stdout.write(
+      `\nMALICIOUS AGGREGATOR (${maliciousAggregator}): ${report.rounds.filter((r) => r.phase !== "Finalized").length} of ${report.rounds.length} rounds failed verification` +
+        ` (${report.rounds.map((r) => `round ${r.round} ${r.verification.status}`).join(", ")}); bond slashed in ${slashedRounds.length} round(s)\n`,
+    );
+  }
   process.stdout.write(
     `\ndone in ${(report.totalMs / 1000).toFixed(1)} s · final accuracy ${last?.accuracy?.toFixed(4) ?? "–"} · report: ${join(out, "report.json")} and ${join(out, "report.md")}\n`,
   );
@@ -281,12 +335,19 @@ async function commandClient(argv: string[]): Promise<void> {
 }
 
 async function commandAggregator(argv: string[]): Promise<void> {
-  const v = parse(argv, { ...WORKER_OPTIONS, weighting: { type: "string" } });
+  const v = parse(withMaliciousDefault(argv), { ...WORKER_OPTIONS, weighting: { type: "string" }, "malicious-aggregator": { type: "string" } });
   const config = workerConfig(v, "aggregator", join(".fedmash", "workers", "aggregator"));
+  const maliciousAggregator =
+    v["malicious-aggregator"] === undefined ? undefined : oneOf("malicious-aggregator", v["malicious-aggregator"], MALICIOUS_MODES, "consistent");
   const { openWorkerRuntime } = await import("./roles/openWorkerRuntime");
   const { runAggregator } = await import("./roles/runAggregator");
   const runtime = await openWorkerRuntime(config);
-  const loop = await runAggregator({ runtime, startBlock: config.startBlock, weighting: oneOf<"samples" | "uniform">("weighting", v.weighting, ["samples", "uniform"], "samples") });
+  const loop = await runAggregator({
+    runtime,
+    startBlock: config.startBlock,
+    weighting: oneOf<"samples" | "uniform">("weighting", v.weighting, ["samples", "uniform"], "samples"),
+    maliciousAggregator,
+  });
   await serveUntilSignal(async () => {
     await loop.stop();
     await runtime.close();
@@ -308,8 +369,10 @@ async function commandOwner(argv: string[]): Promise<void> {
     seed: { type: "string" },
     mode: { type: "string" },
     ...MASH_OPTIONS,
+    ...TERMS_OPTIONS,
   });
   const mode = oneOf<"plain" | "mash">("mode", v.mode, ["plain", "mash"], "mash");
+  const terms = verificationTerms(v);
   const config = workerConfig(v, "owner", join(".fedmash", "workers", "owner"));
   const { openWorkerRuntime } = await import("./roles/openWorkerRuntime");
   const { runTask } = await import("./roles/runTask");
@@ -346,12 +409,14 @@ async function commandOwner(argv: string[]): Promise<void> {
         submitDurationSeconds: integer("submit-seconds", v["submit-seconds"], 120, 1),
         aggregateDurationSeconds: integer("aggregate-seconds", v["aggregate-seconds"], 120, 1),
         modelSeed: integer("seed", v.seed, 1),
+        terms,
       },
       aggregatorWaitMs: 120_000,
       onTaskCreated: (id, cid) => void process.stdout.write(`task ${id} created with initial model ${cid}\n`),
       onRoundDone: (r) =>
         process.stdout.write(
-          `round ${r.round} (id ${r.roundId}): ${r.phase}${r.failureReason ? ` (${r.failureReason})` : ""} accuracy ${r.accuracy?.toFixed(4) ?? "–"} model ${r.modelCid}\n`,
+          `round ${r.round} (id ${r.roundId}): ${r.phase}${r.failureReason ? ` (${r.failureReason})` : ""} accuracy ${r.accuracy?.toFixed(4) ?? "–"} model ${r.modelCid}` +
+            `${r.verification.status === "none" ? "" : ` verification ${r.verification.status} gas ${r.verification.gasUsed ?? "–"} paid ${r.paid} wei slashed ${r.slashed} wei`}\n`,
         ),
     });
     process.stdout.write(`task ${taskId}: ${rounds.length} round(s) done\n`);

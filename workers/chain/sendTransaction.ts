@@ -3,11 +3,15 @@
 import type { ContractTransactionReceipt, ContractTransactionResponse, Interface } from "ethers";
 import { retry } from "../retry";
 import { ChainRevertError } from "./errors";
-import { FedmashCoordinator__factory, FedmashRegistry__factory } from "../../typechain-types";
+import { FedmashCoordinator__factory, FedmashRegistry__factory, FedmashVerifier__factory } from "../../typechain-types";
 
 // A signer's estimateGas failure carries only the raw revert data, so the custom error is decoded here
 // against every fedmash ABI.
-const FEDMASH_INTERFACES: readonly Interface[] = [FedmashCoordinator__factory.createInterface(), FedmashRegistry__factory.createInterface()];
+const FEDMASH_INTERFACES: readonly Interface[] = [
+  FedmashCoordinator__factory.createInterface(),
+  FedmashRegistry__factory.createInterface(),
+  FedmashVerifier__factory.createInterface(),
+];
 
 export interface SendTransactionParameters {
   /** Human label for logs and errors, e.g. "join(round 3)". */

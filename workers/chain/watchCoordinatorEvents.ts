@@ -1,15 +1,19 @@
-// Follows the coordinator's events by polling eth_getLogs from a stored block cursor, so a restarted worker
-// replays exactly what it has not yet handled. Handlers run in chain order, one batch at a time; the cursor
-// only moves after a batch was handled.
+// Follows the coordinator's and its verifier's events by polling eth_getLogs (one call for both addresses) from a
+// stored block cursor, so a restarted worker replays exactly what it has not yet handled. Each log is parsed
+// with the interface of the contract that emitted it; handlers run in chain order (block, then log index), one
+// batch at a time; the cursor only moves after a batch was handled.
 import type { Interface, JsonRpcProvider, Log } from "ethers";
 import type { CoordinatorEvent } from "../protocol/events";
-import type { FailureReason, Mode, Phase } from "../protocol/enums";
+import type { FailureReason, Mode, Phase, VerificationOutcome } from "../protocol/enums";
 import { sleep } from "../retry";
 
 export interface WatchCoordinatorEventsParameters {
   provider: JsonRpcProvider;
   coordinatorAddress: string;
   coordinatorInterface: Interface;
+  /** The coordinator's FedmashVerifier; its events join the same stream when given. */
+  verifierAddress?: string;
+  verifierInterface?: Interface;
   /** First block to read (the stored cursor + 1). */
   fromBlock: number;
   /** Handles one batch in order; `toBlock` is the new cursor once it resolves. */
@@ -58,12 +62,77 @@ export function parseCoordinatorLog(coordinatorInterface: Interface, log: Log): 
   }
 }
 
+export function parseVerifierLog(verifierInterface: Interface, log: Log): CoordinatorEvent | undefined {
+  const parsed = verifierInterface.parseLog({ topics: [...log.topics], data: log.data });
+  if (!parsed) return undefined;
+  const base = { blockNumber: log.blockNumber, logIndex: log.index, transactionHash: log.transactionHash };
+  const a = parsed.args;
+  switch (parsed.name) {
+    case "RewardsReserved":
+      return { ...base, type: "RewardsReserved", taskId: a.taskId, roundId: a.roundId, amount: a.amount };
+    case "VerificationStarted":
+      return { ...base, type: "VerificationStarted", taskId: a.taskId, roundId: a.roundId, aggregateBlock: a.aggregateBlock, includedCount: a.includedCount, deadline: a.deadline };
+    case "BatchSumsPosted":
+      return { ...base, type: "BatchSumsPosted", roundId: a.roundId, sampleSeed: a.sampleSeed, partitions: a.partitions, batches: a.batches, batchSums: a.batchSums, deadline: a.deadline };
+    case "CommitmentPosted":
+      return { ...base, type: "CommitmentPosted", roundId: a.roundId, client: a.client, x: a.x, y: a.y, committedCount: a.committedCount };
+    case "AggregateDisputed":
+      return { ...base, type: "AggregateDisputed", roundId: a.roundId, client: a.client, partition: a.partition, batch: a.batch, published: a.published, accepted: a.accepted };
+    case "VerificationSettled":
+      return {
+        ...base,
+        type: "VerificationSettled",
+        taskId: a.taskId,
+        roundId: a.roundId,
+        outcome: Number(a.outcome) as VerificationOutcome,
+        committedCount: a.committedCount,
+        includedCount: a.includedCount,
+        paid: a.paid,
+        slashed: a.slashed,
+        released: a.released,
+      };
+    case "AggregatorSlashed":
+      return { ...base, type: "AggregatorSlashed", taskId: a.taskId, roundId: a.roundId, aggregator: a.aggregator, amount: a.amount };
+    case "RewardClaimed":
+      return { ...base, type: "RewardClaimed", roundId: a.roundId, account: a.account, amount: a.amount };
+    default:
+      // The pool and bond bookkeeping (TaskFunded, TermsSet, BondDeposited, …) drives no worker.
+      return undefined;
+  }
+}
+
+export interface FedmashLogParsers {
+  coordinatorAddress: string;
+  coordinatorInterface: Interface;
+  verifierAddress?: string;
+  verifierInterface?: Interface;
+}
+
+/**
+ * Parses logs of both contracts, each with its own interface (chosen by the emitting address, never by trying
+ * both), drops logs of other contracts and events no worker uses, and returns them in chain order.
+ */
+export function parseFedmashLogs(parsers: FedmashLogParsers, logs: readonly Log[]): CoordinatorEvent[] {
+  const coordinator = parsers.coordinatorAddress.toLowerCase();
+  const verifier = parsers.verifierAddress?.toLowerCase();
+  return logs
+    .map((log) => {
+      const emitter = log.address.toLowerCase();
+      if (emitter === coordinator) return parseCoordinatorLog(parsers.coordinatorInterface, log);
+      if (emitter === verifier && parsers.verifierInterface) return parseVerifierLog(parsers.verifierInterface, log);
+      return undefined;
+    })
+    .filter((event): event is CoordinatorEvent => event !== undefined)
+    .sort((x, y) => x.blockNumber - y.blockNumber || x.logIndex - y.logIndex);
+}
+
 /** Starts following; returns `unwatch`, which stops after the batch in flight. */
 export function watchCoordinatorEvents(parameters: WatchCoordinatorEventsParameters): () => void {
   const controller = new AbortController();
   const interval = parameters.pollIntervalMs ?? 250;
   const range = parameters.maxBlockRange ?? 2_000;
   let next = parameters.fromBlock;
+  const addresses = parameters.verifierAddress ? [parameters.coordinatorAddress, parameters.verifierAddress] : [parameters.coordinatorAddress];
 
   const loop = async (): Promise<void> => {
     while (!controller.signal.aborted) {
@@ -71,11 +140,8 @@ export function watchCoordinatorEvents(parameters: WatchCoordinatorEventsParamet
         const latest = await parameters.provider.getBlockNumber();
         if (latest >= next) {
           const toBlock = Math.min(latest, next + range - 1);
-          const logs = await parameters.provider.getLogs({ address: parameters.coordinatorAddress, fromBlock: next, toBlock });
-          const events = logs
-            .map((log) => parseCoordinatorLog(parameters.coordinatorInterface, log))
-            .filter((event): event is CoordinatorEvent => event !== undefined)
-            .sort((x, y) => x.blockNumber - y.blockNumber || x.logIndex - y.logIndex);
+          const logs = await parameters.provider.getLogs({ address: addresses, fromBlock: next, toBlock });
+          const events = parseFedmashLogs(parameters, logs);
           if (controller.signal.aborted) return;
           await parameters.onEvents(events, toBlock);
           next = toBlock + 1;

@@ -1,5 +1,5 @@
-// TypeScript mirrors of the coordinator's Solidity enums. The numeric values are the ABI encoding, so the
-// order here must match contracts/interfaces/IFedmashCoordinator.sol and IFedmashRegistry.sol exactly.
+// TypeScript mirrors of the contracts' Solidity enums. The numeric values are the ABI encoding, so the order here
+// must match contracts/interfaces/IFedmashCoordinator.sol, IFedmashRegistry.sol and IFedmashVerifier.sol exactly.
 
 export const Role = { None: 0, Client: 1, Aggregator: 2, Server: 3 } as const;
 export type Role = (typeof Role)[keyof typeof Role];
@@ -29,8 +29,26 @@ export const FailureReason = {
   HolderMissing: 4,
   VerificationFailed: 5,
   Cancelled: 6,
+  CommitmentsMissing: 7,
+  AggregateDisputed: 8,
 } as const;
 export type FailureReason = (typeof FailureReason)[keyof typeof FailureReason];
+
+/** Where a round's verification stands (FedmashVerifier.Stage). */
+export const VerificationStage = { None: 0, Reserved: 1, BatchSums: 2, Commitments: 3, Settled: 4 } as const;
+export type VerificationStage = (typeof VerificationStage)[keyof typeof VerificationStage];
+
+/** How a round's verification ended (FedmashVerifier.Outcome). */
+export const VerificationOutcome = {
+  None: 0,
+  Passed: 1,
+  Failed: 2,
+  BatchSumsMissing: 3,
+  CommitmentsMissing: 4,
+  Disputed: 5,
+  Released: 6,
+} as const;
+export type VerificationOutcome = (typeof VerificationOutcome)[keyof typeof VerificationOutcome];
 
 /** Reverse lookup for logs and reports: `enumName(Phase, 4)` → "Submission". */
 export function enumName<T extends Record<string, number>>(table: T, value: number | bigint): keyof T | `Unknown(${string})` {

@@ -1,6 +1,6 @@
-// The coordinator's events as plain, serializable objects. Protocol state machines consume these and never
-// see ethers types, so they stay pure and testable; workers/chain turns logs into them.
-import type { FailureReason, Mode, Phase } from "./enums";
+// The coordinator's and its verifier's events as plain, serializable objects. Protocol state machines consume
+// these and never see ethers types, so they stay pure and testable; workers/chain turns logs into them.
+import type { FailureReason, Mode, Phase, VerificationOutcome } from "./enums";
 
 interface EventBase {
   blockNumber: number;
@@ -32,6 +32,34 @@ export type CoordinatorEvent = EventBase &
     | { type: "GroupsIncluded"; roundId: bigint; groupIndices: bigint[]; includedClients: bigint }
     | { type: "RoundFinalized"; taskId: bigint; roundId: bigint; modelCid: string }
     | { type: "RoundFailed"; taskId: bigint; roundId: bigint; reason: FailureReason }
+    // FedmashVerifier: the Verification phase of Mash rounds and its money.
+    | { type: "RewardsReserved"; taskId: bigint; roundId: bigint; amount: bigint }
+    | { type: "VerificationStarted"; taskId: bigint; roundId: bigint; aggregateBlock: bigint; includedCount: bigint; deadline: bigint }
+    | {
+        type: "BatchSumsPosted";
+        roundId: bigint;
+        sampleSeed: string;
+        partitions: bigint;
+        batches: bigint;
+        /** T: m·k packed big-endian int64, as hex. */
+        batchSums: string;
+        deadline: bigint;
+      }
+    | { type: "CommitmentPosted"; roundId: bigint; client: string; x: bigint; y: bigint; committedCount: bigint }
+    | { type: "AggregateDisputed"; roundId: bigint; client: string; partition: bigint; batch: bigint; published: bigint; accepted: bigint }
+    | {
+        type: "VerificationSettled";
+        taskId: bigint;
+        roundId: bigint;
+        outcome: VerificationOutcome;
+        committedCount: bigint;
+        includedCount: bigint;
+        paid: bigint;
+        slashed: bigint;
+        released: bigint;
+      }
+    | { type: "AggregatorSlashed"; taskId: bigint; roundId: bigint; aggregator: string; amount: bigint }
+    | { type: "RewardClaimed"; roundId: bigint; account: string; amount: bigint }
   );
 
 export type CoordinatorEventType = CoordinatorEvent["type"];
@@ -51,6 +79,14 @@ export const COORDINATOR_EVENT_TYPES: readonly CoordinatorEventType[] = [
   "GroupsIncluded",
   "RoundFinalized",
   "RoundFailed",
+  "RewardsReserved",
+  "VerificationStarted",
+  "BatchSumsPosted",
+  "CommitmentPosted",
+  "AggregateDisputed",
+  "VerificationSettled",
+  "AggregatorSlashed",
+  "RewardClaimed",
 ];
 
 /** Fixed-point scale of the `loss` field on-chain (1e18), shared by the client that posts and the report that reads. */

@@ -52,6 +52,17 @@ export function maskedAggregatePayload(delta: Float32Array, sum: Int32Array, met
   };
 }
 
+/** The shape maskedAggregatePayload writes: the float delta, then the int32 sum, both of the model's size. */
+export function expectMaskedAggregate(size: number): PayloadExpectations {
+  return {
+    kind: PayloadKind.Aggregate,
+    tensors: [
+      { name: DELTA_TENSOR, dtype: "float32", shape: [size] },
+      { name: SUM_TENSOR, dtype: "int32", shape: [size] },
+    ],
+  };
+}
+
 export function tensorData(payload: Payload, name: string): Payload["tensors"][number]["data"] | undefined {
   return payload.tensors.find((t) => t.name === name)?.data;
 }

@@ -1,4 +1,6 @@
-// report.md: the per-round table a person reads after a demo run.
+// report.md: the per-round table a person reads after a demo run, and for MASH runs the verification of each
+// round: outcome, settle gas, commitments, disputes, rewards paid and bond slashed.
+import { formatEther } from "ethers";
 import type { DemoReport } from "./runDemo";
 
 function fixed(value: number | null, digits: number): string {
@@ -9,7 +11,7 @@ export function renderReportMarkdown(report: DemoReport): string {
   const lines = [
     `# fedmash run: ${report.mode} mode, ${report.model}, ${report.clients} clients`,
     "",
-    `Chain ${report.chainId} · task ${report.taskId} · FedmashCoordinator \`${report.contracts.FedmashCoordinator}\` · FedmashRegistry \`${report.contracts.FedmashRegistry}\``,
+    `Chain ${report.chainId} · task ${report.taskId} · ${Object.entries(report.contracts).map(([name, address]) => `${name} \`${address}\``).join(" · ")}`,
     "",
     `Settings: ${Object.entries(report.settings).map(([k, v]) => `${k} ${v}`).join(" · ")} · total ${(report.totalMs / 1000).toFixed(1)} s`,
     "",
@@ -23,5 +25,18 @@ export function renderReportMarkdown(report: DemoReport): string {
     ),
     "",
   ];
+  if (report.rounds.some((r) => r.verification.status !== "none")) {
+    lines.push(
+      "## Verification",
+      "",
+      "| round | outcome | settle gas | partitions × batches | committed / included | disputes | paid (ETH) | slashed (ETH) | claims |",
+      "|---:|---|---:|---|---:|---:|---:|---:|---:|",
+      ...report.rounds.map((r) => {
+        const v = r.verification;
+        return `| ${r.round} | ${v.status} | ${v.gasUsed ?? "–"} | ${v.samples} × ${v.batches} | ${v.committed} / ${v.included} | ${v.disputes} | ${formatEther(r.paid)} | ${BigInt(r.slashed) > 0n ? `**${formatEther(r.slashed)}**` : "0"} | ${r.claims.length} |`;
+      }),
+      "",
+    );
+  }
   return lines.join("\n");
 }

@@ -1,7 +1,11 @@
-// The aggregator worker of plain mode: serves every task that names its account, collects the announced updates,
-// and when a round enters Aggregation it fetches each update, checks its hash and shape, averages the valid
-// ones (FedAvg), stores aggregate and new model, and posts both CIDs. A bad update is excluded by name and the
-// round goes on. It is also a keeper: it advances phases whose deadline passed.
+// The aggregator worker: serves every task that names its account, collects the announced updates, and when a
+// round enters Aggregation it aggregates them (plain: FedAvg over the valid updates, a bad one excluded by name;
+// MASH: the product of the included masked vectors and its discrete log), stores aggregate and new model, and
+// posts both CIDs. In MASH rounds it then tops up its bond first, posts the aggregate's batch sums T under the
+// seed of the aggregate's block, settles once every included client committed, and claims its reward. It is
+// also a keeper: it advances phases whose deadline passed and settles verifications whose deadline passed.
+// `maliciousAggregator` makes it publish a tampered aggregate, for the demo of a failing verification.
+import { join } from "node:path";
 import { sendTransaction } from "../chain/sendTransaction";
 import { BaseError } from "../errors";
 import { Mode, Phase, Role } from "../protocol/enums";
@@ -21,6 +25,13 @@ import {
   type MashAggregatorRoundState,
 } from "../protocol/mash/aggregatorMachine";
 import { aggregateMasked } from "../protocol/mash/aggregateMasked";
+import { tamperAggregateSum } from "../protocol/mash/tamperAggregateSum";
+import { VerificationStage } from "../protocol/enums";
+import { batchSums } from "../crypto/verify/batchSums";
+import { encodeBatchSums } from "../crypto/verify/encodeBatchSums";
+import { dequantize } from "../crypto/quantize";
+import { applyDelta } from "../ml/applyDelta";
+import { retry } from "../retry";
 import { getMaskGroup } from "../crypto/mask/getMaskGroup";
 import { UpdateNonFiniteError } from "../ml/errors";
 import { fetchPayload } from "../storage/fetchPayload";
@@ -28,6 +39,12 @@ import { putPayload } from "../storage/putPayload";
 import { PayloadKind, type Payload } from "../storage/payloadFormat";
 import { DELTA_TENSOR, MASKED_TENSOR, MODEL_TENSOR, aggregatePayload, expectFlat, expectMasked, flatTensor, maskedAggregatePayload, modelPayload, tensorData } from "./modelPayloads";
 import { ensureRegistered, loadOrCreateEciesKeys } from "./ensureRegistered";
+import { claimReward } from "./claimReward";
+import { deriveVerificationSeed } from "./deriveVerificationSeed";
+import { fetchAggregateSum } from "./fetchAggregateSum";
+import { readQuantizedUpdate, writeQuantizedUpdate } from "./quantizedUpdateFile";
+import { sendSeededTransaction } from "./sendSeededTransaction";
+import { existsSync } from "node:fs";
 import { runRoundLoop, type RoundLoopHandle } from "./runRoundLoop";
 import type { WorkerRuntime } from "./openWorkerRuntime";
 
@@ -38,6 +55,14 @@ export class AggregatorPhaseError extends BaseError {
 export class MashContributionInvalidError extends BaseError {
   override name = "MashContributionInvalidError" as const;
 }
+
+/**
+ * How the demo's malicious aggregator cheats. Both publish a tampered aggregate (+1 on a few hundred coordinates
+ * of Σg, and the float delta and model to match). "consistent" posts T of the tampered sum: the clients' check
+ * passes, the contract's fails and the bond is slashed. "inconsistent" posts the true T: the contract's check
+ * passes, every honest client disputes, and the round fails as AggregateDisputed.
+ */
+export type MaliciousAggregatorMode = "consistent" | "inconsistent";
 
 type TaskView = Awaited<ReturnType<WorkerRuntime["coordinator"]["task"]>>;
 type AggregationStart =
@@ -53,6 +78,8 @@ export interface RunAggregatorParameters {
   runtime: WorkerRuntime;
   startBlock?: number;
   weighting?: "samples" | "uniform";
+  /** Demo only: cheat in every MASH round (see MaliciousAggregatorMode). */
+  maliciousAggregator?: MaliciousAggregatorMode;
 }
 
 export async function runAggregator(parameters: RunAggregatorParameters): Promise<RoundLoopHandle<AnyAggregatorRound>> {
@@ -63,6 +90,22 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
   const self = runtime.connection.address.toLowerCase();
 
   const maskGroup = getMaskGroup("paper-compat");
+  const malicious = parameters.maliciousAggregator;
+  if (malicious) {
+    logger.warn("MALICIOUS AGGREGATOR: every MASH aggregate this worker publishes is tampered (demo of a failing verification)", { mode: malicious });
+  }
+  /** The vector T is computed from, kept from aggregation until T is posted (the true Σg is gone after that). */
+  const batchSumsSourcePath = (roundId: bigint): string => join(runtime.config.stateDir, `batch-sums-source-round-${roundId}.bin`);
+
+  /** The verifier locks the bond at postAggregate and reverts the posting when it is short of the round's terms. */
+  const topUpBond = async (taskId: bigint, roundId: bigint): Promise<void> => {
+    const [verification, funds] = await Promise.all([retry(() => runtime.verifier.verification(roundId)), retry(() => runtime.verifier.taskFunds(taskId))]);
+    const required = verification.terms.aggregatorBond;
+    if (funds.bond >= required) return;
+    const missing = required - funds.bond;
+    await sendTransaction(runtime.connection.signer, { action: `depositBond(task ${taskId})`, send: () => runtime.verifier.depositBond(taskId, { value: missing }) });
+    logger.info("bond topped up", { task: taskId, round: roundId, depositedWei: missing, bondWei: required });
+  };
 
   /** Both modes start alike: already posted (a restart) → confirm; else the task and the round's global model. */
   const beginAggregation = async (roundId: bigint, modelCid: string): Promise<AggregationStart> => {
@@ -94,7 +137,7 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
   };
 
   /** MASH: the product of exactly the included members' and the holder's vectors; any bad one spoils the sum. */
-  const performMasked = async (action: MashAggregatorAction, round: MashAggregatorRoundState): Promise<MashAggregatorRoundState | void> => {
+  const performMasked = async (action: Extract<MashAggregatorAction, { type: "aggregate-masked" }>, round: MashAggregatorRoundState): Promise<MashAggregatorRoundState | void> => {
     const start = await beginAggregation(action.roundId, action.modelCid);
     if (start.posted) return mashAggregatorHandlers.confirmAggregate(round, start.posted);
     if (action.missing.length > 0) {
@@ -117,6 +160,19 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
       }),
     );
     const result = await aggregateMasked({ group: maskGroup, masked, global, clip, scale });
+    let published = result;
+    if (malicious) {
+      const sum = tamperAggregateSum(result.sum);
+      const averagedDelta = dequantize(sum, { scale, divisor: masked.length });
+      published = { sum, averagedDelta, newWeights: applyDelta(global, averagedDelta) };
+      logger.warn("MALICIOUS AGGREGATOR: publishing a tampered aggregate", {
+        round: action.roundId,
+        mode: malicious,
+        batchSumsOf: malicious === "consistent" ? "the tampered sum" : "the true sum",
+      });
+    }
+    writeQuantizedUpdate(batchSumsSourcePath(action.roundId), malicious === "inconsistent" ? result.sum : published.sum);
+    await topUpBond(BigInt(round.taskId), action.roundId);
     const included = action.contributors.map((c) => c.client);
     const includedSet = new Set(included.map((a) => a.toLowerCase()));
     const sumPosted = new Set(round.sumPostedGroups ?? []);
@@ -132,7 +188,7 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     const posted = await publishAggregate(
       action.roundId,
       round,
-      maskedAggregatePayload(result.averagedDelta, result.sum, {
+      maskedAggregatePayload(published.averagedDelta, published.sum, {
         round: round.index,
         roundId: round.roundId,
         modelKind: task.config.modelKind,
@@ -146,12 +202,44 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
         scale,
         weighting: "uniform",
       }),
-      result.newWeights,
+      published.newWeights,
       action.modelCid,
       task.config.modelKind,
     );
     logger.info("masked aggregate posted", { round: action.roundId, contributors: included.length, excluded: excluded.length, aggregateCid: posted.aggregateCid, ms: Date.now() - started });
     return mashAggregatorHandlers.confirmAggregate(round, posted);
+  };
+
+  /** T: the batch sums of the aggregate's exact sum under σ, which only the aggregate's block fixed. */
+  const performPostBatchSums = async (action: Extract<MashAggregatorAction, { type: "post-batch-sums" }>, round: MashAggregatorRoundState): Promise<MashAggregatorRoundState | void> => {
+    const roundId = action.roundId;
+    const verification = await retry(() => runtime.verifier.verification(roundId));
+    // Already posted (a restart after the transaction): its event moves the round on.
+    if (Number(verification.stage) !== VerificationStage.BatchSums) return;
+    const seed = await deriveVerificationSeed(runtime, { kind: "sample", blockNumber: action.aggregateBlock, roundId });
+    const view = await retry(() => runtime.coordinator.round(roundId));
+    const task = await retry(() => runtime.coordinator.task(view.taskId));
+    const modelSize = Number(task.config.modelSize);
+    const sourcePath = batchSumsSourcePath(roundId);
+    // Without the kept vector (state folder lost), the published aggregate's own sum is the honest source.
+    const sum = existsSync(sourcePath)
+      ? readQuantizedUpdate(sourcePath, modelSize)
+      : await fetchAggregateSum({ store: runtime.store, aggregateCid: view.aggregateCid, aggregateHash: view.aggregateHash, modelSize });
+    const started = Date.now();
+    const packed = encodeBatchSums(batchSums(sum, seed, Number(verification.partitions), Number(verification.batches)));
+    const computeMs = Date.now() - started;
+    const receipt = await sendSeededTransaction(runtime, { action: `postBatchSums(round ${roundId})`, send: () => runtime.verifier.postBatchSums(roundId, packed) });
+    logger.info("batch sums posted", { round: roundId, sampleSeed: seed, partitions: Number(verification.partitions), batches: Number(verification.batches), computeMs, gasUsed: receipt.gasUsed });
+    if (malicious) logger.warn("MALICIOUS AGGREGATOR: batch sums posted", { round: roundId, mode: malicious, of: malicious === "consistent" ? "the tampered sum" : "the true sum" });
+    return mashAggregatorHandlers.confirmBatchSums(round, packed);
+  };
+
+  /** Every included client committed: settle now rather than wait for the deadline. */
+  const performSettle = async (action: Extract<MashAggregatorAction, { type: "settle" }>): Promise<void> => {
+    const verification = await retry(() => runtime.verifier.verification(action.roundId));
+    if (Number(verification.stage) !== VerificationStage.Commitments) return;
+    const receipt = await sendTransaction(runtime.connection.signer, { action: `settle(round ${action.roundId})`, send: () => runtime.verifier.settle(action.roundId, action.batchSums) });
+    logger.info("verification settled", { round: action.roundId, committed: Number(verification.committedCount), included: Number(verification.includedCount), gasUsed: receipt.gasUsed });
   };
 
   const performPlain = async (action: AggregatorAction, round: AggregatorRoundState): Promise<AggregatorRoundState | void> => {
@@ -212,14 +300,27 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
         else plainRounds[id] = round;
       }
       return (
-        routeMashAggregatorEvent(mashRounds, event, (taskId) => modeOf(taskId) === Mode.Mash) ??
+        routeMashAggregatorEvent(mashRounds, event, (taskId) => modeOf(taskId) === Mode.Mash, self) ??
         routeAggregatorEvent(plainRounds, event, new Set(state.tasks.filter((t) => modeOf(t) === Mode.Plain)))
       );
     },
     pendingAction: (round) => (isMash(round) ? mashAggregatorPendingAction(round) : aggregatorPendingAction(round)),
     actionKey: (action) => `${action.type}:${action.roundId}`,
-    perform: (action, round) =>
-      action.type === "aggregate-masked" ? performMasked(action, round as MashAggregatorRoundState) : performPlain(action, round as AggregatorRoundState),
+    perform: async (action, round) => {
+      switch (action.type) {
+        case "aggregate-masked":
+          return performMasked(action, round as MashAggregatorRoundState);
+        case "post-batch-sums":
+          return performPostBatchSums(action, round as MashAggregatorRoundState);
+        case "settle":
+          return performSettle(action);
+        case "claim":
+          await claimReward(runtime, action.roundId);
+          return mashAggregatorHandlers.confirmClaim(round as MashAggregatorRoundState);
+        default:
+          return performPlain(action, round as AggregatorRoundState);
+      }
+    },
     keeper: true,
   });
 }

@@ -1,6 +1,8 @@
 // The main job, end to end on one machine: start a Hardhat node, deploy with Ignition, start the aggregator and
-// one OS process per client, run R rounds as the task owner, and write report.json and report.md.
+// one OS process per client, run R rounds as the task owner, and write report.json and report.md. In MASH mode
+// every round is verified on-chain; `maliciousAggregator` runs the aggregator as a cheat to show the check fail.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { formatEther } from "ethers";
 import { join, resolve } from "node:path";
 import { startHardhatNode, type HardhatNodeHandle } from "../chain/startHardhatNode";
 import { deployWithIgnition } from "../chain/deployWithIgnition";
@@ -11,7 +13,8 @@ import type { ModelKind } from "../ml/modelLayout";
 import { DEFAULT_TRAINING } from "../ml/defaultTraining";
 import { BaseError } from "../errors";
 import { openWorkerRuntime, type WorkerRuntime } from "./openWorkerRuntime";
-import { runTask, type RoundReport } from "./runTask";
+import { DEFAULT_VERIFICATION_TERMS, runTask, type RoundReport, type VerificationTerms } from "./runTask";
+import type { MaliciousAggregatorMode } from "./runAggregator";
 import { spawnWorker, type WorkerProcess } from "./spawnWorker";
 import type { ClientFault } from "./runClient";
 import { renderReportMarkdown } from "./renderReportMarkdown";
@@ -45,6 +48,10 @@ export interface DemoOptions {
   projectRoot: string;
   /** Adds one extra client that posts a deliberately bad update. */
   faultyClient?: ClientFault;
+  /** MASH: the task's bond and rewards (wei). */
+  terms: VerificationTerms;
+  /** MASH demo of a failing verification: the aggregator cheats this way in every round. */
+  maliciousAggregator?: MaliciousAggregatorMode;
   /** Ignition deployment id, so concurrent runs (tests) do not share a folder. */
   deploymentId?: string;
   /** Print progress lines (the CLI does; tests do not). */
@@ -107,7 +114,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     node = await startHardhatNode({ projectRoot: options.projectRoot, onOutput: (c) => nodeLog.push(c) });
     say(`chain ready at ${node.rpcUrl}; deploying with Ignition (deployment id ${deploymentId})…`);
     const addresses = await deployWithIgnition({ rpcUrl: node.rpcUrl, chainId: 31337n, projectRoot: options.projectRoot, deploymentId, reset: true });
-    say(`deployed FedmashRegistry ${addresses.registry}, FedmashCoordinator ${addresses.coordinator}`);
+    say(`deployed FedmashRegistry ${addresses.registry}, FedmashCoordinator ${addresses.coordinator}, FedmashVerifier ${addresses.verifier}`);
 
     const common = ["--rpc", node.rpcUrl, "--registry", addresses.registry, "--coordinator", addresses.coordinator, "--store-dir", storeDir];
     owner = await openWorkerRuntime({
@@ -128,11 +135,21 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     workers.push(
       spawnWorker({
         projectRoot: options.projectRoot,
-        args: ["aggregator", ...common, "--account", String(AGGREGATOR_ACCOUNT), "--state-dir", join(workersDir, "aggregator"), "--log-file", join(logsDir, "aggregator.jsonl"), "--start-block", String(startBlock)],
+        args: [
+          "aggregator", ...common,
+          "--account", String(AGGREGATOR_ACCOUNT),
+          "--state-dir", join(workersDir, "aggregator"),
+          "--log-file", join(logsDir, "aggregator.jsonl"),
+          "--start-block", String(startBlock),
+          ...(options.maliciousAggregator ? ["--malicious-aggregator", options.maliciousAggregator] : []),
+        ],
         outputFile: join(logsDir, "aggregator.out"),
       }),
     );
     say(`aggregator process started (${aggregatorAddress}); waiting for it to register…`);
+    if (options.maliciousAggregator) {
+      say(`!! the aggregator is MALICIOUS (${options.maliciousAggregator}): it publishes tampered aggregates; expect every verified round to fail`);
+    }
     await waitForWorkers(owner, [aggregatorAddress], Role.Aggregator, workers, 120_000);
 
     const totalClients = options.clients + (options.faultyClient ? 1 : 0);
@@ -154,6 +171,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         submitDurationSeconds: dropping ? Math.min(trainingSeconds, 45) : trainingSeconds,
         aggregateDurationSeconds: 120,
         modelSeed: options.seed,
+        terms: options.terms,
         mash: mash
           ? {
               groupSize: options.groupSize,
@@ -203,12 +221,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         say(`all ${totalClients} clients registered`);
       },
       onProgress: (p) => say(`round ${p.round}: ${String(enumName(Phase, p.phase))} · joined ${p.joined}/${totalClients} · submitted ${p.submitted}`),
-      onRoundDone: (r) =>
-        say(
-          r.phase === "Finalized"
-            ? `round ${r.round} finalized in ${(r.durationMs / 1000).toFixed(1)} s · test accuracy ${(r.accuracy ?? 0).toFixed(4)} · loss ${(r.loss ?? 0).toFixed(4)} · included ${r.included.length}${r.excluded.length ? ` · excluded ${r.excluded.map((e) => `${e.client.slice(0, 8)}… (${e.reason})`).join(", ")}` : ""}`
-            : `round ${r.round} failed: ${r.failureReason}`,
-        ),
+      onRoundDone: (r) => say(roundSummary(r)),
     });
 
     const report: DemoReport = {
@@ -220,7 +233,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       storeDir,
       ipfs: owner.store.kind === "kubo" ? { kind: "kubo", location: process.env.IPFS_API_URL ?? "" } : { kind: "embedded", location: storeDir },
       taskId: taskId.toString(),
-      contracts: { FedmashRegistry: addresses.registry, FedmashCoordinator: addresses.coordinator },
+      contracts: { FedmashRegistry: addresses.registry, FedmashCoordinator: addresses.coordinator, FedmashVerifier: addresses.verifier },
       settings: {
         backend,
         samplesPerClient: options.samplesPerClient,
@@ -232,7 +245,19 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         seed: options.seed,
         faultyClient: options.faultyClient ?? "none",
         ...(mash
-          ? { maskGroup: "paper-compat (80-bit, not secure)", groupSize: options.groupSize, clip: options.clip, scale: options.scale, paillierBits: options.paillierBits, dropClients: options.dropClients, dropPhase: options.dropPhase }
+          ? {
+              maskGroup: "paper-compat (80-bit, not secure)",
+              groupSize: options.groupSize,
+              clip: options.clip,
+              scale: options.scale,
+              paillierBits: options.paillierBits,
+              dropClients: options.dropClients,
+              dropPhase: options.dropPhase,
+              bondEth: formatEther(options.terms.aggregatorBond),
+              clientRewardEth: formatEther(options.terms.clientReward),
+              aggregatorRewardEth: formatEther(options.terms.aggregatorReward),
+              maliciousAggregator: options.maliciousAggregator ?? "none",
+            }
           : {}),
       },
       rounds,
@@ -248,6 +273,23 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     await owner?.close();
     await node?.stop();
   }
+}
+
+/** One progress line per round; a failed verification says so, with the slashed bond. */
+export function roundSummary(r: RoundReport): string {
+  const verification =
+    r.verification.status === "none"
+      ? ""
+      : ` · verification ${r.verification.status} (${r.verification.committed}/${r.verification.included} committed${r.verification.disputes ? `, ${r.verification.disputes} disputes` : ""}${
+          r.verification.gasUsed === null ? "" : `, settle gas ${r.verification.gasUsed}`
+        })`;
+  if (r.phase === "Finalized") {
+    return `round ${r.round} finalized in ${(r.durationMs / 1000).toFixed(1)} s · test accuracy ${(r.accuracy ?? 0).toFixed(4)} · loss ${(r.loss ?? 0).toFixed(4)} · included ${r.included.length}${
+      r.excluded.length ? ` · excluded ${r.excluded.map((e) => `${e.client.slice(0, 8)}… (${e.reason})`).join(", ")}` : ""
+    }${verification}${r.paid !== "0" ? ` · paid ${formatEther(r.paid)} ETH` : ""}`;
+  }
+  const slashed = BigInt(r.slashed) > 0n ? ` · verification ${r.verification.status}, aggregator slashed ${formatEther(r.slashed)} ETH` : "";
+  return `round ${r.round} failed: ${r.failureReason}${slashed || verification}`;
 }
 
 export const DEMO_DEFAULTS = {
@@ -269,4 +311,5 @@ export const DEMO_DEFAULTS = {
   alpha: 0.5,
   seed: 1,
   outDir: "runs/latest",
+  terms: DEFAULT_VERIFICATION_TERMS,
 };

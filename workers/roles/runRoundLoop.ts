@@ -6,10 +6,11 @@ import { join } from "node:path";
 import { watchCoordinatorEvents } from "../chain/watchCoordinatorEvents";
 import type { CoordinatorEvent } from "../protocol/events";
 import { isAdvanceDue } from "../protocol/keeper";
-import { isTerminalPhase, type Phase } from "../protocol/enums";
+import { isTerminalPhase, Phase } from "../protocol/enums";
 import { sendTransaction } from "../chain/sendTransaction";
 import { sleep } from "../retry";
 import { readStateFile, writeStateFile } from "./stateFile";
+import { settleVerificationIfDue } from "./settleVerificationIfDue";
 import type { WorkerRuntime } from "./openWorkerRuntime";
 
 export interface RoundLoopState<R> {
@@ -34,7 +35,7 @@ export interface RunRoundLoopParameters<R extends { roundId: string }, A> {
   /** Performs an action; may return the round's next state (e.g. when the chain says it is too late). */
   perform: (action: A, round: R) => Promise<R | void>;
   actionKey: (action: A) => string;
-  /** Call `advance` on this worker's non-terminal rounds once their deadline passed. */
+  /** Call `advance` on this worker's non-terminal rounds once their deadline passed (`settle` in Verification). */
   keeper?: boolean;
   /** Called after any round state changes (progress output, tests). */
   onRoundChange?: (round: R) => void;
@@ -51,7 +52,7 @@ export function roundLoopStatePath(runtime: WorkerRuntime): string {
 }
 
 function isTerminalStage(stage: unknown): boolean {
-  return stage === "finalized" || stage === "failed" || stage === "left-out";
+  return stage === "finalized" || stage === "failed" || stage === "left-out" || stage === "refused";
 }
 
 export function runRoundLoop<R extends { roundId: string; stage: string }, A>(parameters: RunRoundLoopParameters<R, A>): RoundLoopHandle<R> {
@@ -85,7 +86,10 @@ export function runRoundLoop<R extends { roundId: string; stage: string }, A>(pa
       parameters
         .perform(action, round)
         .then((next) => {
-          if (next) {
+          // The result was computed from the round as it was when the action started; if events moved the round
+          // to another stage meanwhile, they are newer than this result, which would otherwise turn the round
+          // back (and the new stage's own pending action takes over).
+          if (next && state.rounds[round.roundId]?.stage === round.stage) {
             setRound(next);
             persist();
           }
@@ -107,6 +111,8 @@ export function runRoundLoop<R extends { roundId: string; stage: string }, A>(pa
     provider: runtime.connection.provider,
     coordinatorAddress: runtime.addresses.coordinator,
     coordinatorInterface: runtime.coordinator.interface,
+    verifierAddress: runtime.addresses.verifier,
+    verifierInterface: runtime.verifier.interface,
     fromBlock: state.cursor + 1,
     onEvents: async (events, toBlock) => {
       for (const event of events) {
@@ -132,7 +138,9 @@ export function runRoundLoop<R extends { roundId: string; stage: string }, A>(pa
             const phase = Number(view.phase) as Phase;
             if (isTerminalPhase(phase)) continue;
             const now = BigInt(Math.floor(Date.now() / 1000));
-            if (isAdvanceDue({ phase, deadline: view.deadline, now })) {
+            if (phase === Phase.Verification) {
+              await settleVerificationIfDue(runtime, BigInt(round.roundId), now);
+            } else if (isAdvanceDue({ phase, deadline: view.deadline, now })) {
               await sendTransaction(runtime.connection.signer, {
                 action: `advance(round ${round.roundId})`,
                 send: () => runtime.coordinator.advance(BigInt(round.roundId)),

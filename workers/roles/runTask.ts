@@ -1,10 +1,11 @@
-// The task owner: publishes the initial model, creates the task, then opens rounds one after another with the
-// latest global model, keeps every round moving (advance after a deadline), and measures each new model on
-// the MNIST test set. Used by the demo and by `fedmash owner`.
-import { ZeroAddress, type ContractTransactionReceipt } from "ethers";
+// The task owner: publishes the initial model, creates the task (MASH: sets its verification terms and funds its
+// reward pool), then opens rounds one after another with the task's current model (a failed round's model is
+// never used), keeps every round moving (advance after a deadline; settle a verification whose deadline passed),
+// and measures each new model on the MNIST test set. Used by the demo and by `fedmash owner`.
+import { ZeroAddress, formatEther, type ContractTransactionReceipt } from "ethers";
 import { sendTransaction } from "../chain/sendTransaction";
 import { BaseError } from "../errors";
-import { enumName, FailureReason, isTerminalPhase, Mode, Phase, Role } from "../protocol/enums";
+import { enumName, FailureReason, isTerminalPhase, Mode, Phase, Role, VerificationOutcome, VerificationStage } from "../protocol/enums";
 import { isAdvanceDue } from "../protocol/keeper";
 import { lossFromFixed } from "../protocol/events";
 import { createModel } from "../ml/createModel";
@@ -17,7 +18,8 @@ import { modelParameterCount } from "../ml/modelParameterCount";
 import { fetchPayload } from "../storage/fetchPayload";
 import { putPayload } from "../storage/putPayload";
 import { PayloadKind, type JsonValue } from "../storage/payloadFormat";
-import { sleep } from "../retry";
+import { retry, sleep } from "../retry";
+import { settleVerificationIfDue } from "./settleVerificationIfDue";
 import { MODEL_TENSOR, expectFlat, flatTensor, modelPayload } from "./modelPayloads";
 import type { WorkerRuntime } from "./openWorkerRuntime";
 import { waitForRegistration } from "./waitForRegistration";
@@ -35,10 +37,25 @@ export interface MashSettings {
   completionDurationSeconds: number;
 }
 
+/** What a MASH task pays and demands (FedmashVerifier.Terms), in wei. */
+export interface VerificationTerms {
+  aggregatorBond: bigint;
+  clientReward: bigint;
+  aggregatorReward: bigint;
+}
+
+export const DEFAULT_VERIFICATION_TERMS: VerificationTerms = {
+  aggregatorBond: 10n ** 18n,
+  clientReward: 10n ** 16n,
+  aggregatorReward: 5n * 10n ** 16n,
+};
+
 export interface TaskSettings {
   mode: "plain" | "mash";
   /** Required for mode mash. */
   mash?: MashSettings;
+  /** MASH: the task's terms; the owner funds rounds × (maxClients · clientReward + aggregatorReward). Default DEFAULT_VERIFICATION_TERMS. */
+  terms?: VerificationTerms;
   modelKind: ModelKind;
   aggregator: string;
   minClients: number;
@@ -67,7 +84,47 @@ export interface RoundReport {
   /** MASH rounds: the total-sum holder and every group with its members and outcome. */
   holder?: string | null;
   groups?: { index: number; members: string[]; sumPosted: boolean; included: boolean }[];
+  /** Sampled verification of the aggregate (MASH); status "none" for rounds without one. */
+  verification: RoundVerificationReport;
+  /** Wei taken from the aggregator's bond by this round, decimal. */
+  slashed: string;
+  /** Wei the round made claimable by its winners, decimal. */
+  paid: string;
+  /** Who claimed what (wei, decimal) by the time the report was written. */
+  claims: { account: string; wei: string }[];
 }
+
+export type VerificationStatus = "passed" | "failed" | "batch-sums-missing" | "commitments-missing" | "disputed" | "released" | "none";
+
+export interface RoundVerificationReport {
+  status: VerificationStatus;
+  /** Gas used by the settle transaction (the one-ecMul check included); null without one. */
+  gasUsed: number | null;
+  /** m, the sampled partitions. */
+  samples: number;
+  /** k, the batches per partition. */
+  batches: number;
+  committed: number;
+  included: number;
+  disputes: number;
+}
+
+const STATUS_OF_OUTCOME: Record<VerificationOutcome, VerificationStatus> = {
+  [VerificationOutcome.None]: "none",
+  [VerificationOutcome.Passed]: "passed",
+  [VerificationOutcome.Failed]: "failed",
+  [VerificationOutcome.BatchSumsMissing]: "batch-sums-missing",
+  [VerificationOutcome.CommitmentsMissing]: "commitments-missing",
+  [VerificationOutcome.Disputed]: "disputed",
+  [VerificationOutcome.Released]: "released",
+};
+
+const NO_VERIFICATION: Pick<RoundReport, "verification" | "slashed" | "paid" | "claims"> = {
+  verification: { status: "none", gasUsed: null, samples: 0, batches: 0, committed: 0, included: 0, disputes: 0 },
+  slashed: "0",
+  paid: "0",
+  claims: [],
+};
 
 export interface RoundProgress {
   round: number;
@@ -90,6 +147,8 @@ export interface RunTaskParameters {
   onProgress?: (progress: RoundProgress) => void;
   onRoundDone?: (report: RoundReport) => void;
   signal?: AbortSignal;
+  /** How long a round's report waits for its winners' claims (default 20 s). */
+  claimWaitMs?: number;
 }
 
 function eventArg(receipt: ContractTransactionReceipt, runtime: WorkerRuntime, eventName: string, arg: string): bigint {
@@ -126,6 +185,64 @@ async function mashRoundDetails(runtime: WorkerRuntime, roundId: bigint): Promis
     }),
   );
   return { holder: view.holder === ZeroAddress ? null : view.holder, groups };
+}
+
+/**
+ * The round's verification as the report shows it. Winners claim right after the settlement, so when something was
+ * paid it waits up to `claimWaitMs` for the claims, to report them.
+ */
+async function verificationDetails(runtime: WorkerRuntime, roundId: bigint, claimWaitMs: number): Promise<Pick<RoundReport, "verification" | "slashed" | "paid" | "claims">> {
+  const { verifier } = runtime;
+  let view = await retry(() => verifier.verification(roundId));
+  if (Number(view.stage) === VerificationStage.None) return NO_VERIFICATION;
+  const settledEvents = await retry(() => verifier.queryFilter(verifier.filters.VerificationSettled(undefined, roundId)));
+  const settled = settledEvents[0];
+  let gasUsed: number | null = null;
+  if (settled && Number(settled.args.outcome) !== VerificationOutcome.Released) {
+    const receipt = await retry(() => runtime.connection.provider.getTransactionReceipt(settled.transactionHash));
+    gasUsed = receipt ? Number(receipt.gasUsed) : null;
+  }
+  const paid = settled?.args.paid ?? 0n;
+  for (const waitUntil = Date.now() + claimWaitMs; paid > 0n && view.unclaimed > 0n && Date.now() < waitUntil; ) {
+    await sleep(500);
+    view = await retry(() => verifier.verification(roundId));
+  }
+  const claimed = await retry(() => verifier.queryFilter(verifier.filters.RewardClaimed(roundId)));
+  return {
+    verification: {
+      status: STATUS_OF_OUTCOME[Number(view.outcome) as VerificationOutcome] ?? "none",
+      gasUsed,
+      samples: Number(view.partitions),
+      batches: Number(view.batches),
+      committed: Number(view.committedCount),
+      included: Number(view.includedCount),
+      disputes: Number(view.disputeCount),
+    },
+    slashed: view.slashed.toString(),
+    paid: paid.toString(),
+    claims: claimed.map((event) => ({ account: event.args.account, wei: event.args.amount.toString() })),
+  };
+}
+
+/** MASH: the task's terms, and enough in its pool for `rounds` rounds at most clients each. */
+async function fundTask(runtime: WorkerRuntime, taskId: bigint, terms: VerificationTerms, maxClients: number, rounds: number): Promise<void> {
+  const { verifier } = runtime;
+  const funds = await retry(() => verifier.taskFunds(taskId));
+  const current = funds.terms;
+  if (current.aggregatorBond !== terms.aggregatorBond || current.clientReward !== terms.clientReward || current.aggregatorReward !== terms.aggregatorReward) {
+    await sendTransaction(runtime.connection.signer, { action: `setTerms(task ${taskId})`, send: () => verifier.setTerms(taskId, terms) });
+  }
+  const needed = BigInt(rounds) * (BigInt(maxClients) * terms.clientReward + terms.aggregatorReward);
+  if (needed > funds.pool) {
+    await sendTransaction(runtime.connection.signer, { action: `fundTask(task ${taskId})`, send: () => verifier.fundTask(taskId, { value: needed - funds.pool }) });
+  }
+  runtime.logger.info("task terms set and pool funded", {
+    task: taskId,
+    bondEth: formatEther(terms.aggregatorBond),
+    clientRewardEth: formatEther(terms.clientReward),
+    aggregatorRewardEth: formatEther(terms.aggregatorReward),
+    poolEth: formatEther(needed > funds.pool ? needed : funds.pool),
+  });
 }
 
 export async function runTask(parameters: RunTaskParameters): Promise<{ taskId: bigint; rounds: RoundReport[] }> {
@@ -182,15 +299,19 @@ export async function runTask(parameters: RunTaskParameters): Promise<{ taskId: 
     });
     taskId = eventArg(receipt, runtime, "TaskCreated", "taskId");
     runtime.logger.info("task created", { task: taskId, initialModelCid: initial.cid });
+    if (settings.mode === "mash") await fundTask(runtime, taskId, settings.terms ?? DEFAULT_VERIFICATION_TERMS, settings.maxClients, parameters.rounds);
     await parameters.onTaskCreated?.(taskId, initial.cid);
-  } else {
-    currentModelCid = (await coordinator.task(taskId)).currentModelCid;
+  } else if (settings.mode === "mash") {
+    const existing = await coordinator.task(taskId);
+    await fundTask(runtime, taskId, settings.terms ?? DEFAULT_VERIFICATION_TERMS, Number(existing.config.maxClients), parameters.rounds);
   }
 
   const reports: RoundReport[] = [];
   for (let r = 0; r < parameters.rounds; r++) {
     if (parameters.signal?.aborted) break;
     const started = Date.now();
+    // The task's current model is the last finalized round's: a failed round's model is never trained on.
+    currentModelCid = (await coordinator.task(taskId)).currentModelCid;
     const receipt = await sendTransaction(runtime.connection.signer, {
       action: "openRound",
       send: () => coordinator.openRound(taskId, currentModelCid),
@@ -209,7 +330,9 @@ export async function runTask(parameters: RunTaskParameters): Promise<{ taskId: 
         lastKey = key;
         parameters.onProgress?.({ round: index, roundId, phase, joined: Number(view.joinedCount), submitted: Number(view.submittedCount), deadline: view.deadline });
       }
-      if (isAdvanceDue({ phase, deadline: view.deadline, now: BigInt(Math.floor(Date.now() / 1000)) })) {
+      if (phase === Phase.Verification) {
+        await settleVerificationIfDue(runtime, roundId).catch((error: unknown) => runtime.logger.debug("settle not accepted", { roundId, error }));
+      } else if (isAdvanceDue({ phase, deadline: view.deadline, now: BigInt(Math.floor(Date.now() / 1000)) })) {
         await sendTransaction(runtime.connection.signer, { action: `advance(round ${roundId})`, send: () => coordinator.advance(roundId) }).catch((error: unknown) =>
           runtime.logger.debug("advance not accepted", { roundId, error }),
         );
@@ -234,6 +357,7 @@ export async function runTask(parameters: RunTaskParameters): Promise<{ taskId: 
       joined: Number(view.joinedCount),
       submitted: Number(view.submittedCount),
       durationMs: 0,
+      ...NO_VERIFICATION,
     };
     if (phase === Phase.Finalized) {
       const newModel = await fetchPayload(runtime.store, view.newModelCid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize));
@@ -263,7 +387,7 @@ export async function runTask(parameters: RunTaskParameters): Promise<{ taskId: 
     } else {
       report.failureReason = String(enumName(FailureReason, Number(view.failureReason)));
     }
-    if (settings.mode === "mash") Object.assign(report, await mashRoundDetails(runtime, roundId));
+    if (settings.mode === "mash") Object.assign(report, await mashRoundDetails(runtime, roundId), await verificationDetails(runtime, roundId, parameters.claimWaitMs ?? 20_000));
     report.durationMs = Date.now() - started;
     reports.push(report);
     parameters.onRoundDone?.(report);

@@ -1,10 +1,13 @@
 // The MASH participant as an explicit state machine, one serializable state per round. After joining, the
 // contract makes each participant either the round's total-sum holder or a member of one group; both paths
-// live here because a client only learns its role at grouping. Pure: handlers return the next state and
-// `mashClientPendingAction` names the side effect a stage still owes, so a restarted worker redoes it.
-import { FailureReason, Phase } from "../enums";
+// live here because a client only learns its role at grouping. Once its update is in the aggregate, both paths
+// meet again in Verification: check the published aggregate against T (dispute on a difference), commit, and
+// claim the reward if the outcome pays. Pure: handlers return the next state and `mashClientPendingAction`
+// names the side effect a stage still owes, so a restarted worker redoes it.
+import { FailureReason, Phase, VerificationOutcome } from "../enums";
 import type { CoordinatorEvent } from "../events";
 import { assertStage, stageAllows, type StageTable } from "../stage";
+import { isSettledOutcome, outcomePaysCommittedClients, verificationOutcomeFailure, type SettledOutcome } from "../verificationOutcomeFailure";
 
 export const MASH_CLIENT_STAGES = [
   "awaiting-join",
@@ -20,7 +23,12 @@ export const MASH_CLIENT_STAGES = [
   "holder-waiting",
   "holder-completing",
   "holder-submitted",
+  // both paths, once included: T arrived (check and commit owed), committed, reward owed
+  "verifying",
+  "committed",
+  "claiming",
   // ends
+  "refused",
   "left-out",
   "excluded",
   "finalized",
@@ -54,7 +62,21 @@ export interface MashClientRoundState {
   groupSums?: Record<string, string>;
   includedGroups?: number[];
   updateCid?: string;
+  /** The published aggregate (AggregatePosted), once the round has one. */
+  aggregateCid?: string;
+  aggregateHash?: string;
   newModelCid?: string;
+  /** Verification: the block whose hash gives σ (VerificationStarted). */
+  aggregateBlock?: number;
+  /** Verification: T (packed int64 hex), σ as the contract fixed it, and T's block, whose hash gives σ_w. */
+  batchSums?: string;
+  sampleSeed?: string;
+  batchSumsBlock?: number;
+  /** This client disputed the published aggregate. */
+  disputed?: boolean;
+  outcome?: VerificationOutcome;
+  /** Why this client refused the round's input model (ModelRefusedError's reason); it did not join. */
+  refusal?: string;
   failureReason?: FailureReason;
 }
 
@@ -63,14 +85,19 @@ export type MashClientAction =
   | { type: "post-holder-key"; roundId: bigint }
   | { type: "shuffle-step"; roundId: bigint; group: MashGroupInfo; holderKey: string; incoming?: string; seed: bigint }
   | { type: "train-and-submit"; roundId: bigint; modelCid: string; seed: bigint }
-  | { type: "holder-submit"; roundId: bigint; modelCid: string; groupSums: { groupIndex: number; encryptedSum: string }[] };
+  | { type: "holder-submit"; roundId: bigint; modelCid: string; groupSums: { groupIndex: number; encryptedSum: string }[] }
+  | { type: "verify-and-commit"; roundId: bigint; batchSums: string; sampleSeed: string; batchSumsBlock: number; aggregateBlock?: number }
+  | { type: "claim"; roundId: bigint };
 
 const MEMBER_BEFORE_SUBMISSION: readonly MashClientStage[] = ["awaiting-key", "shuffling", "shuffled"];
-const ACTIVE: readonly MashClientStage[] = MASH_CLIENT_STAGES.filter((stage) => stage !== "finalized" && stage !== "failed");
+const INCLUDED: readonly MashClientStage[] = ["submitted", "holder-submitted"];
+// A reward being claimed is not given up because the round closed (it closes in the same transaction).
+const ACTIVE: readonly MashClientStage[] = MASH_CLIENT_STAGES.filter((stage) => stage !== "finalized" && stage !== "failed" && stage !== "claiming");
 
 export const MASH_CLIENT_HANDLER_STAGES = {
   confirmJoin: ["awaiting-join"],
   missJoin: ["awaiting-join"],
+  refuseModel: ["awaiting-join"],
   recordHolder: ["joined"],
   becomeHolder: ["joined"],
   joinGroup: ["joined"],
@@ -84,6 +111,13 @@ export const MASH_CLIENT_HANDLER_STAGES = {
   confirmSubmission: ["training"],
   includeGroups: ["training", "submitted", "holder-waiting"],
   confirmHolderSubmission: ["holder-completing"],
+  recordAggregate: INCLUDED,
+  startVerification: INCLUDED,
+  receiveBatchSums: INCLUDED,
+  recordDispute: ["verifying"],
+  confirmCommitment: ["verifying"],
+  settleVerification: [...INCLUDED, "verifying", "committed"],
+  confirmClaim: ["claiming"],
   closeRound: ACTIVE,
 } as const satisfies StageTable<string, MashClientStage>;
 export type MashClientHandler = keyof typeof MASH_CLIENT_HANDLER_STAGES;
@@ -111,6 +145,11 @@ export const mashClientHandlers = {
   missJoin(state: MashClientRoundState): MashClientRoundState {
     check("missJoin", state);
     return { ...state, stage: "left-out" };
+  },
+  /** The round's input model failed checkInputModel: the client does not join and does not train. */
+  refuseModel(state: MashClientRoundState, reason: string): MashClientRoundState {
+    check("refuseModel", state);
+    return { ...state, stage: "refused", refusal: reason };
   },
   recordHolder(state: MashClientRoundState, holder: string): MashClientRoundState {
     check("recordHolder", state);
@@ -168,6 +207,39 @@ export const mashClientHandlers = {
     check("confirmHolderSubmission", state);
     return { ...state, stage: "holder-submitted", updateCid };
   },
+  recordAggregate(state: MashClientRoundState, posted: { aggregateCid: string; aggregateHash: string; modelCid: string }): MashClientRoundState {
+    check("recordAggregate", state);
+    return { ...state, aggregateCid: posted.aggregateCid, aggregateHash: posted.aggregateHash, newModelCid: posted.modelCid };
+  },
+  startVerification(state: MashClientRoundState, aggregateBlock: number): MashClientRoundState {
+    check("startVerification", state);
+    return { ...state, aggregateBlock };
+  },
+  /** T is on-chain: this included client now owes the aggregate check (and a dispute on a difference) and its commitment. */
+  receiveBatchSums(state: MashClientRoundState, posted: { batchSums: string; sampleSeed: string; batchSumsBlock: number }): MashClientRoundState {
+    check("receiveBatchSums", state);
+    return { ...state, ...posted, stage: "verifying" };
+  },
+  recordDispute(state: MashClientRoundState): MashClientRoundState {
+    check("recordDispute", state);
+    return { ...state, disputed: true };
+  },
+  confirmCommitment(state: MashClientRoundState): MashClientRoundState {
+    check("confirmCommitment", state);
+    return { ...state, stage: "committed" };
+  },
+  /** The verifier settled: a committed client owed a reward claims it; otherwise the round ends here. */
+  settleVerification(state: MashClientRoundState, outcome: SettledOutcome): MashClientRoundState {
+    check("settleVerification", state);
+    const failureReason = verificationOutcomeFailure(outcome);
+    const settled = { ...state, outcome, ...(failureReason === FailureReason.None ? {} : { failureReason }) };
+    if (state.stage === "committed" && outcomePaysCommittedClients(outcome)) return { ...settled, stage: "claiming" };
+    return { ...settled, stage: failureReason === FailureReason.None ? "finalized" : "failed" };
+  },
+  confirmClaim(state: MashClientRoundState): MashClientRoundState {
+    check("confirmClaim", state);
+    return { ...state, stage: state.outcome === VerificationOutcome.Passed ? "finalized" : "failed" };
+  },
   closeRound(
     state: MashClientRoundState,
     outcome: { finalized: true; modelCid: string } | { finalized: false; reason: FailureReason },
@@ -199,6 +271,18 @@ export function mashClientPendingAction(state: MashClientRoundState): MashClient
         modelCid: state.modelCid,
         groupSums: (state.includedGroups ?? []).map((groupIndex) => ({ groupIndex, encryptedSum: state.groupSums?.[String(groupIndex)] ?? "" })),
       };
+    case "verifying":
+      if (state.batchSums === undefined || state.sampleSeed === undefined || state.batchSumsBlock === undefined) return undefined;
+      return {
+        type: "verify-and-commit",
+        roundId,
+        batchSums: state.batchSums,
+        sampleSeed: state.sampleSeed,
+        batchSumsBlock: state.batchSumsBlock,
+        ...(state.aggregateBlock === undefined ? {} : { aggregateBlock: state.aggregateBlock }),
+      };
+    case "claiming":
+      return { type: "claim", roundId };
     default:
       return undefined;
   }
@@ -265,6 +349,24 @@ export function routeMashClientEvent(
       return can("confirmHolderSubmission") ? mashClientHandlers.confirmHolderSubmission(state, event.cid) : undefined;
     case "GroupsIncluded":
       return can("includeGroups") ? mashClientHandlers.includeGroups(state, event.groupIndices.map(Number)) : undefined;
+    case "AggregatePosted":
+      return can("recordAggregate")
+        ? mashClientHandlers.recordAggregate(state, { aggregateCid: event.aggregateCid, aggregateHash: event.aggregateHash, modelCid: event.modelCid })
+        : undefined;
+    case "VerificationStarted":
+      return can("startVerification") ? mashClientHandlers.startVerification(state, Number(event.aggregateBlock)) : undefined;
+    case "BatchSumsPosted":
+      return can("receiveBatchSums")
+        ? mashClientHandlers.receiveBatchSums(state, { batchSums: event.batchSums, sampleSeed: event.sampleSeed, batchSumsBlock: event.blockNumber })
+        : undefined;
+    case "AggregateDisputed":
+      return same(self, event.client) && can("recordDispute") ? mashClientHandlers.recordDispute(state) : undefined;
+    case "CommitmentPosted":
+      return same(self, event.client) && can("confirmCommitment") ? mashClientHandlers.confirmCommitment(state) : undefined;
+    case "VerificationSettled":
+      return isSettledOutcome(event.outcome) && can("settleVerification") ? mashClientHandlers.settleVerification(state, event.outcome) : undefined;
+    case "RewardClaimed":
+      return same(self, event.account) && can("confirmClaim") ? mashClientHandlers.confirmClaim(state) : undefined;
     case "RoundFinalized":
       return can("closeRound") ? mashClientHandlers.closeRound(state, { finalized: true, modelCid: event.modelCid }) : undefined;
     case "RoundFailed":
