@@ -7,6 +7,9 @@ import type { CoordinatorEvent } from "../protocol/events";
 import type { FailureReason, Mode, Phase, VerificationOutcome } from "../protocol/enums";
 import { sleep } from "../retry";
 
+/** The fields of an eth_getLogs entry the parsers read. */
+export type RawLog = Pick<Log, "address" | "topics" | "data" | "blockNumber" | "index" | "transactionHash">;
+
 export interface WatchCoordinatorEventsParameters {
   provider: JsonRpcProvider;
   coordinatorAddress: string;
@@ -23,7 +26,7 @@ export interface WatchCoordinatorEventsParameters {
   maxBlockRange?: number;
 }
 
-export function parseCoordinatorLog(coordinatorInterface: Interface, log: Log): CoordinatorEvent | undefined {
+export function parseCoordinatorLog(coordinatorInterface: Interface, log: RawLog): CoordinatorEvent | undefined {
   const parsed = coordinatorInterface.parseLog({ topics: [...log.topics], data: log.data });
   if (!parsed) return undefined;
   const base = { blockNumber: log.blockNumber, logIndex: log.index, transactionHash: log.transactionHash };
@@ -62,7 +65,7 @@ export function parseCoordinatorLog(coordinatorInterface: Interface, log: Log): 
   }
 }
 
-export function parseVerifierLog(verifierInterface: Interface, log: Log): CoordinatorEvent | undefined {
+export function parseVerifierLog(verifierInterface: Interface, log: RawLog): CoordinatorEvent | undefined {
   const parsed = verifierInterface.parseLog({ topics: [...log.topics], data: log.data });
   if (!parsed) return undefined;
   const base = { blockNumber: log.blockNumber, logIndex: log.index, transactionHash: log.transactionHash };
@@ -112,7 +115,7 @@ export interface FedmashLogParsers {
  * Parses logs of both contracts, each with its own interface (chosen by the emitting address, never by trying
  * both), drops logs of other contracts and events no worker uses, and returns them in chain order.
  */
-export function parseFedmashLogs(parsers: FedmashLogParsers, logs: readonly Log[]): CoordinatorEvent[] {
+export function parseFedmashLogs(parsers: FedmashLogParsers, logs: readonly RawLog[]): CoordinatorEvent[] {
   const coordinator = parsers.coordinatorAddress.toLowerCase();
   const verifier = parsers.verifierAddress?.toLowerCase();
   return logs

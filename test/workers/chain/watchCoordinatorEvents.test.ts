@@ -1,0 +1,129 @@
+// Turning the coordinator's and the verifier's logs into worker events: every verifier event a worker acts on is
+// parsed with exact values, each log with the interface of the contract that emitted it, the stream comes out in
+// chain order across both contracts, and the watcher asks for both addresses in one eth_getLogs.
+import { expect } from "chai";
+import type { JsonRpcProvider } from "ethers";
+import { parseFedmashLogs, watchCoordinatorEvents, type RawLog } from "../../../workers/chain/watchCoordinatorEvents";
+import type { CoordinatorEvent } from "../../../workers/protocol/events";
+import { FailureReason, VerificationOutcome } from "../../../workers/protocol/enums";
+import { FedmashCoordinator__factory, FedmashVerifier__factory } from "../../../typechain-types";
+
+const COORDINATOR = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
+const VERIFIER = "0xCafac3dD18aC6c6e92c921884f9E4176737C052c";
+const CLIENT = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
+const AGGREGATOR = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+const coordinatorInterface = FedmashCoordinator__factory.createInterface();
+const verifierInterface = FedmashVerifier__factory.createInterface();
+const parsers = { coordinatorAddress: COORDINATOR, coordinatorInterface, verifierAddress: VERIFIER, verifierInterface };
+
+function log(address: string, contract: "coordinator" | "verifier", name: string, values: readonly unknown[], blockNumber: number, index: number): RawLog {
+  const contractInterface = contract === "coordinator" ? coordinatorInterface : verifierInterface;
+  const encoded = contractInterface.encodeEventLog(name, values);
+  return { address, topics: encoded.topics, data: encoded.data, blockNumber, index, transactionHash: `0x${String(blockNumber).padStart(64, "0")}` };
+}
+
+const strip = (event: CoordinatorEvent): Record<string, unknown> => {
+  const { blockNumber: _b, logIndex: _l, transactionHash: _t, ...rest } = event;
+  return rest;
+};
+
+describe("parsing the coordinator's and the verifier's logs", function () {
+  it("parses every verifier event a worker acts on, with exact values (negative int64 included)", function () {
+    const T = `0x${"ff".repeat(8)}${"00".repeat(8 * 127)}`;
+    const events = parseFedmashLogs(parsers, [
+      log(VERIFIER, "verifier", "RewardsReserved", [1n, 2n, 90n], 10, 0),
+      log(VERIFIER, "verifier", "VerificationStarted", [1n, 2n, 41n, 4n, 1_000n], 41, 1),
+      log(VERIFIER, "verifier", "BatchSumsPosted", [2n, `0x${"5e".repeat(32)}`, 64n, 2n, T, 2_000n], 42, 0),
+      log(VERIFIER, "verifier", "AggregateDisputed", [2n, CLIENT, 3n, 1n, -17n, 12n], 43, 0),
+      log(VERIFIER, "verifier", "CommitmentPosted", [2n, CLIENT, 5n, 6n, 1n], 43, 1),
+      log(VERIFIER, "verifier", "AggregatorSlashed", [1n, 2n, AGGREGATOR, 10n ** 18n], 44, 0),
+      log(VERIFIER, "verifier", "VerificationSettled", [1n, 2n, VerificationOutcome.Failed, 4n, 4n, 0n, 10n ** 18n, 90n], 44, 1),
+      log(VERIFIER, "verifier", "RewardClaimed", [2n, CLIENT, 7n], 45, 0),
+    ]);
+    expect(events.map(strip)).to.deep.equal([
+      { type: "RewardsReserved", taskId: 1n, roundId: 2n, amount: 90n },
+      { type: "VerificationStarted", taskId: 1n, roundId: 2n, aggregateBlock: 41n, includedCount: 4n, deadline: 1_000n },
+      { type: "BatchSumsPosted", roundId: 2n, sampleSeed: `0x${"5e".repeat(32)}`, partitions: 64n, batches: 2n, batchSums: T, deadline: 2_000n },
+      { type: "AggregateDisputed", roundId: 2n, client: CLIENT, partition: 3n, batch: 1n, published: -17n, accepted: 12n },
+      { type: "CommitmentPosted", roundId: 2n, client: CLIENT, x: 5n, y: 6n, committedCount: 1n },
+      { type: "AggregatorSlashed", taskId: 1n, roundId: 2n, aggregator: AGGREGATOR, amount: 10n ** 18n },
+      {
+        type: "VerificationSettled",
+        taskId: 1n,
+        roundId: 2n,
+        outcome: VerificationOutcome.Failed,
+        committedCount: 4n,
+        includedCount: 4n,
+        paid: 0n,
+        slashed: 10n ** 18n,
+        released: 90n,
+      },
+      { type: "RewardClaimed", roundId: 2n, account: CLIENT, amount: 7n },
+    ]);
+    expect(events[1]).to.include({ blockNumber: 41, logIndex: 1 });
+  });
+
+  it("orders both contracts' events by block and log index, whatever order the node returned", function () {
+    // settle(): the verifier's VerificationSettled, then the coordinator's PhaseChanged and RoundFailed, one transaction.
+    const events = parseFedmashLogs(parsers, [
+      log(COORDINATOR, "coordinator", "RoundFailed", [1n, 2n, FailureReason.VerificationFailed], 44, 2),
+      log(VERIFIER, "verifier", "VerificationSettled", [1n, 2n, VerificationOutcome.Failed, 4n, 4n, 0n, 1n, 0n], 44, 0),
+      log(COORDINATOR, "coordinator", "AggregatePosted", [2n, AGGREGATOR, "bafy-a", "bafy-m", `0x${"aa".repeat(32)}`], 40, 0),
+      log(VERIFIER.toLowerCase(), "verifier", "VerificationStarted", [1n, 2n, 40n, 4n, 1_000n], 40, 1),
+    ]);
+    expect(events.map((e) => e.type)).to.deep.equal(["AggregatePosted", "VerificationStarted", "VerificationSettled", "RoundFailed"]);
+    expect(events[3]).to.include({ type: "RoundFailed", reason: FailureReason.VerificationFailed });
+  });
+
+  it("drops logs of other contracts, logs a contract did not emit under its own ABI, and money bookkeeping no worker uses", function () {
+    const stranger = "0x0000000000000000000000000000000000000bad";
+    const events = parseFedmashLogs(parsers, [
+      log(stranger, "verifier", "VerificationStarted", [1n, 2n, 40n, 4n, 1_000n], 40, 0),
+      // A verifier event that claims to come from the coordinator's address is not the coordinator's.
+      log(COORDINATOR, "verifier", "VerificationStarted", [1n, 2n, 40n, 4n, 1_000n], 40, 1),
+      log(VERIFIER, "verifier", "TaskFunded", [1n, CLIENT, 5n, 5n], 40, 2),
+      log(VERIFIER, "verifier", "BondDeposited", [1n, AGGREGATOR, 5n, 5n], 40, 3),
+    ]);
+    expect(events).to.deep.equal([]);
+  });
+
+  it("without a verifier address, reads the coordinator alone", function () {
+    const events = parseFedmashLogs({ coordinatorAddress: COORDINATOR, coordinatorInterface }, [
+      log(VERIFIER, "verifier", "VerificationStarted", [1n, 2n, 40n, 4n, 1_000n], 40, 1),
+      log(COORDINATOR, "coordinator", "ClientJoined", [2n, CLIENT, 1n], 40, 0),
+    ]);
+    expect(events.map((e) => e.type)).to.deep.equal(["ClientJoined"]);
+  });
+
+  it("the watcher asks one eth_getLogs for both addresses and hands over their events in chain order", async function () {
+    const filters: unknown[] = [];
+    const provider = {
+      getBlockNumber: async () => 45,
+      getLogs: async (filter: unknown) => {
+        filters.push(filter);
+        return [
+          log(VERIFIER, "verifier", "CommitmentPosted", [2n, CLIENT, 5n, 6n, 1n], 43, 1),
+          log(COORDINATOR, "coordinator", "ClientJoined", [2n, CLIENT, 1n], 12, 0),
+        ];
+      },
+    } as unknown as JsonRpcProvider;
+    const batches: { types: string[]; toBlock: number }[] = [];
+    let unwatch: () => void = () => undefined;
+    await new Promise<void>((done, fail) => {
+      unwatch = watchCoordinatorEvents({
+        provider,
+        ...parsers,
+        fromBlock: 10,
+        onEvents: async (events, toBlock) => {
+          batches.push({ types: events.map((e) => e.type), toBlock });
+          done();
+        },
+        onError: fail,
+        pollIntervalMs: 10,
+      });
+    });
+    unwatch();
+    expect(filters[0]).to.deep.equal({ address: [COORDINATOR, VERIFIER], fromBlock: 10, toBlock: 45 });
+    expect(batches[0]).to.deep.equal({ types: ["ClientJoined", "CommitmentPosted"], toBlock: 45 });
+  });
+});
