@@ -1,7 +1,7 @@
 // The main job, end to end on one machine: start a Hardhat node, deploy with Ignition, start the aggregator and
 // one OS process per client, run R rounds as the task owner, and write report.json and report.md. In MASH mode
 // every round is verified on-chain; `maliciousAggregator` runs the aggregator as a cheat to show the check fail.
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { formatEther } from "ethers";
 import { join, resolve } from "node:path";
 import { startHardhatNode, type HardhatNodeHandle } from "../chain/startHardhatNode";
@@ -19,6 +19,7 @@ import { spawnWorker, type WorkerProcess } from "./spawnWorker";
 import type { ClientFault } from "./runClient";
 import { renderReportMarkdown } from "./renderReportMarkdown";
 import { waitForRegistration } from "./waitForRegistration";
+import { sleep } from "../retry";
 
 export class DemoWorkerExitedError extends BaseError {
   override name = "DemoWorkerExitedError" as const;
@@ -92,6 +93,26 @@ function waitForWorkers(runtime: WorkerRuntime, accounts: string[], role: Role, 
   });
 }
 
+/**
+ * Before the workers are stopped: wait (at most `timeoutMs`) until every worker still running has handled the chain
+ * up to `block`, so the last round's settlement, claims and refusals are in their logs. Each worker's state file
+ * holds the last block it fully handled.
+ */
+async function waitForWorkersToCatchUp(workers: { process: WorkerProcess; stateDir: string }[], block: number, timeoutMs: number): Promise<void> {
+  const cursor = (stateDir: string): number => {
+    const file = join(stateDir, "state.json");
+    if (!existsSync(file)) return -1;
+    try {
+      return (JSON.parse(readFileSync(file, "utf8")) as { cursor?: number }).cursor ?? -1;
+    } catch {
+      return -1;
+    }
+  };
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(250)) {
+    if (workers.every((w) => w.process.process.exitCode !== null || cursor(w.stateDir) >= block)) return;
+  }
+}
+
 export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   const started = Date.now();
   const say = options.onLine ?? (() => undefined);
@@ -105,6 +126,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   mkdirSync(logsDir, { recursive: true });
 
   const workers: WorkerProcess[] = [];
+  /** The long-running workers and their state folders, to let them catch up before they are stopped. */
+  const following: { process: WorkerProcess; stateDir: string }[] = [];
   let node: HardhatNodeHandle | undefined;
   let owner: WorkerRuntime | undefined;
   const deploymentId = options.deploymentId ?? "demo";
@@ -132,20 +155,20 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     const startBlock = await owner.connection.provider.getBlockNumber();
 
     const aggregatorAddress = hardhatTestWallet(AGGREGATOR_ACCOUNT).address;
-    workers.push(
-      spawnWorker({
-        projectRoot: options.projectRoot,
-        args: [
-          "aggregator", ...common,
-          "--account", String(AGGREGATOR_ACCOUNT),
-          "--state-dir", join(workersDir, "aggregator"),
-          "--log-file", join(logsDir, "aggregator.jsonl"),
-          "--start-block", String(startBlock),
-          ...(options.maliciousAggregator ? ["--malicious-aggregator", options.maliciousAggregator] : []),
-        ],
-        outputFile: join(logsDir, "aggregator.out"),
-      }),
-    );
+    const aggregator = spawnWorker({
+      projectRoot: options.projectRoot,
+      args: [
+        "aggregator", ...common,
+        "--account", String(AGGREGATOR_ACCOUNT),
+        "--state-dir", join(workersDir, "aggregator"),
+        "--log-file", join(logsDir, "aggregator.jsonl"),
+        "--start-block", String(startBlock),
+        ...(options.maliciousAggregator ? ["--malicious-aggregator", options.maliciousAggregator] : []),
+      ],
+      outputFile: join(logsDir, "aggregator.out"),
+    });
+    workers.push(aggregator);
+    following.push({ process: aggregator, stateDir: join(workersDir, "aggregator") });
     say(`aggregator process started (${aggregatorAddress}); waiting for it to register…`);
     if (options.maliciousAggregator) {
       say(`!! the aggregator is MALICIOUS (${options.maliciousAggregator}): it publishes tampered aggregates; expect every verified round to fail`);
@@ -189,33 +212,33 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         );
         for (let i = 0; i < totalClients; i++) {
           const faulty = options.faultyClient && i === options.clients;
-          workers.push(
-            spawnWorker({
-              projectRoot: options.projectRoot,
-              args: [
-                "client",
-                ...common,
-                "--task", String(createdTaskId),
-                "--account", String(FIRST_CLIENT_ACCOUNT + i),
-                "--index", String(faulty ? 0 : i),
-                "--clients", String(options.clients),
-                "--samples-per-client", String(options.samplesPerClient),
-                "--epochs", String(options.epochs),
-                "--batch-size", String(options.batchSize),
-                "--lr", String(options.learningRate),
-                "--partition", options.partition,
-                "--alpha", String(options.alpha),
-                "--seed", String(options.seed),
-                "--state-dir", join(workersDir, `client-${i}`),
-                "--log-file", join(logsDir, `client-${i}.jsonl`),
-                "--start-block", String(startBlock),
-                ...(faulty ? ["--fault", options.faultyClient as string] : []),
-                ...(mash ? ["--paillier-bits", String(options.paillierBits)] : []),
-                ...(dropping ? ["--drop-at", options.dropPhase, "--drop-count", String(options.dropClients)] : []),
-              ],
-              outputFile: join(logsDir, `client-${i}.out`),
-            }),
-          );
+          const client = spawnWorker({
+            projectRoot: options.projectRoot,
+            args: [
+              "client",
+              ...common,
+              "--task", String(createdTaskId),
+              "--account", String(FIRST_CLIENT_ACCOUNT + i),
+              "--index", String(faulty ? 0 : i),
+              "--clients", String(options.clients),
+              "--samples-per-client", String(options.samplesPerClient),
+              "--epochs", String(options.epochs),
+              "--batch-size", String(options.batchSize),
+              "--lr", String(options.learningRate),
+              "--partition", options.partition,
+              "--alpha", String(options.alpha),
+              "--seed", String(options.seed),
+              "--state-dir", join(workersDir, `client-${i}`),
+              "--log-file", join(logsDir, `client-${i}.jsonl`),
+              "--start-block", String(startBlock),
+              ...(faulty ? ["--fault", options.faultyClient as string] : []),
+              ...(mash ? ["--paillier-bits", String(options.paillierBits)] : []),
+              ...(dropping ? ["--drop-at", options.dropPhase, "--drop-count", String(options.dropClients)] : []),
+            ],
+            outputFile: join(logsDir, `client-${i}.out`),
+          });
+          workers.push(client);
+          following.push({ process: client, stateDir: join(workersDir, `client-${i}`) });
         }
         await waitForWorkers(owner as WorkerRuntime, clientAddresses, Role.Client, workers, 180_000);
         say(`all ${totalClients} clients registered`);
@@ -223,6 +246,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       onProgress: (p) => say(`round ${p.round}: ${String(enumName(Phase, p.phase))} · joined ${p.joined}/${totalClients} · submitted ${p.submitted}`),
       onRoundDone: (r) => say(roundSummary(r)),
     });
+    await waitForWorkersToCatchUp(following, await owner.connection.provider.getBlockNumber(), 15_000);
 
     const report: DemoReport = {
       mode: options.mode,
