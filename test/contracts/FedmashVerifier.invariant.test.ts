@@ -11,12 +11,13 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { AbiCoder, keccak256, type BaseContract, type ContractTransactionReceipt, type ContractTransactionResponse } from "ethers";
+import { type BaseContract, type ContractTransactionReceipt, type ContractTransactionResponse } from "ethers";
 import fc from "fast-check";
 import type { IFedmashCoordinator } from "../../typechain-types/contracts/FedmashCoordinator";
 import { batchSums } from "../../workers/crypto/verify/batchSums";
 import { commitBatchSums } from "../../workers/crypto/verify/commitBatchSums";
 import { encodeBatchSums } from "../../workers/crypto/verify/encodeBatchSums";
+import { verificationSeed } from "../../workers/crypto/verify/verificationSeed";
 import { deployFedmash } from "../helpers/deployFedmash";
 import { driveMashRound, type DriveMashRoundReturnType } from "../helpers/driveMashRound";
 import { encryptionKey } from "../helpers/encryptionKey";
@@ -41,8 +42,6 @@ const BLOCKHASH_WINDOW = 256n;
 const UNIT = 10n ** 15n;
 const INITIAL_TERMS: Terms = { aggregatorBond: 2n * UNIT, clientReward: UNIT, aggregatorReward: 3n * UNIT };
 const INITIAL_POOL = 40n * UNIT;
-const SAMPLE_SEED_TAG = ethers.id("fedmash/verifier/sample-seed/v1");
-const WEIGHT_SEED_TAG = ethers.id("fedmash/verifier/weight-seed/v1");
 const ADVANCE_PHASES = phaseBitmap(Phase.Joining, Phase.Grouping, Phase.Shuffle, Phase.Submission, Phase.Completion, Phase.Aggregation);
 const CANCEL_PHASES = phaseBitmap(Phase.Joining, Phase.Grouping, Phase.Shuffle, Phase.Submission, Phase.Completion);
 const CLIENT_COUNT = 8;
@@ -318,11 +317,11 @@ describe("FedmashVerifier (invariant: the balance is exactly what is owed)", fun
       return [model.owner, model.aggregator, this.fixture.stranger, this.fixture.clients[0]!][index]!;
     }
 
-    /** The round's seed from its block's hash, as the contract derives it. */
-    async blockSeed(blockNumber: bigint, roundId: bigint, tag: string): Promise<`0x${string}`> {
+    /** The round's seed from its block's hash, derived off-chain as the workers do. */
+    async blockSeed(blockNumber: bigint, roundId: bigint, kind: "sample" | "weight"): Promise<`0x${string}`> {
       const block = await ethers.provider.getBlock(blockNumber);
       if (block?.hash == null) throw new Error(`no block ${blockNumber}`);
-      return keccak256(AbiCoder.defaultAbiCoder().encode(["bytes32", "uint256", "bytes32"], [block.hash, roundId, tag])) as `0x${string}`;
+      return verificationSeed({ kind, blockHash: block.hash, roundId });
     }
 
     release(round: RoundModel): void {
@@ -577,7 +576,7 @@ describe("FedmashVerifier (invariant: the balance is exactly what is owed)", fun
           const ready = round.stage === Stage.BatchSums && timestamp <= round.deadline && nextBlock - round.aggregateBlock <= BLOCKHASH_WINDOW;
           let packed = `0x${"00".repeat(PARTITIONS * BATCHES * 8)}`;
           if (ready && step.byAggregator) {
-            round.sampleSeed = await this.blockSeed(round.aggregateBlock, round.roundId, SAMPLE_SEED_TAG);
+            round.sampleSeed = await this.blockSeed(round.aggregateBlock, round.roundId, "sample");
             const sums = batchSums(round.driven!.aggregate, round.sampleSeed as `0x${string}`, PARTITIONS, BATCHES);
             if (step.tampered) sums[0] += 1n;
             packed = encodeBatchSums(sums);
@@ -734,7 +733,7 @@ describe("FedmashVerifier (invariant: the balance is exactly what is owed)", fun
         if (lie) update[0] += 1;
         point = commitBatchSums({
           batchSums: batchSums(update, round.sampleSeed as `0x${string}`, PARTITIONS, BATCHES),
-          weightSeed: await this.blockSeed(round.batchSumsBlock, round.roundId, WEIGHT_SEED_TAG),
+          weightSeed: await this.blockSeed(round.batchSumsBlock, round.roundId, "weight"),
           m: PARTITIONS,
           k: BATCHES,
         });

@@ -67,7 +67,7 @@ export interface DriveMashRoundParameters {
   /** A round of the task already opened and still in Joining; by default the owner opens one. */
   roundId?: bigint;
   behaviour?: MashRoundBehaviour;
-  /** Stand-ins of the real workers' sizes by default are short; the gas benchmark passes realistic ones. */
+  /** Short stand-ins by default; the gas benchmark passes the sizes the workers send. */
   payloads?: MashRoundPayloads;
   /** Offsets the clients' random updates, so that different rounds get different ones. */
   updateSeed?: number;
