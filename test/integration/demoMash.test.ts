@@ -1,12 +1,14 @@
 // `fedmash demo --mode mash --clients 10 --rounds 3 --drop-clients 2 --drop-phase submit`: ten client processes,
 // two of which vanish before submitting their masked update in the first round. Only their groups may be lost:
 // every round finalizes, the report says who was excluded and why, the later rounds run with the eight left,
-// and the model still reaches 0.90 test accuracy after round 3.
+// and the model still reaches 0.90 test accuracy after round 3. Every round is verified on-chain: it passes, the
+// settle transaction stays under 300k gas, nobody is slashed, and every included client and the aggregator claim.
 import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { runDemo, DEMO_DEFAULTS, type DemoReport } from "../../workers/roles/runDemo";
+import { hardhatTestWallet } from "../../workers/chain/connectChain";
 
 const PROJECT_ROOT = resolve(__dirname, "..", "..");
 
@@ -56,6 +58,20 @@ describe("fedmash demo (mash mode, 10 clients, 3 rounds, 2 drop out at submit)",
     for (const e of first.excluded) expect(e.reason).to.be.oneOf(["NoSubmission", "GroupExcluded"]);
     expect(first.excluded.map((e) => e.client).sort()).to.deep.equal(excludedGroups.flatMap((g) => g.members).sort());
     expect([...first.included].sort()).to.deep.equal([...includedGroups.flatMap((g) => g.members), first.holder as string].sort());
+  });
+
+  it("passes the verification of every round, settling under 300k gas, and pays every included client and the aggregator", function () {
+    const { clientReward, aggregatorReward } = DEMO_DEFAULTS.terms;
+    const aggregator = hardhatTestWallet(1).address;
+    for (const round of report.rounds) {
+      expect(round.verification).to.deep.include({ status: "passed", samples: 64, batches: 2, disputes: 0, included: round.included.length, committed: round.included.length });
+      expect(round.verification.gasUsed).to.be.a("number").and.to.be.below(300_000);
+      expect(round.slashed).to.equal("0");
+      expect(BigInt(round.paid)).to.equal(BigInt(round.included.length) * clientReward + aggregatorReward);
+      const claims = Object.fromEntries(round.claims.map((c) => [c.account.toLowerCase(), c.wei]));
+      for (const client of round.included) expect(claims[client.toLowerCase()], `round ${round.round}: ${client} claimed`).to.equal(clientReward.toString());
+      expect(claims[aggregator.toLowerCase()]).to.equal(aggregatorReward.toString());
+    }
   });
 
   it("runs the later rounds with the eight clients that are left", function () {

@@ -2,7 +2,9 @@
 // aggregator and the owner, each its own `fedmash` process. One client is killed with SIGKILL mid-round and
 // started again on the same state folder; it must resume and be included. Then the properties a user relies on:
 // the decoded aggregate is exactly the sum of the included clients' quantized updates (recomputed here from
-// the same model, data and seeds), and nothing the aggregator receives from a client is unmasked.
+// the same model, data and seeds), nothing the aggregator receives from a client is unmasked, and the round's
+// on-chain verification passed with a commitment from every included client (the restarted one too), each of
+// which, and the aggregator, claimed its reward.
 import { expect } from "chai";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,7 +22,8 @@ import { MASKED_TENSOR, SUM_TENSOR, flatTensor, tensorData } from "../../workers
 import { quantize } from "../../workers/crypto/quantize";
 import { MASH_GROUP_ORDER, powModP, readLimbs } from "../../workers/crypto/kernel/field";
 import { sleep } from "../../workers/retry";
-import { FedmashCoordinator__factory } from "../../typechain-types";
+import { FedmashCoordinator__factory, FedmashVerifier__factory } from "../../typechain-types";
+import { VerificationOutcome } from "../../workers/protocol/enums";
 
 const CLIENTS = 4;
 const SAMPLES = 1500;
@@ -90,6 +93,34 @@ describe("a MASH round across real processes", function () {
       expect(included.map((a) => a.toLowerCase()).sort()).to.deep.equal(
         Array.from({ length: CLIENTS }, (_, i) => hardhatTestWallet(2 + i).address.toLowerCase()).sort(),
       );
+    } finally {
+      account.provider.destroy();
+    }
+  });
+
+  it("passes the verification with every included client's commitment, and everyone owed a reward claimed it", async function () {
+    expect(owner.stdout).to.match(/round 1 \(id 1\): Finalized .* verification passed gas \d+ paid \d+ wei slashed 0 wei/);
+    const gas = Number(/verification passed gas (\d+)/.exec(owner.stdout)?.[1]);
+    expect(gas).to.be.below(300_000);
+    const account = await connectChain({ rpcUrl: node.rpcUrl, accountIndex: 0 });
+    try {
+      const coordinator = FedmashCoordinator__factory.connect(coordinatorAddress, account.signer);
+      const verifier = FedmashVerifier__factory.connect(await coordinator.verifier(), account.signer);
+      const verification = await verifier.verification(1n);
+      expect([Number(verification.outcome), Number(verification.committedCount), Number(verification.includedCount), verification.slashed]).to.deep.equal([
+        VerificationOutcome.Passed,
+        CLIENTS,
+        CLIENTS,
+        0n,
+      ]);
+      const claimed = (await verifier.queryFilter(verifier.filters.RewardClaimed(1n))).map((event) => event.args.account.toLowerCase());
+      const owed = [...Array.from({ length: CLIENTS }, (_, i) => hardhatTestWallet(2 + i).address), hardhatTestWallet(1).address];
+      for (const account of owed) {
+        expect(await verifier.hasCommitted(1n, account) || account === hardhatTestWallet(1).address, `${account} committed`).to.equal(true);
+        expect(claimed, `${account} claimed`).to.include(account.toLowerCase());
+        expect(await verifier.claimable(1n, account)).to.equal(0n);
+      }
+      expect(verification.unclaimed).to.equal(0n);
     } finally {
       account.provider.destroy();
     }

@@ -216,8 +216,8 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
     const started = Date.now();
     const commitment = commitBatchSums({ batchSums: batchSums(quantized, sampleSeed, m, k), weightSeed, m, k });
     const computeMs = Date.now() - started;
-    await sendSeededTransaction(runtime, { action: `commit(round ${roundId})`, send: () => verifier.commit(roundId, commitment.x, commitment.y) });
-    logger.info("committed to the batch sums of its update", { round: roundId, computeMs, disputed });
+    const receipt = await sendSeededTransaction(runtime, { action: `commit(round ${roundId})`, send: () => verifier.commit(roundId, commitment.x, commitment.y) });
+    logger.info("committed to the batch sums of its update", { round: roundId, computeMs, disputed, gasUsed: receipt.gasUsed });
     return mashClientHandlers.confirmCommitment(disputed ? mashClientHandlers.recordDispute(round) : round);
   };
 
