@@ -9,8 +9,16 @@ export interface GasRecord {
   /** The sender's address. */
   from: string;
   gasUsed: bigint;
-  /** Calldata length in bytes, so that a reader can split execution from calldata cost. */
+  /** Calldata length in bytes. */
   calldataBytes: number;
+  /** EIP-2028 calldata gas (16 per non-zero byte, 4 per zero byte), so that a reader can split execution off. */
+  calldataGas: number;
+}
+
+function calldataGas(data: string): number {
+  let gas = 0;
+  for (let index = 2; index < data.length; index += 2) gas += data.slice(index, index + 2) === "00" ? 4 : 16;
+  return gas;
 }
 
 export interface RecordGasParameters {
@@ -24,6 +32,6 @@ export async function recordGas({ log, name, transaction }: RecordGasParameters)
   const sent = await transaction;
   const receipt = await sent.wait();
   if (receipt === null) throw new MashRoundDriverError(`${name} was not mined`, `transaction ${sent.hash}`);
-  log?.push({ name, from: sent.from, gasUsed: receipt.gasUsed, calldataBytes: (sent.data.length - 2) / 2 });
+  log?.push({ name, from: sent.from, gasUsed: receipt.gasUsed, calldataBytes: (sent.data.length - 2) / 2, calldataGas: calldataGas(sent.data) });
   return receipt;
 }
