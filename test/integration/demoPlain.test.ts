@@ -49,11 +49,15 @@ describe("fedmash demo (plain mode, 4 client processes, 3 rounds)", function () 
   it("writes report.json with the documented fields and report.md", function () {
     const written = JSON.parse(readFileSync(join(outDir, "report.json"), "utf8")) as DemoReport;
     expect(written).to.include({ mode: "plain", model: "mlp", clients: 4, chainId: 31337 });
-    expect(Object.keys(written.contracts)).to.have.members(["FedmashRegistry", "FedmashCoordinator"]);
+    expect(Object.keys(written.contracts)).to.have.members(["FedmashRegistry", "FedmashCoordinator", "FedmashVerifier"]);
     for (const round of written.rounds) {
       expect(round).to.have.all.keys(
         "round", "roundId", "phase", "accuracy", "loss", "trainLoss", "modelCid", "aggregateCid", "included", "excluded", "joined", "submitted", "durationMs",
+        "verification", "slashed", "paid", "claims",
       );
+      // Plain rounds are not verified and move no money.
+      expect(round.verification.status).to.equal("none");
+      expect([round.slashed, round.paid, round.claims]).to.deep.equal(["0", "0", []]);
     }
     expect(readFileSync(join(outDir, "report.md"), "utf8")).to.contain("| 3 | Finalized |");
   });
