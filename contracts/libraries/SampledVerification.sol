@@ -83,6 +83,19 @@ library SampledVerification {
         uint256 partitions,
         uint256 batches,
         bytes calldata packedSums
+    ) internal pure returns (uint256) {
+        return weightedSum(weightSeed, partitions, batches, packedSums, Bn254.R);
+    }
+
+    /// @notice Σ w(j, b) · S[j·k + b] mod `modulus`, with w(j, b) = uint256(keccak256(abi.encode(weightSeed,
+    /// WEIGHT_TAG, j, b))) mod `modulus` and each int64 taken mod `modulus`. {batchSumsScalar} is this mod R; the
+    /// MASH paper's design (contracts/test/PaperVerificationBaseline.sol) uses it mod q − 1.
+    function weightedSum(
+        bytes32 weightSeed,
+        uint256 partitions,
+        uint256 batches,
+        bytes calldata packedSums,
+        uint256 modulus
     ) internal pure returns (uint256 scalar) {
         requireShape(partitions, batches);
         uint256 count = partitions * batches;
@@ -90,7 +103,6 @@ library SampledVerification {
             revert SampledVerificationInvalidBatchSums(packedSums.length, count * BATCH_SUM_BYTES);
         }
         bytes32 tag = WEIGHT_TAG;
-        uint256 order = Bn254.R;
         assembly ("memory-safe") {
             // Scratch past the free memory pointer for abi.encode(weightSeed, tag, j, b); never allocated.
             let buffer := mload(0x40)
@@ -101,10 +113,10 @@ library SampledVerification {
                 mstore(add(buffer, 0x40), j)
                 for { let b := 0 } lt(b, batches) { b := add(b, 1) } {
                     mstore(add(buffer, 0x60), b)
-                    let w := mod(keccak256(buffer, 0x80), order)
-                    // The top 8 bytes of the word, sign-extended; adding R then reducing maps -x to R - x.
+                    let w := mod(keccak256(buffer, 0x80), modulus)
+                    // The top 8 bytes of the word, sign-extended; adding the modulus then reducing maps -x to m - x.
                     let sum := signextend(7, shr(192, calldataload(offset)))
-                    scalar := addmod(scalar, mulmod(w, mod(add(sum, order), order), order), order)
+                    scalar := addmod(scalar, mulmod(w, mod(add(sum, modulus), modulus), modulus), modulus)
                     offset := add(offset, 8)
                 }
             }

@@ -2,19 +2,20 @@
 // The MASH paper's verification contract design, rebuilt as a gas baseline for bench/gas.ts: every client stores
 // its commitment c_i = g^{s_i} mod q (q = next_prime(2^80), the paper's group) in a storage array, and the check
 // multiplies all N stored values mod q in a loop and compares the product with the commitment of the posted batch
-// sums. The scalar work (m·k keccak weights over the packed sums, one modexp) is the same as FedmashVerifier's,
-// written the same way, so that the measured difference is the design's O(N) storage loop. Not secure (an 80-bit
-// group) and never deployed by the Ignition module.
+// sums. The scalar work (m·k keccak weights over the packed sums, one modexp) runs the same library loop as
+// FedmashVerifier's (SampledVerification.weightedSum), so that the measured difference is the design's O(N)
+// storage loop. Not secure (an 80-bit group) and never deployed by the Ignition module.
 pragma solidity ^0.8.28;
+
+import {SampledVerification} from "../libraries/SampledVerification.sol";
 
 contract PaperVerificationBaseline {
     /// @notice q = next_prime(2^80) = 2^80 + 13, MASH's P.
     uint256 public constant Q = (1 << 80) + 13;
     /// @notice g; the exponents live mod q - 1, so any base works for the check's linearity.
     uint256 public constant GENERATOR = 2;
-    /// @notice The same weight tag as SampledVerification, so that the bench derives the same weights.
-    bytes32 public constant WEIGHT_TAG = keccak256("fedmash/sampled-verification/weight/v1");
-    uint256 private constant _BATCH_SUM_BYTES = 8;
+    /// @notice The same weight tag as SampledVerification (whose loop computes the weights), for the bench.
+    bytes32 public constant WEIGHT_TAG = SampledVerification.WEIGHT_TAG;
     address private constant _MODEXP = address(0x05);
 
     uint256[] private _commitments;
@@ -23,8 +24,6 @@ contract PaperVerificationBaseline {
 
     /// @notice The commitment is not in [1, q).
     error PaperBaselineInvalidCommitment(uint256 commitment);
-    /// @notice The packed batch sums are not m·k int64 values.
-    error PaperBaselineInvalidBatchSums(uint256 length, uint256 expectedLength);
     /// @notice The modexp precompile failed.
     error PaperBaselineModexpFailed();
 
@@ -59,33 +58,15 @@ contract PaperVerificationBaseline {
     }
 
     /// @notice Σ w[j·k + b] · T[j·k + b] mod (q - 1), w = uint256(keccak256(abi.encode(seed, WEIGHT_TAG, j, b))) mod
-    /// (q - 1) and negative sums taken mod q - 1: the exponent of the posted sums' commitment.
+    /// (q - 1) and negative sums taken mod q - 1: the exponent of the posted sums' commitment. The same library loop
+    /// as FedmashVerifier's check, with q - 1 for R.
     function exponentOf(
         bytes32 weightSeed,
         uint256 partitions,
         uint256 batches,
         bytes calldata packedSums
-    ) public pure returns (uint256 exponent) {
-        uint256 expectedLength = partitions * batches * _BATCH_SUM_BYTES;
-        if (packedSums.length != expectedLength) revert PaperBaselineInvalidBatchSums(packedSums.length, expectedLength);
-        bytes32 tag = WEIGHT_TAG;
-        uint256 order = Q - 1;
-        assembly ("memory-safe") {
-            let buffer := mload(0x40)
-            mstore(buffer, weightSeed)
-            mstore(add(buffer, 0x20), tag)
-            let offset := packedSums.offset
-            for { let j := 0 } lt(j, partitions) { j := add(j, 1) } {
-                mstore(add(buffer, 0x40), j)
-                for { let b := 0 } lt(b, batches) { b := add(b, 1) } {
-                    mstore(add(buffer, 0x60), b)
-                    let w := mod(keccak256(buffer, 0x80), order)
-                    let sum := signextend(7, shr(192, calldataload(offset)))
-                    exponent := addmod(exponent, mulmod(w, mod(add(sum, order), order), order), order)
-                    offset := add(offset, 8)
-                }
-            }
-        }
+    ) public pure returns (uint256) {
+        return SampledVerification.weightedSum(weightSeed, partitions, batches, packedSums, Q - 1);
     }
 
     /// @notice How many commitments are stored.
