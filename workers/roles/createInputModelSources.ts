@@ -3,9 +3,8 @@
 // against T plus the recomputation of its new model from parent + aggregate.
 import { checkAggregateAgainstBatchSums } from "../crypto/verify/checkAggregateAgainstBatchSums";
 import { decodeBatchSums } from "../crypto/verify/decodeBatchSums";
-import { dequantize } from "../crypto/quantize";
-import { applyDelta } from "../ml/applyDelta";
 import type { VerificationOutcome } from "../protocol/enums";
+import { modelFromAggregateSum } from "../protocol/mash/modelFromAggregateSum";
 import { retry } from "../retry";
 import { fetchPayload } from "../storage/fetchPayload";
 import { PayloadKind } from "../storage/payloadFormat";
@@ -52,7 +51,7 @@ export function createInputModelSources(parameters: CreateInputModelSourcesParam
       checkAggregateAgainstBatchSums(sum, posted.sampleSeed as `0x${string}`, m, k, decodeBatchSums(posted.batchSums, m, k));
       const [parent, model] = await Promise.all([fetchModel(round.modelCid), fetchModel(round.newModelCid)]);
       // The aggregator's own computation (aggregateMasked): uniform mean over the included clients, added to the parent.
-      const expected = applyDelta(parent, dequantize(sum, { scale, divisor: Number(verification.includedCount) }));
+      const expected = modelFromAggregateSum({ sum, global: parent, scale, count: Number(verification.includedCount) }).newWeights;
       if (!Buffer.from(expected.buffer, expected.byteOffset, expected.byteLength).equals(Buffer.from(model.buffer, model.byteOffset, model.byteLength))) {
         throw new ModelNotDerivedError(`The new model of round ${roundId} is not its parent model plus the verified aggregate.`, {
           details: `parent ${round.modelCid}, aggregate ${round.aggregateCid}, model ${round.newModelCid}`,

@@ -26,11 +26,10 @@ import {
 } from "../protocol/mash/aggregatorMachine";
 import { aggregateMasked } from "../protocol/mash/aggregateMasked";
 import { tamperAggregateSum } from "../protocol/mash/tamperAggregateSum";
+import { modelFromAggregateSum } from "../protocol/mash/modelFromAggregateSum";
 import { VerificationStage } from "../protocol/enums";
 import { batchSums } from "../crypto/verify/batchSums";
 import { encodeBatchSums } from "../crypto/verify/encodeBatchSums";
-import { dequantize } from "../crypto/quantize";
-import { applyDelta } from "../ml/applyDelta";
 import { retry } from "../retry";
 import { getMaskGroup } from "../crypto/mask/getMaskGroup";
 import { UpdateNonFiniteError } from "../ml/errors";
@@ -163,8 +162,7 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     let published = result;
     if (malicious) {
       const sum = tamperAggregateSum(result.sum);
-      const averagedDelta = dequantize(sum, { scale, divisor: masked.length });
-      published = { sum, averagedDelta, newWeights: applyDelta(global, averagedDelta) };
+      published = { sum, ...modelFromAggregateSum({ sum, global, scale, count: masked.length }) };
       logger.warn("MALICIOUS AGGREGATOR: publishing a tampered aggregate", {
         round: action.roundId,
         mode: malicious,

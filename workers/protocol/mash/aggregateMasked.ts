@@ -1,9 +1,9 @@
 // MASH aggregation without I/O: multiply the contributors' masked vectors, take the bounded discrete log to get
 // Σ g (the masks cancel because the holder's seed is minus the others' sum), and turn the integer sum into the
 // FedAvg step: the uniform mean of the dequantized updates, applied to the global model.
-import { applyDelta } from "../../ml/applyDelta";
-import { aggregateBound, dequantize } from "../../crypto/quantize";
+import { aggregateBound } from "../../crypto/quantize";
 import type { MaskGroup } from "../../crypto/mask/maskGroup";
+import { modelFromAggregateSum } from "./modelFromAggregateSum";
 
 export interface AggregateMaskedParameters {
   group: Pick<MaskGroup, "aggregate">;
@@ -24,6 +24,5 @@ export async function aggregateMasked(parameters: AggregateMaskedParameters): Pr
   const count = parameters.masked.length;
   const bound = aggregateBound(count, parameters.clip, parameters.scale);
   const sum = await parameters.group.aggregate({ masked: parameters.masked, bound });
-  const averagedDelta = dequantize(sum, { scale: parameters.scale, divisor: count });
-  return { sum, averagedDelta, newWeights: applyDelta(parameters.global, averagedDelta) };
+  return { sum, ...modelFromAggregateSum({ sum, global: parameters.global, scale: parameters.scale, count }) };
 }
