@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
 // Tasks and rounds of fedmash. Thin on purpose: it resolves ids, checks who may act (owner, registry roles,
-// the task's aggregator), leaves the per-round state machine to RoundLib and the Verification phase of Mash rounds,
-// with its money, to the FedmashVerifier it deploys.
+// the task's aggregator), leaves the per-round state machine to RoundLib, the Verification phase of Mash and Shamir
+// rounds, with its money, to the FedmashVerifier it deploys, and the servers and share-sums of Shamir tasks to the
+// FedmashShamir it deploys.
 pragma solidity ^0.8.28;
 
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IFedmashCoordinator} from "./interfaces/IFedmashCoordinator.sol";
 import {IFedmashRegistry} from "./interfaces/IFedmashRegistry.sol";
+import {IFedmashShamir} from "./interfaces/IFedmashShamir.sol";
 import {IFedmashVerifier} from "./interfaces/IFedmashVerifier.sol";
+import {FedmashShamir} from "./FedmashShamir.sol";
 import {FedmashVerifier} from "./FedmashVerifier.sol";
 import {RoundLib} from "./libraries/RoundLib.sol";
 
@@ -32,6 +35,7 @@ contract FedmashCoordinator is IFedmashCoordinator {
 
     IFedmashRegistry private immutable _registry;
     IFedmashVerifier private immutable _verifier;
+    IFedmashShamir private immutable _shamir;
 
     uint256 private _taskCount;
     uint256 private _roundCount;
@@ -45,24 +49,25 @@ contract FedmashCoordinator is IFedmashCoordinator {
         _registry = registry_;
         // Created here, so the verifier's coordinator is this contract and nobody else can drive its hooks.
         _verifier = new FedmashVerifier();
+        _shamir = new FedmashShamir(registry_);
     }
 
     /// @inheritdoc IFedmashCoordinator
     function createTask(TaskConfig calldata config, string calldata initialModelCid) external returns (uint256 taskId) {
         if (config.mode == Mode.Shamir) revert CoordinatorModeUnsupported(config.mode);
-        if (!_registry.isActive(config.aggregator, IFedmashRegistry.Role.Aggregator)) {
-            revert CoordinatorNotAggregator(config.aggregator);
-        }
-        _validateConfig(config);
-        if (config.mode == Mode.Mash) _validateMashConfig(config);
-        if (bytes(initialModelCid).length == 0) revert CoordinatorEmptyCid();
+        return _createTask(config, initialModelCid);
+    }
 
-        taskId = ++_taskCount;
-        TaskView storage created = _tasks[taskId];
-        created.config = config;
-        created.owner = msg.sender;
-        created.currentModelCid = initialModelCid;
-        emit TaskCreated(taskId, msg.sender, config.mode, config.aggregator, initialModelCid);
+    /// @inheritdoc IFedmashCoordinator
+    function createShamirTask(
+        TaskConfig calldata config,
+        string calldata initialModelCid,
+        address[] calldata servers,
+        uint32 threshold
+    ) external returns (uint256 taskId) {
+        if (config.mode != Mode.Shamir) revert CoordinatorInvalidConfig("mode is not Shamir");
+        taskId = _createTask(config, initialModelCid);
+        _shamir.configureServers(taskId, servers, threshold);
     }
 
     /// @inheritdoc IFedmashCoordinator
@@ -81,7 +86,7 @@ contract FedmashCoordinator is IFedmashCoordinator {
         owned.lastRoundId = roundId;
         _rounds[roundId].open(roundId, taskId, SafeCast.toUint32(index), owned.config, modelCid);
         // Reverts the opening when the pool cannot cover the round's rewards.
-        if (owned.config.mode == Mode.Mash) {
+        if (owned.config.mode != Mode.Plain) {
             _verifier.onRoundOpened(taskId, roundId, owned.config.aggregator, owned.config.maxClients);
         }
     }
@@ -119,6 +124,11 @@ contract FedmashCoordinator is IFedmashCoordinator {
         if (target.phase == Phase.Finalized) {
             owning.currentModelCid = modelCid;
         } else {
+            // Checked once RoundLib accepted the phase, deadline and CIDs, so that those errors come first.
+            if (target.mode == Mode.Shamir) {
+                (uint32 posted, uint32 threshold) = _shareSums(target, roundId);
+                if (posted < threshold) revert ShamirNotEnoughShareSums(roundId, posted, threshold);
+            }
             // Verification: reverts the posting when the aggregator's bond is short. The batch sums get the
             // aggregation's duration, the commitments the submission's.
             _verifier.onAggregatePosted(
@@ -134,7 +144,12 @@ contract FedmashCoordinator is IFedmashCoordinator {
     /// @inheritdoc IFedmashCoordinator
     function advance(uint256 roundId) external {
         RoundLib.Round storage target = _existingRound(roundId);
-        target.advance(roundId, _tasks[target.taskId].config);
+        bool serversMissing = false;
+        if (target.mode == Mode.Shamir && target.phase == Phase.Aggregation) {
+            (uint32 posted, uint32 threshold) = _shareSums(target, roundId);
+            serversMissing = posted < threshold;
+        }
+        target.advance(roundId, _tasks[target.taskId].config, serversMissing);
         _releaseIfFailed(target, roundId);
     }
 
@@ -182,6 +197,11 @@ contract FedmashCoordinator is IFedmashCoordinator {
     }
 
     /// @inheritdoc IFedmashCoordinator
+    function shamir() external view returns (address) {
+        return address(_shamir);
+    }
+
+    /// @inheritdoc IFedmashCoordinator
     function isIncluded(uint256 roundId, address account) external view returns (bool) {
         return _existingRound(roundId).isIncluded(account);
     }
@@ -189,6 +209,14 @@ contract FedmashCoordinator is IFedmashCoordinator {
     /// @inheritdoc IFedmashCoordinator
     function phase(uint256 roundId) external view returns (Phase) {
         return _existingRound(roundId).phase;
+    }
+
+    /// @inheritdoc IFedmashCoordinator
+    function roundStatus(
+        uint256 roundId
+    ) external view returns (uint256 taskId, Mode mode, Phase currentPhase, uint64 deadline) {
+        RoundLib.Round storage target = _existingRound(roundId);
+        return (target.taskId, target.mode, target.phase, target.deadline);
     }
 
     /// @inheritdoc IFedmashCoordinator
@@ -259,9 +287,36 @@ contract FedmashCoordinator is IFedmashCoordinator {
         return _existingTask(taskId).lastRoundId;
     }
 
-    /// @dev A Mash round that failed before its aggregate gives its reserved rewards back to the task's pool.
+    /// @dev The body shared by {createTask} and {createShamirTask}, which check the mode first.
+    function _createTask(TaskConfig calldata config, string calldata initialModelCid) private returns (uint256 taskId) {
+        if (!_registry.isActive(config.aggregator, IFedmashRegistry.Role.Aggregator)) {
+            revert CoordinatorNotAggregator(config.aggregator);
+        }
+        _validateConfig(config);
+        if (config.mode == Mode.Mash) _validateMashConfig(config);
+        if (config.mode == Mode.Shamir) _validateSecureConfig(config);
+        if (bytes(initialModelCid).length == 0) revert CoordinatorEmptyCid();
+
+        taskId = ++_taskCount;
+        TaskView storage created = _tasks[taskId];
+        created.config = config;
+        created.owner = msg.sender;
+        created.currentModelCid = initialModelCid;
+        emit TaskCreated(taskId, msg.sender, config.mode, config.aggregator, initialModelCid);
+    }
+
+    /// @dev A verified (Mash or Shamir) round that failed before its aggregate gives its reserved rewards back to
+    /// the task's pool.
     function _releaseIfFailed(RoundLib.Round storage target, uint256 roundId) private {
-        if (target.mode == Mode.Mash && target.phase == Phase.Failed) _verifier.onRoundFailed(roundId);
+        if (target.mode != Mode.Plain && target.phase == Phase.Failed) _verifier.onRoundFailed(roundId);
+    }
+
+    /// @dev The share-sums a Shamir round has and needs.
+    function _shareSums(
+        RoundLib.Round storage target,
+        uint256 roundId
+    ) private view returns (uint32 posted, uint32 threshold) {
+        return (_shamir.shareSumCount(roundId), _shamir.threshold(target.taskId));
     }
 
     function _existingTask(uint256 taskId) private view returns (TaskView storage) {
@@ -294,14 +349,21 @@ contract FedmashCoordinator is IFedmashCoordinator {
             revert CoordinatorInvalidConfig("groupSize out of range");
         }
         if (config.minClients < _MIN_MASH_CLIENTS) revert CoordinatorInvalidConfig("minClients below 3");
-        if (config.maxClients > MAX_MASH_CLIENTS) revert CoordinatorInvalidConfig("maxClients above MAX_MASH_CLIENTS");
-        if (config.quantizationScale == 0) revert CoordinatorInvalidConfig("quantizationScale is zero");
-        if (config.clipMillionths == 0) revert CoordinatorInvalidConfig("clipMillionths is zero");
+        _validateSecureConfig(config);
         if (!_isPhaseDuration(config.keyDuration)) revert CoordinatorInvalidConfig("keyDuration out of range");
         if (!_isPhaseDuration(config.shuffleDuration)) revert CoordinatorInvalidConfig("shuffleDuration out of range");
         if (!_isPhaseDuration(config.completionDuration)) {
             revert CoordinatorInvalidConfig("completionDuration out of range");
         }
+    }
+
+    /// @dev What both secure modes need: quantization parameters for the workers, and at most MAX_MASH_CLIENTS
+    /// clients, the bound under which the verifier's reserve `maxClients · clientReward + aggregatorReward` cannot
+    /// overflow. Reason strings as in {_validateConfig}.
+    function _validateSecureConfig(TaskConfig calldata config) private pure {
+        if (config.maxClients > MAX_MASH_CLIENTS) revert CoordinatorInvalidConfig("maxClients above MAX_MASH_CLIENTS");
+        if (config.quantizationScale == 0) revert CoordinatorInvalidConfig("quantizationScale is zero");
+        if (config.clipMillionths == 0) revert CoordinatorInvalidConfig("clipMillionths is zero");
     }
 
     function _isPhaseDuration(uint64 duration) private pure returns (bool) {

@@ -8,12 +8,15 @@ pragma solidity ^0.8.28;
 /// task's aggregator posts the aggregate and the next model. Every phase has a deadline; once it passed, anyone
 /// may {advance} the round, so a round always ends in `Finalized` or `Failed`, never stuck.
 /// @dev `Mode.Plain` runs Joining -> Submission -> Aggregation -> Finalized. `Mode.Mash` runs Joining -> Grouping ->
-/// Shuffle -> Submission -> Completion -> Aggregation -> Finalized: the contract picks a total-sum holder and forms
-/// shuffle groups from the others, the groups pass their seed-shuffle messages and encrypted group sums through
-/// this contract (calldata and events), and the included groups are fixed before the holder completes the masks.
-/// `Mode.Shamir` is reserved.
+/// Shuffle -> Submission -> Completion -> Aggregation -> Verification -> Finalized: the contract picks a total-sum
+/// holder and forms shuffle groups from the others, the groups pass their seed-shuffle messages and encrypted group
+/// sums through this contract (calldata and events), and the included groups are fixed before the holder completes
+/// the masks. `Mode.Shamir` runs Joining -> Submission -> Aggregation -> Verification -> Finalized: clients submit
+/// the manifest of their Shamir shares as in `Plain`, the task's servers post their share-sums to the
+/// {IFedmashShamir} contract during `Aggregation`, and the aggregate needs the task's threshold of them.
+/// `Verification` (both secure modes) is run by the {IFedmashVerifier} this contract deploys.
 interface IFedmashCoordinator {
-    /// @notice How updates are protected and aggregated. `Plain` and `Mash` are supported; `Shamir` is reserved.
+    /// @notice How updates are protected and aggregated: in the clear, MASH masks, or Shamir shares held by servers.
     enum Mode {
         Plain,
         Mash,
@@ -34,7 +37,8 @@ interface IFedmashCoordinator {
         Failed
     }
 
-    /// @notice Why a round ended in `Failed`; `None` while it has not failed.
+    /// @notice Why a round ended in `Failed`; `None` while it has not failed. `ServersMissing`: a `Shamir` round's
+    /// `Aggregation` deadline passed with fewer share-sums than the task's threshold.
     enum FailureReason {
         None,
         NotEnoughClients,
@@ -44,7 +48,8 @@ interface IFedmashCoordinator {
         VerificationFailed,
         Cancelled,
         CommitmentsMissing,
-        AggregateDisputed
+        AggregateDisputed,
+        ServersMissing
     }
 
     /// @notice The fixed parameters of a task.
@@ -58,11 +63,11 @@ interface IFedmashCoordinator {
     /// @param aggregateDuration Seconds the aggregator has to post the aggregate.
     /// @param modelKind The model architecture the CIDs hold, e.g. "mlp" or "cnn".
     /// @param groupSize `Mash`: the targeted shuffle group size; groups get `groupSize` to `2 * groupSize - 1`
-    /// members. Ignored by `Plain`.
-    /// @param quantizationScale `Mash`: the fixed-point scale updates are quantized with (10^4 in the paper). Ignored
-    /// by `Plain`; stored for the workers, the contract does not use it.
-    /// @param clipMillionths `Mash`: the clipping bound of each coordinate, in millionths. Ignored by `Plain`;
-    /// stored for the workers, the contract does not use it.
+    /// members. Ignored by `Plain` and `Shamir`.
+    /// @param quantizationScale `Mash` and `Shamir`: the fixed-point scale updates are quantized with (10^4 in the
+    /// paper). Ignored by `Plain`; stored for the workers, the contract does not use it.
+    /// @param clipMillionths `Mash` and `Shamir`: the clipping bound of each coordinate, in millionths. Ignored by
+    /// `Plain`; stored for the workers, the contract does not use it.
     /// @param keyDuration `Mash`: seconds the holder has to post its Paillier key (phase `Grouping`).
     /// @param shuffleDuration `Mash`: seconds the groups have to shuffle and post their sums (phase `Shuffle`).
     /// @param completionDuration `Mash`: seconds the holder has to submit its own update (phase `Completion`).
@@ -182,7 +187,7 @@ interface IFedmashCoordinator {
     /// @notice The registry given to the constructor has no code.
     error CoordinatorInvalidRegistry(address registry);
 
-    /// @notice The task's mode is not implemented yet.
+    /// @notice {createTask} cannot create a task of this mode: `Shamir` tasks need {createShamirTask}.
     error CoordinatorModeUnsupported(Mode mode);
 
     /// @notice A task parameter is out of range; `reason` names it.
@@ -265,6 +270,10 @@ interface IFedmashCoordinator {
     /// @notice Only the verifier this coordinator deployed may conclude a verification.
     error CoordinatorNotVerifier(address caller);
 
+    /// @notice A `Shamir` round's aggregate cannot have been reconstructed: only `posted` share-sums were posted to
+    /// {IFedmashShamir}, `threshold` are needed.
+    error ShamirNotEnoughShareSums(uint256 roundId, uint32 posted, uint32 threshold);
+
     /// @notice Emitted when `owner` creates task `taskId`.
     event TaskCreated(
         uint256 indexed taskId,
@@ -341,8 +350,8 @@ interface IFedmashCoordinator {
     /// @notice Emitted when a round ends without a new model.
     event RoundFailed(uint256 indexed taskId, uint256 indexed roundId, FailureReason reason);
 
-    /// @notice Creates a task owned by the caller.
-    /// @dev Reverts {CoordinatorModeUnsupported} for `Shamir`, {CoordinatorNotAggregator} if
+    /// @notice Creates a `Plain` or `Mash` task owned by the caller.
+    /// @dev Reverts {CoordinatorModeUnsupported} for `Shamir` (see {createShamirTask}), {CoordinatorNotAggregator} if
     /// `config.aggregator` is not an active aggregator, {CoordinatorInvalidConfig} for `modelSize` 0,
     /// `minClients` 0 or above `maxClients`, a duration of 0 or above one year, or an empty `modelKind`, and
     /// {CoordinatorEmptyCid} for an empty `initialModelCid`. `Mash` also needs `groupSize` in [2, 16],
@@ -354,6 +363,27 @@ interface IFedmashCoordinator {
     /// @return taskId The new task's id; ids start at 1.
     function createTask(TaskConfig calldata config, string calldata initialModelCid) external returns (uint256 taskId);
 
+    /// @notice Creates a `Shamir` task owned by the caller, served by `servers` with threshold `threshold`.
+    /// @dev Reverts {CoordinatorInvalidConfig} ("mode is not Shamir") unless `config.mode` is `Shamir`, then as
+    /// {createTask} for the common fields; `Shamir` also needs `maxClients` <= {MAX_MASH_CLIENTS} (the verifier
+    /// reserves rewards for at most that many) and non-zero `quantizationScale` and `clipMillionths`, with the
+    /// reason strings of `Mash`, and ignores the four other `Mash` fields. The servers are checked by
+    /// {IFedmashShamir-configureServers}: {IFedmashShamir-ShamirTooManyServers},
+    /// {IFedmashShamir-ShamirInvalidThreshold} unless 2 <= threshold <= servers.length,
+    /// {IFedmashShamir-ShamirNotServer} and {IFedmashShamir-ShamirDuplicateServer}.
+    /// @param config The task's fixed parameters.
+    /// @param initialModelCid IPFS CID of the model the first round starts from.
+    /// @param servers The servers, registered as `Role.Server`, in share order: client shares for x = j + 1 go to
+    /// `servers[j]`.
+    /// @param threshold t, the number of share-sums that reconstruct an aggregate.
+    /// @return taskId The new task's id.
+    function createShamirTask(
+        TaskConfig calldata config,
+        string calldata initialModelCid,
+        address[] calldata servers,
+        uint32 threshold
+    ) external returns (uint256 taskId);
+
     /// @notice Opens the task's next round, in phase `Joining` until `now + joinDuration`.
     /// @dev Task owner only ({CoordinatorNotTaskOwner}). Reverts {CoordinatorRoundInProgress} while the previous
     /// round is not terminal, {CoordinatorEmptyCid} for an empty `modelCid`, and {CoordinatorNotAggregator} if
@@ -364,15 +394,16 @@ interface IFedmashCoordinator {
     function openRound(uint256 taskId, string calldata modelCid) external returns (uint256 roundId);
 
     /// @notice Joins the round as a client. The `maxClients`-th join moves the round on at once: to `Submission`
-    /// in `Plain`, to `Grouping` in `Mash` (forming the groups, see {advance}).
+    /// in `Plain` and `Shamir`, to `Grouping` in `Mash` (forming the groups, see {advance}).
     /// @dev Reverts {CoordinatorNotClient} for a caller that is not an active client,
     /// {CoordinatorAlreadyJoined}, {CoordinatorRoundFull}, {CoordinatorUnexpectedPhase} outside `Joining`, and
     /// {CoordinatorDeadlinePassed} once joining closed.
     /// @param roundId The round.
     function join(uint256 roundId) external;
 
-    /// @notice Submits the caller's update. In `Plain` the last joined client's submission moves the round to
-    /// `Aggregation` at once. In `Mash` the update is masked: members of groups whose sum was posted submit in
+    /// @notice Submits the caller's update. In `Plain` and `Shamir` (where `cid` is the manifest of the client's
+    /// encrypted shares) the last joined client's submission moves the round to `Aggregation` at once, which freezes
+    /// the submitted set. In `Mash` the update is masked: members of groups whose sum was posted submit in
     /// `Submission`, and once every one of them did the round enters `Completion` at once; the holder submits in
     /// `Completion`, which moves the round to `Aggregation` at once.
     /// @dev Reverts {CoordinatorNotParticipant} for a caller that did not join, {CoordinatorAlreadySubmitted},
@@ -393,10 +424,12 @@ interface IFedmashCoordinator {
     ) external;
 
     /// @notice Posts the round's aggregate and the model it produced. In `Plain` mode this finalizes the round
-    /// and `modelCid` becomes the task's current model.
+    /// and `modelCid` becomes the task's current model; `Mash` and `Shamir` rounds enter `Verification`, whose
+    /// deadline is `aggregateDuration + submitDuration` from now, and the verifier locks the aggregator's bond.
     /// @dev The task's aggregator only ({CoordinatorNotAggregator}). Reverts {CoordinatorUnexpectedPhase}
-    /// outside `Aggregation`, {CoordinatorDeadlinePassed} once the aggregation deadline passed, and
-    /// {CoordinatorEmptyCid} for an empty CID.
+    /// outside `Aggregation`, {CoordinatorDeadlinePassed} once the aggregation deadline passed,
+    /// {CoordinatorEmptyCid} for an empty CID, {ShamirNotEnoughShareSums} for a `Shamir` round with fewer
+    /// share-sums than its task's threshold, and {IFedmashVerifier-VerifierInsufficientBond}.
     /// @param roundId The round.
     /// @param aggregateCid IPFS CID of the aggregated update.
     /// @param modelCid IPFS CID of the new model.
@@ -421,6 +454,8 @@ interface IFedmashCoordinator {
     /// participants (in joining order) by Fisher-Yates: `r = seed`, then for `i` from `n - 2` down to 1,
     /// `r = keccak256(r)` and swap `i` with `r % (i + 1)`. With `G = max(1, (n - 1) / groupSize)` groups, the
     /// `k`-th shuffled client is member `k / G` of group `k % G`.
+    /// `Shamir`: as `Plain`, except that `Aggregation` fails with `ServersMissing` when fewer share-sums than the
+    /// task's threshold were posted.
     /// `Verification` is not advanced here: {IFedmashVerifier-settle} ends it.
     /// @dev Reverts {CoordinatorUnexpectedPhase} for a terminal round or one in `Verification`, and
     /// {CoordinatorDeadlineNotPassed} while `block.timestamp <= deadline`.
@@ -430,7 +465,7 @@ interface IFedmashCoordinator {
     /// @notice Cancels a round before aggregation started: it fails with `Cancelled`, so that the owner can open
     /// a new one without waiting for the deadlines.
     /// @dev Task owner only ({CoordinatorNotTaskOwner}); {CoordinatorUnexpectedPhase} outside `Joining` and
-    /// `Submission`, and for `Mash` also `Grouping`, `Shuffle` and `Completion`.
+    /// `Submission` (every mode), and for `Mash` also `Grouping`, `Shuffle` and `Completion`.
     /// @param roundId The round.
     function cancelRound(uint256 roundId) external;
 
@@ -466,8 +501,12 @@ interface IFedmashCoordinator {
     function registry() external view returns (address);
 
     /// @notice The {IFedmashVerifier} this coordinator deployed in its constructor: it runs the `Verification`
-    /// phase of `Mash` rounds and holds the tasks' reward pools and the aggregators' bonds.
+    /// phase of `Mash` and `Shamir` rounds and holds the tasks' reward pools and the aggregators' bonds.
     function verifier() external view returns (address);
+
+    /// @notice The {IFedmashShamir} this coordinator deployed in its constructor: it holds the servers and threshold
+    /// of `Shamir` tasks and the share-sums of their rounds.
+    function shamir() external view returns (address);
 
     /// @notice Called by the verifier when it settled the `Verification` phase of `roundId`: `reason == None`
     /// finalizes the round (and makes its new model the task's current model), any other reason fails it.
@@ -475,8 +514,9 @@ interface IFedmashCoordinator {
     /// `Verification`.
     function concludeVerification(uint256 roundId, FailureReason reason) external;
 
-    /// @notice `Mash`: whether `account`'s masked update is part of the aggregate: a member of an included group,
-    /// or the holder once it submitted. These are the clients that commit in `Verification`.
+    /// @notice Whether `account`'s update is part of the aggregate. `Mash`: a member of an included group, or the
+    /// holder once it submitted. `Shamir`: a client that submitted (the set is frozen once `Aggregation` starts).
+    /// These are the clients that commit in `Verification`. Always false in `Plain`.
     function isIncluded(uint256 roundId, address account) external view returns (bool);
 
     /// @notice The round's current phase.
@@ -484,6 +524,17 @@ interface IFedmashCoordinator {
     /// @param roundId The round.
     /// @return The phase as stored; a passed deadline shows only once someone calls {advance}.
     function phase(uint256 roundId) external view returns (Phase);
+
+    /// @notice The few fields another contract needs to act on a round, without copying its CIDs.
+    /// @dev Reverts {CoordinatorUnknownRound}.
+    /// @param roundId The round.
+    /// @return taskId The round's task.
+    /// @return mode The round's mode.
+    /// @return currentPhase The phase as stored.
+    /// @return deadline The end of that phase; 0 once terminal.
+    function roundStatus(
+        uint256 roundId
+    ) external view returns (uint256 taskId, Mode mode, Phase currentPhase, uint64 deadline);
 
     /// @notice The task's configuration and progress.
     /// @dev Reverts {CoordinatorUnknownTask}.
@@ -542,9 +593,10 @@ interface IFedmashCoordinator {
         address account
     ) external view returns (bool isMember, uint256 groupIndex, uint256 position);
 
-    /// @notice The members of the included groups, in group then position order, the holder not among them:
-    /// with the holder, the clients whose masked updates the aggregator multiplies.
-    /// @dev Reverts {CoordinatorUnknownRound}. Empty before the round entered `Completion`.
+    /// @notice `Mash`: the members of the included groups, in group then position order, the holder not among them:
+    /// with the holder, the clients whose masked updates the aggregator multiplies. `Shamir`: the clients that
+    /// submitted, in joining order. Empty in `Plain`.
+    /// @dev Reverts {CoordinatorUnknownRound}. `Mash`: empty before the round entered `Completion`.
     /// @param roundId The round.
     /// @return The included clients.
     function includedClients(uint256 roundId) external view returns (address[] memory);

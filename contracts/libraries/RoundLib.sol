@@ -13,6 +13,8 @@ import {GroupingLib} from "./GroupingLib.sol";
 /// mapping, so appending keeps existing slots), their phases get their own transition functions, and the mode
 /// picks the successor phase after `Joining` ({_leaveJoining}) and in {postAggregate}. `Mash` adds `Grouping`,
 /// `Shuffle`, `Completion` and `Verification`, which FedmashVerifier runs and ends through {concludeVerification}.
+/// `Shamir` runs the `Plain` phases plus `Verification`: its submissions are share manifests, its included clients
+/// are the submitters, and its share-sums live in FedmashShamir, whose count the coordinator checks.
 library RoundLib {
     /// @notice The longest holder key, shuffle message or group sum accepted, in bytes.
     uint256 internal constant MAX_MESSAGE_BYTES = 16384;
@@ -123,7 +125,8 @@ library RoundLib {
         if (self.participants.length == config.maxClients) _leaveJoining(self, roundId, config);
     }
 
-    /// @notice Records `client`'s update. `Plain`: the last joined client's update starts `Aggregation` at once.
+    /// @notice Records `client`'s update. `Plain` and `Shamir`: the last joined client's update starts `Aggregation`
+    /// at once.
     /// `Mash`: the last member of the sum-posted groups starts `Completion`, the holder's update `Aggregation`.
     /// @param self The round.
     /// @param roundId Its id.
@@ -255,7 +258,8 @@ library RoundLib {
         }
     }
 
-    /// @notice Records the aggregate. A `Plain` round is final at once; a `Mash` round enters `Verification`, whose
+    /// @notice Records the aggregate. A `Plain` round is final at once; a `Mash` or `Shamir` round enters
+    /// `Verification`, whose
     /// deadline is the latest time its verifier can still be waiting: `aggregateDuration` for the batch sums plus
     /// `submitDuration` for the commitments. Nothing advances `Verification`; the verifier concludes it.
     /// @param self The round.
@@ -282,7 +286,7 @@ library RoundLib {
         self.newModelCid = modelCid;
         self.aggregateHash = aggregateHash;
         emit IFedmashCoordinator.AggregatePosted(roundId, aggregator, aggregateCid, modelCid, aggregateHash);
-        if (self.mode == IFedmashCoordinator.Mode.Mash) {
+        if (self.mode != IFedmashCoordinator.Mode.Plain) {
             _enterTimed(
                 self,
                 roundId,
@@ -315,7 +319,14 @@ library RoundLib {
     /// @param self The round.
     /// @param roundId Its id.
     /// @param config The task's parameters.
-    function advance(Round storage self, uint256 roundId, IFedmashCoordinator.TaskConfig storage config) internal {
+    /// @param serversMissing `Shamir` in `Aggregation`: fewer share-sums than the threshold were posted, so the round
+    /// fails with `ServersMissing` rather than `AggregatorMissing`. The coordinator reads it from FedmashShamir.
+    function advance(
+        Round storage self,
+        uint256 roundId,
+        IFedmashCoordinator.TaskConfig storage config,
+        bool serversMissing
+    ) internal {
         IFedmashCoordinator.Phase current = self.phase;
         bool mash = self.mode == IFedmashCoordinator.Mode.Mash;
         bytes32 timed = phaseBit(IFedmashCoordinator.Phase.Joining) |
@@ -348,6 +359,8 @@ library RoundLib {
             } else {
                 _fail(self, roundId, IFedmashCoordinator.FailureReason.NoSubmissions);
             }
+        } else if (serversMissing) {
+            _fail(self, roundId, IFedmashCoordinator.FailureReason.ServersMissing);
         } else {
             _fail(self, roundId, IFedmashCoordinator.FailureReason.AggregatorMissing);
         }
@@ -363,19 +376,21 @@ library RoundLib {
         _fail(self, roundId, IFedmashCoordinator.FailureReason.Cancelled);
     }
 
-    /// @notice `Mash`: how many clients' masked updates the aggregate holds: the included groups' members, plus the
-    /// holder once it submitted.
+    /// @notice How many clients' updates the aggregate holds. `Mash`: the included groups' members, plus the holder
+    /// once it submitted. `Shamir`: the submitters, a set frozen once `Aggregation` starts.
     /// @param self The round.
-    /// @return The count; 0 before `Completion`.
+    /// @return The count; 0 in `Plain`, and in `Mash` before `Completion`.
     function includedCount(Round storage self) internal view returns (uint256) {
+        if (self.mode == IFedmashCoordinator.Mode.Shamir) return self.submittedCount;
         return uint256(self.includedClientCount) + (self.holderSubmitted ? 1 : 0);
     }
 
-    /// @notice `Mash`: whether `account`'s masked update is in the aggregate, counted by {includedCount}.
+    /// @notice Whether `account`'s update is in the aggregate, counted by {includedCount}.
     /// @param self The round.
     /// @param account Any account.
-    /// @return False for everyone in a `Plain` round and before `Completion`.
+    /// @return False for everyone in a `Plain` round and, in `Mash`, before `Completion`.
     function isIncluded(Round storage self, address account) internal view returns (bool) {
+        if (self.mode == IFedmashCoordinator.Mode.Shamir) return self.submissions[account].submitted;
         if (account == address(0)) return false;
         if (account == self.holder) return self.holderSubmitted;
         uint256 slot = self.clients[account].memberSlot;
@@ -464,16 +479,28 @@ library RoundLib {
         isMember = true;
     }
 
-    /// @notice The members of the included groups in group, then position order.
+    /// @notice `Mash`: the members of the included groups in group, then position order. `Shamir`: the submitters in
+    /// joining order.
     /// @param self The round.
-    /// @return clients Empty before `Completion`.
+    /// @return clients Empty in `Plain`, and in `Mash` before `Completion`.
     function includedClients(Round storage self) internal view returns (address[] memory clients) {
+        if (self.mode == IFedmashCoordinator.Mode.Shamir) return _submitters(self);
         clients = new address[](self.includedClientCount);
         uint256 next = 0;
         for (uint256 groupIndex = 0; next < clients.length; ++groupIndex) {
             if (!_isIncluded(self, groupIndex)) continue;
             address[] memory members = _groupMembers(self, groupIndex);
             for (uint256 position = 0; position < members.length; ++position) clients[next++] = members[position];
+        }
+    }
+
+    /// @dev The participants that submitted, in joining order.
+    function _submitters(Round storage self) private view returns (address[] memory clients) {
+        address[] memory joined = self.participants;
+        clients = new address[](self.submittedCount);
+        uint256 next = 0;
+        for (uint256 index = 0; index < joined.length; ++index) {
+            if (self.submissions[joined[index]].submitted) clients[next++] = joined[index];
         }
     }
 

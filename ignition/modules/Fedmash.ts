@@ -1,5 +1,6 @@
 // Hardhat Ignition module for fedmash: the participant registry, then the coordinator that reads it; the
-// coordinator deploys its own verifier, which Ignition records by the address the coordinator reports.
+// coordinator deploys its own verifier and Shamir contract, which Ignition records by the addresses the
+// coordinator reports.
 // Tests deploy through this same module, so what is tested is what gets deployed.
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
@@ -7,7 +8,8 @@ const FedmashModule = buildModule("FedmashModule", (m) => {
   const registry = m.contract("FedmashRegistry");
   const coordinator = m.contract("FedmashCoordinator", [registry]);
   const verifier = m.contractAt("FedmashVerifier", m.staticCall(coordinator, "verifier"));
-  return { registry, coordinator, verifier };
+  const shamir = m.contractAt("FedmashShamir", m.staticCall(coordinator, "shamir"));
+  return { registry, coordinator, verifier, shamir };
 });
 
 export default FedmashModule;

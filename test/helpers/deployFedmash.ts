@@ -1,13 +1,14 @@
-// Deploys the registry, the coordinator and its verifier through the real Ignition module, so that every contract
+// Deploys the registry, the coordinator, its verifier and its Shamir contract through the real Ignition module, so that every contract
 // test runs against what gets deployed, and hands them back as TypeChain handles.
 import { ethers, ignition } from "hardhat";
 import FedmashModule from "../../ignition/modules/Fedmash";
-import type { FedmashCoordinator, FedmashRegistry, FedmashVerifier } from "../../typechain-types";
+import type { FedmashCoordinator, FedmashRegistry, FedmashShamir, FedmashVerifier } from "../../typechain-types";
 
 export interface DeployFedmashReturnType {
   registry: FedmashRegistry;
   coordinator: FedmashCoordinator;
   verifier: FedmashVerifier;
+  shamir: FedmashShamir;
 }
 
 export async function deployFedmash(): Promise<DeployFedmashReturnType> {
@@ -24,5 +25,9 @@ export async function deployFedmash(): Promise<DeployFedmashReturnType> {
     "FedmashVerifier",
     await deployment.verifier.getAddress(),
   )) as unknown as FedmashVerifier;
-  return { registry, coordinator, verifier };
+  const shamir = (await ethers.getContractAt(
+    "FedmashShamir",
+    await deployment.shamir.getAddress(),
+  )) as unknown as FedmashShamir;
+  return { registry, coordinator, verifier, shamir };
 }

@@ -8,6 +8,8 @@ export interface FedmashAddresses {
   coordinator: string;
   /** Created by the coordinator's constructor; Ignition records it as a contractAt future. */
   verifier: string;
+  /** FedmashShamir, also created by the coordinator's constructor and recorded the same way. */
+  shamir: string;
 }
 
 export interface LoadDeploymentParameters {
@@ -22,6 +24,7 @@ export const IGNITION_FUTURE_IDS = {
   registry: "FedmashModule#FedmashRegistry",
   coordinator: "FedmashModule#FedmashCoordinator",
   verifier: "FedmashModule#FedmashVerifier",
+  shamir: "FedmashModule#FedmashShamir",
 } as const;
 
 export function deploymentDirectory(parameters: LoadDeploymentParameters): string {
@@ -38,9 +41,10 @@ export function loadDeployment(parameters: LoadDeploymentParameters): FedmashAdd
   const registry = addresses[IGNITION_FUTURE_IDS.registry];
   const coordinator = addresses[IGNITION_FUTURE_IDS.coordinator];
   const verifier = addresses[IGNITION_FUTURE_IDS.verifier];
-  if (!registry || !coordinator || !verifier) {
+  const shamir = addresses[IGNITION_FUTURE_IDS.shamir];
+  if (!registry || !coordinator || !verifier || !shamir) {
     const missing = Object.values(IGNITION_FUTURE_IDS).filter((id) => !addresses[id]);
     throw new DeploymentNotFoundError(file, `It lacks ${missing.join(", ")}.`);
   }
-  return { registry, coordinator, verifier };
+  return { registry, coordinator, verifier, shamir };
 }

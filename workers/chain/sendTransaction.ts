@@ -3,7 +3,7 @@
 import type { ContractTransactionReceipt, ContractTransactionResponse, Interface } from "ethers";
 import { retry } from "../retry";
 import { ChainRevertError } from "./errors";
-import { FedmashCoordinator__factory, FedmashRegistry__factory, FedmashVerifier__factory } from "../../typechain-types";
+import { FedmashCoordinator__factory, FedmashRegistry__factory, FedmashShamir__factory, FedmashVerifier__factory } from "../../typechain-types";
 
 // A signer's estimateGas failure carries only the raw revert data, so the custom error is decoded here
 // against every fedmash ABI.
@@ -11,6 +11,7 @@ const FEDMASH_INTERFACES: readonly Interface[] = [
   FedmashCoordinator__factory.createInterface(),
   FedmashRegistry__factory.createInterface(),
   FedmashVerifier__factory.createInterface(),
+  FedmashShamir__factory.createInterface(),
 ];
 
 export interface SendTransactionParameters {

@@ -1,5 +1,5 @@
-// Follows the coordinator's and its verifier's events by polling eth_getLogs (one call for both addresses) from a
-// stored block cursor, so a restarted worker replays exactly what it has not yet handled. Each log is parsed
+// Follows the events of the coordinator, its verifier and its Shamir contract by polling eth_getLogs (one call for
+// all addresses) from a stored block cursor, so a restarted worker replays exactly what it has not yet handled. Each log is parsed
 // with the interface of the contract that emitted it; handlers run in chain order (block, then log index), one
 // batch at a time; the cursor only moves after a batch was handled.
 import type { Interface, JsonRpcProvider, Log } from "ethers";
@@ -17,6 +17,9 @@ export interface WatchCoordinatorEventsParameters {
   /** The coordinator's FedmashVerifier; its events join the same stream when given. */
   verifierAddress?: string;
   verifierInterface?: Interface;
+  /** The coordinator's FedmashShamir; its events join the same stream when given. */
+  shamirAddress?: string;
+  shamirInterface?: Interface;
   /** First block to read (the stored cursor + 1). */
   fromBlock: number;
   /** Handles one batch in order; `toBlock` is the new cursor once it resolves. */
@@ -104,25 +107,44 @@ export function parseVerifierLog(verifierInterface: Interface, log: RawLog): Coo
   }
 }
 
+export function parseShamirLog(shamirInterface: Interface, log: RawLog): CoordinatorEvent | undefined {
+  const parsed = shamirInterface.parseLog({ topics: [...log.topics], data: log.data });
+  if (!parsed) return undefined;
+  const base = { blockNumber: log.blockNumber, logIndex: log.index, transactionHash: log.transactionHash };
+  const a = parsed.args;
+  switch (parsed.name) {
+    case "ServersConfigured":
+      return { ...base, type: "ServersConfigured", taskId: a.taskId, servers: [...a.servers], threshold: a.threshold };
+    case "ShareSumPosted":
+      return { ...base, type: "ShareSumPosted", roundId: a.roundId, server: a.server, serverIndex: a.serverIndex, cid: a.cid, contentHash: a.contentHash, count: a.count };
+    default:
+      return undefined;
+  }
+}
+
 export interface FedmashLogParsers {
   coordinatorAddress: string;
   coordinatorInterface: Interface;
   verifierAddress?: string;
   verifierInterface?: Interface;
+  shamirAddress?: string;
+  shamirInterface?: Interface;
 }
 
 /**
- * Parses logs of both contracts, each with its own interface (chosen by the emitting address, never by trying
- * both), drops logs of other contracts and events no worker uses, and returns them in chain order.
+ * Parses logs of the three contracts, each with its own interface (chosen by the emitting address, never by trying
+ * them in turn), drops logs of other contracts and events no worker uses, and returns them in chain order.
  */
 export function parseFedmashLogs(parsers: FedmashLogParsers, logs: readonly RawLog[]): CoordinatorEvent[] {
   const coordinator = parsers.coordinatorAddress.toLowerCase();
   const verifier = parsers.verifierAddress?.toLowerCase();
+  const shamir = parsers.shamirAddress?.toLowerCase();
   return logs
     .map((log) => {
       const emitter = log.address.toLowerCase();
       if (emitter === coordinator) return parseCoordinatorLog(parsers.coordinatorInterface, log);
       if (emitter === verifier && parsers.verifierInterface) return parseVerifierLog(parsers.verifierInterface, log);
+      if (emitter === shamir && parsers.shamirInterface) return parseShamirLog(parsers.shamirInterface, log);
       return undefined;
     })
     .filter((event): event is CoordinatorEvent => event !== undefined)
@@ -135,7 +157,9 @@ export function watchCoordinatorEvents(parameters: WatchCoordinatorEventsParamet
   const interval = parameters.pollIntervalMs ?? 250;
   const range = parameters.maxBlockRange ?? 2_000;
   let next = parameters.fromBlock;
-  const addresses = parameters.verifierAddress ? [parameters.coordinatorAddress, parameters.verifierAddress] : [parameters.coordinatorAddress];
+  const addresses = [parameters.coordinatorAddress, parameters.verifierAddress, parameters.shamirAddress].filter(
+    (address): address is string => address !== undefined,
+  );
 
   const loop = async (): Promise<void> => {
     while (!controller.signal.aborted) {

@@ -1,5 +1,6 @@
 // TypeScript mirrors of the contracts' Solidity enums. The numeric values are the ABI encoding, so the order here
-// must match contracts/interfaces/IFedmashCoordinator.sol, IFedmashRegistry.sol and IFedmashVerifier.sol exactly.
+// must match contracts/interfaces/IFedmashCoordinator.sol, IFedmashRegistry.sol and IFedmashVerifier.sol exactly
+// (FailureReason is append-only: ServersMissing came with Shamir mode).
 
 export const Role = { None: 0, Client: 1, Aggregator: 2, Server: 3 } as const;
 export type Role = (typeof Role)[keyof typeof Role];
@@ -31,6 +32,7 @@ export const FailureReason = {
   Cancelled: 6,
   CommitmentsMissing: 7,
   AggregateDisputed: 8,
+  ServersMissing: 9,
 } as const;
 export type FailureReason = (typeof FailureReason)[keyof typeof FailureReason];
 

@@ -1,4 +1,4 @@
-// The coordinator's and its verifier's events as plain, serializable objects. Protocol state machines consume
+// The events of the coordinator, its verifier and its Shamir contract as plain, serializable objects. Protocol state machines consume
 // these and never see ethers types, so they stay pure and testable; workers/chain turns logs into them.
 import type { FailureReason, Mode, Phase, VerificationOutcome } from "./enums";
 
@@ -60,6 +60,19 @@ export type CoordinatorEvent = EventBase &
       }
     | { type: "AggregatorSlashed"; taskId: bigint; roundId: bigint; aggregator: string; amount: bigint }
     | { type: "RewardClaimed"; roundId: bigint; account: string; amount: bigint }
+    // FedmashShamir: the servers of Shamir tasks and their share-sums.
+    | { type: "ServersConfigured"; taskId: bigint; servers: string[]; threshold: bigint }
+    | {
+        type: "ShareSumPosted";
+        roundId: bigint;
+        server: string;
+        /** The server's position in its task's list, from 0; its evaluation point is serverIndex + 1. */
+        serverIndex: bigint;
+        cid: string;
+        contentHash: string;
+        /** Share-sums of the round posted so far, this one included. */
+        count: bigint;
+      }
   );
 
 export type CoordinatorEventType = CoordinatorEvent["type"];
@@ -87,6 +100,8 @@ export const COORDINATOR_EVENT_TYPES: readonly CoordinatorEventType[] = [
   "VerificationSettled",
   "AggregatorSlashed",
   "RewardClaimed",
+  "ServersConfigured",
+  "ShareSumPosted",
 ];
 
 /** Fixed-point scale of the `loss` field on-chain (1e18), shared by the client that posts and the report that reads. */

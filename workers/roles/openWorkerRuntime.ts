@@ -10,9 +10,11 @@ import type { IpfsStore } from "../storage/IpfsStore";
 import {
   FedmashCoordinator__factory,
   FedmashRegistry__factory,
+  FedmashShamir__factory,
   FedmashVerifier__factory,
   type FedmashCoordinator,
   type FedmashRegistry,
+  type FedmashShamir,
   type FedmashVerifier,
 } from "../../typechain-types";
 
@@ -23,10 +25,10 @@ export interface WorkerConfig {
   privateKey?: string;
   accountIndex?: number;
   /**
-   * Explicit addresses win over the Ignition deployment lookup. The verifier may be left out: the coordinator
-   * created it and reports it.
+   * Explicit addresses win over the Ignition deployment lookup. The verifier and the Shamir contract may be left
+   * out: the coordinator created them and reports them.
    */
-  addresses?: Omit<FedmashAddresses, "verifier"> & Partial<Pick<FedmashAddresses, "verifier">>;
+  addresses?: Omit<FedmashAddresses, "verifier" | "shamir"> & Partial<Pick<FedmashAddresses, "verifier" | "shamir">>;
   deploymentId?: string;
   projectRoot: string;
   storeDir: string;
@@ -45,6 +47,8 @@ export interface WorkerRuntime {
   coordinator: FedmashCoordinator;
   /** Pools, bonds, batch sums, commitments, settlement and claims of Mash rounds. */
   verifier: FedmashVerifier;
+  /** Servers, thresholds and share-sums of Shamir tasks. */
+  shamir: FedmashShamir;
   store: IpfsStore;
   logger: Logger;
   close(): Promise<void>;
@@ -57,8 +61,13 @@ export async function openWorkerRuntime(config: WorkerConfig): Promise<WorkerRun
     config.addresses ?? loadDeployment({ chainId: connection.chainId, deploymentId: config.deploymentId, projectRoot: config.projectRoot });
   const registry = FedmashRegistry__factory.connect(given.registry, connection.signer);
   const coordinator = FedmashCoordinator__factory.connect(given.coordinator, connection.signer);
-  const addresses: FedmashAddresses = { ...given, verifier: given.verifier ?? (await retry(() => coordinator.verifier())) };
+  const addresses: FedmashAddresses = {
+    ...given,
+    verifier: given.verifier ?? (await retry(() => coordinator.verifier())),
+    shamir: given.shamir ?? (await retry(() => coordinator.shamir())),
+  };
   const verifier = FedmashVerifier__factory.connect(addresses.verifier, connection.signer);
+  const shamir = FedmashShamir__factory.connect(addresses.shamir, connection.signer);
   const store = await createStore({ ipfsApiUrl: config.ipfsApiUrl, directory: config.storeDir });
   logger.info("worker started", { account: connection.address, chainId: connection.chainId, store: store.kind, coordinator: addresses.coordinator });
   return {
@@ -68,6 +77,7 @@ export async function openWorkerRuntime(config: WorkerConfig): Promise<WorkerRun
     registry,
     coordinator,
     verifier,
+    shamir,
     store,
     logger,
     close: async () => {

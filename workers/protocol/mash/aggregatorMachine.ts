@@ -171,7 +171,8 @@ export function routeMashAggregatorEvent(
     if (!isServedMashTask(event.taskId.toString()) || rounds[event.roundId.toString()]) return undefined;
     return startMashAggregatorRound(event);
   }
-  if (event.type === "TaskCreated") return undefined;
+  // Task-level events carry no round.
+  if (event.type === "TaskCreated" || event.type === "ServersConfigured") return undefined;
   const state = rounds[event.roundId.toString()];
   if (!state) return undefined;
   const can = (handler: MashAggregatorHandler): boolean => stageAllows(MASH_AGGREGATOR_HANDLER_STAGES[handler], state.stage);

@@ -308,7 +308,8 @@ export function routeMashClientEvent(
     if (event.taskId !== context.taskId || rounds[event.roundId.toString()]) return undefined;
     return startMashClientRound(event, context.freshSeed());
   }
-  if (event.type === "TaskCreated") return undefined;
+  // Task-level events carry no round.
+  if (event.type === "TaskCreated" || event.type === "ServersConfigured") return undefined;
   const state = rounds[event.roundId.toString()];
   if (!state) return undefined;
   const can = (handler: MashClientHandler): boolean => stageAllows(MASH_CLIENT_HANDLER_STAGES[handler], state.stage);

@@ -87,7 +87,8 @@ export function routeAggregatorEvent(
     if (!taskIds.has(event.taskId.toString()) || rounds[event.roundId.toString()]) return undefined;
     return startAggregatorRound(event);
   }
-  if (event.type === "TaskCreated") return undefined;
+  // Task-level events carry no round.
+  if (event.type === "TaskCreated" || event.type === "ServersConfigured") return undefined;
   const state = rounds[event.roundId.toString()];
   if (!state) return undefined;
   switch (event.type) {

@@ -95,7 +95,8 @@ export function routeClientEvent(
     if (event.taskId !== context.taskId || rounds[event.roundId.toString()]) return undefined;
     return startClientRound(event);
   }
-  if (event.type === "TaskCreated") return undefined;
+  // Task-level events carry no round.
+  if (event.type === "TaskCreated" || event.type === "ServersConfigured") return undefined;
   const state = rounds[event.roundId.toString()];
   if (!state) return undefined;
   switch (event.type) {
