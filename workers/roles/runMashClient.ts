@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { AbiCoder, getBytes, hexlify, keccak256 } from "ethers";
 import { BaseError } from "../errors";
 import { sendTransaction } from "../chain/sendTransaction";
-import { Phase, Role, VerificationOutcome, VerificationStage, enumName } from "../protocol/enums";
+import { Phase, Role, VerificationOutcome } from "../protocol/enums";
 import { lossToFixed } from "../protocol/events";
 import {
   mashClientHandlers,
@@ -38,13 +38,6 @@ import { decodeShuffleMessage } from "../crypto/shuffle/decodeShuffleMessage";
 import { encodeGroupSumMessage } from "../crypto/shuffle/encodeGroupSumMessage";
 import { decodeGroupSumMessage } from "../crypto/shuffle/decodeGroupSumMessage";
 import type { ShuffleGroup } from "../crypto/shuffle/types";
-import { batchSums } from "../crypto/verify/batchSums";
-import { checkAggregateAgainstBatchSums } from "../crypto/verify/checkAggregateAgainstBatchSums";
-import { commitBatchSums } from "../crypto/verify/commitBatchSums";
-import { decodeBatchSums } from "../crypto/verify/decodeBatchSums";
-import { AggregateVerificationError } from "../crypto/verify/errors";
-import { VerificationSeedMismatchError } from "../crypto/verify/verificationSeed";
-import { retry } from "../retry";
 import { fetchPayload } from "../storage/fetchPayload";
 import { putPayload } from "../storage/putPayload";
 import { PayloadKind } from "../storage/payloadFormat";
@@ -54,13 +47,10 @@ import { joinRound } from "./joinRound";
 import { createLocalTrainer, type ClientTrainingConfig } from "./createLocalTrainer";
 import { runRoundLoop, type RoundLoopHandle } from "./runRoundLoop";
 import { readStateFile, writeStateFile } from "./stateFile";
-import { checkInputModel, ModelRefusedError, type VerifiedModelRecord } from "./checkInputModel";
-import { createInputModelSources } from "./createInputModelSources";
 import { claimReward } from "./claimReward";
-import { deriveVerificationSeed } from "./deriveVerificationSeed";
-import { fetchAggregateSum } from "./fetchAggregateSum";
-import { quantizedUpdatePath, readQuantizedUpdate, writeQuantizedUpdate } from "./quantizedUpdateFile";
-import { sendSeededTransaction } from "./sendSeededTransaction";
+import { quantizedUpdatePath, writeQuantizedUpdate } from "./quantizedUpdateFile";
+import { createInputModelGate } from "./createInputModelGate";
+import { verifyAndCommit } from "./verifyAndCommit";
 import type { WorkerRuntime } from "./openWorkerRuntime";
 
 interface StoredHolderKey {
@@ -151,74 +141,13 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
     return members.slice(0, parameters.dropCount ?? 1).includes(self.toLowerCase());
   };
 
-  const verifiedModelsFile = join(stateDir, "verified-models.json");
-  const modelSources = createInputModelSources({ runtime, taskId, modelSize, scale });
-
-  /** The round's input model must be the initial model or a verified round's; a refusal is logged by name. */
-  const modelRefusal = async (roundId: bigint, modelCid: string): Promise<ModelRefusedError | undefined> => {
-    const verified = readStateFile<Record<string, VerifiedModelRecord>>(verifiedModelsFile, {});
-    try {
-      const accepted = await checkInputModel({ modelCid, sources: modelSources, verified });
-      if (accepted.basis === "verified" && accepted.roundId !== undefined) {
-        writeStateFile(verifiedModelsFile, { ...verified, [modelCid]: { roundId: accepted.roundId } });
-        logger.info("input model verified", { round: roundId, modelCid, producedBy: accepted.roundId });
-      }
-      return undefined;
-    } catch (error) {
-      if (!(error instanceof ModelRefusedError)) throw error;
-      logger.error("refusing the round's input model: not joining, not training", { round: roundId, reason: error.reason, error });
-      return error;
-    }
-  };
+  const modelGate = createInputModelGate({ runtime, taskId, modelSize, scale });
 
   /** Check the published aggregate against T (dispute the first difference), then commit to the own update's batch sums. */
-  const verifyAndCommit = async (action: Extract<MashClientAction, { type: "verify-and-commit" }>, round: MashClientRoundState): Promise<MashClientRoundState | void> => {
-    const roundId = action.roundId;
-    const { verifier } = runtime;
-    if (await retry(() => verifier.hasCommitted(roundId, self))) return mashClientHandlers.confirmCommitment(round);
-    if (!(await retry(() => coordinator.isIncluded(roundId, self)))) throw new MashClientPhaseError(`Round ${roundId}: this client's update is not in the aggregate, so it has nothing to commit.`);
-    const verification = await retry(() => verifier.verification(roundId));
-    // Settled meanwhile (deadline): its event closes the round.
-    if (Number(verification.stage) !== VerificationStage.Commitments) return;
-    const m = Number(verification.partitions);
-    const k = Number(verification.batches);
-    const sampleSeed = await deriveVerificationSeed(runtime, { kind: "sample", blockNumber: action.aggregateBlock ?? Number(verification.aggregateBlock), roundId });
-    if (sampleSeed !== action.sampleSeed) {
-      throw new VerificationSeedMismatchError(`Round ${roundId}: BatchSumsPosted names sample seed ${action.sampleSeed}, the aggregate's block gives ${sampleSeed}.`);
-    }
-    const accepted = decodeBatchSums(action.batchSums, m, k);
-    let disputed = round.disputed === true || (await retry(() => verifier.hasDisputed(roundId, self)));
-    if (!disputed) {
-      const view = await retry(() => coordinator.round(roundId));
-      const sum = await fetchAggregateSum({ store: runtime.store, aggregateCid: view.aggregateCid, aggregateHash: view.aggregateHash, modelSize });
-      try {
-        checkAggregateAgainstBatchSums(sum, sampleSeed, m, k, accepted);
-        logger.info("published aggregate matches the accepted batch sums", { round: roundId, partitions: m, batches: k });
-      } catch (error) {
-        if (!(error instanceof AggregateVerificationError)) throw error;
-        await sendTransaction(runtime.connection.signer, {
-          action: `dispute(round ${roundId})`,
-          send: () => verifier.dispute(roundId, error.partition, error.batch, error.actual, error.expected),
-        });
-        disputed = true;
-        logger.error("published aggregate disputed: it does not match the batch sums T the contract accepted", {
-          round: roundId,
-          partition: error.partition,
-          batch: error.batch,
-          published: error.actual,
-          accepted: error.expected,
-          error: new ModelRefusedError(view.newModelCid, "aggregate-mismatch", error.details ?? error.shortMessage, error),
-        });
-      }
-    }
-    const quantized = readQuantizedUpdate(quantizedUpdatePath(stateDir, roundId), modelSize);
-    const weightSeed = await deriveVerificationSeed(runtime, { kind: "weight", blockNumber: action.batchSumsBlock, roundId });
-    const started = Date.now();
-    const commitment = commitBatchSums({ batchSums: batchSums(quantized, sampleSeed, m, k), weightSeed, m, k });
-    const computeMs = Date.now() - started;
-    const receipt = await sendSeededTransaction(runtime, { action: `commit(round ${roundId})`, send: () => verifier.commit(roundId, commitment.x, commitment.y) });
-    logger.info("committed to the batch sums of its update", { round: roundId, computeMs, disputed, gasUsed: receipt.gasUsed });
-    return mashClientHandlers.confirmCommitment(disputed ? mashClientHandlers.recordDispute(round) : round);
+  const performVerification = async (action: Extract<MashClientAction, { type: "verify-and-commit" }>, round: MashClientRoundState): Promise<MashClientRoundState | void> => {
+    const result = await verifyAndCommit({ runtime, modelSize, ...action, disputed: round.disputed === true });
+    if (result.status === "settled") return;
+    return mashClientHandlers.confirmCommitment(result.disputed ? mashClientHandlers.recordDispute(round) : round);
   };
 
   const perform = async (action: MashClientAction, round: MashClientRoundState): Promise<MashClientRoundState | void> => {
@@ -226,13 +155,13 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
     switch (action.type) {
       case "join": {
         if (!(await coordinator.hasJoined(roundId, self))) {
-          const refusal = await modelRefusal(roundId, round.modelCid);
+          const refusal = await modelGate.refusal(roundId, round.modelCid);
           if (refusal) return mashClientHandlers.refuseModel(round, refusal.reason);
         }
         return (await joinRound(runtime, roundId)) ? mashClientHandlers.confirmJoin(round) : mashClientHandlers.missJoin(round);
       }
       case "verify-and-commit":
-        return verifyAndCommit(action, round);
+        return performVerification(action, round);
       case "claim":
         await claimReward(runtime, roundId);
         return mashClientHandlers.confirmClaim(round);
@@ -308,12 +237,7 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
       const next = routeMashClientEvent(state.rounds, event, { address: self, taskId, freshSeed: () => randomSeed() });
       // A round this client helped verify that did not pass: its new model is never trained on.
       if (next?.outcome !== undefined && event.type === "VerificationSettled" && next.outcome !== VerificationOutcome.Passed && next.newModelCid) {
-        const outcome = String(enumName(VerificationOutcome, next.outcome));
-        logger.error("refusing the round's new model: its verification did not pass", {
-          round: next.roundId,
-          outcome,
-          error: new ModelRefusedError(next.newModelCid, "verification-not-passed", `Round ${next.roundId}'s verification outcome is ${outcome}.`),
-        });
+        modelGate.refuseUnverified(next.roundId, next.newModelCid, next.outcome);
       }
       return next;
     },

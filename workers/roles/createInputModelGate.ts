@@ -1,0 +1,57 @@
+// The verified-model rule as a client of a verified mode (MASH, Shamir) applies it: before joining a round it
+// checks the round's input model (checkInputModel, with verified models cached in the state folder) and sits the
+// round out on a refusal; and when a round it helped verify settles without passing, it logs that it will never
+// train on that round's new model. Both refusals are logged as ModelRefusedError with their reason.
+import { join } from "node:path";
+import { enumName, VerificationOutcome } from "../protocol/enums";
+import { checkInputModel, ModelRefusedError, type VerifiedModelRecord } from "./checkInputModel";
+import { createInputModelSources } from "./createInputModelSources";
+import { readStateFile, writeStateFile } from "./stateFile";
+import type { WorkerRuntime } from "./openWorkerRuntime";
+
+export interface CreateInputModelGateParameters {
+  runtime: WorkerRuntime;
+  taskId: bigint;
+  modelSize: number;
+  /** The task's quantization scale S. */
+  scale: number;
+}
+
+export interface InputModelGate {
+  /** Resolves with the refusal (already logged) when the round's input model may not be trained on. */
+  refusal(roundId: bigint | string, modelCid: string): Promise<ModelRefusedError | undefined>;
+  /** Logs that a round whose verification settled with `outcome` (not Passed) produced a model this client refuses. */
+  refuseUnverified(roundId: string, newModelCid: string, outcome: VerificationOutcome): void;
+}
+
+export function createInputModelGate(parameters: CreateInputModelGateParameters): InputModelGate {
+  const { runtime } = parameters;
+  const { logger } = runtime;
+  const verifiedModelsFile = join(runtime.config.stateDir, "verified-models.json");
+  const sources = createInputModelSources(parameters);
+  return {
+    refusal: async (roundId, modelCid) => {
+      const verified = readStateFile<Record<string, VerifiedModelRecord>>(verifiedModelsFile, {});
+      try {
+        const accepted = await checkInputModel({ modelCid, sources, verified });
+        if (accepted.basis === "verified" && accepted.roundId !== undefined) {
+          writeStateFile(verifiedModelsFile, { ...verified, [modelCid]: { roundId: accepted.roundId } });
+          logger.info("input model verified", { round: roundId, modelCid, producedBy: accepted.roundId });
+        }
+        return undefined;
+      } catch (error) {
+        if (!(error instanceof ModelRefusedError)) throw error;
+        logger.error("refusing the round's input model: not joining, not training", { round: roundId, reason: error.reason, error });
+        return error;
+      }
+    },
+    refuseUnverified: (roundId, newModelCid, outcome) => {
+      const name = String(enumName(VerificationOutcome, outcome));
+      logger.error("refusing the round's new model: its verification did not pass", {
+        round: roundId,
+        outcome: name,
+        error: new ModelRefusedError(newModelCid, "verification-not-passed", `Round ${roundId}'s verification outcome is ${name}.`),
+      });
+    },
+  };
+}
