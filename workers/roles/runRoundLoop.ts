@@ -113,6 +113,8 @@ export function runRoundLoop<R extends { roundId: string; stage: string }, A>(pa
     coordinatorInterface: runtime.coordinator.interface,
     verifierAddress: runtime.addresses.verifier,
     verifierInterface: runtime.verifier.interface,
+    shamirAddress: runtime.addresses.shamir,
+    shamirInterface: runtime.shamir.interface,
     fromBlock: state.cursor + 1,
     onEvents: async (events, toBlock) => {
       for (const event of events) {
