@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The Verification phase of MASH rounds and its money: two block-hash seeds, the aggregator's batch sums T, the
+// The Verification phase of MASH and Shamir rounds and its money: two block-hash seeds, the aggregator's batch sums T, the
 // included clients' BN254 commitments, the one-ecMul check, the reward pools, the aggregators' bonds, slashing and
 // pull payments. Deployed by FedmashCoordinator in its constructor, which alone drives the round hooks.
 pragma solidity ^0.8.28;

@@ -13,8 +13,9 @@ import {IFedmashCoordinator} from "./IFedmashCoordinator.sol";
 /// 2. once the round is in `Aggregation` (the submitted set is then frozen), each server sums its shares of the
 ///    submitted updates mod p and {postShareSum}s the IPFS CID of that share-sum;
 /// 3. the aggregator reconstructs the aggregate from any t share-sums; the coordinator refuses the aggregate while
-///    fewer than t were posted ({IFedmashCoordinator-ShamirNotEnoughShareSums}), and a round whose `Aggregation` deadline passes with fewer than t fails with
-///    `ServersMissing` (with t or more and no aggregate, `AggregatorMissing`).
+///    fewer than t were posted ({IFedmashCoordinator-ShamirNotEnoughShareSums}), and a round whose `Aggregation`
+///    deadline passes with fewer than t fails with `ServersMissing` (with t or more and no aggregate,
+///    `AggregatorMissing`).
 /// Up to n - t servers may stay silent. The round is then verified like a `Mash` round, by the FedmashVerifier.
 /// @dev The field, the sharing and the encryption are off-chain (workers/crypto/shamir, docs/PROTOCOL.md); this
 /// contract only fixes who serves a task and records what each server posted.

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
-// The Verification phase of MASH rounds and the money around it: sampled verification of the aggregate with
-// BN254 Pedersen-style commitments, the tasks' reward pools, the aggregators' bonds, slashing and pull payments.
+// The Verification phase of MASH and Shamir rounds and the money around it: sampled verification of the aggregate
+// with BN254 Pedersen-style commitments, the tasks' reward pools, the aggregators' bonds, slashing and pull payments.
 pragma solidity ^0.8.28;
 
 import {IFedmashCoordinator} from "./IFedmashCoordinator.sol";
 
 /// @title IFedmashVerifier
-/// @notice Deployed by the coordinator in its constructor, so only that coordinator drives it. A `Mash` round
-/// reaches `Verification` when its aggregator posts the aggregate; then, in order:
+/// @notice Deployed by the coordinator in its constructor, so only that coordinator drives it. A `Mash` or `Shamir`
+/// round reaches `Verification` when its aggregator posts the aggregate; then, in order:
 /// 1. the sample seed is the hash of the block that included the aggregate, unknown when it was posted;
 /// 2. the aggregator posts the aggregate's batch sums T under the seed's partitions ({postBatchSums});
 /// 3. the weight seed is the hash of the block that included T, unknown when T was posted;
@@ -20,7 +20,7 @@ import {IFedmashCoordinator} from "./IFedmashCoordinator.sol";
 /// (`maxClients · clientReward + aggregatorReward`); the aggregator's bond is locked from the aggregate to the
 /// settlement. Nothing is pushed: winners {claim}. The contract's balance always equals {totalOwed}.
 interface IFedmashVerifier {
-    /// @notice Where a round's verification stands. `None`: no `Mash` round with this id was opened.
+    /// @notice Where a round's verification stands. `None`: no `Mash` or `Shamir` round with this id was opened.
     /// `Reserved`: the round is open and its rewards are reserved. `BatchSums`: the aggregate is posted, the
     /// aggregator owes T. `Commitments`: T is posted, the included clients commit. `Settled`: final.
     enum Stage {
@@ -134,7 +134,7 @@ interface IFedmashVerifier {
     error VerifierInsufficientBond(uint256 taskId, uint256 required, uint256 available);
     /// @notice The bond is locked by a round under verification.
     error VerifierBondLocked(uint256 taskId, uint256 roundId);
-    /// @notice No `Mash` round with this id was opened.
+    /// @notice No `Mash` or `Shamir` round with this id was opened.
     error VerifierUnknownRound(uint256 roundId);
     /// @notice The round's verification is in `current`, not `expected`.
     error VerifierUnexpectedStage(uint256 roundId, Stage current, Stage expected);
