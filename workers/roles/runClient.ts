@@ -1,6 +1,7 @@
 // The client worker of plain mode: joins its task's rounds, trains the round's global model on its own MNIST
-// partition, and submits the update (CID + content hash on-chain, bytes in the store). Wires the pure client
-// state machine to events, transactions, the store and TensorFlow.js.
+// partition, clips and noises it when DP is on (privatizeDelta), and submits the update (CID + content hash
+// on-chain, bytes in the store). Wires the pure client state machine to events, transactions, the store and
+// TensorFlow.js.
 import { BaseError } from "../errors";
 import { sendTransaction } from "../chain/sendTransaction";
 import { Phase, Role } from "../protocol/enums";
@@ -13,6 +14,7 @@ import {
   type ClientRoundState,
 } from "../protocol/plain/clientMachine";
 import type { ModelKind } from "../ml/modelLayout";
+import { parseDpSettings, type DpSettings } from "../ml/dp/parseDpSettings";
 import { fetchPayload } from "../storage/fetchPayload";
 import { putPayload } from "../storage/putPayload";
 import { encodePayload } from "../storage/encodePayload";
@@ -23,6 +25,7 @@ import { ensureRegistered, loadOrCreateEciesKeys } from "./ensureRegistered";
 import { joinRound } from "./joinRound";
 import { createLocalTrainer, type ClientTrainingConfig } from "./createLocalTrainer";
 import { runRoundLoop, type RoundLoopHandle } from "./runRoundLoop";
+import { privatizeDelta } from "./privatizeUpdate";
 import type { WorkerRuntime } from "./openWorkerRuntime";
 
 export class ClientTooLateError extends BaseError {
@@ -38,6 +41,10 @@ export interface RunClientParameters {
   training: ClientTrainingConfig;
   startBlock?: number;
   fault?: ClientFault;
+  /** Differential privacy: L2 clip + noise (docs/PRIVACY.md); none when absent. */
+  dp?: DpSettings;
+  /** N for distributed noise: each client adds 1/N of the noise variance; defaults to the task's minClients. */
+  expectedClients?: number;
 }
 
 async function storeFaultyUpdate(runtime: WorkerRuntime, fault: ClientFault, delta: Float32Array): Promise<{ cid: string; hash: string }> {
@@ -62,7 +69,10 @@ export async function runClient(parameters: RunClientParameters): Promise<RoundL
   const modelKind = taskView.config.modelKind as ModelKind;
   const modelSize = Number(taskView.config.modelSize);
   const trainer = await createLocalTrainer(modelKind, training);
-  logger.info("client ready", { task: taskId, model: modelKind, backend: trainer.backend, samples: trainer.samples });
+  // Checked before the first round, so bad settings stop the worker with a DpSettingsError instead of a round.
+  const dp = parameters.dp === undefined ? undefined : parseDpSettings(parameters.dp);
+  const dpClients = parameters.expectedClients ?? Number(taskView.config.minClients);
+  logger.info("client ready", { task: taskId, model: modelKind, backend: trainer.backend, samples: trainer.samples, ...(dp ? { dp: dp.mechanism, noiseMultiplier: dp.noiseMultiplier, dpClip: dp.clip, dpClients } : {}) });
 
   const self = runtime.connection.address;
   const perform = async (action: ClientAction, round: ClientRoundState): Promise<ClientRoundState | void> => {
@@ -79,7 +89,8 @@ export async function runClient(parameters: RunClientParameters): Promise<RoundL
     const globalPayload = await fetchPayload(runtime.store, action.modelCid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize));
     const globalWeights = flatTensor(globalPayload);
     const result = await trainer.train(globalWeights, action.roundId.toString());
-    const delta = result.delta;
+    // Plain mode releases each update to the aggregator as is, so all of its noise is added here, in floats.
+    const delta = dp ? privatizeDelta(result.delta, { dp, clients: dpClients, secure: false }) : result.delta;
     const fault = parameters.fault ?? "none";
     const stored =
       fault === "none"

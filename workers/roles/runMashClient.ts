@@ -22,6 +22,8 @@ import {
 } from "../protocol/mash/clientMachine";
 import type { ModelKind } from "../ml/modelLayout";
 import { quantize } from "../crypto/quantize";
+import { parseDpSettings, type DpSettings } from "../ml/dp/parseDpSettings";
+import { privatizeDelta, privatizeQuantized } from "./privatizeUpdate";
 import { getMaskGroup } from "../crypto/mask/getMaskGroup";
 import { randomSeed } from "../crypto/mask/randomSeed";
 import { generatePaillierKeyPair } from "../crypto/paillier/generatePaillierKeyPair";
@@ -79,6 +81,10 @@ export interface RunMashClientParameters {
   dropCount?: number;
   /** Called instead of performing the step when the client is told to drop out there (the CLI exits). */
   onDrop?: (where: MashDropPoint, roundId: bigint) => never;
+  /** Differential privacy: L2 clip + noise (docs/PRIVACY.md); none when absent. */
+  dp?: DpSettings;
+  /** N for distributed noise: each client adds 1/N of the noise variance; defaults to the task's minClients. */
+  expectedClients?: number;
 }
 
 /** Binds every onion layer to this chain, contract, round and group, so layers cannot be replayed elsewhere. */
@@ -101,14 +107,21 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
   const scale = Number(task.config.quantizationScale);
   const group = getMaskGroup("paper-compat");
   const trainer = await createLocalTrainer(modelKind, training);
-  logger.info("mash client ready", { task: taskId, model: modelKind, backend: trainer.backend, samples: trainer.samples, clip, scale, maskGroup: group.id });
+  // Checked before the first round, so bad settings stop the worker with a DpSettingsError instead of a round.
+  const dp = parameters.dp === undefined ? undefined : parseDpSettings(parameters.dp);
+  const dpClients = parameters.expectedClients ?? Number(task.config.minClients);
+  logger.info("mash client ready", { task: taskId, model: modelKind, backend: trainer.backend, samples: trainer.samples, clip, scale, maskGroup: group.id, ...(dp ? { dp: dp.mechanism, noiseMultiplier: dp.noiseMultiplier, dpClip: dp.clip, dpClients } : {}) });
   const self = runtime.connection.address;
   const holderKeyFile = (roundId: bigint): string => join(stateDir, `paillier-round-${roundId}.json`);
 
   const submitMasked = async (roundId: bigint, round: MashClientRoundState, seed: bigint): Promise<string> => {
     const global = flatTensor(await fetchPayload(runtime.store, round.modelCid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize)));
     const result = await trainer.train(global, roundId.toString());
-    const quantized = quantize(result.delta, { clip, scale });
+    const delta = dp ? privatizeDelta(result.delta, { dp, clients: dpClients, secure: true }) : result.delta;
+    const rounded = quantize(delta, { clip, scale });
+    // Distributed noise goes on the integers before they are written and masked: the Verification commitments
+    // must cover the noised vector that was actually masked, or an honest client's commitment would not add up.
+    const quantized = dp ? privatizeQuantized(rounded, { dp, clients: dpClients, scale }) : rounded;
     // Before the submission: the commitment in Verification must be to exactly this vector.
     writeQuantizedUpdate(quantizedUpdatePath(stateDir, roundId), quantized);
     const masked = await group.mask({ quantized, seed });
