@@ -1,11 +1,15 @@
 // The aggregator worker: serves every task that names its account, collects the announced updates, and when a
 // round enters Aggregation it aggregates them (plain: FedAvg over the valid updates, a bad one excluded by name;
-// MASH: the product of the included masked vectors and its discrete log), stores aggregate and new model, and
-// posts both CIDs. In MASH rounds it then tops up its bond first, posts the aggregate's batch sums T under the
-// seed of the aggregate's block, settles once every included client committed, and claims its reward. It is
-// also a keeper: it advances phases whose deadline passed and settles verifications whose deadline passed.
-// `maliciousAggregator` makes it publish a tampered aggregate, for the demo of a failing verification.
+// MASH: the product of the included masked vectors and its discrete log; Shamir: waits for the servers'
+// share-sums, all n or at least t after a grace period, and interpolates Σq at 0), stores aggregate and new
+// model, and posts both CIDs. In MASH and Shamir rounds it tops up its bond first, then posts the aggregate's
+// batch sums T under the seed of the aggregate's block, settles once every included client committed, and claims
+// its reward. It is also a keeper: it advances phases whose deadline passed and settles verifications whose
+// deadline passed. With distributed DP the clients' integer noise widens the bound of Σq, so the aggregator is
+// told the DP settings too. `maliciousAggregator` makes it publish a tampered aggregate, for the demo of a
+// failing verification.
 import { join } from "node:path";
+import { getAddress } from "ethers";
 import { sendTransaction } from "../chain/sendTransaction";
 import { BaseError } from "../errors";
 import { Mode, Phase, Role } from "../protocol/enums";
@@ -25,19 +29,33 @@ import {
   type MashAggregatorRoundState,
 } from "../protocol/mash/aggregatorMachine";
 import { aggregateMasked } from "../protocol/mash/aggregateMasked";
+import {
+  routeShamirAggregatorEvent,
+  shamirAggregatorHandlers,
+  shamirAggregatorPendingAction,
+  type ShamirAggregatorAction,
+  type ShamirAggregatorRoundState,
+} from "../protocol/shamir/aggregatorMachine";
+import { shareSumsReady } from "../protocol/shamir/shareSumsReady";
+import { reconstructSum, type ShamirShareSum } from "../crypto/shamir/reconstructSum";
+import { shamirFieldBound } from "../crypto/shamir/shamirFieldBound";
+import type { DpSettings } from "../ml/dp/parseDpSettings";
+import { integerNoiseBound } from "../ml/dp/integerNoiseBound";
 import { tamperAggregateSum } from "../protocol/mash/tamperAggregateSum";
 import { modelFromAggregateSum } from "../protocol/mash/modelFromAggregateSum";
 import { VerificationStage } from "../protocol/enums";
 import { batchSums } from "../crypto/verify/batchSums";
 import { encodeBatchSums } from "../crypto/verify/encodeBatchSums";
-import { retry } from "../retry";
+import { retry, sleep } from "../retry";
 import { getMaskGroup } from "../crypto/mask/getMaskGroup";
 import { UpdateNonFiniteError } from "../ml/errors";
 import { fetchPayload } from "../storage/fetchPayload";
 import { putPayload } from "../storage/putPayload";
 import { PayloadKind, type Payload } from "../storage/payloadFormat";
+import { PayloadCorruptError, PayloadHashMismatchError, PayloadShapeMismatchError, PayloadTruncatedError } from "../storage/errors";
 import { DELTA_TENSOR, MASKED_TENSOR, MODEL_TENSOR, aggregatePayload, expectFlat, expectMasked, flatTensor, maskedAggregatePayload, modelPayload, tensorData } from "./modelPayloads";
 import { ensureRegistered, loadOrCreateEciesKeys } from "./ensureRegistered";
+import { SHARE_SUM_TENSOR, expectShareSum } from "./shamirPayloads";
 import { claimReward } from "./claimReward";
 import { deriveVerificationSeed } from "./deriveVerificationSeed";
 import { fetchAggregateSum } from "./fetchAggregateSum";
@@ -55,6 +73,11 @@ export class MashContributionInvalidError extends BaseError {
   override name = "MashContributionInvalidError" as const;
 }
 
+/** Fewer than t usable share-sums by the Aggregation deadline: the round fails as ServersMissing. */
+export class ShamirServersMissingError extends BaseError {
+  override name = "ShamirServersMissingError" as const;
+}
+
 /**
  * How the demo's malicious aggregator cheats. Both publish a tampered aggregate (+1 on a few hundred coordinates
  * of Σg, and the float delta and model to match). "consistent" posts T of the tampered sum: the clients' check
@@ -68,17 +91,30 @@ type AggregationStart =
   | { posted: { aggregateCid: string; modelCid: string } }
   | { posted?: undefined; task: TaskView; modelSize: number; global: Float32Array; started: number };
 
-type AnyAggregatorRound = AggregatorRoundState | MashAggregatorRoundState;
-type AnyAggregatorAction = AggregatorAction | MashAggregatorAction;
+type AnyAggregatorRound = AggregatorRoundState | MashAggregatorRoundState | ShamirAggregatorRoundState;
+type AnyAggregatorAction = AggregatorAction | MashAggregatorAction | ShamirAggregatorAction;
+/** The rounds that are verified after their aggregate (T, commitments, settlement, claim). */
+type VerifiedRound = MashAggregatorRoundState | ShamirAggregatorRoundState;
 
 const isMash = (round: AnyAggregatorRound): round is MashAggregatorRoundState => "mode" in round && round.mode === "mash";
+const isShamir = (round: AnyAggregatorRound): round is ShamirAggregatorRoundState => "mode" in round && round.mode === "shamir";
+
+/** A share-sum payload that does not match its on-chain hash or shape is not used (its server is treated as silent). */
+const BAD_PAYLOAD_ERRORS = [PayloadHashMismatchError, PayloadShapeMismatchError, PayloadCorruptError, PayloadTruncatedError];
 
 export interface RunAggregatorParameters {
   runtime: WorkerRuntime;
   startBlock?: number;
   weighting?: "samples" | "uniform";
-  /** Demo only: cheat in every MASH round (see MaliciousAggregatorMode). */
+  /** Demo only: cheat in every MASH and Shamir round (see MaliciousAggregatorMode). */
   maliciousAggregator?: MaliciousAggregatorMode;
+  /** The clients' DP settings: distributed noise widens the bound of Σq (the MASH discrete log, the Shamir range check). */
+  dp?: DpSettings;
+  /**
+   * Shamir: how long after Aggregation opens to keep waiting for the last share-sums once t are in, in seconds.
+   * Default: half the task's aggregate duration.
+   */
+  shareSumGraceSeconds?: number;
 }
 
 export async function runAggregator(parameters: RunAggregatorParameters): Promise<RoundLoopHandle<AnyAggregatorRound>> {
@@ -135,6 +171,34 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     return { aggregateCid: storedAggregate.cid, modelCid: model.cid };
   };
 
+  /** The per-coordinate bound the clients' integer DP noise adds to |Σq| (0 without distributed DP). */
+  const noiseBoundOf = (scale: number, clients: number): number => (parameters.dp ? integerNoiseBound({ settings: parameters.dp, scale, clients }) : 0);
+
+  /**
+   * What a verified round publishes: the exact sum and its model, or (malicious demo) a tampered one; and the vector
+   * its T will be computed from, kept until T is posted.
+   */
+  const publishable = (
+    roundId: bigint,
+    result: { sum: Int32Array; averagedDelta: Float32Array; newWeights: Float32Array },
+    global: Float32Array,
+    scale: number,
+    count: number,
+  ): { sum: Int32Array; averagedDelta: Float32Array; newWeights: Float32Array } => {
+    let published = result;
+    if (malicious) {
+      const sum = tamperAggregateSum(result.sum);
+      published = { sum, ...modelFromAggregateSum({ sum, global, scale, count }) };
+      logger.warn("MALICIOUS AGGREGATOR: publishing a tampered aggregate", {
+        round: roundId,
+        mode: malicious,
+        batchSumsOf: malicious === "consistent" ? "the tampered sum" : "the true sum",
+      });
+    }
+    writeQuantizedUpdate(batchSumsSourcePath(roundId), malicious === "inconsistent" ? result.sum : published.sum);
+    return published;
+  };
+
   /** MASH: the product of exactly the included members' and the holder's vectors; any bad one spoils the sum. */
   const performMasked = async (action: Extract<MashAggregatorAction, { type: "aggregate-masked" }>, round: MashAggregatorRoundState): Promise<MashAggregatorRoundState | void> => {
     const start = await beginAggregation(action.roundId, action.modelCid);
@@ -158,18 +222,8 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
         }
       }),
     );
-    const result = await aggregateMasked({ group: maskGroup, masked, global, clip, scale });
-    let published = result;
-    if (malicious) {
-      const sum = tamperAggregateSum(result.sum);
-      published = { sum, ...modelFromAggregateSum({ sum, global, scale, count: masked.length }) };
-      logger.warn("MALICIOUS AGGREGATOR: publishing a tampered aggregate", {
-        round: action.roundId,
-        mode: malicious,
-        batchSumsOf: malicious === "consistent" ? "the tampered sum" : "the true sum",
-      });
-    }
-    writeQuantizedUpdate(batchSumsSourcePath(action.roundId), malicious === "inconsistent" ? result.sum : published.sum);
+    const result = await aggregateMasked({ group: maskGroup, masked, global, clip, scale, noiseBound: noiseBoundOf(scale, masked.length) });
+    const published = publishable(action.roundId, result, global, scale, masked.length);
     await topUpBond(BigInt(round.taskId), action.roundId);
     const included = action.contributors.map((c) => c.client);
     const includedSet = new Set(included.map((a) => a.toLowerCase()));
@@ -208,8 +262,115 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     return mashAggregatorHandlers.confirmAggregate(round, posted);
   };
 
+  /**
+   * Shamir: wait for the share-sums (all n, or t once the grace period passed), check each against its on-chain hash
+   * and the frozen client set, interpolate Σq at 0 from t of them (the extra ones are checked for consistency),
+   * and publish exactly as a MASH aggregate, so clients and the verification read it the same way.
+   */
+  const performReconstruct = async (action: Extract<ShamirAggregatorAction, { type: "reconstruct" }>, round: ShamirAggregatorRoundState): Promise<ShamirAggregatorRoundState | void> => {
+    const { roundId, taskId } = action;
+    const start = await beginAggregation(roundId, action.modelCid);
+    if (start.posted) return shamirAggregatorHandlers.confirmAggregate(round, start.posted);
+    const { task, modelSize, global, started } = start;
+    const clip = Number(task.config.clipMillionths) / 1e6;
+    const scale = Number(task.config.quantizationScale);
+    const servers = (await retry(() => runtime.shamir.servers(taskId))).map((s) => getAddress(s));
+    const threshold = Number(await retry(() => runtime.shamir.threshold(taskId)));
+    // The frozen set is the chain's: every participant that submitted before Aggregation opened.
+    const participants = (await retry(() => runtime.coordinator.participants(roundId))).map((p) => getAddress(p));
+    const submitted = await Promise.all(participants.map((p) => retry(() => runtime.coordinator.submission(roundId, p))));
+    const included = participants.filter((_, i) => submitted[i]!.submitted);
+    const includedKey = included.map((a) => a.toLowerCase()).sort().join(",");
+    const view = await retry(() => runtime.coordinator.round(roundId));
+    const deadline = Number(view.deadline);
+    const aggregateDuration = Number(task.config.aggregateDuration);
+    const graceUntil = deadline - aggregateDuration + (parameters.shareSumGraceSeconds ?? aggregateDuration / 2);
+
+    const usable = new Map<number, ShamirShareSum>();
+    const rejected = new Map<number, string>();
+    for (;;) {
+      const views = await Promise.all(servers.map((s) => retry(() => runtime.shamir.shareSum(roundId, s))));
+      for (const [j, posted] of views.entries()) {
+        if (!posted.posted || usable.has(j) || rejected.has(j)) continue;
+        try {
+          const payload = await fetchPayload(runtime.store, posted.cid, posted.contentHash, expectShareSum(modelSize), { timeoutMs: 30_000 });
+          const clients = Array.isArray(payload.metadata.clients) ? payload.metadata.clients.map((c) => String(c).toLowerCase()).sort().join(",") : "";
+          if (clients !== includedKey) {
+            rejected.set(j, "ShareSumClientSetMismatch");
+            logger.error("share-sum rejected: it does not cover exactly the submitted clients", { round: roundId, serverIndex: j, server: servers[j] });
+            continue;
+          }
+          usable.set(j, { serverIndex: j, values: tensorData(payload, SHARE_SUM_TENSOR) as Uint32Array });
+        } catch (error) {
+          if (!BAD_PAYLOAD_ERRORS.some((kind) => error instanceof kind)) throw error;
+          rejected.set(j, (error as Error).name);
+          logger.error("share-sum rejected: its payload is not what the chain recorded", { round: roundId, serverIndex: j, server: servers[j], error });
+        }
+      }
+      const readiness = shareSumsReady({ posted: usable.size, servers: servers.length - rejected.size, threshold, now: Date.now() / 1000, graceUntil, deadline });
+      if (readiness.status === "ready") {
+        if (usable.size >= threshold) {
+          logger.info("share-sums ready", { round: roundId, usable: usable.size, servers: servers.length, threshold, reason: readiness.reason });
+          break;
+        }
+      }
+      if (readiness.status === "too-few" || (readiness.status === "ready" && usable.size < threshold)) {
+        throw new ShamirServersMissingError(`Round ${roundId}: ${usable.size} usable share-sums of ${servers.length}, the threshold is ${threshold}.`, {
+          details: `rejected: ${[...rejected.entries()].map(([j, why]) => `server ${j} (${why})`).join(", ") || "none"}; the round fails at its Aggregation deadline.`,
+        });
+      }
+      await sleep(500);
+    }
+
+    const bound = shamirFieldBound({ clients: included.length, clip, scale, noiseBound: noiseBoundOf(scale, included.length) });
+    const reconstructed = reconstructSum([...usable.values()], { threshold, bound });
+    if (reconstructed.inconsistentServers.length > 0) {
+      logger.error("share-sums inconsistent with the reconstructed aggregate: those servers' sums are wrong", {
+        round: roundId,
+        inconsistentServers: reconstructed.inconsistentServers,
+        usedServers: reconstructed.usedServers,
+      });
+    }
+    const result = { sum: reconstructed.sum, ...modelFromAggregateSum({ sum: reconstructed.sum, global, scale, count: included.length }) };
+    const published = publishable(roundId, result, global, scale, included.length);
+    await topUpBond(taskId, roundId);
+    const postedServers = await Promise.all(servers.map((s) => retry(() => runtime.shamir.shareSum(roundId, s))));
+    const posted = await publishAggregate(
+      roundId,
+      round,
+      maskedAggregatePayload(published.averagedDelta, published.sum, {
+        round: round.index,
+        roundId: round.roundId,
+        modelKind: task.config.modelKind,
+        mode: "shamir",
+        included,
+        excluded: participants.filter((_, i) => !submitted[i]!.submitted).map((client) => ({ client, reason: "NoSubmission" })),
+        threshold,
+        servers: servers.map((address, index) => ({ index, address, posted: postedServers[index]!.posted })),
+        reconstructedFrom: reconstructed.usedServers,
+        inconsistentServers: reconstructed.inconsistentServers,
+        rejectedServers: [...rejected.entries()].map(([index, reason]) => ({ index, reason })),
+        clip,
+        scale,
+        weighting: "uniform",
+      }),
+      published.newWeights,
+      action.modelCid,
+      task.config.modelKind,
+    );
+    logger.info("Shamir aggregate posted", {
+      round: roundId,
+      contributors: included.length,
+      reconstructedFrom: reconstructed.usedServers,
+      inconsistentServers: reconstructed.inconsistentServers,
+      aggregateCid: posted.aggregateCid,
+      ms: Date.now() - started,
+    });
+    return shamirAggregatorHandlers.confirmAggregate(round, posted);
+  };
+
   /** T: the batch sums of the aggregate's exact sum under σ, which only the aggregate's block fixed. */
-  const performPostBatchSums = async (action: Extract<MashAggregatorAction, { type: "post-batch-sums" }>, round: MashAggregatorRoundState): Promise<MashAggregatorRoundState | void> => {
+  const performPostBatchSums = async (action: Extract<MashAggregatorAction, { type: "post-batch-sums" }>, round: VerifiedRound): Promise<VerifiedRound | void> => {
     const roundId = action.roundId;
     const verification = await retry(() => runtime.verifier.verification(roundId));
     // Already posted (a restart after the transaction): its event moves the round on.
@@ -229,7 +390,7 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     const receipt = await sendSeededTransaction(runtime, { action: `postBatchSums(round ${roundId})`, send: () => runtime.verifier.postBatchSums(roundId, packed) });
     logger.info("batch sums posted", { round: roundId, sampleSeed: seed, partitions: Number(verification.partitions), batches: Number(verification.batches), computeMs, gasUsed: receipt.gasUsed });
     if (malicious) logger.warn("MALICIOUS AGGREGATOR: batch sums posted", { round: roundId, mode: malicious, of: malicious === "consistent" ? "the tampered sum" : "the true sum" });
-    return mashAggregatorHandlers.confirmBatchSums(round, packed);
+    return isShamir(round) ? shamirAggregatorHandlers.confirmBatchSums(round, packed) : mashAggregatorHandlers.confirmBatchSums(round, packed);
   };
 
   /** Every included client committed: settle now rather than wait for the deadline. */
@@ -292,29 +453,36 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     route: (state, event) => {
       const modeOf = (taskId: string): number | undefined => (state.tasks.includes(taskId) ? (state.taskModes?.[taskId] ?? Mode.Plain) : undefined);
       const mashRounds: Record<string, MashAggregatorRoundState> = {};
+      const shamirRounds: Record<string, ShamirAggregatorRoundState> = {};
       const plainRounds: Record<string, AggregatorRoundState> = {};
       for (const [id, round] of Object.entries(state.rounds)) {
         if (isMash(round)) mashRounds[id] = round;
+        else if (isShamir(round)) shamirRounds[id] = round;
         else plainRounds[id] = round;
       }
       return (
         routeMashAggregatorEvent(mashRounds, event, (taskId) => modeOf(taskId) === Mode.Mash, self) ??
+        routeShamirAggregatorEvent(shamirRounds, event, (taskId) => modeOf(taskId) === Mode.Shamir, self) ??
         routeAggregatorEvent(plainRounds, event, new Set(state.tasks.filter((t) => modeOf(t) === Mode.Plain)))
       );
     },
-    pendingAction: (round) => (isMash(round) ? mashAggregatorPendingAction(round) : aggregatorPendingAction(round)),
+    pendingAction: (round) => (isMash(round) ? mashAggregatorPendingAction(round) : isShamir(round) ? shamirAggregatorPendingAction(round) : aggregatorPendingAction(round)),
     actionKey: (action) => `${action.type}:${action.roundId}`,
     perform: async (action, round) => {
       switch (action.type) {
         case "aggregate-masked":
           return performMasked(action, round as MashAggregatorRoundState);
+        case "reconstruct":
+          return performReconstruct(action, round as ShamirAggregatorRoundState);
         case "post-batch-sums":
-          return performPostBatchSums(action, round as MashAggregatorRoundState);
+          return performPostBatchSums(action, round as VerifiedRound);
         case "settle":
           return performSettle(action);
-        case "claim":
+        case "claim": {
           await claimReward(runtime, action.roundId);
-          return mashAggregatorHandlers.confirmClaim(round as MashAggregatorRoundState);
+          const verified = round as VerifiedRound;
+          return isShamir(verified) ? shamirAggregatorHandlers.confirmClaim(verified) : mashAggregatorHandlers.confirmClaim(verified);
+        }
         default:
           return performPlain(action, round as AggregatorRoundState);
       }

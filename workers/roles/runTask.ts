@@ -1,7 +1,10 @@
-// The task owner: publishes the initial model, creates the task (MASH: sets its verification terms and funds its
-// reward pool), then opens rounds one after another with the task's current model (a failed round's model is
-// never used), keeps every round moving (advance after a deadline; settle a verification whose deadline passed),
-// and measures each new model on the MNIST test set. Used by the demo and by `fedmash owner`.
+// The task owner: publishes the initial model, creates the task (MASH and Shamir: sets its verification terms and
+// funds its reward pool; Shamir: waits for its servers to register and names them with the threshold), then opens
+// rounds one after another with the task's current model (a failed round's model is never used), keeps every
+// round moving (advance after a deadline; settle a verification whose deadline passed), and measures each new
+// model on the MNIST test set. With DP settings it also accounts the privacy spent: each published aggregate is
+// one release, and the cumulative (ε, δ) after every round goes into the report. Used by the demo and by
+// `fedmash owner`.
 import { ZeroAddress, formatEther, type ContractTransactionReceipt } from "ethers";
 import { sendTransaction } from "../chain/sendTransaction";
 import { BaseError } from "../errors";
@@ -15,9 +18,14 @@ import { loadMnist, type MnistDataset } from "../ml/loadMnist";
 import { setFlatWeights } from "../ml/setFlatWeights";
 import type { ModelKind } from "../ml/modelLayout";
 import { modelParameterCount } from "../ml/modelParameterCount";
+import type { DpMechanism, DpSettings } from "../ml/dp/parseDpSettings";
+import { accountPrivacy } from "../ml/dp/accountPrivacy";
+import { effectiveNoiseMultiplier } from "../ml/dp/effectiveNoiseMultiplier";
+import { integerNoiseBound } from "../ml/dp/integerNoiseBound";
+import { shamirFieldBound } from "../crypto/shamir/shamirFieldBound";
 import { fetchPayload } from "../storage/fetchPayload";
 import { putPayload } from "../storage/putPayload";
-import { PayloadKind, type JsonValue } from "../storage/payloadFormat";
+import { PayloadKind, type JsonValue, type Payload } from "../storage/payloadFormat";
 import { retry, sleep } from "../retry";
 import { settleVerificationIfDue } from "./settleVerificationIfDue";
 import { MODEL_TENSOR, expectFlat, flatTensor, modelPayload } from "./modelPayloads";
@@ -50,12 +58,27 @@ export const DEFAULT_VERIFICATION_TERMS: VerificationTerms = {
   aggregatorReward: 5n * 10n ** 16n,
 };
 
+/** A Shamir task's servers (registered as Role.Server; share j goes to servers[j]), its threshold, and its quantization. */
+export interface ShamirSettings {
+  servers: string[];
+  threshold: number;
+  /** Per-coordinate clip c and quantization scale S, as in MASH. */
+  clip: number;
+  scale: number;
+}
+
 export interface TaskSettings {
-  mode: "plain" | "mash";
+  mode: "plain" | "mash" | "shamir";
   /** Required for mode mash. */
   mash?: MashSettings;
-  /** MASH: the task's terms; the owner funds rounds × (maxClients · clientReward + aggregatorReward). Default DEFAULT_VERIFICATION_TERMS. */
+  /** Required for mode shamir. */
+  shamir?: ShamirSettings;
+  /** MASH and Shamir: the task's terms; the owner funds rounds × (maxClients · clientReward + aggregatorReward). Default DEFAULT_VERIFICATION_TERMS. */
   terms?: VerificationTerms;
+  /** The DP settings the task's clients use (worker-side), for the privacy accounting in the report. */
+  dp?: DpSettings;
+  /** N, the clients distributed noise is split over (the clients' `expectedClients`); default minClients. */
+  expectedClients?: number;
   modelKind: ModelKind;
   aggregator: string;
   minClients: number;
@@ -84,6 +107,14 @@ export interface RoundReport {
   /** MASH rounds: the total-sum holder and every group with its members and outcome. */
   holder?: string | null;
   groups?: { index: number; members: string[]; sumPosted: boolean; included: boolean }[];
+  /** Shamir rounds: every server of the task, by share index, and whether it posted its share-sum. */
+  servers?: { index: number; address: string; posted: boolean }[];
+  /** Shamir rounds: the t server indices the aggregate was interpolated from (empty without an aggregate). */
+  reconstructedFrom?: number[];
+  /** Shamir rounds: posted share-sums that disagree with the reconstruction (a lying or broken server). */
+  inconsistentServers?: number[];
+  /** DP runs: the privacy spent, cumulative after this round, and this round's own share. */
+  privacy?: RoundPrivacyReport;
   /** Sampled verification of the aggregate (MASH); status "none" for rounds without one. */
   verification: RoundVerificationReport;
   /** Wei taken from the aggregator's bond by this round, decimal. */
@@ -92,6 +123,17 @@ export interface RoundReport {
   paid: string;
   /** Who claimed what (wei, decimal) by the time the report was written. */
   claims: { account: string; wei: string }[];
+}
+
+export interface RoundPrivacyReport {
+  /** Cumulative ε after this round over every published aggregate so far (RDP, composed). */
+  epsilon: number;
+  delta: number;
+  /** ε of this round's release alone; 0 when the round published no aggregate. */
+  epsilonRound: number;
+  /** The effective noise multiplier z of this round's release against the aggregator (effectiveNoiseMultiplier). */
+  noiseMultiplier: number;
+  mechanism: DpMechanism;
 }
 
 export type VerificationStatus = "passed" | "failed" | "batch-sums-missing" | "commitments-missing" | "disputed" | "released" | "none";
@@ -142,7 +184,7 @@ export interface RunTaskParameters {
   /** Existing task to continue; when omitted a new one is created. */
   taskId?: bigint;
   onTaskCreated?: (taskId: bigint, initialModelCid: string) => void | Promise<void>;
-  /** How long to wait for the aggregator to register before creating the task (workers start in any order). */
+  /** How long to wait for the aggregator (and a Shamir task's servers) to register before creating the task. */
   aggregatorWaitMs?: number;
   onProgress?: (progress: RoundProgress) => void;
   onRoundDone?: (report: RoundReport) => void;
@@ -174,6 +216,26 @@ function exclusionList(value: JsonValue | undefined): { client: string; reason: 
 
 export class TaskAggregatorNotRegisteredError extends BaseError {
   override name = "TaskAggregatorNotRegisteredError" as const;
+}
+
+export class TaskServersNotRegisteredError extends BaseError {
+  override name = "TaskServersNotRegisteredError" as const;
+}
+
+export class TaskSettingsError extends BaseError {
+  override name = "TaskSettingsError" as const;
+}
+
+/** Shamir: every server and whether it posted, and from the aggregate (if any) which were used or inconsistent. */
+async function shamirRoundDetails(runtime: WorkerRuntime, taskId: bigint, roundId: bigint, aggregate: Payload | undefined): Promise<Pick<RoundReport, "servers" | "reconstructedFrom" | "inconsistentServers">> {
+  const servers = await retry(() => runtime.shamir.servers(taskId));
+  const posted = await Promise.all(servers.map((server) => retry(() => runtime.shamir.shareSum(roundId, server))));
+  const indices = (value: JsonValue | undefined): number[] => (Array.isArray(value) ? value.filter((v): v is number => typeof v === "number") : []);
+  return {
+    servers: servers.map((address, index) => ({ index, address, posted: posted[index]!.posted })),
+    reconstructedFrom: indices(aggregate?.metadata.reconstructedFrom),
+    inconsistentServers: indices(aggregate?.metadata.inconsistentServers),
+  };
 }
 
 async function mashRoundDetails(runtime: WorkerRuntime, roundId: bigint): Promise<Pick<RoundReport, "holder" | "groups">> {
@@ -245,12 +307,29 @@ async function fundTask(runtime: WorkerRuntime, taskId: bigint, terms: Verificat
   });
 }
 
-export async function runTask(parameters: RunTaskParameters): Promise<{ taskId: bigint; rounds: RoundReport[] }> {
+export interface RunTaskReturnType {
+  taskId: bigint;
+  rounds: RoundReport[];
+  /** Test accuracy of the model the first round started from. */
+  initialAccuracy: number;
+}
+
+export async function runTask(parameters: RunTaskParameters): Promise<RunTaskReturnType> {
   const { runtime, settings } = parameters;
   const coordinator = runtime.coordinator;
   const modelSize = modelParameterCount(settings.modelKind);
   let testSet: MnistDataset | undefined;
   const evaluator = createModel(settings.modelKind, settings.modelSeed);
+  const verified = settings.mode !== "plain";
+  const quantization = settings.mode === "mash" ? settings.mash : settings.mode === "shamir" ? settings.shamir : undefined;
+  if (settings.mode === "shamir" && !settings.shamir) throw new TaskSettingsError("Mode shamir needs its servers, threshold, clip and scale.");
+  const expectedClients = settings.expectedClients ?? settings.minClients;
+  const modelAccuracy = async (cid: string): Promise<{ accuracy: number; loss: number }> => {
+    const model = await fetchPayload(runtime.store, cid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize));
+    testSet ??= await loadMnist({ split: "test" });
+    setFlatWeights(evaluator, flatTensor(model));
+    return evaluateModel(evaluator, testSet);
+  };
 
   let taskId = parameters.taskId;
   let currentModelCid: string;
@@ -271,42 +350,71 @@ export async function runTask(parameters: RunTaskParameters): Promise<{ taskId: 
           details: "Start `fedmash aggregator` with that account first, or pass --aggregator with the right address.",
         }),
     });
+    const shamir = settings.shamir;
+    if (settings.mode === "shamir" && shamir) {
+      // The field must hold the largest aggregate the task can produce (DP noise included): refuse before creating it.
+      shamirFieldBound({
+        clients: settings.maxClients,
+        clip: shamir.clip,
+        scale: shamir.scale,
+        noiseBound: settings.dp ? integerNoiseBound({ settings: settings.dp, scale: shamir.scale, clients: expectedClients }) : 0,
+      });
+      let waiting = false;
+      await waitForRegistration({
+        runtime,
+        accounts: shamir.servers,
+        role: Role.Server,
+        timeoutMs: parameters.aggregatorWaitMs ?? 0,
+        pollMs: 1_000,
+        onWait: () => {
+          if (!waiting) runtime.logger.info("waiting for the servers to register", { servers: shamir.servers });
+          waiting = true;
+        },
+        onTimeout: () =>
+          new TaskServersNotRegisteredError(`Not every server of ${shamir.servers.join(", ")} is a registered, active server.`, {
+            details: "Start `fedmash server` with each of those accounts first, or pass --servers with the right addresses.",
+          }),
+      });
+    }
     const initial = await putPayload(runtime.store, modelPayload(initialWeights(settings.modelKind, settings.modelSeed), { round: 0, modelKind: settings.modelKind, seed: settings.modelSeed }));
     currentModelCid = initial.cid;
+    const config = {
+      mode: settings.mode === "mash" ? Mode.Mash : settings.mode === "shamir" ? Mode.Shamir : Mode.Plain,
+      aggregator: settings.aggregator,
+      modelSize,
+      minClients: settings.minClients,
+      maxClients: settings.maxClients,
+      joinDuration: settings.joinDurationSeconds,
+      submitDuration: settings.submitDurationSeconds,
+      aggregateDuration: settings.aggregateDurationSeconds,
+      modelKind: settings.modelKind,
+      groupSize: settings.mash?.groupSize ?? 0,
+      quantizationScale: quantization?.scale ?? 0,
+      clipMillionths: quantization ? Math.round(quantization.clip * 1e6) : 0,
+      keyDuration: settings.mash?.keyDurationSeconds ?? 0,
+      shuffleDuration: settings.mash?.shuffleDurationSeconds ?? 0,
+      completionDuration: settings.mash?.completionDurationSeconds ?? 0,
+    };
     const receipt = await sendTransaction(runtime.connection.signer, {
-      action: "createTask",
+      action: settings.mode === "shamir" ? "createShamirTask" : "createTask",
       send: () =>
-        coordinator.createTask(
-          {
-            mode: settings.mode === "mash" ? Mode.Mash : Mode.Plain,
-            aggregator: settings.aggregator,
-            modelSize,
-            minClients: settings.minClients,
-            maxClients: settings.maxClients,
-            joinDuration: settings.joinDurationSeconds,
-            submitDuration: settings.submitDurationSeconds,
-            aggregateDuration: settings.aggregateDurationSeconds,
-            modelKind: settings.modelKind,
-            groupSize: settings.mash?.groupSize ?? 0,
-            quantizationScale: settings.mash?.scale ?? 0,
-            clipMillionths: settings.mash ? Math.round(settings.mash.clip * 1e6) : 0,
-            keyDuration: settings.mash?.keyDurationSeconds ?? 0,
-            shuffleDuration: settings.mash?.shuffleDurationSeconds ?? 0,
-            completionDuration: settings.mash?.completionDurationSeconds ?? 0,
-          },
-          initial.cid,
-        ),
+        settings.mode === "shamir" && shamir
+          ? coordinator.createShamirTask(config, initial.cid, shamir.servers, shamir.threshold)
+          : coordinator.createTask(config, initial.cid),
     });
     taskId = eventArg(receipt, runtime, "TaskCreated", "taskId");
-    runtime.logger.info("task created", { task: taskId, initialModelCid: initial.cid });
-    if (settings.mode === "mash") await fundTask(runtime, taskId, settings.terms ?? DEFAULT_VERIFICATION_TERMS, settings.maxClients, parameters.rounds);
+    runtime.logger.info("task created", { task: taskId, mode: settings.mode, initialModelCid: initial.cid, ...(shamir ? { servers: shamir.servers, threshold: shamir.threshold } : {}) });
+    if (verified) await fundTask(runtime, taskId, settings.terms ?? DEFAULT_VERIFICATION_TERMS, settings.maxClients, parameters.rounds);
     await parameters.onTaskCreated?.(taskId, initial.cid);
-  } else if (settings.mode === "mash") {
+  } else if (verified) {
     const existing = await coordinator.task(taskId);
     await fundTask(runtime, taskId, settings.terms ?? DEFAULT_VERIFICATION_TERMS, Number(existing.config.maxClients), parameters.rounds);
   }
 
+  const initialAccuracy = (await modelAccuracy((await coordinator.task(taskId)).currentModelCid)).accuracy;
   const reports: RoundReport[] = [];
+  /** DP accounting: the effective noise multiplier of every published aggregate so far. */
+  const releases: number[] = [];
   for (let r = 0; r < parameters.rounds; r++) {
     if (parameters.signal?.aborted) break;
     const started = Date.now();
@@ -359,12 +467,10 @@ export async function runTask(parameters: RunTaskParameters): Promise<{ taskId: 
       durationMs: 0,
       ...NO_VERIFICATION,
     };
-    if (phase === Phase.Finalized) {
-      const newModel = await fetchPayload(runtime.store, view.newModelCid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize));
-      const aggregate = await fetchPayload(runtime.store, view.aggregateCid, view.aggregateHash, { kind: PayloadKind.Aggregate });
-      testSet ??= await loadMnist({ split: "test" });
-      setFlatWeights(evaluator, flatTensor(newModel));
-      const metrics = evaluateModel(evaluator, testSet);
+    // A failed verification still published its aggregate: for privacy that is a release like any other.
+    const aggregate = view.aggregateCid !== "" ? await fetchPayload(runtime.store, view.aggregateCid, view.aggregateHash, { kind: PayloadKind.Aggregate }) : undefined;
+    if (phase === Phase.Finalized && aggregate) {
+      const metrics = await modelAccuracy(view.newModelCid);
       const participants = await coordinator.participants(roundId);
       const losses = await Promise.all(participants.map((p) => coordinator.submission(roundId, p)));
       const submitted = losses.filter((s) => s.submitted);
@@ -387,11 +493,34 @@ export async function runTask(parameters: RunTaskParameters): Promise<{ taskId: 
     } else {
       report.failureReason = String(enumName(FailureReason, Number(view.failureReason)));
     }
-    if (settings.mode === "mash") Object.assign(report, await mashRoundDetails(runtime, roundId), await verificationDetails(runtime, roundId, parameters.claimWaitMs ?? 20_000));
+    if (settings.mode === "mash") Object.assign(report, await mashRoundDetails(runtime, roundId));
+    if (settings.mode === "shamir") Object.assign(report, await shamirRoundDetails(runtime, taskId, roundId, aggregate));
+    if (verified) Object.assign(report, await verificationDetails(runtime, roundId, parameters.claimWaitMs ?? 20_000));
+    if (settings.dp) {
+      const included = aggregate ? stringList(aggregate.metadata.included).length : 0;
+      const z = effectiveNoiseMultiplier({
+        settings: settings.dp,
+        mode: settings.mode,
+        clients: expectedClients,
+        modelSize,
+        scale: quantization?.scale,
+        ...(included > 0 ? { includedClients: included } : {}),
+      });
+      if (aggregate) releases.push(z);
+      // Composition with one z per round: the smallest z so far bounds every release, so ε is an upper bound.
+      const spent = releases.length ? accountPrivacy({ noiseMultiplier: Math.min(...releases), rounds: releases.length, delta: settings.dp.delta }).epsilon : 0;
+      report.privacy = {
+        epsilon: spent,
+        delta: settings.dp.delta,
+        epsilonRound: aggregate ? accountPrivacy({ noiseMultiplier: z, rounds: 1, delta: settings.dp.delta }).epsilon : 0,
+        noiseMultiplier: z,
+        mechanism: settings.dp.mechanism,
+      };
+    }
     report.durationMs = Date.now() - started;
     reports.push(report);
     parameters.onRoundDone?.(report);
     runtime.logger.info("round closed", { round: index, phase: report.phase, accuracy: report.accuracy, failureReason: report.failureReason });
   }
-  return { taskId, rounds: reports };
+  return { taskId, rounds: reports, initialAccuracy };
 }

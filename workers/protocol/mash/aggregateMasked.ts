@@ -11,6 +11,8 @@ export interface AggregateMaskedParameters {
   global: Float32Array;
   clip: number;
   scale: number;
+  /** How far integer DP noise can push a coordinate of the sum (integerNoiseBound); widens the DLOG search. */
+  noiseBound?: number;
 }
 
 export interface AggregateMaskedReturnType {
@@ -22,7 +24,7 @@ export interface AggregateMaskedReturnType {
 
 export async function aggregateMasked(parameters: AggregateMaskedParameters): Promise<AggregateMaskedReturnType> {
   const count = parameters.masked.length;
-  const bound = aggregateBound(count, parameters.clip, parameters.scale);
+  const bound = aggregateBound(count, parameters.clip, parameters.scale) + Math.ceil(parameters.noiseBound ?? 0);
   const sum = await parameters.group.aggregate({ masked: parameters.masked, bound });
   return { sum, ...modelFromAggregateSum({ sum, global: parameters.global, scale: parameters.scale, count }) };
 }

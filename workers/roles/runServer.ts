@@ -1,0 +1,154 @@
+// The Shamir server worker: registers as Role.Server with its own ECIES key (kept in its state folder, so a
+// restart keeps the key clients encrypt to), learns the tasks that list it from ServersConfigured, and in every
+// round of those tasks, once Aggregation freezes the submitted set, fetches each submitted client's manifest and
+// its own encrypted share, decrypts and adds them mod p, stores the share-sum and posts it on FedmashShamir.
+// A share it cannot use (ShamirWrongServerError, ShamirShareTamperedError, a bad manifest or payload) makes it
+// withhold its share-sum for the round, logged with the client and the error's name: the sum must cover the
+// whole frozen set, so leaving one client out would corrupt the aggregate. `dropInRound` (demo only) makes the
+// process kill itself with SIGKILL when that round of its task enters Aggregation, before it posts anything.
+import { getAddress } from "ethers";
+import { sendTransaction } from "../chain/sendTransaction";
+import { BaseError } from "../errors";
+import { Phase, Role } from "../protocol/enums";
+import {
+  routeShamirServerEvent,
+  shamirServerHandlers,
+  shamirServerPendingAction,
+  type ShamirServerAction,
+  type ShamirServerRoundState,
+} from "../protocol/shamir/serverMachine";
+import { addShares } from "../crypto/shamir/addShares";
+import { decryptShare } from "../crypto/shamir/decryptShare";
+import { ShamirMalformedShareError, ShamirShareTamperedError, ShamirWrongServerError } from "../crypto/shamir/errors";
+import { retry } from "../retry";
+import { PayloadCorruptError, PayloadHashMismatchError, PayloadShapeMismatchError, PayloadTruncatedError } from "../storage/errors";
+import { fetchPayload } from "../storage/fetchPayload";
+import { putPayload } from "../storage/putPayload";
+import { PayloadKind } from "../storage/payloadFormat";
+import { ensureRegistered, loadOrCreateEciesKeys } from "./ensureRegistered";
+import { runRoundLoop, type RoundLoopHandle } from "./runRoundLoop";
+import { EXPECT_SHARE_MANIFEST, ShamirManifestInvalidError, parseShareManifest, shareCiphertext, shareSumPayload } from "./shamirPayloads";
+import type { WorkerRuntime } from "./openWorkerRuntime";
+
+export class ShamirServerPhaseError extends BaseError {
+  override name = "ShamirServerPhaseError" as const;
+}
+
+/** The failures that mean a client's share, not the server or the network, is at fault. */
+const UNUSABLE_SHARE_ERRORS = [
+  ShamirWrongServerError,
+  ShamirShareTamperedError,
+  ShamirMalformedShareError,
+  ShamirManifestInvalidError,
+  PayloadHashMismatchError,
+  PayloadShapeMismatchError,
+  PayloadCorruptError,
+  PayloadTruncatedError,
+];
+
+class UnusableShareError extends BaseError {
+  override name = "UnusableShareError" as const;
+  constructor(
+    readonly client: string,
+    cause: Error,
+  ) {
+    super(`The share of ${client} cannot be used.`, { details: cause.name, cause });
+  }
+}
+
+export interface RunServerParameters {
+  runtime: WorkerRuntime;
+  startBlock?: number;
+  /** Demo only: in this round index (1-based) of its task, SIGKILL itself when Aggregation opens. */
+  dropInRound?: number;
+  /** Called instead of SIGKILL (tests). */
+  onDrop?: (roundId: bigint) => void;
+}
+
+export async function runServer(parameters: RunServerParameters): Promise<RoundLoopHandle<ShamirServerRoundState>> {
+  const { runtime } = parameters;
+  const { logger, coordinator, shamir } = runtime;
+  const keys = loadOrCreateEciesKeys(runtime.config.stateDir);
+  await ensureRegistered(runtime, Role.Server, keys);
+  const self = getAddress(runtime.connection.address);
+  logger.info("Shamir server ready", { account: self, ...(parameters.dropInRound ? { dropInRound: parameters.dropInRound } : {}) });
+
+  /** Decrypts this server's share of one submitted update; an unusable share is an UnusableShareError naming the client. */
+  const ownShare = async (roundId: bigint, submission: ShamirServerAction["submissions"][number], servers: readonly string[], serverIndex: number, modelSize: number): Promise<Uint32Array> => {
+    const client = getAddress(submission.client);
+    try {
+      const manifest = parseShareManifest(
+        await fetchPayload(runtime.store, submission.cid, submission.contentHash, EXPECT_SHARE_MANIFEST, { timeoutMs: 30_000 }),
+        { roundId, client, modelSize, servers },
+      );
+      const reference = manifest.shares[serverIndex]!;
+      const payload = await fetchPayload(runtime.store, reference.cid, reference.contentHash, { kind: PayloadKind.Share }, { timeoutMs: 30_000 });
+      return decryptShare({ payload: shareCiphertext(payload), serverIndex, serverPrivateKey: keys.privateKey, roundId, client, length: modelSize });
+    } catch (error) {
+      if (UNUSABLE_SHARE_ERRORS.some((kind) => error instanceof kind)) throw new UnusableShareError(client, error as Error);
+      throw error;
+    }
+  };
+
+  const postShareSum = async (action: ShamirServerAction, round: ShamirServerRoundState): Promise<ShamirServerRoundState | void> => {
+    const { roundId, taskId } = action;
+    const existing = await retry(() => shamir.shareSum(roundId, self));
+    if (existing.posted) return shamirServerHandlers.confirmShareSum(round, existing.cid);
+    const view = await retry(() => coordinator.round(roundId));
+    if (Number(view.phase) !== Phase.Aggregation) throw new ShamirServerPhaseError(`Round ${roundId} is not in Aggregation.`, { details: `phase ${view.phase}` });
+    if (parameters.dropInRound !== undefined && round.index === parameters.dropInRound) {
+      logger.warn("dropping out as instructed (--drop-in-round): SIGKILL before posting the share-sum", { round: roundId });
+      if (parameters.onDrop) return parameters.onDrop(roundId);
+      process.kill(process.pid, "SIGKILL");
+    }
+    const servers = (await retry(() => shamir.servers(taskId))).map((s) => getAddress(s));
+    const serverIndex = servers.indexOf(self);
+    if (serverIndex < 0) throw new ShamirServerPhaseError(`This account is not a server of task ${taskId}.`);
+    const modelSize = Number((await retry(() => coordinator.task(taskId))).config.modelSize);
+    // The chain's frozen set is what the aggregate must cover; the events this server saw must agree with it.
+    if (Number(view.submittedCount) !== action.submissions.length) {
+      throw new ShamirServerPhaseError(`Round ${roundId}: ${action.submissions.length} submissions seen, the coordinator counts ${view.submittedCount}.`);
+    }
+    const started = Date.now();
+    const accumulator = new Uint32Array(modelSize);
+    for (const submission of action.submissions) {
+      try {
+        addShares(accumulator, await ownShare(roundId, submission, servers, serverIndex, modelSize));
+      } catch (error) {
+        if (!(error instanceof UnusableShareError)) throw error;
+        logger.error("withholding the share-sum: a submitted client's share is unusable, and a sum without it would corrupt the aggregate", {
+          round: roundId,
+          client: error.client,
+          reason: error.details,
+          error,
+        });
+        return shamirServerHandlers.withhold(round, { client: error.client, error: error.details ?? "Error" });
+      }
+    }
+    const clients = action.submissions.map((s) => getAddress(s.client));
+    const stored = await putPayload(runtime.store, shareSumPayload(accumulator, { roundId: roundId.toString(), round: round.index, serverIndex, server: self, clients }));
+    await sendTransaction(runtime.connection.signer, {
+      action: `postShareSum(round ${roundId})`,
+      send: () => shamir.postShareSum(roundId, stored.cid, stored.contentHash),
+    });
+    logger.info("share-sum posted", { round: roundId, serverIndex, clients: clients.length, cid: stored.cid, ms: Date.now() - started });
+    return shamirServerHandlers.confirmShareSum(round, stored.cid);
+  };
+
+  return runRoundLoop<ShamirServerRoundState, ShamirServerAction>({
+    runtime,
+    startBlock: parameters.startBlock,
+    observe: (state, event) => {
+      if (event.type !== "ServersConfigured" || !event.servers.some((s) => s.toLowerCase() === self.toLowerCase())) return;
+      const taskId = event.taskId.toString();
+      if (state.tasks.includes(taskId)) return;
+      state.tasks.push(taskId);
+      logger.info("serving task", { task: taskId, serverIndex: event.servers.findIndex((s) => s.toLowerCase() === self.toLowerCase()), servers: event.servers.length, threshold: Number(event.threshold) });
+    },
+    route: (state, event) => routeShamirServerEvent(state.rounds, event, { address: self, servesTask: (taskId) => state.tasks.includes(taskId) }),
+    pendingAction: shamirServerPendingAction,
+    actionKey: (action) => `${action.type}:${action.roundId}`,
+    perform: postShareSum,
+    onRoundChange: (round) => logger.debug("round stage", { round: round.roundId, stage: round.stage }),
+  });
+}

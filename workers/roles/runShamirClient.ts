@@ -1,0 +1,177 @@
+// The client worker of Shamir mode: joins its task's rounds (after checking the round's input model, as every
+// verified mode does), trains, optionally privatizes (L2 clip and Gaussian noise; distributed noise goes on the
+// quantized integers so only the reconstructed sum carries all of it), quantizes with the task's clip and scale,
+// splits every coordinate into n Shamir shares over p = 2^31 - 1, encrypts share j to server j's registry key,
+// stores each share and a manifest of their CIDs in server order, and submits the manifest. The quantized update
+// is kept in the state folder before the submission, since the Verification commitment must be to exactly what
+// was shared. Verification is the MASH client's: check the aggregate against T, commit, claim.
+import { getAddress, getBytes } from "ethers";
+import { sendTransaction } from "../chain/sendTransaction";
+import { BaseError } from "../errors";
+import { Phase, Role, VerificationOutcome } from "../protocol/enums";
+import { lossToFixed } from "../protocol/events";
+import {
+  routeShamirClientEvent,
+  shamirClientHandlers,
+  shamirClientPendingAction,
+  type ShamirClientAction,
+  type ShamirClientRoundState,
+} from "../protocol/shamir/clientMachine";
+import type { ModelKind } from "../ml/modelLayout";
+import type { DpSettings } from "../ml/dp/parseDpSettings";
+import { integerNoiseBound } from "../ml/dp/integerNoiseBound";
+import { quantize } from "../crypto/quantize";
+import { shareVector } from "../crypto/shamir/shareVector";
+import { encryptShare } from "../crypto/shamir/encryptShare";
+import { shamirFieldBound } from "../crypto/shamir/shamirFieldBound";
+import { retry } from "../retry";
+import { fetchPayload } from "../storage/fetchPayload";
+import { putPayload } from "../storage/putPayload";
+import { PayloadKind } from "../storage/payloadFormat";
+import { MODEL_TENSOR, expectFlat, flatTensor } from "./modelPayloads";
+import { ensureRegistered, loadOrCreateEciesKeys } from "./ensureRegistered";
+import { joinRound } from "./joinRound";
+import { createLocalTrainer, type ClientTrainingConfig } from "./createLocalTrainer";
+import { runRoundLoop, type RoundLoopHandle } from "./runRoundLoop";
+import { claimReward } from "./claimReward";
+import { createInputModelGate } from "./createInputModelGate";
+import { verifyAndCommit } from "./verifyAndCommit";
+import { privatizeDelta, privatizeQuantized } from "./privatizeUpdate";
+import { quantizedUpdatePath, writeQuantizedUpdate } from "./quantizedUpdateFile";
+import { shareManifestPayload, sharePayload } from "./shamirPayloads";
+import type { WorkerRuntime } from "./openWorkerRuntime";
+
+export class ShamirClientPhaseError extends BaseError {
+  override name = "ShamirClientPhaseError" as const;
+}
+
+export interface RunShamirClientParameters {
+  runtime: WorkerRuntime;
+  taskId: bigint;
+  training: ClientTrainingConfig;
+  startBlock?: number;
+  /** Differential privacy of this client's updates (worker-side: the contract does not know it). */
+  dp?: DpSettings;
+  /** N, the clients distributed noise is split over; default the task's minClients. */
+  expectedClients?: number;
+}
+
+export async function runShamirClient(parameters: RunShamirClientParameters): Promise<RoundLoopHandle<ShamirClientRoundState>> {
+  const { runtime, taskId, training, dp } = parameters;
+  const { logger, coordinator, shamir } = runtime;
+  const stateDir = runtime.config.stateDir;
+  await ensureRegistered(runtime, Role.Client, loadOrCreateEciesKeys(stateDir));
+
+  const task = await retry(() => coordinator.task(taskId));
+  const modelKind = task.config.modelKind as ModelKind;
+  const modelSize = Number(task.config.modelSize);
+  const clip = Number(task.config.clipMillionths) / 1e6;
+  const scale = Number(task.config.quantizationScale);
+  const expectedClients = parameters.expectedClients ?? Number(task.config.minClients);
+  const servers = (await retry(() => shamir.servers(taskId))).map((s) => getAddress(s));
+  const threshold = Number(await retry(() => shamir.threshold(taskId)));
+  // Server keys are read once: a server that rotates its key mid-task would need a restart of its clients.
+  const serverKeys = await Promise.all(servers.map(async (server) => getBytes((await retry(() => runtime.registry.participant(server))).encryptionKey)));
+  // The field must hold the largest aggregate this task can produce, DP noise included; refuse to share otherwise.
+  const fieldBound = shamirFieldBound({ clients: Number(task.config.maxClients), clip, scale, noiseBound: dp ? integerNoiseBound({ settings: dp, scale, clients: expectedClients }) : 0 });
+  const trainer = await createLocalTrainer(modelKind, training);
+  const self = getAddress(runtime.connection.address);
+  logger.info("Shamir client ready", {
+    task: taskId,
+    model: modelKind,
+    backend: trainer.backend,
+    samples: trainer.samples,
+    clip,
+    scale,
+    servers: servers.length,
+    threshold,
+    fieldBound,
+    ...(dp ? { dp: dp.mechanism, noiseMultiplier: dp.noiseMultiplier, dpClip: dp.clip, delta: dp.delta, expectedClients } : {}),
+  });
+  const modelGate = createInputModelGate({ runtime, taskId, modelSize, scale });
+
+  const trainAndSubmit = async (roundId: bigint, round: ShamirClientRoundState): Promise<string> => {
+    const global = flatTensor(await fetchPayload(runtime.store, round.modelCid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize)));
+    const result = await trainer.train(global, roundId.toString());
+    const delta = dp ? privatizeDelta(result.delta, { dp, clients: expectedClients, secure: true }) : result.delta;
+    const quantized = dp ? privatizeQuantized(quantize(delta, { clip, scale }), { dp, clients: expectedClients, scale }) : quantize(delta, { clip, scale });
+    // Before the submission: the commitment in Verification must be to exactly this vector.
+    writeQuantizedUpdate(quantizedUpdatePath(stateDir, roundId), quantized);
+    const started = Date.now();
+    const shares = shareVector(quantized, { servers: servers.length, threshold });
+    const stored = await Promise.all(
+      shares.map(async (share, serverIndex) => {
+        const ciphertext = encryptShare({ share, serverIndex, serverPublicKey: serverKeys[serverIndex]!, roundId, client: self });
+        const payload = await putPayload(runtime.store, sharePayload(ciphertext, { roundId: roundId.toString(), round: round.index, serverIndex, client: self }));
+        return { cid: payload.cid, contentHash: payload.contentHash };
+      }),
+    );
+    const manifest = await putPayload(
+      runtime.store,
+      shareManifestPayload({
+        roundId: roundId.toString(),
+        round: round.index,
+        client: self,
+        modelKind,
+        modelSize,
+        threshold,
+        servers,
+        shares: stored,
+        numSamples: result.numSamples,
+        loss: result.loss,
+      }),
+    );
+    const shareMs = Date.now() - started;
+    await sendTransaction(runtime.connection.signer, {
+      action: `submitUpdate(round ${roundId}, shares)`,
+      send: () => coordinator.submitUpdate(roundId, manifest.cid, manifest.contentHash, BigInt(result.numSamples), lossToFixed(result.loss)),
+    });
+    logger.info("shares submitted", { round: roundId, manifest: manifest.cid, servers: servers.length, threshold, loss: Number(result.loss.toFixed(4)), trainMs: result.durationMs, shareMs });
+    return manifest.cid;
+  };
+
+  const perform = async (action: ShamirClientAction, round: ShamirClientRoundState): Promise<ShamirClientRoundState | void> => {
+    const roundId = action.roundId;
+    switch (action.type) {
+      case "join": {
+        if (!(await coordinator.hasJoined(roundId, self))) {
+          const refusal = await modelGate.refusal(roundId, round.modelCid);
+          if (refusal) return shamirClientHandlers.refuseModel(round, refusal.reason);
+        }
+        return (await joinRound(runtime, roundId)) ? shamirClientHandlers.confirmJoin(round) : shamirClientHandlers.missJoin(round);
+      }
+      case "train-and-submit": {
+        const existing = await coordinator.submission(roundId, self);
+        if (existing.submitted) return shamirClientHandlers.confirmSubmission(round, existing.cid);
+        if (Number(await coordinator.phase(roundId)) !== Phase.Submission) throw new ShamirClientPhaseError(`Round ${roundId} is not in Submission.`);
+        return shamirClientHandlers.confirmSubmission(round, await trainAndSubmit(roundId, round));
+      }
+      case "verify-and-commit": {
+        const result = await verifyAndCommit({ runtime, modelSize, ...action, disputed: round.disputed === true });
+        if (result.status === "settled") return;
+        return shamirClientHandlers.confirmCommitment(result.disputed ? shamirClientHandlers.recordDispute(round) : round);
+      }
+      case "claim":
+        await claimReward(runtime, roundId);
+        return shamirClientHandlers.confirmClaim(round);
+    }
+  };
+
+  return runRoundLoop<ShamirClientRoundState, ShamirClientAction>({
+    runtime,
+    startBlock: parameters.startBlock,
+    initialTasks: [taskId.toString()],
+    route: (state, event) => {
+      const next = routeShamirClientEvent(state.rounds, event, { address: self, taskId });
+      // A round this client helped verify that did not pass: its new model is never trained on.
+      if (next?.outcome !== undefined && event.type === "VerificationSettled" && next.outcome !== VerificationOutcome.Passed && next.newModelCid) {
+        modelGate.refuseUnverified(next.roundId, next.newModelCid, next.outcome);
+      }
+      return next;
+    },
+    pendingAction: shamirClientPendingAction,
+    actionKey: (action) => `${action.type}:${action.roundId}`,
+    perform,
+    onRoundChange: (round) => logger.debug("round stage", { round: round.roundId, stage: round.stage }),
+  });
+}
