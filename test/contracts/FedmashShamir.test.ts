@@ -199,6 +199,20 @@ describe("FedmashShamir", function () {
     return coordinator.connect(aggregator).postAggregate(roundId, AGGREGATE_CID, NEXT_MODEL_CID, AGGREGATE_HASH);
   }
 
+  /** Each config change in `cases` makes createShamirTask revert CoordinatorInvalidConfig with its reason. */
+  async function expectConfigRefused(
+    { coordinator, owner, serverAddresses, config }: Awaited<ReturnType<typeof shamirTaskFixture>>,
+    cases: [Partial<IFedmashCoordinator.TaskConfigStruct>, string][]
+  ): Promise<void> {
+    for (const [overrides, reason] of cases) {
+      await expect(
+        coordinator.connect(owner).createShamirTask({ ...config, ...overrides }, MODEL_CID, serverAddresses, THRESHOLD)
+      )
+        .to.be.revertedWithCustomError(coordinator, "CoordinatorInvalidConfig")
+        .withArgs(reason);
+    }
+  }
+
   after(function () {
     const byName = new Map<string, bigint[]>();
     for (const record of gasLog) byName.set(record.name, [...(byName.get(record.name) ?? []), record.gasUsed]);
@@ -300,40 +314,22 @@ describe("FedmashShamir", function () {
       });
 
       it("if a quantization parameter is zero or maxClients is above MAX_MASH_CLIENTS", async function () {
-        const { coordinator, owner, serverAddresses, config } = await loadFixture(shamirTaskFixture);
-        const cases: [Partial<IFedmashCoordinator.TaskConfigStruct>, string][] = [
+        await expectConfigRefused(await loadFixture(shamirTaskFixture), [
           [{ quantizationScale: 0 }, "quantizationScale is zero"],
           [{ clipMillionths: 0 }, "clipMillionths is zero"],
           [{ maxClients: 1025 }, "maxClients above MAX_MASH_CLIENTS"],
-        ];
-        for (const [overrides, reason] of cases) {
-          await expect(
-            coordinator
-              .connect(owner)
-              .createShamirTask({ ...config, ...overrides }, MODEL_CID, serverAddresses, THRESHOLD)
-          )
-            .to.be.revertedWithCustomError(coordinator, "CoordinatorInvalidConfig")
-            .withArgs(reason);
-        }
+        ]);
       });
 
       it("on the checks every mode shares: config, aggregator, initial model", async function () {
-        const { coordinator, owner, stranger, serverAddresses, config } = await loadFixture(shamirTaskFixture);
-        const cases: [Partial<IFedmashCoordinator.TaskConfigStruct>, string][] = [
+        const fixture = await loadFixture(shamirTaskFixture);
+        const { coordinator, owner, stranger, serverAddresses, config } = fixture;
+        await expectConfigRefused(fixture, [
           [{ modelSize: 0 }, "modelSize is zero"],
           [{ minClients: 6 }, "minClients exceeds maxClients"],
           [{ aggregateDuration: 0 }, "aggregateDuration out of range"],
           [{ modelKind: "" }, "modelKind is empty"],
-        ];
-        for (const [overrides, reason] of cases) {
-          await expect(
-            coordinator
-              .connect(owner)
-              .createShamirTask({ ...config, ...overrides }, MODEL_CID, serverAddresses, THRESHOLD)
-          )
-            .to.be.revertedWithCustomError(coordinator, "CoordinatorInvalidConfig")
-            .withArgs(reason);
-        }
+        ]);
         await expect(
           coordinator
             .connect(owner)

@@ -2,11 +2,10 @@
 // each with the Shamir ABI chosen by the emitting address, they interleave in chain order with the coordinator's
 // and the verifier's events, and the watcher asks for all three addresses in one eth_getLogs.
 import { expect } from "chai";
-import type { Interface, JsonRpcProvider } from "ethers";
-import { parseFedmashLogs, watchCoordinatorEvents, type RawLog } from "../../../workers/chain/watchCoordinatorEvents";
-import type { CoordinatorEvent } from "../../../workers/protocol/events";
+import { parseFedmashLogs } from "../../../workers/chain/watchCoordinatorEvents";
 import { FailureReason, Mode, Phase } from "../../../workers/protocol/enums";
 import { FedmashCoordinator__factory, FedmashShamir__factory, FedmashVerifier__factory } from "../../../typechain-types";
+import { encodeRawLog, firstWatchedBatch, withoutPosition } from "./logFixtures";
 
 const COORDINATOR = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
 const VERIFIER = "0xCafac3dD18aC6c6e92c921884f9E4176737C052c";
@@ -27,15 +26,8 @@ const parsers = {
   shamirInterface,
 };
 
-function log(address: string, contractInterface: Interface, name: string, values: readonly unknown[], blockNumber: number, index: number): RawLog {
-  const encoded = contractInterface.encodeEventLog(name, values);
-  return { address, topics: encoded.topics, data: encoded.data, blockNumber, index, transactionHash: `0x${String(blockNumber).padStart(64, "0")}` };
-}
-
-const strip = (event: CoordinatorEvent): Record<string, unknown> => {
-  const { blockNumber: _b, logIndex: _l, transactionHash: _t, ...rest } = event;
-  return rest;
-};
+const log = encodeRawLog;
+const strip = withoutPosition;
 
 describe("parsing the Shamir contract's logs", function () {
   it("parses ServersConfigured and ShareSumPosted with exact values, in chain order with the coordinator's events", function () {
@@ -65,31 +57,10 @@ describe("parsing the Shamir contract's logs", function () {
   });
 
   it("the watcher asks one eth_getLogs for the coordinator, the verifier and the Shamir contract", async function () {
-    const filters: unknown[] = [];
-    const provider = {
-      getBlockNumber: async () => 45,
-      getLogs: async (filter: unknown) => {
-        filters.push(filter);
-        return [log(SHAMIR, shamirInterface, "ShareSumPosted", [2n, SERVER_A, 0n, "bafy-a", HASH, 1n], 30, 0)];
-      },
-    } as unknown as JsonRpcProvider;
-    const batches: string[][] = [];
-    let unwatch: () => void = () => undefined;
-    await new Promise<void>((done, fail) => {
-      unwatch = watchCoordinatorEvents({
-        provider,
-        ...parsers,
-        fromBlock: 10,
-        onEvents: async (events) => {
-          batches.push(events.map((e) => e.type));
-          done();
-        },
-        onError: fail,
-        pollIntervalMs: 10,
-      });
-    });
-    unwatch();
-    expect(filters[0]).to.deep.equal({ address: [COORDINATOR, VERIFIER, SHAMIR], fromBlock: 10, toBlock: 45 });
-    expect(batches[0]).to.deep.equal(["ShareSumPosted"]);
+    const batch = await firstWatchedBatch(parsers, [
+      log(SHAMIR, shamirInterface, "ShareSumPosted", [2n, SERVER_A, 0n, "bafy-a", HASH, 1n], 30, 0),
+    ]);
+    expect(batch.filter).to.deep.equal({ address: [COORDINATOR, VERIFIER, SHAMIR], fromBlock: 10, toBlock: 45 });
+    expect(batch.types).to.deep.equal(["ShareSumPosted"]);
   });
 });

@@ -2,11 +2,10 @@
 // parsed with exact values, each log with the interface of the contract that emitted it, the stream comes out in
 // chain order across both contracts, and the watcher asks for both addresses in one eth_getLogs.
 import { expect } from "chai";
-import type { JsonRpcProvider } from "ethers";
-import { parseFedmashLogs, watchCoordinatorEvents, type RawLog } from "../../../workers/chain/watchCoordinatorEvents";
-import type { CoordinatorEvent } from "../../../workers/protocol/events";
+import { parseFedmashLogs, type RawLog } from "../../../workers/chain/watchCoordinatorEvents";
 import { FailureReason, VerificationOutcome } from "../../../workers/protocol/enums";
 import { FedmashCoordinator__factory, FedmashVerifier__factory } from "../../../typechain-types";
+import { encodeRawLog, firstWatchedBatch, withoutPosition } from "./logFixtures";
 
 const COORDINATOR = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
 const VERIFIER = "0xCafac3dD18aC6c6e92c921884f9E4176737C052c";
@@ -17,15 +16,10 @@ const verifierInterface = FedmashVerifier__factory.createInterface();
 const parsers = { coordinatorAddress: COORDINATOR, coordinatorInterface, verifierAddress: VERIFIER, verifierInterface };
 
 function log(address: string, contract: "coordinator" | "verifier", name: string, values: readonly unknown[], blockNumber: number, index: number): RawLog {
-  const contractInterface = contract === "coordinator" ? coordinatorInterface : verifierInterface;
-  const encoded = contractInterface.encodeEventLog(name, values);
-  return { address, topics: encoded.topics, data: encoded.data, blockNumber, index, transactionHash: `0x${String(blockNumber).padStart(64, "0")}` };
+  return encodeRawLog(address, contract === "coordinator" ? coordinatorInterface : verifierInterface, name, values, blockNumber, index);
 }
 
-const strip = (event: CoordinatorEvent): Record<string, unknown> => {
-  const { blockNumber: _b, logIndex: _l, transactionHash: _t, ...rest } = event;
-  return rest;
-};
+const strip = withoutPosition;
 
 describe("parsing the coordinator's and the verifier's logs", function () {
   it("parses every verifier event a worker acts on, with exact values (negative int64 included)", function () {
@@ -96,34 +90,11 @@ describe("parsing the coordinator's and the verifier's logs", function () {
   });
 
   it("the watcher asks one eth_getLogs for both addresses and hands over their events in chain order", async function () {
-    const filters: unknown[] = [];
-    const provider = {
-      getBlockNumber: async () => 45,
-      getLogs: async (filter: unknown) => {
-        filters.push(filter);
-        return [
-          log(VERIFIER, "verifier", "CommitmentPosted", [2n, CLIENT, 5n, 6n, 1n], 43, 1),
-          log(COORDINATOR, "coordinator", "ClientJoined", [2n, CLIENT, 1n], 12, 0),
-        ];
-      },
-    } as unknown as JsonRpcProvider;
-    const batches: { types: string[]; toBlock: number }[] = [];
-    let unwatch: () => void = () => undefined;
-    await new Promise<void>((done, fail) => {
-      unwatch = watchCoordinatorEvents({
-        provider,
-        ...parsers,
-        fromBlock: 10,
-        onEvents: async (events, toBlock) => {
-          batches.push({ types: events.map((e) => e.type), toBlock });
-          done();
-        },
-        onError: fail,
-        pollIntervalMs: 10,
-      });
-    });
-    unwatch();
-    expect(filters[0]).to.deep.equal({ address: [COORDINATOR, VERIFIER], fromBlock: 10, toBlock: 45 });
-    expect(batches[0]).to.deep.equal({ types: ["ClientJoined", "CommitmentPosted"], toBlock: 45 });
+    const batch = await firstWatchedBatch(parsers, [
+      log(VERIFIER, "verifier", "CommitmentPosted", [2n, CLIENT, 5n, 6n, 1n], 43, 1),
+      log(COORDINATOR, "coordinator", "ClientJoined", [2n, CLIENT, 1n], 12, 0),
+    ]);
+    expect(batch.filter).to.deep.equal({ address: [COORDINATOR, VERIFIER], fromBlock: 10, toBlock: 45 });
+    expect(batch).to.deep.include({ types: ["ClientJoined", "CommitmentPosted"], toBlock: 45 });
   });
 });
