@@ -259,9 +259,9 @@ library RoundLib {
     }
 
     /// @notice Records the aggregate. A `Plain` round is final at once; a `Mash` or `Shamir` round enters
-    /// `Verification`, whose
-    /// deadline is the latest time its verifier can still be waiting: `aggregateDuration` for the batch sums plus
-    /// `submitDuration` for the commitments. Nothing advances `Verification`; the verifier concludes it.
+    /// `Verification`, whose deadline is the latest time its verifier can still be waiting: `aggregateDuration` for
+    /// the batch sums plus `submitDuration` for the commitments. Nothing advances `Verification`; the verifier
+    /// concludes it.
     /// @param self The round.
     /// @param roundId Its id.
     /// @param aggregator The posting aggregator, already checked against the task.
