@@ -8,6 +8,7 @@ import { DEFAULT_TRAINING } from "./ml/defaultTraining";
 import { MODEL_KINDS, type ModelKind } from "./ml/modelLayout";
 import type { WorkerConfig } from "./roles/openWorkerRuntime";
 import type { ClientFault } from "./roles/runClient";
+import type { DpSettings } from "./ml/dp/parseDpSettings";
 
 export class CliUsageError extends BaseError {
   override name = "CliUsageError" as const;
@@ -20,8 +21,8 @@ const HELP = `fedmash — privacy-preserving federated learning as a dApp
 Usage: fedmash <command> [flags]
 
 Commands
-  demo         Run everything on one machine: Hardhat node, Ignition deploy, aggregator + one process per client.
-               --mode mash|plain (mash)  --clients N (4)  --rounds R (3)  --model mlp|cnn (mlp)  --samples-per-client K (${DEFAULT_TRAINING.samplesPerClient})
+  demo         Run everything on one machine: Hardhat node, Ignition deploy, aggregator (+ servers) + one process per client.
+               --mode mash|plain|shamir (mash)  --clients N (4)  --rounds R (3)  --model mlp|cnn (mlp)  --samples-per-client K (${DEFAULT_TRAINING.samplesPerClient})
                --epochs E (${DEFAULT_TRAINING.epochs})  --batch-size B (${DEFAULT_TRAINING.batchSize})  --lr L (${DEFAULT_TRAINING.learningRate})  --partition iid|dirichlet (iid)  --alpha A (0.5)
                --seed S (1)  --out DIR (runs/latest)  --faulty-client corrupt-update|truncated-update|wrong-length (plain)
                MASH: --group-size G (3)  --clip C (0.5)  --scale S (10000)  --paillier-bits 1024|2048 (2048)
@@ -31,21 +32,35 @@ Commands
                        aggregator publishes tampered aggregates; consistent posts matching batch sums (the contract
                        check fails, the bond is slashed), inconsistent posts the true ones (clients dispute)
                The MASH mask group is "paper-compat" (P = next_prime(2^80)): it reproduces the paper and is NOT secure.
+               Shamir: --servers N (3)  --threshold T (2)  --drop-servers K (0): the last K server processes are
+                     SIGKILLed once round 1 enters Aggregation (K <= N - T); --clip, --scale and the money flags as MASH
+               DP (every mode): --dp local|distributed  --noise-multiplier Z  --clip C (the L2 clip of the whole update;
+                     in mash/shamir also the per-coordinate quantization clip)  --delta D (1e-5); the report gives (ε, δ)
   client       One client worker: joins rounds of --task, trains on its MNIST partition, submits updates.
                --index I --clients N (partition), --task T (1), training flags as for demo, --fault F (plain),
                --paillier-bits 1024|2048, --drop-at none|shuffle|submit with --drop-count K (mash: the K group members
                with the lowest addresses leave in the first round). The task's mode picks the protocol.
+               DP: --dp local|distributed --noise-multiplier Z --clip C --delta D (1e-5) --expected-clients N (the
+               task's min clients): N is what distributed noise is split over.
   aggregator   The aggregator worker: serves every task naming its account, averages and posts, keeps rounds moving.
-               MASH: bonds, posts the batch sums, settles and claims. --malicious-aggregator [consistent|inconsistent]
-               (demo of a failing verification; consistent when given without a value).
+               MASH and Shamir: bonds, posts the batch sums, settles and claims. --malicious-aggregator
+               [consistent|inconsistent] (demo of a failing verification; consistent when given without a value).
+               Shamir: --share-sum-grace S (half the aggregate duration): how long after Aggregation opens it keeps
+               waiting for the last share-sums once t are in. DP: the clients' --dp --noise-multiplier --clip --delta
+               (distributed noise widens the bound of the aggregate).
+  server       A Shamir server: registers as a server with its own ECIES key, and in every round of the tasks that
+               list it decrypts its shares of the submitted updates, adds them mod p and posts the share-sum.
+               --index J (0) names its log and default state folder (.fedmash/workers/server-J).
   owner        Task owner: creates a task (or continues --task T) and runs --rounds R rounds, printing accuracy.
-               --mode mash|plain (mash)  MASH flags as for demo  --model mlp|cnn  --min-clients M (1)  --max-clients N (4)  --join-seconds (90)  --submit-seconds (120)
+               Shamir: --servers ADDR,ADDR,... (registered servers, in share order) --threshold T (2)
+               DP accounting: the clients' --dp --noise-multiplier --clip --delta --expected-clients N
+               --mode mash|plain|shamir (mash)  MASH flags as for demo  --model mlp|cnn  --min-clients M (1)  --max-clients N (4)  --join-seconds (90)  --submit-seconds (120)
                --aggregate-seconds (120)  --seed S (1)  MASH money: --bond ETH (1)  --client-reward ETH (0.01)
                --aggregator-reward ETH (0.05); the owner funds rounds × (max clients × client reward + aggregator reward)
   selftest     Check the MASH crypto against known-answer vectors: --vectors FILE (../shared/testvectors/mash80.json)
   store-serve  Serve the embedded IPFS store over the Kubo RPC API (share one store between machines).
 
-Worker flags (client, aggregator, owner)
+Worker flags (client, aggregator, server, owner)
   --rpc URL               JSON-RPC endpoint (env RPC_URL, default http://127.0.0.1:8545)
   --account I             Hardhat test account index (local chain 31337 only)
   --private-key HEX       Account key (env PRIVATE_KEY); required on any other chain
@@ -79,6 +94,36 @@ const MASH_OPTIONS = {
   scale: { type: "string" },
   "paillier-bits": { type: "string" },
 } as const satisfies ParseArgsConfig["options"];
+
+const DP_OPTIONS = {
+  dp: { type: "string" },
+  "noise-multiplier": { type: "string" },
+  delta: { type: "string" },
+} as const satisfies ParseArgsConfig["options"];
+
+/** The DP settings of --dp/--noise-multiplier/--clip/--delta, or undefined without --dp; a bad value is one line. */
+async function dpSettings(values: { dp?: string; "noise-multiplier"?: string; delta?: string; clip?: string }): Promise<DpSettings | undefined> {
+  if (values.dp === undefined) {
+    if (values["noise-multiplier"] !== undefined || values.delta !== undefined) throw new CliUsageError("--noise-multiplier and --delta need --dp local|distributed.");
+    return undefined;
+  }
+  const mechanism = oneOf("dp", values.dp, ["local", "distributed"], "distributed");
+  if (values["noise-multiplier"] === undefined) throw new CliUsageError("--dp needs --noise-multiplier Z (the noise standard deviation in units of the clip).");
+  if (values.clip === undefined) throw new CliUsageError("--dp needs --clip C (the L2 norm every update is clipped to).");
+  const { parseDpSettings } = await import("./ml/dp/parseDpSettings");
+  const { DpSettingsError } = await import("./ml/dp/errors");
+  try {
+    return parseDpSettings({ mechanism, noiseMultiplier: values["noise-multiplier"], clip: values.clip, delta: values.delta });
+  } catch (error) {
+    if (error instanceof DpSettingsError) throw new CliUsageError(error.shortMessage, { cause: error });
+    throw error;
+  }
+}
+
+function addressList(name: string, value: string | undefined): string[] {
+  if (value === undefined) return [];
+  return value.split(",").map((item) => address(name, item.trim()) as string);
+}
 
 const TERMS_OPTIONS = {
   bond: { type: "string" },
@@ -220,25 +265,48 @@ async function commandDemo(argv: string[]): Promise<void> {
     "drop-phase": { type: "string" },
     ...TERMS_OPTIONS,
     "malicious-aggregator": { type: "string" },
+    servers: { type: "string" },
+    threshold: { type: "string" },
+    "drop-servers": { type: "string" },
+    "share-sum-grace": { type: "string" },
+    ...DP_OPTIONS,
   });
   const maliciousAggregator =
     v["malicious-aggregator"] === undefined ? undefined : oneOf("malicious-aggregator", v["malicious-aggregator"], MALICIOUS_MODES, "consistent");
   const mode = oneOf("mode", v.mode, ["plain", "mash", "shamir"], DEMO_DEFAULTS.mode);
-  if (mode === "shamir") {
-    throw new CliUsageError(`Mode "shamir" is not available yet in this build; run --mode mash or --mode plain.`);
-  }
   const clients = integer("clients", v.clients, DEMO_DEFAULTS.clients, 1);
   const dropClients = integer("drop-clients", v["drop-clients"], DEMO_DEFAULTS.dropClients, 0);
   if (mode === "mash" && clients < 3) throw new CliUsageError("Mode mash needs --clients 3 or more (a holder and one group of at least 2).");
+  if (mode === "shamir" && clients < 2) throw new CliUsageError("Mode shamir needs --clients 2 or more (the sum of one update is that update).");
   if (dropClients > 0 && mode !== "mash") throw new CliUsageError("--drop-clients applies to --mode mash.");
   if (dropClients >= clients) throw new CliUsageError(`--drop-clients ${dropClients} must be below --clients ${clients}.`);
-  if (maliciousAggregator && mode !== "mash") throw new CliUsageError("--malicious-aggregator applies to --mode mash (plain rounds are not verified).");
+  if (maliciousAggregator && mode === "plain") throw new CliUsageError("--malicious-aggregator applies to --mode mash or shamir (plain rounds are not verified).");
+  const shamirOptions = {
+    mode,
+    servers: integer("servers", v.servers, DEMO_DEFAULTS.servers, 0),
+    threshold: integer("threshold", v.threshold, DEMO_DEFAULTS.threshold, 0),
+    dropServers: integer("drop-servers", v["drop-servers"], DEMO_DEFAULTS.dropServers, 0),
+  };
+  const { checkDemoOptions, DemoOptionsError } = await import("./roles/runDemo");
+  try {
+    checkDemoOptions(shamirOptions);
+  } catch (error) {
+    if (error instanceof DemoOptionsError) throw new CliUsageError(error.shortMessage);
+    throw error;
+  }
+  if (mode !== "shamir" && (v.servers !== undefined || v.threshold !== undefined)) throw new CliUsageError("--servers and --threshold apply to --mode shamir.");
+  // With DP, --clip is the L2 clip C of the whole update; an L2-clipped vector never exceeds C in any coordinate,
+  // so the per-coordinate quantization clip is C too.
+  const clip = positive("clip", v.clip, DEMO_DEFAULTS.clip);
+  const dp = await dpSettings({ ...v, clip: String(clip) });
   const out = v.out ?? DEMO_DEFAULTS.outDir;
   const report = await runDemo({
-    mode,
+    ...shamirOptions,
+    shareSumGraceSeconds: v["share-sum-grace"] === undefined ? undefined : integer("share-sum-grace", v["share-sum-grace"], 0, 0),
+    dp,
     clients,
     groupSize: integer("group-size", v["group-size"], DEMO_DEFAULTS.groupSize, 2),
-    clip: positive("clip", v.clip, DEMO_DEFAULTS.clip),
+    clip,
     scale: integer("scale", v.scale, DEMO_DEFAULTS.scale, 1),
     paillierBits: paillierBits(v["paillier-bits"], DEMO_DEFAULTS.paillierBits),
     dropClients,
@@ -269,8 +337,10 @@ async function commandDemo(argv: string[]): Promise<void> {
         ` (${report.rounds.map((r) => `round ${r.round} ${r.verification.status}`).join(", ")}); bond slashed in ${slashedRounds.length} round(s)\n`,
     );
   }
+  const { formatEpsilon } = await import("./roles/formatEpsilon");
+  const privacy = last?.privacy ? ` · privacy (ε ${formatEpsilon(last.privacy.epsilon)}, δ ${last.privacy.delta}) after ${report.rounds.length} round(s)` : "";
   process.stdout.write(
-    `\ndone in ${(report.totalMs / 1000).toFixed(1)} s · final accuracy ${last?.accuracy?.toFixed(4) ?? "–"} · report: ${join(out, "report.json")} and ${join(out, "report.md")}\n`,
+    `\ndone in ${(report.totalMs / 1000).toFixed(1)} s · initial accuracy ${report.initialAccuracy.toFixed(4)} · final accuracy ${last?.accuracy?.toFixed(4) ?? "–"}${privacy} · report: ${join(out, "report.json")} and ${join(out, "report.md")}\n`,
   );
 }
 
@@ -283,14 +353,20 @@ async function commandClient(argv: string[]): Promise<void> {
     "paillier-bits": { type: "string" },
     "drop-at": { type: "string" },
     "drop-count": { type: "string" },
+    ...DP_OPTIONS,
+    clip: { type: "string" },
+    "expected-clients": { type: "string" },
   });
   const index = integer("index", v.index, 0);
+  const dp = await dpSettings(v);
+  const expectedClients = v["expected-clients"] === undefined ? undefined : integer("expected-clients", v["expected-clients"], 1, 1);
   const config = workerConfig(v, `client-${index}`, join(".fedmash", "workers", `client-${index}`));
   const numClients = integer("clients", v.clients, 4, 1);
   if (index >= numClients) throw new CliUsageError(`--index ${index} must be below --clients ${numClients}.`);
   const { openWorkerRuntime } = await import("./roles/openWorkerRuntime");
   const { runClient } = await import("./roles/runClient");
   const { runMashClient } = await import("./roles/runMashClient");
+  const { runShamirClient } = await import("./roles/runShamirClient");
   const { Mode } = await import("./protocol/enums");
   const taskId = BigInt(integer("task", v.task, 1, 1));
   const dropAt = oneOf<"none" | "shuffle" | "submit">("drop-at", v["drop-at"], ["none", "shuffle", "submit"], "none");
@@ -326,8 +402,12 @@ async function commandClient(argv: string[]): Promise<void> {
             runtime.logger.warn("dropping out as instructed (--drop-at)", { where, round: roundId });
             process.exit(0);
           },
+          dp,
+          expectedClients,
         })
-      : await runClient({ runtime, taskId, startBlock: config.startBlock, fault, training });
+      : mode === Mode.Shamir
+        ? await runShamirClient({ runtime, taskId, training, startBlock: config.startBlock, dp, expectedClients })
+        : await runClient({ runtime, taskId, startBlock: config.startBlock, fault, training, dp, expectedClients });
   await serveUntilSignal(async () => {
     await loop.stop();
     await runtime.close();
@@ -335,8 +415,16 @@ async function commandClient(argv: string[]): Promise<void> {
 }
 
 async function commandAggregator(argv: string[]): Promise<void> {
-  const v = parse(withMaliciousDefault(argv), { ...WORKER_OPTIONS, weighting: { type: "string" }, "malicious-aggregator": { type: "string" } });
+  const v = parse(withMaliciousDefault(argv), {
+    ...WORKER_OPTIONS,
+    weighting: { type: "string" },
+    "malicious-aggregator": { type: "string" },
+    "share-sum-grace": { type: "string" },
+    ...DP_OPTIONS,
+    clip: { type: "string" },
+  });
   const config = workerConfig(v, "aggregator", join(".fedmash", "workers", "aggregator"));
+  const dp = await dpSettings(v);
   const maliciousAggregator =
     v["malicious-aggregator"] === undefined ? undefined : oneOf("malicious-aggregator", v["malicious-aggregator"], MALICIOUS_MODES, "consistent");
   const { openWorkerRuntime } = await import("./roles/openWorkerRuntime");
@@ -347,6 +435,26 @@ async function commandAggregator(argv: string[]): Promise<void> {
     startBlock: config.startBlock,
     weighting: oneOf<"samples" | "uniform">("weighting", v.weighting, ["samples", "uniform"], "samples"),
     maliciousAggregator,
+    dp,
+    shareSumGraceSeconds: v["share-sum-grace"] === undefined ? undefined : integer("share-sum-grace", v["share-sum-grace"], 0, 0),
+  });
+  await serveUntilSignal(async () => {
+    await loop.stop();
+    await runtime.close();
+  });
+}
+
+async function commandServer(argv: string[]): Promise<void> {
+  const v = parse(argv, { ...WORKER_OPTIONS, index: { type: "string" }, "drop-in-round": { type: "string" } });
+  const index = integer("index", v.index, 0);
+  const config = workerConfig(v, `server-${index}`, join(".fedmash", "workers", `server-${index}`));
+  const { openWorkerRuntime } = await import("./roles/openWorkerRuntime");
+  const { runServer } = await import("./roles/runServer");
+  const runtime = await openWorkerRuntime(config);
+  const loop = await runServer({
+    runtime,
+    startBlock: config.startBlock,
+    dropInRound: v["drop-in-round"] === undefined ? undefined : integer("drop-in-round", v["drop-in-round"], 1, 1),
   });
   await serveUntilSignal(async () => {
     await loop.stop();
@@ -370,14 +478,22 @@ async function commandOwner(argv: string[]): Promise<void> {
     mode: { type: "string" },
     ...MASH_OPTIONS,
     ...TERMS_OPTIONS,
+    servers: { type: "string" },
+    threshold: { type: "string" },
+    ...DP_OPTIONS,
+    "expected-clients": { type: "string" },
   });
-  const mode = oneOf<"plain" | "mash">("mode", v.mode, ["plain", "mash"], "mash");
+  const mode = oneOf<"plain" | "mash" | "shamir">("mode", v.mode, ["plain", "mash", "shamir"], "mash");
+  const servers = addressList("servers", v.servers);
+  if (mode === "shamir" && v.task === undefined && servers.length < 2) throw new CliUsageError("Mode shamir needs --servers ADDR,ADDR,... (at least 2 registered servers).");
+  const dp = await dpSettings(v);
   const terms = verificationTerms(v);
   const config = workerConfig(v, "owner", join(".fedmash", "workers", "owner"));
   const { openWorkerRuntime } = await import("./roles/openWorkerRuntime");
   const { runTask } = await import("./roles/runTask");
   const { initBackend } = await import("./ml/initBackend");
   const { hardhatTestWallet } = await import("./chain/connectChain");
+  const { formatEpsilon } = await import("./roles/formatEpsilon");
   const model = oneOf<ModelKind>("model", v.model, MODEL_KINDS, "mlp");
   const aggregator = address("aggregator", v.aggregator) ?? hardhatTestWallet(1).address;
   const maxClients = integer("max-clients", v["max-clients"], 4, 1);
@@ -401,9 +517,20 @@ async function commandOwner(argv: string[]): Promise<void> {
                 completionDurationSeconds: 120,
               }
             : undefined,
+        shamir:
+          mode === "shamir"
+            ? {
+                servers,
+                threshold: integer("threshold", v.threshold, 2, 2),
+                clip: positive("clip", v.clip, 0.5),
+                scale: integer("scale", v.scale, 10_000, 1),
+              }
+            : undefined,
+        dp,
+        expectedClients: v["expected-clients"] === undefined ? undefined : integer("expected-clients", v["expected-clients"], 1, 1),
         modelKind: model,
         aggregator,
-        minClients: integer("min-clients", v["min-clients"], mode === "mash" ? 3 : 1, 1),
+        minClients: integer("min-clients", v["min-clients"], mode === "mash" ? 3 : mode === "shamir" ? 2 : 1, 1),
         maxClients,
         joinDurationSeconds: integer("join-seconds", v["join-seconds"], 90, 1),
         submitDurationSeconds: integer("submit-seconds", v["submit-seconds"], 120, 1),
@@ -416,7 +543,9 @@ async function commandOwner(argv: string[]): Promise<void> {
       onRoundDone: (r) =>
         process.stdout.write(
           `round ${r.round} (id ${r.roundId}): ${r.phase}${r.failureReason ? ` (${r.failureReason})` : ""} accuracy ${r.accuracy?.toFixed(4) ?? "–"} model ${r.modelCid}` +
-            `${r.verification.status === "none" ? "" : ` verification ${r.verification.status} gas ${r.verification.gasUsed ?? "–"} paid ${r.paid} wei slashed ${r.slashed} wei`}\n`,
+            `${r.verification.status === "none" ? "" : ` verification ${r.verification.status} gas ${r.verification.gasUsed ?? "–"} paid ${r.paid} wei slashed ${r.slashed} wei`}` +
+            `${r.servers ? ` servers ${r.servers.filter((s) => s.posted).length}/${r.servers.length} posted, reconstructed from [${(r.reconstructedFrom ?? []).join(", ")}]` : ""}` +
+            `${r.privacy ? ` ε ${formatEpsilon(r.privacy.epsilon)} (δ ${r.privacy.delta})` : ""}\n`,
         ),
     });
     process.stdout.write(`task ${taskId}: ${rounds.length} round(s) done\n`);
@@ -443,6 +572,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   demo: commandDemo,
   client: commandClient,
   aggregator: commandAggregator,
+  server: commandServer,
   owner: commandOwner,
   selftest: commandSelftest,
   "store-serve": commandStoreServe,

@@ -1,10 +1,17 @@
-// report.md: the per-round table a person reads after a demo run, and for MASH runs the verification of each
-// round: outcome, settle gas, commitments, disputes, rewards paid and bond slashed.
+// report.md: the per-round table a person reads after a demo run; for verified runs (MASH, Shamir) the
+// verification of each round: outcome, settle gas, commitments, disputes, rewards paid and bond slashed; for
+// Shamir runs which servers posted, which the aggregate was reconstructed from and which disagreed; for DP runs
+// the privacy spent, round by round.
 import { formatEther } from "ethers";
 import type { DemoReport } from "./runDemo";
+import { formatEpsilon } from "./formatEpsilon";
 
 function fixed(value: number | null, digits: number): string {
   return value === null ? "–" : value.toFixed(digits);
+}
+
+function indexList(values: number[] | undefined): string {
+  return values && values.length ? values.join(", ") : "–";
 }
 
 export function renderReportMarkdown(report: DemoReport): string {
@@ -14,6 +21,8 @@ export function renderReportMarkdown(report: DemoReport): string {
     `Chain ${report.chainId} · task ${report.taskId} · ${Object.entries(report.contracts).map(([name, address]) => `${name} \`${address}\``).join(" · ")}`,
     "",
     `Settings: ${Object.entries(report.settings).map(([k, v]) => `${k} ${v}`).join(" · ")} · total ${(report.totalMs / 1000).toFixed(1)} s`,
+    "",
+    `Test accuracy of the initial model: ${report.initialAccuracy.toFixed(4)}`,
     "",
     "| round | phase | test accuracy | test loss | mean train loss | included | excluded | duration | model CID | aggregate CID |",
     "|---:|---|---:|---:|---:|---:|---|---:|---|---|",
@@ -25,6 +34,20 @@ export function renderReportMarkdown(report: DemoReport): string {
     ),
     "",
   ];
+  if (report.rounds.some((r) => r.servers)) {
+    lines.push(
+      "## Shamir servers",
+      "",
+      "| round | posted share-sums | silent servers | reconstructed from | inconsistent |",
+      "|---:|---:|---|---|---|",
+      ...report.rounds.map((r) => {
+        const servers = r.servers ?? [];
+        const silent = servers.filter((s) => !s.posted).map((s) => `${s.index} (\`${s.address.slice(0, 10)}…\`)`);
+        return `| ${r.round} | ${servers.filter((s) => s.posted).length} / ${servers.length} | ${silent.join(", ") || "–"} | ${indexList(r.reconstructedFrom)} | ${indexList(r.inconsistentServers)} |`;
+      }),
+      "",
+    );
+  }
   if (report.rounds.some((r) => r.verification.status !== "none")) {
     lines.push(
       "## Verification",
@@ -35,6 +58,22 @@ export function renderReportMarkdown(report: DemoReport): string {
         const v = r.verification;
         return `| ${r.round} | ${v.status} | ${v.gasUsed ?? "–"} | ${v.samples} × ${v.batches} | ${v.committed} / ${v.included} | ${v.disputes} | ${formatEther(r.paid)} | ${BigInt(r.slashed) > 0n ? `**${formatEther(r.slashed)}**` : "0"} | ${r.claims.length} |`;
       }),
+      "",
+    );
+  }
+  if (report.rounds.some((r) => r.privacy)) {
+    lines.push(
+      "## Privacy",
+      "",
+      "Each published aggregate is one release of the Gaussian mechanism; ε composes over releases (RDP accountant, docs/PRIVACY.md).",
+      "",
+      "| round | mechanism | effective z | ε this round | ε so far | δ |",
+      "|---:|---|---:|---:|---:|---:|",
+      ...report.rounds.map((r) =>
+        r.privacy
+          ? `| ${r.round} | ${r.privacy.mechanism} | ${r.privacy.noiseMultiplier.toPrecision(3)} | ${formatEpsilon(r.privacy.epsilonRound)} | ${formatEpsilon(r.privacy.epsilon)} | ${r.privacy.delta} |`
+          : `| ${r.round} | – | – | – | – | – |`,
+      ),
       "",
     );
   }

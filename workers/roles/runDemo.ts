@@ -1,6 +1,8 @@
-// The main job, end to end on one machine: start a Hardhat node, deploy with Ignition, start the aggregator and
-// one OS process per client, run R rounds as the task owner, and write report.json and report.md. In MASH mode
-// every round is verified on-chain; `maliciousAggregator` runs the aggregator as a cheat to show the check fail.
+// The main job, end to end on one machine: start a Hardhat node, deploy with Ignition, start the aggregator, in
+// Shamir mode one process per server, and one OS process per client, run R rounds as the task owner, and write
+// report.json and report.md. In MASH and Shamir mode every round is verified on-chain; `maliciousAggregator` runs
+// the aggregator as a cheat to show the check fail; `dropServers` SIGKILLs that many servers once round 1 enters
+// Aggregation; `dp` makes every client privatize its updates and the report account the privacy spent.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { formatEther } from "ethers";
 import { join, resolve } from "node:path";
@@ -17,7 +19,9 @@ import { DEFAULT_VERIFICATION_TERMS, runTask, type RoundReport, type Verificatio
 import type { MaliciousAggregatorMode } from "./runAggregator";
 import { spawnWorker, type WorkerProcess } from "./spawnWorker";
 import type { ClientFault } from "./runClient";
+import type { DpSettings } from "../ml/dp/parseDpSettings";
 import { renderReportMarkdown } from "./renderReportMarkdown";
+import { formatEpsilon } from "./formatEpsilon";
 import { waitForRegistration } from "./waitForRegistration";
 import { sleep } from "../retry";
 
@@ -25,8 +29,14 @@ export class DemoWorkerExitedError extends BaseError {
   override name = "DemoWorkerExitedError" as const;
 }
 
+export class DemoOptionsError extends BaseError {
+  override name = "DemoOptionsError" as const;
+}
+
+export type DemoMode = "plain" | "mash" | "shamir";
+
 export interface DemoOptions {
-  mode: "plain" | "mash";
+  mode: DemoMode;
   /** MASH: members per group (the paper's 3), per-coordinate clip c and quantization scale S. */
   groupSize: number;
   clip: number;
@@ -35,6 +45,15 @@ export interface DemoOptions {
   /** MASH: how many client processes drop out, and where. */
   dropClients: number;
   dropPhase: "shuffle" | "submit";
+  /** Shamir: n server processes and the threshold t; clip and scale are the task's, as in MASH. */
+  servers: number;
+  threshold: number;
+  /** Shamir: how many servers (the last ones) are SIGKILLed once round 1 enters Aggregation; at most n − t. */
+  dropServers: number;
+  /** Shamir: how long the aggregator waits for the last share-sums once t are in (default: half the aggregate duration). */
+  shareSumGraceSeconds?: number;
+  /** Differential privacy for every client (any mode); the report then carries (ε, δ) per round. */
+  dp?: DpSettings;
   clients: number;
   rounds: number;
   model: ModelKind;
@@ -61,6 +80,8 @@ export interface DemoOptions {
 
 export interface DemoReport {
   mode: string;
+  /** Test accuracy of the initial model, before round 1. */
+  initialAccuracy: number;
   model: string;
   clients: number;
   chainId: number;
@@ -113,7 +134,25 @@ async function waitForWorkersToCatchUp(workers: { process: WorkerProcess; stateD
   }
 }
 
+/** Refuses demo settings that cannot work, with a one-line message (before anything is started). */
+export function checkDemoOptions(options: Pick<DemoOptions, "mode" | "servers" | "threshold" | "dropServers">): void {
+  if (options.mode !== "shamir") {
+    if (options.dropServers > 0) throw new DemoOptionsError("--drop-servers applies to --mode shamir.");
+    return;
+  }
+  if (!Number.isInteger(options.servers) || options.servers < 2 || options.servers > 16) throw new DemoOptionsError(`--servers must be between 2 and 16, got ${options.servers}.`);
+  if (!Number.isInteger(options.threshold) || options.threshold < 2 || options.threshold > options.servers) {
+    throw new DemoOptionsError(`--threshold must be between 2 and --servers ${options.servers}, got ${options.threshold}.`);
+  }
+  if (options.dropServers > options.servers - options.threshold) {
+    throw new DemoOptionsError(
+      `--drop-servers ${options.dropServers} would leave ${options.servers - options.dropServers} of ${options.servers} servers, below --threshold ${options.threshold}: at most ${options.servers - options.threshold} may drop.`,
+    );
+  }
+}
+
 export async function runDemo(options: DemoOptions): Promise<DemoReport> {
+  checkDemoOptions(options);
   const started = Date.now();
   const say = options.onLine ?? (() => undefined);
   const outDir = resolve(options.outDir);
@@ -155,6 +194,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     const startBlock = await owner.connection.provider.getBlockNumber();
 
     const aggregatorAddress = hardhatTestWallet(AGGREGATOR_ACCOUNT).address;
+    const shareSumGrace = options.shareSumGraceSeconds ?? (options.dropServers > 0 ? 10 : undefined);
     const aggregator = spawnWorker({
       projectRoot: options.projectRoot,
       args: [
@@ -164,6 +204,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         "--log-file", join(logsDir, "aggregator.jsonl"),
         "--start-block", String(startBlock),
         ...(options.maliciousAggregator ? ["--malicious-aggregator", options.maliciousAggregator] : []),
+        ...(options.dp ? ["--dp", options.dp.mechanism, "--noise-multiplier", String(options.dp.noiseMultiplier), "--clip", String(options.dp.clip), "--delta", String(options.dp.delta)] : []),
+        // A killed server never comes back: the demo waits 10 s for it instead of half the aggregate duration.
+        ...(shareSumGrace !== undefined ? ["--share-sum-grace", String(shareSumGrace)] : []),
       ],
       outputFile: join(logsDir, "aggregator.out"),
     });
@@ -177,24 +220,67 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
 
     const totalClients = options.clients + (options.faultyClient ? 1 : 0);
     const mash = options.mode === "mash";
+    const shamir = options.mode === "shamir";
+    const dpArgs = options.dp
+      ? ["--dp", options.dp.mechanism, "--noise-multiplier", String(options.dp.noiseMultiplier), "--clip", String(options.dp.clip), "--delta", String(options.dp.delta)]
+      : [];
+
+    // Shamir: the servers register before the task names them; they take the accounts after the clients'.
+    const serverAccounts = shamir ? Array.from({ length: options.servers }, (_, j) => FIRST_CLIENT_ACCOUNT + totalClients + j) : [];
+    const serverAddresses = serverAccounts.map((account) => hardhatTestWallet(account).address);
+    const serverProcesses: WorkerProcess[] = [];
+    const firstDropped = options.servers - options.dropServers;
+    for (const [j, account] of serverAccounts.entries()) {
+      const server = spawnWorker({
+        projectRoot: options.projectRoot,
+        args: [
+          "server", ...common,
+          "--account", String(account),
+          "--index", String(j),
+          "--state-dir", join(workersDir, `server-${j}`),
+          "--log-file", join(logsDir, `server-${j}.jsonl`),
+          "--start-block", String(startBlock),
+          // The dropped servers also stop themselves when round 1 opens Aggregation, so none can post first.
+          ...(j >= firstDropped ? ["--drop-in-round", "1"] : []),
+        ],
+        outputFile: join(logsDir, `server-${j}.out`),
+      });
+      workers.push(server);
+      serverProcesses.push(server);
+      following.push({ process: server, stateDir: join(workersDir, `server-${j}`) });
+    }
+    if (shamir) {
+      say(`${options.servers} Shamir server processes started (threshold ${options.threshold}${options.dropServers ? `; the last ${options.dropServers} will be killed once round 1 enters Aggregation` : ""}); waiting for them to register…`);
+      await waitForWorkers(owner, serverAddresses, Role.Server, workers, 120_000);
+    }
+    let serversDropped = false;
+    const dropServers = (): void => {
+      if (serversDropped || options.dropServers === 0) return;
+      serversDropped = true;
+      for (const server of serverProcesses.slice(firstDropped)) server.process.kill("SIGKILL");
+      say(`!! killed ${options.dropServers} server process(es) (SIGKILL): server ${Array.from({ length: options.dropServers }, (_, k) => firstDropped + k).join(", ")} will never post`);
+    };
     // Dropouts cost a deadline each time; shorter windows keep the demo quick without racing the honest clients.
     const dropping = mash && options.dropClients > 0;
     const clientAddresses = Array.from({ length: totalClients }, (_, i) => hardhatTestWallet(FIRST_CLIENT_ACCOUNT + i).address);
     const trainingSeconds = options.model === "cnn" ? Math.ceil(options.samplesPerClient * options.epochs * 0.08) + 60 : 120;
-    const { taskId, rounds } = await runTask({
+    const { taskId, rounds, initialAccuracy } = await runTask({
       runtime: owner,
       rounds: options.rounds,
       settings: {
         mode: options.mode,
         modelKind: options.model,
         aggregator: aggregatorAddress,
-        minClients: mash ? 3 : 1,
+        minClients: mash ? 3 : shamir ? Math.min(2, totalClients) : 1,
         maxClients: totalClients,
         joinDurationSeconds: dropping ? 30 : 90,
         submitDurationSeconds: dropping ? Math.min(trainingSeconds, 45) : trainingSeconds,
         aggregateDurationSeconds: 120,
         modelSeed: options.seed,
         terms: options.terms,
+        shamir: shamir ? { servers: serverAddresses, threshold: options.threshold, clip: options.clip, scale: options.scale } : undefined,
+        dp: options.dp,
+        expectedClients: totalClients,
         mash: mash
           ? {
               groupSize: options.groupSize,
@@ -208,7 +294,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       },
       onTaskCreated: async (createdTaskId) => {
         say(
-          `task ${createdTaskId} created (mode ${options.mode}${mash ? `, mask group paper-compat: 80-bit, NOT secure; groups of ${options.groupSize}, clip ${options.clip}, scale ${options.scale}` : ""}); starting ${options.clients} client processes${options.faultyClient ? ` + 1 faulty (${options.faultyClient})` : ""}${dropping ? `, ${options.dropClients} of which drop out at ${options.dropPhase}` : ""}…`,
+          `task ${createdTaskId} created (mode ${options.mode}${mash ? `, mask group paper-compat: 80-bit, NOT secure; groups of ${options.groupSize}, clip ${options.clip}, scale ${options.scale}` : ""}${
+            shamir ? `, ${options.threshold}-of-${options.servers} Shamir over p = 2^31 − 1, clip ${options.clip}, scale ${options.scale}` : ""
+          }${options.dp ? `, DP ${options.dp.mechanism} σ ${options.dp.noiseMultiplier} C ${options.dp.clip} δ ${options.dp.delta}` : ""}); starting ${options.clients} client processes${options.faultyClient ? ` + 1 faulty (${options.faultyClient})` : ""}${dropping ? `, ${options.dropClients} of which drop out at ${options.dropPhase}` : ""}…`,
         );
         for (let i = 0; i < totalClients; i++) {
           const faulty = options.faultyClient && i === options.clients;
@@ -234,6 +322,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
               ...(faulty ? ["--fault", options.faultyClient as string] : []),
               ...(mash ? ["--paillier-bits", String(options.paillierBits)] : []),
               ...(dropping ? ["--drop-at", options.dropPhase, "--drop-count", String(options.dropClients)] : []),
+              ...(options.dp ? [...dpArgs, "--expected-clients", String(totalClients)] : []),
             ],
             outputFile: join(logsDir, `client-${i}.out`),
           });
@@ -243,13 +332,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         await waitForWorkers(owner as WorkerRuntime, clientAddresses, Role.Client, workers, 180_000);
         say(`all ${totalClients} clients registered`);
       },
-      onProgress: (p) => say(`round ${p.round}: ${String(enumName(Phase, p.phase))} · joined ${p.joined}/${totalClients} · submitted ${p.submitted}`),
+      onProgress: (p) => {
+        if (p.round === 1 && p.phase === Phase.Aggregation) dropServers();
+        say(`round ${p.round}: ${String(enumName(Phase, p.phase))} · joined ${p.joined}/${totalClients} · submitted ${p.submitted}`);
+      },
       onRoundDone: (r) => say(roundSummary(r)),
     });
     await waitForWorkersToCatchUp(following, await owner.connection.provider.getBlockNumber(), 15_000);
 
     const report: DemoReport = {
       mode: options.mode,
+      initialAccuracy,
       model: options.model,
       clients: options.clients,
       chainId: Number(owner.connection.chainId),
@@ -257,7 +350,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       storeDir,
       ipfs: owner.store.kind === "kubo" ? { kind: "kubo", location: process.env.IPFS_API_URL ?? "" } : { kind: "embedded", location: storeDir },
       taskId: taskId.toString(),
-      contracts: { FedmashRegistry: addresses.registry, FedmashCoordinator: addresses.coordinator, FedmashVerifier: addresses.verifier },
+      contracts: {
+        FedmashRegistry: addresses.registry,
+        FedmashCoordinator: addresses.coordinator,
+        FedmashVerifier: addresses.verifier,
+        ...(shamir ? { FedmashShamir: addresses.shamir } : {}),
+      },
       settings: {
         backend,
         samplesPerClient: options.samplesPerClient,
@@ -283,6 +381,21 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
               maliciousAggregator: options.maliciousAggregator ?? "none",
             }
           : {}),
+        ...(shamir
+          ? {
+              servers: options.servers,
+              threshold: options.threshold,
+              field: "p = 2^31 - 1",
+              clip: options.clip,
+              scale: options.scale,
+              dropServers: options.dropServers,
+              bondEth: formatEther(options.terms.aggregatorBond),
+              clientRewardEth: formatEther(options.terms.clientReward),
+              aggregatorRewardEth: formatEther(options.terms.aggregatorReward),
+              maliciousAggregator: options.maliciousAggregator ?? "none",
+            }
+          : {}),
+        ...(options.dp ? { dp: options.dp.mechanism, noiseMultiplier: options.dp.noiseMultiplier, dpClip: options.dp.clip, delta: options.dp.delta } : {}),
       },
       rounds,
       totalMs: Date.now() - started,
@@ -299,8 +412,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   }
 }
 
-/** One progress line per round; a failed verification says so, with the slashed bond. */
+/** One progress line per round; a failed verification says so, with the slashed bond; Shamir and DP add their facts. */
 export function roundSummary(r: RoundReport): string {
+  const servers = r.servers
+    ? ` · servers ${r.servers.filter((s) => s.posted).length}/${r.servers.length} posted${r.reconstructedFrom?.length ? `, reconstructed from [${r.reconstructedFrom.join(", ")}]` : ""}${
+        r.inconsistentServers?.length ? `, INCONSISTENT [${r.inconsistentServers.join(", ")}]` : ""
+      }`
+    : "";
+  const privacy = r.privacy ? ` · ε ${formatEpsilon(r.privacy.epsilon)} (δ ${r.privacy.delta}, this round ${formatEpsilon(r.privacy.epsilonRound)})` : "";
   const verification =
     r.verification.status === "none"
       ? ""
@@ -310,20 +429,23 @@ export function roundSummary(r: RoundReport): string {
   if (r.phase === "Finalized") {
     return `round ${r.round} finalized in ${(r.durationMs / 1000).toFixed(1)} s · test accuracy ${(r.accuracy ?? 0).toFixed(4)} · loss ${(r.loss ?? 0).toFixed(4)} · included ${r.included.length}${
       r.excluded.length ? ` · excluded ${r.excluded.map((e) => `${e.client.slice(0, 8)}… (${e.reason})`).join(", ")}` : ""
-    }${verification}${r.paid !== "0" ? ` · paid ${formatEther(r.paid)} ETH` : ""}`;
+    }${servers}${verification}${r.paid !== "0" ? ` · paid ${formatEther(r.paid)} ETH` : ""}${privacy}`;
   }
   const slashed = BigInt(r.slashed) > 0n ? ` · verification ${r.verification.status}, aggregator slashed ${formatEther(r.slashed)} ETH` : "";
-  return `round ${r.round} failed: ${r.failureReason}${slashed || verification}`;
+  return `round ${r.round} failed: ${r.failureReason}${servers}${slashed || verification}${privacy}`;
 }
 
 export const DEMO_DEFAULTS = {
-  mode: "mash" as "plain" | "mash",
+  mode: "mash" as DemoMode,
   groupSize: 3,
   clip: 0.5,
   scale: 10_000,
   paillierBits: 2048 as 1024 | 2048,
   dropClients: 0,
   dropPhase: "submit" as "shuffle" | "submit",
+  servers: 3,
+  threshold: 2,
+  dropServers: 0,
   clients: 4,
   rounds: 3,
   model: "mlp" as ModelKind,
