@@ -13,6 +13,8 @@ import { sha256Index } from "../workers/crypto/kernel/tsKernel";
 import { randomSeed } from "../workers/crypto/mask/randomSeed";
 import { createPaperCompatGroup, type PaperCompatGroup } from "../workers/crypto/mask/paperCompatGroup";
 import { aggregateBound } from "../workers/crypto/quantize";
+import { median } from "./lib/median";
+import { quantizedVector as lcgVector } from "./lib/quantizedVector";
 
 const D_SMALL = 101_770;
 const D_LARGE = 804_554;
@@ -47,12 +49,6 @@ interface Row {
   note?: string;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 async function measure(elements: number, runs: number, body: () => Promise<void>): Promise<Measure> {
   const seconds: number[] = [];
   for (let r = 0; r < runs; r++) {
@@ -67,17 +63,6 @@ async function measure(elements: number, runs: number, body: () => Promise<void>
     bestElementsPerSecond: elements / Math.min(...warm),
     runs,
   };
-}
-
-function quantizedVector(d: number, seed: number): Int32Array {
-  // A fixed LCG: every implementation masks the same numbers, uniformly in [-S, S] like the paper's.
-  let state = seed >>> 0;
-  const out = new Int32Array(d);
-  for (let i = 0; i < d; i++) {
-    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
-    out[i] = (state % (2 * SCALE + 1)) - SCALE;
-  }
-  return out;
 }
 
 function zeroSumSeeds(n: number): bigint[] {
@@ -121,7 +106,7 @@ async function benchGroup(
   return row;
 }
 
-// Plaintext sums of the first n clients' updates (client j's update is quantizedVector(D_SMALL, 1000 + j)).
+// Plaintext sums of the first n clients' updates (client j's update is lcgVector(D_SMALL, 1000 + j, SCALE)).
 const sumCache = new Map<number, Int32Array>();
 function columnSums(n: number, inputs: { sums: Int32Array }): Int32Array {
   if (n === 100) return inputs.sums;
@@ -129,7 +114,7 @@ function columnSums(n: number, inputs: { sums: Int32Array }): Int32Array {
   if (!sums) {
     sums = new Int32Array(D_SMALL);
     for (let j = 0; j < n; j++) {
-      const g = quantizedVector(D_SMALL, 1000 + j);
+      const g = lcgVector(D_SMALL, 1000 + j, SCALE);
       for (let i = 0; i < D_SMALL; i++) sums[i]! += g[i]!;
     }
     sumCache.set(n, sums);
@@ -224,8 +209,8 @@ async function scalarChildMain(): Promise<void> {
   const group = createPaperCompatGroup({ kernel: "native" });
   const seed = randomSeed();
   await group.mask({ quantized: new Int32Array(8_192), seed, start: 1_000_000_000 });
-  const small = quantizedVector(D_SMALL, 1);
-  const large = quantizedVector(D_LARGE, 2);
+  const small = lcgVector(D_SMALL, 1, SCALE);
+  const large = lcgVector(D_LARGE, 2, SCALE);
   const runs = quick ? 3 : 9;
   const row: Row = {
     implementation: "native C kernel, scalar path (FEDMASH_KERNEL_SIMD=0)",
@@ -249,8 +234,8 @@ async function main(): Promise<void> {
     : "not built";
   console.log(`MASH kernel benchmark: ${cpus()[0]?.model ?? "unknown CPU"}, ${availableParallelism()} cores, Node ${process.version}, load ${loadStart.toFixed(2)}, native kernel: ${nativePath}`);
 
-  const small = quantizedVector(D_SMALL, 1);
-  const large = quantizedVector(D_LARGE, 2);
+  const small = lcgVector(D_SMALL, 1, SCALE);
+  const large = lcgVector(D_LARGE, 2, SCALE);
   console.log("preparing 100 masked client vectors (d = 101,770, zero-sum seeds) ...");
   const setup = createPaperCompatGroup({ kernel: "auto" });
   // Clients 0..9 and 10..99 each get a zero-sum seed set, so N = 10 (the first ten) and N = 100 both cancel.
@@ -258,7 +243,7 @@ async function main(): Promise<void> {
   const masked: Uint32Array[] = [];
   const sums = new Int32Array(D_SMALL);
   for (let j = 0; j < 100; j++) {
-    const g = quantizedVector(D_SMALL, 1000 + j);
+    const g = lcgVector(D_SMALL, 1000 + j, SCALE);
     for (let i = 0; i < D_SMALL; i++) sums[i]! += g[i]!;
     masked.push(await setup.mask({ quantized: g, seed: seeds[j]!, start: 0 }));
   }

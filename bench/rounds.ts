@@ -7,15 +7,10 @@ import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DEMO_DEFAULTS, runDemo, type DemoReport } from "../workers/roles/runDemo";
+import { median } from "./lib/median";
 
 const PROJECT_ROOT = resolve(__dirname, "..");
 const RESULTS = join(PROJECT_ROOT, "bench", "results");
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 async function runMode(mode: "plain" | "mash", clients: number, rounds: number, paillierBits: 1024 | 2048): Promise<DemoReport> {
   const outDir = mkdtempSync(join(tmpdir(), `fedmash-bench-${mode}-`));

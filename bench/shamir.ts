@@ -18,6 +18,8 @@ import { reconstructSum } from "../workers/crypto/shamir/reconstructSum";
 import { shamirFieldBound } from "../workers/crypto/shamir/shamirFieldBound";
 import { sharePayloadBytes } from "../workers/crypto/shamir/shareFormat";
 import { shareVector } from "../workers/crypto/shamir/shareVector";
+import { median } from "./lib/median";
+import { quantizedVector as lcgVector } from "./lib/quantizedVector";
 
 const D = 101_770;
 const SCALE = 10_000;
@@ -51,12 +53,6 @@ interface Row {
   note?: string;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 async function time(elements: number, body: () => unknown, runs = RUNS): Promise<Timing> {
   await body(); // warm-up: JIT and lazily built tables (index hashes, DLOG table) stay out of the median
   const seconds: number[] = [];
@@ -69,17 +65,6 @@ async function time(elements: number, body: () => unknown, runs = RUNS): Promise
   return { seconds: m, elementsPerSecond: elements / m, runs };
 }
 
-/** The same fixed LCG as bench/kernel.ts: quantized values uniform in [-S, S], as with c = 1, S = 10^4. */
-function quantizedVector(d: number, seed: number): Int32Array {
-  let state = seed >>> 0;
-  const out = new Int32Array(d);
-  for (let i = 0; i < d; i++) {
-    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
-    out[i] = (state % (2 * SCALE + 1)) - SCALE;
-  }
-  return out;
-}
-
 const rate = (value: number): string => (value >= 1e6 ? `${(value / 1e6).toFixed(2)}M` : `${(value / 1e3).toFixed(1)}k`);
 const ms = (seconds: number): string => (seconds * 1e3).toFixed(seconds < 0.01 ? 2 : 1);
 
@@ -87,8 +72,8 @@ async function main(): Promise<void> {
   const started = Date.now();
   const loadStart = loadavg()[0]!;
   console.log(`Shamir benchmark: ${cpus()[0]?.model ?? "unknown CPU"}, ${availableParallelism()} cores, Node ${process.version}, load ${loadStart.toFixed(2)}, d = ${D}`);
-  const update = quantizedVector(D, 1);
-  const clients = Array.from({ length: CLIENTS }, (_, k) => quantizedVector(D, 1000 + k));
+  const update = lcgVector(D, 1, SCALE);
+  const clients = Array.from({ length: CLIENTS }, (_, k) => lcgVector(D, 1000 + k, SCALE));
   const expectedSum = new Int32Array(D);
   for (const client of clients) for (let i = 0; i < D; i++) expectedSum[i]! += client[i]!;
   const rows: Row[] = [];
