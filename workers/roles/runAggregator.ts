@@ -283,8 +283,9 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     const includedKey = included.map((a) => a.toLowerCase()).sort().join(",");
     const view = await retry(() => runtime.coordinator.round(roundId));
     const deadline = Number(view.deadline);
-    const aggregateDuration = Number(task.config.aggregateDuration);
-    const graceUntil = deadline - aggregateDuration + (parameters.shareSumGraceSeconds ?? aggregateDuration / 2);
+    // The grace period runs on the wall clock from when this aggregator saw Aggregation open (a restart starts it
+    // again, still bounded by the deadline): chain time cannot measure it, since it only moves when blocks are made.
+    const graceUntil = Date.now() / 1000 + (parameters.shareSumGraceSeconds ?? Number(task.config.aggregateDuration) / 2);
 
     const usable = new Map<number, ShamirShareSum>();
     const rejected = new Map<number, string>();
@@ -307,7 +308,12 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
           logger.error("share-sum rejected: its payload is not what the chain recorded", { round: roundId, serverIndex: j, server: servers[j], error });
         }
       }
-      const readiness = shareSumsReady({ posted: usable.size, servers: servers.length - rejected.size, threshold, now: Date.now() / 1000, graceUntil, deadline });
+      // The contract compares the deadline with the next block's timestamp, and a busy Hardhat node stamps blocks
+      // max(wall clock, previous + 1), so chain time can run ahead of the wall clock: the deadline comes that much sooner.
+      const latest = await retry(() => runtime.connection.provider.getBlock("latest"));
+      const now = Date.now() / 1000;
+      const chainAhead = Math.max(0, (latest?.timestamp ?? 0) + 1 - now);
+      const readiness = shareSumsReady({ posted: usable.size, servers: servers.length - rejected.size, threshold, now, graceUntil, deadline: deadline - chainAhead });
       if (readiness.status === "ready") {
         if (usable.size >= threshold) {
           logger.info("share-sums ready", { round: roundId, usable: usable.size, servers: servers.length, threshold, reason: readiness.reason });

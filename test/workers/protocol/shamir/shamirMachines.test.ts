@@ -1,0 +1,330 @@
+// The Shamir state machines: every handler × stage pair of the client, the server and the aggregator — valid
+// pairs move to the documented stage, every other pair throws ProtocolStageError naming the stage — plus whole
+// rounds routed as the contracts announce them: the frozen submitted set, the server's one share-sum, a
+// late client left out, a dropped server, and the verification both client and aggregator share with MASH.
+import { expect } from "chai";
+import {
+  SHAMIR_CLIENT_HANDLER_STAGES,
+  SHAMIR_CLIENT_STAGES,
+  routeShamirClientEvent,
+  shamirClientHandlers,
+  shamirClientPendingAction,
+  startShamirClientRound,
+  type ShamirClientHandler,
+  type ShamirClientRoundState,
+  type ShamirClientStage,
+} from "../../../../workers/protocol/shamir/clientMachine";
+import {
+  SHAMIR_SERVER_HANDLER_STAGES,
+  SHAMIR_SERVER_STAGES,
+  routeShamirServerEvent,
+  shamirServerHandlers,
+  shamirServerPendingAction,
+  startShamirServerRound,
+  type ShamirServerHandler,
+  type ShamirServerRoundState,
+  type ShamirServerStage,
+} from "../../../../workers/protocol/shamir/serverMachine";
+import {
+  SHAMIR_AGGREGATOR_HANDLER_STAGES,
+  SHAMIR_AGGREGATOR_STAGES,
+  routeShamirAggregatorEvent,
+  shamirAggregatorHandlers,
+  shamirAggregatorPendingAction,
+  startShamirAggregatorRound,
+  type ShamirAggregatorHandler,
+  type ShamirAggregatorRoundState,
+  type ShamirAggregatorStage,
+} from "../../../../workers/protocol/shamir/aggregatorMachine";
+import { ProtocolStageError } from "../../../../workers/protocol/stage";
+import { FailureReason, Phase, VerificationOutcome } from "../../../../workers/protocol/enums";
+import type { CoordinatorEvent } from "../../../../workers/protocol/events";
+
+const A = "0x000000000000000000000000000000000000000A";
+const B = "0x000000000000000000000000000000000000000B";
+const C = "0x000000000000000000000000000000000000000C";
+const S0 = "0x00000000000000000000000000000000000000d0";
+const S1 = "0x00000000000000000000000000000000000000D1";
+const S2 = "0x00000000000000000000000000000000000000d2";
+const AGG = "0x00000000000000000000000000000000000000ee";
+const base = { blockNumber: 1, logIndex: 0, transactionHash: "0x" };
+const opened = { taskId: 1n, roundId: 5n, index: 1n, modelCid: "bafy-model" };
+const submission = { client: A, cid: "bafy-a", contentHash: "0xaa", numSamples: "10", loss: "0" };
+const shareSum = { server: S0, serverIndex: 0, cid: "bafy-s0", contentHash: "0x50" };
+
+const CLIENT_CALLS: Record<ShamirClientHandler, [(s: ShamirClientRoundState) => ShamirClientRoundState, ShamirClientStage | "same"]> = {
+  confirmJoin: [(s) => shamirClientHandlers.confirmJoin(s), "joined"],
+  missJoin: [(s) => shamirClientHandlers.missJoin(s), "left-out"],
+  refuseModel: [(s) => shamirClientHandlers.refuseModel(s, "unknown-model"), "refused"],
+  openSubmission: [(s) => shamirClientHandlers.openSubmission(s), "training"],
+  confirmSubmission: [(s) => shamirClientHandlers.confirmSubmission(s, "bafy-manifest"), "submitted"],
+  closeSubmission: [(s) => shamirClientHandlers.closeSubmission(s), "excluded"],
+  recordAggregate: [(s) => shamirClientHandlers.recordAggregate(s, { aggregateCid: "bafy-agg", aggregateHash: "0xaa", modelCid: "bafy-new" }), "same"],
+  startVerification: [(s) => shamirClientHandlers.startVerification(s, 40), "same"],
+  receiveBatchSums: [(s) => shamirClientHandlers.receiveBatchSums(s, { batchSums: "0x00", sampleSeed: "0x01", batchSumsBlock: 41 }), "verifying"],
+  recordDispute: [(s) => shamirClientHandlers.recordDispute(s), "same"],
+  confirmCommitment: [(s) => shamirClientHandlers.confirmCommitment(s), "committed"],
+  // Only a committed client is owed a reward and claims before its round ends; the others are done.
+  settleVerification: [(s) => shamirClientHandlers.settleVerification(s, VerificationOutcome.Passed), "same"],
+  confirmClaim: [(s) => shamirClientHandlers.confirmClaim({ ...s, outcome: VerificationOutcome.Passed }), "finalized"],
+  closeRound: [(s) => shamirClientHandlers.closeRound(s, { finalized: false, reason: FailureReason.ServersMissing }), "failed"],
+};
+
+const SERVER_CALLS: Record<ShamirServerHandler, [(s: ShamirServerRoundState) => ShamirServerRoundState, ShamirServerStage]> = {
+  recordSubmission: [(s) => shamirServerHandlers.recordSubmission(s, submission), "collecting"],
+  openAggregation: [(s) => shamirServerHandlers.openAggregation(s), "summing"],
+  confirmShareSum: [(s) => shamirServerHandlers.confirmShareSum(s, "bafy-s0"), "posted"],
+  withhold: [(s) => shamirServerHandlers.withhold(s, { client: A, error: "ShamirShareTamperedError" }), "withheld"],
+  closeRound: [(s) => shamirServerHandlers.closeRound(s, { finalized: true }), "finalized"],
+};
+
+const AGGREGATOR_CALLS: Record<ShamirAggregatorHandler, [(s: ShamirAggregatorRoundState) => ShamirAggregatorRoundState, ShamirAggregatorStage | "same"]> = {
+  recordSubmission: [(s) => shamirAggregatorHandlers.recordSubmission(s, submission), "same"],
+  openAggregation: [(s) => shamirAggregatorHandlers.openAggregation(s, 1_000), "aggregating"],
+  recordShareSum: [(s) => shamirAggregatorHandlers.recordShareSum(s, shareSum), "same"],
+  confirmAggregate: [(s) => shamirAggregatorHandlers.confirmAggregate(s, { aggregateCid: "a", modelCid: "m" }), "posted"],
+  startVerification: [(s) => shamirAggregatorHandlers.startVerification(s, { aggregateBlock: 40, includedCount: 3 }), "batch-sums"],
+  confirmBatchSums: [(s) => shamirAggregatorHandlers.confirmBatchSums(s, "0x00"), "commitments"],
+  recordCommitment: [(s) => shamirAggregatorHandlers.recordCommitment(s, 1), "same"],
+  settleVerification: [(s) => shamirAggregatorHandlers.settleVerification(s, VerificationOutcome.Passed), "claiming"],
+  confirmClaim: [(s) => shamirAggregatorHandlers.confirmClaim(s), "finalized"],
+  closeRound: [(s) => shamirAggregatorHandlers.closeRound(s, { finalized: false, reason: FailureReason.ServersMissing }), "failed"],
+};
+
+function stageTable<S extends string, R extends { stage: S }>(
+  calls: Record<string, [(s: R) => R, S | "same"]>,
+  stages: readonly S[],
+  allowedOf: (handler: string) => readonly S[],
+  fresh: (stage: S) => R,
+  expectedOf: (handler: string, stage: S, next: S | "same") => S = (_h, stage, next) => (next === "same" ? stage : next),
+): void {
+  for (const handler of Object.keys(calls)) {
+    const [call, next] = calls[handler]!;
+    for (const stage of stages) {
+      const allowed = allowedOf(handler).includes(stage);
+      it(`${handler} in ${stage} ${allowed ? "is accepted" : "throws ProtocolStageError"}`, function () {
+        if (!allowed) {
+          expect(() => call(fresh(stage))).to.throw(ProtocolStageError, `"${stage}"`);
+          return;
+        }
+        expect(call(fresh(stage)).stage).to.equal(expectedOf(handler, stage, next));
+      });
+    }
+  }
+}
+
+describe("Shamir protocol state machines", function () {
+  describe("client stage table", function () {
+    stageTable<ShamirClientStage, ShamirClientRoundState>(
+      CLIENT_CALLS,
+      SHAMIR_CLIENT_STAGES,
+      (h) => SHAMIR_CLIENT_HANDLER_STAGES[h as ShamirClientHandler],
+      (stage) => ({ ...startShamirClientRound(opened), stage }),
+      (handler, stage, next) => (handler === "settleVerification" ? (stage === "committed" ? "claiming" : "finalized") : next === "same" ? stage : next),
+    );
+  });
+
+  describe("server stage table", function () {
+    stageTable<ShamirServerStage, ShamirServerRoundState>(
+      SERVER_CALLS,
+      SHAMIR_SERVER_STAGES,
+      (h) => SHAMIR_SERVER_HANDLER_STAGES[h as ShamirServerHandler],
+      (stage) => ({ ...startShamirServerRound(opened), stage }),
+    );
+  });
+
+  describe("aggregator stage table", function () {
+    stageTable<ShamirAggregatorStage, ShamirAggregatorRoundState>(
+      AGGREGATOR_CALLS,
+      SHAMIR_AGGREGATOR_STAGES,
+      (h) => SHAMIR_AGGREGATOR_HANDLER_STAGES[h as ShamirAggregatorHandler],
+      (stage) => ({ ...startShamirAggregatorRound(opened), stage }),
+    );
+  });
+
+  describe("a whole round as the contracts announce it", function () {
+    const submitted = (client: string): CoordinatorEvent => ({ ...base, type: "UpdateSubmitted", roundId: 5n, client, cid: `bafy-${client.slice(-1)}`, contentHash: "0x01", numSamples: 10n, loss: 7n });
+    const posted = (server: string, serverIndex: bigint, count: bigint): CoordinatorEvent => ({
+      ...base,
+      type: "ShareSumPosted",
+      roundId: 5n,
+      server,
+      serverIndex,
+      cid: `bafy-sum-${serverIndex}`,
+      contentHash: `0x${serverIndex}`,
+      count,
+    });
+    const events: CoordinatorEvent[] = [
+      { ...base, type: "TaskCreated", taskId: 1n, owner: AGG, mode: 2, aggregator: AGG, initialModelCid: "bafy-model" },
+      { ...base, type: "ServersConfigured", taskId: 1n, servers: [S0, S1, S2], threshold: 2n },
+      { ...base, type: "RoundOpened", ...opened, joinDeadline: 0n },
+      ...[A, B, C].map((client, i): CoordinatorEvent => ({ ...base, type: "ClientJoined", roundId: 5n, client, joinedCount: BigInt(i + 1) })),
+      { ...base, type: "PhaseChanged", roundId: 5n, previous: Phase.Joining, current: Phase.Submission, deadline: 100n },
+      submitted(A),
+      submitted(B),
+      // C is still training when the deadline passes: Aggregation freezes {A, B}.
+      { ...base, type: "PhaseChanged", roundId: 5n, previous: Phase.Submission, current: Phase.Aggregation, deadline: 500n },
+      posted(S1, 1n, 1n),
+      posted(S0, 0n, 2n),
+    ];
+    const until = (type: string, nth = 1): number => {
+      let seen = 0;
+      return events.findIndex((e) => e.type === type && ++seen === nth) + 1;
+    };
+
+    function client(address: string, upTo = events.length): ShamirClientRoundState {
+      const rounds: Record<string, ShamirClientRoundState> = {};
+      for (const event of events.slice(0, upTo)) {
+        const next = routeShamirClientEvent(rounds, event, { address, taskId: 1n });
+        if (next) rounds[next.roundId] = next;
+      }
+      return rounds["5"]!;
+    }
+
+    function server(address: string, upTo = events.length): ShamirServerRoundState | undefined {
+      const rounds: Record<string, ShamirServerRoundState> = {};
+      const tasks = new Set<string>();
+      for (const event of events.slice(0, upTo)) {
+        if (event.type === "ServersConfigured" && event.servers.some((s) => s.toLowerCase() === address.toLowerCase())) tasks.add(event.taskId.toString());
+        const next = routeShamirServerEvent(rounds, event, { address, servesTask: (taskId) => tasks.has(taskId) });
+        if (next) rounds[next.roundId] = next;
+      }
+      return rounds["5"];
+    }
+
+    function aggregator(upTo = events.length): ShamirAggregatorRoundState {
+      const rounds: Record<string, ShamirAggregatorRoundState> = {};
+      for (const event of events.slice(0, upTo)) {
+        const next = routeShamirAggregatorEvent(rounds, event, (taskId) => taskId === "1", AGG);
+        if (next) rounds[next.roundId] = next;
+      }
+      return rounds["5"]!;
+    }
+
+    it("a client joins, trains once Submission opens, and is in the frozen set once its submission is announced", function () {
+      expect(shamirClientPendingAction(client(A, until("RoundOpened")))).to.deep.equal({ type: "join", roundId: 5n });
+      expect(shamirClientPendingAction(client(A, until("PhaseChanged")))).to.deep.equal({ type: "train-and-submit", roundId: 5n, modelCid: "bafy-model" });
+      const done = client(A);
+      expect([done.stage, done.updateCid]).to.deep.equal(["submitted", "bafy-A"]);
+      expect(shamirClientPendingAction(done)).to.equal(undefined);
+    });
+
+    it("a client still training when Aggregation opens is excluded and owes nothing more", function () {
+      const late = client(C);
+      expect(late.stage).to.equal("excluded");
+      expect(shamirClientPendingAction(late)).to.equal(undefined);
+    });
+
+    it("a server of the task owes exactly one share-sum over the frozen set, and its own ShareSumPosted confirms it", function () {
+      const summing = server(S0, until("PhaseChanged", 2));
+      expect(summing?.stage).to.equal("summing");
+      const action = summing ? shamirServerPendingAction(summing) : undefined;
+      expect(action?.type).to.equal("post-share-sum");
+      expect(action?.taskId).to.equal(1n);
+      expect(action?.submissions.map((s) => s.client)).to.deep.equal([A, B]);
+      expect(action?.submissions[0]).to.deep.equal({ client: A, cid: "bafy-A", contentHash: "0x01", numSamples: "10", loss: "7" });
+      const done = server(S0);
+      expect([done?.stage, done?.shareSumCid]).to.deep.equal(["posted", "bafy-sum-0"]);
+      // Another server's posting (S1's) does not confirm S2's, which (dropped) still owes it.
+      expect(server(S2)?.stage).to.equal("summing");
+    });
+
+    it("an account that is not among the task's servers takes no part", function () {
+      expect(server(AGG)).to.equal(undefined);
+    });
+
+    it("the aggregator owes a reconstruction over the frozen set with the share-sums seen, by server index", function () {
+      const waiting = aggregator(until("PhaseChanged", 2));
+      expect(waiting.aggregationDeadline).to.equal(500);
+      expect(shamirAggregatorPendingAction(waiting)).to.deep.include({ type: "reconstruct", roundId: 5n, taskId: 1n, modelCid: "bafy-model", shareSums: [] });
+      const action = shamirAggregatorPendingAction(aggregator());
+      expect(action?.type).to.equal("reconstruct");
+      if (action?.type !== "reconstruct") return;
+      expect(action.submissions.map((s) => s.client)).to.deep.equal([A, B]);
+      expect(action.shareSums).to.deep.equal([
+        { server: S0, serverIndex: 0, cid: "bafy-sum-0", contentHash: "0x0" },
+        { server: S1, serverIndex: 1, cid: "bafy-sum-1", contentHash: "0x1" },
+      ]);
+      expect(action.aggregationDeadline).to.equal(500);
+    });
+
+    it("a round that fails for missing servers closes every role as ServersMissing", function () {
+      const failed: CoordinatorEvent = { ...base, type: "RoundFailed", taskId: 1n, roundId: 5n, reason: FailureReason.ServersMissing };
+      events.push(failed);
+      try {
+        expect([client(A).stage, client(A).failureReason]).to.deep.equal(["failed", FailureReason.ServersMissing]);
+        expect([server(S2)?.stage, server(S2)?.failureReason]).to.deep.equal(["failed", FailureReason.ServersMissing]);
+        expect([aggregator().stage, aggregator().failureReason]).to.deep.equal(["failed", FailureReason.ServersMissing]);
+      } finally {
+        events.pop();
+      }
+    });
+  });
+
+  describe("verification, as in MASH rounds", function () {
+    const aggregated: CoordinatorEvent[] = [
+      { ...base, type: "AggregatePosted", roundId: 5n, aggregator: AGG, aggregateCid: "bafy-agg", modelCid: "bafy-new", aggregateHash: "0xaa" },
+      { ...base, type: "VerificationStarted", taskId: 1n, roundId: 5n, aggregateBlock: 40n, includedCount: 2n, deadline: 100n },
+    ];
+    const batchSumsPosted: CoordinatorEvent = { ...base, blockNumber: 41, type: "BatchSumsPosted", roundId: 5n, sampleSeed: "0x5eed", partitions: 64n, batches: 2n, batchSums: "0x7e", deadline: 200n };
+    const committed = (client: string, count: bigint): CoordinatorEvent => ({ ...base, type: "CommitmentPosted", roundId: 5n, client, x: 1n, y: 2n, committedCount: count });
+    const settled = (outcome: VerificationOutcome): CoordinatorEvent => ({
+      ...base,
+      type: "VerificationSettled",
+      taskId: 1n,
+      roundId: 5n,
+      outcome,
+      committedCount: 2n,
+      includedCount: 2n,
+      paid: 0n,
+      slashed: 0n,
+      released: 0n,
+    });
+    const claimed = (account: string): CoordinatorEvent => ({ ...base, type: "RewardClaimed", roundId: 5n, account, amount: 1n });
+
+    function clientAfter(stage: ShamirClientStage, events: CoordinatorEvent[]): ShamirClientRoundState {
+      let rounds: Record<string, ShamirClientRoundState> = { "5": { ...startShamirClientRound(opened), stage } };
+      for (const event of events) {
+        const next = routeShamirClientEvent(rounds, event, { address: A, taskId: 1n });
+        if (next) rounds = { ...rounds, [next.roundId]: next };
+      }
+      return rounds["5"]!;
+    }
+
+    function aggregatorAfter(events: CoordinatorEvent[]): ShamirAggregatorRoundState {
+      let rounds: Record<string, ShamirAggregatorRoundState> = { "5": { ...startShamirAggregatorRound(opened), stage: "aggregating" } };
+      for (const event of events) {
+        const next = routeShamirAggregatorEvent(rounds, event, () => true, AGG);
+        if (next) rounds = { ...rounds, [next.roundId]: next };
+      }
+      return rounds["5"]!;
+    }
+
+    it("an included client owes the check and commitment with T, σ and both seed blocks, then claims after a pass", function () {
+      const verifying = clientAfter("submitted", [...aggregated, batchSumsPosted]);
+      expect(shamirClientPendingAction(verifying)).to.deep.equal({ type: "verify-and-commit", roundId: 5n, batchSums: "0x7e", sampleSeed: "0x5eed", batchSumsBlock: 41, aggregateBlock: 40 });
+      const claiming = clientAfter("submitted", [...aggregated, batchSumsPosted, committed(A, 1n), settled(VerificationOutcome.Passed)]);
+      expect(shamirClientPendingAction(claiming)).to.deep.equal({ type: "claim", roundId: 5n });
+      expect(clientAfter("submitted", [...aggregated, batchSumsPosted, committed(A, 1n), settled(VerificationOutcome.Passed), claimed(A)]).stage).to.equal("finalized");
+    });
+
+    it("a disputed round fails as AggregateDisputed; an excluded client takes no part", function () {
+      const disputed: CoordinatorEvent = { ...base, type: "AggregateDisputed", roundId: 5n, client: A, partition: 3n, batch: 1n, published: 10n, accepted: 9n };
+      const ended = clientAfter("submitted", [...aggregated, batchSumsPosted, disputed, committed(A, 1n), settled(VerificationOutcome.Disputed)]);
+      expect([ended.stage, ended.disputed, ended.failureReason]).to.deep.equal(["failed", true, FailureReason.AggregateDisputed]);
+      const excluded = clientAfter("excluded", [...aggregated, batchSumsPosted, settled(VerificationOutcome.Passed)]);
+      expect([excluded.stage, shamirClientPendingAction(excluded)]).to.deep.equal(["excluded", undefined]);
+    });
+
+    it("the aggregator posts T, settles exactly when every included client committed, and claims its own reward", function () {
+      expect(shamirAggregatorPendingAction(aggregatorAfter(aggregated))).to.deep.equal({ type: "post-batch-sums", roundId: 5n, aggregateBlock: 40 });
+      expect(shamirAggregatorPendingAction(aggregatorAfter([...aggregated, batchSumsPosted, committed(A, 1n)]))).to.equal(undefined);
+      expect(shamirAggregatorPendingAction(aggregatorAfter([...aggregated, batchSumsPosted, committed(A, 1n), committed(B, 2n)]))).to.deep.equal({ type: "settle", roundId: 5n, batchSums: "0x7e" });
+      const passed = aggregatorAfter([...aggregated, batchSumsPosted, settled(VerificationOutcome.Passed), claimed(A)]);
+      expect(shamirAggregatorPendingAction(passed)).to.deep.equal({ type: "claim", roundId: 5n });
+      expect(aggregatorAfter([...aggregated, batchSumsPosted, settled(VerificationOutcome.Passed), claimed(AGG)]).stage).to.equal("finalized");
+      const slashed = aggregatorAfter([...aggregated, batchSumsPosted, settled(VerificationOutcome.Failed)]);
+      expect([slashed.stage, slashed.failureReason]).to.deep.equal(["failed", FailureReason.VerificationFailed]);
+    });
+  });
+});
