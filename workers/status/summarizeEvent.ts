@@ -1,0 +1,69 @@
+// One human line per chain event for the status views ("0x70997970…79C8 submitted bafy… (600 samples)"):
+// the event list of a round reads like a log of who did what, without decoding ABI in the page.
+import { formatEther } from "ethers";
+import type { CoordinatorEvent } from "../protocol/events";
+import { enumName, FailureReason, Mode, Phase, VerificationOutcome } from "../protocol/enums";
+import { lossFromFixed } from "../protocol/events";
+
+/** `0x7099…79C8`: enough to tell accounts apart in a line, the full address stays in the structured fields. */
+export function shortAddress(address: string): string {
+  return address.length > 12 ? `${address.slice(0, 6)}…${address.slice(-4)}` : address;
+}
+
+/** CIDs are long and their first characters are shared (bafy…), so show the distinguishing tail too. */
+export function shortCid(cid: string): string {
+  return cid.length > 20 ? `${cid.slice(0, 8)}…${cid.slice(-6)}` : cid;
+}
+
+export function summarizeEvent(event: CoordinatorEvent): string {
+  switch (event.type) {
+    case "TaskCreated":
+      return `task ${event.taskId} created by ${shortAddress(event.owner)} (${enumName(Mode, event.mode)}, aggregator ${shortAddress(event.aggregator)}), model ${shortCid(event.initialModelCid)}`;
+    case "RoundOpened":
+      return `round ${event.roundId} opened (#${event.index} of task ${event.taskId}) on model ${shortCid(event.modelCid)}`;
+    case "ClientJoined":
+      return `${shortAddress(event.client)} joined (${event.joinedCount} joined)`;
+    case "PhaseChanged":
+      return `${enumName(Phase, event.previous)} → ${enumName(Phase, event.current)}`;
+    case "UpdateSubmitted":
+      return `${shortAddress(event.client)} submitted ${shortCid(event.cid)} (${event.numSamples} samples, loss ${lossFromFixed(event.loss).toFixed(4)})`;
+    case "AggregatePosted":
+      return `${shortAddress(event.aggregator)} posted aggregate ${shortCid(event.aggregateCid)} → model ${shortCid(event.modelCid)}`;
+    case "GroupsFormed":
+      return `holder ${shortAddress(event.holder)} drawn, ${event.groupCount} group(s) formed`;
+    case "GroupFormed":
+      return `group ${event.groupIndex}: ${event.members.map(shortAddress).join(", ")}`;
+    case "HolderKeyPosted":
+      return `holder ${shortAddress(event.holder)} posted its Paillier key (${(event.paillierPublicKey.length - 2) / 2} bytes)`;
+    case "ShuffleMessagePosted":
+      return `group ${event.groupIndex}: ${shortAddress(event.sender)} passed the shuffle on (position ${event.position})`;
+    case "GroupSumPosted":
+      return `group ${event.groupIndex}: leader ${shortAddress(event.leader)} posted the encrypted group sum`;
+    case "GroupsIncluded":
+      return `included groups [${event.groupIndices.join(", ")}], ${event.includedClients} client(s)`;
+    case "RoundFinalized":
+      return `finalized, next model ${shortCid(event.modelCid)}`;
+    case "RoundFailed":
+      return `failed: ${enumName(FailureReason, event.reason)}`;
+    case "RewardsReserved":
+      return `${formatEther(event.amount)} ETH reserved for rewards`;
+    case "VerificationStarted":
+      return `verification started, ${event.includedCount} included client(s), batch sums due by ${event.deadline}`;
+    case "BatchSumsPosted":
+      return `batch sums posted (${event.partitions}×${event.batches})`;
+    case "CommitmentPosted":
+      return `${shortAddress(event.client)} committed (${event.committedCount} so far)`;
+    case "AggregateDisputed":
+      return `${shortAddress(event.client)} disputed batch (${event.partition}, ${event.batch}): published ${event.published}, accepted ${event.accepted}`;
+    case "VerificationSettled":
+      return `verification ${enumName(VerificationOutcome, event.outcome)}: ${event.committedCount}/${event.includedCount} committed, ${formatEther(event.paid)} ETH owed, ${formatEther(event.slashed)} ETH slashed`;
+    case "AggregatorSlashed":
+      return `aggregator ${shortAddress(event.aggregator)} slashed ${formatEther(event.amount)} ETH`;
+    case "RewardClaimed":
+      return `${shortAddress(event.account)} claimed ${formatEther(event.amount)} ETH`;
+    case "ServersConfigured":
+      return `servers ${event.servers.map(shortAddress).join(", ")}, threshold ${event.threshold}`;
+    case "ShareSumPosted":
+      return `server ${event.serverIndex} (${shortAddress(event.server)}) posted share-sum ${shortCid(event.cid)} (${event.count} posted)`;
+  }
+}
