@@ -79,6 +79,14 @@ export class ShamirServersMissingError extends BaseError {
 }
 
 /**
+ * Share-sums disagree and there are too few to tell who lied (e liars need t + 2e share-sums): the aggregate might be
+ * wrong, and a wrong aggregate fails verification and costs the aggregator its bond, so it posts nothing.
+ */
+export class ShamirShareSumsDisagreeError extends BaseError {
+  override name = "ShamirShareSumsDisagreeError" as const;
+}
+
+/**
  * How the demo's malicious aggregator cheats. Both publish a tampered aggregate (+1 on a few hundred coordinates
  * of Σg, and the float delta and model to match). "consistent" posts T of the tampered sum: the clients' check
  * passes, the contract's fails and the bond is slashed. "inconsistent" posts the true T: the contract's check
@@ -330,8 +338,14 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
 
     const bound = shamirFieldBound({ clients: included.length, clip, scale, noiseBound: noiseBoundOf(scale, included.length) });
     const reconstructed = reconstructSum([...usable.values()], { threshold, bound });
-    if (reconstructed.inconsistentServers.length > 0) {
-      logger.error("share-sums inconsistent with the reconstructed aggregate: those servers' sums are wrong", {
+    const disagreeing = reconstructed.inconsistentServers.length;
+    if (disagreeing > 0 && usable.size < threshold + 2 * disagreeing) {
+      throw new ShamirShareSumsDisagreeError(`Round ${roundId}: share-sums of servers ${reconstructed.inconsistentServers.join(", ")} disagree with those of ${reconstructed.usedServers.join(", ")}.`, {
+        details: `${usable.size} share-sums cannot locate ${disagreeing} wrong one(s) (that takes t + 2e = ${threshold + 2 * disagreeing}); not posting an aggregate that may be wrong.`,
+      });
+    }
+    if (disagreeing > 0) {
+      logger.error("share-sums inconsistent with the reconstructed aggregate: those servers' sums are wrong and were not used", {
         round: roundId,
         inconsistentServers: reconstructed.inconsistentServers,
         usedServers: reconstructed.usedServers,
