@@ -1,0 +1,51 @@
+// Plain-language explanations of the enum values a round shows (phase, failure reason, verification outcome), so
+// the explorer page says what happened and who was responsible instead of printing an enum name.
+import type { FailureReasonName, PhaseName, VerificationOutcomeName } from "../status/statusSnapshot";
+
+const PHASES: Record<PhaseName, string> = {
+  None: "Not opened.",
+  Joining: "Registered clients join the round.",
+  Grouping: "Groups are drawn; the total-sum holder posts its Paillier key.",
+  Shuffle: "Group members pass their encrypted seeds along the chain; leaders post the group sums.",
+  Submission: "Clients train on the global model and submit their (masked) updates.",
+  Completion: "The holder decrypts the included groups' sum and submits its own masked update.",
+  Aggregation: "The aggregator combines the updates and posts the aggregate and the new model.",
+  Verification: "The aggregator posts batch sums, included clients commit, anyone settles.",
+  Finalized: "The round is over; its model is the task's current model.",
+  Failed: "The round ended without a new model.",
+};
+
+const FAILURES: Record<FailureReasonName, string> = {
+  None: "",
+  NotEnoughClients: "Not enough clients joined (or, in MASH, no group posted its sum) before the deadline.",
+  NoSubmissions: "No usable update was submitted before the deadline (in MASH: no group was complete).",
+  AggregatorMissing: "The aggregator did not post the aggregate (or its batch sums) in time; its bond is slashed when it was locked.",
+  HolderMissing: "The total-sum holder did not post its key or its masked update in time.",
+  VerificationFailed: "The verification check failed: the aggregate does not match the clients' commitments, so the aggregator was slashed.",
+  Cancelled: "The task owner cancelled the round.",
+  CommitmentsMissing: "Some included clients did not commit in time, so the check could not run; nobody was slashed.",
+  AggregateDisputed: "An included client showed that the published aggregate differs from its batch sums; the model was refused.",
+  ServersMissing: "Fewer Shamir servers than the threshold posted their share-sums in time.",
+};
+
+const OUTCOMES: Record<VerificationOutcomeName, string> = {
+  None: "Not settled yet.",
+  Passed: "The aggregate matches the clients' commitments; rewards are claimable.",
+  Failed: "The aggregate does not match the commitments; the aggregator's bond was slashed.",
+  BatchSumsMissing: "The aggregator never posted its batch sums; its bond was slashed.",
+  CommitmentsMissing: "Not every included client committed; clients that did are paid, nobody is slashed.",
+  Disputed: "A client disputed the aggregate; nobody is paid, the bond is unlocked.",
+  Released: "No verification ran (the round failed before its aggregate); the reserve went back to the pool.",
+};
+
+export function explainPhase(phase: PhaseName): string {
+  return PHASES[phase] ?? "";
+}
+
+export function explainFailure(reason: FailureReasonName): string {
+  return FAILURES[reason] ?? `Failed (${reason}).`;
+}
+
+export function explainOutcome(outcome: VerificationOutcomeName): string {
+  return OUTCOMES[outcome] ?? outcome;
+}
