@@ -17,43 +17,16 @@ import {
   type ShamirServerAction,
   type ShamirServerRoundState,
 } from "../protocol/shamir/serverMachine";
-import { addShares } from "../crypto/shamir/addShares";
-import { decryptShare } from "../crypto/shamir/decryptShare";
-import { ShamirMalformedShareError, ShamirShareTamperedError, ShamirWrongServerError } from "../crypto/shamir/errors";
 import { retry } from "../retry";
-import { PayloadCorruptError, PayloadHashMismatchError, PayloadShapeMismatchError, PayloadTruncatedError } from "../storage/errors";
-import { fetchPayload } from "../storage/fetchPayload";
 import { putPayload } from "../storage/putPayload";
-import { PayloadKind } from "../storage/payloadFormat";
 import { ensureRegistered, loadOrCreateEciesKeys } from "./ensureRegistered";
 import { runRoundLoop, type RoundLoopHandle } from "./runRoundLoop";
-import { EXPECT_SHARE_MANIFEST, ShamirManifestInvalidError, parseShareManifest, shareCiphertext, shareSumPayload } from "./shamirPayloads";
+import { shareSumPayload } from "./shamirPayloads";
+import { sumOwnShares } from "./sumOwnShares";
 import type { WorkerRuntime } from "./openWorkerRuntime";
 
 export class ShamirServerPhaseError extends BaseError {
   override name = "ShamirServerPhaseError" as const;
-}
-
-/** The failures that mean a client's share, not the server or the network, is at fault. */
-const UNUSABLE_SHARE_ERRORS = [
-  ShamirWrongServerError,
-  ShamirShareTamperedError,
-  ShamirMalformedShareError,
-  ShamirManifestInvalidError,
-  PayloadHashMismatchError,
-  PayloadShapeMismatchError,
-  PayloadCorruptError,
-  PayloadTruncatedError,
-];
-
-class UnusableShareError extends BaseError {
-  override name = "UnusableShareError" as const;
-  constructor(
-    readonly client: string,
-    cause: Error,
-  ) {
-    super(`The share of ${client} cannot be used.`, { details: cause.name, cause });
-  }
 }
 
 export interface RunServerParameters {
@@ -72,23 +45,6 @@ export async function runServer(parameters: RunServerParameters): Promise<RoundL
   await ensureRegistered(runtime, Role.Server, keys);
   const self = getAddress(runtime.connection.address);
   logger.info("Shamir server ready", { account: self, ...(parameters.dropInRound ? { dropInRound: parameters.dropInRound } : {}) });
-
-  /** Decrypts this server's share of one submitted update; an unusable share is an UnusableShareError naming the client. */
-  const ownShare = async (roundId: bigint, submission: ShamirServerAction["submissions"][number], servers: readonly string[], serverIndex: number, modelSize: number): Promise<Uint32Array> => {
-    const client = getAddress(submission.client);
-    try {
-      const manifest = parseShareManifest(
-        await fetchPayload(runtime.store, submission.cid, submission.contentHash, EXPECT_SHARE_MANIFEST, { timeoutMs: 30_000 }),
-        { roundId, client, modelSize, servers },
-      );
-      const reference = manifest.shares[serverIndex]!;
-      const payload = await fetchPayload(runtime.store, reference.cid, reference.contentHash, { kind: PayloadKind.Share }, { timeoutMs: 30_000 });
-      return decryptShare({ payload: shareCiphertext(payload), serverIndex, serverPrivateKey: keys.privateKey, roundId, client, length: modelSize });
-    } catch (error) {
-      if (UNUSABLE_SHARE_ERRORS.some((kind) => error instanceof kind)) throw new UnusableShareError(client, error as Error);
-      throw error;
-    }
-  };
 
   const postShareSum = async (action: ShamirServerAction, round: ShamirServerRoundState): Promise<ShamirServerRoundState | void> => {
     const { roundId, taskId } = action;
@@ -110,23 +66,18 @@ export async function runServer(parameters: RunServerParameters): Promise<RoundL
       throw new ShamirServerPhaseError(`Round ${roundId}: ${action.submissions.length} submissions seen, the coordinator counts ${view.submittedCount}.`);
     }
     const started = Date.now();
-    const accumulator = new Uint32Array(modelSize);
-    for (const submission of action.submissions) {
-      try {
-        addShares(accumulator, await ownShare(roundId, submission, servers, serverIndex, modelSize));
-      } catch (error) {
-        if (!(error instanceof UnusableShareError)) throw error;
-        logger.error("withholding the share-sum: a submitted client's share is unusable, and a sum without it would corrupt the aggregate", {
-          round: roundId,
-          client: error.client,
-          reason: error.details,
-          error,
-        });
-        return shamirServerHandlers.withhold(round, { client: error.client, error: error.details ?? "Error" });
-      }
+    const summed = await sumOwnShares({ store: runtime.store, roundId, submissions: action.submissions, servers, serverIndex, serverPrivateKey: keys.privateKey, modelSize });
+    if (summed.status === "unusable") {
+      logger.error("withholding the share-sum: a submitted client's share is unusable, and a sum without it would corrupt the aggregate", {
+        round: roundId,
+        client: summed.client,
+        reason: summed.error,
+        error: summed.cause,
+      });
+      return shamirServerHandlers.withhold(round, { client: summed.client, error: summed.error });
     }
-    const clients = action.submissions.map((s) => getAddress(s.client));
-    const stored = await putPayload(runtime.store, shareSumPayload(accumulator, { roundId: roundId.toString(), round: round.index, serverIndex, server: self, clients }));
+    const clients = summed.clients;
+    const stored = await putPayload(runtime.store, shareSumPayload(summed.shareSum, { roundId: roundId.toString(), round: round.index, serverIndex, server: self, clients }));
     await sendTransaction(runtime.connection.signer, {
       action: `postShareSum(round ${roundId})`,
       send: () => shamir.postShareSum(roundId, stored.cid, stored.contentHash),
