@@ -1,7 +1,10 @@
-// Hardhat configuration: offline solc from the `solc` npm package, TypeChain, tests under test/.
+// Hardhat configuration: offline solc from the `solc` npm package, TypeChain, tests under test/, the fedmash tasks
+// (fl:status, fl:open-round), and a public testnet plus contract verification configured from the environment
+// (docs/DEPLOY.md): no URL or key is ever written here.
 import { subtask, type HardhatUserConfig } from "hardhat/config";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import "@nomicfoundation/hardhat-toolbox";
+import "./tasks/fl";
 
 const SOLC_VERSION = "0.8.28";
 
@@ -21,6 +24,9 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
   return runSuper();
 });
 
+/** The deployer's and task owner's key for public networks; Hardhat's own test accounts serve local ones. */
+const testnetAccounts = process.env.PRIVATE_KEY ? [process.env.PRIVATE_KEY] : [];
+
 const config: HardhatUserConfig = {
   solidity: {
     version: SOLC_VERSION,
@@ -29,7 +35,12 @@ const config: HardhatUserConfig = {
   networks: {
     hardhat: { mining: { auto: true }, accounts: { count: 64 } },
     localhost: { url: process.env.RPC_URL ?? "http://127.0.0.1:8545" },
+    // An unset SEPOLIA_RPC_URL leaves the URL empty; the fl: tasks then name the variable to set.
+    sepolia: { url: process.env.SEPOLIA_RPC_URL ?? "", chainId: 11155111, accounts: testnetAccounts },
   },
+  // hardhat-verify: one Etherscan key serves every chain through Etherscan's v2 API; Sourcify needs none.
+  etherscan: { apiKey: process.env.ETHERSCAN_API_KEY ?? "" },
+  sourcify: { enabled: process.env.SOURCIFY !== "0" },
   mocha: { timeout: 300_000 },
   gasReporter: { enabled: process.env.REPORT_GAS === "1" },
 };
