@@ -4,7 +4,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { ChainRevertError } from "../workers/chain/errors";
 import { sendTransaction } from "../workers/chain/sendTransaction";
 import { StatusNoContractError, StatusUnknownTaskError } from "../workers/status/errors";
-import { formatUnixTime } from "../workers/status/renderStatusText";
+import { formatUnixTime } from "../workers/status/formatTime";
 import { FedmashCoordinator__factory } from "../typechain-types";
 import { TaskNetworkNotConfiguredError } from "./errors";
 import { explainOpenRoundRevert } from "./explainOpenRoundRevert";

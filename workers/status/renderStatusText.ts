@@ -5,6 +5,7 @@
 import { formatEther } from "ethers";
 import { BaseError } from "../errors";
 import type { RoundStatus, StatusSnapshot, TaskStatus } from "./statusSnapshot";
+import { formatDuration, formatUnixTime } from "./formatTime";
 import { shortAddress } from "./summarizeEvent";
 
 export class StatusRoundNotInSnapshotError extends BaseError {
@@ -19,31 +20,6 @@ export interface RenderStatusTextParameters {
 }
 
 export type RenderStatusTextReturnType = string;
-
-/** "2026-11-21 20:40:12 UTC". */
-export function formatUnixTime(seconds: number): string {
-  return `${new Date(seconds * 1000).toISOString().slice(0, 19).replace("T", " ")} UTC`;
-}
-
-/** "4m 10s", "2h 3m", "3d 4h": the two largest units are enough to plan by. */
-export function formatDuration(totalSeconds: number): string {
-  const seconds = Math.max(0, Math.round(totalSeconds));
-  const units: [string, number][] = [
-    ["d", 86_400],
-    ["h", 3_600],
-    ["m", 60],
-    ["s", 1],
-  ];
-  const parts: string[] = [];
-  let rest = seconds;
-  for (const [unit, size] of units) {
-    const count = Math.floor(rest / size);
-    rest -= count * size;
-    if (count > 0 || (unit === "s" && parts.length === 0)) parts.push(`${count}${unit}`);
-    if (parts.length === 2) break;
-  }
-  return parts.join(" ");
-}
 
 function eth(wei: string): string {
   return `${formatEther(BigInt(wei))} ETH`;
@@ -147,9 +123,15 @@ function roundDetail(round: RoundStatus, now: number, withEvents: boolean): stri
   if (v && v.stage !== "None") {
     const stageDeadline =
       v.deadline > 0 && v.stage !== "Settled" ? ` · ${v.stage === "BatchSums" ? "batch sums" : "commitments"} due ${formatUnixTime(v.deadline)}${now > v.deadline ? " (passed: anyone may settle)" : ` (in ${formatDuration(v.deadline - now)})`}` : "";
-    lines.push(
-      `${indent}verification: ${v.stage}${v.outcome !== "None" ? `, ${v.outcome}` : ""} · ${v.committedCount}/${v.includedCount} committed, ${v.disputeCount} dispute(s)${stageDeadline}`,
-    );
+    if (v.stage === "Reserved") {
+      lines.push(`${indent}verification: rewards reserved (${eth(v.reserved)}); it starts when the aggregate is posted`);
+    } else if (v.outcome === "Released") {
+      lines.push(`${indent}verification: none ran (the round failed before its aggregate); the reserve went back to the pool`);
+    } else {
+      lines.push(
+        `${indent}verification: ${v.stage}${v.outcome !== "None" ? `, ${v.outcome}` : ""} · ${v.committedCount}/${v.includedCount} committed, ${v.disputeCount} dispute(s)${stageDeadline}`,
+      );
+    }
     const gasParts = [
       ["aggregate", gas(v.gasUsed.postAggregate)],
       ["batch sums", gas(v.gasUsed.postBatchSums)],

@@ -89,11 +89,12 @@ function shapeParticipants(registryEvents: readonly RegistryEvent[]): Participan
   return { clients: withRole(Role.Client), aggregators: withRole(Role.Aggregator), servers: withRole(Role.Server) };
 }
 
+/** Σ gas of the transactions, undefined if there are none or a receipt is missing (a partial sum would mislead). */
 function sumGas(hashes: readonly string[], gasUsed: ReadonlyMap<string, bigint> | undefined): bigint | undefined {
   if (!gasUsed || hashes.length === 0) return undefined;
   let total = 0n;
   for (const hash of hashes) {
-    const gas = gasUsed.get(hash.toLowerCase()) ?? gasUsed.get(hash);
+    const gas = gasUsed.get(hash.toLowerCase());
     if (gas === undefined) return undefined;
     total += gas;
   }
@@ -325,10 +326,11 @@ export function shapeStatusSnapshot(parameters: ShapeStatusSnapshotParameters): 
     }
   }
   const taskViews = new Map(parameters.views.tasks.map((task) => [task.taskId.toString(), task]));
+  const gasUsed = parameters.gasUsed && new Map([...parameters.gasUsed].map(([hash, gas]) => [hash.toLowerCase(), gas]));
   const roundsByTask = new Map<string, RoundStatus[]>();
   for (const view of [...parameters.views.rounds].sort((x, y) => (x.roundId < y.roundId ? -1 : x.roundId > y.roundId ? 1 : 0))) {
     const taskId = view.taskId.toString();
-    const round = shapeRound(view, taskViews.get(taskId), roundEvents.get(view.roundId.toString()) ?? [], parameters.blockTimestamp, parameters.gasUsed);
+    const round = shapeRound(view, taskViews.get(taskId), roundEvents.get(view.roundId.toString()) ?? [], parameters.blockTimestamp, gasUsed);
     roundsByTask.set(taskId, [...(roundsByTask.get(taskId) ?? []), round]);
   }
   const tasks = [...parameters.views.tasks]

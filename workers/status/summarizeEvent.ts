@@ -4,6 +4,7 @@ import { formatEther } from "ethers";
 import type { CoordinatorEvent } from "../protocol/events";
 import { enumName, FailureReason, Mode, Phase, VerificationOutcome } from "../protocol/enums";
 import { lossFromFixed } from "../protocol/events";
+import { formatUnixTime } from "./formatTime";
 
 /** `0x7099…79C8`: enough to tell accounts apart in a line, the full address stays in the structured fields. */
 export function shortAddress(address: string): string {
@@ -48,7 +49,7 @@ export function summarizeEvent(event: CoordinatorEvent): string {
     case "RewardsReserved":
       return `${formatEther(event.amount)} ETH reserved for rewards`;
     case "VerificationStarted":
-      return `verification started, ${event.includedCount} included client(s), batch sums due by ${event.deadline}`;
+      return `verification started, ${event.includedCount} included client(s), batch sums due by ${formatUnixTime(Number(event.deadline))}`;
     case "BatchSumsPosted":
       return `batch sums posted (${event.partitions}×${event.batches})`;
     case "CommitmentPosted":
