@@ -37,6 +37,10 @@ function words(name: string): string {
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 }
 
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
 function eth(wei: string): string {
   return `${formatEther(BigInt(wei))} ETH`;
 }
@@ -94,7 +98,7 @@ function groupsTable(round: RoundStatus, options: RenderStatusViewOptions): Safe
     <p>Total-sum holder ${mash.holder === ZERO_ADDRESS ? html`<span class="none">not drawn yet</span>` : address(mash.holder)}
       ${mash.holderKey ? html`· Paillier key ${txLink(mash.holderKey, options)}` : ""}
       · holder submitted: ${mash.holderSubmitted ? "yes" : "no"}
-      · ${mash.groupSumCount} of ${mash.groups.length} group sums posted · ${mash.includedGroupCount} groups (${mash.includedClientCount} clients) included</p>
+      · ${mash.groupSumCount} of ${plural(mash.groups.length, "group sum")} posted · ${plural(mash.includedGroupCount, "group")} (${plural(mash.includedClientCount, "client")}) included</p>
     <table class="groups">
       <caption class="sr-only">Shuffle groups of round ${round.index}</caption>
       <thead><tr><th scope="col">Group</th><th scope="col">Members (chain order)</th><th scope="col">Shuffle messages</th><th scope="col">Group sum</th><th scope="col">Submitted</th><th scope="col">Included</th></tr></thead>
@@ -131,7 +135,7 @@ function submissionsTable(round: RoundStatus, task: TaskStatus, options: RenderS
         ? html`<p class="none">No update submitted yet.</p>`
         : html`<table class="submissions">
       <caption class="sr-only">Updates submitted in round ${round.index}</caption>
-      <thead><tr><th scope="col">Client</th><th scope="col">Update CID</th><th scope="col">Samples</th><th scope="col">Loss</th><th scope="col">Transaction</th></tr></thead>
+      <thead><tr><th scope="col">Client</th><th scope="col">Update CID</th><th scope="col" class="num">Samples</th><th scope="col" class="num">Loss</th><th scope="col">Transaction</th></tr></thead>
       <tbody>${round.submissions.map(row)}</tbody>
     </table>`
     }
@@ -150,12 +154,16 @@ function aggregateBlock(aggregate: AggregateStatus | undefined, options: RenderS
 
 function verificationBlock(v: VerificationStatus | undefined, round: RoundStatus, options: RenderStatusViewOptions): SafeHtml {
   if (!v || v.stage === "None") return html``;
+  if (v.stage === "Reserved") {
+    return html`<h4>Verification</h4>
+    <p>Not started: ${eth(v.reserved)} of rewards are reserved for this round; the verification starts when the aggregate is posted.</p>`;
+  }
   const settled = v.stage === "Settled";
   return html`<h4>Verification</h4>
     <dl class="facts verification">
       <dt>Stage</dt><dd class="stage">${words(v.stage)}</dd>
       <dt>Outcome</dt><dd><strong class="outcome outcome-${v.outcome}">${settled ? words(v.outcome) : "Pending"}</strong> <span class="explain">${settled ? explainOutcome(v.outcome) : ""}</span></dd>
-      <dt>Commitments</dt><dd>${v.committedCount} of ${v.includedCount} included clients${v.disputeCount ? html` · <strong class="bad">${v.disputeCount} disputes</strong>` : ""}</dd>
+      <dt>Commitments</dt><dd>${v.committedCount} of ${v.includedCount} included clients${v.disputeCount ? html` · <strong class="bad">${plural(v.disputeCount, "dispute")}</strong>` : ""}</dd>
       ${!settled && v.deadline ? html`<dt>Stage deadline</dt><dd><time datetime="${isoTime(v.deadline)}">${utcTime(v.deadline)}</time> · <span class="countdown" role="timer" aria-live="off" data-deadline="${v.deadline}"></span></dd>` : ""}
       <dt>Batch sums</dt><dd>${txLink(v.batchSums, options)}</dd>
       <dt>Settlement</dt><dd>${txLink(v.settled, options)}</dd>
@@ -174,7 +182,7 @@ function verificationBlock(v: VerificationStatus | undefined, round: RoundStatus
       v.disputes.length
         ? html`<table class="disputes">
       <caption>Disputes</caption>
-      <thead><tr><th scope="col">Client</th><th scope="col">Partition</th><th scope="col">Batch</th><th scope="col">Published</th><th scope="col">Accepted</th><th scope="col">Transaction</th></tr></thead>
+      <thead><tr><th scope="col">Client</th><th scope="col" class="num">Partition</th><th scope="col" class="num">Batch</th><th scope="col" class="num">Published</th><th scope="col" class="num">Accepted</th><th scope="col">Transaction</th></tr></thead>
       <tbody>${v.disputes.map((d) => html`<tr><th scope="row">${address(d.client)}</th><td class="num">${d.partition}</td><td class="num">${d.batch}</td><td class="num">${d.published}</td><td class="num">${d.accepted}</td><td>${txLink(d, options)}</td></tr>`)}</tbody>
     </table>`
         : ""
@@ -184,6 +192,10 @@ function verificationBlock(v: VerificationStatus | undefined, round: RoundStatus
 function payoutsBlock(p: PayoutsStatus, round: RoundStatus, task: TaskStatus, options: RenderStatusViewOptions): SafeHtml {
   if (task.mode === "Plain") return html``;
   const slashed = BigInt(p.slashed) > 0n;
+  if (round.verification?.stage !== "Settled" && p.claims.length === 0 && !slashed) {
+    return html`<h4>Payouts</h4>
+    <p class="none">Nothing paid yet: rewards become claimable when the verification settles.</p>`;
+  }
   return html`<h4>Payouts</h4>
     <dl class="facts payouts">
       <dt>Claimable at settlement</dt><dd>${eth(p.owed)}</dd>
@@ -196,7 +208,7 @@ function payoutsBlock(p: PayoutsStatus, round: RoundStatus, task: TaskStatus, op
       p.claims.length
         ? html`<table class="claims">
       <caption class="sr-only">Rewards claimed for round ${round.index}</caption>
-      <thead><tr><th scope="col">Account</th><th scope="col">Amount</th><th scope="col">Transaction</th></tr></thead>
+      <thead><tr><th scope="col">Account</th><th scope="col" class="num">Amount</th><th scope="col">Transaction</th></tr></thead>
       <tbody>${p.claims.map((c) => html`<tr><th scope="row">${address(c.account, c.account === task.aggregator ? "aggregator" : undefined)}</th><td class="num">${eth(c.amount)}</td><td>${txLink(c, options)}</td></tr>`)}</tbody>
     </table>`
         : html`<p class="none">No reward claimed yet.</p>`
@@ -213,7 +225,7 @@ function roundArticle(round: RoundStatus, task: TaskStatus, options: RenderStatu
     <dl class="facts">
       <dt>Input model</dt><dd>${cid(round.modelCid)}</dd>
       <dt>Opened</dt><dd>${round.openedAt ? html`<time datetime="${isoTime(round.openedAt)}">${utcTime(round.openedAt)}</time> ` : ""}${txLink(round.opened, options)}</dd>
-      <dt>Joined</dt><dd>${round.participants.length} clients</dd>
+      <dt>Joined</dt><dd>${plural(round.participants.length, "client")}</dd>
     </dl>
     <details class="phases" id="${id}-phases">
       <summary>Phase history (${round.phases.length})</summary>
@@ -229,7 +241,7 @@ function roundArticle(round: RoundStatus, task: TaskStatus, options: RenderStatu
       <summary>Events (${round.events.length})</summary>
       <table>
         <caption class="sr-only">Events of round ${round.index}, oldest first</caption>
-        <thead><tr><th scope="col">Event</th><th scope="col">Block</th><th scope="col">What happened</th><th scope="col">Transaction</th></tr></thead>
+        <thead><tr><th scope="col">Event</th><th scope="col" class="num">Block</th><th scope="col">What happened</th><th scope="col">Transaction</th></tr></thead>
         <tbody>${round.events.map((e) => html`<tr><th scope="row">${e.name}</th><td class="num">${e.block}</td><td>${e.summary}</td><td>${txLink(e, options)}</td></tr>`)}</tbody>
       </table>
     </details>
@@ -264,7 +276,7 @@ function participantsDetails(snapshot: StatusSnapshot, options: RenderStatusView
   const rows = (role: string, list: ParticipantStatus[]): SafeHtml[] =>
     list.map((p) => html`<tr><th scope="row">${address(p.address)}</th><td>${role}</td><td>${p.active ? "active" : "left"}</td><td>${txLink(p.registered, options)}</td></tr>`);
   return html`<details class="participants" id="participants">
-    <summary>Registered: ${clients.length} clients, ${aggregators.length} aggregators, ${servers.length} servers</summary>
+    <summary>Registered: ${plural(clients.length, "client")}, ${plural(aggregators.length, "aggregator")}, ${plural(servers.length, "server")}</summary>
     <table>
       <caption class="sr-only">Registered participants</caption>
       <thead><tr><th scope="col">Account</th><th scope="col">Role</th><th scope="col">Status</th><th scope="col">Registration</th></tr></thead>
