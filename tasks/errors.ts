@@ -1,9 +1,6 @@
-// Named failures of the fedmash Hardhat tasks, each carrying the fix in its details, and the conversion of any
-// fedmash error into the one-line HardhatPluginError Hardhat prints without a stack trace.
-import { HardhatPluginError } from "hardhat/plugins";
+// Named failures of the fedmash Hardhat tasks, each carrying the fix in its details, and how any fedmash error
+// leaves a task: one line on stderr and exit code 1.
 import { BaseError } from "../workers/errors";
-
-export const FEDMASH_PLUGIN_NAME = "fedmash";
 
 /** The network has no RPC URL configured (its environment variable is unset). */
 export class TaskNetworkNotConfiguredError extends BaseError {
@@ -26,11 +23,13 @@ export function oneLineMessage(error: BaseError): string {
 }
 
 /**
- * Hardhat prints a HardhatPluginError as its message alone (no stack unless --show-stack-traces or on CI), so
- * fedmash errors leave the task in that form; anything else is unexpected and keeps its stack.
+ * Prints a fedmash error as one line ("fedmash: Name: message fix") and sets exit code 1; returns false for any
+ * other error, which is unexpected and should keep its stack. Thrown errors are no option here: Hardhat prints
+ * their stack trace whenever it believes it runs on CI, and a Linux machine without $DISPLAY counts as CI.
  */
-export function toTaskError(error: unknown): unknown {
-  if (error instanceof HardhatPluginError) return error;
-  if (error instanceof BaseError) return new HardhatPluginError(FEDMASH_PLUGIN_NAME, oneLineMessage(error), error);
-  return error;
+export function reportTaskError(error: unknown, write: (text: string) => void = (text) => process.stderr.write(text)): boolean {
+  if (!(error instanceof BaseError)) return false;
+  write(`fedmash: ${oneLineMessage(error)}\n`);
+  process.exitCode = 1;
+  return true;
 }

@@ -1,16 +1,18 @@
 // The fedmash Hardhat tasks, registered by hardhat.config.ts: `fl:status` prints where the deployment's tasks and
 // rounds stand, `fl:open-round` opens a task's next round as its owner. Both find the contracts through the
-// Ignition deployment of the --network's chain. The actions load their modules on first use, because Hardhat
-// reads this file before `compile` has generated the TypeChain bindings they import.
+// Ignition deployment of the --network's chain; a refusal prints one line naming the fix. The actions load their
+// modules on first use, because Hardhat reads this file before `compile` has generated the TypeChain bindings.
 import { task, types } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { toTaskError } from "./errors";
+import { reportTaskError } from "./errors";
 
-async function reported<T>(action: () => Promise<T>): Promise<T> {
+/** The action's result, or undefined after a fedmash error was printed as one line (exit code 1). */
+async function reported<T>(action: () => Promise<T>): Promise<T | undefined> {
   try {
     return await action();
   } catch (error) {
-    throw toTaskError(error);
+    if (reportTaskError(error)) return undefined;
+    throw error;
   }
 }
 

@@ -1,10 +1,9 @@
 // The fedmash Hardhat tasks through hre.run, as `npx hardhat fl:open-round` / `fl:status` run them: a deployment
 // made by `ignition deploy` on the in-process network (written to disk, so the tasks find it the way they do on
 // any network), a round opened by the task, clients joining and submitting by direct contract calls, and what
-// the status then prints; then every refusal as one line naming the fix.
+// the status then prints; then every refusal as one line on stderr naming the fix, with exit code 1.
 import { expect } from "chai";
 import hre, { ethers } from "hardhat";
-import { HardhatPluginError } from "hardhat/plugins";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { IFedmashCoordinator } from "../../typechain-types/contracts/FedmashCoordinator";
@@ -34,15 +33,25 @@ async function runTask<T>(name: string | { scope: string; task: string }, args: 
   }
 }
 
+/** Runs a task that must refuse: it prints one line to stderr, sets exit code 1 and returns nothing. */
 async function refusal(name: string, args: Record<string, unknown>): Promise<string> {
-  const error = await runTask(name, args).then(
-    () => expect.fail(`${name} should have failed`),
-    (e: unknown) => e,
-  );
-  expect(error).to.be.instanceOf(HardhatPluginError);
-  const message = (error as HardhatPluginError).message;
-  expect(message, "one line").to.not.contain("\n");
-  return message;
+  const write = process.stderr.write.bind(process.stderr);
+  let printed = "";
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    printed += chunk.toString();
+    return true;
+  }) as typeof process.stderr.write;
+  let result: unknown;
+  try {
+    ({ result } = await runTask(name, args));
+    expect(process.exitCode).to.equal(1);
+  } finally {
+    process.stderr.write = write;
+    process.exitCode = undefined;
+  }
+  expect(result).to.equal(undefined);
+  expect(printed).to.match(/^fedmash: [^\n]+\n$/);
+  return printed.slice("fedmash: ".length, -1);
 }
 
 describe("Hardhat tasks fl:open-round and fl:status", function () {
@@ -173,6 +182,12 @@ describe("Hardhat tasks fl:open-round and fl:status", function () {
     it("when the task's pool cannot cover the round's rewards (the verifier's error)", async function () {
       expect(await refusal("fl:open-round", { task: 3n, deploymentId })).to.equal(
         "OpenRoundRefusedError: Task 3's reward pool holds 0.0 ETH but a round reserves 3.5 ETH (maxClients × clientReward + aggregatorReward). Fund it with FedmashVerifier.fundTask(3) (value ≥ the difference), or lower the rewards with setTerms.",
+      );
+    });
+
+    it("when the model CID is empty", async function () {
+      expect(await refusal("fl:open-round", { task: 3n, modelCid: "", deploymentId })).to.equal(
+        "OpenRoundRefusedError: The model CID is empty. Pass --model-cid <cid>, or leave it out to reuse the task's current model.",
       );
     });
 
