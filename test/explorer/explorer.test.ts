@@ -17,6 +17,8 @@ import type { StatusSnapshot } from "../../workers/status/statusSnapshot";
 import { startExplorer, type StartExplorerReturnType } from "../../workers/explorer/startExplorer";
 import { renderStatusView } from "../../workers/explorer/renderStatusView";
 import { ExplorerListenError, ExplorerOptionsError } from "../../workers/explorer/errors";
+import { ChainUnreachableError } from "../../workers/chain/errors";
+import { findFreePort } from "../../workers/chain/startHardhatNode";
 import type { FedmashCoordinator } from "../../typechain-types";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 
@@ -227,6 +229,17 @@ describe("round explorer server", function () {
       }
     });
 
+    it("finds the verifier and the Shamir contract through the coordinator when only it and the registry are given", async function () {
+      const other = await startExplorer({ provider: ethers.provider, addresses: { registry: addresses.registry, coordinator: addresses.coordinator } });
+      try {
+        const served = JSON.parse((await get(`${other.url}api/status`)).body) as StatusSnapshot;
+        expect(served.contracts).to.deep.equal(addresses);
+        expect(served.tasks[0].rounds[0].verification?.outcome).to.equal("Passed");
+      } finally {
+        await other.close();
+      }
+    });
+
     it("escapes text read from the chain", async function () {
       const snapshot = JSON.parse((await get(`${explorer.url}api/status`)).body) as StatusSnapshot;
       snapshot.tasks[0].rounds[0].events[0].summary = `<img src=x onerror="alert(1)">`;
@@ -258,6 +271,13 @@ describe("round explorer server", function () {
     it("ExplorerOptionsError without a chain to read", async function () {
       const error = await startExplorer({ addresses }).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(ExplorerOptionsError);
+    });
+
+    it("ChainUnreachableError naming the RPC URL when no node answers", async function () {
+      const port = await findFreePort();
+      const error = await startExplorer({ rpcUrl: `http://127.0.0.1:${port}`, addresses }).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(ChainUnreachableError);
+      expect((error as Error).message).to.contain(`No Ethereum JSON-RPC node answers at http://127.0.0.1:${port}.`);
     });
 
     it("ExplorerListenError naming the port when it is taken", async function () {

@@ -5,6 +5,8 @@
 import { formatEther } from "ethers";
 import { html, type SafeHtml } from "./html";
 import { explainFailure, explainOutcome, explainPhase } from "./explainStatus";
+import { formatUnixTime } from "../status/formatTime";
+import { shortAddress } from "../status/summarizeEvent";
 import type {
   AggregateStatus,
   GroupStatus,
@@ -26,10 +28,6 @@ export interface RenderStatusViewOptions {
 
 const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 const TERMINAL_PHASES = new Set(["Finalized", "Failed", "None"]);
-
-function short(hex: string): string {
-  return hex.length > 14 ? `${hex.slice(0, 6)}…${hex.slice(-4)}` : hex;
-}
 
 /** "BatchSumsMissing" → "Batch sums missing". */
 function words(name: string): string {
@@ -53,17 +51,13 @@ function isoTime(unixSeconds: number): string {
   return new Date(unixSeconds * 1000).toISOString();
 }
 
-function utcTime(unixSeconds: number): string {
-  return isoTime(unixSeconds).replace("T", " ").replace(/\.\d+Z$/, " UTC");
-}
-
 function address(value: string, role?: string): SafeHtml {
-  return html`<code class="addr" title="${value}">${short(value)}</code>${role ? html` <span class="tag">${role}</span>` : ""}`;
+  return html`<code class="addr" title="${value}">${shortAddress(value)}</code>${role ? html` <span class="tag">${role}</span>` : ""}`;
 }
 
 function txLink(ref: TxRef | undefined, options: RenderStatusViewOptions): SafeHtml {
   if (!ref) return html`<span class="none">—</span>`;
-  return html`<a class="tx" href="${options.txUrl(ref.tx)}" title="Transaction ${ref.tx} in block ${ref.block}" data-tx="${ref.tx}">tx ${short(ref.tx)}</a>`;
+  return html`<a class="tx" href="${options.txUrl(ref.tx)}" title="Transaction ${ref.tx} in block ${ref.block}" data-tx="${ref.tx}">tx ${shortAddress(ref.tx)}</a>`;
 }
 
 function cid(value: string): SafeHtml {
@@ -72,7 +66,7 @@ function cid(value: string): SafeHtml {
 
 function deadlineLine(round: RoundStatus): SafeHtml {
   if (TERMINAL_PHASES.has(round.phase) || round.deadline === 0) return html``;
-  return html`<p class="deadline">Phase deadline <time datetime="${isoTime(round.deadline)}">${utcTime(round.deadline)}</time>
+  return html`<p class="deadline">Phase deadline <time datetime="${isoTime(round.deadline)}">${formatUnixTime(round.deadline)}</time>
     · <span class="countdown" role="timer" aria-live="off" data-deadline="${round.deadline}">${round.deadlinePassed ? "passed" : ""}</span>
     ${round.deadlinePassed ? html`<span class="note">The deadline passed; anyone may advance the round.</span>` : ""}</p>`;
 }
@@ -164,7 +158,7 @@ function verificationBlock(v: VerificationStatus | undefined, round: RoundStatus
       <dt>Stage</dt><dd class="stage">${words(v.stage)}</dd>
       <dt>Outcome</dt><dd><strong class="outcome outcome-${v.outcome}">${settled ? words(v.outcome) : "Pending"}</strong> <span class="explain">${settled ? explainOutcome(v.outcome) : ""}</span></dd>
       <dt>Commitments</dt><dd>${v.committedCount} of ${v.includedCount} included clients${v.disputeCount ? html` · <strong class="bad">${plural(v.disputeCount, "dispute")}</strong>` : ""}</dd>
-      ${!settled && v.deadline ? html`<dt>Stage deadline</dt><dd><time datetime="${isoTime(v.deadline)}">${utcTime(v.deadline)}</time> · <span class="countdown" role="timer" aria-live="off" data-deadline="${v.deadline}"></span></dd>` : ""}
+      ${!settled && v.deadline ? html`<dt>Stage deadline</dt><dd><time datetime="${isoTime(v.deadline)}">${formatUnixTime(v.deadline)}</time> · <span class="countdown" role="timer" aria-live="off" data-deadline="${v.deadline}"></span></dd>` : ""}
       <dt>Batch sums</dt><dd>${txLink(v.batchSums, options)}</dd>
       <dt>Settlement</dt><dd>${txLink(v.settled, options)}</dd>
       <dt>Gas</dt><dd class="gas">aggregate <span class="num">${gas(v.gasUsed.postAggregate)}</span> · batch sums <span class="num">${gas(v.gasUsed.postBatchSums)}</span> · commitments <span class="num">${gas(v.gasUsed.commits)}</span> · settle <span class="num" data-gas="settle">${gas(v.gasUsed.settle)}</span> · total <span class="num">${gas(v.gasUsed.total)}</span></dd>
@@ -224,12 +218,12 @@ function roundArticle(round: RoundStatus, task: TaskStatus, options: RenderStatu
     ${round.phase === "Failed" ? html`<p class="failure"><strong>Why it failed:</strong> ${explainFailure(round.failureReason)} <span class="muted">(${round.failureReason})</span></p>` : ""}
     <dl class="facts">
       <dt>Input model</dt><dd>${cid(round.modelCid)}</dd>
-      <dt>Opened</dt><dd>${round.openedAt ? html`<time datetime="${isoTime(round.openedAt)}">${utcTime(round.openedAt)}</time> ` : ""}${txLink(round.opened, options)}</dd>
+      <dt>Opened</dt><dd>${round.openedAt ? html`<time datetime="${isoTime(round.openedAt)}">${formatUnixTime(round.openedAt)}</time> ` : ""}${txLink(round.opened, options)}</dd>
       <dt>Joined</dt><dd>${plural(round.participants.length, "client")}</dd>
     </dl>
     <details class="phases" id="${id}-phases">
       <summary>Phase history (${round.phases.length})</summary>
-      <ol>${round.phases.map((p) => html`<li><span class="phase phase-${p.phase}">${p.phase}</span> at block ${p.block} ${txLink(p, options)}${p.deadline ? html` · deadline <time datetime="${isoTime(p.deadline)}">${utcTime(p.deadline)}</time>` : ""}</li>`)}</ol>
+      <ol>${round.phases.map((p) => html`<li><span class="phase phase-${p.phase}">${p.phase}</span> at block ${p.block} ${txLink(p, options)}${p.deadline ? html` · deadline <time datetime="${isoTime(p.deadline)}">${formatUnixTime(p.deadline)}</time>` : ""}</li>`)}</ol>
     </details>
     ${groupsTable(round, options)}
     ${shareSumsTable(round.shamir, round, options)}
@@ -291,7 +285,7 @@ export function renderStatusView(snapshot: StatusSnapshot, options: RenderStatus
   const skewMs = Math.max(0, snapshot.blockTimestamp * 1000 - Date.parse(snapshot.generatedAt));
   const k = snapshot.contracts;
   return html`<div class="snapshot" data-block="${snapshot.blockNumber}" data-clock-skew-ms="${skewMs}">
-    <p class="chain">Chain ${snapshot.chainId} · block <strong class="block-number">${snapshot.blockNumber}</strong> at <time datetime="${isoTime(snapshot.blockTimestamp)}">${utcTime(snapshot.blockTimestamp)}</time></p>
+    <p class="chain">Chain ${snapshot.chainId} · block <strong class="block-number">${snapshot.blockNumber}</strong> at <time datetime="${isoTime(snapshot.blockTimestamp)}">${formatUnixTime(snapshot.blockTimestamp)}</time></p>
     <details class="contracts" id="contracts">
       <summary>Contracts</summary>
       <dl class="facts">

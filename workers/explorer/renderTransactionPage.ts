@@ -1,7 +1,8 @@
 // The explorer's own transaction view (/tx/<hash>), used when no public block explorer is configured, e.g. on a
-// local Hardhat chain: the call, its outcome, gas and fee, and the decoded events, with the page's styles.
+// local Hardhat chain: the call, its outcome, gas and fee, and the decoded events.
 import { html, type SafeHtml } from "./html";
 import type { DecodedField, TransactionView } from "./describeTransaction";
+import { renderDocument } from "./renderDocument";
 
 function fieldsList(fields: readonly DecodedField[]): SafeHtml {
   if (fields.length === 0) return html`<span class="none">no arguments</span>`;
@@ -9,23 +10,10 @@ function fieldsList(fields: readonly DecodedField[]): SafeHtml {
 }
 
 function page(title: string, body: SafeHtml): string {
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<title>${title} · fedmash round explorer</title>
-<link rel="stylesheet" href="/static/explorer.css">
-</head>
-<body>
-<header><p><a href="/">← Back to the rounds</a></p></header>
+  return renderDocument({ title: `${title} · fedmash round explorer`, body: html`<header><p><a href="/">← Back to the rounds</a></p></header>
 <main>
 ${body}
-</main>
-</body>
-</html>
-`.value;
+</main>` });
 }
 
 export function renderTransactionPage(tx: TransactionView): string {

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { JsonRpcProvider, type Provider } from "ethers";
+import { JsonRpcProvider, Network, type Provider } from "ethers";
 import type { FedmashAddresses } from "../chain/loadDeployment";
 import { ChainUnreachableError } from "../chain/errors";
 import type { WorkerRuntime } from "../roles/openWorkerRuntime";
@@ -27,8 +27,11 @@ export interface StartExplorerParameters {
   /** Without a runtime: the JSON-RPC URL to read, or an ethers provider (e.g. hre.ethers.provider)... */
   rpcUrl?: string;
   provider?: Provider;
-  /** ...and the deployment's addresses (loadDeployment). */
-  addresses?: FedmashAddresses;
+  /**
+   * ...and the deployment's addresses (loadDeployment). The verifier and the Shamir contract may be left out: the
+   * coordinator created them and reports them.
+   */
+  addresses?: Omit<FedmashAddresses, "verifier" | "shamir"> & Partial<Pick<FedmashAddresses, "verifier" | "shamir">>;
   /** 0 (the default) picks a free port; `url` tells which. */
   port?: number;
   /** Default 127.0.0.1: the page is for the operator's machine unless they choose otherwise. */
@@ -76,6 +79,18 @@ function txUrlFor(base: string | undefined): (hash: string) => string {
   return (hash) => `${prefix}${hash}`;
 }
 
+async function rpcChainId(rpcUrl: string): Promise<bigint> {
+  const response = await fetch(rpcUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+    signal: AbortSignal.timeout(5_000),
+  });
+  const body = (await response.json()) as { result?: string; error?: { message?: string } };
+  if (typeof body.result !== "string") throw new Error(`eth_chainId answered ${response.status}: ${body.error?.message ?? "no result"}`);
+  return BigInt(body.result);
+}
+
 function problemText(error: unknown): string {
   if (error instanceof BaseError) return error.details ? `${error.shortMessage} ${error.details}` : error.shortMessage;
   return error instanceof Error ? error.message : String(error);
@@ -95,24 +110,51 @@ export async function startExplorer(parameters: StartExplorerParameters): Promis
   if (!(pollMs >= 50)) throw new ExplorerOptionsError(`The poll interval must be at least 50 ms, got ${pollMs}.`);
 
   let provider: Provider;
-  let addresses: FedmashAddresses;
+  let given: NonNullable<StartExplorerParameters["addresses"]>;
   let ownProvider: JsonRpcProvider | undefined;
   let source: string;
   if (parameters.runtime) {
     provider = parameters.runtime.connection.provider;
-    addresses = parameters.runtime.addresses;
+    given = parameters.runtime.addresses;
     source = parameters.runtime.connection.rpcUrl;
   } else if (parameters.provider && parameters.addresses) {
     provider = parameters.provider;
-    addresses = parameters.addresses;
+    given = parameters.addresses;
     source = parameters.rpcUrl ?? "the given provider";
   } else if (parameters.rpcUrl && parameters.addresses) {
-    ownProvider = new JsonRpcProvider(parameters.rpcUrl, undefined, { staticNetwork: true, batchMaxCount: 1 });
+    // Asked once here, so that ethers never starts its own network detection, which retries and logs forever.
+    const chainId = await retry(() => rpcChainId(parameters.rpcUrl as string), { attempts: 3, initialDelayMs: 200 }).catch((error: unknown) => {
+      throw new ChainUnreachableError(parameters.rpcUrl as string, error);
+    });
+    ownProvider = new JsonRpcProvider(parameters.rpcUrl, Network.from(chainId), { staticNetwork: true, batchMaxCount: 1 });
     provider = ownProvider;
-    addresses = parameters.addresses;
+    given = parameters.addresses;
     source = parameters.rpcUrl;
   } else {
     throw new ExplorerOptionsError("The explorer needs a chain to read.", { details: "Pass a worker runtime, or an RPC URL (or a provider) with the deployment's addresses." });
+  }
+
+  // Fail fast on a chain that does not answer or addresses with no fedmash behind them: one line for the operator.
+  try {
+    await retry(() => provider.getBlockNumber(), { attempts: 3, initialDelayMs: 200 });
+  } catch (error) {
+    ownProvider?.destroy();
+    throw new ChainUnreachableError(source, error);
+  }
+  let addresses: FedmashAddresses;
+  try {
+    const coordinator = FedmashCoordinator__factory.connect(given.coordinator, provider);
+    addresses = {
+      ...given,
+      verifier: given.verifier ?? (await retry(() => coordinator.verifier(), { attempts: 3 })),
+      shamir: given.shamir ?? (await retry(() => coordinator.shamir(), { attempts: 3 })),
+    };
+  } catch (error) {
+    ownProvider?.destroy();
+    throw new ExplorerOptionsError(`Cannot ask the coordinator at ${given.coordinator} for its verifier and Shamir contract.`, {
+      details: "Check --coordinator and --rpc, or pass the deployment id instead.",
+      cause: error,
+    });
   }
 
   const contracts: KnownContract[] = [
@@ -161,13 +203,6 @@ export async function startExplorer(parameters: StartExplorerParameters): Promis
     return inFlight;
   };
 
-  // Fail fast on a chain that does not answer or addresses with no fedmash behind them: one line for the operator.
-  try {
-    await retry(() => provider.getBlockNumber(), { attempts: 3, initialDelayMs: 200 });
-  } catch (error) {
-    ownProvider?.destroy();
-    throw new ChainUnreachableError(source, error);
-  }
   try {
     snapshot = await collectStatus({ provider, addresses, fromBlock: parameters.fromBlock, maxBlockRange: parameters.maxBlockRange, receiptCache });
     viewHtml = renderStatusView(snapshot, { txUrl }).value;

@@ -12,15 +12,17 @@
     skewMs = snapshot ? Number(snapshot.getAttribute("data-clock-skew-ms")) || 0 : 0;
   }
 
-  function two(n) {
-    return n < 10 ? "0" + n : String(n);
-  }
-
-  function duration(seconds) {
-    var h = Math.floor(seconds / 3600);
-    var m = Math.floor((seconds % 3600) / 60);
-    var s = seconds % 60;
-    return h > 0 ? h + " h " + two(m) + " min" : m > 0 ? m + " min " + two(s) + " s" : s + " s";
+  /** The browser's copy of formatDuration (workers/status/formatTime.ts): the two largest units, "1m 30s". */
+  function duration(totalSeconds) {
+    var rest = Math.max(0, Math.round(totalSeconds));
+    var units = [["d", 86400], ["h", 3600], ["m", 60], ["s", 1]];
+    var parts = [];
+    for (var i = 0; i < units.length && parts.length < 2; i++) {
+      var count = Math.floor(rest / units[i][1]);
+      rest -= count * units[i][1];
+      if (count > 0 || (units[i][0] === "s" && parts.length === 0)) parts.push(count + units[i][0]);
+    }
+    return parts.join(" ");
   }
 
   function tick() {
