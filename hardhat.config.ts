@@ -38,8 +38,9 @@ const config: HardhatUserConfig = {
     // An unset SEPOLIA_RPC_URL leaves the URL empty; the fl: tasks then name the variable to set.
     sepolia: { url: process.env.SEPOLIA_RPC_URL ?? "", chainId: 11155111, accounts: testnetAccounts },
   },
-  // hardhat-verify: one Etherscan key serves every chain through Etherscan's v2 API; Sourcify needs none.
-  etherscan: { apiKey: process.env.ETHERSCAN_API_KEY ?? "" },
+  // hardhat-verify: one Etherscan key serves every chain through Etherscan's v2 API; without a key Etherscan is
+  // skipped (it would fail the whole verify) and Sourcify, which needs none, still runs.
+  etherscan: { apiKey: process.env.ETHERSCAN_API_KEY ?? "", enabled: Boolean(process.env.ETHERSCAN_API_KEY) },
   sourcify: { enabled: process.env.SOURCIFY !== "0" },
   mocha: { timeout: 300_000 },
   gasReporter: { enabled: process.env.REPORT_GAS === "1" },
