@@ -17,41 +17,37 @@ import type { FlStatusReturnType } from "../../tasks/flStatus";
 const INITIAL_MODEL_CID = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku";
 const JOIN_SECONDS = 600;
 
-/** Runs a task the way the CLI does and returns what it printed to stdout with what it returned. */
-async function runTask<T>(name: string | { scope: string; task: string }, args: Record<string, unknown>): Promise<{ result: T; printed: string }> {
-  const write = process.stdout.write.bind(process.stdout);
+/** Runs `action` with everything written to `stream` captured instead of printed. */
+async function capture<T>(stream: NodeJS.WriteStream, action: () => Promise<T>): Promise<{ result: T; printed: string }> {
+  const write = stream.write.bind(stream);
   let printed = "";
-  process.stdout.write = ((chunk: string | Uint8Array) => {
+  stream.write = ((chunk: string | Uint8Array) => {
     printed += chunk.toString();
     return true;
-  }) as typeof process.stdout.write;
+  }) as typeof stream.write;
   try {
-    const result = (await hre.run(name, args)) as T;
-    return { result, printed };
+    return { result: await action(), printed };
   } finally {
-    process.stdout.write = write;
+    stream.write = write;
   }
+}
+
+/** Runs a task the way the CLI does and returns what it printed to stdout with what it returned. */
+function runTask<T>(name: string | { scope: string; task: string }, args: Record<string, unknown>): Promise<{ result: T; printed: string }> {
+  return capture(process.stdout, async () => (await hre.run(name, args)) as T);
 }
 
 /** Runs a task that must refuse: it prints one line to stderr, sets exit code 1 and returns nothing. */
 async function refusal(name: string, args: Record<string, unknown>): Promise<string> {
-  const write = process.stderr.write.bind(process.stderr);
-  let printed = "";
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    printed += chunk.toString();
-    return true;
-  }) as typeof process.stderr.write;
-  let result: unknown;
   try {
-    ({ result } = await runTask(name, args));
+    const { result, printed } = await capture(process.stderr, async () => (await runTask(name, args)).result);
     expect(process.exitCode).to.equal(1);
+    expect(result).to.equal(undefined);
+    expect(printed).to.match(/^fedmash: [^\n]+\n$/);
+    return printed.slice("fedmash: ".length, -1);
   } finally {
-    process.stderr.write = write;
     process.exitCode = undefined;
   }
-  expect(result).to.equal(undefined);
-  expect(printed).to.match(/^fedmash: [^\n]+\n$/);
-  return printed.slice("fedmash: ".length, -1);
 }
 
 describe("Hardhat tasks fl:open-round and fl:status", function () {

@@ -1,25 +1,14 @@
 // What the status shaper reads: the contracts' views as plain objects (no ethers tuples, so tests write them as
 // literals) and the registry's events, which the worker event parsers leave out because no worker reacts to them.
 import type { FailureReason, Mode, Phase, Role, VerificationOutcome, VerificationStage } from "../protocol/enums";
+import type { TaskConfigSummary } from "./statusSnapshot";
 
 export interface TaskViewData {
   taskId: bigint;
   owner: string;
   mode: Mode;
   aggregator: string;
-  modelKind: string;
-  modelSize: number;
-  minClients: number;
-  maxClients: number;
-  joinDuration: number;
-  submitDuration: number;
-  aggregateDuration: number;
-  groupSize: number;
-  quantizationScale: number;
-  clipMillionths: number;
-  keyDuration: number;
-  shuffleDuration: number;
-  completionDuration: number;
+  config: TaskConfigSummary;
   currentModelCid: string;
   roundCount: bigint;
   lastRoundId: bigint;

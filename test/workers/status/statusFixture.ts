@@ -6,6 +6,7 @@ import type { CoordinatorEvent } from "../../../workers/protocol/events";
 import { FailureReason, Mode, Phase, Role, VerificationOutcome, VerificationStage } from "../../../workers/protocol/enums";
 import type { ShapeStatusSnapshotParameters } from "../../../workers/status/shapeStatusSnapshot";
 import type { RoundViewData, TaskViewData } from "../../../workers/status/statusInputs";
+import type { TaskConfigSummary } from "../../../workers/status/statusSnapshot";
 
 export const account = (n: number): string => `0x${n.toString(16).padStart(2, "0").repeat(20)}`;
 export const OWNER = account(0x10);
@@ -26,7 +27,7 @@ function at(block: number, txNumber: number, event: BareEvent): CoordinatorEvent
   return { ...event, blockNumber: block, logIndex: logIndex++, transactionHash: tx(txNumber) } as CoordinatorEvent;
 }
 
-const mashConfig = {
+const mashConfig: TaskConfigSummary = {
   modelKind: "mlp",
   modelSize: 101_770,
   minClients: 3,
@@ -79,7 +80,7 @@ export function statusFixture(): ShapeStatusSnapshotParameters {
     owner: OWNER,
     mode: Mode.Mash,
     aggregator: AGGREGATOR,
-    ...mashConfig,
+    config: mashConfig,
     currentModelCid: "bafkreinextmodelofroundone0000000",
     roundCount: 2n,
     lastRoundId: 2n,
@@ -89,7 +90,7 @@ export function statusFixture(): ShapeStatusSnapshotParameters {
     ...mashTask,
     taskId: 2n,
     mode: Mode.Shamir,
-    groupSize: 0,
+    config: { ...mashConfig, groupSize: 0 },
     currentModelCid: "bafkreishamirinitial",
     roundCount: 1n,
     lastRoundId: 3n,
