@@ -4,6 +4,7 @@
 // escaped; bad options and a taken port are named errors.
 import { expect } from "chai";
 import { ethers } from "hardhat";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { formatEther } from "ethers";
 import { createServer, type Server } from "node:net";
 import type { IFedmashCoordinator } from "../../typechain-types/contracts/FedmashCoordinator";
@@ -73,13 +74,12 @@ describe("round explorer server", function () {
   let clients: HardhatEthersSigner[];
   let explorer: StartExplorerReturnType;
 
-  before(async function () {
+  async function finalizedRoundFixture() {
     const signers = await ethers.getSigners();
-    const [first, aggregator, keeper] = signers;
-    owner = first;
-    clients = signers.slice(3, 7);
+    const [owner, aggregator, keeper] = signers;
+    const clients = signers.slice(3, 7);
     const deployed = await deployFedmash();
-    coordinator = deployed.coordinator;
+    const coordinator = deployed.coordinator;
     await deployed.registry.connect(aggregator).register(Role.Aggregator, encryptionKey("aggregator").compressed);
     for (const [index, client] of clients.entries()) await deployed.registry.connect(client).register(Role.Client, encryptionKey(`c${index}`).compressed);
     const config: IFedmashCoordinator.TaskConfigStruct = {
@@ -103,13 +103,18 @@ describe("round explorer server", function () {
     await deployed.verifier.connect(owner).setTerms(1n, { aggregatorBond: BOND, clientReward: CLIENT_REWARD, aggregatorReward: AGGREGATOR_REWARD });
     await deployed.verifier.connect(owner).fundTask(1n, { value: 10n ** 17n });
     await deployed.verifier.connect(aggregator).depositBond(1n, { value: BOND });
-    round = await driveMashRound({ coordinator, verifier: deployed.verifier, taskId: 1n, owner, aggregator, keeper, clients: clients.slice(0, 3) });
-    addresses = {
+    const round = await driveMashRound({ coordinator, verifier: deployed.verifier, taskId: 1n, owner, aggregator, keeper, clients: clients.slice(0, 3) });
+    const addresses: FedmashAddresses = {
       registry: await deployed.registry.getAddress(),
       coordinator: await coordinator.getAddress(),
       verifier: await deployed.verifier.getAddress(),
       shamir: await deployed.shamir.getAddress(),
     };
+    return { addresses, round, coordinator, owner, clients };
+  }
+
+  before(async function () {
+    ({ addresses, round, coordinator, owner, clients } = await loadFixture(finalizedRoundFixture));
     explorer = await startExplorer({ provider: ethers.provider, addresses, pollMs: 100 });
   });
 
