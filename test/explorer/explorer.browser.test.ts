@@ -14,7 +14,6 @@ import { JsonRpcProvider, formatEther } from "ethers";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { runDemo, DEMO_DEFAULTS, type DemoReport } from "../../workers/roles/runDemo";
 import { loadDeployment } from "../../workers/chain/loadDeployment";
-import { findDeploymentBlock } from "../../workers/status/findDeploymentBlock";
 import { startExplorer, type StartExplorerReturnType } from "../../workers/explorer/startExplorer";
 import { FedmashCoordinator__factory } from "../../typechain-types";
 
@@ -86,8 +85,9 @@ describe("round explorer in headless Chromium during a real demo (mash, 4 client
     const orDemoFails = <T>(wait: Promise<T>): Promise<T> => Promise.race([wait, failed]);
     try {
       await orDemoFails(deployed);
+      // As `fedmash status --serve --rpc URL --deployment-id ID` starts it: addresses from the Ignition folder.
+      explorer = await startExplorer({ rpcUrl: rpcUrl as string, deploymentId, projectRoot: PROJECT_ROOT, pollMs: 150 });
       const addresses = loadDeployment({ chainId: 31337n, deploymentId, projectRoot: PROJECT_ROOT });
-      explorer = await startExplorer({ rpcUrl: rpcUrl as string, addresses, pollMs: 150, fromBlock: findDeploymentBlock({ chainId: 31337n, deploymentId, projectRoot: PROJECT_ROOT }) });
       browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox"] });
       page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: "light" });
       await page.goto(explorer.url);

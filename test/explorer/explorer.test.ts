@@ -18,7 +18,9 @@ import type { StatusSnapshot } from "../../workers/status/statusSnapshot";
 import { startExplorer, type StartExplorerReturnType } from "../../workers/explorer/startExplorer";
 import { renderStatusView } from "../../workers/explorer/renderStatusView";
 import { ExplorerListenError, ExplorerOptionsError } from "../../workers/explorer/errors";
-import { ChainUnreachableError } from "../../workers/chain/errors";
+import { ChainUnreachableError, DeploymentNotFoundError } from "../../workers/chain/errors";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { findFreePort } from "../../workers/chain/startHardhatNode";
 import type { FedmashCoordinator } from "../../typechain-types";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
@@ -276,6 +278,13 @@ describe("round explorer server", function () {
     it("ExplorerOptionsError without a chain to read", async function () {
       const error = await startExplorer({ addresses }).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(ExplorerOptionsError);
+    });
+
+    it("DeploymentNotFoundError with the deploy command when neither addresses nor a deployment are found", async function () {
+      const error = await startExplorer({ provider: ethers.provider, deploymentId: "no-such-deployment", projectRoot: tmpdir() }).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(DeploymentNotFoundError);
+      expect((error as Error).message).to.contain(join(tmpdir(), "ignition", "deployments", "no-such-deployment"));
+      expect((error as Error).message).to.contain("npx hardhat ignition deploy ignition/modules/Fedmash.ts");
     });
 
     it("ChainUnreachableError naming the RPC URL when no node answers", async function () {

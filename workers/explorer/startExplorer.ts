@@ -6,7 +6,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { JsonRpcProvider, Network, type Provider } from "ethers";
-import type { FedmashAddresses } from "../chain/loadDeployment";
+import { loadDeployment, type FedmashAddresses } from "../chain/loadDeployment";
+import { findDeploymentBlock } from "../status/findDeploymentBlock";
 import { ChainUnreachableError } from "../chain/errors";
 import type { WorkerRuntime } from "../roles/openWorkerRuntime";
 import { BaseError } from "../errors";
@@ -32,6 +33,10 @@ export interface StartExplorerParameters {
    * coordinator created them and reports them.
    */
   addresses?: Omit<FedmashAddresses, "verifier" | "shamir"> & Partial<Pick<FedmashAddresses, "verifier" | "shamir">>;
+  /** Without addresses: the Ignition deployment to read them from (default `chain-<chainId>` of the chain read). */
+  deploymentId?: string;
+  /** The folder holding `ignition/deployments` (default the current directory). */
+  projectRoot?: string;
   /** 0 (the default) picks a free port; `url` tells which. */
   port?: number;
   /** Default 127.0.0.1: the page is for the operator's machine unless they choose otherwise. */
@@ -43,7 +48,7 @@ export interface StartExplorerParameters {
    * origin gets /tx/). Without it, transactions link to this server's own /tx/<hash> view.
    */
   txUrlBase?: string;
-  /** First block of the log sweep (findDeploymentBlock); default 0. */
+  /** First block of the log sweep; default the Ignition deployment's first block when addresses come from it, else 0. */
   fromBlock?: number;
   /** For RPCs that cap eth_getLogs ranges. */
   maxBlockRange?: number;
@@ -110,18 +115,18 @@ export async function startExplorer(parameters: StartExplorerParameters): Promis
   if (!(pollMs >= 50)) throw new ExplorerOptionsError(`The poll interval must be at least 50 ms, got ${pollMs}.`);
 
   let provider: Provider;
-  let given: NonNullable<StartExplorerParameters["addresses"]>;
+  let given: StartExplorerParameters["addresses"];
   let ownProvider: JsonRpcProvider | undefined;
   let source: string;
   if (parameters.runtime) {
     provider = parameters.runtime.connection.provider;
     given = parameters.runtime.addresses;
     source = parameters.runtime.connection.rpcUrl;
-  } else if (parameters.provider && parameters.addresses) {
+  } else if (parameters.provider) {
     provider = parameters.provider;
     given = parameters.addresses;
     source = parameters.rpcUrl ?? "the given provider";
-  } else if (parameters.rpcUrl && parameters.addresses) {
+  } else if (parameters.rpcUrl) {
     // Asked once here, so that ethers never starts its own network detection, which retries and logs forever.
     const chainId = await retry(() => rpcChainId(parameters.rpcUrl as string), { attempts: 3, initialDelayMs: 200 }).catch((error: unknown) => {
       throw new ChainUnreachableError(parameters.rpcUrl as string, error);
@@ -131,7 +136,7 @@ export async function startExplorer(parameters: StartExplorerParameters): Promis
     given = parameters.addresses;
     source = parameters.rpcUrl;
   } else {
-    throw new ExplorerOptionsError("The explorer needs a chain to read.", { details: "Pass a worker runtime, or an RPC URL (or a provider) with the deployment's addresses." });
+    throw new ExplorerOptionsError("The explorer needs a chain to read.", { details: "Pass a worker runtime, an RPC URL or a provider." });
   }
 
   // Fail fast on a chain that does not answer or addresses with no fedmash behind them: one line for the operator.
@@ -141,17 +146,29 @@ export async function startExplorer(parameters: StartExplorerParameters): Promis
     ownProvider?.destroy();
     throw new ChainUnreachableError(source, error);
   }
+  let fromBlock = parameters.fromBlock;
+  if (!given) {
+    const where = { chainId: (await provider.getNetwork()).chainId, deploymentId: parameters.deploymentId, projectRoot: parameters.projectRoot };
+    try {
+      given = loadDeployment(where);
+    } catch (error) {
+      ownProvider?.destroy();
+      throw error;
+    }
+    fromBlock ??= findDeploymentBlock(where);
+  }
+  const known = given;
   let addresses: FedmashAddresses;
   try {
-    const coordinator = FedmashCoordinator__factory.connect(given.coordinator, provider);
+    const coordinator = FedmashCoordinator__factory.connect(known.coordinator, provider);
     addresses = {
-      ...given,
-      verifier: given.verifier ?? (await retry(() => coordinator.verifier(), { attempts: 3 })),
-      shamir: given.shamir ?? (await retry(() => coordinator.shamir(), { attempts: 3 })),
+      ...known,
+      verifier: known.verifier ?? (await retry(() => coordinator.verifier(), { attempts: 3 })),
+      shamir: known.shamir ?? (await retry(() => coordinator.shamir(), { attempts: 3 })),
     };
   } catch (error) {
     ownProvider?.destroy();
-    throw new ExplorerOptionsError(`Cannot ask the coordinator at ${given.coordinator} for its verifier and Shamir contract.`, {
+    throw new ExplorerOptionsError(`Cannot ask the coordinator at ${known.coordinator} for its verifier and Shamir contract.`, {
       details: "Check --coordinator and --rpc, or pass the deployment id instead.",
       cause: error,
     });
@@ -182,7 +199,7 @@ export async function startExplorer(parameters: StartExplorerParameters): Promis
   const refresh = (): Promise<void> => {
     inFlight ??= (async () => {
       try {
-        const next = await collectStatus({ provider, addresses, fromBlock: parameters.fromBlock, maxBlockRange: parameters.maxBlockRange, receiptCache, signal: stop.signal });
+        const next = await collectStatus({ provider, addresses, fromBlock, maxBlockRange: parameters.maxBlockRange, receiptCache, signal: stop.signal });
         const changed = !snapshot || next.blockNumber !== snapshot.blockNumber || problem !== undefined;
         snapshot = next;
         viewHtml = renderStatusView(next, { txUrl }).value;
@@ -204,7 +221,7 @@ export async function startExplorer(parameters: StartExplorerParameters): Promis
   };
 
   try {
-    snapshot = await collectStatus({ provider, addresses, fromBlock: parameters.fromBlock, maxBlockRange: parameters.maxBlockRange, receiptCache });
+    snapshot = await collectStatus({ provider, addresses, fromBlock, maxBlockRange: parameters.maxBlockRange, receiptCache });
     viewHtml = renderStatusView(snapshot, { txUrl }).value;
   } catch (error) {
     ownProvider?.destroy();
