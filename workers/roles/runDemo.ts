@@ -176,7 +176,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     node = await startHardhatNode({ projectRoot: options.projectRoot, onOutput: (c) => nodeLog.push(c) });
     say(`chain ready at ${node.rpcUrl}; deploying with Ignition (deployment id ${deploymentId})…`);
     const addresses = await deployWithIgnition({ rpcUrl: node.rpcUrl, chainId: 31337n, projectRoot: options.projectRoot, deploymentId, reset: true });
-    say(`deployed FedmashRegistry ${addresses.registry}, FedmashCoordinator ${addresses.coordinator}, FedmashVerifier ${addresses.verifier}`);
+    say(`deployed FedmashRegistry ${addresses.registry}, FedmashCoordinator ${addresses.coordinator}, FedmashVerifier ${addresses.verifier}, FedmashShamir ${addresses.shamir}`);
 
     const common = ["--rpc", node.rpcUrl, "--registry", addresses.registry, "--coordinator", addresses.coordinator, "--store-dir", storeDir];
     owner = await openWorkerRuntime({
