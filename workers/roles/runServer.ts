@@ -61,12 +61,20 @@ export async function runServer(parameters: RunServerParameters): Promise<RoundL
     const serverIndex = servers.indexOf(self);
     if (serverIndex < 0) throw new ShamirServerPhaseError(`This account is not a server of task ${taskId}.`);
     const modelSize = Number((await retry(() => coordinator.task(taskId))).config.modelSize);
-    // The chain's frozen set is what the aggregate must cover; the events this server saw must agree with it.
-    if (Number(view.submittedCount) !== action.submissions.length) {
-      throw new ShamirServerPhaseError(`Round ${roundId}: ${action.submissions.length} submissions seen, the coordinator counts ${view.submittedCount}.`);
+    // The chain's frozen set is what the aggregate must cover, whatever events this server saw (it may have
+    // started late): the included clients and the manifest each of them submitted.
+    const included = await retry(() => coordinator.includedClients(roundId));
+    const submissions = await Promise.all(
+      included.map(async (client) => {
+        const submitted = await retry(() => coordinator.submission(roundId, client));
+        return { client, cid: submitted.cid, contentHash: submitted.contentHash };
+      }),
+    );
+    if (submissions.length !== action.submissions.length) {
+      logger.warn("the chain's frozen set differs from the submissions this server saw; summing the chain's", { round: roundId, chain: submissions.length, seen: action.submissions.length });
     }
     const started = Date.now();
-    const summed = await sumOwnShares({ store: runtime.store, roundId, submissions: action.submissions, servers, serverIndex, serverPrivateKey: keys.privateKey, modelSize });
+    const summed = await sumOwnShares({ store: runtime.store, roundId, submissions, servers, serverIndex, serverPrivateKey: keys.privateKey, modelSize });
     if (summed.status === "unusable") {
       logger.error("withholding the share-sum: a submitted client's share is unusable, and a sum without it would corrupt the aggregate", {
         round: roundId,
