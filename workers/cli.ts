@@ -33,7 +33,8 @@ Commands
                        check fails, the bond is slashed), inconsistent posts the true ones (clients dispute)
                The MASH mask group is "paper-compat" (P = next_prime(2^80)): it reproduces the paper and is NOT secure.
                Shamir: --servers N (3)  --threshold T (2)  --drop-servers K (0): the last K server processes are
-                     SIGKILLed once round 1 enters Aggregation (K <= N - T); --clip, --scale and the money flags as MASH
+                     SIGKILLed once round 1 enters Aggregation (K <= N - T); --share-sum-grace S (10 with --drop-servers):
+                     how long the aggregator waits for the last share-sums once T are in; --clip, --scale, money as MASH
                DP (every mode): --dp local|distributed  --noise-multiplier Z  --clip C (the L2 clip of the whole update;
                      in mash/shamir also the per-coordinate quantization clip)  --delta D (1e-5); the report gives (ε, δ)
   client       One client worker: joins rounds of --task, trains on its MNIST partition, submits updates.
