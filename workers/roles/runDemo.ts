@@ -107,8 +107,12 @@ function waitForWorkers(runtime: WorkerRuntime, accounts: string[], role: Role, 
     role,
     timeoutMs,
     check: () => {
-      const dead = workers.find((w) => w.process.exitCode !== null);
-      if (dead) throw new DemoWorkerExitedError(`A worker process exited during start-up (code ${dead.process.exitCode}).`, { details: "See its log under <out>/logs/." });
+      // A crash (V8 abort, OOM kill) ends the process by a signal, with exitCode still null.
+      const dead = workers.find((w) => w.process.exitCode !== null || w.process.signalCode !== null);
+      if (dead) {
+        const how = dead.process.signalCode !== null ? `signal ${dead.process.signalCode}` : `code ${dead.process.exitCode}`;
+        throw new DemoWorkerExitedError(`A worker process (pid ${dead.process.pid}) exited during start-up (${how}).`, { details: "See its log under <out>/logs/." });
+      }
     },
     onTimeout: () => new DemoWorkerExitedError(`Workers did not register within ${timeoutMs / 1000} s.`, { details: "See <out>/logs/." }),
   });
