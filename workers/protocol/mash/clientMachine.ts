@@ -1,13 +1,18 @@
 // The MASH participant as an explicit state machine, one serializable state per round. After joining, the
 // contract makes each participant either the round's total-sum holder or a member of one group; both paths
 // live here because a client only learns its role at grouping. Once its update is in the aggregate, both paths
-// meet again in Verification: check the published aggregate against T (dispute on a difference), commit, and
-// claim the reward if the outcome pays. Pure: handlers return the next state and `mashClientPendingAction`
-// names the side effect a stage still owes, so a restarted worker redoes it.
-import { FailureReason, Phase, VerificationOutcome } from "../enums";
+// meet again in the Verification stage shared with Shamir clients (../verification): check the published
+// aggregate against T (dispute on a difference), commit, and claim the reward if the outcome pays. Pure: handlers
+// return the next state and `mashClientPendingAction` names the side effect a stage still owes, so a restarted
+// worker redoes it.
+import { Phase } from "../enums";
 import type { CoordinatorEvent } from "../events";
 import { assertStage, stageAllows, type StageTable } from "../stage";
-import { isSettledOutcome, outcomePaysCommittedClients, verificationOutcomeFailure, type SettledOutcome } from "../verificationOutcomeFailure";
+import { routeVerificationClientEvent } from "../verification/routeVerificationClientEvent";
+import { sameAddress } from "../verification/sameAddress";
+import { verificationClientHandlers, type VerificationClientRound } from "../verification/verificationClientHandlers";
+import { verificationClientPendingAction, type VerificationClientAction } from "../verification/verificationClientPendingAction";
+import { verificationClientStageTable } from "../verification/verificationClientStageTable";
 
 export const MASH_CLIENT_STAGES = [
   "awaiting-join",
@@ -42,8 +47,7 @@ export interface MashGroupInfo {
   members: string[];
 }
 
-export interface MashClientRoundState {
-  roundId: string;
+export interface MashClientRoundState extends VerificationClientRound {
   taskId: string;
   index: number;
   modelCid: string;
@@ -62,22 +66,8 @@ export interface MashClientRoundState {
   groupSums?: Record<string, string>;
   includedGroups?: number[];
   updateCid?: string;
-  /** The published aggregate (AggregatePosted), once the round has one. */
-  aggregateCid?: string;
-  aggregateHash?: string;
-  newModelCid?: string;
-  /** Verification: the block whose hash gives σ (VerificationStarted). */
-  aggregateBlock?: number;
-  /** Verification: T (packed int64 hex), σ as the contract fixed it, and T's block, whose hash gives σ_w. */
-  batchSums?: string;
-  sampleSeed?: string;
-  batchSumsBlock?: number;
-  /** This client disputed the published aggregate. */
-  disputed?: boolean;
-  outcome?: VerificationOutcome;
   /** Why this client refused the round's input model (ModelRefusedError's reason); it did not join. */
   refusal?: string;
-  failureReason?: FailureReason;
 }
 
 export type MashClientAction =
@@ -86,13 +76,10 @@ export type MashClientAction =
   | { type: "shuffle-step"; roundId: bigint; group: MashGroupInfo; holderKey: string; incoming?: string; seed: bigint }
   | { type: "train-and-submit"; roundId: bigint; modelCid: string; seed: bigint }
   | { type: "holder-submit"; roundId: bigint; modelCid: string; groupSums: { groupIndex: number; encryptedSum: string }[] }
-  | { type: "verify-and-commit"; roundId: bigint; batchSums: string; sampleSeed: string; batchSumsBlock: number; aggregateBlock?: number }
-  | { type: "claim"; roundId: bigint };
+  | VerificationClientAction;
 
 const MEMBER_BEFORE_SUBMISSION: readonly MashClientStage[] = ["awaiting-key", "shuffling", "shuffled"];
 const INCLUDED: readonly MashClientStage[] = ["submitted", "holder-submitted"];
-// A reward being claimed is not given up because the round closed (it closes in the same transaction).
-const ACTIVE: readonly MashClientStage[] = MASH_CLIENT_STAGES.filter((stage) => stage !== "finalized" && stage !== "failed" && stage !== "claiming");
 
 export const MASH_CLIENT_HANDLER_STAGES = {
   confirmJoin: ["awaiting-join"],
@@ -111,14 +98,7 @@ export const MASH_CLIENT_HANDLER_STAGES = {
   confirmSubmission: ["training"],
   includeGroups: ["training", "submitted", "holder-waiting"],
   confirmHolderSubmission: ["holder-completing"],
-  recordAggregate: INCLUDED,
-  startVerification: INCLUDED,
-  receiveBatchSums: INCLUDED,
-  recordDispute: ["verifying"],
-  confirmCommitment: ["verifying"],
-  settleVerification: [...INCLUDED, "verifying", "committed"],
-  confirmClaim: ["claiming"],
-  closeRound: ACTIVE,
+  ...verificationClientStageTable({ stages: MASH_CLIENT_STAGES, included: INCLUDED }),
 } as const satisfies StageTable<string, MashClientStage>;
 export type MashClientHandler = keyof typeof MASH_CLIENT_HANDLER_STAGES;
 
@@ -207,48 +187,7 @@ export const mashClientHandlers = {
     check("confirmHolderSubmission", state);
     return { ...state, stage: "holder-submitted", updateCid };
   },
-  recordAggregate(state: MashClientRoundState, posted: { aggregateCid: string; aggregateHash: string; modelCid: string }): MashClientRoundState {
-    check("recordAggregate", state);
-    return { ...state, aggregateCid: posted.aggregateCid, aggregateHash: posted.aggregateHash, newModelCid: posted.modelCid };
-  },
-  startVerification(state: MashClientRoundState, aggregateBlock: number): MashClientRoundState {
-    check("startVerification", state);
-    return { ...state, aggregateBlock };
-  },
-  /** T is on-chain: this included client now owes the aggregate check (and a dispute on a difference) and its commitment. */
-  receiveBatchSums(state: MashClientRoundState, posted: { batchSums: string; sampleSeed: string; batchSumsBlock: number }): MashClientRoundState {
-    check("receiveBatchSums", state);
-    return { ...state, ...posted, stage: "verifying" };
-  },
-  recordDispute(state: MashClientRoundState): MashClientRoundState {
-    check("recordDispute", state);
-    return { ...state, disputed: true };
-  },
-  confirmCommitment(state: MashClientRoundState): MashClientRoundState {
-    check("confirmCommitment", state);
-    return { ...state, stage: "committed" };
-  },
-  /** The verifier settled: a committed client owed a reward claims it; otherwise the round ends here. */
-  settleVerification(state: MashClientRoundState, outcome: SettledOutcome): MashClientRoundState {
-    check("settleVerification", state);
-    const failureReason = verificationOutcomeFailure(outcome);
-    const settled = { ...state, outcome, ...(failureReason === FailureReason.None ? {} : { failureReason }) };
-    if (state.stage === "committed" && outcomePaysCommittedClients(outcome)) return { ...settled, stage: "claiming" };
-    return { ...settled, stage: failureReason === FailureReason.None ? "finalized" : "failed" };
-  },
-  confirmClaim(state: MashClientRoundState): MashClientRoundState {
-    check("confirmClaim", state);
-    return { ...state, stage: state.outcome === VerificationOutcome.Passed ? "finalized" : "failed" };
-  },
-  closeRound(
-    state: MashClientRoundState,
-    outcome: { finalized: true; modelCid: string } | { finalized: false; reason: FailureReason },
-  ): MashClientRoundState {
-    check("closeRound", state);
-    return outcome.finalized
-      ? { ...state, stage: "finalized", newModelCid: outcome.modelCid }
-      : { ...state, stage: "failed", failureReason: outcome.reason };
-  },
+  ...verificationClientHandlers<MashClientRoundState>({ role: ROLE, stages: MASH_CLIENT_HANDLER_STAGES }),
 } satisfies Record<MashClientHandler, (state: MashClientRoundState, ...rest: never[]) => MashClientRoundState>;
 
 export function mashClientPendingAction(state: MashClientRoundState): MashClientAction | undefined {
@@ -271,20 +210,8 @@ export function mashClientPendingAction(state: MashClientRoundState): MashClient
         modelCid: state.modelCid,
         groupSums: (state.includedGroups ?? []).map((groupIndex) => ({ groupIndex, encryptedSum: state.groupSums?.[String(groupIndex)] ?? "" })),
       };
-    case "verifying":
-      if (state.batchSums === undefined || state.sampleSeed === undefined || state.batchSumsBlock === undefined) return undefined;
-      return {
-        type: "verify-and-commit",
-        roundId,
-        batchSums: state.batchSums,
-        sampleSeed: state.sampleSeed,
-        batchSumsBlock: state.batchSumsBlock,
-        ...(state.aggregateBlock === undefined ? {} : { aggregateBlock: state.aggregateBlock }),
-      };
-    case "claiming":
-      return { type: "claim", roundId };
     default:
-      return undefined;
+      return verificationClientPendingAction(state);
   }
 }
 
@@ -294,8 +221,6 @@ export interface MashClientContext {
   /** Draws a fresh mask seed when a round opens (injected so routing stays pure). */
   freshSeed: () => bigint;
 }
-
-const same = (a: string, b: string | undefined): boolean => b !== undefined && a.toLowerCase() === b.toLowerCase();
 
 /** Maps a chain event to the handler it triggers for this client, or undefined when it does not concern it. */
 export function routeMashClientEvent(
@@ -315,26 +240,26 @@ export function routeMashClientEvent(
   const can = (handler: MashClientHandler): boolean => stageAllows(MASH_CLIENT_HANDLER_STAGES[handler], state.stage);
   switch (event.type) {
     case "ClientJoined":
-      return same(self, event.client) && can("confirmJoin") ? mashClientHandlers.confirmJoin(state) : undefined;
+      return sameAddress(self, event.client) && can("confirmJoin") ? mashClientHandlers.confirmJoin(state) : undefined;
     case "PhaseChanged":
       if (event.previous === Phase.Joining && event.current !== Phase.Failed && can("missJoin")) return mashClientHandlers.missJoin(state);
       if (event.previous === Phase.Shuffle && event.current === Phase.Submission && can("openSubmission")) return mashClientHandlers.openSubmission(state);
       return undefined;
     case "GroupsFormed":
       if (!can("becomeHolder")) return undefined;
-      return same(self, event.holder) ? mashClientHandlers.becomeHolder(state, event.holder) : mashClientHandlers.recordHolder(state, event.holder);
+      return sameAddress(self, event.holder) ? mashClientHandlers.becomeHolder(state, event.holder) : mashClientHandlers.recordHolder(state, event.holder);
     case "GroupFormed": {
-      const position = event.members.findIndex((m) => same(self, m));
+      const position = event.members.findIndex((m) => sameAddress(self, m));
       if (position < 0 || !can("joinGroup")) return undefined;
       return mashClientHandlers.joinGroup(state, { index: Number(event.groupIndex), position, members: [...event.members] });
     }
     case "HolderKeyPosted":
-      if (same(self, event.holder) && can("confirmHolderKey")) return mashClientHandlers.confirmHolderKey(state, event.paillierPublicKey);
+      if (sameAddress(self, event.holder) && can("confirmHolderKey")) return mashClientHandlers.confirmHolderKey(state, event.paillierPublicKey);
       return can("receiveHolderKey") ? mashClientHandlers.receiveHolderKey(state, event.paillierPublicKey) : undefined;
     case "ShuffleMessagePosted": {
       const group = state.group;
       if (!group || Number(event.groupIndex) !== group.index) return undefined;
-      if (same(self, event.sender) && can("confirmShuffleStep")) return mashClientHandlers.confirmShuffleStep(state);
+      if (sameAddress(self, event.sender) && can("confirmShuffleStep")) return mashClientHandlers.confirmShuffleStep(state);
       if (Number(event.position) === group.position - 1 && can("receiveShuffleMessage")) return mashClientHandlers.receiveShuffleMessage(state, event.message);
       return undefined;
     }
@@ -342,37 +267,15 @@ export function routeMashClientEvent(
       if (can("recordGroupSum")) return mashClientHandlers.recordGroupSum(state, Number(event.groupIndex), event.encryptedSum);
       if (!state.group || Number(event.groupIndex) !== state.group.index || !can("recordOwnGroupSum")) return undefined;
       const recorded = mashClientHandlers.recordOwnGroupSum(state);
-      return same(self, event.leader) && stageAllows(MASH_CLIENT_HANDLER_STAGES.confirmShuffleStep, recorded.stage) ? mashClientHandlers.confirmShuffleStep(recorded) : recorded;
+      return sameAddress(self, event.leader) && stageAllows(MASH_CLIENT_HANDLER_STAGES.confirmShuffleStep, recorded.stage) ? mashClientHandlers.confirmShuffleStep(recorded) : recorded;
     }
     case "UpdateSubmitted":
-      if (!same(self, event.client)) return undefined;
+      if (!sameAddress(self, event.client)) return undefined;
       if (can("confirmSubmission")) return mashClientHandlers.confirmSubmission(state, event.cid);
       return can("confirmHolderSubmission") ? mashClientHandlers.confirmHolderSubmission(state, event.cid) : undefined;
     case "GroupsIncluded":
       return can("includeGroups") ? mashClientHandlers.includeGroups(state, event.groupIndices.map(Number)) : undefined;
-    case "AggregatePosted":
-      return can("recordAggregate")
-        ? mashClientHandlers.recordAggregate(state, { aggregateCid: event.aggregateCid, aggregateHash: event.aggregateHash, modelCid: event.modelCid })
-        : undefined;
-    case "VerificationStarted":
-      return can("startVerification") ? mashClientHandlers.startVerification(state, Number(event.aggregateBlock)) : undefined;
-    case "BatchSumsPosted":
-      return can("receiveBatchSums")
-        ? mashClientHandlers.receiveBatchSums(state, { batchSums: event.batchSums, sampleSeed: event.sampleSeed, batchSumsBlock: event.blockNumber })
-        : undefined;
-    case "AggregateDisputed":
-      return same(self, event.client) && can("recordDispute") ? mashClientHandlers.recordDispute(state) : undefined;
-    case "CommitmentPosted":
-      return same(self, event.client) && can("confirmCommitment") ? mashClientHandlers.confirmCommitment(state) : undefined;
-    case "VerificationSettled":
-      return isSettledOutcome(event.outcome) && can("settleVerification") ? mashClientHandlers.settleVerification(state, event.outcome) : undefined;
-    case "RewardClaimed":
-      return same(self, event.account) && can("confirmClaim") ? mashClientHandlers.confirmClaim(state) : undefined;
-    case "RoundFinalized":
-      return can("closeRound") ? mashClientHandlers.closeRound(state, { finalized: true, modelCid: event.modelCid }) : undefined;
-    case "RoundFailed":
-      return can("closeRound") ? mashClientHandlers.closeRound(state, { finalized: false, reason: event.reason }) : undefined;
     default:
-      return undefined;
+      return routeVerificationClientEvent({ state, event, address: self, stages: MASH_CLIENT_HANDLER_STAGES, handlers: mashClientHandlers });
   }
 }
