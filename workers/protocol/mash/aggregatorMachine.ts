@@ -1,20 +1,23 @@
 // The MASH aggregator as an explicit state machine, one serializable state per round. It records the grouping,
 // the masked submissions and the included groups as the contract announces them; when the round enters
-// Aggregation it owes one action: combine exactly the included members' and the holder's masked vectors. Once
-// the aggregate's block is known it owes the batch sums T, then (when every included client committed) the
-// settlement, then its reward if the round passed.
-import { FailureReason, Phase, VerificationOutcome } from "../enums";
+// Aggregation it owes one action: combine exactly the included members' and the holder's masked vectors. Then
+// the Verification stage it shares with the Shamir aggregator (../verification) follows: once the aggregate's
+// block is known it owes the batch sums T, then (when every included client committed) the settlement, then its
+// reward if the round passed.
+import { Phase } from "../enums";
 import type { CoordinatorEvent } from "../events";
 import { assertStage, stageAllows, type StageTable } from "../stage";
-import { isSettledOutcome, verificationOutcomeFailure, type SettledOutcome } from "../verificationOutcomeFailure";
 import type { SubmissionRecord } from "../plain/aggregatorMachine";
+import { routeVerificationAggregatorEvent } from "../verification/routeVerificationAggregatorEvent";
+import { verificationAggregatorHandlers, type VerificationAggregatorRound } from "../verification/verificationAggregatorHandlers";
+import { verificationAggregatorPendingAction, type VerificationAggregatorAction } from "../verification/verificationAggregatorPendingAction";
+import { VERIFICATION_AGGREGATOR_HANDLER_STAGES } from "../verification/verificationAggregatorStageTable";
 
 export const MASH_AGGREGATOR_STAGES = ["collecting", "aggregating", "posted", "batch-sums", "commitments", "claiming", "finalized", "failed"] as const;
 export type MashAggregatorStage = (typeof MASH_AGGREGATOR_STAGES)[number];
 
-export interface MashAggregatorRoundState {
+export interface MashAggregatorRoundState extends VerificationAggregatorRound {
   mode: "mash";
-  roundId: string;
   taskId: string;
   index: number;
   modelCid: string;
@@ -27,16 +30,6 @@ export interface MashAggregatorRoundState {
   sumPostedGroups?: number[];
   /** Masked submissions by lower-case client address. */
   submissions: Record<string, SubmissionRecord>;
-  aggregateCid?: string;
-  newModelCid?: string;
-  /** Verification (VerificationStarted): the aggregate's block, whose hash gives σ, and how many must commit. */
-  aggregateBlock?: number;
-  includedCount?: number;
-  /** T as posted (packed int64 hex), which settle must repeat. */
-  batchSums?: string;
-  committedCount?: number;
-  outcome?: VerificationOutcome;
-  failureReason?: FailureReason;
 }
 
 export type MashAggregatorAction =
@@ -48,9 +41,7 @@ export type MashAggregatorAction =
       contributors: SubmissionRecord[];
       missing: string[];
     }
-  | { type: "post-batch-sums"; roundId: bigint; aggregateBlock: number }
-  | { type: "settle"; roundId: bigint; batchSums: string }
-  | { type: "claim"; roundId: bigint };
+  | VerificationAggregatorAction;
 
 export const MASH_AGGREGATOR_HANDLER_STAGES = {
   recordGrouping: ["collecting"],
@@ -58,13 +49,7 @@ export const MASH_AGGREGATOR_HANDLER_STAGES = {
   recordSubmission: ["collecting"],
   recordInclusion: ["collecting"],
   openAggregation: ["collecting"],
-  confirmAggregate: ["aggregating"],
-  startVerification: ["posted"],
-  confirmBatchSums: ["batch-sums"],
-  recordCommitment: ["commitments"],
-  settleVerification: ["posted", "batch-sums", "commitments"],
-  confirmClaim: ["claiming"],
-  closeRound: ["collecting", "aggregating", "posted"],
+  ...VERIFICATION_AGGREGATOR_HANDLER_STAGES,
 } as const satisfies StageTable<string, MashAggregatorStage>;
 export type MashAggregatorHandler = keyof typeof MASH_AGGREGATOR_HANDLER_STAGES;
 
@@ -107,36 +92,7 @@ export const mashAggregatorHandlers = {
     check("openAggregation", state);
     return { ...state, stage: "aggregating" };
   },
-  confirmAggregate(state: MashAggregatorRoundState, posted: { aggregateCid: string; modelCid: string }): MashAggregatorRoundState {
-    check("confirmAggregate", state);
-    return { ...state, stage: "posted", aggregateCid: posted.aggregateCid, newModelCid: posted.modelCid };
-  },
-  startVerification(state: MashAggregatorRoundState, started: { aggregateBlock: number; includedCount: number }): MashAggregatorRoundState {
-    check("startVerification", state);
-    return { ...state, ...started, stage: "batch-sums" };
-  },
-  confirmBatchSums(state: MashAggregatorRoundState, batchSums: string): MashAggregatorRoundState {
-    check("confirmBatchSums", state);
-    return { ...state, batchSums, committedCount: 0, stage: "commitments" };
-  },
-  recordCommitment(state: MashAggregatorRoundState, committedCount: number): MashAggregatorRoundState {
-    check("recordCommitment", state);
-    return { ...state, committedCount };
-  },
-  /** Only a passed round owes the aggregator anything; any other outcome ends its round here. */
-  settleVerification(state: MashAggregatorRoundState, outcome: SettledOutcome): MashAggregatorRoundState {
-    check("settleVerification", state);
-    const failureReason = verificationOutcomeFailure(outcome);
-    return failureReason === FailureReason.None ? { ...state, outcome, stage: "claiming" } : { ...state, outcome, failureReason, stage: "failed" };
-  },
-  confirmClaim(state: MashAggregatorRoundState): MashAggregatorRoundState {
-    check("confirmClaim", state);
-    return { ...state, stage: "finalized" };
-  },
-  closeRound(state: MashAggregatorRoundState, outcome: { finalized: true } | { finalized: false; reason: FailureReason }): MashAggregatorRoundState {
-    check("closeRound", state);
-    return outcome.finalized ? { ...state, stage: "finalized" } : { ...state, stage: "failed", failureReason: outcome.reason };
-  },
+  ...verificationAggregatorHandlers<MashAggregatorRoundState>({ role: ROLE }),
 } satisfies Record<MashAggregatorHandler, (state: MashAggregatorRoundState, ...rest: never[]) => MashAggregatorRoundState>;
 
 /** The clients whose masked vectors form the aggregate: included groups' members, then the holder. */
@@ -146,18 +102,11 @@ export function mashContributors(state: MashAggregatorRoundState): string[] {
 }
 
 export function mashAggregatorPendingAction(state: MashAggregatorRoundState): MashAggregatorAction | undefined {
-  const roundId = BigInt(state.roundId);
-  if (state.stage === "batch-sums" && state.aggregateBlock !== undefined) return { type: "post-batch-sums", roundId, aggregateBlock: state.aggregateBlock };
-  // Before the deadline the contract settles only once everyone committed; after it, any keeper settles.
-  if (state.stage === "commitments" && state.batchSums !== undefined && state.includedCount !== undefined && (state.committedCount ?? 0) >= state.includedCount) {
-    return { type: "settle", roundId, batchSums: state.batchSums };
-  }
-  if (state.stage === "claiming") return { type: "claim", roundId };
-  if (state.stage !== "aggregating") return undefined;
+  if (state.stage !== "aggregating") return verificationAggregatorPendingAction(state);
   const addresses = mashContributors(state);
   const contributors = addresses.flatMap((a) => (state.submissions[a.toLowerCase()] ? [state.submissions[a.toLowerCase()]!] : []));
   const missing = addresses.filter((a) => !state.submissions[a.toLowerCase()]);
-  return { type: "aggregate-masked", roundId, modelCid: state.modelCid, contributors, missing };
+  return { type: "aggregate-masked", roundId: BigInt(state.roundId), modelCid: state.modelCid, contributors, missing };
 }
 
 export function routeMashAggregatorEvent(
@@ -197,25 +146,7 @@ export function routeMashAggregatorEvent(
       return can("recordInclusion") ? mashAggregatorHandlers.recordInclusion(state, event.groupIndices.map(Number)) : undefined;
     case "PhaseChanged":
       return event.current === Phase.Aggregation && can("openAggregation") ? mashAggregatorHandlers.openAggregation(state) : undefined;
-    case "AggregatePosted":
-      return can("confirmAggregate") ? mashAggregatorHandlers.confirmAggregate(state, { aggregateCid: event.aggregateCid, modelCid: event.modelCid }) : undefined;
-    case "VerificationStarted":
-      return can("startVerification")
-        ? mashAggregatorHandlers.startVerification(state, { aggregateBlock: Number(event.aggregateBlock), includedCount: Number(event.includedCount) })
-        : undefined;
-    case "BatchSumsPosted":
-      return can("confirmBatchSums") ? mashAggregatorHandlers.confirmBatchSums(state, event.batchSums) : undefined;
-    case "CommitmentPosted":
-      return can("recordCommitment") ? mashAggregatorHandlers.recordCommitment(state, Number(event.committedCount)) : undefined;
-    case "VerificationSettled":
-      return isSettledOutcome(event.outcome) && can("settleVerification") ? mashAggregatorHandlers.settleVerification(state, event.outcome) : undefined;
-    case "RewardClaimed":
-      return can("confirmClaim") && event.account.toLowerCase() === aggregatorAddress?.toLowerCase() ? mashAggregatorHandlers.confirmClaim(state) : undefined;
-    case "RoundFinalized":
-      return can("closeRound") ? mashAggregatorHandlers.closeRound(state, { finalized: true }) : undefined;
-    case "RoundFailed":
-      return can("closeRound") ? mashAggregatorHandlers.closeRound(state, { finalized: false, reason: event.reason }) : undefined;
     default:
-      return undefined;
+      return routeVerificationAggregatorEvent({ state, event, address: aggregatorAddress, handlers: mashAggregatorHandlers });
   }
 }

@@ -1,13 +1,17 @@
 // The Shamir-mode aggregator as an explicit state machine, one serializable state per round. It records the
 // submissions (the set the contract freezes when Aggregation opens) and the servers' share-sums as they are
 // posted; in Aggregation it owes one action: wait for the share-sums (all n, or at least t after a grace period),
-// reconstruct Σq and post the aggregate. Verification then runs exactly as in MASH rounds: T under the aggregate's
-// block, the settlement once every included client committed, its reward if the round passed. Pure.
-import { FailureReason, Phase, VerificationOutcome } from "../enums";
+// reconstruct Σq and post the aggregate. Verification then runs exactly as in MASH rounds (the shared stage in
+// ../verification): T under the aggregate's block, the settlement once every included client committed, its
+// reward if the round passed. Pure.
+import { Phase } from "../enums";
 import type { CoordinatorEvent } from "../events";
 import { assertStage, stageAllows, type StageTable } from "../stage";
-import { isSettledOutcome, verificationOutcomeFailure, type SettledOutcome } from "../verificationOutcomeFailure";
 import type { SubmissionRecord } from "../plain/aggregatorMachine";
+import { routeVerificationAggregatorEvent } from "../verification/routeVerificationAggregatorEvent";
+import { verificationAggregatorHandlers, type VerificationAggregatorRound } from "../verification/verificationAggregatorHandlers";
+import { verificationAggregatorPendingAction, type VerificationAggregatorAction } from "../verification/verificationAggregatorPendingAction";
+import { VERIFICATION_AGGREGATOR_HANDLER_STAGES } from "../verification/verificationAggregatorStageTable";
 
 export const SHAMIR_AGGREGATOR_STAGES = ["collecting", "aggregating", "posted", "batch-sums", "commitments", "claiming", "finalized", "failed"] as const;
 export type ShamirAggregatorStage = (typeof SHAMIR_AGGREGATOR_STAGES)[number];
@@ -20,9 +24,8 @@ export interface ShareSumRecord {
   contentHash: string;
 }
 
-export interface ShamirAggregatorRoundState {
+export interface ShamirAggregatorRoundState extends VerificationAggregatorRound {
   mode: "shamir";
-  roundId: string;
   taskId: string;
   index: number;
   modelCid: string;
@@ -33,16 +36,6 @@ export interface ShamirAggregatorRoundState {
   shareSums: Record<string, ShareSumRecord>;
   /** When Aggregation closes (unix seconds), from the PhaseChanged that opened it. */
   aggregationDeadline?: number;
-  aggregateCid?: string;
-  newModelCid?: string;
-  /** Verification (VerificationStarted): the aggregate's block, whose hash gives σ, and how many must commit. */
-  aggregateBlock?: number;
-  includedCount?: number;
-  /** T as posted (packed int64 hex), which settle must repeat. */
-  batchSums?: string;
-  committedCount?: number;
-  outcome?: VerificationOutcome;
-  failureReason?: FailureReason;
 }
 
 export type ShamirAggregatorAction =
@@ -57,21 +50,13 @@ export type ShamirAggregatorAction =
       shareSums: ShareSumRecord[];
       aggregationDeadline?: number;
     }
-  | { type: "post-batch-sums"; roundId: bigint; aggregateBlock: number }
-  | { type: "settle"; roundId: bigint; batchSums: string }
-  | { type: "claim"; roundId: bigint };
+  | VerificationAggregatorAction;
 
 export const SHAMIR_AGGREGATOR_HANDLER_STAGES = {
   recordSubmission: ["collecting"],
   openAggregation: ["collecting"],
   recordShareSum: ["collecting", "aggregating"],
-  confirmAggregate: ["aggregating"],
-  startVerification: ["posted"],
-  confirmBatchSums: ["batch-sums"],
-  recordCommitment: ["commitments"],
-  settleVerification: ["posted", "batch-sums", "commitments"],
-  confirmClaim: ["claiming"],
-  closeRound: ["collecting", "aggregating", "posted"],
+  ...VERIFICATION_AGGREGATOR_HANDLER_STAGES,
 } as const satisfies StageTable<string, ShamirAggregatorStage>;
 export type ShamirAggregatorHandler = keyof typeof SHAMIR_AGGREGATOR_HANDLER_STAGES;
 
@@ -105,62 +90,23 @@ export const shamirAggregatorHandlers = {
     check("recordShareSum", state);
     return { ...state, shareSums: { ...state.shareSums, [shareSum.server.toLowerCase()]: shareSum } };
   },
-  confirmAggregate(state: ShamirAggregatorRoundState, posted: { aggregateCid: string; modelCid: string }): ShamirAggregatorRoundState {
-    check("confirmAggregate", state);
-    return { ...state, stage: "posted", aggregateCid: posted.aggregateCid, newModelCid: posted.modelCid };
-  },
-  startVerification(state: ShamirAggregatorRoundState, started: { aggregateBlock: number; includedCount: number }): ShamirAggregatorRoundState {
-    check("startVerification", state);
-    return { ...state, ...started, stage: "batch-sums" };
-  },
-  confirmBatchSums(state: ShamirAggregatorRoundState, batchSums: string): ShamirAggregatorRoundState {
-    check("confirmBatchSums", state);
-    return { ...state, batchSums, committedCount: 0, stage: "commitments" };
-  },
-  recordCommitment(state: ShamirAggregatorRoundState, committedCount: number): ShamirAggregatorRoundState {
-    check("recordCommitment", state);
-    return { ...state, committedCount };
-  },
-  /** Only a passed round owes the aggregator anything; any other outcome ends its round here. */
-  settleVerification(state: ShamirAggregatorRoundState, outcome: SettledOutcome): ShamirAggregatorRoundState {
-    check("settleVerification", state);
-    const failureReason = verificationOutcomeFailure(outcome);
-    return failureReason === FailureReason.None ? { ...state, outcome, stage: "claiming" } : { ...state, outcome, failureReason, stage: "failed" };
-  },
-  confirmClaim(state: ShamirAggregatorRoundState): ShamirAggregatorRoundState {
-    check("confirmClaim", state);
-    return { ...state, stage: "finalized" };
-  },
-  closeRound(state: ShamirAggregatorRoundState, outcome: { finalized: true } | { finalized: false; reason: FailureReason }): ShamirAggregatorRoundState {
-    check("closeRound", state);
-    return outcome.finalized ? { ...state, stage: "finalized" } : { ...state, stage: "failed", failureReason: outcome.reason };
-  },
+  ...verificationAggregatorHandlers<ShamirAggregatorRoundState>({ role: ROLE }),
 } satisfies Record<ShamirAggregatorHandler, (state: ShamirAggregatorRoundState, ...rest: never[]) => ShamirAggregatorRoundState>;
 
 export function shamirAggregatorPendingAction(state: ShamirAggregatorRoundState): ShamirAggregatorAction | undefined {
-  const roundId = BigInt(state.roundId);
   switch (state.stage) {
     case "aggregating":
       return {
         type: "reconstruct",
-        roundId,
+        roundId: BigInt(state.roundId),
         taskId: BigInt(state.taskId),
         modelCid: state.modelCid,
         submissions: Object.values(state.submissions),
         shareSums: Object.values(state.shareSums).sort((a, b) => a.serverIndex - b.serverIndex),
         ...(state.aggregationDeadline === undefined ? {} : { aggregationDeadline: state.aggregationDeadline }),
       };
-    case "batch-sums":
-      return state.aggregateBlock === undefined ? undefined : { type: "post-batch-sums", roundId, aggregateBlock: state.aggregateBlock };
-    case "commitments":
-      // Before the deadline the contract settles only once everyone committed; after it, any keeper settles.
-      return state.batchSums !== undefined && state.includedCount !== undefined && (state.committedCount ?? 0) >= state.includedCount
-        ? { type: "settle", roundId, batchSums: state.batchSums }
-        : undefined;
-    case "claiming":
-      return { type: "claim", roundId };
     default:
-      return undefined;
+      return verificationAggregatorPendingAction(state);
   }
 }
 
@@ -196,25 +142,7 @@ export function routeShamirAggregatorEvent(
       return can("recordShareSum")
         ? shamirAggregatorHandlers.recordShareSum(state, { server: event.server, serverIndex: Number(event.serverIndex), cid: event.cid, contentHash: event.contentHash })
         : undefined;
-    case "AggregatePosted":
-      return can("confirmAggregate") ? shamirAggregatorHandlers.confirmAggregate(state, { aggregateCid: event.aggregateCid, modelCid: event.modelCid }) : undefined;
-    case "VerificationStarted":
-      return can("startVerification")
-        ? shamirAggregatorHandlers.startVerification(state, { aggregateBlock: Number(event.aggregateBlock), includedCount: Number(event.includedCount) })
-        : undefined;
-    case "BatchSumsPosted":
-      return can("confirmBatchSums") ? shamirAggregatorHandlers.confirmBatchSums(state, event.batchSums) : undefined;
-    case "CommitmentPosted":
-      return can("recordCommitment") ? shamirAggregatorHandlers.recordCommitment(state, Number(event.committedCount)) : undefined;
-    case "VerificationSettled":
-      return isSettledOutcome(event.outcome) && can("settleVerification") ? shamirAggregatorHandlers.settleVerification(state, event.outcome) : undefined;
-    case "RewardClaimed":
-      return can("confirmClaim") && event.account.toLowerCase() === aggregatorAddress?.toLowerCase() ? shamirAggregatorHandlers.confirmClaim(state) : undefined;
-    case "RoundFinalized":
-      return can("closeRound") ? shamirAggregatorHandlers.closeRound(state, { finalized: true }) : undefined;
-    case "RoundFailed":
-      return can("closeRound") ? shamirAggregatorHandlers.closeRound(state, { finalized: false, reason: event.reason }) : undefined;
     default:
-      return undefined;
+      return routeVerificationAggregatorEvent({ state, event, address: aggregatorAddress, handlers: shamirAggregatorHandlers });
   }
 }
