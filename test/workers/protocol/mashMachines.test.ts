@@ -1,6 +1,7 @@
 // The MASH state machines: every handler × stage pair of the participant (member and holder paths, and the
-// verification both share) and of the aggregator — valid pairs move to the documented stage, every other pair
-// throws ProtocolStageError — plus the routing of a whole round, verification included, as the contracts announce it.
+// Verification stage both share) and of the aggregator — valid pairs move to the documented stage, every other
+// pair throws ProtocolStageError — plus the routing of a whole round up to Aggregation as the contracts announce it.
+// The routed Verification stage, which MASH and Shamir machines share, is tested in verification/verificationStage.test.ts.
 import { expect } from "chai";
 import {
   MASH_CLIENT_HANDLER_STAGES,
@@ -32,7 +33,6 @@ const A = "0x000000000000000000000000000000000000000a";
 const B = "0x000000000000000000000000000000000000000b";
 const C = "0x000000000000000000000000000000000000000c";
 const H = "0x00000000000000000000000000000000000000ff";
-const AGG = "0x00000000000000000000000000000000000000ee";
 const base = { blockNumber: 1, logIndex: 0, transactionHash: "0x" };
 const opened = { taskId: 1n, roundId: 5n, index: 1n, modelCid: "bafy-model" };
 const group = { index: 0, position: 1, members: [A, B, C] };
@@ -200,124 +200,6 @@ describe("MASH protocol state machines", function () {
       if (action?.type !== "aggregate-masked") return;
       expect(action.contributors.map((c) => c.client)).to.deep.equal([A, B, C, H]);
       expect(action.missing).to.deep.equal([]);
-    });
-  });
-
-  describe("verification as the verifier announces it", function () {
-    const aggregated: CoordinatorEvent[] = [
-      { ...base, type: "AggregatePosted", roundId: 5n, aggregator: AGG, aggregateCid: "bafy-agg", modelCid: "bafy-new", aggregateHash: "0xaa" },
-      { ...base, type: "VerificationStarted", taskId: 1n, roundId: 5n, aggregateBlock: 40n, includedCount: 4n, deadline: 100n },
-    ];
-    const batchSumsPosted: CoordinatorEvent = { ...base, blockNumber: 41, type: "BatchSumsPosted", roundId: 5n, sampleSeed: "0x5eed", partitions: 64n, batches: 2n, batchSums: "0x7e", deadline: 200n };
-    const committed = (client: string, count: bigint): CoordinatorEvent => ({ ...base, type: "CommitmentPosted", roundId: 5n, client, x: 1n, y: 2n, committedCount: count });
-    const settled = (outcome: VerificationOutcome): CoordinatorEvent => ({
-      ...base,
-      type: "VerificationSettled",
-      taskId: 1n,
-      roundId: 5n,
-      outcome,
-      committedCount: 4n,
-      includedCount: 4n,
-      paid: 0n,
-      slashed: 0n,
-      released: 0n,
-    });
-    const claimed = (account: string): CoordinatorEvent => ({ ...base, type: "RewardClaimed", roundId: 5n, account, amount: 1n });
-
-    function clientAfter(stage: MashClientStage, events: CoordinatorEvent[], address = A): MashClientRoundState {
-      let rounds: Record<string, MashClientRoundState> = { "5": clientIn(stage) };
-      for (const event of events) {
-        const next = routeMashClientEvent(rounds, event, { address, taskId: 1n, freshSeed: () => 7n });
-        if (next) rounds = { ...rounds, [next.roundId]: next };
-      }
-      return rounds["5"];
-    }
-
-    it("an included member owes the check and commitment once T is posted, with T, σ and both seed blocks", function () {
-      const verifying = clientAfter("submitted", [...aggregated, batchSumsPosted]);
-      expect(verifying.stage).to.equal("verifying");
-      expect(verifying.newModelCid).to.equal("bafy-new");
-      expect(mashClientPendingAction(verifying)).to.deep.equal({ type: "verify-and-commit", roundId: 5n, batchSums: "0x7e", sampleSeed: "0x5eed", batchSumsBlock: 41, aggregateBlock: 40 });
-    });
-
-    it("the holder verifies like a member", function () {
-      expect(clientAfter("holder-submitted", [...aggregated, batchSumsPosted]).stage).to.equal("verifying");
-    });
-
-    it("a client whose group was excluded takes no part", function () {
-      const excluded = clientAfter("excluded", [...aggregated, batchSumsPosted, settled(VerificationOutcome.Passed)]);
-      expect(excluded.stage).to.equal("excluded");
-      expect(mashClientPendingAction(excluded)).to.equal(undefined);
-    });
-
-    it("a pass makes a committed client claim, and its round closes only once it claimed", function () {
-      const others = [committed(B, 1n), claimed(B)];
-      const claiming = clientAfter("submitted", [...aggregated, batchSumsPosted, ...others, committed(A, 2n), settled(VerificationOutcome.Passed)]);
-      expect(claiming.stage).to.equal("claiming");
-      expect(mashClientPendingAction(claiming)).to.deep.equal({ type: "claim", roundId: 5n });
-      const stillClaiming = clientAfter("claiming", [{ ...base, type: "RoundFinalized", taskId: 1n, roundId: 5n, modelCid: "bafy-new" }, claimed(B)]);
-      expect(stillClaiming.stage).to.equal("claiming");
-      const done = clientAfter("submitted", [...aggregated, batchSumsPosted, committed(A, 1n), settled(VerificationOutcome.Passed), claimed(A)]);
-      expect(done.stage).to.equal("finalized");
-    });
-
-    it("a failed check ends the round as VerificationFailed, with nothing to claim", function () {
-      const failed = clientAfter("submitted", [...aggregated, batchSumsPosted, committed(A, 1n), settled(VerificationOutcome.Failed)]);
-      expect(failed.stage).to.equal("failed");
-      expect(failed.failureReason).to.equal(FailureReason.VerificationFailed);
-      expect(mashClientPendingAction(failed)).to.equal(undefined);
-    });
-
-    it("a dispute is recorded, and the disputed round fails as AggregateDisputed", function () {
-      const disputed: CoordinatorEvent = { ...base, type: "AggregateDisputed", roundId: 5n, client: A, partition: 3n, batch: 1n, published: 10n, accepted: 9n };
-      const state = clientAfter("submitted", [...aggregated, batchSumsPosted, disputed]);
-      expect(state.disputed).to.equal(true);
-      const ended = clientAfter("submitted", [...aggregated, batchSumsPosted, disputed, committed(A, 1n), settled(VerificationOutcome.Disputed)]);
-      expect([ended.stage, ended.failureReason]).to.deep.equal(["failed", FailureReason.AggregateDisputed]);
-    });
-
-    it("missing commitments still pay a client that committed, whose round then fails as CommitmentsMissing", function () {
-      const claiming = clientAfter("submitted", [...aggregated, batchSumsPosted, committed(A, 1n), settled(VerificationOutcome.CommitmentsMissing)]);
-      expect(claiming.stage).to.equal("claiming");
-      const ended = mashClientHandlers.confirmClaim(claiming);
-      expect([ended.stage, ended.failureReason]).to.deep.equal(["failed", FailureReason.CommitmentsMissing]);
-      const silent = clientAfter("submitted", [...aggregated, batchSumsPosted, settled(VerificationOutcome.CommitmentsMissing)]);
-      expect(silent.stage).to.equal("failed", "a client that did not commit is owed nothing");
-    });
-
-    it("a refused model leaves the client out of the round it closes", function () {
-      const refused = mashClientHandlers.refuseModel(clientIn("awaiting-join"), "verification-not-passed");
-      expect(mashClientPendingAction(refused)).to.equal(undefined);
-      expect(mashClientHandlers.closeRound(refused, { finalized: false, reason: FailureReason.NotEnoughClients }).refusal).to.equal("verification-not-passed");
-    });
-
-    function aggregatorAfter(events: CoordinatorEvent[]): MashAggregatorRoundState {
-      let rounds: Record<string, MashAggregatorRoundState> = { "5": { ...startMashAggregatorRound(opened), stage: "aggregating" } };
-      for (const event of events) {
-        const next = routeMashAggregatorEvent(rounds, event, () => true, AGG);
-        if (next) rounds = { ...rounds, [next.roundId]: next };
-      }
-      return rounds["5"];
-    }
-
-    it("the aggregator owes T under the aggregate's block, then settles exactly when every included client committed", function () {
-      expect(mashAggregatorPendingAction(aggregatorAfter(aggregated))).to.deep.equal({ type: "post-batch-sums", roundId: 5n, aggregateBlock: 40 });
-      const three = aggregatorAfter([...aggregated, batchSumsPosted, committed(A, 1n), committed(B, 2n), committed(C, 3n)]);
-      expect(three.stage).to.equal("commitments");
-      expect(mashAggregatorPendingAction(three)).to.equal(undefined);
-      const four = aggregatorAfter([...aggregated, batchSumsPosted, committed(A, 1n), committed(B, 2n), committed(C, 3n), committed(H, 4n)]);
-      expect(mashAggregatorPendingAction(four)).to.deep.equal({ type: "settle", roundId: 5n, batchSums: "0x7e" });
-    });
-
-    it("the aggregator claims after a pass (its own claim only) and fails with the verifier's reason otherwise", function () {
-      const passed = aggregatorAfter([...aggregated, batchSumsPosted, settled(VerificationOutcome.Passed), claimed(A)]);
-      expect(passed.stage).to.equal("claiming");
-      expect(mashAggregatorPendingAction(passed)).to.deep.equal({ type: "claim", roundId: 5n });
-      expect(aggregatorAfter([...aggregated, batchSumsPosted, settled(VerificationOutcome.Passed), claimed(AGG)]).stage).to.equal("finalized");
-      const missing = aggregatorAfter([...aggregated, settled(VerificationOutcome.BatchSumsMissing)]);
-      expect([missing.stage, missing.failureReason]).to.deep.equal(["failed", FailureReason.AggregatorMissing]);
-      const failed = aggregatorAfter([...aggregated, batchSumsPosted, settled(VerificationOutcome.Failed)]);
-      expect([failed.stage, failed.failureReason]).to.deep.equal(["failed", FailureReason.VerificationFailed]);
     });
   });
 });

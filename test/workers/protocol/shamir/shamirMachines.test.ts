@@ -1,7 +1,8 @@
 // The Shamir state machines: every handler × stage pair of the client, the server and the aggregator — valid
 // pairs move to the documented stage, every other pair throws ProtocolStageError naming the stage — plus whole
 // rounds routed as the contracts announce them: the frozen submitted set, the server's one share-sum, a
-// late client left out, a dropped server, and the verification both client and aggregator share with MASH.
+// late client left out, a dropped server. The routed Verification stage, which the Shamir client and aggregator
+// share with MASH, is tested in ../verification/verificationStage.test.ts.
 import { expect } from "chai";
 import {
   SHAMIR_CLIENT_HANDLER_STAGES,
@@ -258,73 +259,6 @@ describe("Shamir protocol state machines", function () {
       } finally {
         events.pop();
       }
-    });
-  });
-
-  describe("verification, as in MASH rounds", function () {
-    const aggregated: CoordinatorEvent[] = [
-      { ...base, type: "AggregatePosted", roundId: 5n, aggregator: AGG, aggregateCid: "bafy-agg", modelCid: "bafy-new", aggregateHash: "0xaa" },
-      { ...base, type: "VerificationStarted", taskId: 1n, roundId: 5n, aggregateBlock: 40n, includedCount: 2n, deadline: 100n },
-    ];
-    const batchSumsPosted: CoordinatorEvent = { ...base, blockNumber: 41, type: "BatchSumsPosted", roundId: 5n, sampleSeed: "0x5eed", partitions: 64n, batches: 2n, batchSums: "0x7e", deadline: 200n };
-    const committed = (client: string, count: bigint): CoordinatorEvent => ({ ...base, type: "CommitmentPosted", roundId: 5n, client, x: 1n, y: 2n, committedCount: count });
-    const settled = (outcome: VerificationOutcome): CoordinatorEvent => ({
-      ...base,
-      type: "VerificationSettled",
-      taskId: 1n,
-      roundId: 5n,
-      outcome,
-      committedCount: 2n,
-      includedCount: 2n,
-      paid: 0n,
-      slashed: 0n,
-      released: 0n,
-    });
-    const claimed = (account: string): CoordinatorEvent => ({ ...base, type: "RewardClaimed", roundId: 5n, account, amount: 1n });
-
-    function clientAfter(stage: ShamirClientStage, events: CoordinatorEvent[]): ShamirClientRoundState {
-      let rounds: Record<string, ShamirClientRoundState> = { "5": { ...startShamirClientRound(opened), stage } };
-      for (const event of events) {
-        const next = routeShamirClientEvent(rounds, event, { address: A, taskId: 1n });
-        if (next) rounds = { ...rounds, [next.roundId]: next };
-      }
-      return rounds["5"]!;
-    }
-
-    function aggregatorAfter(events: CoordinatorEvent[]): ShamirAggregatorRoundState {
-      let rounds: Record<string, ShamirAggregatorRoundState> = { "5": { ...startShamirAggregatorRound(opened), stage: "aggregating" } };
-      for (const event of events) {
-        const next = routeShamirAggregatorEvent(rounds, event, () => true, AGG);
-        if (next) rounds = { ...rounds, [next.roundId]: next };
-      }
-      return rounds["5"]!;
-    }
-
-    it("an included client owes the check and commitment with T, σ and both seed blocks, then claims after a pass", function () {
-      const verifying = clientAfter("submitted", [...aggregated, batchSumsPosted]);
-      expect(shamirClientPendingAction(verifying)).to.deep.equal({ type: "verify-and-commit", roundId: 5n, batchSums: "0x7e", sampleSeed: "0x5eed", batchSumsBlock: 41, aggregateBlock: 40 });
-      const claiming = clientAfter("submitted", [...aggregated, batchSumsPosted, committed(A, 1n), settled(VerificationOutcome.Passed)]);
-      expect(shamirClientPendingAction(claiming)).to.deep.equal({ type: "claim", roundId: 5n });
-      expect(clientAfter("submitted", [...aggregated, batchSumsPosted, committed(A, 1n), settled(VerificationOutcome.Passed), claimed(A)]).stage).to.equal("finalized");
-    });
-
-    it("a disputed round fails as AggregateDisputed; an excluded client takes no part", function () {
-      const disputed: CoordinatorEvent = { ...base, type: "AggregateDisputed", roundId: 5n, client: A, partition: 3n, batch: 1n, published: 10n, accepted: 9n };
-      const ended = clientAfter("submitted", [...aggregated, batchSumsPosted, disputed, committed(A, 1n), settled(VerificationOutcome.Disputed)]);
-      expect([ended.stage, ended.disputed, ended.failureReason]).to.deep.equal(["failed", true, FailureReason.AggregateDisputed]);
-      const excluded = clientAfter("excluded", [...aggregated, batchSumsPosted, settled(VerificationOutcome.Passed)]);
-      expect([excluded.stage, shamirClientPendingAction(excluded)]).to.deep.equal(["excluded", undefined]);
-    });
-
-    it("the aggregator posts T, settles exactly when every included client committed, and claims its own reward", function () {
-      expect(shamirAggregatorPendingAction(aggregatorAfter(aggregated))).to.deep.equal({ type: "post-batch-sums", roundId: 5n, aggregateBlock: 40 });
-      expect(shamirAggregatorPendingAction(aggregatorAfter([...aggregated, batchSumsPosted, committed(A, 1n)]))).to.equal(undefined);
-      expect(shamirAggregatorPendingAction(aggregatorAfter([...aggregated, batchSumsPosted, committed(A, 1n), committed(B, 2n)]))).to.deep.equal({ type: "settle", roundId: 5n, batchSums: "0x7e" });
-      const passed = aggregatorAfter([...aggregated, batchSumsPosted, settled(VerificationOutcome.Passed), claimed(A)]);
-      expect(shamirAggregatorPendingAction(passed)).to.deep.equal({ type: "claim", roundId: 5n });
-      expect(aggregatorAfter([...aggregated, batchSumsPosted, settled(VerificationOutcome.Passed), claimed(AGG)]).stage).to.equal("finalized");
-      const slashed = aggregatorAfter([...aggregated, batchSumsPosted, settled(VerificationOutcome.Failed)]);
-      expect([slashed.stage, slashed.failureReason]).to.deep.equal(["failed", FailureReason.VerificationFailed]);
     });
   });
 });
