@@ -12,6 +12,7 @@ import { trainLocal } from "../ml/trainLocal";
 import { computeDelta } from "../ml/computeDelta";
 import type { ModelKind } from "../ml/modelLayout";
 import { BaseError } from "../errors";
+import type { TrainingProgressCallback } from "../progress/trainingProgressReporter";
 
 export class ClientConfigError extends BaseError {
   override name = "ClientConfigError" as const;
@@ -28,6 +29,8 @@ export interface ClientTrainingConfig {
   batchSize: number;
   learningRate: number;
   backend?: "auto" | BackendName;
+  /** Batch by batch, with the round key trained for: the CLI's live training bar. */
+  onProgress?: TrainingProgressCallback;
 }
 
 export interface LocalTrainingResult {
@@ -68,6 +71,7 @@ export async function createLocalTrainer(modelKind: ModelKind, training: ClientT
         batchSize: training.batchSize,
         learningRate: training.learningRate,
         seed: `${training.dataSeed}:${training.index}:${roundKey}`,
+        onProgress: training.onProgress && ((progress) => training.onProgress?.(progress, roundKey)),
       });
       return { delta: computeDelta(getFlatWeights(model), globalWeights), numSamples: result.numSamples, loss: result.loss, durationMs: result.durationMs };
     },

@@ -1,10 +1,12 @@
-// report.md: the per-round table a person reads after a demo run; for verified runs (MASH, Shamir) the
-// verification of each round: outcome, settle gas, commitments, disputes, rewards paid and bond slashed; for
+// report.md: the per-round table a person reads after a demo run (mode, phase, verification, accuracy, loss,
+// clients included, settle gas, ε with DP) and the accuracy/loss plot beside it; for verified runs (MASH, Shamir)
+// the verification of each round: outcome, settle gas, commitments, disputes, rewards paid and bond slashed; for
 // Shamir runs which servers posted, which the aggregate was reconstructed from and which disagreed; for DP runs
 // the privacy spent, round by round.
 import { formatEther } from "ethers";
 import type { DemoReport } from "./runDemo";
 import { formatEpsilon } from "./formatEpsilon";
+import { REPORT_PLOT_FILE } from "../report/renderReportPlot";
 
 function fixed(value: number | null, digits: number): string {
   return value === null ? "–" : value.toFixed(digits);
@@ -15,6 +17,7 @@ function indexList(values: number[] | undefined): string {
 }
 
 export function renderReportMarkdown(report: DemoReport): string {
+  const dp = report.rounds.some((r) => r.privacy);
   const lines = [
     `# fedmash run: ${report.mode} mode, ${report.model}, ${report.clients} clients`,
     "",
@@ -24,13 +27,15 @@ export function renderReportMarkdown(report: DemoReport): string {
     "",
     `Test accuracy of the initial model: ${report.initialAccuracy.toFixed(4)}`,
     "",
-    "| round | phase | test accuracy | test loss | mean train loss | included | excluded | duration | model CID | aggregate CID |",
-    "|---:|---|---:|---:|---:|---:|---|---:|---|---|",
+    `![Test accuracy and loss per round](${REPORT_PLOT_FILE})`,
+    "",
+    `| round | phase | mode | verification | test accuracy | test loss | mean train loss | included | excluded | settle gas |${dp ? " ε so far |" : ""} duration | model CID | aggregate CID |`,
+    `|---:|---|---|---|---:|---:|---:|---:|---|---:|${dp ? "---:|" : ""}---:|---|---|`,
     ...report.rounds.map(
       (r) =>
-        `| ${r.round} | ${r.phase}${r.failureReason ? ` (${r.failureReason})` : ""} | ${fixed(r.accuracy, 4)} | ${fixed(r.loss, 4)} | ${fixed(r.trainLoss, 4)} | ${r.included.length} | ${
+        `| ${r.round} | ${r.phase}${r.failureReason ? ` (${r.failureReason})` : ""} | ${report.mode} | ${r.verification.status === "none" ? "–" : r.verification.status} | ${fixed(r.accuracy, 4)} | ${fixed(r.loss, 4)} | ${fixed(r.trainLoss, 4)} | ${r.included.length} | ${
           r.excluded.map((e) => `${e.client.slice(0, 10)}… ${e.reason}`).join("<br>") || "–"
-        } | ${(r.durationMs / 1000).toFixed(1)} s | \`${r.modelCid}\` | ${r.aggregateCid ? `\`${r.aggregateCid}\`` : "–"} |`,
+        } | ${r.verification.gasUsed ?? "–"} |${dp ? ` ${r.privacy ? formatEpsilon(r.privacy.epsilon) : "–"} |` : ""} ${(r.durationMs / 1000).toFixed(1)} s | \`${r.modelCid}\` | ${r.aggregateCid ? `\`${r.aggregateCid}\`` : "–"} |`,
     ),
     "",
   ];

@@ -51,6 +51,8 @@ import { getMaskGroup } from "../crypto/mask/getMaskGroup";
 import { UpdateNonFiniteError } from "../ml/errors";
 import { fetchPayload } from "../storage/fetchPayload";
 import { putPayload } from "../storage/putPayload";
+import type { ProgressBars } from "../progress/createProgress";
+import { trackStage } from "../progress/trackStage";
 import { PayloadKind, type Payload } from "../storage/payloadFormat";
 import { PayloadCorruptError, PayloadHashMismatchError, PayloadShapeMismatchError, PayloadTruncatedError } from "../storage/errors";
 import { DELTA_TENSOR, MASKED_TENSOR, MODEL_TENSOR, aggregatePayload, expectFlat, expectMasked, flatTensor, maskedAggregatePayload, modelPayload, tensorData } from "./modelPayloads";
@@ -123,6 +125,8 @@ export interface RunAggregatorParameters {
    * Default: half the task's aggregate duration.
    */
   shareSumGraceSeconds?: number;
+  /** Live lines while a round is aggregated and published (the CLI's progress). */
+  progress?: ProgressBars;
 }
 
 export async function runAggregator(parameters: RunAggregatorParameters): Promise<RoundLoopHandle<AnyAggregatorRound>> {
@@ -170,8 +174,10 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     parentCid: string,
     modelKind: string,
   ): Promise<{ aggregateCid: string; modelCid: string }> => {
-    const storedAggregate = await putPayload(runtime.store, aggregate);
-    const model = await putPayload(runtime.store, modelPayload(newWeights, { round: round.index, roundId: round.roundId, parentCid, modelKind }));
+    const { storedAggregate, model } = await trackStage(parameters.progress, `round ${roundId} uploading the aggregate and model`, async () => ({
+      storedAggregate: await putPayload(runtime.store, aggregate),
+      model: await putPayload(runtime.store, modelPayload(newWeights, { round: round.index, roundId: round.roundId, parentCid, modelKind })),
+    }));
     await sendTransaction(runtime.connection.signer, {
       action: `postAggregate(round ${roundId})`,
       send: () => runtime.coordinator.postAggregate(roundId, storedAggregate.cid, model.cid, storedAggregate.contentHash),
@@ -491,9 +497,9 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     perform: async (action, round) => {
       switch (action.type) {
         case "aggregate-masked":
-          return performMasked(action, round as MashAggregatorRoundState);
+          return trackStage(parameters.progress, `round ${action.roundId} aggregating masked updates`, () => performMasked(action, round as MashAggregatorRoundState));
         case "reconstruct":
-          return performReconstruct(action, round as ShamirAggregatorRoundState);
+          return trackStage(parameters.progress, `round ${action.roundId} reconstructing from share-sums`, () => performReconstruct(action, round as ShamirAggregatorRoundState));
         case "post-batch-sums":
           return performPostBatchSums(action, round as VerifiedRound);
         case "settle":
@@ -504,7 +510,7 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
           return isShamir(verified) ? shamirAggregatorHandlers.confirmClaim(verified) : mashAggregatorHandlers.confirmClaim(verified);
         }
         default:
-          return performPlain(action, round as AggregatorRoundState);
+          return trackStage(parameters.progress, `round ${action.roundId} aggregating updates`, () => performPlain(action, round as AggregatorRoundState));
       }
     },
     keeper: true,

@@ -17,6 +17,8 @@ import type { ModelKind } from "../ml/modelLayout";
 import { parseDpSettings, type DpSettings } from "../ml/dp/parseDpSettings";
 import { fetchPayload } from "../storage/fetchPayload";
 import { putPayload } from "../storage/putPayload";
+import type { ProgressBars } from "../progress/createProgress";
+import { trackStage } from "../progress/trackStage";
 import { encodePayload } from "../storage/encodePayload";
 import { PayloadKind } from "../storage/payloadFormat";
 import { payloadHash } from "../storage/payloadHash";
@@ -45,6 +47,8 @@ export interface RunClientParameters {
   dp?: DpSettings;
   /** N for distributed noise: each client adds 1/N of the noise variance; defaults to the task's minClients. */
   expectedClients?: number;
+  /** A live line while the update uploads (the CLI's progress). */
+  progress?: ProgressBars;
 }
 
 async function storeFaultyUpdate(runtime: WorkerRuntime, fault: ClientFault, delta: Float32Array): Promise<{ cid: string; hash: string }> {
@@ -92,13 +96,14 @@ export async function runClient(parameters: RunClientParameters): Promise<RoundL
     // Plain mode releases each update to the aggregator as is, so all of its noise is added here, in floats.
     const delta = dp ? privatizeDelta(result.delta, { dp, clients: dpClients, secure: false }) : result.delta;
     const fault = parameters.fault ?? "none";
-    const stored =
+    const stored = await trackStage(parameters.progress, `round ${action.roundId} uploading the update`, () =>
       fault === "none"
-        ? await putPayload(
+        ? putPayload(
             runtime.store,
             updatePayload(delta, { round: round.index, roundId: round.roundId, modelKind, numSamples: result.numSamples, loss: result.loss }),
           ).then((p) => ({ cid: p.cid, hash: p.contentHash }))
-        : await storeFaultyUpdate(runtime, fault, delta);
+        : storeFaultyUpdate(runtime, fault, delta),
+    );
     await sendTransaction(runtime.connection.signer, {
       action: `submitUpdate(round ${action.roundId})`,
       send: () => runtime.coordinator.submitUpdate(action.roundId, stored.cid, stored.hash, BigInt(result.numSamples), lossToFixed(result.loss)),

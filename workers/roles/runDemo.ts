@@ -1,6 +1,6 @@
 // The main job, end to end on one machine: start a Hardhat node, deploy with Ignition, start the aggregator, in
 // Shamir mode one process per server, and one OS process per client, run R rounds as the task owner, and write
-// report.json and report.md. In MASH and Shamir mode every round is verified on-chain; `maliciousAggregator` runs
+// report.json, report.md and its plot report-accuracy.svg. In MASH and Shamir mode every round is verified on-chain; `maliciousAggregator` runs
 // the aggregator as a cheat to show the check fail; `dropServers` SIGKILLs that many servers once round 1 enters
 // Aggregation; `dp` makes every client privatize its updates and the report account the privacy spent.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -21,6 +21,8 @@ import { spawnWorker, type WorkerProcess } from "./spawnWorker";
 import type { ClientFault } from "./runClient";
 import type { DpSettings } from "../ml/dp/parseDpSettings";
 import { renderReportMarkdown } from "./renderReportMarkdown";
+import { renderReportPlot, REPORT_PLOT_FILE } from "../report/renderReportPlot";
+import type { FedmashAddresses } from "../chain/loadDeployment";
 import { formatEpsilon } from "./formatEpsilon";
 import { waitForRegistration } from "./waitForRegistration";
 import { sleep } from "../retry";
@@ -76,6 +78,31 @@ export interface DemoOptions {
   deploymentId?: string;
   /** Print progress lines (the CLI does; tests do not). */
   onLine?: (line: string) => void;
+  /**
+   * Called once the contracts are deployed, before any worker starts: where the chain is, so a caller can follow it
+   * (the round explorer of `fedmash demo --serve`, the explorer's browser test). Awaited.
+   */
+  onChainReady?: (chain: DemoChain) => void | Promise<void>;
+  /** Each change of a round's phase or counts, with the phase's deadline: the CLI's live progress line. */
+  onRoundProgress?: (progress: DemoRoundProgress) => void;
+}
+
+export interface DemoChain {
+  rpcUrl: string;
+  addresses: FedmashAddresses;
+  deploymentId: string;
+}
+
+export interface DemoRoundProgress {
+  round: number;
+  /** The phase's name, e.g. "Submission". */
+  phase: string;
+  joined: number;
+  submitted: number;
+  /** Unix seconds of the phase's deadline on the chain; 0 once the round is over. */
+  deadline: number;
+  /** Client processes in the run (the faulty one included). */
+  clients: number;
 }
 
 export interface DemoReport {
@@ -181,6 +208,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     say(`chain ready at ${node.rpcUrl}; deploying with Ignition (deployment id ${deploymentId})…`);
     const addresses = await deployWithIgnition({ rpcUrl: node.rpcUrl, chainId: 31337n, projectRoot: options.projectRoot, deploymentId, reset: true });
     say(`deployed FedmashRegistry ${addresses.registry}, FedmashCoordinator ${addresses.coordinator}, FedmashVerifier ${addresses.verifier}, FedmashShamir ${addresses.shamir}`);
+    await options.onChainReady?.({ rpcUrl: node.rpcUrl, addresses, deploymentId });
 
     const common = ["--rpc", node.rpcUrl, "--registry", addresses.registry, "--coordinator", addresses.coordinator, "--store-dir", storeDir];
     owner = await openWorkerRuntime({
@@ -339,6 +367,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       onProgress: (p) => {
         if (p.round === 1 && p.phase === Phase.Aggregation) dropServers();
         say(`round ${p.round}: ${String(enumName(Phase, p.phase))} · joined ${p.joined}/${totalClients} · submitted ${p.submitted}`);
+        options.onRoundProgress?.({ round: p.round, phase: String(enumName(Phase, p.phase)), joined: p.joined, submitted: p.submitted, deadline: Number(p.deadline), clients: totalClients });
       },
       onRoundDone: (r) => say(roundSummary(r)),
     });
@@ -407,6 +436,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, "report.json"), JSON.stringify(report, null, 2) + "\n");
     writeFileSync(join(outDir, "report.md"), renderReportMarkdown(report));
+    writeFileSync(join(outDir, REPORT_PLOT_FILE), renderReportPlot(report));
     writeFileSync(join(logsDir, "hardhat-node.log"), nodeLog.join(""));
     return report;
   } finally {

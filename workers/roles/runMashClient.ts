@@ -42,6 +42,8 @@ import { decodeGroupSumMessage } from "../crypto/shuffle/decodeGroupSumMessage";
 import type { ShuffleGroup } from "../crypto/shuffle/types";
 import { fetchPayload } from "../storage/fetchPayload";
 import { putPayload } from "../storage/putPayload";
+import type { ProgressBars } from "../progress/createProgress";
+import { trackStage } from "../progress/trackStage";
 import { PayloadKind } from "../storage/payloadFormat";
 import { MODEL_TENSOR, expectFlat, flatTensor, maskedPayload } from "./modelPayloads";
 import { ensureRegistered, loadOrCreateEciesKeys } from "./ensureRegistered";
@@ -85,6 +87,8 @@ export interface RunMashClientParameters {
   dp?: DpSettings;
   /** N for distributed noise: each client adds 1/N of the noise variance; defaults to the task's minClients. */
   expectedClients?: number;
+  /** Live lines for masking and uploading (the CLI's progress). */
+  progress?: ProgressBars;
 }
 
 /** Binds every onion layer to this chain, contract, round and group, so layers cannot be replayed elsewhere. */
@@ -124,10 +128,12 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
     const quantized = dp ? privatizeQuantized(rounded, { dp, clients: dpClients, scale }) : rounded;
     // Before the submission: the commitment in Verification must be to exactly this vector.
     writeQuantizedUpdate(quantizedUpdatePath(stateDir, roundId), quantized);
-    const masked = await group.mask({ quantized, seed });
-    const stored = await putPayload(
-      runtime.store,
-      maskedPayload(masked, modelSize, group.limbsPerElement, { round: round.index, roundId: round.roundId, modelKind, numSamples: result.numSamples, loss: result.loss, maskGroup: group.id }),
+    const masked = await trackStage(parameters.progress, `round ${roundId} masking ${quantized.length} coordinates`, () => group.mask({ quantized, seed }));
+    const stored = await trackStage(parameters.progress, `round ${roundId} uploading the masked update`, () =>
+      putPayload(
+        runtime.store,
+        maskedPayload(masked, modelSize, group.limbsPerElement, { round: round.index, roundId: round.roundId, modelKind, numSamples: result.numSamples, loss: result.loss, maskGroup: group.id }),
+      ),
     );
     await sendTransaction(runtime.connection.signer, {
       action: `submitUpdate(round ${roundId}, masked)`,

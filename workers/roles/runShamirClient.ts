@@ -27,6 +27,7 @@ import { shamirFieldBound } from "../crypto/shamir/shamirFieldBound";
 import { retry } from "../retry";
 import { fetchPayload } from "../storage/fetchPayload";
 import { putPayload } from "../storage/putPayload";
+import type { ProgressBars } from "../progress/createProgress";
 import { PayloadKind } from "../storage/payloadFormat";
 import { MODEL_TENSOR, expectFlat, flatTensor } from "./modelPayloads";
 import { ensureRegistered, loadOrCreateEciesKeys } from "./ensureRegistered";
@@ -54,6 +55,8 @@ export interface RunShamirClientParameters {
   dp?: DpSettings;
   /** N, the clients distributed noise is split over; default the task's minClients. */
   expectedClients?: number;
+  /** Live lines for sharing and uploading (the CLI's progress). */
+  progress?: ProgressBars;
 }
 
 export async function runShamirClient(parameters: RunShamirClientParameters): Promise<RoundLoopHandle<ShamirClientRoundState>> {
@@ -99,13 +102,16 @@ export async function runShamirClient(parameters: RunShamirClientParameters): Pr
     writeQuantizedUpdate(quantizedUpdatePath(stateDir, roundId), quantized);
     const started = Date.now();
     const shares = shareVector(quantized, { servers: servers.length, threshold });
+    const sharing = parameters.progress?.bar(`round ${roundId} sharing to ${servers.length} servers`, servers.length);
+    let uploaded = 0;
     const stored = await Promise.all(
       shares.map(async (share, serverIndex) => {
         const ciphertext = encryptShare({ share, serverIndex, serverPublicKey: serverKeys[serverIndex]!, roundId, client: self });
         const payload = await putPayload(runtime.store, sharePayload(ciphertext, { roundId: roundId.toString(), round: round.index, serverIndex, client: self }));
+        sharing?.update(++uploaded, "encrypted and uploaded");
         return { cid: payload.cid, contentHash: payload.contentHash };
       }),
-    );
+    ).finally(() => sharing?.done());
     const manifest = await putPayload(
       runtime.store,
       shareManifestPayload({

@@ -1,0 +1,38 @@
+// `fedmash aggregator`: the aggregator worker. It serves every task naming its account: averages (plain),
+// multiplies and takes the discrete log (MASH) or reconstructs from share-sums (Shamir), posts, bonds, posts the
+// batch sums, settles and claims, until SIGINT or SIGTERM.
+import { aggregatorConfigSchema, AGGREGATOR_OPTIONS } from "../config/aggregatorConfig";
+import type { CliCommand } from "./cliCommand";
+import { openCliWorker } from "./openCliWorker";
+import { resolveCommandConfig } from "./resolveCommandConfig";
+import { waitForSignal } from "./waitForSignal";
+
+export const aggregatorCommand: CliCommand = {
+  name: "aggregator",
+  summary: "The aggregator worker: serves every task naming its account, aggregates, posts and settles",
+  notes: ["Start it before the owner creates a task naming it (the owner waits 2 minutes for it to register)."],
+  options: AGGREGATOR_OPTIONS,
+  async run(argv, context) {
+    const { config, sources } = resolveCommandConfig("aggregator", AGGREGATOR_OPTIONS, aggregatorConfigSchema(context.cwd), argv, context);
+    const { runtime, progress, close } = await openCliWorker({ worker: config.worker, sources, quiet: config.quiet, context });
+    try {
+      const { runAggregator } = await import("../roles/runAggregator");
+      const loop = await runAggregator({
+        runtime,
+        startBlock: config.worker.startBlock,
+        weighting: config.weighting,
+        maliciousAggregator: config.maliciousAggregator,
+        dp: config.dp,
+        shareSumGraceSeconds: config.shareSumGraceSeconds,
+        progress,
+      });
+      await waitForSignal(async () => {
+        await loop.stop();
+        await close();
+      });
+    } catch (error) {
+      await close();
+      throw error;
+    }
+  },
+};

@@ -1,0 +1,29 @@
+// `fedmash server`: a Shamir server. It registers with its own ECIES key and, in every round of the tasks that
+// list it, decrypts its shares of the submitted updates, adds them mod p and posts the share-sum.
+import { serverConfigSchema, SERVER_OPTIONS } from "../config/serverConfig";
+import type { CliCommand } from "./cliCommand";
+import { openCliWorker } from "./openCliWorker";
+import { resolveCommandConfig } from "./resolveCommandConfig";
+import { waitForSignal } from "./waitForSignal";
+
+export const serverCommand: CliCommand = {
+  name: "server",
+  summary: "A Shamir server: decrypts its shares of each round's updates, sums them mod p, posts the share-sum",
+  notes: ["Start the servers before the owner creates a Shamir task, and name them to it in share order (--servers)."],
+  options: SERVER_OPTIONS,
+  async run(argv, context) {
+    const { config, sources } = resolveCommandConfig("server", SERVER_OPTIONS, serverConfigSchema(context.cwd), argv, context);
+    const { runtime, close } = await openCliWorker({ worker: config.worker, sources, quiet: config.quiet, context });
+    try {
+      const { runServer } = await import("../roles/runServer");
+      const loop = await runServer({ runtime, startBlock: config.worker.startBlock, dropInRound: config.dropInRound });
+      await waitForSignal(async () => {
+        await loop.stop();
+        await close();
+      });
+    } catch (error) {
+      await close();
+      throw error;
+    }
+  },
+};

@@ -1,0 +1,74 @@
+// `fedmash client`: one client worker — chain and store settings, its MNIST partition and local training, the
+// task to follow, MASH and dropout demo settings, and DP.
+import type { ClientTrainingConfig } from "../roles/createLocalTrainer";
+import type { ClientFault } from "../roles/runClient";
+import type { DpSettings } from "../ml/dp/parseDpSettings";
+import { choiceField, integerField } from "./fields";
+import { dpSettingsOf, refineDp } from "./dpConfig";
+import { option, type OptionTable } from "./optionSpec";
+import { optionsSchema } from "./optionsSchema";
+import { DP_CLIP_OPTION, DP_OPTIONS, GLOBAL_OPTIONS, PAILLIER_OPTION, TRAINING_OPTIONS, WORKER_OPTIONS } from "./sharedOptions";
+import { refineWorker, workerConfigOf, type WorkerSettings } from "./workerConfigOf";
+
+export const CLIENT_OPTIONS = {
+  index: option({ value: "I", description: "This client's partition (0-based, below --clients)", field: integerField(0, 0) }),
+  task: option({ value: "T", description: "The task to follow; its mode picks the protocol", field: integerField(1, 1) }),
+  ...TRAINING_OPTIONS,
+  backend: option({ value: "auto|tensorflow|wasm|cpu", description: "TF.js backend", field: choiceField(["auto", "tensorflow", "wasm", "cpu"], "auto") }),
+  fault: option({ value: "none|corrupt-update|truncated-update|wrong-length", description: "Plain mode: post a bad update (demo of an excluded client)", field: choiceField(["none", "corrupt-update", "truncated-update", "wrong-length"], "none") }),
+  ...PAILLIER_OPTION,
+  "drop-at": option({ value: "none|shuffle|submit", description: "MASH: leave in the first round at this step (demo of a dropout)", field: choiceField(["none", "shuffle", "submit"], "none") }),
+  "drop-count": option({ value: "K", description: "MASH: how many group members (lowest addresses) leave with --drop-at", field: integerField(1, 1) }),
+  ...DP_OPTIONS,
+  ...DP_CLIP_OPTION,
+  "expected-clients": option({ value: "N", defaultText: "the task's min clients", description: "Clients distributed DP noise is split over", field: integerField(1) }),
+  ...WORKER_OPTIONS,
+  ...GLOBAL_OPTIONS,
+} satisfies OptionTable;
+
+export interface ClientSettings {
+  worker: WorkerSettings;
+  taskId: bigint;
+  training: ClientTrainingConfig;
+  fault: ClientFault;
+  paillierBits: 1024 | 2048;
+  dropAt: "none" | "shuffle" | "submit";
+  dropCount: number;
+  dp: DpSettings | undefined;
+  expectedClients: number | undefined;
+  quiet: boolean;
+}
+
+export function clientConfigSchema(cwd: string) {
+  return optionsSchema(CLIENT_OPTIONS)
+    .superRefine((v, ctx) => {
+      refineWorker(v, ctx);
+      if (v.index >= v.clients) ctx.addIssue({ code: "custom", path: ["index"], message: `must be below --clients ${v.clients}`, params: { fix: `give --index 0 to ${v.clients - 1}, or raise --clients.` } });
+      refineDp(v, v.clip, ctx);
+    })
+    .transform(
+      (v): ClientSettings => ({
+        worker: workerConfigOf(v, `client-${v.index}`, cwd),
+        taskId: BigInt(v.task),
+        training: {
+          index: v.index,
+          numClients: v.clients,
+          partition: v.partition,
+          alpha: v.alpha,
+          dataSeed: v.seed,
+          samplesPerClient: v["samples-per-client"],
+          epochs: v.epochs,
+          batchSize: v["batch-size"],
+          learningRate: v.lr,
+          backend: v.backend,
+        },
+        fault: v.fault,
+        paillierBits: v["paillier-bits"] === "1024" ? 1024 : 2048,
+        dropAt: v["drop-at"],
+        dropCount: v["drop-count"],
+        dp: dpSettingsOf(v, v.clip),
+        expectedClients: v["expected-clients"],
+        quiet: v.quiet,
+      }),
+    );
+}

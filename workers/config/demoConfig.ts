@@ -1,0 +1,100 @@
+// `fedmash demo`: every setting of the one-machine run, its defaults (DEMO_DEFAULTS, kept equal by a test so this
+// file need not load the demo's heavy modules just to print help) and the checks between them.
+import { z } from "zod";
+import type { DemoOptions } from "../roles/runDemo";
+import type { ClientFault } from "../roles/runClient";
+import { MODEL_KINDS } from "../ml/modelLayout";
+import { booleanField, choiceField, deploymentIdField, hostField, integerField, pathField } from "./fields";
+import { dpSettingsOf, refineDp } from "./dpConfig";
+import { option, type OptionTable } from "./optionSpec";
+import { optionsSchema } from "./optionsSchema";
+import { DP_OPTIONS, GLOBAL_OPTIONS, MALICIOUS_OPTION, MASH_OPTIONS, PAILLIER_OPTION, TERMS_OPTIONS, TRAINING_OPTIONS } from "./sharedOptions";
+
+export const DEMO_OPTIONS = {
+  mode: option({ value: "mash|plain|shamir", description: "Aggregation mode", field: choiceField(["mash", "plain", "shamir"], "mash") }),
+  ...TRAINING_OPTIONS,
+  rounds: option({ value: "R", description: "Rounds", field: integerField(1, 3) }),
+  model: option({ value: "mlp|cnn", description: "mlp 784-128-10, or RustFL's SimpleCNN (cpu backend, slow)", field: choiceField(MODEL_KINDS, "mlp") }),
+  out: option({ value: "DIR", description: "Where report.json, report.md, report-accuracy.svg, the store and the logs go", field: pathField("runs/latest") }),
+  "deployment-id": option({ value: "ID", defaultText: "demo", description: "Ignition deployment id of the demo's chain", field: deploymentIdField() }),
+  "faulty-client": option({
+    value: "corrupt-update|truncated-update|wrong-length",
+    defaultText: "none",
+    description: "Plain mode: one extra client posts a bad update",
+    field: choiceField(["corrupt-update", "truncated-update", "wrong-length"]),
+  }),
+  ...MASH_OPTIONS,
+  ...PAILLIER_OPTION,
+  "drop-clients": option({ value: "K", description: "MASH: K group members leave in round 1", field: integerField(0, 0) }),
+  "drop-phase": option({ value: "shuffle|submit", description: "MASH: where they leave", field: choiceField(["shuffle", "submit"], "submit") }),
+  ...TERMS_OPTIONS,
+  ...MALICIOUS_OPTION,
+  servers: option({ value: "N", defaultText: "3", description: "Shamir: server processes", field: integerField(0) }),
+  threshold: option({ value: "T", defaultText: "2", description: "Shamir: share-sums needed to reconstruct", field: integerField(0) }),
+  "drop-servers": option({ value: "K", description: "Shamir: the last K servers are SIGKILLed once round 1 enters Aggregation", field: integerField(0, 0) }),
+  "share-sum-grace": option({ value: "S", defaultText: "10 with --drop-servers, else half the aggregate duration", description: "Shamir: seconds the aggregator waits for the last share-sums once T are in", field: integerField(0) }),
+  ...DP_OPTIONS,
+  serve: option({ type: "boolean", description: "Also serve the round explorer page while the demo runs", field: booleanField() }),
+  port: option({ value: "P", description: "Round explorer port (with --serve; 0 = any free port)", field: integerField(0, 8088, 65_535) }),
+  host: option({ value: "H", description: "Round explorer address (with --serve)", field: hostField("127.0.0.1") }),
+  ...GLOBAL_OPTIONS,
+} satisfies OptionTable;
+
+export type DemoSettings = Omit<DemoOptions, "projectRoot" | "onLine" | "onChainReady" | "onRoundProgress"> & {
+  serve: boolean;
+  port: number;
+  host: string;
+  quiet: boolean;
+};
+
+export const demoConfigSchema = optionsSchema(DEMO_OPTIONS)
+  .superRefine((v, ctx) => {
+    const need = (path: string, message: string, fix: string): void => ctx.addIssue({ code: "custom", path: [path], message, params: { fix } });
+    if (v.mode === "mash" && v.clients < 3) need("clients", "is below 3, the fewest --mode mash can run (a holder and one group of at least 2)", "give --clients 3 or more, or use --mode plain.");
+    if (v.mode === "shamir" && v.clients < 2) need("clients", "is below 2, the fewest --mode shamir can run (the sum of one update is that update)", "give --clients 2 or more.");
+    if (v["drop-clients"] > 0 && v.mode !== "mash") need("drop-clients", "applies to --mode mash only", "leave out --drop-clients, or use --mode mash.");
+    if (v["drop-clients"] >= v.clients) need("drop-clients", `must be below --clients ${v.clients}`, "drop fewer clients than there are.");
+    if (v["malicious-aggregator"] !== undefined && v.mode === "plain") need("malicious-aggregator", "applies to --mode mash or shamir (plain rounds are not verified)", "use --mode mash or shamir.");
+    if (v.mode !== "shamir" && v.servers !== undefined) need("servers", "applies to --mode shamir only", "use --mode shamir, or leave out --servers.");
+    if (v.mode !== "shamir" && v.threshold !== undefined) need("threshold", "applies to --mode shamir only", "use --mode shamir, or leave out --threshold.");
+    refineDp(v, v.clip, ctx);
+  })
+  .transform(
+    (v): DemoSettings => ({
+      mode: v.mode,
+      clients: v.clients,
+      rounds: v.rounds,
+      model: v.model,
+      samplesPerClient: v["samples-per-client"],
+      epochs: v.epochs,
+      batchSize: v["batch-size"],
+      learningRate: v.lr,
+      partition: v.partition,
+      alpha: v.alpha,
+      seed: v.seed,
+      outDir: v.out,
+      deploymentId: v["deployment-id"],
+      faultyClient: v["faulty-client"] as ClientFault | undefined,
+      groupSize: v["group-size"],
+      // With DP, --clip is the L2 clip C of the whole update; an L2-clipped vector never exceeds C in any
+      // coordinate, so the per-coordinate quantization clip is C too.
+      clip: v.clip,
+      scale: v.scale,
+      paillierBits: v["paillier-bits"] === "1024" ? 1024 : 2048,
+      dropClients: v["drop-clients"],
+      dropPhase: v["drop-phase"],
+      terms: { aggregatorBond: v.bond, clientReward: v["client-reward"], aggregatorReward: v["aggregator-reward"] },
+      maliciousAggregator: v["malicious-aggregator"],
+      servers: v.servers ?? 3,
+      threshold: v.threshold ?? 2,
+      dropServers: v["drop-servers"],
+      shareSumGraceSeconds: v["share-sum-grace"],
+      dp: dpSettingsOf(v, v.clip),
+      serve: v.serve,
+      port: v.port,
+      host: v.host,
+      quiet: v.quiet,
+    }),
+  );
+
+export type DemoConfigInput = z.input<typeof demoConfigSchema>;

@@ -1,0 +1,85 @@
+// `fedmash owner`: the task owner — chain settings, the task to create (mode, model, clients, phase durations,
+// MASH or Shamir parameters, money, DP for the accounting) or continue, and how many rounds to run.
+import type { ModelKind } from "../ml/modelLayout";
+import { MODEL_KINDS } from "../ml/modelLayout";
+import type { TaskSettings } from "../roles/runTask";
+import { addressField, addressListField, choiceField, integerField } from "./fields";
+import { dpSettingsOf, refineDp } from "./dpConfig";
+import { option, type OptionTable } from "./optionSpec";
+import { optionsSchema } from "./optionsSchema";
+import { DP_OPTIONS, GLOBAL_OPTIONS, MASH_OPTIONS, TERMS_OPTIONS, WORKER_OPTIONS } from "./sharedOptions";
+import { refineWorker, workerConfigOf, type WorkerSettings } from "./workerConfigOf";
+
+export const OWNER_OPTIONS = {
+  task: option({ value: "T", defaultText: "create a new task", description: "Continue this task instead of creating one", field: integerField(1) }),
+  rounds: option({ value: "R", description: "Rounds to run", field: integerField(1, 1) }),
+  mode: option({ value: "mash|plain|shamir", description: "Aggregation mode of a new task", field: choiceField(["mash", "plain", "shamir"], "mash") }),
+  model: option({ value: "mlp|cnn", description: "Model of a new task", field: choiceField(MODEL_KINDS, "mlp") }),
+  aggregator: option({ value: "ADDR", defaultText: "Hardhat test account 1", description: "The task's aggregator", field: addressField() }),
+  "min-clients": option({ value: "M", defaultText: "3 mash, 2 shamir, 1 plain", description: "Clients a round needs", field: integerField(1) }),
+  "max-clients": option({ value: "N", description: "Clients a round takes", field: integerField(1, 4) }),
+  "join-seconds": option({ value: "S", description: "Joining phase length", field: integerField(1, 90) }),
+  "submit-seconds": option({ value: "S", description: "Submission phase length", field: integerField(1, 120) }),
+  "aggregate-seconds": option({ value: "S", description: "Aggregation phase length", field: integerField(1, 120) }),
+  seed: option({ value: "S", description: "Initial model seed", field: integerField(0, 1) }),
+  ...MASH_OPTIONS,
+  ...TERMS_OPTIONS,
+  servers: option({ value: "ADDR,ADDR,...", defaultText: "none", description: "Shamir: the registered servers, in share order", field: addressListField() }),
+  threshold: option({ value: "T", description: "Shamir: share-sums needed to reconstruct", field: integerField(2, 2) }),
+  ...DP_OPTIONS,
+  "expected-clients": option({ value: "N", defaultText: "--min-clients", description: "Clients distributed DP noise is split over (the clients' value)", field: integerField(1) }),
+  ...WORKER_OPTIONS,
+  ...GLOBAL_OPTIONS,
+} satisfies OptionTable;
+
+export interface OwnerSettings {
+  worker: WorkerSettings;
+  taskId: bigint | undefined;
+  rounds: number;
+  /** The task's aggregator; undefined: Hardhat test account 1. */
+  aggregator: string | undefined;
+  settings: Omit<TaskSettings, "aggregator">;
+  quiet: boolean;
+}
+
+export function ownerConfigSchema(cwd: string) {
+  return optionsSchema(OWNER_OPTIONS)
+    .superRefine((v, ctx) => {
+      refineWorker(v, ctx);
+      if (v.mode === "shamir" && v.task === undefined && v.servers.length < 2) {
+        ctx.addIssue({ code: "custom", path: ["servers"], message: "names fewer than 2 servers, and --mode shamir needs at least 2", params: { fix: "pass --servers ADDR,ADDR,... with the registered servers' addresses in share order." } });
+      }
+      if (v.mode === "shamir" && v.threshold > Math.max(v.servers.length, 2)) {
+        ctx.addIssue({ code: "custom", path: ["threshold"], message: `is above the ${v.servers.length} servers`, params: { fix: "give a threshold from 2 to the number of --servers." } });
+      }
+      refineDp(v, v.clip, ctx);
+    })
+    .transform((v): OwnerSettings => {
+      const mode = v.mode;
+      return {
+        worker: workerConfigOf(v, "owner", cwd),
+        taskId: v.task === undefined ? undefined : BigInt(v.task),
+        rounds: v.rounds,
+        aggregator: v.aggregator,
+        settings: {
+          mode,
+          mash:
+            mode === "mash"
+              ? { groupSize: v["group-size"], clip: v.clip, scale: v.scale, keyDurationSeconds: 60, shuffleDurationSeconds: 90, completionDurationSeconds: 120 }
+              : undefined,
+          shamir: mode === "shamir" ? { servers: v.servers, threshold: v.threshold, clip: v.clip, scale: v.scale } : undefined,
+          terms: { aggregatorBond: v.bond, clientReward: v["client-reward"], aggregatorReward: v["aggregator-reward"] },
+          dp: dpSettingsOf(v, v.clip),
+          expectedClients: v["expected-clients"],
+          modelKind: v.model as ModelKind,
+          minClients: v["min-clients"] ?? (mode === "mash" ? 3 : mode === "shamir" ? 2 : 1),
+          maxClients: v["max-clients"],
+          joinDurationSeconds: v["join-seconds"],
+          submitDurationSeconds: v["submit-seconds"],
+          aggregateDurationSeconds: v["aggregate-seconds"],
+          modelSeed: v.seed,
+        },
+        quiet: v.quiet,
+      };
+    });
+}
