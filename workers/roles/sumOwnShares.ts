@@ -7,7 +7,7 @@ import { getAddress } from "ethers";
 import { addShares } from "../crypto/shamir/addShares";
 import { decryptShare } from "../crypto/shamir/decryptShare";
 import { ShamirMalformedShareError, ShamirShareTamperedError, ShamirWrongServerError } from "../crypto/shamir/errors";
-import type { SubmissionRecord } from "../protocol/plain/aggregatorMachine";
+import type { SubmissionRecord } from "../protocol/submissionRecord";
 import { PayloadCorruptError, PayloadHashMismatchError, PayloadShapeMismatchError, PayloadTruncatedError } from "../storage/errors";
 import { fetchPayload } from "../storage/fetchPayload";
 import type { IpfsStore } from "../storage/IpfsStore";

@@ -7,7 +7,7 @@
 import { Phase } from "../enums";
 import type { CoordinatorEvent } from "../events";
 import { assertStage, stageAllows, type StageTable } from "../stage";
-import type { SubmissionRecord } from "../plain/aggregatorMachine";
+import { submissionRecord, type SubmissionRecord } from "../submissionRecord";
 import { routeVerificationAggregatorEvent } from "../verification/routeVerificationAggregatorEvent";
 import { verificationAggregatorHandlers, type VerificationAggregatorRound } from "../verification/verificationAggregatorHandlers";
 import { verificationAggregatorPendingAction, type VerificationAggregatorAction } from "../verification/verificationAggregatorPendingAction";
@@ -133,15 +133,7 @@ export function routeMashAggregatorEvent(
     case "GroupSumPosted":
       return can("recordGroupSum") ? mashAggregatorHandlers.recordGroupSum(state, Number(event.groupIndex)) : undefined;
     case "UpdateSubmitted":
-      return can("recordSubmission")
-        ? mashAggregatorHandlers.recordSubmission(state, {
-            client: event.client,
-            cid: event.cid,
-            contentHash: event.contentHash,
-            numSamples: event.numSamples.toString(),
-            loss: event.loss.toString(),
-          })
-        : undefined;
+      return can("recordSubmission") ? mashAggregatorHandlers.recordSubmission(state, submissionRecord(event)) : undefined;
     case "GroupsIncluded":
       return can("recordInclusion") ? mashAggregatorHandlers.recordInclusion(state, event.groupIndices.map(Number)) : undefined;
     case "PhaseChanged":

@@ -4,17 +4,10 @@
 import { FailureReason, Phase } from "../enums";
 import type { CoordinatorEvent } from "../events";
 import { assertStage, stageAllows, type StageTable } from "../stage";
+import { submissionRecord, type SubmissionRecord } from "../submissionRecord";
 
 export const AGGREGATOR_STAGES = ["collecting", "aggregating", "posted", "finalized", "failed"] as const;
 export type AggregatorStage = (typeof AGGREGATOR_STAGES)[number];
-
-export interface SubmissionRecord {
-  client: string;
-  cid: string;
-  contentHash: string;
-  numSamples: string;
-  loss: string;
-}
 
 export interface AggregatorRoundState {
   roundId: string;
@@ -93,15 +86,7 @@ export function routeAggregatorEvent(
   if (!state) return undefined;
   switch (event.type) {
     case "UpdateSubmitted":
-      return state.stage === "collecting"
-        ? aggregatorHandlers.recordSubmission(state, {
-            client: event.client,
-            cid: event.cid,
-            contentHash: event.contentHash,
-            numSamples: event.numSamples.toString(),
-            loss: event.loss.toString(),
-          })
-        : undefined;
+      return state.stage === "collecting" ? aggregatorHandlers.recordSubmission(state, submissionRecord(event)) : undefined;
     case "PhaseChanged":
       return event.current === Phase.Aggregation && state.stage === "collecting" ? aggregatorHandlers.openAggregation(state) : undefined;
     case "AggregatePosted":

@@ -7,7 +7,7 @@
 import { Phase } from "../enums";
 import type { CoordinatorEvent } from "../events";
 import { assertStage, stageAllows, type StageTable } from "../stage";
-import type { SubmissionRecord } from "../plain/aggregatorMachine";
+import { submissionRecord, type SubmissionRecord } from "../submissionRecord";
 import { routeVerificationAggregatorEvent } from "../verification/routeVerificationAggregatorEvent";
 import { verificationAggregatorHandlers, type VerificationAggregatorRound } from "../verification/verificationAggregatorHandlers";
 import { verificationAggregatorPendingAction, type VerificationAggregatorAction } from "../verification/verificationAggregatorPendingAction";
@@ -127,15 +127,7 @@ export function routeShamirAggregatorEvent(
   const can = (handler: ShamirAggregatorHandler): boolean => stageAllows(SHAMIR_AGGREGATOR_HANDLER_STAGES[handler], state.stage);
   switch (event.type) {
     case "UpdateSubmitted":
-      return can("recordSubmission")
-        ? shamirAggregatorHandlers.recordSubmission(state, {
-            client: event.client,
-            cid: event.cid,
-            contentHash: event.contentHash,
-            numSamples: event.numSamples.toString(),
-            loss: event.loss.toString(),
-          })
-        : undefined;
+      return can("recordSubmission") ? shamirAggregatorHandlers.recordSubmission(state, submissionRecord(event)) : undefined;
     case "PhaseChanged":
       return event.current === Phase.Aggregation && can("openAggregation") ? shamirAggregatorHandlers.openAggregation(state, Number(event.deadline)) : undefined;
     case "ShareSumPosted":

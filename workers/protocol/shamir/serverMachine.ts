@@ -7,7 +7,7 @@
 import { FailureReason, Phase } from "../enums";
 import type { CoordinatorEvent } from "../events";
 import { assertStage, stageAllows, type StageTable } from "../stage";
-import type { SubmissionRecord } from "../plain/aggregatorMachine";
+import { submissionRecord, type SubmissionRecord } from "../submissionRecord";
 
 export const SHAMIR_SERVER_STAGES = ["collecting", "summing", "posted", "withheld", "finalized", "failed"] as const;
 export type ShamirServerStage = (typeof SHAMIR_SERVER_STAGES)[number];
@@ -96,15 +96,7 @@ export function routeShamirServerEvent(
   const can = (handler: ShamirServerHandler): boolean => stageAllows(SHAMIR_SERVER_HANDLER_STAGES[handler], state.stage);
   switch (event.type) {
     case "UpdateSubmitted":
-      return can("recordSubmission")
-        ? shamirServerHandlers.recordSubmission(state, {
-            client: event.client,
-            cid: event.cid,
-            contentHash: event.contentHash,
-            numSamples: event.numSamples.toString(),
-            loss: event.loss.toString(),
-          })
-        : undefined;
+      return can("recordSubmission") ? shamirServerHandlers.recordSubmission(state, submissionRecord(event)) : undefined;
     case "PhaseChanged":
       return event.current === Phase.Aggregation && can("openAggregation") ? shamirServerHandlers.openAggregation(state) : undefined;
     case "ShareSumPosted":
