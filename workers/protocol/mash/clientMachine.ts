@@ -1,13 +1,16 @@
-// The MASH participant as an explicit state machine, one serializable state per round. After joining, the
-// contract makes each participant either the round's total-sum holder or a member of one group; both paths
-// live here because a client only learns its role at grouping. Once its update is in the aggregate, both paths
-// meet again in the Verification stage shared with Shamir clients (../verification): check the published
-// aggregate against T (dispute on a difference), commit, and claim the reward if the outcome pays. Pure: handlers
-// return the next state and `mashClientPendingAction` names the side effect a stage still owes, so a restarted
-// worker redoes it.
+// The MASH participant as an explicit state machine, one serializable state per round. It joins through the
+// Joining stage it shares with Shamir clients (../joining). After joining, the contract makes each participant
+// either the round's total-sum holder or a member of one group; both paths live here because a client only
+// learns its role at grouping. Once its update is in the aggregate, both paths meet again in the Verification
+// stage shared with Shamir clients (../verification): check the published aggregate against T (dispute on a
+// difference), commit, and claim the reward if the outcome pays. Pure: handlers return the next state and
+// `mashClientPendingAction` names the side effect a stage still owes, so a restarted worker redoes it.
 import { Phase } from "../enums";
 import type { CoordinatorEvent } from "../events";
 import { assertStage, stageAllows, type StageTable } from "../stage";
+import { joiningClientHandlers, type JoiningClientRound } from "../joining/joiningClientHandlers";
+import { JOINING_CLIENT_HANDLER_STAGES } from "../joining/joiningClientStageTable";
+import { routeJoiningClientEvent } from "../joining/routeJoiningClientEvent";
 import { routeVerificationClientEvent } from "../verification/routeVerificationClientEvent";
 import { sameAddress } from "../verification/sameAddress";
 import { verificationClientHandlers, type VerificationClientRound } from "../verification/verificationClientHandlers";
@@ -47,7 +50,7 @@ export interface MashGroupInfo {
   members: string[];
 }
 
-export interface MashClientRoundState extends VerificationClientRound {
+export interface MashClientRoundState extends VerificationClientRound, JoiningClientRound {
   taskId: string;
   index: number;
   modelCid: string;
@@ -66,8 +69,6 @@ export interface MashClientRoundState extends VerificationClientRound {
   groupSums?: Record<string, string>;
   includedGroups?: number[];
   updateCid?: string;
-  /** Why this client refused the round's input model (ModelRefusedError's reason); it did not join. */
-  refusal?: string;
 }
 
 export type MashClientAction =
@@ -82,9 +83,7 @@ const MEMBER_BEFORE_SUBMISSION: readonly MashClientStage[] = ["awaiting-key", "s
 const INCLUDED: readonly MashClientStage[] = ["submitted", "holder-submitted"];
 
 export const MASH_CLIENT_HANDLER_STAGES = {
-  confirmJoin: ["awaiting-join"],
-  missJoin: ["awaiting-join"],
-  refuseModel: ["awaiting-join"],
+  ...JOINING_CLIENT_HANDLER_STAGES,
   recordHolder: ["joined"],
   becomeHolder: ["joined"],
   joinGroup: ["joined"],
@@ -118,19 +117,7 @@ export function startMashClientRound(event: { taskId: bigint; roundId: bigint; i
 }
 
 export const mashClientHandlers = {
-  confirmJoin(state: MashClientRoundState): MashClientRoundState {
-    check("confirmJoin", state);
-    return { ...state, stage: "joined" };
-  },
-  missJoin(state: MashClientRoundState): MashClientRoundState {
-    check("missJoin", state);
-    return { ...state, stage: "left-out" };
-  },
-  /** The round's input model failed checkInputModel: the client does not join and does not train. */
-  refuseModel(state: MashClientRoundState, reason: string): MashClientRoundState {
-    check("refuseModel", state);
-    return { ...state, stage: "refused", refusal: reason };
-  },
+  ...joiningClientHandlers<MashClientRoundState>({ role: ROLE }),
   recordHolder(state: MashClientRoundState, holder: string): MashClientRoundState {
     check("recordHolder", state);
     return { ...state, holder };
@@ -237,12 +224,11 @@ export function routeMashClientEvent(
   if (event.type === "TaskCreated" || event.type === "ServersConfigured") return undefined;
   const state = rounds[event.roundId.toString()];
   if (!state) return undefined;
+  const joining = routeJoiningClientEvent({ state, event, address: self, handlers: mashClientHandlers });
+  if (joining) return joining;
   const can = (handler: MashClientHandler): boolean => stageAllows(MASH_CLIENT_HANDLER_STAGES[handler], state.stage);
   switch (event.type) {
-    case "ClientJoined":
-      return sameAddress(self, event.client) && can("confirmJoin") ? mashClientHandlers.confirmJoin(state) : undefined;
     case "PhaseChanged":
-      if (event.previous === Phase.Joining && event.current !== Phase.Failed && can("missJoin")) return mashClientHandlers.missJoin(state);
       if (event.previous === Phase.Shuffle && event.current === Phase.Submission && can("openSubmission")) return mashClientHandlers.openSubmission(state);
       return undefined;
     case "GroupsFormed":

@@ -1,6 +1,7 @@
 // The Shamir-mode client as an explicit state machine, one serializable state per round. Joining and Submission
 // are as in plain mode, except that what it submits is a manifest of n encrypted Shamir shares, one per server;
-// the submitted set is frozen when Aggregation starts, so a client still training then is out of the round.
+// the submitted set is frozen when Aggregation starts, so a client still training then is out of the round. The
+// Joining stage (join confirmed, missed, or the input model refused) is the one MASH clients run too (../joining).
 // Once included it runs the Verification stage MASH clients run too (../verification): check the published
 // aggregate against T (dispute on a difference), commit to the batch sums of its own quantized update, and claim
 // when the outcome pays. Pure: handlers return the next state and `shamirClientPendingAction` names the side
@@ -8,6 +9,9 @@
 import { Phase } from "../enums";
 import type { CoordinatorEvent } from "../events";
 import { assertStage, stageAllows, type StageTable } from "../stage";
+import { joiningClientHandlers, type JoiningClientRound } from "../joining/joiningClientHandlers";
+import { JOINING_CLIENT_HANDLER_STAGES } from "../joining/joiningClientStageTable";
+import { routeJoiningClientEvent } from "../joining/routeJoiningClientEvent";
 import { routeVerificationClientEvent } from "../verification/routeVerificationClientEvent";
 import { sameAddress } from "../verification/sameAddress";
 import { verificationClientHandlers, type VerificationClientRound } from "../verification/verificationClientHandlers";
@@ -32,15 +36,13 @@ export const SHAMIR_CLIENT_STAGES = [
 ] as const;
 export type ShamirClientStage = (typeof SHAMIR_CLIENT_STAGES)[number];
 
-export interface ShamirClientRoundState extends VerificationClientRound {
+export interface ShamirClientRoundState extends VerificationClientRound, JoiningClientRound {
   taskId: string;
   index: number;
   modelCid: string;
   stage: ShamirClientStage;
   /** The manifest CID this client submitted. */
   updateCid?: string;
-  /** Why this client refused the round's input model (ModelRefusedError's reason); it did not join. */
-  refusal?: string;
 }
 
 export type ShamirClientAction =
@@ -49,9 +51,7 @@ export type ShamirClientAction =
   | VerificationClientAction;
 
 export const SHAMIR_CLIENT_HANDLER_STAGES = {
-  confirmJoin: ["awaiting-join"],
-  missJoin: ["awaiting-join"],
-  refuseModel: ["awaiting-join"],
+  ...JOINING_CLIENT_HANDLER_STAGES,
   openSubmission: ["joined"],
   confirmSubmission: ["training"],
   closeSubmission: ["training"],
@@ -68,20 +68,7 @@ export function startShamirClientRound(event: { taskId: bigint; roundId: bigint;
 }
 
 export const shamirClientHandlers = {
-  confirmJoin(state: ShamirClientRoundState): ShamirClientRoundState {
-    check("confirmJoin", state);
-    return { ...state, stage: "joined" };
-  },
-  /** Joining closed (round full or deadline) without this client. */
-  missJoin(state: ShamirClientRoundState): ShamirClientRoundState {
-    check("missJoin", state);
-    return { ...state, stage: "left-out" };
-  },
-  /** The round's input model failed checkInputModel: the client does not join and does not train. */
-  refuseModel(state: ShamirClientRoundState, reason: string): ShamirClientRoundState {
-    check("refuseModel", state);
-    return { ...state, stage: "refused", refusal: reason };
-  },
+  ...joiningClientHandlers<ShamirClientRoundState>({ role: ROLE }),
   openSubmission(state: ShamirClientRoundState): ShamirClientRoundState {
     check("openSubmission", state);
     return { ...state, stage: "training" };
@@ -129,12 +116,11 @@ export function routeShamirClientEvent(
   if (!("roundId" in event)) return undefined;
   const state = rounds[event.roundId.toString()];
   if (!state) return undefined;
+  const joining = routeJoiningClientEvent({ state, event, address: self, handlers: shamirClientHandlers });
+  if (joining) return joining;
   const can = (handler: ShamirClientHandler): boolean => stageAllows(SHAMIR_CLIENT_HANDLER_STAGES[handler], state.stage);
   switch (event.type) {
-    case "ClientJoined":
-      return sameAddress(self, event.client) && can("confirmJoin") ? shamirClientHandlers.confirmJoin(state) : undefined;
     case "PhaseChanged":
-      if (event.previous === Phase.Joining && event.current !== Phase.Failed && can("missJoin")) return shamirClientHandlers.missJoin(state);
       if (event.previous === Phase.Joining && event.current === Phase.Submission && can("openSubmission")) return shamirClientHandlers.openSubmission(state);
       if (event.previous === Phase.Submission && event.current === Phase.Aggregation && can("closeSubmission")) return shamirClientHandlers.closeSubmission(state);
       return undefined;
