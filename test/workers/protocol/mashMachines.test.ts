@@ -25,9 +25,11 @@ import {
   type MashAggregatorRoundState,
   type MashAggregatorStage,
 } from "../../../workers/protocol/mash/aggregatorMachine";
-import { ProtocolStageError } from "../../../workers/protocol/stage";
 import { FailureReason, Phase, VerificationOutcome } from "../../../workers/protocol/enums";
 import type { CoordinatorEvent } from "../../../workers/protocol/events";
+import { describeStageTable } from "./describeStageTable";
+import { eventsThrough } from "./eventsThrough";
+import { replayEvents } from "./replayEvents";
 
 const A = "0x000000000000000000000000000000000000000a";
 const B = "0x000000000000000000000000000000000000000b";
@@ -85,43 +87,28 @@ const AGGREGATOR_CALLS: Record<MashAggregatorHandler, [(s: MashAggregatorRoundSt
 
 describe("MASH protocol state machines", function () {
   describe("participant stage table", function () {
-    for (const handler of Object.keys(CLIENT_CALLS) as MashClientHandler[]) {
-      const [call, next] = CLIENT_CALLS[handler];
-      for (const stage of MASH_CLIENT_STAGES) {
-        const allowed = (MASH_CLIENT_HANDLER_STAGES[handler] as readonly MashClientStage[]).includes(stage);
-        it(`${handler} in ${stage} ${allowed ? "is accepted" : "throws ProtocolStageError"}`, function () {
-          if (!allowed) {
-            expect(() => call(clientIn(stage))).to.throw(ProtocolStageError, `"${stage}"`);
-            return;
-          }
-          const result = call(clientIn(stage));
-          const expected = next === "same" ? stage : next;
-          // includeGroups decides per path: the holder completes, an included submitter stays, others are out.
-          if (handler === "includeGroups") {
-            expect(result.stage).to.equal(stage === "holder-waiting" ? "holder-completing" : stage === "submitted" ? "submitted" : "excluded");
-          } else if (handler === "settleVerification") {
-            // Only a client that committed is owed a reward, and claims it before its round ends.
-            expect(result.stage).to.equal(stage === "committed" ? "claiming" : "finalized");
-          } else {
-            expect(result.stage).to.equal(expected);
-          }
-        });
-      }
-    }
+    describeStageTable<MashClientStage, MashClientRoundState>({
+      calls: CLIENT_CALLS,
+      stages: MASH_CLIENT_STAGES,
+      table: MASH_CLIENT_HANDLER_STAGES,
+      fresh: (stage) => clientIn(stage),
+      expected: (handler, stage, next) => {
+        // includeGroups decides per path: the holder completes, an included submitter stays, others are out.
+        if (handler === "includeGroups") return stage === "holder-waiting" ? "holder-completing" : stage === "submitted" ? "submitted" : "excluded";
+        // Only a client that committed is owed a reward, and claims it before its round ends.
+        if (handler === "settleVerification") return stage === "committed" ? "claiming" : "finalized";
+        return next === "same" ? stage : next;
+      },
+    });
   });
 
   describe("aggregator stage table", function () {
-    for (const handler of Object.keys(AGGREGATOR_CALLS) as MashAggregatorHandler[]) {
-      const [call, next] = AGGREGATOR_CALLS[handler];
-      for (const stage of MASH_AGGREGATOR_STAGES) {
-        const allowed = (MASH_AGGREGATOR_HANDLER_STAGES[handler] as readonly MashAggregatorStage[]).includes(stage);
-        it(`${handler} in ${stage} ${allowed ? `moves to ${next}` : "throws ProtocolStageError"}`, function () {
-          const run = (): MashAggregatorRoundState => call({ ...startMashAggregatorRound(opened), stage });
-          if (allowed) expect(run().stage).to.equal(next);
-          else expect(run).to.throw(ProtocolStageError, `"${stage}"`);
-        });
-      }
-    }
+    describeStageTable<MashAggregatorStage, MashAggregatorRoundState>({
+      calls: AGGREGATOR_CALLS,
+      stages: MASH_AGGREGATOR_STAGES,
+      table: MASH_AGGREGATOR_HANDLER_STAGES,
+      fresh: (stage) => ({ ...startMashAggregatorRound(opened), stage }),
+    });
   });
 
   describe("a whole round as the contract announces it", function () {
@@ -143,17 +130,9 @@ describe("MASH protocol state machines", function () {
     ];
 
     function replay(address: string, until: number): MashClientRoundState {
-      const rounds: Record<string, MashClientRoundState> = {};
-      for (const event of events.slice(0, until)) {
-        const next = routeMashClientEvent(rounds, event, { address, taskId: 1n, freshSeed: () => 7n });
-        if (next) rounds[next.roundId] = next;
-      }
-      return rounds["5"];
+      return replayEvents<MashClientRoundState>(events.slice(0, until), (rounds, event) => routeMashClientEvent(rounds, event, { address, taskId: 1n, freshSeed: () => 7n }))["5"]!;
     }
-    const at = (type: string, nth = 1): number => {
-      let seen = 0;
-      return events.findIndex((e) => e.type === type && ++seen === nth) + 1;
-    };
+    const at = (type: CoordinatorEvent["type"], nth = 1): number => eventsThrough(events, type, nth);
 
     it("member B waits for A's message, then owes exactly its shuffle step with that message", function () {
       const beforeA = replay(B, at("HolderKeyPosted"));

@@ -24,10 +24,10 @@ import {
   type AggregatorRoundState,
   type AggregatorStage,
 } from "../../../workers/protocol/plain/aggregatorMachine";
-import { ProtocolStageError } from "../../../workers/protocol/stage";
 import { FailureReason, Phase } from "../../../workers/protocol/enums";
 import type { CoordinatorEvent } from "../../../workers/protocol/events";
 import { isAdvanceDue } from "../../../workers/protocol/keeper";
+import { describeStageTable } from "./describeStageTable";
 
 const SELF = "0x00000000000000000000000000000000000000aA";
 const OTHER = "0x00000000000000000000000000000000000000bB";
@@ -41,62 +41,28 @@ function aggregatorIn(stage: AggregatorStage): AggregatorRoundState {
   return { ...startAggregatorRound(opened), stage };
 }
 
-const CLIENT_CALLS: Record<ClientHandler, (s: ClientRoundState) => ClientRoundState> = {
-  confirmJoin: (s) => clientHandlers.confirmJoin(s),
-  missJoin: (s) => clientHandlers.missJoin(s),
-  openSubmission: (s) => clientHandlers.openSubmission(s),
-  confirmSubmission: (s) => clientHandlers.confirmSubmission(s, "bafy-update"),
-  closeRound: (s) => clientHandlers.closeRound(s, { finalized: true, modelCid: "bafy-next" }),
-};
-const CLIENT_EXPECTED_NEXT: Record<ClientHandler, ClientStage> = {
-  confirmJoin: "joined",
-  missJoin: "left-out",
-  openSubmission: "training",
-  confirmSubmission: "submitted",
-  closeRound: "finalized",
+const CLIENT_CALLS: Record<ClientHandler, [(s: ClientRoundState) => ClientRoundState, ClientStage]> = {
+  confirmJoin: [(s) => clientHandlers.confirmJoin(s), "joined"],
+  missJoin: [(s) => clientHandlers.missJoin(s), "left-out"],
+  openSubmission: [(s) => clientHandlers.openSubmission(s), "training"],
+  confirmSubmission: [(s) => clientHandlers.confirmSubmission(s, "bafy-update"), "submitted"],
+  closeRound: [(s) => clientHandlers.closeRound(s, { finalized: true, modelCid: "bafy-next" }), "finalized"],
 };
 
-const AGGREGATOR_CALLS: Record<AggregatorHandler, (s: AggregatorRoundState) => AggregatorRoundState> = {
-  recordSubmission: (s) => aggregatorHandlers.recordSubmission(s, { client: OTHER, cid: "c", contentHash: "0x1", numSamples: "5", loss: "0" }),
-  openAggregation: (s) => aggregatorHandlers.openAggregation(s),
-  confirmAggregate: (s) => aggregatorHandlers.confirmAggregate(s, { aggregateCid: "a", modelCid: "m" }),
-  closeRound: (s) => aggregatorHandlers.closeRound(s, { finalized: false, reason: FailureReason.AggregatorMissing }),
-};
-const AGGREGATOR_EXPECTED_NEXT: Record<AggregatorHandler, AggregatorStage> = {
-  recordSubmission: "collecting",
-  openAggregation: "aggregating",
-  confirmAggregate: "posted",
-  closeRound: "failed",
+const AGGREGATOR_CALLS: Record<AggregatorHandler, [(s: AggregatorRoundState) => AggregatorRoundState, AggregatorStage]> = {
+  recordSubmission: [(s) => aggregatorHandlers.recordSubmission(s, { client: OTHER, cid: "c", contentHash: "0x1", numSamples: "5", loss: "0" }), "collecting"],
+  openAggregation: [(s) => aggregatorHandlers.openAggregation(s), "aggregating"],
+  confirmAggregate: [(s) => aggregatorHandlers.confirmAggregate(s, { aggregateCid: "a", modelCid: "m" }), "posted"],
+  closeRound: [(s) => aggregatorHandlers.closeRound(s, { finalized: false, reason: FailureReason.AggregatorMissing }), "failed"],
 };
 
 describe("plain protocol state machines", function () {
   describe("client stage table", function () {
-    for (const handler of Object.keys(CLIENT_CALLS) as ClientHandler[]) {
-      for (const stage of CLIENT_STAGES) {
-        const allowed = (CLIENT_HANDLER_STAGES[handler] as readonly ClientStage[]).includes(stage);
-        it(`${handler} in ${stage} ${allowed ? `moves to ${CLIENT_EXPECTED_NEXT[handler]}` : "throws ProtocolStageError"}`, function () {
-          const run = (): ClientRoundState => CLIENT_CALLS[handler](clientIn(stage));
-          if (allowed) {
-            expect(run().stage).to.equal(CLIENT_EXPECTED_NEXT[handler]);
-          } else {
-            expect(run).to.throw(ProtocolStageError).that.satisfies((e: ProtocolStageError) => e.actual === stage && e.handler === handler && e.expected.length > 0);
-          }
-        });
-      }
-    }
+    describeStageTable<ClientStage, ClientRoundState>({ calls: CLIENT_CALLS, stages: CLIENT_STAGES, table: CLIENT_HANDLER_STAGES, fresh: clientIn });
   });
 
   describe("aggregator stage table", function () {
-    for (const handler of Object.keys(AGGREGATOR_CALLS) as AggregatorHandler[]) {
-      for (const stage of AGGREGATOR_STAGES) {
-        const allowed = (AGGREGATOR_HANDLER_STAGES[handler] as readonly AggregatorStage[]).includes(stage);
-        it(`${handler} in ${stage} ${allowed ? `moves to ${AGGREGATOR_EXPECTED_NEXT[handler]}` : "throws ProtocolStageError"}`, function () {
-          const run = (): AggregatorRoundState => AGGREGATOR_CALLS[handler](aggregatorIn(stage));
-          if (allowed) expect(run().stage).to.equal(AGGREGATOR_EXPECTED_NEXT[handler]);
-          else expect(run).to.throw(ProtocolStageError, `"${stage}"`);
-        });
-      }
-    }
+    describeStageTable<AggregatorStage, AggregatorRoundState>({ calls: AGGREGATOR_CALLS, stages: AGGREGATOR_STAGES, table: AGGREGATOR_HANDLER_STAGES, fresh: aggregatorIn });
   });
 
   describe("client routing over a whole round", function () {

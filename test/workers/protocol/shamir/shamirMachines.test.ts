@@ -37,9 +37,11 @@ import {
   type ShamirAggregatorRoundState,
   type ShamirAggregatorStage,
 } from "../../../../workers/protocol/shamir/aggregatorMachine";
-import { ProtocolStageError } from "../../../../workers/protocol/stage";
 import { FailureReason, Phase, VerificationOutcome } from "../../../../workers/protocol/enums";
 import type { CoordinatorEvent } from "../../../../workers/protocol/events";
+import { describeStageTable } from "../describeStageTable";
+import { eventsThrough } from "../eventsThrough";
+import { replayEvents } from "../replayEvents";
 
 const A = "0x000000000000000000000000000000000000000A";
 const B = "0x000000000000000000000000000000000000000B";
@@ -92,55 +94,33 @@ const AGGREGATOR_CALLS: Record<ShamirAggregatorHandler, [(s: ShamirAggregatorRou
   closeRound: [(s) => shamirAggregatorHandlers.closeRound(s, { finalized: false, reason: FailureReason.ServersMissing }), "failed"],
 };
 
-function stageTable<S extends string, R extends { stage: S }>(
-  calls: Record<string, [(s: R) => R, S | "same"]>,
-  stages: readonly S[],
-  allowedOf: (handler: string) => readonly S[],
-  fresh: (stage: S) => R,
-  expectedOf: (handler: string, stage: S, next: S | "same") => S = (_h, stage, next) => (next === "same" ? stage : next),
-): void {
-  for (const handler of Object.keys(calls)) {
-    const [call, next] = calls[handler]!;
-    for (const stage of stages) {
-      const allowed = allowedOf(handler).includes(stage);
-      it(`${handler} in ${stage} ${allowed ? "is accepted" : "throws ProtocolStageError"}`, function () {
-        if (!allowed) {
-          expect(() => call(fresh(stage))).to.throw(ProtocolStageError, `"${stage}"`);
-          return;
-        }
-        expect(call(fresh(stage)).stage).to.equal(expectedOf(handler, stage, next));
-      });
-    }
-  }
-}
-
 describe("Shamir protocol state machines", function () {
   describe("client stage table", function () {
-    stageTable<ShamirClientStage, ShamirClientRoundState>(
-      CLIENT_CALLS,
-      SHAMIR_CLIENT_STAGES,
-      (h) => SHAMIR_CLIENT_HANDLER_STAGES[h as ShamirClientHandler],
-      (stage) => ({ ...startShamirClientRound(opened), stage }),
-      (handler, stage, next) => (handler === "settleVerification" ? (stage === "committed" ? "claiming" : "finalized") : next === "same" ? stage : next),
-    );
+    describeStageTable<ShamirClientStage, ShamirClientRoundState>({
+      calls: CLIENT_CALLS,
+      stages: SHAMIR_CLIENT_STAGES,
+      table: SHAMIR_CLIENT_HANDLER_STAGES,
+      fresh: (stage) => ({ ...startShamirClientRound(opened), stage }),
+      expected: (handler, stage, next) => (handler === "settleVerification" ? (stage === "committed" ? "claiming" : "finalized") : next === "same" ? stage : next),
+    });
   });
 
   describe("server stage table", function () {
-    stageTable<ShamirServerStage, ShamirServerRoundState>(
-      SERVER_CALLS,
-      SHAMIR_SERVER_STAGES,
-      (h) => SHAMIR_SERVER_HANDLER_STAGES[h as ShamirServerHandler],
-      (stage) => ({ ...startShamirServerRound(opened), stage }),
-    );
+    describeStageTable<ShamirServerStage, ShamirServerRoundState>({
+      calls: SERVER_CALLS,
+      stages: SHAMIR_SERVER_STAGES,
+      table: SHAMIR_SERVER_HANDLER_STAGES,
+      fresh: (stage) => ({ ...startShamirServerRound(opened), stage }),
+    });
   });
 
   describe("aggregator stage table", function () {
-    stageTable<ShamirAggregatorStage, ShamirAggregatorRoundState>(
-      AGGREGATOR_CALLS,
-      SHAMIR_AGGREGATOR_STAGES,
-      (h) => SHAMIR_AGGREGATOR_HANDLER_STAGES[h as ShamirAggregatorHandler],
-      (stage) => ({ ...startShamirAggregatorRound(opened), stage }),
-    );
+    describeStageTable<ShamirAggregatorStage, ShamirAggregatorRoundState>({
+      calls: AGGREGATOR_CALLS,
+      stages: SHAMIR_AGGREGATOR_STAGES,
+      table: SHAMIR_AGGREGATOR_HANDLER_STAGES,
+      fresh: (stage) => ({ ...startShamirAggregatorRound(opened), stage }),
+    });
   });
 
   describe("a whole round as the contracts announce it", function () {
@@ -168,38 +148,22 @@ describe("Shamir protocol state machines", function () {
       posted(S1, 1n, 1n),
       posted(S0, 0n, 2n),
     ];
-    const until = (type: string, nth = 1): number => {
-      let seen = 0;
-      return events.findIndex((e) => e.type === type && ++seen === nth) + 1;
-    };
+    const until = (type: CoordinatorEvent["type"], nth = 1): number => eventsThrough(events, type, nth);
 
     function client(address: string, upTo = events.length): ShamirClientRoundState {
-      const rounds: Record<string, ShamirClientRoundState> = {};
-      for (const event of events.slice(0, upTo)) {
-        const next = routeShamirClientEvent(rounds, event, { address, taskId: 1n });
-        if (next) rounds[next.roundId] = next;
-      }
-      return rounds["5"]!;
+      return replayEvents<ShamirClientRoundState>(events.slice(0, upTo), (rounds, event) => routeShamirClientEvent(rounds, event, { address, taskId: 1n }))["5"]!;
     }
 
     function server(address: string, upTo = events.length): ShamirServerRoundState | undefined {
-      const rounds: Record<string, ShamirServerRoundState> = {};
       const tasks = new Set<string>();
-      for (const event of events.slice(0, upTo)) {
+      return replayEvents<ShamirServerRoundState>(events.slice(0, upTo), (rounds, event) => {
         if (event.type === "ServersConfigured" && event.servers.some((s) => s.toLowerCase() === address.toLowerCase())) tasks.add(event.taskId.toString());
-        const next = routeShamirServerEvent(rounds, event, { address, servesTask: (taskId) => tasks.has(taskId) });
-        if (next) rounds[next.roundId] = next;
-      }
-      return rounds["5"];
+        return routeShamirServerEvent(rounds, event, { address, servesTask: (taskId) => tasks.has(taskId) });
+      })["5"];
     }
 
     function aggregator(upTo = events.length): ShamirAggregatorRoundState {
-      const rounds: Record<string, ShamirAggregatorRoundState> = {};
-      for (const event of events.slice(0, upTo)) {
-        const next = routeShamirAggregatorEvent(rounds, event, (taskId) => taskId === "1", AGG);
-        if (next) rounds[next.roundId] = next;
-      }
-      return rounds["5"]!;
+      return replayEvents<ShamirAggregatorRoundState>(events.slice(0, upTo), (rounds, event) => routeShamirAggregatorEvent(rounds, event, (taskId) => taskId === "1", AGG))["5"]!;
     }
 
     it("a client joins, trains once Submission opens, and is in the frozen set once its submission is announced", function () {

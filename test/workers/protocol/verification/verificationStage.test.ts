@@ -40,6 +40,7 @@ import type { VerificationAggregatorHandlers } from "../../../../workers/protoco
 import { ProtocolStageError } from "../../../../workers/protocol/stage";
 import { FailureReason, VerificationOutcome } from "../../../../workers/protocol/enums";
 import type { CoordinatorEvent } from "../../../../workers/protocol/events";
+import { replayEvents } from "../replayEvents";
 
 // Checksummed-looking (upper-case) addresses in events, so own events are recognised whatever their case.
 const A = "0x000000000000000000000000000000000000000A";
@@ -144,17 +145,13 @@ const shamirAggregator: AggregatorMachine<ShamirAggregatorRoundState, ShamirAggr
   handlers: shamirAggregatorHandlers,
 };
 
+/** Round 5, from `state`, after `events`. */
 function replay<State extends { roundId: string }>(
   state: State,
   events: readonly CoordinatorEvent[],
   route: (rounds: Readonly<Record<string, State>>, event: CoordinatorEvent) => State | undefined,
 ): State {
-  let rounds: Record<string, State> = { "5": state };
-  for (const event of events) {
-    const next = route(rounds, event);
-    if (next) rounds = { ...rounds, [next.roundId]: next };
-  }
-  return rounds["5"]!;
+  return replayEvents(events, route, { "5": state })["5"]!;
 }
 
 function describeClient<State extends { stage: string; roundId: string; disputed?: boolean; failureReason?: FailureReason; newModelCid?: string; refusal?: string }, Action>(
