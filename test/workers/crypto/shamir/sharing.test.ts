@@ -1,7 +1,7 @@
-// Tests of Shamir sharing over GF(2^31 - 1): hand-computed shares and weights, exact reconstruction of sums of
-// shared vectors from any t share-sums (bound edges included), detection and correction of lying servers,
-// perfect secrecy of t - 1 shares (a bijection of the coefficients) and a chi-square check of the default
-// randomness, the field bound, and a named error for every bad input.
+// Tests of Shamir sharing over GF(2^31 - 1): field reduction and inversion, hand-computed shares and weights,
+// exact reconstruction of sums of shared vectors from any t share-sums (bound edges included), detection and
+// correction of lying servers, perfect secrecy of t - 1 shares (a bijection of the coefficients) and a chi-square
+// check of the default randomness, the field bound, and a named error for every bad input.
 import { expect } from "chai";
 import fc from "fast-check";
 import { addShares } from "../../../../workers/crypto/shamir/addShares";
@@ -18,7 +18,7 @@ import {
 } from "../../../../workers/crypto/shamir/errors";
 import { lagrangeWeights } from "../../../../workers/crypto/shamir/lagrangeWeights";
 import { reconstructSum, type ShamirShareSum } from "../../../../workers/crypto/shamir/reconstructSum";
-import { reduceField, SHAMIR_HALF, SHAMIR_PRIME } from "../../../../workers/crypto/shamir/shamirField";
+import { invertField, reduceField, SHAMIR_HALF, SHAMIR_PRIME } from "../../../../workers/crypto/shamir/shamirField";
 import { shamirFieldBound } from "../../../../workers/crypto/shamir/shamirFieldBound";
 import { shareVector } from "../../../../workers/crypto/shamir/shareVector";
 
@@ -47,11 +47,6 @@ function plainSum(vectors: readonly Int32Array[]): number[] {
 }
 
 const modP = (x: bigint): bigint => ((x % PB) + PB) % PB;
-function inverseP(a: bigint): bigint {
-  let [result, base, e] = [1n, modP(a), PB - 2n];
-  for (; e > 0n; e >>= 1n, base = (base * base) % PB) if (e & 1n) result = (result * base) % PB;
-  return result;
-}
 
 /** Chi-square statistic of bucket counts against a flat distribution. */
 function chiSquare(counts: readonly number[]): number {
@@ -68,6 +63,15 @@ describe("Shamir sharing (workers/crypto/shamir)", function () {
       const edges = [0, 1, P - 1, P, P + 1, 2 * P - 1, 2 * P, 2 ** 31, 2 ** 32 - 1, 2 ** 35 + 2 ** 31, 2 ** 52 + 12345, 2 ** 53 - 1];
       for (const y of edges) expect(reduceField(y), `y = ${y}`).to.equal(Number(BigInt(y) % PB));
       fc.assert(fc.property(fc.bigInt({ min: 0n, max: 2n ** 53n - 1n }), (y) => reduceField(Number(y)) === Number(y % PB)));
+    });
+
+    it("inverts every nonzero element: a · a^-1 = 1 (mod p), checked in BigInt", function () {
+      for (const a of [1, 2, 3, 16, SHAMIR_HALF, SHAMIR_HALF + 1, P - 2, P - 1]) {
+        const inverse = invertField(a);
+        expect(inverse, `a = ${a}`).to.be.within(1, P - 1);
+        expect((BigInt(a) * BigInt(inverse)) % PB, `a = ${a}`).to.equal(1n);
+      }
+      fc.assert(fc.property(fc.integer({ min: 1, max: P - 1 }), (a) => (BigInt(a) * BigInt(invertField(a))) % PB === 1n));
     });
 
     it("gives the hand-computed Lagrange weights at 0 and at another server", function () {
@@ -284,7 +288,7 @@ describe("Shamir sharing (workers/crypto/shamir)", function () {
             g = [...g.map((c) => modP(-c * xm)), 0n].map((c, k) => modP(c + (k > 0 ? g[k - 1]! : 0n)));
             denominator = modP(denominator * -xm);
           }
-          const scale = modP(BigInt(otherSecret - secret) * inverseP(denominator));
+          const scale = modP(BigInt(otherSecret - secret) * BigInt(invertField(Number(denominator))));
           const otherCoefficients = coefficients.map((a, k) => Number(modP(BigInt(a) + scale * (g[k + 1] ?? 0n))));
           const original = shareVector(Int32Array.from([secret]), { servers, threshold, random: fixedRandom(coefficients) });
           const other = shareVector(Int32Array.from([otherSecret]), { servers, threshold, random: fixedRandom(otherCoefficients) });
