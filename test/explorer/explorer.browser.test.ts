@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { JsonRpcProvider, formatEther } from "ethers";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { runDemo, DEMO_DEFAULTS, type DemoReport } from "../../workers/roles/runDemo";
+import { runDemo, DEMO_DEFAULTS, type DemoChain, type DemoReport } from "../../workers/roles/runDemo";
 import { loadDeployment } from "../../workers/chain/loadDeployment";
 import { startExplorer, type StartExplorerReturnType } from "../../workers/explorer/startExplorer";
 import { FedmashCoordinator__factory } from "../../typechain-types";
@@ -58,9 +58,8 @@ describe("round explorer in headless Chromium during a real demo (mash, 4 client
       throw new Error(`No Chromium at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set FEDMASH_SKIP_BROWSER=1 to skip this test).`);
     }
     outDir = mkdtempSync(join(tmpdir(), "fedmash-explorer-"));
-    let rpcUrl: string | undefined;
-    let onDeployed: () => void = () => undefined;
-    const deployed = new Promise<void>((resolve) => (onDeployed = resolve));
+    let onDeployed: (chain: DemoChain) => void = () => undefined;
+    const deployed = new Promise<DemoChain>((resolve) => (onDeployed = resolve));
     const demo = runDemo({
       ...DEMO_DEFAULTS,
       mode: "mash",
@@ -72,10 +71,7 @@ describe("round explorer in headless Chromium during a real demo (mash, 4 client
       outDir,
       projectRoot: PROJECT_ROOT,
       deploymentId,
-      onLine: (line) => {
-        rpcUrl ??= /^chain ready at (\S+);/.exec(line)?.[1];
-        if (line.startsWith("deployed FedmashRegistry")) onDeployed();
-      },
+      onChainReady: (chain) => onDeployed(chain),
     });
     // Any wait below ends early, with the demo's own error, if the demo fails.
     const failed = demo.then(
@@ -84,9 +80,9 @@ describe("round explorer in headless Chromium during a real demo (mash, 4 client
     );
     const orDemoFails = <T>(wait: Promise<T>): Promise<T> => Promise.race([wait, failed]);
     try {
-      await orDemoFails(deployed);
+      const { rpcUrl } = await orDemoFails(deployed);
       // As `fedmash status --serve --rpc URL --deployment-id ID` starts it: addresses from the Ignition folder.
-      explorer = await startExplorer({ rpcUrl: rpcUrl as string, deploymentId, projectRoot: PROJECT_ROOT, pollMs: 150 });
+      explorer = await startExplorer({ rpcUrl, deploymentId, projectRoot: PROJECT_ROOT, pollMs: 150 });
       const addresses = loadDeployment({ chainId: 31337n, deploymentId, projectRoot: PROJECT_ROOT });
       browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox"] });
       page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: "light" });

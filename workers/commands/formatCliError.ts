@@ -33,9 +33,9 @@ export function formatCliError(error: unknown, parameters: FormatCliErrorParamet
     const cause = usage ? undefined : describeCause(error);
     line = `fedmash: ${error.name}: ${flatSentence(error.shortMessage)}${cause ? ` Cause: ${sentence(cause)}` : ""}${error.details ? ` Fix: ${sentence(error.details)}` : ""}`;
   } else if (error instanceof Error) {
-    line = `fedmash: ${error.name}: ${sentence(error.message || "unknown error")} This is a fedmash bug or an unexpected environment: run again with --debug for the stack.`;
+    line = `fedmash: ${error.name}: ${flatSentence(error.message || "unknown error")} This is a fedmash bug or an unexpected environment: run again with --debug for the stack.`;
   } else {
-    line = `fedmash: ${sentence(String(error))}`;
+    line = `fedmash: ${flatSentence(String(error))}`;
   }
   if (!parameters.debug) return `${line}\n`;
   const stacks: string[] = [];

@@ -1,10 +1,9 @@
 // `fedmash selftest` (the MASH crypto against known answers) and `fedmash store-serve` (one embedded store shared
 // over the Kubo RPC API): the two commands that need no chain.
-import { DEFAULT_STORE_DIR } from "../storage/createStore";
 import { hostField, integerField, pathField } from "./fields";
 import { option, type OptionTable } from "./optionSpec";
 import { optionsSchema } from "./optionsSchema";
-import { GLOBAL_OPTIONS } from "./sharedOptions";
+import { DEFAULT_STORE_DIR, GLOBAL_OPTIONS } from "./sharedOptions";
 
 export const SELFTEST_OPTIONS = {
   vectors: option({ value: "FILE", defaultText: "../shared/testvectors/mash80.json", description: "Known-answer vectors of the MASH crypto", field: pathField() }),

@@ -1,7 +1,6 @@
 // The settings several commands share: the global ones, a worker's chain/store/state settings, local training,
 // the MASH and DP parameters and a verified task's money. Commands spread the groups they take into their table.
 import { DEFAULT_TRAINING } from "../ml/defaultTraining";
-import { DEFAULT_STORE_DIR } from "../storage/createStore";
 import {
   addressField,
   booleanField,
@@ -20,6 +19,11 @@ import { option, type OptionTable } from "./optionSpec";
 /** The workers' providers speak JSON-RPC over HTTP; a ws:// endpoint is refused here rather than failing later. */
 export const RPC_PROTOCOLS = ["http:", "https:"] as const;
 export const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
+/**
+ * createStore's DEFAULT_STORE_DIR, kept equal by a test: importing createStore loads the IPFS clients (about a
+ * second), which `fedmash --help` and a refused flag should not wait for.
+ */
+export const DEFAULT_STORE_DIR = ".fedmash/ipfs";
 
 export const GLOBAL_OPTIONS = {
   config: option({ value: "FILE", defaultText: "./fedmash.json if present", description: 'JSON config file ("none": read none); keys are the flags in camelCase', field: pathField() }),

@@ -34,7 +34,7 @@ export function createRoundProgressReporter(progress: Pick<Progress, "bar">, cli
   const render = (): void => {
     if (!bar || !last) return;
     const countdown = deadlineText(last.phase, last.deadline, now());
-    bar.update(last.submitted, `${last.phase} · joined ${last.joined}/${clients}${countdown ? ` · ${countdown}` : ""}`);
+    bar.update(last.submitted, `${countdown || last.phase} · joined ${last.joined}/${clients}`);
   };
   const ticker = setInterval(render, 1_000);
   ticker.unref?.();
@@ -43,7 +43,7 @@ export function createRoundProgressReporter(progress: Pick<Progress, "bar">, cli
       if (update.round !== round) {
         bar?.done();
         round = update.round;
-        bar = progress.bar(`round ${update.round} submitted`, clients);
+        bar = progress.bar(`round ${update.round} (submissions)`, clients);
       }
       last = update;
       if (TERMINAL.has(update.phase)) {

@@ -11,7 +11,7 @@ import { demoConfigSchema, DEMO_OPTIONS } from "../../../workers/config/demoConf
 import { CliUsageError, ConfigFileError } from "../../../workers/config/errors";
 import { fileKeyOf } from "../../../workers/config/optionSpec";
 import { OWNER_OPTIONS, ownerConfigSchema } from "../../../workers/config/ownerConfig";
-import { resolveConfig, type ResolveConfigParameters } from "../../../workers/config/resolveConfig";
+import { resolveConfig } from "../../../workers/config/resolveConfig";
 import { IMPLICIT_VALUES } from "../../../workers/config/sharedOptions";
 import { STATUS_OPTIONS, statusConfigSchema } from "../../../workers/config/statusConfig";
 import { DEMO_DEFAULTS } from "../../../workers/roles/runDemo";
@@ -31,7 +31,7 @@ describe("CLI configuration", function () {
     keys: new Set([CLIENT_OPTIONS, DEMO_OPTIONS, OWNER_OPTIONS, STATUS_OPTIONS].flatMap((o) => Object.keys(o).map(fileKeyOf))),
     commands: new Set(["client", "demo", "owner", "status"]),
   };
-  const client = (argv: string[], env: NodeJS.ProcessEnv = {}, extra: Partial<ResolveConfigParameters<unknown>> = {}) =>
+  const client = (argv: string[], env: NodeJS.ProcessEnv = {}) =>
     resolveConfig({
       command: "client",
       options: CLIENT_OPTIONS,
@@ -42,7 +42,6 @@ describe("CLI configuration", function () {
       vocabulary,
       implicitValues: IMPLICIT_VALUES,
       exclusive: [["account", "private-key"]],
-      ...extra,
     });
   const refusal = (run: () => unknown): CliUsageError | ConfigFileError => {
     try {
