@@ -7,9 +7,9 @@ import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { formatEther } from "ethers";
 import { createServer, type Server } from "node:net";
-import type { IFedmashCoordinator } from "../../typechain-types/contracts/FedmashCoordinator";
 import { deployFedmash } from "../helpers/deployFedmash";
 import { encryptionKey } from "../helpers/encryptionKey";
+import { taskConfig } from "../helpers/taskConfig";
 import { driveMashRound, type DriveMashRoundReturnType } from "../helpers/driveMashRound";
 import { Mode, Role } from "../helpers/enums";
 import type { FedmashAddresses } from "../../workers/chain/loadDeployment";
@@ -84,23 +84,7 @@ describe("round explorer server", function () {
     const coordinator = deployed.coordinator;
     await deployed.registry.connect(aggregator).register(Role.Aggregator, encryptionKey("aggregator").compressed);
     for (const [index, client] of clients.entries()) await deployed.registry.connect(client).register(Role.Client, encryptionKey(`c${index}`).compressed);
-    const config: IFedmashCoordinator.TaskConfigStruct = {
-      mode: Mode.Mash,
-      aggregator: aggregator.address,
-      modelSize: 64,
-      minClients: 3,
-      maxClients: 4,
-      joinDuration: 600,
-      submitDuration: 600,
-      aggregateDuration: 600,
-      modelKind: "mlp",
-      groupSize: 2,
-      quantizationScale: 10_000,
-      clipMillionths: 1_000_000,
-      keyDuration: 600,
-      shuffleDuration: 600,
-      completionDuration: 600,
-    };
+    const config = taskConfig({ mode: Mode.Mash, aggregator: aggregator.address, maxClients: 4 });
     await coordinator.connect(owner).createTask(config, "bafkreiinitial");
     await deployed.verifier.connect(owner).setTerms(1n, { aggregatorBond: BOND, clientReward: CLIENT_REWARD, aggregatorReward: AGGREGATOR_REWARD });
     await deployed.verifier.connect(owner).fundTask(1n, { value: 10n ** 17n });

@@ -6,11 +6,11 @@ import { expect } from "chai";
 import hre, { ethers } from "hardhat";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import type { IFedmashCoordinator } from "../../typechain-types/contracts/FedmashCoordinator";
 import { FedmashCoordinator__factory, FedmashRegistry__factory, FedmashVerifier__factory } from "../../typechain-types";
 import { loadDeployment } from "../../workers/chain/loadDeployment";
 import { encryptionKey } from "../helpers/encryptionKey";
 import { Mode, Role } from "../helpers/enums";
+import { taskConfig } from "../helpers/taskConfig";
 import type { FlOpenRoundReturnType } from "../../tasks/flOpenRound";
 import type { FlStatusReturnType } from "../../tasks/flStatus";
 
@@ -72,23 +72,7 @@ describe("Hardhat tasks fl:open-round and fl:status", function () {
     const verifier = FedmashVerifier__factory.connect(addresses.verifier, owner);
     await registry.connect(aggregator).register(Role.Aggregator, encryptionKey("tasks aggregator").compressed);
     for (const [index, client] of clients.entries()) await registry.connect(client).register(Role.Client, encryptionKey(`tasks client ${index}`).compressed);
-    const config: IFedmashCoordinator.TaskConfigStruct = {
-      mode: Mode.Plain,
-      aggregator: aggregator.address,
-      modelSize: 101_770,
-      minClients: 2,
-      maxClients: 3,
-      joinDuration: JOIN_SECONDS,
-      submitDuration: 900,
-      aggregateDuration: 600,
-      modelKind: "mlp",
-      groupSize: 0,
-      quantizationScale: 0,
-      clipMillionths: 0,
-      keyDuration: 0,
-      shuffleDuration: 0,
-      completionDuration: 0,
-    };
+    const config = taskConfig({ mode: Mode.Plain, aggregator: aggregator.address, modelSize: 101_770, minClients: 2, maxClients: 3, joinDuration: JOIN_SECONDS, submitDuration: 900 });
     await coordinator.createTask(config, INITIAL_MODEL_CID); // task 1: the owner's
     await coordinator.connect(stranger).createTask(config, INITIAL_MODEL_CID); // task 2: someone else's
     await coordinator.createTask({ ...config, mode: Mode.Mash, minClients: 3, groupSize: 3, quantizationScale: 10_000, clipMillionths: 1_000_000, keyDuration: 60, shuffleDuration: 60, completionDuration: 60 }, INITIAL_MODEL_CID); // task 3

@@ -5,11 +5,11 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import type { IFedmashCoordinator } from "../../../typechain-types/contracts/FedmashCoordinator";
 import { deployFedmash } from "../../helpers/deployFedmash";
 import { encryptionKey } from "../../helpers/encryptionKey";
 import { driveMashRound } from "../../helpers/driveMashRound";
 import { Mode, Role } from "../../helpers/enums";
+import { taskConfig } from "../../helpers/taskConfig";
 import { collectStatus } from "../../../workers/status/collectStatus";
 import { StatusNoContractError, StatusUnknownRoundError, StatusUnknownTaskError } from "../../../workers/status/errors";
 
@@ -26,23 +26,7 @@ describe("collectStatus", function () {
     await registry.connect(aggregator).register(Role.Aggregator, encryptionKey("aggregator").compressed);
     for (const [index, client] of clients.entries()) await registry.connect(client).register(Role.Client, encryptionKey(`c${index}`).compressed);
     await registry.connect(clients[3]).deactivate();
-    const config: IFedmashCoordinator.TaskConfigStruct = {
-      mode: Mode.Mash,
-      aggregator: aggregator.address,
-      modelSize: 64,
-      minClients: 3,
-      maxClients: 3,
-      joinDuration: 600,
-      submitDuration: 600,
-      aggregateDuration: 600,
-      modelKind: "mlp",
-      groupSize: 2,
-      quantizationScale: 10_000,
-      clipMillionths: 1_000_000,
-      keyDuration: 600,
-      shuffleDuration: 600,
-      completionDuration: 600,
-    };
+    const config = taskConfig({ mode: Mode.Mash, aggregator: aggregator.address });
     await coordinator.connect(owner).createTask(config, "bafkreiinitial");
     await verifier.connect(owner).setTerms(1n, { aggregatorBond: BOND, clientReward: CLIENT_REWARD, aggregatorReward: AGGREGATOR_REWARD });
     await verifier.connect(owner).fundTask(1n, { value: 100_000n });

@@ -15,6 +15,7 @@ import { renderStatusText } from "../../../workers/status/renderStatusText";
 import { FedmashCoordinator__factory, FedmashRegistry__factory } from "../../../typechain-types";
 import { encryptionKey } from "../../helpers/encryptionKey";
 import { Mode, Role } from "../../helpers/enums";
+import { taskConfig } from "../../helpers/taskConfig";
 
 describe("connectStatusSource", function () {
   this.timeout(60_000);
@@ -43,7 +44,7 @@ describe("connectStatusSource", function () {
     const coordinator = FedmashCoordinator__factory.connect(deployed.coordinator, owner);
     await FedmashRegistry__factory.connect(deployed.registry, aggregator).register(Role.Aggregator, encryptionKey("status source aggregator").compressed);
     await coordinator.createTask(
-      { mode: Mode.Plain, aggregator: aggregator.address, modelSize: 10, minClients: 1, maxClients: 2, joinDuration: 60, submitDuration: 60, aggregateDuration: 60, modelKind: "mlp", groupSize: 0, quantizationScale: 0, clipMillionths: 0, keyDuration: 0, shuffleDuration: 0, completionDuration: 0 },
+      taskConfig({ mode: Mode.Plain, aggregator: aggregator.address, modelSize: 10, minClients: 1, maxClients: 2, joinDuration: 60, submitDuration: 60, aggregateDuration: 60 }),
       "bafkreistatussourcemodel",
     );
   });

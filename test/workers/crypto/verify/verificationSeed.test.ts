@@ -8,6 +8,7 @@ import { id, solidityPackedKeccak256 } from "ethers";
 import { deployFedmash } from "../../../helpers/deployFedmash";
 import { encryptionKey } from "../../../helpers/encryptionKey";
 import { Mode, Role } from "../../../helpers/enums";
+import { taskConfig } from "../../../helpers/taskConfig";
 import { SAMPLE_SEED_TAG, WEIGHT_SEED_TAG, verificationSeed } from "../../../../workers/crypto/verify/verificationSeed";
 import { VerificationInputError } from "../../../../workers/crypto/verify/errors";
 import { batchSums } from "../../../../workers/crypto/verify/batchSums";
@@ -45,26 +46,7 @@ describe("verificationSeed", function () {
       const { registry, coordinator, verifier } = await deployFedmash();
       await registry.connect(aggregator).register(Role.Aggregator, encryptionKey("seed-aggregator").compressed);
       for (const [index, client] of clients.entries()) await registry.connect(client).register(Role.Client, encryptionKey(`seed-client${index}`).compressed);
-      await coordinator.connect(owner).createTask(
-        {
-          mode: Mode.Mash,
-          aggregator: aggregator.address,
-          modelSize: 300,
-          minClients: 3,
-          maxClients: 3,
-          joinDuration: 600,
-          submitDuration: 600,
-          aggregateDuration: 600,
-          modelKind: "mlp",
-          groupSize: 2,
-          quantizationScale: 10_000,
-          clipMillionths: 500_000,
-          keyDuration: 600,
-          shuffleDuration: 600,
-          completionDuration: 600,
-        },
-        "bafy-initial",
-      );
+      await coordinator.connect(owner).createTask(taskConfig({ mode: Mode.Mash, aggregator: aggregator.address, modelSize: 300, clipMillionths: 500_000 }), "bafy-initial");
       const taskId = await coordinator.taskCount();
       await coordinator.connect(owner).openRound(taskId, "bafy-initial");
       const roundId = await coordinator.roundCount();
