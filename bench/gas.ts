@@ -1,19 +1,25 @@
-// Gas benchmark (`npm run bench:gas` = `hardhat run bench/gas.ts`): whole honest MASH rounds on the in-process
-// Hardhat network for N = 10 and N = 50 clients, through the real coordinator and verifier, with calldata of the
-// sizes the workers send (a 2048-bit Paillier key, real onion and group-sum sizes for groups of 3 to 5, real CIDs)
-// and real BN254 commitments to d = 101,770 quantized updates. Beside them, the MASH paper's design
+// Gas benchmark (`npm run bench:gas` = `hardhat run bench/gas.ts`): whole honest MASH and Shamir rounds on the
+// in-process Hardhat network for N = 10 and N = 50 clients, through the real coordinator, verifier and FedmashShamir,
+// with calldata of the sizes the workers send (a 2048-bit Paillier key, real onion and group-sum sizes for groups of 3
+// to 5, real 59-character CIDv1 strings for updates, share manifests and share-sums, the real 1 KiB of batch sums)
+// and real BN254 commitments to d = 101,770 quantized updates. Shamir runs with n = 3 servers and t = 2, once with
+// every server and once with the last one silent (the dropout case), and is reported beside MASH per function, per
+// client, per server and per round, as ratios. Beside them, the MASH paper's design
 // (contracts/test/PaperVerificationBaseline.sol: one stored commitment per client, an O(N) loop of mulmods) and our
 // check alone (SampledVerificationHarness) over the same clients and batch sums. Writes bench/results/gas.json and
-// gas.md, prints the table, and says whether "verification gas for N = 50 is within 10% of N = 10 and below 300k"
-// holds (exit code 1 if not). BENCH_GAS_QUICK=1: d = 2,000 and a 1024-bit key, prints only.
-import { randomBytes } from "node:crypto";
+// gas.md, prints the tables, and says whether "verification gas for N = 50 is within 10% of N = 10 and below 300k"
+// holds (exit code 1 if not). BENCH_GAS_QUICK=1: N = 5 and 10, d = 2,000 and a 1024-bit key, prints only.
+import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { ethers } from "hardhat";
 import { AbiCoder, keccak256, parseEther, type ContractTransactionResponse } from "ethers";
+import { CID } from "multiformats/cid";
+import { create as createDigest } from "multiformats/hashes/digest";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { PaperVerificationBaseline, SampledVerificationHarness } from "../typechain-types";
+import type { IFedmashCoordinator } from "../typechain-types/contracts/FedmashCoordinator";
 import { MASH_GROUP_ORDER, MASH_P, powModP } from "../workers/crypto/kernel/field";
 import { encodePaillierPublicKey } from "../workers/crypto/paillier/encodePaillierPublicKey";
 import { generatePaillierKeyPair } from "../workers/crypto/paillier/generatePaillierKeyPair";
@@ -25,17 +31,24 @@ import { WEIGHT_TAG } from "../workers/crypto/verify/types";
 import { computeUnixfsCid } from "../workers/storage/computeUnixfsCid";
 import { deployFedmash } from "../test/helpers/deployFedmash";
 import { driveMashRound, type DriveMashRoundReturnType, type MashRoundPayloads } from "../test/helpers/driveMashRound";
+import { driveShamirRound, type DriveShamirRoundParameters } from "../test/helpers/driveShamirRound";
 import { encryptionKey } from "../test/helpers/encryptionKey";
 import { Mode, Role } from "../test/helpers/enums";
 import { recordGas, type GasRecord } from "../test/helpers/recordGas";
 import { Outcome } from "../test/helpers/verifierEnums";
 
 const QUICK = process.env.BENCH_GAS_QUICK === "1";
-const CLIENT_COUNTS = [10, 50] as const;
+const CLIENT_COUNTS = QUICK ? ([5, 10] as const) : ([10, 50] as const);
 const MODEL_SIZE = QUICK ? 2_000 : 101_770;
 const PAILLIER_BITS: PaillierKeyBits = QUICK ? 1024 : 2048;
 const GROUP_SIZE = 3;
-/** Rounds per N; the last one is reported (the first also pays for the task's first-round storage). */
+/** Shamir: n servers and the threshold t, as the demo's defaults. */
+const SERVERS = 3;
+const THRESHOLD = 2;
+/** The server that never posts its share-sum in the dropout variant: the last, as the demo's --drop-servers. */
+const SILENT_SERVER = SERVERS - 1;
+/** Rounds per N; the last one is reported (the first also pays for the task's first-round storage). A Shamir task
+ * runs one more, the dropout variant, which is reported beside its honest round 2. */
 const ROUNDS = 2;
 /** Payload bytes the CIDs are computed over: a masked update of d 80-bit values and a float32 model are > 256 KiB. */
 const CID_PAYLOAD_BYTES = 300_000;
@@ -56,11 +69,18 @@ interface RunResult {
   round: GasRecord[];
   firstRound: GasRecord[];
   setup: GasRecord[];
-  clientAddresses: Set<string>;
+  roles: RoleAddresses;
   baselinePosts: GasRecord[];
   baselineCheck: number;
   checkOnly: number;
   accumulate: GasRecord[];
+}
+
+/** Who sent what, so that a round's gas can be split by party. */
+interface RoleAddresses {
+  clients: Set<string>;
+  servers: Set<string>;
+  aggregator: string;
 }
 
 /** The sizes of what the workers post, measured by running their shuffle code with a real holder key. */
@@ -111,11 +131,13 @@ async function realisticPayloads(): Promise<{ payloads: MashRoundPayloads; sizes
     sizes.shuffleMessage[size] = [...simulated.groups[index]!.messageBytes];
     sizes.groupSum[size] = simulated.groups[index]!.groupSumBytes;
   }
-  // Real CIDs of payloads the size of a masked update; the pool is reused, only the CIDs' bytes matter here.
-  const pool: string[] = [];
-  for (let index = 0; index < 8; index++) pool.push((await computeUnixfsCid(randomBytes(CID_PAYLOAD_BYTES))).toString());
-  sizes.cid = pool[0]!.length;
-  const assigned = new Map<string, string>();
+  // The real CID of a payload the size of a masked update, and per label one of the same codec and hash function
+  // over the label's own digest: valid CIDs of the same length, and distinct, since storing the CID a slot already
+  // holds (a reused one, say the previous round's model) costs 2,800 gas less per slot than a new one.
+  const real = await computeUnixfsCid(randomBytes(CID_PAYLOAD_BYTES));
+  sizes.cid = real.toString().length;
+  const cidOf = (label: string): string =>
+    CID.createV1(real.code, createDigest(real.multihash.code, createHash("sha256").update(label).digest())).toString();
   const payloads: MashRoundPayloads = {
     paillierPublicKey: () => `0x${Buffer.from(key).toString("hex")}`,
     shuffleMessage: (groupSize, position) => {
@@ -130,8 +152,9 @@ async function realisticPayloads(): Promise<{ payloads: MashRoundPayloads; sizes
       return framed(KIND_GROUP_SUM, (h) => (h.writeUInt16BE(groupSize, 6), h.writeUInt16BE(bytes - HEADER_BYTES, 8)), bytes);
     },
     cid: (label) => {
-      if (!assigned.has(label)) assigned.set(label, pool[assigned.size % pool.length]!);
-      return assigned.get(label)!;
+      const cid = cidOf(label);
+      if (cid.length !== sizes.cid) throw new RangeError(`the CID for "${label}" has ${cid.length} characters, not ${sizes.cid}`);
+      return cid;
     },
   };
   return { payloads, sizes };
@@ -152,58 +175,92 @@ function paperCommitment(sums: BigInt64Array, weightSeed: string, partitions: nu
   return powModP(2n, exponent % MASH_GROUP_ORDER);
 }
 
-async function runClients(count: number, payloads: MashRoundPayloads): Promise<RunResult> {
+interface Task extends Pick<DriveShamirRoundParameters, "coordinator" | "verifier" | "shamir" | "taskId" | "owner" | "aggregator" | "keeper"> {
+  clients: HardhatEthersSigner[];
+  /** Shamir: the task's servers in share order; empty for MASH. */
+  servers: HardhatEthersSigner[];
+  setup: GasRecord[];
+  roles: RoleAddresses;
+}
+
+/**
+ * Deploys the contracts and sets up one funded task of `mode` with `count` clients: the same accounts play the same
+ * parts in both modes (servers are the network's last accounts), so per-client figures compare like for like.
+ */
+async function setUpTask(mode: typeof Mode.Mash | typeof Mode.Shamir, count: number, payloads: MashRoundPayloads): Promise<Task> {
   const signers = await ethers.getSigners();
   const [owner, aggregator, keeper] = signers as [HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner];
   const clients = signers.slice(3, 3 + count);
-  if (clients.length < count) throw new RangeError(`${count} clients need ${count + 3} accounts, the network has ${signers.length}`);
-  const { registry, coordinator, verifier } = await deployFedmash();
+  const servers = mode === Mode.Shamir ? signers.slice(-SERVERS) : [];
+  if (3 + count + SERVERS > signers.length) {
+    throw new RangeError(`${count} clients and ${SERVERS} servers need ${count + SERVERS + 3} accounts, the network has ${signers.length}`);
+  }
+  const { registry, coordinator, verifier, shamir } = await deployFedmash();
   const setup: GasRecord[] = [];
   const sendSetup = (name: string, transaction: Promise<ContractTransactionResponse>) => recordGas({ log: setup, name, transaction });
   await sendSetup("register (aggregator)", registry.connect(aggregator).register(Role.Aggregator, encryptionKey("aggregator").compressed));
   for (const [index, client] of clients.entries()) {
     await sendSetup("register (client)", registry.connect(client).register(Role.Client, encryptionKey(`client${index}`).compressed));
   }
+  for (const [index, server] of servers.entries()) {
+    await sendSetup("register (server)", registry.connect(server).register(Role.Server, encryptionKey(`server${index}`).compressed));
+  }
   const duration = 3_600n;
-  await sendSetup(
-    "createTask",
-    coordinator.connect(owner).createTask(
-      {
-        mode: Mode.Mash,
-        aggregator: aggregator.address,
-        modelSize: MODEL_SIZE,
-        minClients: 3,
-        maxClients: count,
-        joinDuration: duration,
-        submitDuration: duration,
-        aggregateDuration: duration,
-        modelKind: "mlp",
-        groupSize: GROUP_SIZE,
-        quantizationScale: 10_000,
-        clipMillionths: 1_000_000,
-        keyDuration: duration,
-        shuffleDuration: duration,
-        completionDuration: duration,
-      },
-      payloads.cid("initial model"),
-    ),
-  );
+  const config: IFedmashCoordinator.TaskConfigStruct = {
+    mode,
+    aggregator: aggregator.address,
+    modelSize: MODEL_SIZE,
+    minClients: 3,
+    maxClients: count,
+    joinDuration: duration,
+    submitDuration: duration,
+    aggregateDuration: duration,
+    modelKind: "mlp",
+    quantizationScale: 10_000,
+    clipMillionths: 1_000_000,
+    // Shamir ignores the MASH-only fields.
+    groupSize: mode === Mode.Mash ? GROUP_SIZE : 0,
+    keyDuration: mode === Mode.Mash ? duration : 0n,
+    shuffleDuration: mode === Mode.Mash ? duration : 0n,
+    completionDuration: mode === Mode.Mash ? duration : 0n,
+  };
+  const initialModel = payloads.cid("initial model");
+  if (mode === Mode.Mash) {
+    await sendSetup("createTask", coordinator.connect(owner).createTask(config, initialModel));
+  } else {
+    const addresses = servers.map((server) => server.address);
+    await sendSetup("createShamirTask", coordinator.connect(owner).createShamirTask(config, initialModel, addresses, THRESHOLD));
+  }
   const taskId = await coordinator.taskCount();
   const terms = { aggregatorBond: parseEther("1"), clientReward: parseEther("0.001"), aggregatorReward: parseEther("0.01") };
   await sendSetup("setTerms", verifier.connect(owner).setTerms(taskId, terms));
   await sendSetup("fundTask", verifier.connect(owner).fundTask(taskId, { value: parseEther("10") }));
   await sendSetup("depositBond", verifier.connect(aggregator).depositBond(taskId, { value: terms.aggregatorBond }));
+  const roles = {
+    clients: new Set(clients.map((client) => client.address)),
+    servers: new Set(servers.map((server) => server.address)),
+    aggregator: aggregator.address,
+  };
+  return { coordinator, verifier, shamir, taskId, owner, aggregator, keeper, clients, servers, setup, roles };
+}
 
+/** A round must pass with every client included, or its gas is not the honest round's. */
+function requirePassed(label: string, outcome: Outcome, included: number, count: number): void {
+  if (outcome !== Outcome.Passed || included !== count) {
+    throw new Error(`${label}: outcome ${outcome} with ${included} included, expected a pass with all ${count}`);
+  }
+}
+
+async function runMash(count: number, payloads: MashRoundPayloads): Promise<RunResult> {
+  const { coordinator, verifier, taskId, owner, aggregator, keeper, clients, setup, roles } = await setUpTask(Mode.Mash, count, payloads);
   const rounds: GasRecord[][] = [];
   let last: DriveMashRoundReturnType | undefined;
   for (let round = 1; round <= ROUNDS; round++) {
     const log: GasRecord[] = [];
     const started = Date.now();
     last = await driveMashRound({ coordinator, verifier, taskId, owner, aggregator, keeper, clients, payloads, updateSeed: round, gasLog: log });
-    if (last.outcome !== Outcome.Passed || last.included.length !== count) {
-      throw new Error(`N = ${count}, round ${round}: outcome ${last.outcome} with ${last.included.length} included, expected a pass with all`);
-    }
-    process.stderr.write(`N = ${count}: round ${round} passed in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    requirePassed(`MASH, N = ${count}, round ${round}`, last.outcome, last.included.length, count);
+    process.stderr.write(`MASH, N = ${count}: round ${round} passed in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     rounds.push(log);
   }
   const { included, clientBatchSums, weightSeed, postedBatchSums } = last!;
@@ -240,12 +297,45 @@ async function runClients(count: number, payloads: MashRoundPayloads): Promise<R
     round: rounds.at(-1)!,
     firstRound: rounds[0]!,
     setup,
-    clientAddresses: new Set(clients.map((client) => client.address)),
+    roles,
     baselinePosts,
     baselineCheck: gasOf(baselineRecords[0]!),
     checkOnly: gasOf(checkOnly[0]!),
     accumulate,
   };
+}
+
+interface ShamirRunResult {
+  clients: number;
+  /** Round ROUNDS, every server posting. */
+  round: GasRecord[];
+  /** Round ROUNDS + 1 of the same task, SILENT_SERVER never posting: the aggregate comes from the other two. */
+  dropoutRound: GasRecord[];
+  firstRound: GasRecord[];
+  setup: GasRecord[];
+  roles: RoleAddresses;
+}
+
+async function runShamir(count: number, payloads: MashRoundPayloads): Promise<ShamirRunResult> {
+  const task = await setUpTask(Mode.Shamir, count, payloads);
+  const rounds: GasRecord[][] = [];
+  for (let round = 1; round <= ROUNDS + 1; round++) {
+    const dropout = round > ROUNDS;
+    const log: GasRecord[] = [];
+    const started = Date.now();
+    const driven = await driveShamirRound({
+      ...task,
+      cid: payloads.cid,
+      behaviour: { silentServers: dropout ? [SILENT_SERVER] : [] },
+      updateSeed: round,
+      gasLog: log,
+    });
+    const label = `Shamir, N = ${count}, round ${round}${dropout ? ` (server ${SILENT_SERVER} silent)` : ""}`;
+    requirePassed(label, driven.outcome, driven.included.length, count);
+    process.stderr.write(`${label}: passed in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    rounds.push(log);
+  }
+  return { clients: count, round: rounds[ROUNDS - 1]!, dropoutRound: rounds[ROUNDS]!, firstRound: rounds[0]!, setup: task.setup, roles: task.roles };
 }
 
 function settleRecord(records: readonly GasRecord[]): GasRecord {
@@ -264,13 +354,90 @@ function settleExecution(records: readonly GasRecord[]): number {
   return gasOf(settle) - 21_000 - settle.calldataGas;
 }
 
-function perClient(run: RunResult, records: readonly GasRecord[]): number {
-  const total = records.filter((record) => run.clientAddresses.has(record.from)).reduce((sum, record) => sum + gasOf(record), 0);
-  return Math.round(total / run.clients);
+/** One round's gas by who sent it: each client and each posting server on average, the aggregator, everyone. */
+interface RoundCost {
+  perClient: number;
+  /** Mean over the servers that sent anything this round; null without servers (MASH). */
+  perServer: number | null;
+  aggregator: number;
+  /** The owner's openRound and the keeper's settle. */
+  ownerAndKeeper: number;
+  total: number;
+}
+
+function roundCost(records: readonly GasRecord[], roles: RoleAddresses): RoundCost {
+  const sum = (keep: (record: GasRecord) => boolean): number => records.filter(keep).reduce((total, record) => total + gasOf(record), 0);
+  const posting = new Set(records.filter((record) => roles.servers.has(record.from)).map((record) => record.from));
+  const servers = sum((record) => roles.servers.has(record.from));
+  const clients = sum((record) => roles.clients.has(record.from));
+  const aggregator = sum((record) => record.from === roles.aggregator);
+  const total = sum(() => true);
+  return {
+    perClient: Math.round(clients / roles.clients.size),
+    perServer: posting.size === 0 ? null : Math.round(servers / posting.size),
+    aggregator,
+    ownerAndKeeper: total - clients - servers - aggregator,
+    total,
+  };
 }
 
 function format(gas: number): string {
   return gas.toLocaleString("en-US");
+}
+
+/** Protocol order of the functions, so that the side-by-side table reads as a round; qualifiers follow their function. */
+const FUNCTION_ORDER = [
+  "register",
+  "createTask",
+  "createShamirTask",
+  "setTerms",
+  "fundTask",
+  "depositBond",
+  "openRound",
+  "join",
+  "postHolderKey",
+  "postShuffleMessage",
+  "postGroupSum",
+  "submitUpdate",
+  "postShareSum",
+  "advance",
+  "postAggregate",
+  "postBatchSums",
+  "dispute",
+  "commit",
+  "settle",
+  "claim",
+];
+
+function functionRank(name: string): number {
+  const rank = FUNCTION_ORDER.indexOf(name.split(" ")[0]!);
+  return rank === -1 ? FUNCTION_ORDER.length : rank;
+}
+
+/** A column of the function table: one task's setup and one of its rounds. */
+interface FunctionColumn {
+  heading: string;
+  stats: Record<string, FunctionStats>;
+}
+
+function functionTable(columns: readonly FunctionColumn[]): string[] {
+  const seen = [...new Set(columns.flatMap((column) => Object.keys(column.stats)))];
+  const names = seen.map((name, index) => ({ name, index })).sort((a, b) => functionRank(a.name) - functionRank(b.name) || a.index - b.index);
+  const cell = (column: FunctionColumn, name: string): string => {
+    const stats = column.stats[name];
+    if (stats === undefined) return "–";
+    const range = stats.min === stats.max ? "" : ` (${format(stats.min)}–${format(stats.max)})`;
+    return `${format(stats.mean)}${range} × ${stats.calls}`;
+  };
+  return [
+    `| function | ${columns.map((column) => column.heading).join(" | ")} |`,
+    `|---|${columns.map(() => "---:").join("|")}|`,
+    ...names.map(({ name }) => `| ${name} | ${columns.map((column) => cell(column, name)).join(" | ")} |`),
+  ];
+}
+
+function ratio(numerator: number, denominator: number): string {
+  return `${(numerator / denominator).toFixed(2)}×`;
 }
 
 async function main(): Promise<void> {
@@ -278,8 +445,14 @@ async function main(): Promise<void> {
   const started = Date.now();
   const { payloads, sizes } = await realisticPayloads();
   const runs: RunResult[] = [];
-  for (const count of CLIENT_COUNTS) runs.push(await runClients(count, payloads));
+  const shamirRuns: ShamirRunResult[] = [];
+  for (const count of CLIENT_COUNTS) {
+    runs.push(await runMash(count, payloads));
+    shamirRuns.push(await runShamir(count, payloads));
+  }
   const byN = <T>(pick: (run: RunResult) => T): Record<string, T> => Object.fromEntries(runs.map((run) => [String(run.clients), pick(run)]));
+  const shamirByN = <T>(pick: (run: ShamirRunResult) => T): Record<string, T> =>
+    Object.fromEntries(shamirRuns.map((run) => [String(run.clients), pick(run)]));
 
   const verification = byN((run) => settleGas(run.round));
   const small = verification[String(CLIENT_COUNTS[0])]!;
@@ -290,9 +463,16 @@ async function main(): Promise<void> {
   const baselineSlope = (largest.baselineCheck - runs[0]!.baselineCheck) / (largest.clients - runs[0]!.clients);
   const baselineIntercept = runs[0]!.baselineCheck - baselineSlope * runs[0]!.clients;
   const functionsByN = byN((run) => ({ ...statsByName(run.setup), ...statsByName(run.round) }));
+  const mashCost = byN((run) => roundCost(run.round, run.roles));
+  const shamirCost = shamirByN((run) => roundCost(run.round, run.roles));
+  const dropoutCost = shamirByN((run) => roundCost(run.dropoutRound, run.roles));
+  const shamirFunctionsByN = shamirByN((run) => ({ ...statsByName(run.setup), ...statsByName(run.round) }));
+  const dropoutFunctionsByN = shamirByN((run) => statsByName(run.dropoutRound));
+  const shamirOver = (pick: (cost: RoundCost) => number) =>
+    shamirByN((run) => pick(shamirCost[String(run.clients)]!) / pick(mashCost[String(run.clients)]!));
   const result = {
     verification,
-    perClientPerRound: byN((run) => perClient(run, run.round)),
+    perClientPerRound: byN((run) => mashCost[String(run.clients)]!.perClient),
     /** settle without the 21,000 base and the calldata (T's zero bytes vary with the updates). */
     verificationExecution: byN((run) => settleExecution(run.round)),
     functions: Object.fromEntries(Object.entries(functionsByN[String(largest.clients)]!).map(([name, stats]) => [name, stats.mean])),
@@ -314,9 +494,40 @@ async function main(): Promise<void> {
     },
     firstRound: {
       verification: byN((run) => settleGas(run.firstRound)),
-      perClientPerRound: byN((run) => perClient(run, run.firstRound)),
+      perClientPerRound: byN((run) => roundCost(run.firstRound, run.roles).perClient),
     },
     functionsByN,
+    /** MASH's round split by party (round ROUNDS), to set beside Shamir's. */
+    mashRound: mashCost,
+    shamir: {
+      design: `Shamir mode: ${SERVERS} servers, threshold ${THRESHOLD}; clients submit a share-manifest CID, each server posts a share-sum CID, then the same verifier as MASH`,
+      servers: SERVERS,
+      threshold: THRESHOLD,
+      perClientPerRound: shamirByN((run) => shamirCost[String(run.clients)]!.perClient),
+      /** Shamir ÷ MASH, per client per round. */
+      perClientOverMash: shamirOver((cost) => cost.perClient),
+      /** Mean gas a server spends per round (its one postShareSum; the round's first also pays the count slot). */
+      perServerPerRound: shamirByN((run) => shamirCost[String(run.clients)]!.perServer),
+      aggregatorPerRoundOverMash: shamirOver((cost) => cost.aggregator),
+      roundTotalOverMash: shamirOver((cost) => cost.total),
+      verification: shamirByN((run) => settleGas(run.round)),
+      verificationExecution: shamirByN((run) => settleExecution(run.round)),
+      round: shamirCost,
+      functions: Object.fromEntries(
+        Object.entries(shamirFunctionsByN[String(shamirRuns.at(-1)!.clients)]!).map(([name, stats]) => [name, stats.mean]),
+      ),
+      functionsByN: shamirFunctionsByN,
+      oneServerSilent: {
+        design: `round ${ROUNDS + 1} of the same task: server ${SILENT_SERVER} never posts, the aggregate is posted with ${SERVERS - 1} share-sums`,
+        round: dropoutCost,
+        verificationExecution: shamirByN((run) => settleExecution(run.dropoutRound)),
+        perClientOverMash: shamirByN((run) => dropoutCost[String(run.clients)]!.perClient / mashCost[String(run.clients)]!.perClient),
+        functionsByN: dropoutFunctionsByN,
+      },
+      firstRound: {
+        perClientPerRound: shamirByN((run) => roundCost(run.firstRound, run.roles).perClient),
+      },
+    },
     requirement: {
       text: `verification gas for N = ${CLIENT_COUNTS[1]} within ${TOLERANCE * 100}% of N = ${CLIENT_COUNTS[0]} and below ${format(BOUND)}`,
       holds,
@@ -333,27 +544,33 @@ async function main(): Promise<void> {
       paillierBits: PAILLIER_BITS,
       wireSizes: sizes,
       roundsPerN: ROUNDS,
-      reported: `round ${ROUNDS} of each task (round 1 is under firstRound)`,
+      reported: `round ${ROUNDS} of each task (round 1 is under firstRound); Shamir's dropout variant is round ${ROUNDS + 1} of its task`,
       functionsAt: `N = ${largest.clients}, mean per call (functionsByN has both N with min and max)`,
-      perClientPerRound: "all transactions the round's clients sent (join, holder key, shuffle messages, group sums, submissions, commitments, claims) / N",
+      perClientPerRound:
+        "all transactions the round's clients sent / N: MASH join, holder key, shuffle messages, group sums, submissions, commitments, claims; Shamir join, submission, commitment, claim",
       seconds: Math.round((Date.now() - started) / 1000),
       loadAverage: { before: loadBefore, after: loadavg()[0] },
     },
   };
 
-  const names = [...new Set(runs.flatMap((run) => [...run.setup, ...run.round].map((record) => record.name)))];
-  const cell = (run: RunResult, name: string): string => {
-    const stats = functionsByN[String(run.clients)]![name];
-    if (stats === undefined) return "–";
-    const range = stats.min === stats.max ? "" : ` (${format(stats.min)}–${format(stats.max)})`;
-    return `${format(stats.mean)}${range} × ${stats.calls}`;
-  };
+  const costRow = (count: number, mode: string, cost: RoundCost, mash: RoundCost): string =>
+    `| ${count} | ${mode} | ${format(cost.perClient)} | ${cost.perServer === null ? "–" : format(cost.perServer)} | ${format(cost.aggregator)} | ` +
+    `${format(cost.ownerAndKeeper)} | ${format(cost.total)} | ${ratio(cost.perClient, mash.perClient)} | ${ratio(cost.total, mash.total)} |`;
+  const columns: FunctionColumn[] = [
+    ...runs.map((run) => ({ heading: `MASH N = ${run.clients}`, stats: functionsByN[String(run.clients)]! })),
+    ...shamirRuns.map((run) => ({ heading: `Shamir N = ${run.clients}`, stats: shamirFunctionsByN[String(run.clients)]! })),
+    ...shamirRuns.map((run) => ({ heading: `Shamir, server ${SILENT_SERVER} silent, N = ${run.clients}`, stats: dropoutFunctionsByN[String(run.clients)]! })),
+  ];
+  const perClientRatios = shamirRuns.map((run) => `${ratio(shamirCost[String(run.clients)]!.perClient, mashCost[String(run.clients)]!.perClient)} (N = ${run.clients})`);
   const table = [
-    `# Gas benchmark (\`npm run bench:gas\`): whole honest MASH rounds, d = ${format(MODEL_SIZE)}, 64 halves${QUICK ? " (QUICK)" : ""}`,
+    `# Gas benchmark (\`npm run bench:gas\`): whole honest MASH and Shamir rounds, d = ${format(MODEL_SIZE)}, 64 halves${QUICK ? " (QUICK)" : ""}`,
     "",
     `${result.meta.date}; ${result.meta.network}. Round ${ROUNDS} of each task; Paillier ${PAILLIER_BITS}-bit key (${sizes.paillierPublicKey} B), ` +
       `shuffle messages ${Object.entries(sizes.shuffleMessage).map(([size, bytes]) => `${bytes.join("/")} B (groups of ${size})`).join(", ")}, ` +
-      `group sums ${Object.values(sizes.groupSum)[0]} B, CIDs ${sizes.cid} characters.`,
+      `group sums ${Object.values(sizes.groupSum)[0]} B, distinct CIDs of ${sizes.cid} characters (updates, share manifests, share-sums, models), ` +
+      `batch sums 1,024 B. ${result.meta.seconds} s.`,
+    "",
+    "## MASH: our sampled verification beside the paper's",
     "",
     "| N | our check (`settle`, whole tx) | our check alone (library) | paper's check (storage loop) | paper ÷ our settle | paper ÷ our check alone | per client per round (ours) | paper's per-client post | our per-client commit |",
     "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -375,11 +592,35 @@ async function main(): Promise<void> {
       "library call without the verifier's books and the coordinator's finalization that `settle` also does. The paper's " +
       "per-client post is cheaper because it only appends a slot; our commit checks the point, adds it with ecAdd and records the client.",
     "",
+    `## Shamir (${SERVERS} servers, t = ${THRESHOLD}) beside MASH, per round`,
+    "",
+    `Round ${ROUNDS} of each task, split by who sends; the silent-server row is round ${ROUNDS + 1} of the Shamir task with server ` +
+      `${SILENT_SERVER} never posting (the aggregate is reconstructed from the other ${SERVERS - 1}). Ratios are Shamir ÷ MASH at the same N.`,
+    "",
+    "| N | mode | per client | per server | aggregator | owner + keeper (openRound, settle) | whole round | per client ÷ MASH | whole round ÷ MASH |",
+    "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+    ...shamirRuns.flatMap((run) => {
+      const key = String(run.clients);
+      const mash = mashCost[key]!;
+      return [
+        costRow(run.clients, "MASH", mash, mash),
+        costRow(run.clients, "Shamir", shamirCost[key]!, mash),
+        costRow(run.clients, `Shamir, server ${SILENT_SERVER} silent`, dropoutCost[key]!, mash),
+      ];
+    }),
+    "",
+    `**Shamir ÷ MASH per client per round: ${perClientRatios.join(", ")}.** A Shamir client sends join, submitUpdate, commit and ` +
+      "claim; a MASH client also takes part in the shuffle (the holder's key, a shuffle message or a group sum), which Shamir " +
+      "replaces by the servers' share-sums, one `postShareSum` per server and round whatever N is. Both modes settle through the " +
+      `same verifier: Shamir's \`settle\` costs ${shamirRuns.map((run) => `${format(result.shamir.verification[String(run.clients)]!)} (N = ${run.clients})`).join(" and ")} ` +
+      `and executes ${shamirRuns.map((run) => format(result.shamir.verificationExecution[String(run.clients)]!)).join(" and ")} ` +
+      `(${shamirRuns.map((run) => format(result.shamir.oneServerSilent.verificationExecution[String(run.clients)]!)).join(" and ")} with a silent server); ` +
+      "the whole transactions differ by T's calldata, whose zero bytes vary with the updates. A Shamir `commit` is cheaper than " +
+      "MASH's because inclusion is one flag (submitted) instead of the holder, the member's slot and its group's state.",
+    "",
     `Functions (mean per call, (min–max) when they differ, × calls in the round; setup calls once per task):`,
     "",
-    `| function | ${runs.map((run) => `N = ${run.clients}`).join(" | ")} |`,
-    `|---|${runs.map(() => "---:").join("|")}|`,
-    ...names.map((name) => `| ${name} | ${runs.map((run) => cell(run, name)).join(" | ")} |`),
+    ...functionTable(columns),
     "",
   ].join("\n");
   process.stdout.write(`${table}\n`);
