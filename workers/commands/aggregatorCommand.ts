@@ -3,9 +3,8 @@
 // batch sums, settles and claims, until SIGINT or SIGTERM.
 import { aggregatorConfigSchema, AGGREGATOR_OPTIONS } from "../config/aggregatorConfig";
 import type { CliCommand } from "./cliCommand";
-import { openCliWorker } from "./openCliWorker";
 import { resolveCommandConfig } from "./resolveCommandConfig";
-import { waitForSignal } from "./waitForSignal";
+import { runCliWorker } from "./runCliWorker";
 
 export const aggregatorCommand: CliCommand = {
   name: "aggregator",
@@ -14,25 +13,23 @@ export const aggregatorCommand: CliCommand = {
   options: AGGREGATOR_OPTIONS,
   async run(argv, context) {
     const { config, sources } = resolveCommandConfig("aggregator", AGGREGATOR_OPTIONS, aggregatorConfigSchema(context.cwd), argv, context);
-    const { runtime, progress, close } = await openCliWorker({ worker: config.worker, sources, quiet: config.quiet, context });
-    try {
-      const { runAggregator } = await import("../roles/runAggregator");
-      const loop = await runAggregator({
-        runtime,
-        startBlock: config.worker.startBlock,
-        weighting: config.weighting,
-        maliciousAggregator: config.maliciousAggregator,
-        dp: config.dp,
-        shareSumGraceSeconds: config.shareSumGraceSeconds,
-        progress,
-      });
-      await waitForSignal(async () => {
-        await loop.stop();
-        await close();
-      });
-    } catch (error) {
-      await close();
-      throw error;
-    }
+    await runCliWorker({
+      worker: config.worker,
+      sources,
+      quiet: config.quiet,
+      context,
+      start: async ({ runtime, progress }) => {
+        const { runAggregator } = await import("../roles/runAggregator");
+        return runAggregator({
+          runtime,
+          startBlock: config.worker.startBlock,
+          weighting: config.weighting,
+          maliciousAggregator: config.maliciousAggregator,
+          dp: config.dp,
+          shareSumGraceSeconds: config.shareSumGraceSeconds,
+          progress,
+        });
+      },
+    });
   },
 };

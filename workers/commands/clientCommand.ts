@@ -3,9 +3,8 @@
 import { clientConfigSchema, CLIENT_OPTIONS } from "../config/clientConfig";
 import { trainingProgressReporter } from "../progress/trainingProgressReporter";
 import type { CliCommand } from "./cliCommand";
-import { openCliWorker } from "./openCliWorker";
 import { resolveCommandConfig } from "./resolveCommandConfig";
-import { waitForSignal } from "./waitForSignal";
+import { runCliWorker } from "./runCliWorker";
 
 export const clientCommand: CliCommand = {
   name: "client",
@@ -16,39 +15,34 @@ export const clientCommand: CliCommand = {
   options: CLIENT_OPTIONS,
   async run(argv, context) {
     const { config, sources } = resolveCommandConfig("client", CLIENT_OPTIONS, clientConfigSchema(context.cwd), argv, context);
-    const { runtime, progress, close } = await openCliWorker({ worker: config.worker, sources, quiet: config.quiet, context });
-    try {
-      const { runClient } = await import("../roles/runClient");
-      const { runMashClient } = await import("../roles/runMashClient");
-      const { runShamirClient } = await import("../roles/runShamirClient");
-      const { waitForTask } = await import("../roles/waitForTask");
-      const { Mode } = await import("../protocol/enums");
-      await waitForTask(runtime, config.taskId);
-      const mode = Number((await runtime.coordinator.task(config.taskId)).config.mode);
-      const training = { ...config.training, onProgress: trainingProgressReporter(progress) };
-      const common = { runtime, taskId: config.taskId, training, startBlock: config.worker.startBlock, dp: config.dp, expectedClients: config.expectedClients, progress };
-      const loop =
-        mode === Mode.Mash
-          ? await runMashClient({
-              ...common,
-              paillierBits: config.paillierBits,
-              dropAt: config.dropAt,
-              dropCount: config.dropCount,
-              onDrop: (where, roundId) => {
-                runtime.logger.warn("dropping out as instructed (--drop-at)", { where, round: roundId });
-                process.exit(0);
-              },
-            })
-          : mode === Mode.Shamir
-            ? await runShamirClient(common)
-            : await runClient({ ...common, fault: config.fault });
-      await waitForSignal(async () => {
-        await loop.stop();
-        await close();
-      });
-    } catch (error) {
-      await close();
-      throw error;
-    }
+    await runCliWorker({
+      worker: config.worker,
+      sources,
+      quiet: config.quiet,
+      context,
+      start: async ({ runtime, progress }) => {
+        const { runClient } = await import("../roles/runClient");
+        const { runMashClient } = await import("../roles/runMashClient");
+        const { runShamirClient } = await import("../roles/runShamirClient");
+        const { waitForTask } = await import("../roles/waitForTask");
+        const { Mode } = await import("../protocol/enums");
+        await waitForTask(runtime, config.taskId);
+        const mode = Number((await runtime.coordinator.task(config.taskId)).config.mode);
+        const training = { ...config.training, onProgress: trainingProgressReporter(progress) };
+        const common = { runtime, taskId: config.taskId, training, startBlock: config.worker.startBlock, dp: config.dp, expectedClients: config.expectedClients, progress };
+        if (mode === Mode.Shamir) return runShamirClient(common);
+        if (mode !== Mode.Mash) return runClient({ ...common, fault: config.fault });
+        return runMashClient({
+          ...common,
+          paillierBits: config.paillierBits,
+          dropAt: config.dropAt,
+          dropCount: config.dropCount,
+          onDrop: (where, roundId) => {
+            runtime.logger.warn("dropping out as instructed (--drop-at)", { where, round: roundId });
+            process.exit(0);
+          },
+        });
+      },
+    });
   },
 };

@@ -2,9 +2,8 @@
 // list it, decrypts its shares of the submitted updates, adds them mod p and posts the share-sum.
 import { serverConfigSchema, SERVER_OPTIONS } from "../config/serverConfig";
 import type { CliCommand } from "./cliCommand";
-import { openCliWorker } from "./openCliWorker";
 import { resolveCommandConfig } from "./resolveCommandConfig";
-import { waitForSignal } from "./waitForSignal";
+import { runCliWorker } from "./runCliWorker";
 
 export const serverCommand: CliCommand = {
   name: "server",
@@ -13,17 +12,15 @@ export const serverCommand: CliCommand = {
   options: SERVER_OPTIONS,
   async run(argv, context) {
     const { config, sources } = resolveCommandConfig("server", SERVER_OPTIONS, serverConfigSchema(context.cwd), argv, context);
-    const { runtime, close } = await openCliWorker({ worker: config.worker, sources, quiet: config.quiet, context });
-    try {
-      const { runServer } = await import("../roles/runServer");
-      const loop = await runServer({ runtime, startBlock: config.worker.startBlock, dropInRound: config.dropInRound });
-      await waitForSignal(async () => {
-        await loop.stop();
-        await close();
-      });
-    } catch (error) {
-      await close();
-      throw error;
-    }
+    await runCliWorker({
+      worker: config.worker,
+      sources,
+      quiet: config.quiet,
+      context,
+      start: async ({ runtime }) => {
+        const { runServer } = await import("../roles/runServer");
+        return runServer({ runtime, startBlock: config.worker.startBlock, dropInRound: config.dropInRound });
+      },
+    });
   },
 };

@@ -1,7 +1,7 @@
 // `fedmash store-serve`: one embedded IPFS store shared with workers on other machines over the Kubo RPC API
 // (they set IPFS_API_URL to the printed URL); runs serveStoreRpcMain with the resolved settings.
 import { resolve } from "node:path";
-import { STORE_SERVE_OPTIONS, storeServeConfigSchema } from "../config/selftestConfig";
+import { STORE_SERVE_OPTIONS, storeServeConfigSchema } from "../config/storeServeConfig";
 import type { CliCommand } from "./cliCommand";
 import { resolveCommandConfig } from "./resolveCommandConfig";
 

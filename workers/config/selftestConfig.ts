@@ -1,9 +1,8 @@
-// `fedmash selftest` (the MASH crypto against known answers) and `fedmash store-serve` (one embedded store shared
-// over the Kubo RPC API): the two commands that need no chain.
-import { hostField, integerField, pathField } from "./fields";
+// `fedmash selftest`: the MASH crypto against the known-answer vectors; the only setting is where they are.
+import { pathField } from "./fields";
 import { option, type OptionTable } from "./optionSpec";
 import { optionsSchema } from "./optionsSchema";
-import { DEFAULT_STORE_DIR, GLOBAL_OPTIONS } from "./sharedOptions";
+import { GLOBAL_OPTIONS } from "./sharedOptions";
 
 export const SELFTEST_OPTIONS = {
   vectors: option({ value: "FILE", defaultText: "../shared/testvectors/mash80.json", description: "Known-answer vectors of the MASH crypto", field: pathField() }),
@@ -11,12 +10,3 @@ export const SELFTEST_OPTIONS = {
 } satisfies OptionTable;
 
 export const selftestConfigSchema = optionsSchema(SELFTEST_OPTIONS);
-
-export const STORE_SERVE_OPTIONS = {
-  "store-dir": option({ value: "DIR", env: "FEDMASH_STORE_DIR", description: "The embedded store to share", field: pathField(DEFAULT_STORE_DIR) }),
-  host: option({ value: "H", description: "Address to listen on (0.0.0.0: other machines; the API has no authentication)", field: hostField("127.0.0.1") }),
-  port: option({ value: "P", description: "Port of the Kubo RPC API", field: integerField(0, 5001, 65_535) }),
-  ...GLOBAL_OPTIONS,
-} satisfies OptionTable;
-
-export const storeServeConfigSchema = optionsSchema(STORE_SERVE_OPTIONS);

@@ -3,6 +3,7 @@
 import { booleanField, hostField, integerField, textField, urlField } from "./fields";
 import { option, type OptionTable } from "./optionSpec";
 import { optionsSchema } from "./optionsSchema";
+import { refineContractAddresses } from "./refineContractAddresses";
 import { CHAIN_OPTIONS, GLOBAL_OPTIONS } from "./sharedOptions";
 
 /** Round and task ids are uint256 on-chain: read as bigint. */
@@ -27,10 +28,7 @@ export const STATUS_OPTIONS = {
 } satisfies OptionTable;
 
 export const statusConfigSchema = optionsSchema(STATUS_OPTIONS).superRefine((v, ctx) => {
-  if ((v.registry === undefined) !== (v.coordinator === undefined)) {
-    const given = v.registry === undefined ? "coordinator" : "registry";
-    ctx.addIssue({ code: "custom", path: [given], message: `needs --${given === "registry" ? "coordinator" : "registry"} too`, params: { fix: "give both --registry and --coordinator, or neither (then the Ignition deployment is read)." } });
-  }
+  refineContractAddresses(v, ctx);
   if (v.serve && (v.json || v.round !== undefined || v.task !== undefined)) {
     ctx.addIssue({ code: "custom", path: ["serve"], message: "shows every task and round live, so it takes no --json, --round or --task", params: { fix: "leave out --serve to print, or those flags to serve the page." } });
   }

@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import type { z } from "zod";
 import type { WorkerConfig } from "../roles/openWorkerRuntime";
 import type { OptionValues } from "./optionsSchema";
+import { refineContractAddresses } from "./refineContractAddresses";
 import type { WORKER_OPTIONS } from "./sharedOptions";
 
 export type WorkerValues = OptionValues<typeof WORKER_OPTIONS> & { quiet: boolean };
@@ -13,11 +14,7 @@ export interface WorkerSettings extends WorkerConfig {
 }
 
 export function refineWorker(values: WorkerValues, ctx: z.RefinementCtx): void {
-  if ((values.registry === undefined) !== (values.coordinator === undefined)) {
-    const missing = values.registry === undefined ? "registry" : "coordinator";
-    const given = missing === "registry" ? "coordinator" : "registry";
-    ctx.addIssue({ code: "custom", path: [given], message: `needs --${missing} too`, params: { fix: `give both --registry and --coordinator, or neither (then the Ignition deployment is read).` } });
-  }
+  refineContractAddresses(values, ctx);
   if (values.account === undefined && values["private-key"] === undefined) {
     ctx.addIssue({
       code: "custom",
