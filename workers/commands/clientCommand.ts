@@ -2,47 +2,37 @@
 // in the task's mode (plain, MASH masking, Shamir shares), until SIGINT or SIGTERM.
 import { clientConfigSchema, CLIENT_OPTIONS } from "../config/clientConfig";
 import { trainingProgressReporter } from "../progress/trainingProgressReporter";
-import type { CliCommand } from "./cliCommand";
-import { resolveCommandConfig } from "./resolveCommandConfig";
-import { runCliWorker } from "./runCliWorker";
+import { workerCommand } from "./workerCommand";
 
-export const clientCommand: CliCommand = {
+export const clientCommand = workerCommand({
   name: "client",
   summary: "One client worker: joins rounds of --task, trains on its MNIST partition, submits updates",
   notes: [
     "The task's mode picks the protocol. --index I of --clients N picks the partition. Each client needs its own account and --state-dir (the default is per index).",
   ],
   options: CLIENT_OPTIONS,
-  async run(argv, context) {
-    const { config, sources } = resolveCommandConfig("client", CLIENT_OPTIONS, clientConfigSchema(context.cwd), argv, context);
-    await runCliWorker({
-      worker: config.worker,
-      sources,
-      quiet: config.quiet,
-      context,
-      start: async ({ runtime, progress }) => {
-        const { runClient } = await import("../roles/runClient");
-        const { runMashClient } = await import("../roles/runMashClient");
-        const { runShamirClient } = await import("../roles/runShamirClient");
-        const { waitForTask } = await import("../roles/waitForTask");
-        const { Mode } = await import("../protocol/enums");
-        await waitForTask(runtime, config.taskId);
-        const mode = Number((await runtime.coordinator.task(config.taskId)).config.mode);
-        const training = { ...config.training, onProgress: trainingProgressReporter(progress) };
-        const common = { runtime, taskId: config.taskId, training, startBlock: config.worker.startBlock, dp: config.dp, expectedClients: config.expectedClients, progress };
-        if (mode === Mode.Shamir) return runShamirClient(common);
-        if (mode !== Mode.Mash) return runClient({ ...common, fault: config.fault });
-        return runMashClient({
-          ...common,
-          paillierBits: config.paillierBits,
-          dropAt: config.dropAt,
-          dropCount: config.dropCount,
-          onDrop: (where, roundId) => {
-            runtime.logger.warn("dropping out as instructed (--drop-at)", { where, round: roundId });
-            process.exit(0);
-          },
-        });
+  schema: clientConfigSchema,
+  start: async (config, { runtime, progress }) => {
+    const { runClient } = await import("../roles/runClient");
+    const { runMashClient } = await import("../roles/runMashClient");
+    const { runShamirClient } = await import("../roles/runShamirClient");
+    const { waitForTask } = await import("../roles/waitForTask");
+    const { Mode } = await import("../protocol/enums");
+    await waitForTask(runtime, config.taskId);
+    const mode = Number((await runtime.coordinator.task(config.taskId)).config.mode);
+    const training = { ...config.training, onProgress: trainingProgressReporter(progress) };
+    const common = { runtime, taskId: config.taskId, training, startBlock: config.worker.startBlock, dp: config.dp, expectedClients: config.expectedClients, progress };
+    if (mode === Mode.Shamir) return runShamirClient(common);
+    if (mode !== Mode.Mash) return runClient({ ...common, fault: config.fault });
+    return runMashClient({
+      ...common,
+      paillierBits: config.paillierBits,
+      dropAt: config.dropAt,
+      dropCount: config.dropCount,
+      onDrop: (where, roundId) => {
+        runtime.logger.warn("dropping out as instructed (--drop-at)", { where, round: roundId });
+        process.exit(0);
       },
     });
   },
-};
+});

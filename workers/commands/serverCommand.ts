@@ -1,26 +1,16 @@
 // `fedmash server`: a Shamir server. It registers with its own ECIES key and, in every round of the tasks that
 // list it, decrypts its shares of the submitted updates, adds them mod p and posts the share-sum.
 import { serverConfigSchema, SERVER_OPTIONS } from "../config/serverConfig";
-import type { CliCommand } from "./cliCommand";
-import { resolveCommandConfig } from "./resolveCommandConfig";
-import { runCliWorker } from "./runCliWorker";
+import { workerCommand } from "./workerCommand";
 
-export const serverCommand: CliCommand = {
+export const serverCommand = workerCommand({
   name: "server",
   summary: "A Shamir server: decrypts its shares of each round's updates, sums them mod p, posts the share-sum",
   notes: ["Start the servers before the owner creates a Shamir task, and name them to it in share order (--servers)."],
   options: SERVER_OPTIONS,
-  async run(argv, context) {
-    const { config, sources } = resolveCommandConfig("server", SERVER_OPTIONS, serverConfigSchema(context.cwd), argv, context);
-    await runCliWorker({
-      worker: config.worker,
-      sources,
-      quiet: config.quiet,
-      context,
-      start: async ({ runtime }) => {
-        const { runServer } = await import("../roles/runServer");
-        return runServer({ runtime, startBlock: config.worker.startBlock, dropInRound: config.dropInRound });
-      },
-    });
+  schema: serverConfigSchema,
+  start: async (config, { runtime }) => {
+    const { runServer } = await import("../roles/runServer");
+    return runServer({ runtime, startBlock: config.worker.startBlock, dropInRound: config.dropInRound });
   },
-};
+});
