@@ -19,8 +19,6 @@ import { serverCommand } from "./commands/serverCommand";
 import { statusCommand } from "./commands/statusCommand";
 import { storeServeCommand } from "./commands/storeServeCommand";
 
-export { CliUsageError } from "./config/errors";
-
 export const COMMANDS: readonly CliCommand[] = [demoCommand, clientCommand, aggregatorCommand, serverCommand, ownerCommand, statusCommand, selftestCommand, storeServeCommand];
 
 const PROJECT_ROOT = resolve(__dirname, "..");

@@ -1,6 +1,5 @@
 // `fedmash demo`: every setting of the one-machine run, its defaults (DEMO_DEFAULTS, kept equal by a test so this
 // file need not load the demo's heavy modules just to print help) and the checks between them.
-import { z } from "zod";
 import type { DemoOptions } from "../roles/runDemo";
 import type { ClientFault } from "../roles/runClient";
 import { MODEL_KINDS } from "../ml/modelLayout";
@@ -96,5 +95,3 @@ export const demoConfigSchema = optionsSchema(DEMO_OPTIONS)
       quiet: v.quiet,
     }),
   );
-
-export type DemoConfigInput = z.input<typeof demoConfigSchema>;
