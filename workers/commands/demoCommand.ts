@@ -28,8 +28,6 @@ export const demoCommand: CliCommand = {
       if (error instanceof DemoOptionsError) throw new CliUsageError(error.shortMessage, { cause: error });
       throw error;
     }
-    // Every setting a worker process needs is passed to it as a flag: it must not also read the user's config file.
-    process.env.FEDMASH_CONFIG = "none";
     const out = (line: string): void => void context.stdout.write(`${line}\n`);
     const progress = createProgress({ stream: context.stderr, quiet: config.quiet, interleave: [context.stdout] });
     const rounds = createRoundProgressReporter(progress, config.clients + (config.faultyClient ? 1 : 0));

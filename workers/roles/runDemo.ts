@@ -210,7 +210,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     say(`deployed FedmashRegistry ${addresses.registry}, FedmashCoordinator ${addresses.coordinator}, FedmashVerifier ${addresses.verifier}, FedmashShamir ${addresses.shamir}`);
     await options.onChainReady?.({ rpcUrl: node.rpcUrl, addresses, deploymentId });
 
-    const common = ["--rpc", node.rpcUrl, "--registry", addresses.registry, "--coordinator", addresses.coordinator, "--store-dir", storeDir];
+    // Every setting a worker needs is one of these flags: a worker must not also read the user's fedmash.json.
+    const common = ["--config", "none", "--rpc", node.rpcUrl, "--registry", addresses.registry, "--coordinator", addresses.coordinator, "--store-dir", storeDir];
     owner = await openWorkerRuntime({
       name: "owner",
       rpcUrl: node.rpcUrl,
