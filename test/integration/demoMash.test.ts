@@ -4,22 +4,17 @@
 // and the model still reaches 0.90 test accuracy after round 3. Every round is verified on-chain: it passes, the
 // settle transaction stays under 300k gas, nobody is slashed, and every included client and the aggregator claim.
 import { expect } from "chai";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
 import { runDemo, DEMO_DEFAULTS, type DemoReport } from "../../workers/roles/runDemo";
 import { hardhatTestWallet } from "../../workers/chain/connectChain";
-
-const PROJECT_ROOT = resolve(__dirname, "..", "..");
+import { integrationWorkspace, type IntegrationWorkspace } from "../helpers/integrationWorkspace";
 
 describe("fedmash demo (mash mode, 10 clients, 3 rounds, 2 drop out at submit)", function () {
   this.timeout(600_000);
-  let outDir: string;
+  let workspace: IntegrationWorkspace | undefined;
   let report: DemoReport;
-  const deploymentId = `test-demo-mash-${process.pid}`;
 
   before(async function () {
-    outDir = mkdtempSync(join(tmpdir(), "fedmash-demo-mash-"));
+    workspace = integrationWorkspace("demo-mash");
     report = await runDemo({
       ...DEMO_DEFAULTS,
       mode: "mash",
@@ -28,15 +23,12 @@ describe("fedmash demo (mash mode, 10 clients, 3 rounds, 2 drop out at submit)",
       paillierBits: 1024,
       dropClients: 2,
       dropPhase: "submit",
-      outDir,
-      projectRoot: PROJECT_ROOT,
-      deploymentId,
+      ...workspace.demoOptions,
     });
   });
 
   after(function () {
-    rmSync(join(PROJECT_ROOT, "ignition", "deployments", deploymentId), { recursive: true, force: true });
-    rmSync(outDir, { recursive: true, force: true });
+    workspace?.remove();
   });
 
   it("finalizes every round and reaches 0.90 test accuracy after round 3", function () {

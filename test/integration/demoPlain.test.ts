@@ -2,31 +2,29 @@
 // a real Hardhat node, an Ignition deployment, the aggregator and every client as their own OS processes —
 // plus one client that posts a truncated update, which must be excluded by name while the rounds go on.
 import { expect } from "chai";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { runDemo, DEMO_DEFAULTS, type DemoReport } from "../../workers/roles/runDemo";
 import { createEmbeddedStore } from "../../workers/storage/createEmbeddedStore";
 import { decodePayload } from "../../workers/storage/decodePayload";
 import { PayloadKind } from "../../workers/storage/payloadFormat";
 import { hardhatTestWallet } from "../../workers/chain/connectChain";
-
-const PROJECT_ROOT = resolve(__dirname, "..", "..");
+import { integrationWorkspace, type IntegrationWorkspace } from "../helpers/integrationWorkspace";
 
 describe("fedmash demo (plain mode, 4 client processes, 3 rounds)", function () {
   this.timeout(600_000);
+  let workspace: IntegrationWorkspace | undefined;
   let outDir: string;
   let report: DemoReport;
-  const deploymentId = `test-demo-${process.pid}`;
 
   before(async function () {
-    outDir = mkdtempSync(join(tmpdir(), "fedmash-demo-"));
-    report = await runDemo({ ...DEMO_DEFAULTS, mode: "plain", clients: 4, rounds: 3, outDir, projectRoot: PROJECT_ROOT, deploymentId, faultyClient: "truncated-update" });
+    workspace = integrationWorkspace("demo");
+    outDir = workspace.dir;
+    report = await runDemo({ ...DEMO_DEFAULTS, mode: "plain", clients: 4, rounds: 3, ...workspace.demoOptions, faultyClient: "truncated-update" });
   });
 
   after(function () {
-    rmSync(join(PROJECT_ROOT, "ignition", "deployments", deploymentId), { recursive: true, force: true });
-    rmSync(outDir, { recursive: true, force: true });
+    workspace?.remove();
   });
 
   it("finalizes every round with test accuracy rising to at least 0.90 after round 3", function () {

@@ -11,30 +11,31 @@
 // 0.11 → 0.29 → 0.54 → 0.54 (ε ≈ 22, 33, 44 at δ = 1e-5), with σ = 1 only to 0.22 (ε ≈ 9.3), with σ = 0.1 and
 // C = 2 to 0.90 (ε ≈ 234). Five clients cannot buy a small ε; the test checks the mechanics, not a good ε.
 import { expect } from "chai";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { runDemo, DEMO_DEFAULTS, type DemoReport } from "../../workers/roles/runDemo";
 import { hardhatTestWallet } from "../../workers/chain/connectChain";
 import { createEmbeddedStore } from "../../workers/storage/createEmbeddedStore";
 import { decodePayload } from "../../workers/storage/decodePayload";
 import { expectMaskedAggregate, SUM_TENSOR, tensorData } from "../../workers/roles/modelPayloads";
 import { quantizedUpdatePath, readQuantizedUpdate } from "../../workers/roles/quantizedUpdateFile";
+import { integrationWorkspace, type IntegrationWorkspace } from "../helpers/integrationWorkspace";
 import { runCli } from "../helpers/runCli";
 
-const PROJECT_ROOT = resolve(__dirname, "..", "..");
 const CLIENTS = 5;
 const MODEL_SIZE = 101_770;
 const DELTA = 1e-5;
 
 describe("fedmash demo (shamir mode, 3 servers, t = 2, one server killed, distributed DP, 5 clients, 3 rounds)", function () {
   this.timeout(600_000);
+  let workspace: IntegrationWorkspace | undefined;
   let outDir: string;
   let report: DemoReport;
-  const deploymentId = `test-demo-shamir-${process.pid}`;
 
   before(async function () {
-    outDir = mkdtempSync(join(tmpdir(), "fedmash-demo-shamir-"));
+    workspace = integrationWorkspace("demo-shamir");
+    outDir = workspace.dir;
     report = await runDemo({
       ...DEMO_DEFAULTS,
       mode: "shamir",
@@ -45,15 +46,12 @@ describe("fedmash demo (shamir mode, 3 servers, t = 2, one server killed, distri
       dropServers: 1,
       clip: 1,
       dp: { mechanism: "distributed", noiseMultiplier: 0.3, clip: 1, delta: DELTA },
-      outDir,
-      projectRoot: PROJECT_ROOT,
-      deploymentId,
+      ...workspace.demoOptions,
     });
   });
 
   after(function () {
-    rmSync(join(PROJECT_ROOT, "ignition", "deployments", deploymentId), { recursive: true, force: true });
-    rmSync(outDir, { recursive: true, force: true });
+    workspace?.remove();
   });
 
   it("finalizes every round with a passed verification and all five clients included", function () {

@@ -3,8 +3,6 @@
 // the Ignition deployment folder. Then the worker-side view of bad input: a stranger's submission and a
 // second submission come back as ChainRevertError carrying the contract's custom error.
 import { expect } from "chai";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startHardhatNode, type HardhatNodeHandle } from "../../workers/chain/startHardhatNode";
 import { deployWithIgnition } from "../../workers/chain/deployWithIgnition";
@@ -12,6 +10,7 @@ import { connectChain, hardhatTestWallet } from "../../workers/chain/connectChai
 import { sendTransaction } from "../../workers/chain/sendTransaction";
 import { ChainRevertError } from "../../workers/chain/errors";
 import { spawnWorker, type WorkerProcess } from "../../workers/roles/spawnWorker";
+import { integrationWorkspace, type IntegrationWorkspace } from "../helpers/integrationWorkspace";
 import { PROJECT_ROOT, runCli, type CliResult } from "../helpers/runCli";
 import { FedmashCoordinator__factory } from "../../typechain-types";
 
@@ -19,7 +18,7 @@ import { FedmashCoordinator__factory } from "../../typechain-types";
 
 describe("manual multi-process flow against a separately started node", function () {
   this.timeout(300_000);
-  const deploymentId = `test-manual-${process.pid}`;
+  let workspace: IntegrationWorkspace | undefined;
   let node: HardhatNodeHandle;
   let work: string;
   const workers: WorkerProcess[] = [];
@@ -27,7 +26,9 @@ describe("manual multi-process flow against a separately started node", function
   let owner: CliResult;
 
   before(async function () {
-    work = mkdtempSync(join(tmpdir(), "fedmash-manual-"));
+    workspace = integrationWorkspace("manual");
+    work = workspace.dir;
+    const { deploymentId } = workspace;
     node = await startHardhatNode({ projectRoot: PROJECT_ROOT });
     ({ coordinator: coordinatorAddress } = await deployWithIgnition({ rpcUrl: node.rpcUrl, chainId: 31337n, projectRoot: PROJECT_ROOT, deploymentId, reset: true }));
     const common = ["--rpc", node.rpcUrl, "--deployment-id", deploymentId, "--store-dir", join(work, "ipfs"), "--quiet"];
@@ -47,8 +48,7 @@ describe("manual multi-process flow against a separately started node", function
   after(async function () {
     await Promise.all(workers.map((w) => w.stop()));
     await node?.stop();
-    rmSync(join(PROJECT_ROOT, "ignition", "deployments", deploymentId), { recursive: true, force: true });
-    rmSync(work, { recursive: true, force: true });
+    workspace?.remove();
   });
 
   it("completes a round with the hand-started workers", function () {

@@ -6,13 +6,13 @@
 // on-chain verification passed with a commitment from every included client (the restarted one too), each of
 // which, and the aggregator, claimed its reward.
 import { expect } from "chai";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startHardhatNode, type HardhatNodeHandle } from "../../workers/chain/startHardhatNode";
 import { deployWithIgnition } from "../../workers/chain/deployWithIgnition";
 import { connectChain, hardhatTestWallet } from "../../workers/chain/connectChain";
 import { spawnWorker, type WorkerProcess } from "../../workers/roles/spawnWorker";
+import { integrationWorkspace, type IntegrationWorkspace } from "../helpers/integrationWorkspace";
 import { PROJECT_ROOT, runCli, type CliResult } from "../helpers/runCli";
 import { createEmbeddedStore } from "../../workers/storage/createEmbeddedStore";
 import { fetchPayload } from "../../workers/storage/fetchPayload";
@@ -32,7 +32,7 @@ const VICTIM = 1;
 
 describe("a MASH round across real processes", function () {
   this.timeout(420_000);
-  const deploymentId = `test-mash-${process.pid}`;
+  let workspace: IntegrationWorkspace | undefined;
   let node: HardhatNodeHandle;
   let work: string;
   let coordinatorAddress: string;
@@ -48,7 +48,9 @@ describe("a MASH round across real processes", function () {
   ];
 
   before(async function () {
-    work = mkdtempSync(join(tmpdir(), "fedmash-mash-"));
+    workspace = integrationWorkspace("mash");
+    work = workspace.dir;
+    const { deploymentId } = workspace;
     node = await startHardhatNode({ projectRoot: PROJECT_ROOT });
     ({ coordinator: coordinatorAddress } = await deployWithIgnition({ rpcUrl: node.rpcUrl, chainId: 31337n, projectRoot: PROJECT_ROOT, deploymentId, reset: true }));
     const common = ["--rpc", node.rpcUrl, "--deployment-id", deploymentId, "--store-dir", join(work, "ipfs"), "--quiet"];
@@ -78,8 +80,7 @@ describe("a MASH round across real processes", function () {
   after(async function () {
     await Promise.all(workers.map((w) => w.stop()));
     await node?.stop();
-    rmSync(join(PROJECT_ROOT, "ignition", "deployments", deploymentId), { recursive: true, force: true });
-    rmSync(work, { recursive: true, force: true });
+    workspace?.remove();
   });
 
   it("finalizes the round with the killed-and-restarted client included", async function () {

@@ -4,11 +4,11 @@
 // tampered models, the next round must start again from the initial model, and the demo must still exit 0 while
 // saying plainly what happened.
 import { expect } from "chai";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatEther } from "ethers";
-import { PROJECT_ROOT, runCli, type CliResult } from "../helpers/runCli";
+import { integrationWorkspace, type IntegrationWorkspace } from "../helpers/integrationWorkspace";
+import { runCli, type CliResult } from "../helpers/runCli";
 import type { DemoReport } from "../../workers/roles/runDemo";
 
 const CLIENTS = 4;
@@ -16,21 +16,22 @@ const BOND_WEI = 10n ** 18n;
 
 describe("fedmash demo with a malicious aggregator (mash, 4 clients, 2 rounds)", function () {
   this.timeout(600_000);
-  const deploymentId = `test-verification-${process.pid}`;
+  let workspace: IntegrationWorkspace | undefined;
   let outDir: string;
   let run: CliResult;
   let report: DemoReport;
 
   before(async function () {
-    outDir = mkdtempSync(join(tmpdir(), "fedmash-verification-"));
+    workspace = integrationWorkspace("verification");
+    outDir = workspace.dir;
+    const { deploymentId } = workspace;
     // The flag last and without a value: it means "consistent".
     run = await runCli(["demo", "--clients", String(CLIENTS), "--rounds", "2", "--paillier-bits", "1024", "--out", outDir, "--deployment-id", deploymentId, "--malicious-aggregator"]);
     report = JSON.parse(readFileSync(join(outDir, "report.json"), "utf8")) as DemoReport;
   });
 
   after(function () {
-    rmSync(join(PROJECT_ROOT, "ignition", "deployments", deploymentId), { recursive: true, force: true });
-    rmSync(outDir, { recursive: true, force: true });
+    workspace?.remove();
   });
 
   it("fails every round as VerificationFailed and slashes the whole bond each time", function () {
