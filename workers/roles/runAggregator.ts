@@ -53,7 +53,7 @@ import { fetchPayload } from "../storage/fetchPayload";
 import { putPayload } from "../storage/putPayload";
 import type { ProgressBars } from "../progress/createProgress";
 import { trackStage } from "../progress/trackStage";
-import { PayloadKind, type Payload } from "../storage/payloadFormat";
+import { PayloadKind, type Payload, type PayloadMetadata } from "../storage/payloadFormat";
 import { PayloadCorruptError, PayloadHashMismatchError, PayloadShapeMismatchError, PayloadTruncatedError } from "../storage/errors";
 import { DELTA_TENSOR, MASKED_TENSOR, MODEL_TENSOR, aggregatePayload, expectFlat, expectMasked, flatTensor, maskedAggregatePayload, modelPayload, tensorData } from "./modelPayloads";
 import { ensureRegistered, loadOrCreateEciesKeys } from "./ensureRegistered";
@@ -213,6 +213,37 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     return published;
   };
 
+  /**
+   * Both verified modes publish alike once they hold Σq (of `count` updates): the sum to publish (publishable), the
+   * bond topped up, then the aggregate as a masked-aggregate payload, so clients and the verification read both
+   * modes the same way; its metadata names the round, the mode's own facts (read after the top-up) and the
+   * quantization.
+   */
+  const publishVerifiedAggregate = async (
+    round: VerifiedRound,
+    start: { task: TaskView; global: Float32Array },
+    result: { sum: Int32Array; averagedDelta: Float32Array; newWeights: Float32Array },
+    count: number,
+    modeMetadata: () => PayloadMetadata | Promise<PayloadMetadata>,
+  ): Promise<{ aggregateCid: string; modelCid: string }> => {
+    const roundId = BigInt(round.roundId);
+    const { task, global } = start;
+    const scale = Number(task.config.quantizationScale);
+    const published = publishable(roundId, result, global, scale, count);
+    await topUpBond(BigInt(round.taskId), roundId);
+    const aggregate = maskedAggregatePayload(published.averagedDelta, published.sum, {
+      round: round.index,
+      roundId: round.roundId,
+      modelKind: task.config.modelKind,
+      mode: round.mode,
+      ...(await modeMetadata()),
+      clip: Number(task.config.clipMillionths) / 1e6,
+      scale,
+      weighting: "uniform",
+    });
+    return publishAggregate(roundId, round, aggregate, published.newWeights, round.modelCid, task.config.modelKind);
+  };
+
   /** MASH: the product of exactly the included members' and the holder's vectors; any bad one spoils the sum. */
   const performMasked = async (action: Extract<MashAggregatorAction, { type: "aggregate-masked" }>, round: MashAggregatorRoundState): Promise<MashAggregatorRoundState | void> => {
     const start = await beginAggregation(action.roundId, action.modelCid);
@@ -237,8 +268,6 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
       }),
     );
     const result = await aggregateMasked({ group: maskGroup, masked, global, clip, scale, noiseBound: noiseBoundOf(scale, masked.length) });
-    const published = publishable(action.roundId, result, global, scale, masked.length);
-    await topUpBond(BigInt(round.taskId), action.roundId);
     const included = action.contributors.map((c) => c.client);
     const includedSet = new Set(included.map((a) => a.toLowerCase()));
     const sumPosted = new Set(round.sumPostedGroups ?? []);
@@ -251,27 +280,13 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
           reason: !sumPosted.has(Number(index)) ? "GroupShuffleIncomplete" : round.submissions[m.toLowerCase()] ? "GroupExcluded" : "NoSubmission",
         })),
     );
-    const posted = await publishAggregate(
-      action.roundId,
-      round,
-      maskedAggregatePayload(published.averagedDelta, published.sum, {
-        round: round.index,
-        roundId: round.roundId,
-        modelKind: task.config.modelKind,
-        mode: "mash",
-        maskGroup: maskGroup.id,
-        holder: round.holder ?? null,
-        included,
-        excluded,
-        includedGroups: round.includedGroups ?? [],
-        clip,
-        scale,
-        weighting: "uniform",
-      }),
-      published.newWeights,
-      action.modelCid,
-      task.config.modelKind,
-    );
+    const posted = await publishVerifiedAggregate(round, start, result, masked.length, () => ({
+      maskGroup: maskGroup.id,
+      holder: round.holder ?? null,
+      included,
+      excluded,
+      includedGroups: round.includedGroups ?? [],
+    }));
     logger.info("masked aggregate posted", { round: action.roundId, contributors: included.length, excluded: excluded.length, aggregateCid: posted.aggregateCid, ms: Date.now() - started });
     return mashAggregatorHandlers.confirmAggregate(round, posted);
   };
@@ -358,17 +373,9 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
       });
     }
     const result = { sum: reconstructed.sum, ...modelFromAggregateSum({ sum: reconstructed.sum, global, scale, count: included.length }) };
-    const published = publishable(roundId, result, global, scale, included.length);
-    await topUpBond(taskId, roundId);
-    const postedServers = await Promise.all(servers.map((s) => retry(() => runtime.shamir.shareSum(roundId, s))));
-    const posted = await publishAggregate(
-      roundId,
-      round,
-      maskedAggregatePayload(published.averagedDelta, published.sum, {
-        round: round.index,
-        roundId: round.roundId,
-        modelKind: task.config.modelKind,
-        mode: "shamir",
+    const posted = await publishVerifiedAggregate(round, start, result, included.length, async () => {
+      const postedServers = await Promise.all(servers.map((s) => retry(() => runtime.shamir.shareSum(roundId, s))));
+      return {
         included,
         excluded: participants.filter((_, i) => !submitted[i]!.submitted).map((client) => ({ client, reason: "NoSubmission" })),
         threshold,
@@ -376,14 +383,8 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
         reconstructedFrom: reconstructed.usedServers,
         inconsistentServers: reconstructed.inconsistentServers,
         rejectedServers: [...rejected.entries()].map(([index, reason]) => ({ index, reason })),
-        clip,
-        scale,
-        weighting: "uniform",
-      }),
-      published.newWeights,
-      action.modelCid,
-      task.config.modelKind,
-    );
+      };
+    });
     logger.info("Shamir aggregate posted", {
       round: roundId,
       contributors: included.length,
