@@ -5,16 +5,16 @@
 // so that a load that rises or falls during the run weighs on every mode alike, and each figure is a median over
 // the passes. Writes bench/results/rounds.json and rounds.md.
 // Flags: --clients N (6), --rounds R (3), --paillier-bits B (2048), --servers n (3), --threshold t (2), --passes P (2).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { integrationWorkspace } from "../test/helpers/integrationWorkspace";
 import { BaseError } from "../workers/errors";
 import { DEMO_DEFAULTS, runDemo, type DemoMode, type DemoReport } from "../workers/roles/runDemo";
 import { median } from "./lib/median";
 
-const PROJECT_ROOT = resolve(__dirname, "..");
-const RESULTS = join(PROJECT_ROOT, "bench", "results");
+const RESULTS = resolve(__dirname, "results");
 const MODES = ["plain", "mash", "shamir"] as const;
 
 class RoundsBenchOptionError extends BaseError {
@@ -39,13 +39,11 @@ interface BenchSettings {
 }
 
 async function runMode(mode: DemoMode, settings: BenchSettings): Promise<DemoReport> {
-  const outDir = mkdtempSync(join(tmpdir(), `fedmash-bench-${mode}-`));
-  const deploymentId = `bench-${mode}-${process.pid}`;
+  const workspace = integrationWorkspace(`bench-${mode}`);
   try {
-    return await runDemo({ ...DEMO_DEFAULTS, ...settings, mode, outDir, projectRoot: PROJECT_ROOT, deploymentId, onLine: (l) => process.stderr.write(`[${mode}] ${l}\n`) });
+    return await runDemo({ ...DEMO_DEFAULTS, ...settings, mode, ...workspace.demoOptions, onLine: (l) => process.stderr.write(`[${mode}] ${l}\n`) });
   } finally {
-    rmSync(join(PROJECT_ROOT, "ignition", "deployments", deploymentId), { recursive: true, force: true });
-    rmSync(outDir, { recursive: true, force: true });
+    workspace.remove();
   }
 }
 
