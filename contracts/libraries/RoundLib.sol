@@ -390,11 +390,12 @@ library RoundLib {
     /// @param account Any account.
     /// @return False for everyone in a `Plain` round and, in `Mash`, before `Completion`.
     function isIncluded(Round storage self, address account) internal view returns (bool) {
-        if (self.mode == IFedmashCoordinator.Mode.Shamir) return self.submissions[account].submitted;
         if (account == address(0)) return false;
         if (account == self.holder) return self.holderSubmitted;
         uint256 slot = self.clients[account].memberSlot;
-        if (slot == 0) return false;
+        // Shamir rounds have neither a holder nor member slots, so the mode is read only here: a Mash member's
+        // check (every commitment asks it) does not pay a cold read of the mode's slot.
+        if (slot == 0) return self.mode == IFedmashCoordinator.Mode.Shamir && self.submissions[account].submitted;
         (uint256 groupIndex, ) = _placeOf(self, slot - 1);
         return _isIncluded(self, groupIndex);
     }
