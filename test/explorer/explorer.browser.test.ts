@@ -60,6 +60,10 @@ describe("round explorer in headless Chromium during a real demo (mash, 4 client
     outDir = mkdtempSync(join(tmpdir(), "fedmash-explorer-"));
     let onDeployed: (chain: DemoChain) => void = () => undefined;
     const deployed = new Promise<DemoChain>((resolve) => (onDeployed = resolve));
+    // runDemo awaits onChainReady before it creates the task, so the page below is watching before round 1 opens
+    // (four clients can fill Joining faster than a browser starts).
+    let watching: () => void = () => undefined;
+    const pageReady = new Promise<void>((resolve) => (watching = resolve));
     const demo = runDemo({
       ...DEMO_DEFAULTS,
       mode: "mash",
@@ -71,7 +75,10 @@ describe("round explorer in headless Chromium during a real demo (mash, 4 client
       outDir,
       projectRoot: PROJECT_ROOT,
       deploymentId,
-      onChainReady: (chain) => onDeployed(chain),
+      onChainReady: async (chain) => {
+        onDeployed(chain);
+        await pageReady;
+      },
     });
     // Any wait below ends early, with the demo's own error, if the demo fails.
     const failed = demo.then(
@@ -99,6 +106,7 @@ describe("round explorer in headless Chromium during a real demo (mash, 4 client
           if (phase && w.__phases[w.__phases.length - 1] !== phase) w.__phases.push(phase);
         }, 25);
       });
+      watching();
       await orDemoFails(page.waitForSelector("#round-1", { timeout: 150_000 }));
       await orDemoFails(page.waitForSelector('#round-1[data-phase="Finalized"]', { timeout: 150_000 }));
       // Every winner claims right after the settlement: wait until nothing of round 1 is left unclaimed.
@@ -163,6 +171,7 @@ describe("round explorer in headless Chromium during a real demo (mash, 4 client
       }));
       report = await demo;
     } finally {
+      watching(); // a failed set-up must not leave the demo waiting for the page
       await browser?.close();
       await explorer?.close();
       // The demo stops its node and workers itself; wait for that before removing its folders.
