@@ -2,13 +2,15 @@
 // all addresses) from a stored block cursor, so a restarted worker replays exactly what it has not yet handled. Each log is parsed
 // with the interface of the contract that emitted it; handlers run in chain order (block, then log index), one
 // batch at a time; the cursor only moves after a batch was handled.
-import type { Interface, JsonRpcProvider, Log } from "ethers";
+import type { Interface, JsonRpcProvider, Log, Result } from "ethers";
 import type { CoordinatorEvent } from "../protocol/events";
 import type { FailureReason, Mode, Phase, VerificationOutcome } from "../protocol/enums";
 import { sleep } from "../retry";
 
 /** The fields of an eth_getLogs entry the parsers read. */
 export type RawLog = Pick<Log, "address" | "topics" | "data" | "blockNumber" | "index" | "transactionHash">;
+
+type EventBase = { blockNumber: number; logIndex: number; transactionHash: string };
 
 export interface WatchCoordinatorEventsParameters {
   provider: JsonRpcProvider;
@@ -29,12 +31,19 @@ export interface WatchCoordinatorEventsParameters {
   maxBlockRange?: number;
 }
 
-export function parseCoordinatorLog(coordinatorInterface: Interface, log: RawLog): CoordinatorEvent | undefined {
-  const parsed = coordinatorInterface.parseLog({ topics: [...log.topics], data: log.data });
+/** One contract's log decoded with its interface, with the chain position every event carries; undefined when the
+ * interface does not know the log. */
+function decodeLog(contractInterface: Interface, log: RawLog): { name: string; args: Result; base: EventBase } | undefined {
+  const parsed = contractInterface.parseLog({ topics: [...log.topics], data: log.data });
   if (!parsed) return undefined;
-  const base = { blockNumber: log.blockNumber, logIndex: log.index, transactionHash: log.transactionHash };
-  const a = parsed.args;
-  switch (parsed.name) {
+  return { name: parsed.name, args: parsed.args, base: { blockNumber: log.blockNumber, logIndex: log.index, transactionHash: log.transactionHash } };
+}
+
+export function parseCoordinatorLog(coordinatorInterface: Interface, log: RawLog): CoordinatorEvent | undefined {
+  const decoded = decodeLog(coordinatorInterface, log);
+  if (!decoded) return undefined;
+  const { base, args: a } = decoded;
+  switch (decoded.name) {
     case "TaskCreated":
       return { ...base, type: "TaskCreated", taskId: a.taskId, owner: a.owner, mode: Number(a.mode) as Mode, aggregator: a.aggregator, initialModelCid: a.initialModelCid };
     case "RoundOpened":
@@ -69,11 +78,10 @@ export function parseCoordinatorLog(coordinatorInterface: Interface, log: RawLog
 }
 
 export function parseVerifierLog(verifierInterface: Interface, log: RawLog): CoordinatorEvent | undefined {
-  const parsed = verifierInterface.parseLog({ topics: [...log.topics], data: log.data });
-  if (!parsed) return undefined;
-  const base = { blockNumber: log.blockNumber, logIndex: log.index, transactionHash: log.transactionHash };
-  const a = parsed.args;
-  switch (parsed.name) {
+  const decoded = decodeLog(verifierInterface, log);
+  if (!decoded) return undefined;
+  const { base, args: a } = decoded;
+  switch (decoded.name) {
     case "RewardsReserved":
       return { ...base, type: "RewardsReserved", taskId: a.taskId, roundId: a.roundId, amount: a.amount };
     case "VerificationStarted":
@@ -108,11 +116,10 @@ export function parseVerifierLog(verifierInterface: Interface, log: RawLog): Coo
 }
 
 export function parseShamirLog(shamirInterface: Interface, log: RawLog): CoordinatorEvent | undefined {
-  const parsed = shamirInterface.parseLog({ topics: [...log.topics], data: log.data });
-  if (!parsed) return undefined;
-  const base = { blockNumber: log.blockNumber, logIndex: log.index, transactionHash: log.transactionHash };
-  const a = parsed.args;
-  switch (parsed.name) {
+  const decoded = decodeLog(shamirInterface, log);
+  if (!decoded) return undefined;
+  const { base, args: a } = decoded;
+  switch (decoded.name) {
     case "ServersConfigured":
       return { ...base, type: "ServersConfigured", taskId: a.taskId, servers: [...a.servers], threshold: a.threshold };
     case "ShareSumPosted":
