@@ -1,6 +1,6 @@
 // The one way workers send transactions: serialized per account (no nonce races), retried on transport
 // failures, never retried on reverts, and reverts decoded into ChainRevertError with the custom error's name.
-import type { ContractTransactionReceipt, ContractTransactionResponse, Interface } from "ethers";
+import { NonceManager, type ContractTransactionReceipt, type ContractTransactionResponse, type Interface } from "ethers";
 import { retry } from "../retry";
 import { ChainRevertError } from "./errors";
 import { FedmashCoordinator__factory, FedmashRegistry__factory, FedmashShamir__factory, FedmashVerifier__factory } from "../../typechain-types";
@@ -46,7 +46,9 @@ function revertOf(error: unknown): RevertInfo | undefined {
   for (let depth = 0; depth < 8 && current && typeof current === "object"; depth++) {
     const candidate = current as { code?: unknown; revert?: RevertInfo | null; data?: unknown; info?: { error?: unknown }; cause?: unknown; error?: unknown };
     if (candidate.revert?.name) return { name: candidate.revert.name, args: candidate.revert.args ? [...candidate.revert.args] : [] };
-    const decoded = decodeRevertData(candidate.data);
+    // Hardhat's automine rejects a reverted eth_sendRawTransaction with { code: -32603, data: { data, message } }.
+    const data = candidate.data && typeof candidate.data === "object" ? (candidate.data as { data?: unknown }).data : candidate.data;
+    const decoded = decodeRevertData(data);
     if (decoded) return decoded;
     if (candidate.code === "CALL_EXCEPTION") isCallException = true;
     current = candidate.cause ?? candidate.error ?? candidate.info?.error;
@@ -88,6 +90,10 @@ export async function sendTransaction(queueKey: object, parameters: SendTransact
           if (!receipt) throw new ChainRevertError(parameters.action, undefined, [], "no receipt");
           return receipt;
         } catch (error) {
+          // ethers' NonceManager counts a nonce as used before it estimates gas, so a send that reverts there, or
+          // fails on the wire, leaves its count one ahead of the chain and every later send fails "nonce too high".
+          // The sends of this signer are serialized, so the chain's pending count is the right next nonce.
+          if (queueKey instanceof NonceManager) queueKey.reset();
           if (isRevert(error)) throw toChainRevertError(parameters.action, error);
           throw error;
         }
