@@ -33,7 +33,9 @@ const config: HardhatUserConfig = {
     settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun", viaIR: false },
   },
   networks: {
-    hardhat: { mining: { auto: true }, accounts: { count: 64 } },
+    // Automine otherwise stamps each block at least a second after the last: a round's hundred transactions would
+    // push the chain's clock a minute ahead of the wall's and stretch every phase deadline by that much.
+    hardhat: { mining: { auto: true }, accounts: { count: 64 }, allowBlocksWithSameTimestamp: true },
     localhost: { url: process.env.RPC_URL ?? "http://127.0.0.1:8545" },
     // An unset SEPOLIA_RPC_URL leaves the URL empty; the fl: tasks then name the variable to set.
     sepolia: { url: process.env.SEPOLIA_RPC_URL ?? "", chainId: 11155111, accounts: testnetAccounts },

@@ -12,10 +12,14 @@ export async function deadlineOf(
   return (await coordinator.round(roundId)).deadline;
 }
 
-/** Mines up to the deadline, so that the next transaction lands one second after it. */
+/**
+ * Mines up to the deadline, so that the next transaction lands one second after it (pinned: the chain allows
+ * blocks with the same timestamp, so it would otherwise land on the deadline itself).
+ */
 export async function reachDeadline(fixture: { coordinator: FedmashCoordinator }, roundId: bigint): Promise<bigint> {
   const deadline = await deadlineOf(fixture, roundId);
   await time.increaseTo(deadline);
+  await time.setNextBlockTimestamp(deadline + 1n);
   return deadline;
 }
 
