@@ -35,7 +35,9 @@ export function hardhatTestWallet(index: number): HDNodeWallet {
 }
 
 export async function connectChain(parameters: ConnectChainParameters): Promise<ChainConnection> {
-  const provider = new JsonRpcProvider(parameters.rpcUrl, undefined, { staticNetwork: true, batchMaxCount: 1 });
+  // No 250 ms answer cache: a worker re-reads state it just changed, and a nonce read from that cache after a
+  // mined revert is one too low.
+  const provider = new JsonRpcProvider(parameters.rpcUrl, undefined, { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
   provider.pollingInterval = parameters.pollingIntervalMs ?? 250;
   let chainId: bigint;
   try {

@@ -306,7 +306,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         aggregator: aggregatorAddress,
         minClients: mash ? 3 : shamir ? Math.min(2, totalClients) : 1,
         maxClients: totalClients,
-        joinDurationSeconds: dropping ? 30 : 90,
+        // After a dropout every later round waits out Joining for the clients that left: clients join within a second.
+        joinDurationSeconds: dropping ? 15 : 90,
         submitDurationSeconds: dropping ? Math.min(trainingSeconds, 45) : trainingSeconds,
         aggregateDurationSeconds: 120,
         modelSeed: options.seed,

@@ -22,6 +22,8 @@ async function rejection(promise: Promise<unknown>): Promise<ChainRevertError> {
   return outcome as ChainRevertError;
 }
 
+// Counts are read through Hardhat's own provider: the worker's ethers provider answers a repeated request from a
+// 250 ms cache.
 describe("sendTransaction (workers/chain)", function () {
   this.timeout(60_000);
   let server: JsonRpcServer;
@@ -43,18 +45,18 @@ describe("sendTransaction (workers/chain)", function () {
   });
 
   it("turns a revert into ChainRevertError naming the custom error, without retrying it", async function () {
-    const before = await connection.provider.getTransactionCount(connection.address);
+    const before = await ethers.provider.getTransactionCount(connection.address);
     const error = await rejection(sendTransaction(connection.signer, { action: "register(None)", send: () => registry.register(Role.None, encryptionKey("a").compressed) }));
     expect(error.errorName).to.equal("RegistryInvalidRole");
     expect(error.message).to.match(/^register\(None\) reverted with RegistryInvalidRole\(\)\./);
-    expect(await connection.provider.getTransactionCount(connection.address)).to.equal(before);
+    expect(await ethers.provider.getTransactionCount(connection.address)).to.equal(before);
   });
 
   it("sends the account's next transactions after reverts, each with the chain's next nonce", async function () {
     for (const label of ["b", "c", "d"]) {
       await rejection(sendTransaction(connection.signer, { action: "register(None)", send: () => registry.register(Role.None, encryptionKey(label).compressed) }));
     }
-    const nonce = await connection.provider.getTransactionCount(connection.address);
+    const nonce = await ethers.provider.getTransactionCount(connection.address);
     const registered = await sendTransaction(connection.signer, { action: "register", send: () => registry.register(Role.Client, encryptionKey("e").compressed) });
     expect(registered.status).to.equal(1);
     const again = await rejection(sendTransaction(connection.signer, { action: "register again", send: () => registry.register(Role.Client, encryptionKey("f").compressed) }));
@@ -67,7 +69,7 @@ describe("sendTransaction (workers/chain)", function () {
   });
 
   it("takes a revert the node reports when it mines the transaction (no gas estimate) as final, not as a transport failure", async function () {
-    const nonce = await connection.provider.getTransactionCount(connection.address);
+    const nonce = await ethers.provider.getTransactionCount(connection.address);
     let attempts = 0;
     const error = await rejection(
       sendTransaction(connection.signer, {
@@ -81,6 +83,6 @@ describe("sendTransaction (workers/chain)", function () {
     expect(error.errorName).to.equal("RegistryNotActive");
     expect(attempts).to.equal(1);
     // Mined and reverted: it used exactly one nonce.
-    expect(await connection.provider.getTransactionCount(connection.address)).to.equal(nonce + 1);
+    expect(await ethers.provider.getTransactionCount(connection.address)).to.equal(nonce + 1);
   });
 });
