@@ -44,7 +44,8 @@ const config: HardhatUserConfig = {
   // skipped (it would fail the whole verify) and Sourcify, which needs none, still runs.
   etherscan: { apiKey: process.env.ETHERSCAN_API_KEY ?? "", enabled: Boolean(process.env.ETHERSCAN_API_KEY) },
   sourcify: { enabled: process.env.SOURCIFY !== "0" },
-  mocha: { timeout: 300_000 },
+  // FEDMASH_MOCHA_REPORTER=.ci/file-times-reporter.js adds each test file's wall time to the spec output (.ci/run sets it).
+  mocha: { timeout: 300_000, reporter: process.env.FEDMASH_MOCHA_REPORTER ?? "spec" },
   gasReporter: { enabled: process.env.REPORT_GAS === "1" },
 };
 
