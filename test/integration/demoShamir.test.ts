@@ -44,6 +44,8 @@ describe("fedmash demo (shamir mode, 3 servers, t = 2, one server killed, distri
       servers: 3,
       threshold: 2,
       dropServers: 1,
+      // The killed server never posts: waiting 3 s for it instead of the demo's 10 proves the same.
+      shareSumGraceSeconds: 3,
       clip: 1,
       dp: { mechanism: "distributed", noiseMultiplier: 0.3, clip: 1, delta: DELTA },
       ...workspace.demoOptions,
