@@ -3,14 +3,14 @@
 // nonce before it estimates gas; the demo's aggregator once lost every later transaction of a round this way
 // ("Nonce too high. Expected nonce to be 6 but got 22") after one of its phase pokes reverted.
 import { expect } from "chai";
-import hre, { ethers } from "hardhat";
-import { JsonRpcServer } from "hardhat/internal/hardhat-network/jsonrpc/server";
+import { ethers } from "hardhat";
 import { connectChain, type ChainConnection } from "../../../workers/chain/connectChain";
 import { ChainRevertError } from "../../../workers/chain/errors";
 import { sendTransaction } from "../../../workers/chain/sendTransaction";
 import { FedmashRegistry__factory, type FedmashRegistry } from "../../../typechain-types";
 import { encryptionKey } from "../../helpers/encryptionKey";
 import { Role } from "../../helpers/enums";
+import { serveHardhatChain, type ServedChain } from "../../helpers/serveHardhatChain";
 
 /** What `promise` rejects with; fails the test if it resolves. */
 async function rejection(promise: Promise<unknown>): Promise<ChainRevertError> {
@@ -26,16 +26,15 @@ async function rejection(promise: Promise<unknown>): Promise<ChainRevertError> {
 // 250 ms cache.
 describe("sendTransaction (workers/chain)", function () {
   this.timeout(60_000);
-  let server: JsonRpcServer;
+  let server: ServedChain;
   let connection: ChainConnection;
   let registry: FedmashRegistry;
 
   before(async function () {
-    server = new JsonRpcServer({ hostname: "127.0.0.1", port: 0, provider: hre.network.provider });
-    const { port } = await server.listen();
+    server = await serveHardhatChain();
     const deployed = await (await ethers.getContractFactory("FedmashRegistry")).deploy();
     // An account no other test signs with, so the chain's nonce is this test's alone.
-    connection = await connectChain({ rpcUrl: `http://127.0.0.1:${port}`, accountIndex: 57 });
+    connection = await connectChain({ rpcUrl: server.rpcUrl, accountIndex: 57 });
     registry = FedmashRegistry__factory.connect(await deployed.getAddress(), connection.signer);
   });
 

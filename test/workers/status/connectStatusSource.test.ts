@@ -3,7 +3,6 @@
 // text renderer; and the named errors for an unreachable URL and addresses without a contract.
 import { expect } from "chai";
 import hre, { ethers } from "hardhat";
-import { JsonRpcServer } from "hardhat/internal/hardhat-network/jsonrpc/server";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { ChainUnreachableError } from "../../../workers/chain/errors";
@@ -16,19 +15,19 @@ import { FedmashCoordinator__factory, FedmashRegistry__factory } from "../../../
 import { encryptionKey } from "../../helpers/encryptionKey";
 import { Mode, Role } from "../../helpers/enums";
 import { taskConfig } from "../../helpers/taskConfig";
+import { serveHardhatChain, type ServedChain } from "../../helpers/serveHardhatChain";
 
 describe("connectStatusSource", function () {
   this.timeout(60_000);
   const deploymentId = `test-status-source-${process.pid}`;
   const projectRoot = hre.config.paths.root;
-  let server: JsonRpcServer;
+  let server: ServedChain | undefined;
   let rpcUrl: string;
   let deployed: FedmashAddresses;
 
   before(async function () {
-    server = new JsonRpcServer({ hostname: "127.0.0.1", port: 0, provider: hre.network.provider });
-    const { port } = await server.listen();
-    rpcUrl = `http://127.0.0.1:${port}`;
+    server = await serveHardhatChain();
+    rpcUrl = server.rpcUrl;
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = (() => true) as typeof process.stdout.write; // Ignition's progress UI
     try {
