@@ -1,7 +1,7 @@
 // Opens the JSON-RPC connection and the worker's signing account. On a local Hardhat chain (31337) an account
 // may be picked by index from Hardhat's well-known test mnemonic, so a demo needs no key handling; elsewhere a
 // private key is required.
-import { HDNodeWallet, JsonRpcProvider, Mnemonic, NonceManager, Wallet, type Signer } from "ethers";
+import { HDNodeWallet, JsonRpcProvider, Mnemonic, Wallet, type Signer } from "ethers";
 import { BaseError } from "../errors";
 import { ChainUnreachableError } from "./errors";
 
@@ -67,5 +67,8 @@ export async function connectChain(parameters: ConnectChainParameters): Promise<
     throw new ChainAccountError("No account given.", { details: "Pass --private-key, or --account on a local Hardhat chain." });
   }
   const connected = wallet.connect(provider);
-  return { provider, signer: new NonceManager(connected), address: connected.address, chainId, rpcUrl: parameters.rpcUrl };
+  // The wallet itself signs: it asks the chain for the account's pending nonce at every send. sendTransaction
+  // sends one at a time per signer and waits for each receipt, so that count is always right. (ethers'
+  // NonceManager kept its own count, which a send reverting at the gas estimate left one ahead for good.)
+  return { provider, signer: connected, address: connected.address, chainId, rpcUrl: parameters.rpcUrl };
 }

@@ -1,6 +1,6 @@
 // The one way workers send transactions: serialized per account (no nonce races), retried on transport
 // failures, never retried on reverts, and reverts decoded into ChainRevertError with the custom error's name.
-import { NonceManager, type ContractTransactionReceipt, type ContractTransactionResponse, type Interface } from "ethers";
+import type { ContractTransactionReceipt, ContractTransactionResponse, Interface } from "ethers";
 import { retry } from "../retry";
 import { ChainRevertError } from "./errors";
 import { FedmashCoordinator__factory, FedmashRegistry__factory, FedmashShamir__factory, FedmashVerifier__factory } from "../../typechain-types";
@@ -90,10 +90,6 @@ export async function sendTransaction(queueKey: object, parameters: SendTransact
           if (!receipt) throw new ChainRevertError(parameters.action, undefined, [], "no receipt");
           return receipt;
         } catch (error) {
-          // ethers' NonceManager counts a nonce as used before it estimates gas, so a send that reverts there, or
-          // fails on the wire, leaves its count one ahead of the chain and every later send fails "nonce too high".
-          // The sends of this signer are serialized, so the chain's pending count is the right next nonce.
-          if (queueKey instanceof NonceManager) queueKey.reset();
           if (isRevert(error)) throw toChainRevertError(parameters.action, error);
           throw error;
         }

@@ -1,6 +1,6 @@
 // sendTransaction against a chain served over JSON-RPC, as workers use it: a revert is a ChainRevertError with the
-// custom error's name, and it costs the account nothing. A worker's signer is ethers' NonceManager, which counts a
-// nonce before it estimates gas; the demo's aggregator once lost every later transaction of a round this way
+// custom error's name, and it costs the account nothing. Workers once signed through ethers' NonceManager, which
+// counts a nonce before it estimates gas; the demo's aggregator lost every later transaction of a round that way
 // ("Nonce too high. Expected nonce to be 6 but got 22") after one of its phase pokes reverted.
 import { expect } from "chai";
 import { ethers } from "hardhat";
