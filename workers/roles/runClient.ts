@@ -67,13 +67,12 @@ export async function runClient(parameters: RunClientParameters): Promise<RoundL
   const { runtime, taskId, training } = parameters;
   const { logger } = runtime;
   const keys = loadOrCreateEciesKeys(runtime.config.stateDir);
+  await ensureRegistered(runtime, Role.Client, keys);
+
   const taskView = await runtime.coordinator.task(taskId);
   const modelKind = taskView.config.modelKind as ModelKind;
   const modelSize = Number(taskView.config.modelSize);
-  // Registered only once it can train: an owner that opens a round when every client is registered (the demo)
-  // must not race the seconds a trainer takes to load MNIST.
   const trainer = await createLocalTrainer(modelKind, training);
-  await ensureRegistered(runtime, Role.Client, keys);
   // Checked before the first round, so bad settings stop the worker with a DpSettingsError instead of a round.
   const dp = parameters.dp === undefined ? undefined : parseDpSettings(parameters.dp);
   const dpClients = parameters.expectedClients ?? Number(taskView.config.minClients);

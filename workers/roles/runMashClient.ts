@@ -102,6 +102,8 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
   const { logger, coordinator } = runtime;
   const stateDir = runtime.config.stateDir;
   const eciesKeys = loadOrCreateEciesKeys(stateDir);
+  await ensureRegistered(runtime, Role.Client, eciesKeys);
+
   const task = await coordinator.task(taskId);
   const modelKind = task.config.modelKind as ModelKind;
   const modelSize = Number(task.config.modelSize);
@@ -109,8 +111,6 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
   const scale = Number(task.config.quantizationScale);
   const group = getMaskGroup("paper-compat");
   const trainer = await createLocalTrainer(modelKind, training);
-  // Registered only once it can train (see runClient).
-  await ensureRegistered(runtime, Role.Client, eciesKeys);
   // Checked before the first round, so bad settings stop the worker with a DpSettingsError instead of a round.
   const dp = parameters.dp === undefined ? undefined : parseDpSettings(parameters.dp);
   const dpClients = parameters.expectedClients ?? Number(task.config.minClients);

@@ -63,7 +63,8 @@ export async function runShamirClient(parameters: RunShamirClientParameters): Pr
   const { runtime, taskId, training, dp } = parameters;
   const { logger, coordinator, shamir } = runtime;
   const stateDir = runtime.config.stateDir;
-  const eciesKeys = loadOrCreateEciesKeys(stateDir);
+  await ensureRegistered(runtime, Role.Client, loadOrCreateEciesKeys(stateDir));
+
   const task = await retry(() => coordinator.task(taskId));
   const modelKind = task.config.modelKind as ModelKind;
   const modelSize = Number(task.config.modelSize);
@@ -77,8 +78,6 @@ export async function runShamirClient(parameters: RunShamirClientParameters): Pr
   // The field must hold the largest aggregate this task can produce, DP noise included; refuse to share otherwise.
   const fieldBound = shamirFieldBound({ clients: Number(task.config.maxClients), clip, scale, noiseBound: dp ? integerNoiseBound({ settings: dp, scale, clients: expectedClients }) : 0 });
   const trainer = await createLocalTrainer(modelKind, training);
-  // Registered only once it can train (see runClient).
-  await ensureRegistered(runtime, Role.Client, eciesKeys);
   const self = getAddress(runtime.connection.address);
   logger.info("Shamir client ready", {
     task: taskId,
