@@ -1,7 +1,7 @@
 // Benchmark of the MASH vector kernel (`npm run bench:kernel`): masking one client vector (d = 101,770 and
 // d = 804,554) and aggregating N = 10 and N = 100 vectors of d = 101,770 with the bounded DLOG, for the
 // native kernel on every core and on one, the TS fallback, plain per-element BigInt, and the paper's
-// Python + gmpy2 kernels (../shared/reference/mash_ref.py) in the same run. Prints a markdown table and
+// Python + gmpy2 kernels (reference/mash_ref.py) in the same run. Prints a markdown table and
 // writes bench/results/kernel.json and kernel.md. Flags: --no-python, --quick (fewer repetitions, writes nothing).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -21,7 +21,7 @@ const D_LARGE = 804_554;
 const SCALE = 10_000;
 const TARGET_MASK = 1.5e6;
 const TARGET_AGGREGATE = 5e6;
-const REFERENCE = resolve(__dirname, "..", "..", "shared", "reference", "mash_ref.py");
+const REFERENCE = resolve(__dirname, "..", "reference", "mash_ref.py");
 const PYTHON = "/usr/bin/python3";
 
 const quick = process.argv.includes("--quick");

@@ -12,7 +12,7 @@ export const selftestCommand: CliCommand = {
   async run(argv, context) {
     const { config } = resolveCommandConfig("selftest", SELFTEST_OPTIONS, selftestConfigSchema, argv, context);
     const { runSelftest } = await import("../crypto/selftest");
-    const vectors = config.vectors === undefined ? join(context.projectRoot, "..", "shared", "testvectors", "mash80.json") : resolve(context.cwd, config.vectors);
+    const vectors = config.vectors === undefined ? join(context.projectRoot, "docs", "testvectors", "mash80.json") : resolve(context.cwd, config.vectors);
     const result = await runSelftest({ vectorsPath: vectors });
     // The last line is already the "N passed, N failed" summary.
     for (const line of result.lines) context.stdout.write(`${line}\n`);

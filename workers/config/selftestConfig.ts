@@ -5,7 +5,7 @@ import { optionsSchema } from "./optionsSchema";
 import { GLOBAL_OPTIONS } from "./sharedOptions";
 
 export const SELFTEST_OPTIONS = {
-  vectors: option({ value: "FILE", defaultText: "../shared/testvectors/mash80.json", description: "Known-answer vectors of the MASH crypto", field: pathField() }),
+  vectors: option({ value: "FILE", defaultText: "docs/testvectors/mash80.json", description: "Known-answer vectors of the MASH crypto", field: pathField() }),
   ...GLOBAL_OPTIONS,
 } satisfies OptionTable;
 

@@ -1,4 +1,4 @@
-// Self-check of the MASH mask group against known-answer vectors (../shared/testvectors/mash80.json):
+// Self-check of the MASH mask group against known-answer vectors (docs/testvectors/mash80.json):
 // every index hash, mask and aggregate case, once with the native kernel and once with the TS fallback,
 // both through the worker pool. Used by `fedmash selftest` and runnable alone:
 //   node -r ts-node/register/transpile-only workers/crypto/selftest.ts --vectors <file>

@@ -1,4 +1,4 @@
-// Known-answer tests: every case of ../shared/testvectors/mash80.json on the native kernel and the TS
+// Known-answer tests: every case of docs/testvectors/mash80.json on the native kernel and the TS
 // fallback, inline and through the worker pool, plus native == TS on vectors larger than the KATs.
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
@@ -10,7 +10,7 @@ import { indexHash } from "../../../../workers/crypto/mask/indexHash";
 import { runSelftest } from "../../../../workers/crypto/selftest";
 import { KERNELS, closeGroups, groupFor, referenceMask } from "./kernels";
 
-const VECTORS_PATH = join(__dirname, "..", "..", "..", "..", "..", "shared", "testvectors", "mash80.json");
+const VECTORS_PATH = join(__dirname, "..", "..", "..", "..", "docs", "testvectors", "mash80.json");
 
 interface Vectors {
   P: string;
