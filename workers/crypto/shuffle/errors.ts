@@ -111,3 +111,16 @@ export class ShuffleGroupSumInvalidError extends BaseError {
     super(`The sum of group ${groupIndex} is invalid: ${reason}.`, { cause });
   }
 }
+
+/** The decrypted total of the included groups is negative in some plaintext: a group posted a forged sum. */
+export class ShuffleSumOutOfRangeError extends BaseError {
+  override name = "ShuffleSumOutOfRangeError" as const;
+  constructor(
+    readonly plaintextIndex: number,
+    readonly groupIndices: readonly number[],
+  ) {
+    super(`The holder's decrypted sum is out of range in plaintext ${plaintextIndex}.`, {
+      details: `Included groups ${groupIndices.join(", ")}: honest members' plaintexts are non-negative, so one of these groups posted a forged sum.`,
+    });
+  }
+}

@@ -1,8 +1,7 @@
-// The leader's last step: multiply the L Paillier ciphertexts of its peeled vector (its own included) into
-// the encryption of the group's seed sum, the only thing about the group that reaches the holder.
-import { decodePaillierCiphertext } from "../paillier/decodePaillierCiphertext";
-import { encodePaillierCiphertext } from "../paillier/encodePaillierCiphertext";
+// The leader's last step: multiply the L items of its peeled vector (its own included), plaintext by
+// plaintext, into the encryption of the group's seed sum, the only thing about the group that reaches the holder.
 import { paillierAdd } from "../paillier/paillierAdd";
+import { joinSeedCiphertexts, splitSeedCiphertexts } from "./seedCiphertexts";
 import { assertShuffleMessageShape } from "./assertShuffleMessageShape";
 import { ShuffleCiphertextInvalidError } from "./errors";
 import type { GroupSumMessage, ShuffleGroup, ShuffleMessage } from "./types";
@@ -20,13 +19,14 @@ export function finishGroupSum({ group, peeled }: FinishGroupSumParameters): Fin
   const validated = validateShuffleGroup({ group });
   const { leaderIndex, holderPublicKey: publicKey } = validated;
   assertShuffleMessageShape({ group: validated, message: peeled, memberIndex: leaderIndex, expectedSenderIndex: leaderIndex });
-  const ciphertexts = peeled.items.map((bytes, itemIndex) => {
+  const count = validated.seedPlaintexts.count;
+  const items = peeled.items.map((bytes, itemIndex) => {
     try {
-      return decodePaillierCiphertext({ publicKey, bytes });
+      return splitSeedCiphertexts(publicKey, bytes, count);
     } catch (error) {
       throw new ShuffleCiphertextInvalidError(leaderIndex, itemIndex, error);
     }
   });
-  const sum = paillierAdd({ publicKey, ciphertexts });
-  return { groupIndex: validated.groupIndex, memberCount: validated.size, ciphertext: encodePaillierCiphertext({ publicKey, ciphertext: sum }) };
+  const sums = Array.from({ length: count }, (_, t) => paillierAdd({ publicKey, ciphertexts: items.map((ciphertexts) => ciphertexts[t]!) }));
+  return { groupIndex: validated.groupIndex, memberCount: validated.size, ciphertext: joinSeedCiphertexts(publicKey, sums) };
 }

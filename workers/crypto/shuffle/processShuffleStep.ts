@@ -5,9 +5,8 @@
 import { eciesPublicKeyOf } from "../ecies/eciesPublicKeyOf";
 import { peelOnion } from "../ecies/peelOnion";
 import type { EciesKeyInput } from "../ecies/types";
-import { decodePaillierCiphertext } from "../paillier/decodePaillierCiphertext";
-import { encodePaillierCiphertext } from "../paillier/encodePaillierCiphertext";
 import { paillierRerandomize } from "../paillier/paillierRerandomize";
+import { joinSeedCiphertexts, splitSeedCiphertexts } from "./seedCiphertexts";
 import { assertShuffleMessageShape } from "./assertShuffleMessageShape";
 import { createShuffleContribution } from "./createShuffleContribution";
 import { cryptoShuffle } from "./cryptoShuffle";
@@ -21,15 +20,15 @@ export type ProcessShuffleStepParameters = {
   memberIndex: number;
   /** This member's ECIES private key; must match group.memberPublicKeys[memberIndex]. */
   privateKey: EciesKeyInput;
-  /** This member's seed, |seed| < Q. */
-  seed: bigint;
+  /** This member's seed as the mask group's Paillier plaintexts (see createShuffleContribution). */
+  plaintexts: readonly bigint[];
   /** The message from member memberIndex − 1; absent for member 0. */
   incoming?: ShuffleMessage;
 };
 /** For memberIndex < L − 1, the message for memberIndex + 1; for the leader, its peeled vector. */
 export type ProcessShuffleStepReturnType = ShuffleMessage;
 
-export function processShuffleStep({ group, memberIndex, privateKey, seed, incoming }: ProcessShuffleStepParameters): ProcessShuffleStepReturnType {
+export function processShuffleStep({ group, memberIndex, privateKey, plaintexts, incoming }: ProcessShuffleStepParameters): ProcessShuffleStepReturnType {
   const validated = validateShuffleGroup({ group });
   validated.assertMemberIndex(memberIndex);
   // A misconfigured key would otherwise surface as "cannot peel", blaming the previous member for our mistake.
@@ -54,26 +53,28 @@ export function processShuffleStep({ group, memberIndex, privateKey, seed, incom
     if (memberIndex === validated.leaderIndex) received = rerandomizePeeled(validated, incoming.senderIndex, received);
   }
 
-  const { item } = createShuffleContribution({ group: validated, memberIndex, seed });
+  const { item } = createShuffleContribution({ group: validated, memberIndex, plaintexts });
   return { senderIndex: memberIndex, items: cryptoShuffle([...received, item]) };
 }
 
 function rerandomizePeeled(group: ValidatedShuffleGroup, senderIndex: number, peeled: readonly Uint8Array[]): Uint8Array[] {
   const publicKey = group.holderPublicKey;
-  const ciphertexts = peeled.map((bytes, itemIndex) => {
+  const items = peeled.map((bytes, itemIndex) => {
     try {
-      return decodePaillierCiphertext({ publicKey, bytes });
+      return splitSeedCiphertexts(publicKey, bytes, group.seedPlaintexts.count);
     } catch (error) {
       throw new ShuffleCiphertextInvalidError(senderIndex, itemIndex, error);
     }
   });
   // Distinct onions around one Paillier ciphertext mean a member wrapped its own seed twice to push out
-  // someone else's; after re-randomization that could no longer be seen.
+  // someone else's; after re-randomization that could no longer be seen. One ciphertext is enough to tell.
   const seen = new Map<bigint, number>();
-  ciphertexts.forEach((ciphertext, itemIndex) => {
-    const earlier = seen.get(ciphertext);
-    if (earlier !== undefined) throw new ShuffleDuplicateItemError(senderIndex, itemIndex, earlier);
-    seen.set(ciphertext, itemIndex);
+  items.forEach((ciphertexts, itemIndex) => {
+    for (const ciphertext of ciphertexts) {
+      const earlier = seen.get(ciphertext);
+      if (earlier !== undefined) throw new ShuffleDuplicateItemError(senderIndex, itemIndex, earlier);
+      seen.set(ciphertext, itemIndex);
+    }
   });
-  return ciphertexts.map((ciphertext) => encodePaillierCiphertext({ publicKey, ciphertext: paillierRerandomize({ publicKey, ciphertext }) }));
+  return items.map((ciphertexts) => joinSeedCiphertexts(publicKey, ciphertexts.map((ciphertext) => paillierRerandomize({ publicKey, ciphertext }))));
 }

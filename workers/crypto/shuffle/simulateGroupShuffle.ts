@@ -3,7 +3,7 @@
 // completing its seed. Used by tests and benchmarks; the protocol state machines call the same steps.
 import { randomBytes } from "node:crypto";
 import { generateEciesKeyPair } from "../ecies/generateEciesKeyPair";
-import { randomSeed } from "../mask/randomSeed";
+import type { MaskGroup } from "../mask/maskGroup";
 import { generatePaillierKeyPair } from "../paillier/generatePaillierKeyPair";
 import { DEFAULT_PAILLIER_KEY_BITS, type PaillierKeyBits, type PaillierKeyPair, type PaillierPublicKey } from "../paillier/types";
 import { completeHolderSeed } from "./completeHolderSeed";
@@ -17,7 +17,9 @@ import { processShuffleStep } from "./processShuffleStep";
 import { SHUFFLE_SESSION_ID_BYTES, type GroupSumMessage, type ShuffleMessage } from "./types";
 import { validateShuffleGroup } from "./validateShuffleGroup";
 
-export type SimulateGroupShuffleParameters = {
+export type SimulateGroupShuffleParameters<Seed> = {
+  /** The mask group whose seeds are shuffled (its randomSeed and seedPlaintexts codec). */
+  maskGroup: Pick<MaskGroup<Seed>, "randomSeed" | "seedPlaintexts">;
   /** Members per group (each at least 2); the holder comes on top. */
   groupSizes: readonly number[];
   /** Holder key size when no key pair is given; 2048 by default. */
@@ -27,12 +29,12 @@ export type SimulateGroupShuffleParameters = {
   /** Group indices whose chain breaks after member 0 (member 1 never answers), so no sum reaches the holder. */
   droppedGroups?: readonly number[];
   /** Seeds to use instead of random ones, one array per group (e.g. to test extremes). */
-  seeds?: readonly (readonly bigint[])[];
+  seeds?: readonly (readonly Seed[])[];
 };
 
-export interface SimulatedGroup {
+export interface SimulatedGroup<Seed> {
   readonly groupIndex: number;
-  readonly seeds: readonly bigint[];
+  readonly seeds: readonly Seed[];
   readonly included: boolean;
   /** Undefined for a dropped group. */
   readonly groupSum: GroupSumMessage | undefined;
@@ -42,23 +44,26 @@ export interface SimulatedGroup {
   readonly groupSumBytes: number;
 }
 
-export type SimulateGroupShuffleReturnType = {
+export type SimulateGroupShuffleReturnType<Seed> = {
   holderPublicKey: PaillierPublicKey;
-  holderSeed: bigint;
-  groups: readonly SimulatedGroup[];
+  holderSeed: Seed;
+  groups: readonly SimulatedGroup<Seed>[];
   /** The included clients' seeds, then the holder's: they sum to exactly 0. */
-  includedSeeds: readonly bigint[];
+  includedSeeds: readonly Seed[];
 };
 
-export async function simulateGroupShuffle(parameters: SimulateGroupShuffleParameters): Promise<SimulateGroupShuffleReturnType> {
-  const { groupSizes, droppedGroups = [], seeds } = parameters;
+export async function simulateGroupShuffle<Seed>(parameters: SimulateGroupShuffleParameters<Seed>): Promise<SimulateGroupShuffleReturnType<Seed>> {
+  const { groupSizes, droppedGroups = [], seeds, maskGroup } = parameters;
+  const codec = maskGroup.seedPlaintexts;
   if (seeds !== undefined && (seeds.length !== groupSizes.length || seeds.some((group, index) => group.length !== groupSizes[index]))) {
     throw new ShuffleGroupInvalidError("the given seeds do not match the group sizes");
   }
   const holder = parameters.holderKeyPair ?? (await generatePaillierKeyPair({ bits: parameters.paillierBits ?? DEFAULT_PAILLIER_KEY_BITS }));
   const dropped = new Set(droppedGroups);
 
-  const groups = groupSizes.map((size, groupIndex): SimulatedGroup => {
+  const keyBits = holder.publicKey.bits;
+  const seedPlaintexts = { count: codec.plaintextCount(keyBits), bound: codec.sumBound(1, keyBits) + 1n };
+  const groups = groupSizes.map((size, groupIndex): SimulatedGroup<Seed> => {
     const members = Array.from({ length: size }, () => generateEciesKeyPair());
     const group = validateShuffleGroup({
       group: {
@@ -66,16 +71,17 @@ export async function simulateGroupShuffle(parameters: SimulateGroupShuffleParam
         sessionId: Uint8Array.from(randomBytes(SHUFFLE_SESSION_ID_BYTES)),
         memberPublicKeys: members.map((member) => member.publicKey),
         holderPublicKey: holder.publicKey,
+        seedPlaintexts,
       },
     });
-    const groupSeeds = seeds?.[groupIndex] ?? members.map(() => randomSeed());
+    const groupSeeds = seeds?.[groupIndex] ?? members.map(() => maskGroup.randomSeed());
     const messageBytes: number[] = [];
     let wire: Uint8Array | undefined;
     let peeled: ShuffleMessage | undefined;
     const lastActive = dropped.has(groupIndex) ? 0 : group.leaderIndex;
     for (let memberIndex = 0; memberIndex <= lastActive; memberIndex++) {
       const incoming = wire === undefined ? undefined : decodeShuffleMessage({ bytes: wire });
-      const outgoing = processShuffleStep({ group, memberIndex, privateKey: members[memberIndex]!.privateKey, seed: groupSeeds[memberIndex]!, incoming });
+      const outgoing = processShuffleStep({ group, memberIndex, privateKey: members[memberIndex]!.privateKey, plaintexts: codec.toPlaintexts(groupSeeds[memberIndex]!, keyBits), incoming });
       if (memberIndex === group.leaderIndex) {
         peeled = outgoing;
       } else {
@@ -94,6 +100,7 @@ export async function simulateGroupShuffle(parameters: SimulateGroupShuffleParam
     holderPrivateKey: holder.privateKey,
     holderPublicKey: holder.publicKey,
     groupSums: groups.flatMap((group) => (group.groupSum === undefined ? [] : [group.groupSum])),
+    codec,
   });
   const includedSeeds = [...groups.filter((group) => group.included).flatMap((group) => group.seeds), holderSeed];
   return { holderPublicKey: holder.publicKey, holderSeed, groups, includedSeeds };

@@ -4,17 +4,13 @@
 // Indices are 0-based chain positions: member 0 starts the chain, member L − 1 is the group's leader. The
 // paper's m₁ … m_L are indices 0 … L − 1.
 import type { EciesKeyInput } from "../ecies/types";
-import { MASH_Q } from "../kernel/field";
 import type { PaillierPublicKey } from "../paillier/types";
 
 /**
- * The shuffle accepts client seeds with |s| < Q, Q = next_prime(2^64) (the mask kernel's MASH_Q; fresh seeds
- * come from mask/randomSeed in [0, Q)). The holder's seed is minus the sum of the others and may be larger.
+ * A group of one would hand its only seed to the holder in the clear (as its "sum"); in a group of two each member
+ * could subtract its own seed from the sum and learn the other's. The coordinator forms no smaller group.
  */
-export const SEED_BOUND = MASH_Q;
-
-/** A group of one would hand its only seed to the holder in the clear (as its "sum"). */
-export const MIN_GROUP_SIZE = 2;
+export const MIN_GROUP_SIZE = 3;
 
 export const SHUFFLE_SESSION_ID_BYTES = 32;
 
@@ -30,6 +26,11 @@ export interface ShuffleGroup {
   readonly memberPublicKeys: readonly EciesKeyInput[];
   /** The round holder's Paillier key, under which every seed is encrypted. */
   readonly holderPublicKey: PaillierPublicKey;
+  /**
+   * How a seed travels: as `count` Paillier plaintexts, each in [0, bound) (the mask group's
+   * seedPlaintexts codec: one for paper-compat, 34 packed plaintexts for rlwr-2048 at 2048 bits).
+   */
+  readonly seedPlaintexts: { readonly count: number; readonly bound: bigint };
 }
 
 /**
@@ -46,6 +47,9 @@ export interface ShuffleMessage {
 export interface GroupSumMessage {
   readonly groupIndex: number;
   readonly memberCount: number;
-  /** Canonical Paillier ciphertext bytes under the holder's key (bits/4 bytes). */
+  /**
+   * The encrypted sums of each seed plaintext, in plaintext order: canonical Paillier ciphertexts under the
+   * holder's key (bits/4 bytes each), concatenated.
+   */
   readonly ciphertext: Uint8Array;
 }

@@ -3,11 +3,14 @@
 import { ECIES_LAYER_OVERHEAD } from "../ecies/types";
 import { parseEciesPublicKey } from "../ecies/parseEciesPublicKey";
 import { paillierPublicKeyFromModulus } from "../paillier/paillierPublicKeyFromModulus";
+import { largestSignedBound } from "../paillier/signedPlaintext";
 import { paillierCiphertextBytes } from "../paillier/types";
 import { ShuffleGroupInvalidError } from "./errors";
 import { MIN_GROUP_SIZE, SHUFFLE_SESSION_ID_BYTES, type ShuffleGroup } from "./types";
 
 const ASSOCIATED_DATA_DOMAIN = Buffer.from("fedmash/shuffle/v1", "utf8");
+/** rlwr-2048 takes 69 plaintexts at 1024 bits; a u16 group-sum length caps the concatenation anyway. */
+const MAX_SEED_PLAINTEXTS = 128;
 
 // Identity, not shape, marks a validated group: a spread copy with one field changed must be checked again,
 // or it would keep the associated data derived from the old fields.
@@ -21,6 +24,8 @@ export interface ValidatedShuffleGroup extends ShuffleGroup {
   readonly memberPublicKeys: readonly Uint8Array[];
   /** domain ‖ u32 groupIndex ‖ sessionId, bound into every onion layer of this shuffle. */
   readonly associatedData: Uint8Array;
+  /** Byte length of the Paillier ciphertexts that carry one seed (count × bits/4). */
+  readonly seedCiphertextBytes: number;
   /** Byte length of every item in the message sent by `senderIndex`. */
   itemLength(senderIndex: number): number;
   /** Throws ShuffleGroupInvalidError unless `memberIndex` is a position in this group. */
@@ -33,7 +38,7 @@ export type ValidateShuffleGroupReturnType = ValidatedShuffleGroup;
 
 export function validateShuffleGroup({ group }: ValidateShuffleGroupParameters): ValidateShuffleGroupReturnType {
   if (validatedGroups.has(group)) return group as ValidatedShuffleGroup;
-  const { groupIndex, sessionId, memberPublicKeys, holderPublicKey } = group;
+  const { groupIndex, sessionId, memberPublicKeys, holderPublicKey, seedPlaintexts } = group;
   if (!Number.isInteger(groupIndex) || groupIndex < 0 || groupIndex > 0xffff_ffff) {
     throw new ShuffleGroupInvalidError("the group index is not a u32", undefined, { details: `Got ${groupIndex}.` });
   }
@@ -48,6 +53,13 @@ export function validateShuffleGroup({ group }: ValidateShuffleGroupParameters):
     if (checked.bits !== holderPublicKey.bits || checked.nSquared !== holderPublicKey.nSquared) throw new Error("inconsistent bits or n²");
   } catch (error) {
     throw new ShuffleGroupInvalidError("bad holder Paillier public key", undefined, { cause: error });
+  }
+  const plaintextCount = seedPlaintexts?.count;
+  if (!Number.isInteger(plaintextCount) || plaintextCount! < 1 || plaintextCount! > MAX_SEED_PLAINTEXTS) {
+    throw new ShuffleGroupInvalidError(`a seed must take 1 to ${MAX_SEED_PLAINTEXTS} Paillier plaintexts`, undefined, { details: `Got ${String(plaintextCount)}.` });
+  }
+  if (typeof seedPlaintexts.bound !== "bigint" || seedPlaintexts.bound < 1n || seedPlaintexts.bound > largestSignedBound(holderPublicKey)) {
+    throw new ShuffleGroupInvalidError("the seed plaintext bound does not fit the holder's key", undefined, { details: `Bound ${String(seedPlaintexts.bound)}, key of ${holderPublicKey.bits} bits.` });
   }
   const seen = new Map<string, number>();
   const keys = memberPublicKeys.map((publicKey, memberIndex) => {
@@ -66,7 +78,7 @@ export function validateShuffleGroup({ group }: ValidateShuffleGroupParameters):
   });
   const header = Buffer.alloc(4);
   header.writeUInt32BE(groupIndex);
-  const ciphertextBytes = paillierCiphertextBytes(holderPublicKey);
+  const seedCiphertextBytes = plaintextCount! * paillierCiphertextBytes(holderPublicKey);
   const size = keys.length;
   const validated: ValidatedShuffleGroup = Object.freeze({
     groupIndex,
@@ -75,8 +87,10 @@ export function validateShuffleGroup({ group }: ValidateShuffleGroupParameters):
     leaderIndex: size - 1,
     memberPublicKeys: keys,
     holderPublicKey,
+    seedPlaintexts: { count: plaintextCount!, bound: seedPlaintexts.bound },
+    seedCiphertextBytes,
     associatedData: Uint8Array.from(Buffer.concat([ASSOCIATED_DATA_DOMAIN, header, sessionId])),
-    itemLength: (senderIndex: number) => ciphertextBytes + (size - 1 - senderIndex) * ECIES_LAYER_OVERHEAD,
+    itemLength: (senderIndex: number) => seedCiphertextBytes + (size - 1 - senderIndex) * ECIES_LAYER_OVERHEAD,
     assertMemberIndex: (memberIndex: number) => {
       if (!Number.isInteger(memberIndex) || memberIndex < 0 || memberIndex >= size) {
         throw new ShuffleGroupInvalidError("member index out of range", memberIndex, { details: `The group has ${size} members.` });

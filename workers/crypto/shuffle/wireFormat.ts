@@ -19,3 +19,11 @@ export function readWireHeader(bytes: Uint8Array, expectedKind: number, what: st
   if (kind !== expectedKind) throw new ShuffleMessageMalformedError(`not a ${what} message`, `Kind ${kind}.`);
   return view;
 }
+
+/**
+ * A shuffle message or group sum too large for calldata (rlwr-2048 seeds take 34 Paillier ciphertexts) is
+ * put on IPFS, and the chain carries this pointer instead:
+ *   u8 version=1 ‖ u8 kind=3 ‖ bytes32 keccak256(content) ‖ u16 cidLength ‖ CID (UTF-8)
+ */
+export const KIND_STORED = 3;
+export const STORED_POINTER_HEADER_BYTES = 2 + 32 + 2;

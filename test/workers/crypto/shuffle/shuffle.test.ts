@@ -31,16 +31,22 @@ import {
   ShuffleMessageCountError,
   ShuffleMessageLengthError,
   ShuffleMessageMalformedError,
+  ShuffleSumOutOfRangeError,
   ShuffleUnexpectedSenderError,
 } from "../../../../workers/crypto/shuffle/errors";
 import { finishGroupSum } from "../../../../workers/crypto/shuffle/finishGroupSum";
 import { processShuffleStep } from "../../../../workers/crypto/shuffle/processShuffleStep";
 import { randomSeed } from "../../../../workers/crypto/mask/randomSeed";
+import { paperCompatSeedPlaintexts } from "../../../../workers/crypto/mask/paperCompatGroup";
 import { simulateGroupShuffle } from "../../../../workers/crypto/shuffle/simulateGroupShuffle";
-import { SEED_BOUND, type GroupSumMessage, type ShuffleMessage } from "../../../../workers/crypto/shuffle/types";
+import { type GroupSumMessage, type ShuffleMessage } from "../../../../workers/crypto/shuffle/types";
 import { validateShuffleGroup, type ValidatedShuffleGroup } from "../../../../workers/crypto/shuffle/validateShuffleGroup";
 
 const Q = 18446744073709551629n;
+/** paper-compat: a seed is one plaintext below Q. */
+const PAPER_PLAINTEXTS = { count: 1, bound: Q };
+const paper = { randomSeed: () => randomSeed(), seedPlaintexts: paperCompatSeedPlaintexts };
+const SEED_BOUND = Q;
 const sum = (values: readonly bigint[]): bigint => values.reduce((a, b) => a + b, 0n);
 
 interface TestGroup {
@@ -64,6 +70,7 @@ describe("MASH seed shuffle (workers/crypto/shuffle)", function () {
         sessionId: Uint8Array.from(randomBytes(32)),
         memberPublicKeys: members.map((member) => member.publicKey),
         holderPublicKey: holder.publicKey,
+        seedPlaintexts: PAPER_PLAINTEXTS,
       },
     });
     return { group, members, seeds: members.map(() => randomSeed()) };
@@ -73,16 +80,16 @@ describe("MASH seed shuffle (workers/crypto/shuffle)", function () {
   function runChain({ group, members, seeds }: TestGroup, upTo: number): ShuffleMessage {
     let message: ShuffleMessage | undefined;
     for (let memberIndex = 0; memberIndex <= upTo; memberIndex++) {
-      message = processShuffleStep({ group, memberIndex, privateKey: members[memberIndex]!.privateKey, seed: seeds[memberIndex]!, incoming: message });
+      message = processShuffleStep({ group, memberIndex, privateKey: members[memberIndex]!.privateKey, plaintexts: [seeds[memberIndex]!], incoming: message });
     }
     return message!;
   }
 
   describe("simulateGroupShuffle", function () {
-    const layouts: number[][] = [[2], [3], [3, 3, 3], [2, 3, 4], [5, 2]];
+    const layouts: number[][] = [[3], [4], [3, 3, 3], [3, 3, 4], [5, 3]];
     for (const groupSizes of layouts) {
       it(`groups [${groupSizes.join(", ")}]: all seeds and the holder's sum to exactly 0`, async function () {
-        const result = await simulateGroupShuffle({ groupSizes, holderKeyPair: holder });
+        const result = await simulateGroupShuffle({ maskGroup: paper, groupSizes, holderKeyPair: holder });
         const clientSeeds = result.groups.flatMap((group) => group.seeds);
         expect(clientSeeds).to.have.length(groupSizes.reduce((a, b) => a + b, 0));
         expect(result.holderSeed).to.equal(-sum(clientSeeds));
@@ -93,7 +100,7 @@ describe("MASH seed shuffle (workers/crypto/shuffle)", function () {
     }
 
     it("drops a group whose chain breaks: its seeds are excluded and the rest still sums to 0", async function () {
-      const result = await simulateGroupShuffle({ groupSizes: [3, 3, 4], holderKeyPair: holder, droppedGroups: [1] });
+      const result = await simulateGroupShuffle({ maskGroup: paper, groupSizes: [3, 3, 4], holderKeyPair: holder, droppedGroups: [1] });
       expect(result.groups.map((group) => group.included)).to.deep.equal([true, false, true]);
       expect(result.groups[1]!.groupSum).to.equal(undefined);
       const included = [...result.groups[0]!.seeds, ...result.groups[2]!.seeds];
@@ -105,23 +112,23 @@ describe("MASH seed shuffle (workers/crypto/shuffle)", function () {
     });
 
     it("with every group dropped gives the holder seed 0", async function () {
-      const result = await simulateGroupShuffle({ groupSizes: [2, 2], holderKeyPair: holder, droppedGroups: [0, 1] });
+      const result = await simulateGroupShuffle({ maskGroup: paper, groupSizes: [3, 3], holderKeyPair: holder, droppedGroups: [0, 1] });
       expect(result.holderSeed).to.equal(0n);
       expect(result.includedSeeds).to.deep.equal([0n]);
     });
 
-    it("cancels extreme seeds ±(Q − 1) exactly", async function () {
+    it("cancels the extreme fresh seeds 0 and Q − 1 exactly", async function () {
       const seeds = [
         [Q - 1n, Q - 1n, Q - 1n],
-        [-(Q - 1n), Q - 1n, Q - 1n, Q - 1n],
+        [0n, Q - 1n, Q - 1n, Q - 1n],
       ];
-      const result = await simulateGroupShuffle({ groupSizes: [3, 4], holderKeyPair: holder, seeds });
-      expect(result.holderSeed).to.equal(-5n * (Q - 1n));
+      const result = await simulateGroupShuffle({ maskGroup: paper, groupSizes: [3, 4], holderKeyPair: holder, seeds });
+      expect(result.holderSeed).to.equal(-6n * (Q - 1n));
       expect(sum(result.includedSeeds)).to.equal(0n);
     });
 
     it("has the documented sizes: 10-byte headers, L·… items of 2·|n| + 65 bytes per remaining layer", async function () {
-      const result = await simulateGroupShuffle({ groupSizes: [3, 4], holderKeyPair: holder });
+      const result = await simulateGroupShuffle({ maskGroup: paper, groupSizes: [3, 4], holderKeyPair: holder });
       const c = 256; // 1024-bit key: ciphertexts are 256 bytes
       expect(result.groups[0]!.messageBytes).to.deep.equal([10 + (c + 2 * 65), 10 + 2 * (c + 65)]);
       expect(result.groups[1]!.messageBytes).to.deep.equal([10 + (c + 3 * 65), 10 + 2 * (c + 2 * 65), 10 + 3 * (c + 65)]);
@@ -129,18 +136,18 @@ describe("MASH seed shuffle (workers/crypto/shuffle)", function () {
     });
 
     it("works with the 2048-bit default key", async function () {
-      const result = await simulateGroupShuffle({ groupSizes: [3, 2] });
+      const result = await simulateGroupShuffle({ maskGroup: paper, groupSizes: [3, 3] });
       expect(result.holderPublicKey.bits).to.equal(2048);
       expect(result.groups[0]!.groupSumBytes).to.equal(10 + 512);
       expect(sum(result.includedSeeds)).to.equal(0n);
     });
 
-    it("rejects seeds that do not match the layout, and groups of one", async function () {
+    it("rejects seeds that do not match the layout, and groups of two", async function () {
       let error: unknown;
-      await simulateGroupShuffle({ groupSizes: [2], holderKeyPair: holder, seeds: [[1n]] }).catch((e: unknown) => (error = e));
+      await simulateGroupShuffle({ maskGroup: paper, groupSizes: [3], holderKeyPair: holder, seeds: [[1n]] }).catch((e: unknown) => (error = e));
       expect(error).to.be.instanceOf(ShuffleGroupInvalidError);
       error = undefined;
-      await simulateGroupShuffle({ groupSizes: [1], holderKeyPair: holder }).catch((e: unknown) => (error = e));
+      await simulateGroupShuffle({ maskGroup: paper, groupSizes: [2], holderKeyPair: holder }).catch((e: unknown) => (error = e));
       expect(error).to.be.instanceOf(ShuffleGroupInvalidError);
     });
   });
@@ -155,7 +162,7 @@ describe("MASH seed shuffle (workers/crypto/shuffle)", function () {
           expect(() => peelOnion({ layer, privateKey: earlier.privateKey, associatedData: testGroup.group.associatedData })).to.throw(EciesWrongKeyError);
         }
       }
-      const peeled = processShuffleStep({ group: testGroup.group, memberIndex: 2, privateKey: testGroup.members[2]!.privateKey, seed: testGroup.seeds[2]!, incoming: fromMember1 });
+      const peeled = processShuffleStep({ group: testGroup.group, memberIndex: 2, privateKey: testGroup.members[2]!.privateKey, plaintexts: [testGroup.seeds[2]!], incoming: fromMember1 });
       // The leader's vector: three bare 256-byte Paillier ciphertexts, each decrypting (for the holder) to one seed.
       expect(peeled.items.map((item) => item.length)).to.deep.equal([256, 256, 256]);
       const seeds = peeled.items.map((bytes) =>
@@ -174,16 +181,18 @@ describe("MASH seed shuffle (workers/crypto/shuffle)", function () {
     });
 
     it("the leader's re-randomized ciphertexts differ from every ciphertext a sender produced", function () {
-      const testGroup = makeGroup(2);
-      const fromMember0 = runChain(testGroup, 0);
-      // What member 0 put inside its onion (only the leader, member 1, can take the layer off).
-      const innermost = decodePaillierCiphertext({
-        publicKey: holder.publicKey,
-        bytes: peelOnion({ layer: fromMember0.items[0]!, privateKey: testGroup.members[1]!.privateKey, associatedData: testGroup.group.associatedData }),
-      });
-      const peeled = runChain(testGroup, 1);
+      const testGroup = makeGroup(3);
+      const fromMember1 = runChain(testGroup, 1);
+      // What member 1 put inside its onion (only the leader, member 2, can take the layer off).
+      const innermost = fromMember1.items.map((item) =>
+        decodePaillierCiphertext({
+          publicKey: holder.publicKey,
+          bytes: peelOnion({ layer: item, privateKey: testGroup.members[2]!.privateKey, associatedData: testGroup.group.associatedData }),
+        }),
+      );
+      const peeled = runChain(testGroup, 2);
       const leaderView = peeled.items.map((bytes) => decodePaillierCiphertext({ publicKey: holder.publicKey, bytes }));
-      expect(leaderView).to.not.include(innermost);
+      for (const ciphertext of innermost) expect(leaderView).to.not.include(ciphertext);
     });
 
     it("cryptoShuffle draws every permutation of three items about equally often", function () {
@@ -215,7 +224,7 @@ describe("MASH seed shuffle (workers/crypto/shuffle)", function () {
     });
 
     const step2 = (incoming: ShuffleMessage | undefined, privateKey?: Uint8Array): ShuffleMessage =>
-      processShuffleStep({ group: testGroup.group, memberIndex: 2, privateKey: privateKey ?? testGroup.members[2]!.privateKey, seed: 5n, incoming });
+      processShuffleStep({ group: testGroup.group, memberIndex: 2, privateKey: privateKey ?? testGroup.members[2]!.privateKey, plaintexts: [5n], incoming });
 
     it("ShuffleMessageCountError naming the sender if an item is missing or added", function () {
       expect(() => step2({ senderIndex: 1, items: fromMember1.items.slice(1) }))
@@ -279,7 +288,7 @@ describe("MASH seed shuffle (workers/crypto/shuffle)", function () {
         .that.includes({ memberIndex: 2, expectedSenderIndex: 1, actualSenderIndex: 0 });
       expect(() => step2(undefined)).to.throw(ShuffleUnexpectedSenderError).that.includes({ memberIndex: 2, expectedSenderIndex: 1 });
       expect(() =>
-        processShuffleStep({ group: testGroup.group, memberIndex: 0, privateKey: testGroup.members[0]!.privateKey, seed: 1n, incoming: fromMember1 }),
+        processShuffleStep({ group: testGroup.group, memberIndex: 0, privateKey: testGroup.members[0]!.privateKey, plaintexts: [1n], incoming: fromMember1 }),
       )
         .to.throw(ShuffleUnexpectedSenderError)
         .that.includes({ memberIndex: 0, actualSenderIndex: 1 });
@@ -289,13 +298,13 @@ describe("MASH seed shuffle (workers/crypto/shuffle)", function () {
       expect(() => step2(fromMember1, testGroup.members[3]!.privateKey))
         .to.throw(ShuffleGroupInvalidError)
         .that.includes({ memberIndex: 2 });
-      expect(() => processShuffleStep({ group: testGroup.group, memberIndex: 4, privateKey: testGroup.members[3]!.privateKey, seed: 1n }))
+      expect(() => processShuffleStep({ group: testGroup.group, memberIndex: 4, privateKey: testGroup.members[3]!.privateKey, plaintexts: [1n] }))
         .to.throw(ShuffleGroupInvalidError)
         .that.includes({ memberIndex: 4 });
     });
 
     it("PaillierPlaintextOutOfRangeError for a seed of magnitude Q or more", function () {
-      expect(() => processShuffleStep({ group: testGroup.group, memberIndex: 0, privateKey: testGroup.members[0]!.privateKey, seed: SEED_BOUND }))
+      expect(() => processShuffleStep({ group: testGroup.group, memberIndex: 0, privateKey: testGroup.members[0]!.privateKey, plaintexts: [SEED_BOUND] }))
         .to.throw(PaillierPlaintextOutOfRangeError);
       expect(() => step2(fromMember1)).to.not.throw(); // the same step with a valid seed goes through
     });
@@ -309,7 +318,7 @@ describe("MASH seed shuffle (workers/crypto/shuffle)", function () {
         wrapOnion({ payload: twice, recipientPublicKeys: [members[3]!.publicKey], associatedData: group.associatedData }),
         wrapOnion({ payload: twice, recipientPublicKeys: [members[3]!.publicKey], associatedData: group.associatedData }),
       ];
-      expect(() => processShuffleStep({ group, memberIndex: 3, privateKey: members[3]!.privateKey, seed: 1n, incoming: { senderIndex: 2, items } }))
+      expect(() => processShuffleStep({ group, memberIndex: 3, privateKey: members[3]!.privateKey, plaintexts: [1n], incoming: { senderIndex: 2, items } }))
         .to.throw(ShuffleDuplicateItemError)
         .that.includes({ senderIndex: 2, itemIndex: 2, duplicateOfItemIndex: 1 });
     });
@@ -319,24 +328,27 @@ describe("MASH seed shuffle (workers/crypto/shuffle)", function () {
       const fromMember2 = runChain(testGroup, 2);
       const garbage = wrapOnion({ payload: new Uint8Array(256), recipientPublicKeys: [members[3]!.publicKey], associatedData: group.associatedData });
       const items = [fromMember2.items[0]!, fromMember2.items[1]!, garbage];
-      expect(() => processShuffleStep({ group, memberIndex: 3, privateKey: members[3]!.privateKey, seed: 1n, incoming: { senderIndex: 2, items } }))
+      expect(() => processShuffleStep({ group, memberIndex: 3, privateKey: members[3]!.privateKey, plaintexts: [1n], incoming: { senderIndex: 2, items } }))
         .to.throw(ShuffleCiphertextInvalidError)
         .that.includes({ senderIndex: 2, itemIndex: 2 });
     });
   });
 
   describe("group definitions should be rejected", function () {
-    it("for a bad session id, a group of one, a bad or repeated member key, a bad group index or holder key", function () {
+    it("for a bad session id, a group of two, a bad or repeated member key, a bad group index or holder key", function () {
       const { group, members } = makeGroup(3);
-      const base = { groupIndex: 0, sessionId: Uint8Array.from(randomBytes(32)), memberPublicKeys: group.memberPublicKeys, holderPublicKey: holder.publicKey };
+      const base = { groupIndex: 0, sessionId: Uint8Array.from(randomBytes(32)), memberPublicKeys: group.memberPublicKeys, holderPublicKey: holder.publicKey, seedPlaintexts: PAPER_PLAINTEXTS };
       const cases: Array<[object, number | undefined]> = [
         [{ ...base, sessionId: new Uint8Array(31) }, undefined],
         [{ ...base, memberPublicKeys: [members[0]!.publicKey] }, undefined],
-        [{ ...base, memberPublicKeys: [members[0]!.publicKey, new Uint8Array(33)] }, 1],
+        [{ ...base, memberPublicKeys: [members[0]!.publicKey, members[1]!.publicKey] }, undefined],
+        [{ ...base, memberPublicKeys: [members[0]!.publicKey, new Uint8Array(33), members[2]!.publicKey] }, 1],
         [{ ...base, memberPublicKeys: [members[0]!.publicKey, members[1]!.publicKey, members[0]!.publicKey] }, 2],
         [{ ...base, groupIndex: -1 }, undefined],
         [{ ...base, groupIndex: 2 ** 32 }, undefined],
         [{ ...base, holderPublicKey: { bits: 1024, n: 15n, nSquared: 225n } }, undefined],
+        [{ ...base, seedPlaintexts: { count: 0, bound: Q } }, undefined],
+        [{ ...base, seedPlaintexts: { count: 1, bound: 2n ** 1024n } }, undefined],
       ];
       for (const [candidate, memberIndex] of cases) {
         expect(() => validateShuffleGroup({ group: candidate as typeof base }))
@@ -351,7 +363,7 @@ describe("MASH seed shuffle (workers/crypto/shuffle)", function () {
       const testGroup = makeGroup(3, 7);
       const groupSum = finishGroupSum({ group: testGroup.group, peeled: runChain(testGroup, 2) });
       expect(groupSum.groupIndex).to.equal(7);
-      const { holderSeed, includedClientCount } = completeHolderSeed({ holderPrivateKey: holder.privateKey, holderPublicKey: holder.publicKey, groupSums: [groupSum] });
+      const { holderSeed, includedClientCount } = completeHolderSeed({ holderPrivateKey: holder.privateKey, holderPublicKey: holder.publicKey, groupSums: [groupSum], codec: paperCompatSeedPlaintexts });
       expect(includedClientCount).to.equal(3);
       expect(holderSeed).to.equal(-sum(testGroup.seeds));
     });
@@ -375,28 +387,32 @@ describe("MASH seed shuffle (workers/crypto/shuffle)", function () {
     let groupSum: GroupSumMessage;
 
     before(function () {
-      const testGroup = makeGroup(2, 4);
-      groupSum = finishGroupSum({ group: testGroup.group, peeled: runChain(testGroup, 1) });
+      const testGroup = makeGroup(3, 4);
+      groupSum = finishGroupSum({ group: testGroup.group, peeled: runChain(testGroup, 2) });
     });
 
     const complete = (groupSums: GroupSumMessage[]) =>
-      completeHolderSeed({ holderPrivateKey: holder.privateKey, holderPublicKey: holder.publicKey, groupSums });
+      completeHolderSeed({ holderPrivateKey: holder.privateKey, holderPublicKey: holder.publicKey, groupSums, codec: paperCompatSeedPlaintexts });
 
     it("ShuffleGroupSumInvalidError naming the group for a repeated group, too few members, or a bad ciphertext", function () {
       expect(() => complete([groupSum, groupSum])).to.throw(ShuffleGroupSumInvalidError).that.includes({ groupIndex: 4 });
-      expect(() => complete([{ ...groupSum, memberCount: 1 }])).to.throw(ShuffleGroupSumInvalidError).that.includes({ groupIndex: 4 });
+      expect(() => complete([{ ...groupSum, memberCount: 2 }])).to.throw(ShuffleGroupSumInvalidError).that.includes({ groupIndex: 4 });
       expect(() => complete([{ ...groupSum, ciphertext: new Uint8Array(256) }])).to.throw(ShuffleGroupSumInvalidError).that.includes({ groupIndex: 4 });
       expect(() => complete([{ ...groupSum, ciphertext: groupSum.ciphertext.subarray(1) }])).to.throw(ShuffleGroupSumInvalidError);
     });
 
-    it("PaillierDecryptionError when the decrypted sum is outside ±clients·(Q − 1)", function () {
-      const tooLarge = encodePaillierCiphertext({ publicKey: holder.publicKey, ciphertext: paillierEncrypt({ publicKey: holder.publicKey, plaintext: 2n * Q }) });
-      expect(() => complete([{ groupIndex: 9, memberCount: 2, ciphertext: tooLarge }])).to.throw(PaillierDecryptionError);
+    it("PaillierDecryptionError when the decrypted sum is above clients·(Q − 1), ShuffleSumOutOfRangeError when negative", function () {
+      const forged = (plaintext: bigint) => encodePaillierCiphertext({ publicKey: holder.publicKey, ciphertext: paillierEncrypt({ publicKey: holder.publicKey, plaintext }) });
+      expect(() => complete([{ groupIndex: 9, memberCount: 3, ciphertext: forged(3n * Q) }])).to.throw(PaillierDecryptionError);
+      // Fresh paper-compat seeds are in [0, Q): a negative total can only be a forged sum.
+      expect(() => complete([{ groupIndex: 9, memberCount: 3, ciphertext: forged(-5n) }]))
+        .to.throw(ShuffleSumOutOfRangeError)
+        .that.deep.includes({ plaintextIndex: 0, groupIndices: [9] });
     });
 
     it("PaillierInvalidKeyError when the private key is not the posted public key's", async function () {
       const other = await generatePaillierKeyPair({ bits: 1024 });
-      expect(() => completeHolderSeed({ holderPrivateKey: other.privateKey, holderPublicKey: holder.publicKey, groupSums: [groupSum] })).to.throw(
+      expect(() => completeHolderSeed({ holderPrivateKey: other.privateKey, holderPublicKey: holder.publicKey, groupSums: [groupSum], codec: paperCompatSeedPlaintexts })).to.throw(
         PaillierInvalidKeyError,
       );
     });
