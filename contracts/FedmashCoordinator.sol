@@ -22,13 +22,20 @@ contract FedmashCoordinator is IFedmashCoordinator {
     /// @dev Caps every phase so that `now + duration` cannot overflow a uint64 deadline.
     uint64 private constant _MAX_PHASE_DURATION = 365 days;
 
-    /// @dev Groups of one would hand the holder a member's seed, and larger ones cost every later member more
-    /// onion layers.
-    uint32 private constant _MIN_GROUP_SIZE = 2;
+    /// @dev Groups of one would hand the holder a member's seed, groups of two each member the other's (see
+    /// {GroupingLib-MIN_GROUP_MEMBERS}), and larger ones cost every later member more onion layers.
+    uint32 private constant _MIN_GROUP_SIZE = 3;
     uint32 private constant _MAX_GROUP_SIZE = 16;
 
     /// @dev A holder plus one group of the smallest size.
-    uint32 private constant _MIN_MASH_CLIENTS = 3;
+    uint32 private constant _MIN_MASH_CLIENTS = 4;
+
+    /// @dev The fewest updates a secure round may sum: with two, each client could subtract its own update from the
+    /// published sum and learn the other's.
+    uint32 private constant _MIN_INCLUDED = 3;
+
+    /// @dev The ring-LWR mask group decodes a sum of at most 2048 masked vectors, the holder's included.
+    uint32 private constant _MAX_RLWR_CLIENTS = 2047;
 
     /// @inheritdoc IFedmashCoordinator
     uint256 public constant MAX_MASH_CLIENTS = 1024;
@@ -96,6 +103,7 @@ contract FedmashCoordinator is IFedmashCoordinator {
         RoundLib.Round storage target = _existingRound(roundId);
         if (!_registry.isActive(msg.sender, IFedmashRegistry.Role.Client)) revert CoordinatorNotClient(msg.sender);
         target.join(roundId, msg.sender, _tasks[target.taskId].config);
+        _releaseIfFailed(target, roundId);
     }
 
     /// @inheritdoc IFedmashCoordinator
@@ -108,6 +116,8 @@ contract FedmashCoordinator is IFedmashCoordinator {
     ) external {
         RoundLib.Round storage target = _existingRound(roundId);
         target.submit(roundId, msg.sender, cid, contentHash, numSamples, loss, _tasks[target.taskId].config);
+        // A set fixed below the task's minIncluded fails the round in the submission that fixed it.
+        _releaseIfFailed(target, roundId);
     }
 
     /// @inheritdoc IFedmashCoordinator
@@ -300,6 +310,10 @@ contract FedmashCoordinator is IFedmashCoordinator {
         taskId = ++_taskCount;
         TaskView storage created = _tasks[taskId];
         created.config = config;
+        // The stored config holds the floor in force, so that workers and RoundLib read one number.
+        if (config.mode != Mode.Plain && config.minIncluded == 0) {
+            created.config.minIncluded = config.minClients > _MIN_INCLUDED ? config.minClients : _MIN_INCLUDED;
+        }
         created.owner = msg.sender;
         created.currentModelCid = initialModelCid;
         emit TaskCreated(taskId, msg.sender, config.mode, config.aggregator, initialModelCid);
@@ -348,7 +362,12 @@ contract FedmashCoordinator is IFedmashCoordinator {
         if (config.groupSize < _MIN_GROUP_SIZE || config.groupSize > _MAX_GROUP_SIZE) {
             revert CoordinatorInvalidConfig("groupSize out of range");
         }
-        if (config.minClients < _MIN_MASH_CLIENTS) revert CoordinatorInvalidConfig("minClients below 3");
+        if (config.minClients < _MIN_MASH_CLIENTS) revert CoordinatorInvalidConfig("minClients below 4");
+        // Checked before MAX_MASH_CLIENTS, the lower bound today, so that the mask group's own bound is enforced
+        // (and named) whatever that constant becomes.
+        if (config.maskGroup == MaskGroup.Rlwr2048 && config.maxClients > _MAX_RLWR_CLIENTS) {
+            revert CoordinatorInvalidConfig("maxClients above 2047 for Rlwr2048");
+        }
         _validateSecureConfig(config);
         if (!_isPhaseDuration(config.keyDuration)) revert CoordinatorInvalidConfig("keyDuration out of range");
         if (!_isPhaseDuration(config.shuffleDuration)) revert CoordinatorInvalidConfig("shuffleDuration out of range");
@@ -357,13 +376,20 @@ contract FedmashCoordinator is IFedmashCoordinator {
         }
     }
 
-    /// @dev What both secure modes need: quantization parameters for the workers, and at most MAX_MASH_CLIENTS
+    /// @dev What both secure modes need: quantization parameters for the workers, at most MAX_MASH_CLIENTS
     /// clients, the bound under which the verifier's reserve `maxClients · clientReward + aggregatorReward` cannot
-    /// overflow. Reason strings as in {_validateConfig}.
+    /// overflow, and a floor on the included set that a full round can reach. Reason strings as in
+    /// {_validateConfig}.
     function _validateSecureConfig(TaskConfig calldata config) private pure {
         if (config.maxClients > MAX_MASH_CLIENTS) revert CoordinatorInvalidConfig("maxClients above MAX_MASH_CLIENTS");
         if (config.quantizationScale == 0) revert CoordinatorInvalidConfig("quantizationScale is zero");
         if (config.clipMillionths == 0) revert CoordinatorInvalidConfig("clipMillionths is zero");
+        if (config.minIncluded != 0) {
+            if (config.minIncluded < _MIN_INCLUDED) revert CoordinatorInvalidConfig("minIncluded below 3");
+            if (config.minIncluded > config.maxClients) {
+                revert CoordinatorInvalidConfig("minIncluded exceeds maxClients");
+            }
+        }
     }
 
     function _isPhaseDuration(uint64 duration) private pure returns (bool) {

@@ -38,7 +38,9 @@ interface IFedmashCoordinator {
     }
 
     /// @notice Why a round ended in `Failed`; `None` while it has not failed. `ServersMissing`: a `Shamir` round's
-    /// `Aggregation` deadline passed with fewer share-sums than the task's threshold.
+    /// `Aggregation` deadline passed with fewer share-sums than the task's threshold. `TooFewIncluded`: a `Mash` or
+    /// `Shamir` round's included set was fixed (or could no longer reach) below the task's `minIncluded`, so nothing
+    /// was unmasked or summed.
     enum FailureReason {
         None,
         NotEnoughClients,
@@ -49,7 +51,17 @@ interface IFedmashCoordinator {
         Cancelled,
         CommitmentsMissing,
         AggregateDisputed,
-        ServersMissing
+        ServersMissing,
+        TooFewIncluded
+    }
+
+    /// @notice The group a `Mash` task's masks live in; the contract never computes in it, the workers do
+    /// (docs/MASKING.md). `Rlwr2048`, the default of a zeroed config, is the secure ring-LWR group, whose decoding
+    /// sums at most 2048 masked vectors (the holder's included), so a task using it admits at most 2047 clients.
+    /// `PaperCompat` is the MASH paper's original group, kept to reproduce the paper's figures.
+    enum MaskGroup {
+        Rlwr2048,
+        PaperCompat
     }
 
     /// @notice The fixed parameters of a task.
@@ -71,6 +83,11 @@ interface IFedmashCoordinator {
     /// @param keyDuration `Mash`: seconds the holder has to post its Paillier key (phase `Grouping`).
     /// @param shuffleDuration `Mash`: seconds the groups have to shuffle and post their sums (phase `Shuffle`).
     /// @param completionDuration `Mash`: seconds the holder has to submit its own update (phase `Completion`).
+    /// @param minIncluded `Mash` and `Shamir`: the fewest clients whose updates may be summed (`Mash`: the included
+    /// groups' members plus the holder; `Shamir`: the frozen set of submitters), at least 3 and at most `maxClients`;
+    /// 0 at creation means `max(3, minClients)`, and the stored task holds the value in force. Ignored by `Plain`,
+    /// which has no privacy to protect.
+    /// @param maskGroup `Mash`: the group the masks live in, see {MaskGroup}. Ignored by `Plain` and `Shamir`.
     struct TaskConfig {
         Mode mode;
         address aggregator;
@@ -87,6 +104,8 @@ interface IFedmashCoordinator {
         uint64 keyDuration;
         uint64 shuffleDuration;
         uint64 completionDuration;
+        uint32 minIncluded;
+        MaskGroup maskGroup;
     }
 
     /// @notice A task as stored.
@@ -157,6 +176,8 @@ interface IFedmashCoordinator {
     /// round entered `Completion`; 0 before.
     /// @param includedClientCount Members of the included groups, the holder not counted; 0 before `Completion`.
     /// @param holderSubmitted Whether the holder submitted its masked update.
+    /// @param drawBlock The block whose hash draws the holder and the groups, set when the round entered `Grouping`
+    /// (and again if that hash expired before the draw); 0 before.
     struct MashRoundView {
         address holder;
         bytes32 groupingSeed;
@@ -166,6 +187,7 @@ interface IFedmashCoordinator {
         uint256 includedGroupCount;
         uint256 includedClientCount;
         bool holderSubmitted;
+        uint256 drawBlock;
     }
 
     /// @notice One shuffle group of a `Mash` round.
@@ -311,12 +333,17 @@ interface IFedmashCoordinator {
         bytes32 aggregateHash
     );
 
-    /// @notice Emitted when a `Mash` round leaves `Joining`: `holder` was drawn from `seed`, and `groupCount`
-    /// {GroupFormed} events follow.
+    /// @notice Emitted when a `Mash` round enters `Grouping`, and again when its draw is re-armed because the hash of
+    /// the previous `drawBlock` expired: the holder and the groups will be drawn from `blockhash(drawBlock)` by the
+    /// first {advance} mined after block `drawBlock`.
+    event GroupsDrawArmed(uint256 indexed roundId, uint256 drawBlock);
+
+    /// @notice Emitted by the {advance} that draws a `Mash` round's groups: `holder` was drawn from `seed`, and
+    /// `groupCount` {GroupFormed} events follow.
     event GroupsFormed(uint256 indexed roundId, address indexed holder, uint256 groupCount, bytes32 seed);
 
-    /// @notice Emitted once per group when a `Mash` round leaves `Joining`; `members` in chain order, the last one
-    /// leads.
+    /// @notice Emitted once per group by the {advance} that draws a `Mash` round's groups; `members` in chain order,
+    /// the last one leads.
     event GroupFormed(uint256 indexed roundId, uint256 indexed groupIndex, address[] members);
 
     /// @notice Emitted when the holder posts the round's Paillier public key.
@@ -354,10 +381,12 @@ interface IFedmashCoordinator {
     /// @dev Reverts {CoordinatorModeUnsupported} for `Shamir` (see {createShamirTask}), {CoordinatorNotAggregator} if
     /// `config.aggregator` is not an active aggregator, {CoordinatorInvalidConfig} for `modelSize` 0,
     /// `minClients` 0 or above `maxClients`, a duration of 0 or above one year, or an empty `modelKind`, and
-    /// {CoordinatorEmptyCid} for an empty `initialModelCid`. `Mash` also needs `groupSize` in [2, 16],
-    /// `minClients` >= 3 (a holder and one group of two: a group of one would hand the holder its member's seed),
-    /// `maxClients` <= {MAX_MASH_CLIENTS} (so that forming groups fits in a block), non-zero `quantizationScale`
-    /// and `clipMillionths`, and its three durations in the same range; `Plain` ignores those six fields.
+    /// {CoordinatorEmptyCid} for an empty `initialModelCid`. `Mash` also needs `groupSize` in [3, 16],
+    /// `minClients` >= 4 (a holder and one group of three: in a group of two each member could subtract its own
+    /// seed from the group sum and learn the other's), `maxClients` <= 2047 with `MaskGroup.Rlwr2048` and
+    /// <= {MAX_MASH_CLIENTS} (so that forming groups fits in a block), non-zero `quantizationScale` and
+    /// `clipMillionths`, its three durations in the same range, and `minIncluded` 0 or in [3, `maxClients`];
+    /// `Plain` ignores those nine fields.
     /// @param config The task's fixed parameters.
     /// @param initialModelCid IPFS CID of the model the first round starts from.
     /// @return taskId The new task's id; ids start at 1.
@@ -366,8 +395,8 @@ interface IFedmashCoordinator {
     /// @notice Creates a `Shamir` task owned by the caller, served by `servers` with threshold `threshold`.
     /// @dev Reverts {CoordinatorInvalidConfig} ("mode is not Shamir") unless `config.mode` is `Shamir`, then as
     /// {createTask} for the common fields; `Shamir` also needs `maxClients` <= {MAX_MASH_CLIENTS} (the verifier
-    /// reserves rewards for at most that many) and non-zero `quantizationScale` and `clipMillionths`, with the
-    /// reason strings of `Mash`, and ignores the four other `Mash` fields. The servers are checked by
+    /// reserves rewards for at most that many), non-zero `quantizationScale` and `clipMillionths`, and `minIncluded`
+    /// 0 or in [3, `maxClients`], with the reason strings of `Mash`, and ignores the five other `Mash` fields. The servers are checked by
     /// {IFedmashShamir-configureServers}: {IFedmashShamir-ShamirTooManyServers},
     /// {IFedmashShamir-ShamirInvalidThreshold} unless 2 <= threshold <= servers.length,
     /// {IFedmashShamir-ShamirNotServer} and {IFedmashShamir-ShamirDuplicateServer}.
@@ -394,7 +423,8 @@ interface IFedmashCoordinator {
     function openRound(uint256 taskId, string calldata modelCid) external returns (uint256 roundId);
 
     /// @notice Joins the round as a client. The `maxClients`-th join moves the round on at once: to `Submission`
-    /// in `Plain` and `Shamir`, to `Grouping` in `Mash` (forming the groups, see {advance}).
+    /// in `Plain` and `Shamir`, to `Grouping` in `Mash`, which arms the draw of the groups for a later block (see
+    /// {advance}): nothing the joining transaction can read decides the holder.
     /// @dev Reverts {CoordinatorNotClient} for a caller that is not an active client,
     /// {CoordinatorAlreadyJoined}, {CoordinatorRoundFull}, {CoordinatorUnexpectedPhase} outside `Joining`, and
     /// {CoordinatorDeadlinePassed} once joining closed.
@@ -405,7 +435,8 @@ interface IFedmashCoordinator {
     /// encrypted shares) the last joined client's submission moves the round to `Aggregation` at once, which freezes
     /// the submitted set. In `Mash` the update is masked: members of groups whose sum was posted submit in
     /// `Submission`, and once every one of them did the round enters `Completion` at once; the holder submits in
-    /// `Completion`, which moves the round to `Aggregation` at once.
+    /// `Completion`, which moves the round to `Aggregation` at once. In both secure modes a set fixed below the
+    /// task's `minIncluded` fails the round (`TooFewIncluded`) instead, see {advance}.
     /// @dev Reverts {CoordinatorNotParticipant} for a caller that did not join, {CoordinatorAlreadySubmitted},
     /// {CoordinatorUnexpectedPhase} outside `Submission` (for the `Mash` holder: outside `Completion`),
     /// {CoordinatorDeadlinePassed} once the phase closed, {CoordinatorGroupExcluded} for a member of a group
@@ -441,24 +472,33 @@ interface IFedmashCoordinator {
         bytes32 aggregateHash
     ) external;
 
-    /// @notice Moves a round whose phase deadline passed. Anyone may call it.
+    /// @notice Moves a round whose phase deadline passed, or draws a `Mash` round's groups. Anyone may call it.
     /// `Plain`: `Joining` goes to `Submission` with at least `minClients` joined, else fails (`NotEnoughClients`);
     /// `Submission` goes to `Aggregation` with at least one update, else fails (`NoSubmissions`); `Aggregation`
     /// fails (`AggregatorMissing`).
-    /// `Mash`: `Joining` goes to `Grouping` with at least `minClients` joined, else fails (`NotEnoughClients`);
-    /// `Grouping` fails (`HolderMissing`); `Shuffle` goes to `Submission` with at least one group sum, else fails
-    /// (`NotEnoughClients`); `Submission` goes to `Completion` with at least one complete group, else fails
-    /// (`NoSubmissions`); `Completion` fails (`HolderMissing`); `Aggregation` fails (`AggregatorMissing`).
-    /// Entering `Grouping` draws `seed = keccak256(abi.encode(blockhash(block.number - 1), block.prevrandao,
-    /// address(this), roundId, participants))`, the holder `participants[seed % n]`, and shuffles the other
-    /// participants (in joining order) by Fisher-Yates: `r = seed`, then for `i` from `n - 2` down to 1,
-    /// `r = keccak256(r)` and swap `i` with `r % (i + 1)`. With `G = max(1, (n - 1) / groupSize)` groups, the
-    /// `k`-th shuffled client is member `k / G` of group `k % G`.
-    /// `Shamir`: as `Plain`, except that `Aggregation` fails with `ServersMissing` when fewer share-sums than the
-    /// task's threshold were posted.
+    /// `Mash`: `Joining` goes to `Grouping` with at least `minClients` joined, else fails (`NotEnoughClients`), or
+    /// with fewer than `minIncluded` joined fails (`TooFewIncluded`); entering `Grouping` sets
+    /// `drawBlock = block.number + 1` ({GroupsDrawArmed}) and forms no groups yet. In `Grouping` without groups,
+    /// `advance` needs no deadline: while `block.number <= drawBlock` it does nothing (it only gets the block mined);
+    /// once `blockhash(drawBlock)` exists it draws the holder and the groups ({GroupsFormed}, {GroupFormed}) and the
+    /// holder's key deadline restarts at `now + keyDuration`; if that hash expired (more than 256 blocks passed) it
+    /// re-arms `drawBlock = block.number + 1`. After the draw, `Grouping` fails (`HolderMissing`); `Shuffle` goes
+    /// to `Submission` with at least one group sum, else fails (`NotEnoughClients`); `Submission` goes to
+    /// `Completion` with at least one complete group, else fails (`NoSubmissions`), and entering `Completion` with
+    /// fewer than `minIncluded` included (the included groups' members plus the holder) fails (`TooFewIncluded`);
+    /// `Completion` fails (`HolderMissing`); `Aggregation` fails (`AggregatorMissing`).
+    /// The draw: `seed = keccak256(abi.encode(blockhash(drawBlock), address(this), roundId, participants))`, the
+    /// holder `participants[seed % n]`, and the other participants (in joining order) shuffled by Fisher-Yates:
+    /// `r = seed`, then for `i` from `n - 2` down to 1, `r = keccak256(r)` and swap `i` with `r % (i + 1)`. With
+    /// `G = max(1, (n - 1) / groupSize)` groups, the `k`-th shuffled client is member `k / G` of group `k % G`;
+    /// every group has at least 3 members. No join or advance can read `blockhash(drawBlock)` when it is sent, so
+    /// none can pick the holder; the proposer of block `drawBlock` still can bias it (docs/SHUFFLE.md).
+    /// `Shamir`: as `Plain`, except that `Joining` fails (`TooFewIncluded`) with fewer than `minIncluded` joined,
+    /// `Submission` fails (`TooFewIncluded`) with at least one but fewer than `minIncluded` updates, and
+    /// `Aggregation` fails with `ServersMissing` when fewer share-sums than the task's threshold were posted.
     /// `Verification` is not advanced here: {IFedmashVerifier-settle} ends it.
     /// @dev Reverts {CoordinatorUnexpectedPhase} for a terminal round or one in `Verification`, and
-    /// {CoordinatorDeadlineNotPassed} while `block.timestamp <= deadline`.
+    /// {CoordinatorDeadlineNotPassed} while `block.timestamp <= deadline` (except for a `Mash` draw).
     /// @param roundId The round.
     function advance(uint256 roundId) external;
 

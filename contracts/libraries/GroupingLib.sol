@@ -8,8 +8,9 @@ pragma solidity ^0.8.28;
 /// `groupCount` groups, member `k` is at position `k / groupCount` of group `k % groupCount`, so group sizes differ
 /// by at most one and every group is filled in position order.
 library GroupingLib {
-    /// @notice The fewest members a group may have: with one, the holder could decrypt that member's seed.
-    uint256 internal constant MIN_GROUP_MEMBERS = 2;
+    /// @notice The fewest members a group may have: with one, the holder could decrypt that member's seed; with two,
+    /// each member could subtract its own seed from the group sum the holder decrypts and learn the other's.
+    uint256 internal constant MIN_GROUP_MEMBERS = 3;
 
     /// @notice Picks the holder and shuffles everyone else.
     /// @dev Fisher-Yates over the participant indices other than the holder's, in joining order, driven by a keccak

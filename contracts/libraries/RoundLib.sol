@@ -42,7 +42,8 @@ library RoundLib {
     }
 
     /// @notice The stored state of one round. Callers keep the round id; it is not repeated here.
-    /// @dev The fields after `submissions` are `Mash` only and set when the round leaves `Joining`. Members are
+    /// @dev The fields after `submissions` are `Mash` only: `drawBlock` is set when the round enters `Grouping`, the
+    /// holder and the groups by the later {advance} that draws them. Members are
     /// stored once, as participant indices in shuffled order (`memberOrder`, 16 per slot), and each group's
     /// members are read from it with {GroupingLib-orderIndex}.
     struct Round {
@@ -68,6 +69,7 @@ library RoundLib {
         uint32 includedGroupCount;
         uint32 includedClientCount;
         bool holderSubmitted;
+        uint64 drawBlock;
         bytes32 groupingSeed;
         bytes32 holderKeyHash;
         uint16[] memberOrder;
@@ -169,7 +171,7 @@ library RoundLib {
         if (mash) {
             _countMashSubmission(self, roundId, client, config);
         } else if (self.submittedCount == self.participants.length) {
-            _enterTimed(self, roundId, IFedmashCoordinator.Phase.Aggregation, config.aggregateDuration);
+            _closeSubmission(self, roundId, config);
         }
     }
 
@@ -186,7 +188,7 @@ library RoundLib {
         bytes calldata paillierPublicKey,
         IFedmashCoordinator.TaskConfig storage config
     ) internal {
-        // A Plain round, or one still joining, has holder 0, which no caller is.
+        // A Plain round, or one still joining or waiting for its draw, has holder 0, which no caller is.
         if (account != self.holder) revert IFedmashCoordinator.CoordinatorNotHolder(roundId, account);
         _requireOpenPhase(self, roundId, IFedmashCoordinator.Phase.Grouping);
         _requireMessage(paillierPublicKey);
@@ -333,6 +335,11 @@ library RoundLib {
             phaseBit(IFedmashCoordinator.Phase.Submission) |
             phaseBit(IFedmashCoordinator.Phase.Aggregation);
         _requirePhase(self, roundId, mash ? timed | _mashOnlyPhases() : timed);
+        // Grouping before the draw waits for a block, not for a deadline.
+        if (current == IFedmashCoordinator.Phase.Grouping && self.groupCount == 0) {
+            _draw(self, roundId, config);
+            return;
+        }
         if (block.timestamp <= self.deadline) {
             revert IFedmashCoordinator.CoordinatorDeadlineNotPassed(roundId, current, self.deadline);
         }
@@ -355,7 +362,7 @@ library RoundLib {
             if (mash && self.completeGroupCount > 0) {
                 _enterCompletion(self, roundId, config);
             } else if (!mash && self.submittedCount > 0) {
-                _enterTimed(self, roundId, IFedmashCoordinator.Phase.Aggregation, config.aggregateDuration);
+                _closeSubmission(self, roundId, config);
             } else {
                 _fail(self, roundId, IFedmashCoordinator.FailureReason.NoSubmissions);
             }
@@ -440,7 +447,8 @@ library RoundLib {
             groupSumCount: self.groupSumCount,
             includedGroupCount: self.includedGroupCount,
             includedClientCount: self.includedClientCount,
-            holderSubmitted: self.holderSubmitted
+            holderSubmitted: self.holderSubmitted,
+            drawBlock: self.drawBlock
         });
     }
 
@@ -512,26 +520,51 @@ library RoundLib {
         return bytes32(1 << uint8(phase));
     }
 
-    /// @dev The mode picks the phase after `Joining`: `Mash` forms the groups first.
+    /// @dev The mode picks the phase after `Joining`: `Mash` arms the draw of its groups first. A secure round with
+    /// fewer participants than `minIncluded` could never reach the floor, so it fails at once (a full round cannot:
+    /// `minIncluded <= maxClients`).
     function _leaveJoining(Round storage self, uint256 roundId, IFedmashCoordinator.TaskConfig storage config) private {
-        if (self.mode == IFedmashCoordinator.Mode.Mash) {
-            _formGroups(self, roundId, config.groupSize);
+        if (self.mode != IFedmashCoordinator.Mode.Plain && self.participants.length < config.minIncluded) {
+            _fail(self, roundId, IFedmashCoordinator.FailureReason.TooFewIncluded);
+        } else if (self.mode == IFedmashCoordinator.Mode.Mash) {
+            // The deadline is provisional: the draw restarts it, so that the holder gets all of keyDuration.
             _enterTimed(self, roundId, IFedmashCoordinator.Phase.Grouping, config.keyDuration);
+            _armDraw(self, roundId);
         } else {
             _enterTimed(self, roundId, IFedmashCoordinator.Phase.Submission, config.submitDuration);
         }
     }
 
+    /// @dev The draw will use the hash of the next block, which no transaction mined in this one can read.
+    function _armDraw(Round storage self, uint256 roundId) private {
+        uint64 target = uint64(block.number) + 1;
+        self.drawBlock = target;
+        emit IFedmashCoordinator.GroupsDrawArmed(roundId, target);
+    }
+
+    /// @dev `Grouping` before the draw: a no-op until block `drawBlock` is mined, the draw once its hash is readable,
+    /// a re-arm once it is not any more (blockhash covers the last 256 blocks only). The key deadline restarts at
+    /// the draw, without a {IFedmashCoordinator-PhaseChanged}: the phase stays `Grouping`.
+    function _draw(Round storage self, uint256 roundId, IFedmashCoordinator.TaskConfig storage config) private {
+        uint256 target = self.drawBlock;
+        if (block.number <= target) return;
+        bytes32 drawHash = blockhash(target);
+        if (drawHash == bytes32(0)) {
+            _armDraw(self, roundId);
+            return;
+        }
+        _formGroups(self, roundId, config.groupSize, drawHash);
+        self.deadline = uint64(block.timestamp) + config.keyDuration;
+    }
+
     /// @dev Draws the holder and the groups (see {IFedmashCoordinator-advance}) and emits them. O(n) storage writes:
     /// one per member into its already used {Client} slot, and the order packed 16 members per slot. Measured at
     /// about 12k gas per member, 12.6M for MAX_MASH_CLIENTS (docs/CONTRACTS.md).
-    function _formGroups(Round storage self, uint256 roundId, uint32 groupSize) private {
+    function _formGroups(Round storage self, uint256 roundId, uint32 groupSize, bytes32 drawHash) private {
         address[] memory joinedClients = self.participants;
-        // blockhash and prevrandao are known to the block's proposer, who could pick the holder by withholding
-        // blocks; the holder learns group-level sums at worst (docs/SHUFFLE.md), so this is accepted.
-        bytes32 seed = keccak256(
-            abi.encode(blockhash(block.number - 1), block.prevrandao, address(this), roundId, joinedClients)
-        );
+        // drawHash is the hash of a block mined after the last join; its proposer could still bias it by withholding
+        // the block, which docs/SHUFFLE.md accepts as a validator-level adversary.
+        bytes32 seed = keccak256(abi.encode(drawHash, address(this), roundId, joinedClients));
         (uint256 holderIndex, uint16[] memory order) = GroupingLib.draw(seed, joinedClients.length);
         uint256 groups = GroupingLib.groupCount(order.length, groupSize);
         address holder = joinedClients[holderIndex];
@@ -547,7 +580,8 @@ library RoundLib {
         emit IFedmashCoordinator.GroupsFormed(roundId, holder, groups, seed);
         for (uint256 groupIndex = 0; groupIndex < groups; ++groupIndex) {
             uint256 size = GroupingLib.sizeOf(order.length, groups, groupIndex);
-            // minClients >= 3 leaves at least 2 members, and groupCount divides them into groups of >= groupSize.
+            // minClients >= 4 leaves at least 3 members, and groupCount divides them into groups of >= groupSize >= 3
+            // (or one group of all of them when fewer than groupSize).
             assert(size >= GroupingLib.MIN_GROUP_MEMBERS);
             address[] memory members = new address[](size);
             for (uint256 position = 0; position < size; ++position) {
@@ -576,7 +610,27 @@ library RoundLib {
         self.includedGroupCount = uint32(found);
         self.includedClientCount = uint32(clientCount);
         emit IFedmashCoordinator.GroupsIncluded(roundId, included, clientCount);
-        _enterTimed(self, roundId, IFedmashCoordinator.Phase.Completion, config.completionDuration);
+        // The holder completes the sum of every included member plus its own: below the floor it must never
+        // post its negated seed, so the round ends here.
+        if (clientCount + 1 < config.minIncluded) {
+            _fail(self, roundId, IFedmashCoordinator.FailureReason.TooFewIncluded);
+        } else {
+            _enterTimed(self, roundId, IFedmashCoordinator.Phase.Completion, config.completionDuration);
+        }
+    }
+
+    /// @dev `Plain` and `Shamir`, at least one update in: freezes the submitted set and starts `Aggregation`, unless a
+    /// `Shamir` set is below the floor, whose share-sums the servers must never post.
+    function _closeSubmission(
+        Round storage self,
+        uint256 roundId,
+        IFedmashCoordinator.TaskConfig storage config
+    ) private {
+        if (self.mode == IFedmashCoordinator.Mode.Shamir && self.submittedCount < config.minIncluded) {
+            _fail(self, roundId, IFedmashCoordinator.FailureReason.TooFewIncluded);
+        } else {
+            _enterTimed(self, roundId, IFedmashCoordinator.Phase.Aggregation, config.aggregateDuration);
+        }
     }
 
     /// @dev The holder submits in `Completion`; everyone else in `Submission`, and only from a sum-posted group.

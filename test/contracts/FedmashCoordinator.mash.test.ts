@@ -1,14 +1,15 @@
-// Tests of FedmashCoordinator in Mash mode: the holder and group draw, the shuffle turns, group sums, masked
+// Tests of FedmashCoordinator in Mash mode: the holder and group draw from a later block, the shuffle turns, group sums, masked
 // submissions, the fixing of included groups and the holder's completion, the hand-over to the verifier and back,
 // every dropout outcome and every refusal, against contracts deployed through the Ignition module.
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import type { ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
+import type { ContractTransactionResponse } from "ethers";
 import type { IFedmashCoordinator } from "../../typechain-types/contracts/FedmashCoordinator";
-import { FailureReason, Mode, Phase, Role, phaseName } from "../helpers/enums";
+import { FailureReason, MaskGroup, Mode, Phase, Role, phaseName } from "../helpers/enums";
 import { deployFedmash } from "../helpers/deployFedmash";
+import { drawGroups, drawHashOf, mineDrawBlock } from "../helpers/drawGroups";
 import { encryptionKey } from "../helpers/encryptionKey";
 import { mashGrouping } from "../helpers/mashGrouping";
 import { phaseBitmap } from "../helpers/phaseBitmap";
@@ -23,7 +24,7 @@ const SUBMIT_DURATION = 200n;
 const COMPLETION_DURATION = 130n;
 const AGGREGATE_DURATION = 300n;
 const GROUP_SIZE = 3;
-const MIN_CLIENTS = 3;
+const MIN_CLIENTS = 4;
 const MAX_CLIENTS = 7;
 const MAX_MESSAGE_BYTES = 16_384;
 const MAX_MASH_CLIENTS = 1024n;
@@ -122,6 +123,8 @@ describe("FedmashCoordinator (Mash mode)", function () {
       keyDuration: KEY_DURATION,
       shuffleDuration: SHUFFLE_DURATION,
       completionDuration: COMPLETION_DURATION,
+      minIncluded: 0,
+      maskGroup: MaskGroup.Rlwr2048,
     };
     await coordinator.connect(owner).createTask(config, INITIAL_MODEL_CID);
     return { registry, coordinator, verifier, owner, aggregator, clients, stranger, signers, config };
@@ -159,10 +162,17 @@ describe("FedmashCoordinator (Mash mode)", function () {
     return { roundId, holder: bySigner(mash.holder), groups, members: groups.flat() };
   }
 
-  /** Opens a round and fills it with `count` clients; at MAX_CLIENTS the last join forms the groups. */
+  /** Opens a round and fills it with `count` clients; at MAX_CLIENTS the last join arms the draw. */
   async function joinClients(fixture: Fixture, count: number): Promise<bigint> {
     const roundId = await openRound(fixture);
     for (const client of fixture.clients.slice(0, count)) await fixture.coordinator.connect(client).join(roundId);
+    return roundId;
+  }
+
+  /** A full round whose groups are drawn: MAX_CLIENTS join, then a stranger advances after the draw block. */
+  async function joinAndDraw(fixture: Fixture): Promise<bigint> {
+    const roundId = await joinClients(fixture, MAX_CLIENTS);
+    await drawGroups(fixture.coordinator, roundId, fixture.stranger);
     return roundId;
   }
 
@@ -229,7 +239,7 @@ describe("FedmashCoordinator (Mash mode)", function () {
    * cancelling in Grouping, Finalized by passing the verification of a zero aggregate.
    */
   async function mashRoundIn(fixture: Fixture, phase: GroupedPhase): Promise<GroupedRound> {
-    const round = await resolveGroups(fixture, await joinClients(fixture, MAX_CLIENTS));
+    const round = await resolveGroups(fixture, await joinAndDraw(fixture));
     if (phase === Phase.Grouping) return round;
     if (phase === Phase.Failed) {
       await fixture.coordinator.connect(fixture.owner).cancelRound(round.roundId);
@@ -254,24 +264,10 @@ describe("FedmashCoordinator (Mash mode)", function () {
     return round;
   }
 
-  /** The grouping the documented rule gives for the block that formed the groups. */
-  async function expectedGrouping(
-    { coordinator }: Fixture,
-    receipt: ContractTransactionReceipt | null,
-    roundId: bigint,
-  ): Promise<ReturnType<typeof mashGrouping>> {
-    if (receipt === null) throw new Error("no receipt");
-    // Raw JSON-RPC: ethers' Block leaves prevRandao null on Hardhat, whose mixHash carries it since the merge.
-    const block = (await ethers.provider.send("eth_getBlockByNumber", [
-      ethers.toQuantity(receipt.blockNumber),
-      false,
-    ])) as {
-      parentHash: string;
-      mixHash: string;
-    };
+  /** The grouping the documented rule gives for the round's draw block, once it is mined. */
+  async function expectedGrouping({ coordinator }: Fixture, roundId: bigint): Promise<ReturnType<typeof mashGrouping>> {
     return mashGrouping({
-      parentHash: block.parentHash,
-      prevRandao: block.mixHash,
+      drawHash: await drawHashOf(coordinator, roundId),
       coordinator: await coordinator.getAddress(),
       roundId,
       participants: [...(await coordinator.participants(roundId))],
@@ -296,9 +292,12 @@ describe("FedmashCoordinator (Mash mode)", function () {
     });
 
     const edges: ReadonlyArray<[string, Partial<IFedmashCoordinator.TaskConfigStruct>]> = [
-      ["groupSize 2 and minClients 3", { groupSize: 2, minClients: 3 }],
+      ["groupSize 3 and minClients 4", { groupSize: 3, minClients: 4 }],
       ["groupSize 16", { groupSize: 16 }],
       ["maxClients of MAX_MASH_CLIENTS", { maxClients: MAX_MASH_CLIENTS }],
+      ["maxClients of MAX_MASH_CLIENTS with the paper-compat mask group", { maxClients: MAX_MASH_CLIENTS, maskGroup: MaskGroup.PaperCompat }],
+      ["minIncluded 3, below minClients", { minIncluded: 3 }],
+      ["minIncluded of maxClients", { minIncluded: MAX_CLIENTS }],
       [
         "MASH durations of one year",
         { keyDuration: ONE_YEAR, shuffleDuration: ONE_YEAR, completionDuration: ONE_YEAR },
@@ -316,9 +315,9 @@ describe("FedmashCoordinator (Mash mode)", function () {
   });
 
   describe("a full round with every client on time", function () {
-    it("forms 2 groups of 3 around a holder, shuffles, sums, submits, completes and finalizes", async function () {
+    it("draws 2 groups of 3 around a holder after the filling join, shuffles, sums, submits, completes and finalizes", async function () {
       const fixture = await loadFixture(deployMashFixture);
-      const { coordinator, clients, aggregator } = fixture;
+      const { coordinator, clients, aggregator, stranger } = fixture;
       const roundId = await joinClients(fixture, MAX_CLIENTS - 1);
       expect(await coordinator.mashRound(roundId)).to.deep.equal([
         ethers.ZeroAddress,
@@ -329,26 +328,32 @@ describe("FedmashCoordinator (Mash mode)", function () {
         0,
         0,
         false,
+        0,
       ]);
 
-      // The 7th join fills the round: the same transaction draws the holder and forms the groups.
+      // The 7th join fills the round: it enters Grouping and arms the draw for the next block, drawing nothing.
+      const filledAt = await pinNextTimestamp();
+      const filled = await coordinator.connect(clients[MAX_CLIENTS - 1]).join(roundId);
+      const filledBlock = BigInt((await filled.wait())!.blockNumber);
+      await expect(filled)
+        .to.emit(coordinator, "PhaseChanged")
+        .withArgs(roundId, Phase.Joining, Phase.Grouping, filledAt + KEY_DURATION);
+      await expect(filled).to.emit(coordinator, "GroupsDrawArmed").withArgs(roundId, filledBlock + 1n);
+      expect(await eventNames(coordinator, filled)).to.deep.equal(["ClientJoined", "PhaseChanged", "GroupsDrawArmed"]);
+      expect((await coordinator.mashRound(roundId)).holder).to.equal(ethers.ZeroAddress);
+
+      // The first advance after the draw block draws from its hash; the holder's key deadline starts there.
+      await mineDrawBlock(coordinator, roundId);
+      const expected = await expectedGrouping(fixture, roundId);
       const formedAt = await pinNextTimestamp();
-      const formed = await coordinator.connect(clients[MAX_CLIENTS - 1]).join(roundId);
-      const expected = await expectedGrouping(fixture, await formed.wait(), roundId);
+      const formed = await coordinator.connect(stranger).advance(roundId);
       await expect(formed).to.emit(coordinator, "GroupsFormed").withArgs(roundId, expected.holder, 2, expected.seed);
       for (const [groupIndex, members] of expected.groups.entries()) {
         await expect(formed).to.emit(coordinator, "GroupFormed").withArgs(roundId, groupIndex, members);
       }
-      await expect(formed)
-        .to.emit(coordinator, "PhaseChanged")
-        .withArgs(roundId, Phase.Joining, Phase.Grouping, formedAt + KEY_DURATION);
-      expect(await eventNames(coordinator, formed)).to.deep.equal([
-        "ClientJoined",
-        "GroupsFormed",
-        "GroupFormed",
-        "GroupFormed",
-        "PhaseChanged",
-      ]);
+      expect(await eventNames(coordinator, formed)).to.deep.equal(["GroupsFormed", "GroupFormed", "GroupFormed"]);
+      expect(await coordinator.phase(roundId)).to.equal(Phase.Grouping);
+      expect(await deadlineOf(fixture, roundId)).to.equal(formedAt + KEY_DURATION);
 
       // The holder is a participant in no group; the groups partition everyone else, 3 and 3.
       const round = await resolveGroups(fixture, roundId);
@@ -482,6 +487,7 @@ describe("FedmashCoordinator (Mash mode)", function () {
         2n,
         6n,
         true,
+        filledBlock + 1n,
       ]);
       const finalized = await coordinator.round(roundId);
       expect(finalized.mode).to.equal(Mode.Mash);
@@ -492,14 +498,18 @@ describe("FedmashCoordinator (Mash mode)", function () {
       expect((await coordinator.task(TASK_ID)).currentModelCid).to.equal(NEXT_MODEL_CID);
     });
 
-    it("forms the groups through advance when joining closes below maxClients, by the same rule", async function () {
+    it("arms the draw through advance when joining closes below maxClients, and draws by the same rule", async function () {
       const fixture = await loadFixture(deployMashFixture);
       const { coordinator } = fixture;
       const roundId = await joinClients(fixture, 5);
       await reachDeadline(fixture, roundId);
 
-      const formed = await coordinator.advance(roundId);
-      const expected = await expectedGrouping(fixture, await formed.wait(), roundId);
+      const closed = await coordinator.advance(roundId);
+      const closedBlock = BigInt((await closed.wait())!.blockNumber);
+      await expect(closed).to.emit(coordinator, "GroupsDrawArmed").withArgs(roundId, closedBlock + 1n);
+      expect(await eventNames(coordinator, closed)).to.deep.equal(["PhaseChanged", "GroupsDrawArmed"]);
+      const formed = await drawGroups(coordinator, roundId, fixture.stranger);
+      const expected = await expectedGrouping(fixture, roundId);
       // 4 members with a target of 3 make one group of 4, never a group of 1.
       expect(expected.groups.map((members) => members.length)).to.deep.equal([4]);
       await expect(formed).to.emit(coordinator, "GroupsFormed").withArgs(roundId, expected.holder, 1, expected.seed);
@@ -509,9 +519,10 @@ describe("FedmashCoordinator (Mash mode)", function () {
     });
 
     for (const [clientCount, sizes] of [
-      [3, [2]],
       [4, [3]],
+      [5, [4]],
       [6, [5]],
+      [7, [3, 3]],
       [8, [4, 3]],
     ] as const) {
       it(`splits ${clientCount} clients into a holder and groups of ${sizes.join(" and ")}`, async function () {
@@ -521,9 +532,11 @@ describe("FedmashCoordinator (Mash mode)", function () {
         await coordinator.connect(owner).openRound(2, INITIAL_MODEL_CID);
         const roundId = await coordinator.roundCount();
         for (const client of fixture.clients.slice(0, clientCount)) await coordinator.connect(client).join(roundId);
+        await drawGroups(coordinator, roundId, fixture.stranger);
 
         const round = await resolveGroups(fixture, roundId);
         expect(round.groups.map((members) => members.length)).to.deep.equal(sizes);
+        expect(Math.min(...round.groups.map((members) => members.length))).to.be.at.least(3);
         expect(new Set([...round.members, round.holder].map((signer) => signer.address)).size).to.equal(clientCount);
       });
     }
@@ -650,13 +663,204 @@ describe("FedmashCoordinator (Mash mode)", function () {
       expect(await fixture.coordinator.includedClients(round.roundId)).to.deep.equal([]);
     });
 
-    it("fails a round with fewer than minClients joined (NotEnoughClients) and forms no groups", async function () {
+    it("fails a round with 3 joined, fewer than minClients (NotEnoughClients), and draws no groups", async function () {
       const fixture = await loadFixture(deployMashFixture);
       const roundId = await joinClients(fixture, MIN_CLIENTS - 1);
       const transaction = await advanceAfterDeadline(fixture, roundId);
       await expectRoundFailed(fixture, transaction, roundId, Phase.Joining, FailureReason.NotEnoughClients);
       await expectReserveReleased(fixture, transaction, roundId);
       expect((await fixture.coordinator.mashRound(roundId)).groupCount).to.equal(0);
+      expect((await fixture.coordinator.mashRound(roundId)).drawBlock).to.equal(0);
+    });
+  });
+
+  describe("the draw", function () {
+    it("does nothing on an advance mined in the draw block, and draws on the next one", async function () {
+      const fixture = await loadFixture(deployMashFixture);
+      const { coordinator, stranger } = fixture;
+      const roundId = await joinClients(fixture, MAX_CLIENTS);
+      const { drawBlock } = await coordinator.mashRound(roundId);
+
+      // On an automining chain this poke is block drawBlock itself: blockhash(drawBlock) cannot be read in it.
+      const early = await coordinator.connect(stranger).advance(roundId);
+      expect(BigInt((await early.wait())!.blockNumber)).to.equal(drawBlock);
+      expect(await eventNames(coordinator, early)).to.deep.equal([]);
+      expect((await coordinator.mashRound(roundId)).groupCount).to.equal(0);
+      expect(await coordinator.phase(roundId)).to.equal(Phase.Grouping);
+
+      const expected = await expectedGrouping(fixture, roundId);
+      const formed = await coordinator.connect(stranger).advance(roundId);
+      await expect(formed).to.emit(coordinator, "GroupsFormed").withArgs(roundId, expected.holder, 2, expected.seed);
+      expect((await coordinator.mashRound(roundId)).drawBlock).to.equal(drawBlock);
+    });
+
+    it("re-arms the draw when the draw block's hash expired, and draws from the new block", async function () {
+      const fixture = await loadFixture(deployMashFixture);
+      const { coordinator, stranger } = fixture;
+      const roundId = await joinClients(fixture, MAX_CLIENTS);
+      const { drawBlock } = await coordinator.mashRound(roundId);
+      // blockhash covers the 256 blocks before the current one.
+      await mine(300);
+
+      const rearmed = await coordinator.connect(stranger).advance(roundId);
+      const rearmedBlock = BigInt((await rearmed.wait())!.blockNumber);
+      await expect(rearmed).to.emit(coordinator, "GroupsDrawArmed").withArgs(roundId, rearmedBlock + 1n);
+      expect(await eventNames(coordinator, rearmed)).to.deep.equal(["GroupsDrawArmed"]);
+      const mash = await coordinator.mashRound(roundId);
+      expect([mash.drawBlock, mash.groupCount, mash.holder]).to.deep.equal([rearmedBlock + 1n, 0n, ethers.ZeroAddress]);
+      expect(mash.drawBlock).to.not.equal(drawBlock);
+
+      await mineDrawBlock(coordinator, roundId);
+      const expected = await expectedGrouping(fixture, roundId);
+      const formed = await coordinator.connect(stranger).advance(roundId);
+      await expect(formed).to.emit(coordinator, "GroupsFormed").withArgs(roundId, expected.holder, 2, expected.seed);
+    });
+
+    it("starts the holder's key deadline at the draw, however late the draw comes", async function () {
+      const fixture = await loadFixture(deployMashFixture);
+      const { coordinator, stranger } = fixture;
+      const roundId = await joinClients(fixture, MAX_CLIENTS);
+      // The provisional deadline set when Joining closed passes before anyone draws.
+      const provisional = await deadlineOf(fixture, roundId);
+      await time.increaseTo(provisional + 50n);
+
+      const drawnAt = await pinNextTimestamp();
+      await coordinator.connect(stranger).advance(roundId);
+      expect(await deadlineOf(fixture, roundId)).to.equal(drawnAt + KEY_DURATION);
+      await expect(coordinator.connect(stranger).advance(roundId))
+        .to.be.revertedWithCustomError(coordinator, "CoordinatorDeadlineNotPassed")
+        .withArgs(roundId, Phase.Grouping, drawnAt + KEY_DURATION);
+      const round = await resolveGroups(fixture, roundId);
+      await expect(postKey(fixture, round))
+        .to.emit(coordinator, "PhaseChanged")
+        .withArgs(roundId, Phase.Grouping, Phase.Shuffle, anyDeadline());
+    });
+
+    it("refuses the key and the shuffle messages before the draw, and lets the owner cancel", async function () {
+      const fixture = await loadFixture(deployMashFixture);
+      const { coordinator, clients, owner } = fixture;
+      const roundId = await joinClients(fixture, MAX_CLIENTS);
+      for (const client of clients.slice(0, MAX_CLIENTS)) {
+        await expect(coordinator.connect(client).postHolderKey(roundId, HOLDER_KEY))
+          .to.be.revertedWithCustomError(coordinator, "CoordinatorNotHolder")
+          .withArgs(roundId, client.address);
+      }
+      await expect(coordinator.connect(clients[0]).postShuffleMessage(roundId, shuffleMessage(0, 0)))
+        .to.be.revertedWithCustomError(coordinator, "CoordinatorNotGroupMember")
+        .withArgs(roundId, clients[0].address);
+      const cancelled = await coordinator.connect(owner).cancelRound(roundId);
+      await expectRoundFailed(fixture, cancelled, roundId, Phase.Grouping, FailureReason.Cancelled);
+    });
+  });
+
+  describe("the floor on the included set", function () {
+    /** Task 2, a copy of the fixture's task with the given floor, and a round of it with every client joined. */
+    async function floorRound(fixture: Fixture, minIncluded: number): Promise<GroupedRound> {
+      const { coordinator, owner, config } = fixture;
+      await coordinator.connect(owner).createTask({ ...config, minIncluded }, INITIAL_MODEL_CID);
+      await coordinator.connect(owner).openRound(2, INITIAL_MODEL_CID);
+      const roundId = await coordinator.roundCount();
+      for (const client of fixture.clients.slice(0, MAX_CLIENTS)) await coordinator.connect(client).join(roundId);
+      await drawGroups(coordinator, roundId, fixture.stranger);
+      return resolveGroups(fixture, roundId);
+    }
+
+    it("stores max(3, minClients) for a floor of 0, and a given floor as given", async function () {
+      const fixture = await loadFixture(deployMashFixture);
+      const { coordinator, owner, config } = fixture;
+      expect((await coordinator.task(TASK_ID)).config.minIncluded).to.equal(MIN_CLIENTS);
+      await coordinator.connect(owner).createTask({ ...config, minClients: 5, minIncluded: 0 }, INITIAL_MODEL_CID);
+      expect((await coordinator.task(2)).config.minIncluded).to.equal(5);
+      await coordinator.connect(owner).createTask({ ...config, minIncluded: 6 }, INITIAL_MODEL_CID);
+      expect((await coordinator.task(3)).config.minIncluded).to.equal(6);
+    });
+
+    it("fails with TooFewIncluded when Submission closes below the floor, so the holder never completes", async function () {
+      const fixture = await loadFixture(deployMashFixture);
+      const { coordinator, verifier } = fixture;
+      const round = await floorRound(fixture, MAX_CLIENTS);
+      await postKey(fixture, round);
+      for (let groupIndex = 0; groupIndex < round.groups.length; groupIndex++) {
+        await shuffleGroup(fixture, round, groupIndex);
+        await postSum(fixture, round, groupIndex);
+      }
+      // Group 0 loses a member: group 1 and the holder make 4 included, below the floor of 7.
+      for (const member of round.members.filter((member) => member !== round.groups[0][1])) {
+        await submitUpdate(fixture, member, round.roundId);
+      }
+
+      const transaction = await advanceAfterDeadline(fixture, round.roundId);
+      await expect(transaction).to.emit(coordinator, "GroupsIncluded").withArgs(round.roundId, [1], 3);
+      await expect(transaction)
+        .to.emit(coordinator, "PhaseChanged")
+        .withArgs(round.roundId, Phase.Submission, Phase.Failed, 0);
+      await expect(transaction)
+        .to.emit(coordinator, "RoundFailed")
+        .withArgs(2, round.roundId, FailureReason.TooFewIncluded);
+      expect(await eventNames(coordinator, transaction)).to.deep.equal(["GroupsIncluded", "PhaseChanged", "RoundFailed"]);
+      await expect(transaction)
+        .to.emit(verifier, "VerificationSettled")
+        .withArgs(2, round.roundId, Outcome.Released, 0, 0, 0, 0, 0);
+      expect((await coordinator.round(round.roundId)).failureReason).to.equal(FailureReason.TooFewIncluded);
+
+      // The holder's negated seed would unmask the set: it is refused.
+      await expect(submitUpdate(fixture, round.holder, round.roundId))
+        .to.be.revertedWithCustomError(coordinator, "CoordinatorUnexpectedPhase")
+        .withArgs(round.roundId, Phase.Failed, phaseBitmap(Phase.Completion));
+      expect(await coordinator.isIncluded(round.roundId, round.holder.address)).to.equal(false);
+    });
+
+    it("fails with TooFewIncluded in the submission that fixes the set below the floor", async function () {
+      const fixture = await loadFixture(deployMashFixture);
+      const { coordinator, verifier } = fixture;
+      const round = await floorRound(fixture, 5);
+      await postKey(fixture, round);
+      // Only group 1 posts its sum, so its last member's update fixes the set: 3 members and the holder, below 5.
+      await shuffleGroup(fixture, round, 0);
+      await shuffleGroup(fixture, round, 1);
+      await postSum(fixture, round, 1);
+      await advanceAfterDeadline(fixture, round.roundId);
+      for (const member of round.groups[1].slice(0, -1)) await submitUpdate(fixture, member, round.roundId);
+
+      const transaction = await submitUpdate(fixture, round.groups[1][2], round.roundId);
+      expect(await eventNames(coordinator, transaction)).to.deep.equal([
+        "UpdateSubmitted",
+        "GroupsIncluded",
+        "PhaseChanged",
+        "RoundFailed",
+      ]);
+      await expect(transaction)
+        .to.emit(coordinator, "RoundFailed")
+        .withArgs(2, round.roundId, FailureReason.TooFewIncluded);
+      await expect(transaction)
+        .to.emit(verifier, "VerificationSettled")
+        .withArgs(2, round.roundId, Outcome.Released, 0, 0, 0, 0, 0);
+    });
+
+    it("goes on to Completion with exactly minIncluded included", async function () {
+      const fixture = await loadFixture(deployMashFixture);
+      const { coordinator } = fixture;
+      const round = await floorRound(fixture, 4);
+      await postKey(fixture, round);
+      await shuffleGroup(fixture, round, 0);
+      await shuffleGroup(fixture, round, 1);
+      await postSum(fixture, round, 1);
+      await advanceAfterDeadline(fixture, round.roundId);
+      for (const member of round.groups[1]) await submitUpdate(fixture, member, round.roundId);
+      expect(await coordinator.phase(round.roundId)).to.equal(Phase.Completion);
+    });
+
+    it("fails with TooFewIncluded when Joining closes with fewer joined than the floor, drawing nothing", async function () {
+      const fixture = await loadFixture(deployMashFixture);
+      const { coordinator, owner, config } = fixture;
+      await coordinator.connect(owner).createTask({ ...config, minIncluded: 6 }, INITIAL_MODEL_CID);
+      await coordinator.connect(owner).openRound(2, INITIAL_MODEL_CID);
+      const roundId = await coordinator.roundCount();
+      for (const client of fixture.clients.slice(0, 5)) await coordinator.connect(client).join(roundId);
+
+      const transaction = await advanceAfterDeadline(fixture, roundId);
+      await expectRoundFailed(fixture, transaction, roundId, Phase.Joining, FailureReason.TooFewIncluded);
+      expect((await coordinator.mashRound(roundId)).drawBlock).to.equal(0);
     });
   });
 
@@ -690,6 +894,7 @@ describe("FedmashCoordinator (Mash mode)", function () {
         0,
         0,
         false,
+        0,
       ]);
       expect(await coordinator.memberOf(1, clients[0].address)).to.deep.equal([false, 0n, 0n]);
       expect(await coordinator.includedClients(1)).to.deep.equal([]);
@@ -708,7 +913,7 @@ describe("FedmashCoordinator (Mash mode)", function () {
       [10, 450_000n],
       [50, 1_300_000n],
     ] as const) {
-      it(`stays under ${bound} gas for the join that forms the groups of ${clientCount} clients`, async function () {
+      it(`stays under ${bound} gas for the advance that draws the groups of ${clientCount} clients`, async function () {
         const fixture = await loadFixture(deployMashFixture);
         const { coordinator, registry, owner, config, signers } = fixture;
         const clients = signers.slice(signers.length - clientCount);
@@ -719,7 +924,8 @@ describe("FedmashCoordinator (Mash mode)", function () {
         await coordinator.connect(owner).openRound(2, INITIAL_MODEL_CID);
         for (const client of clients.slice(0, -1)) await coordinator.connect(client).join(1);
 
-        const receipt = await (await coordinator.connect(clients[clientCount - 1]).join(1)).wait();
+        await coordinator.connect(clients[clientCount - 1]).join(1);
+        const receipt = await (await drawGroups(coordinator, 1n, fixture.stranger)).wait();
         const round = await resolveGroups(fixture, 1n);
         expect(round.members.length).to.equal(clientCount - 1);
         expect(round.groups.length).to.equal(Math.floor((clientCount - 1) / GROUP_SIZE));
@@ -733,8 +939,22 @@ describe("FedmashCoordinator (Mash mode)", function () {
       const invalidConfigs: ReadonlyArray<[string, Partial<IFedmashCoordinator.TaskConfigStruct>, string]> = [
         ["groupSize is 0", { groupSize: 0 }, "groupSize out of range"],
         ["groupSize is 1", { groupSize: 1 }, "groupSize out of range"],
+        // A group of two would let each member learn the other's seed from the group sum.
+        ["groupSize is 2", { groupSize: 2 }, "groupSize out of range"],
         ["groupSize is 17", { groupSize: 17 }, "groupSize out of range"],
-        ["minClients is 2", { minClients: 2 }, "minClients below 3"],
+        ["minClients is 3", { minClients: 3 }, "minClients below 4"],
+        ["minIncluded is 2", { minIncluded: 2 }, "minIncluded below 3"],
+        ["minIncluded exceeds maxClients", { minIncluded: MAX_CLIENTS + 1 }, "minIncluded exceeds maxClients"],
+        [
+          "maxClients exceeds 2047 with the Rlwr2048 mask group",
+          { maxClients: 2048 },
+          "maxClients above 2047 for Rlwr2048",
+        ],
+        [
+          "maxClients exceeds MAX_MASH_CLIENTS with the paper-compat mask group",
+          { maxClients: 2048, maskGroup: MaskGroup.PaperCompat },
+          "maxClients above MAX_MASH_CLIENTS",
+        ],
         [
           "maxClients exceeds MAX_MASH_CLIENTS",
           { maxClients: MAX_MASH_CLIENTS + 1n },

@@ -14,6 +14,7 @@ import {
   type VerificationResult,
   type VerificationStop,
 } from "./driveVerification";
+import { mineDrawBlock } from "./drawGroups";
 import { Phase } from "./enums";
 import { RoundDriverError } from "./roundDriverError";
 import { startRoundDriver, type RoundDriverParameters } from "./startRoundDriver";
@@ -97,9 +98,12 @@ export async function driveMashRound(parameters: DriveMashRoundParameters): Prom
   };
   const stopped = async (): Promise<DriveMashRoundReturnType> => ({ ...result, phase: await phaseNow() });
 
-  // Joining: the join that fills the round forms the groups; otherwise they form when the keeper advances.
-  await driver.joinAll(behaviour.joiners ?? parameters.clients, "join (forms groups)");
+  // Joining: the join that fills the round (or the keeper's advance past the deadline) arms the draw; the keeper's
+  // advance after the draw block forms the groups.
+  await driver.joinAll(behaviour.joiners ?? parameters.clients, "join (arms the draw)");
   if ((await phaseNow()) === Phase.Joining && (await advanceLate()) !== Phase.Grouping) return stopped();
+  await mineDrawBlock(coordinator, roundId);
+  await send("advance (draws groups)", coordinator.connect(parameters.keeper).advance(roundId));
 
   const mash = await coordinator.mashRound(roundId);
   const holder = signerOf(mash.holder);

@@ -2,7 +2,7 @@
 // in Solidity has one TypeScript place to follow, plus a name helper for test titles.
 import { Phase } from "../../workers/protocol/enums";
 
-export { FailureReason, Mode, Phase, Role } from "../../workers/protocol/enums";
+export { FailureReason, MaskGroup, Mode, Phase, Role } from "../../workers/protocol/enums";
 
 /** The Solidity name of a phase, for test titles. */
 export function phaseName(phase: Phase): string {

@@ -4,10 +4,8 @@
 import { AbiCoder, keccak256 } from "ethers";
 
 export interface MashGroupingParameters {
-  /** blockhash(block.number - 1) of the block that formed the groups: that block's parentHash. */
-  parentHash: string;
-  /** block.prevrandao of that block (ethers' Block.prevRandao, the JSON-RPC mixHash). */
-  prevRandao: string;
+  /** blockhash(drawBlock): the hash of the block armed when the round entered Grouping (drawHashOf). */
+  drawHash: string;
   coordinator: string;
   roundId: bigint;
   /** The round's participants in joining order. */
@@ -26,8 +24,8 @@ export function mashGrouping(parameters: MashGroupingParameters): MashGroupingRe
   const { participants, groupSize } = parameters;
   const seed = keccak256(
     AbiCoder.defaultAbiCoder().encode(
-      ["bytes32", "uint256", "address", "uint256", "address[]"],
-      [parameters.parentHash, parameters.prevRandao, parameters.coordinator, parameters.roundId, participants],
+      ["bytes32", "address", "uint256", "address[]"],
+      [parameters.drawHash, parameters.coordinator, parameters.roundId, participants],
     ),
   );
   const count = BigInt(participants.length);

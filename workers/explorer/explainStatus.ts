@@ -5,7 +5,7 @@ import type { FailureReasonName, PhaseName, VerificationOutcomeName } from "../s
 const PHASES: Record<PhaseName, string> = {
   None: "Not opened.",
   Joining: "Registered clients join the round.",
-  Grouping: "Groups are drawn; the total-sum holder posts its Paillier key.",
+  Grouping: "The holder and the groups are drawn from the hash of the block after Joining closed; then the holder posts its Paillier key.",
   Shuffle: "Group members pass their encrypted seeds along the chain; leaders post the group sums.",
   Submission: "Clients train on the global model and submit their (masked) updates.",
   Completion: "The holder decrypts the included groups' sum and submits its own masked update.",
@@ -26,6 +26,7 @@ const FAILURES: Record<FailureReasonName, string> = {
   CommitmentsMissing: "Some included clients did not commit in time, so the check could not run; nobody was slashed.",
   AggregateDisputed: "An included client showed that the published aggregate differs from its batch sums; the model was refused.",
   ServersMissing: "Fewer Shamir servers than the threshold posted their share-sums in time.",
+  TooFewIncluded: "Fewer updates than the task's minIncluded would have been summed, so nothing was unmasked or summed.",
 };
 
 const OUTCOMES: Record<VerificationOutcomeName, string> = {

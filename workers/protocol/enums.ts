@@ -1,6 +1,6 @@
 // TypeScript mirrors of the contracts' Solidity enums. The numeric values are the ABI encoding, so the order here
 // must match contracts/interfaces/IFedmashCoordinator.sol, IFedmashRegistry.sol and IFedmashVerifier.sol exactly
-// (FailureReason is append-only: ServersMissing came with Shamir mode).
+// (FailureReason is append-only: ServersMissing came with Shamir mode, TooFewIncluded with the included-set floor).
 
 export const Role = { None: 0, Client: 1, Aggregator: 2, Server: 3 } as const;
 export type Role = (typeof Role)[keyof typeof Role];
@@ -33,8 +33,13 @@ export const FailureReason = {
   CommitmentsMissing: 7,
   AggregateDisputed: 8,
   ServersMissing: 9,
+  TooFewIncluded: 10,
 } as const;
 export type FailureReason = (typeof FailureReason)[keyof typeof FailureReason];
+
+/** The group a Mash task's masks live in (IFedmashCoordinator.MaskGroup); maskGroupCode.ts maps it to the workers' ids. */
+export const MaskGroup = { Rlwr2048: 0, PaperCompat: 1 } as const;
+export type MaskGroup = (typeof MaskGroup)[keyof typeof MaskGroup];
 
 /** Where a round's verification stands (FedmashVerifier.Stage). */
 export const VerificationStage = { None: 0, Reserved: 1, BatchSums: 2, Commitments: 3, Settled: 4 } as const;
