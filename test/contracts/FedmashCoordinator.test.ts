@@ -6,7 +6,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { ContractTransactionResponse } from "ethers";
 import type { IFedmashCoordinator } from "../../typechain-types/contracts/FedmashCoordinator";
-import { FailureReason, Mode, Phase, Role, phaseName } from "../helpers/enums";
+import { FailureReason, MaskGroup, Mode, Phase, Role, phaseName } from "../helpers/enums";
 import { deployFedmash } from "../helpers/deployFedmash";
 import { encryptionKey } from "../helpers/encryptionKey";
 import { phaseBitmap } from "../helpers/phaseBitmap";
@@ -64,6 +64,9 @@ describe("FedmashCoordinator", function () {
       keyDuration: 0,
       shuffleDuration: 0,
       completionDuration: 0,
+      // Plain has no floor on the included set and no masks.
+      minIncluded: 0,
+      maskGroup: MaskGroup.Rlwr2048,
     };
     await coordinator.connect(owner).createTask(config, INITIAL_MODEL_CID);
     return { registry, coordinator, owner, aggregator, clients, stranger, config };

@@ -12,7 +12,7 @@ import { commitBatchSums } from "../../workers/crypto/verify/commitBatchSums";
 import { encodeBatchSums } from "../../workers/crypto/verify/encodeBatchSums";
 import { deployFedmash } from "../helpers/deployFedmash";
 import { encryptionKey } from "../helpers/encryptionKey";
-import { FailureReason, Mode, Phase, Role } from "../helpers/enums";
+import { FailureReason, MaskGroup, Mode, Phase, Role } from "../helpers/enums";
 import { phaseBitmap } from "../helpers/phaseBitmap";
 import { recordGas, type GasRecord } from "../helpers/recordGas";
 import { advanceAfterDeadline, deadlineOf, pinNextTimestamp, reachDeadline } from "../helpers/roundClock";
@@ -63,13 +63,16 @@ function shamirConfig(aggregator: string, overrides: Partial<IFedmashCoordinator
     submitDuration: SUBMIT_DURATION,
     aggregateDuration: AGGREGATE_DURATION,
     modelKind: "mlp",
-    // Shamir ignores the four Mash-only fields, so 0 is accepted where Mash would refuse it.
+    // Shamir ignores the five Mash-only fields, so 0 is accepted where Mash would refuse it.
     groupSize: 0,
     quantizationScale: 10_000,
     clipMillionths: 1_000_000,
     keyDuration: 0,
     shuffleDuration: 0,
     completionDuration: 0,
+    // The default floor, max(3, minClients) = 3.
+    minIncluded: 0,
+    maskGroup: MaskGroup.Rlwr2048,
   };
   return { ...config, ...overrides };
 }
@@ -318,6 +321,13 @@ describe("FedmashShamir", function () {
           [{ quantizationScale: 0 }, "quantizationScale is zero"],
           [{ clipMillionths: 0 }, "clipMillionths is zero"],
           [{ maxClients: 1025 }, "maxClients above MAX_MASH_CLIENTS"],
+        ]);
+      });
+
+      it("if minIncluded is below 3 or above maxClients", async function () {
+        await expectConfigRefused(await loadFixture(shamirTaskFixture), [
+          [{ minIncluded: 2 }, "minIncluded below 3"],
+          [{ minIncluded: CLIENT_COUNT + 1 }, "minIncluded exceeds maxClients"],
         ]);
       });
 
@@ -637,6 +647,51 @@ describe("FedmashShamir", function () {
       await postShareSums(fixture, servers.slice(0, THRESHOLD));
       const transaction = await advanceAfterDeadline(fixture, roundId);
       await expectRoundFailed(fixture, transaction, roundId, Phase.Aggregation, FailureReason.AggregatorMissing);
+    });
+
+    describe("the floor on the included set", function () {
+      it("stores max(3, minClients) as the task's minIncluded", async function () {
+        const { coordinator } = await loadFixture(shamirTaskFixture);
+        expect((await coordinator.task(TASK_ID)).config.minIncluded).to.equal(3);
+      });
+
+      it("fails with TooFewIncluded when Submission closes below minIncluded, and no server can post", async function () {
+        const fixture = await loadFixture(submittingFixture);
+        const { coordinator, verifier, shamir, clients, servers, roundId } = fixture;
+        for (const client of clients.slice(0, 2)) await submit(fixture, client, roundId);
+        const transaction = await advanceAfterDeadline(fixture, roundId);
+        await expectRoundFailed(fixture, transaction, roundId, Phase.Submission, FailureReason.TooFewIncluded);
+        await expect(transaction)
+          .to.emit(verifier, "VerificationSettled")
+          .withArgs(TASK_ID, roundId, Outcome.Released, 0, 0, 0, 0, RESERVE);
+        // Two share-sums of a set of two would hand each of its clients the other's update.
+        await expect(postShareSum(fixture, servers[0], roundId))
+          .to.be.revertedWithCustomError(shamir, "ShamirWrongPhase")
+          .withArgs(roundId, Phase.Failed);
+        expect((await coordinator.round(roundId)).submittedCount).to.equal(2);
+      });
+
+      it("enters Aggregation with exactly minIncluded submissions", async function () {
+        const fixture = await loadFixture(submittingFixture);
+        const { coordinator, clients, servers, roundId } = fixture;
+        for (const client of clients.slice(0, 3)) await submit(fixture, client, roundId);
+        await advanceAfterDeadline(fixture, roundId);
+        expect(await coordinator.phase(roundId)).to.equal(Phase.Aggregation);
+        await expect(postShareSum(fixture, servers[0], roundId)).to.emit(fixture.shamir, "ShareSumPosted");
+      });
+
+      it("fails with TooFewIncluded when Joining closes with fewer joined than minIncluded", async function () {
+        const fixture = await loadFixture(shamirTaskFixture);
+        const { coordinator, verifier, clients } = fixture;
+        const roundId = await openRound(fixture);
+        // minClients is 2: enough to leave Joining, but never enough to reach the floor of 3.
+        for (const client of clients.slice(0, 2)) await coordinator.connect(client).join(roundId);
+        const transaction = await advanceAfterDeadline(fixture, roundId);
+        await expectRoundFailed(fixture, transaction, roundId, Phase.Joining, FailureReason.TooFewIncluded);
+        await expect(transaction)
+          .to.emit(verifier, "VerificationSettled")
+          .withArgs(TASK_ID, roundId, Outcome.Released, 0, 0, 0, 0, RESERVE);
+      });
     });
 
     it("can be cancelled before aggregation, releasing the reserve", async function () {

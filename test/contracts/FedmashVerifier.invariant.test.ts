@@ -21,16 +21,16 @@ import { verificationSeed } from "../../workers/crypto/verify/verificationSeed";
 import { deployFedmash } from "../helpers/deployFedmash";
 import { driveMashRound, type DriveMashRoundReturnType } from "../helpers/driveMashRound";
 import { encryptionKey } from "../helpers/encryptionKey";
-import { Mode, Phase, Role } from "../helpers/enums";
+import { MaskGroup, Mode, Phase, Role } from "../helpers/enums";
 import { phaseBitmap } from "../helpers/phaseBitmap";
 import { Outcome, Stage } from "../helpers/verifierEnums";
 
 const PARTITIONS = 64;
 const BATCHES = 2;
 const MODEL_SIZE = 48;
-const MAX_CLIENTS = 5n;
-/** Five clients, groups of two: a holder and two groups, so one group can drop out at submission. */
-const GROUP_SIZE = 2;
+const MAX_CLIENTS = 7n;
+/** Seven clients, groups of three: a holder and two groups, so one group can drop out at submission. */
+const GROUP_SIZE = 3;
 const SHORT = 100n;
 /** Longer than the other deadlines' jumps, so that an opened round usually still takes joins after one. */
 const JOIN_DURATION = 1_000n;
@@ -44,7 +44,7 @@ const INITIAL_TERMS: Terms = { aggregatorBond: 2n * UNIT, clientReward: UNIT, ag
 const INITIAL_POOL = 40n * UNIT;
 const ADVANCE_PHASES = phaseBitmap(Phase.Joining, Phase.Grouping, Phase.Shuffle, Phase.Submission, Phase.Completion, Phase.Aggregation);
 const CANCEL_PHASES = phaseBitmap(Phase.Joining, Phase.Grouping, Phase.Shuffle, Phase.Submission, Phase.Completion);
-const CLIENT_COUNT = 8;
+const CLIENT_COUNT = 10;
 const NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 30);
 const SEED = Number(process.env.FC_SEED ?? 20_261_121);
 
@@ -200,7 +200,7 @@ function mashConfig(aggregator: string): IFedmashCoordinator.TaskConfigStruct {
     mode: Mode.Mash,
     aggregator,
     modelSize: MODEL_SIZE,
-    minClients: 3,
+    minClients: 4,
     maxClients: MAX_CLIENTS,
     joinDuration: JOIN_DURATION,
     submitDuration: COMMIT_DURATION,
@@ -212,6 +212,9 @@ function mashConfig(aggregator: string): IFedmashCoordinator.TaskConfigStruct {
     keyDuration: SHORT,
     shuffleDuration: SHORT,
     completionDuration: SHORT,
+    // The default floor, max(3, minClients): a dropped group leaves 3 members and the holder, exactly 4.
+    minIncluded: 0,
+    maskGroup: MaskGroup.Rlwr2048,
   };
 }
 

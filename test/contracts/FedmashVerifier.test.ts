@@ -18,7 +18,8 @@ import { sumCommitments } from "../../workers/crypto/verify/sumCommitments";
 import type { G1AffinePoint } from "../../workers/crypto/verify/types";
 import { deployFedmash } from "../helpers/deployFedmash";
 import { encryptionKey } from "../helpers/encryptionKey";
-import { FailureReason, Mode, Phase, Role } from "../helpers/enums";
+import { drawGroups } from "../helpers/drawGroups";
+import { FailureReason, MaskGroup, Mode, Phase, Role } from "../helpers/enums";
 import { phaseBitmap } from "../helpers/phaseBitmap";
 import { Outcome, Stage, VerifierFailureReason } from "../helpers/verifierEnums";
 import { quantizedUpdate } from "../workers/crypto/verify/quantizedUpdate";
@@ -28,8 +29,8 @@ const PARTITIONS = 64;
 const BATCHES = 2;
 /** Coordinates per update: enough for every one of the 128 batches to hold several. */
 const MODEL_SIZE = 600;
-const GROUP_SIZE = 2;
-/** A holder and two groups of two: five included clients. */
+const GROUP_SIZE = 3;
+/** A holder and one group of four: five included clients. */
 const MAX_CLIENTS = 5;
 const SHORT_DURATION = 100n;
 /** The batch sums' deadline (aggregateDuration) and the commitments' (submitDuration); long enough to mine 256 blocks. */
@@ -108,7 +109,7 @@ describe("FedmashVerifier", function () {
       mode: Mode.Mash,
       aggregator,
       modelSize: MODEL_SIZE,
-      minClients: 3,
+      minClients: 4,
       maxClients: MAX_CLIENTS,
       joinDuration: SHORT_DURATION,
       submitDuration: COMMIT_DURATION,
@@ -120,6 +121,8 @@ describe("FedmashVerifier", function () {
       keyDuration: SHORT_DURATION,
       shuffleDuration: SHORT_DURATION,
       completionDuration: SHORT_DURATION,
+      minIncluded: 0,
+      maskGroup: MaskGroup.Rlwr2048,
     };
   }
 
@@ -155,6 +158,7 @@ describe("FedmashVerifier", function () {
     clients: HardhatEthersSigner[]
   ): Promise<AggregatingRound> {
     for (const client of clients.slice(0, MAX_CLIENTS)) await coordinator.connect(client).join(roundId);
+    await drawGroups(coordinator, roundId, clients[0]);
     const bySigner = (address: string): HardhatEthersSigner => {
       const found = signers.find((signer) => signer.address === address);
       if (found === undefined) throw new Error(`no signer for ${address}`);
