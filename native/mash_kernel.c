@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rlwr_kernel.h"
+
 typedef unsigned __int128 u128;
 typedef uint64_t u64;
 typedef uint32_t u32;
@@ -857,5 +859,7 @@ NAPI_MODULE_INIT() {
       {"features", NULL, js_features, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  // The secure group's functions (rlwr*) live in native/rlwr_kernel.c and share this module.
+  if (rlwr_register(env, exports) != 0) return NULL;
   return exports;
 }

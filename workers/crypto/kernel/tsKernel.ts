@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import { MASH_P, modP, powModP, readLimbs, readPair, writeLimbs, writePair } from "./field";
 import { COMB_TEETH, COMB_WORDS, type MashKernel } from "./kernel";
+import { createRlwrTsKernel } from "./rlwrTsKernel";
 
 // Smaller than the native 2^18: building a BigInt Map costs about 1 µs per entry.
 const DLOG_MAX_HALF_WIDTH = 1 << 16;
@@ -78,6 +79,7 @@ export function createTsKernel(): MashKernel {
 
   return {
     kind: "ts",
+    rlwr: createRlwrTsKernel(),
 
     hashes(start, combs) {
       const n = combs.length / COMB_WORDS;
