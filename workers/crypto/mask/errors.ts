@@ -61,3 +61,22 @@ export class DlogOutOfRangeError extends BaseError {
     this.bound = bound;
   }
 }
+
+/**
+ * rlwr-2048: a coordinate of the aggregate does not decode (2|e| ≥ N or |G| > bound). That is what a
+ * missing or extra vector, a wrong seed or a tampered element gives (docs/MASKING.md).
+ */
+export class MaskDecodeError extends BaseError {
+  override name = "MaskDecodeError" as const;
+  readonly index: number;
+  readonly residual: number;
+  readonly bound: number;
+  constructor(index: number, residual: number, bound: number, details: string) {
+    super("The aggregate does not decode to a sum within the bound.", {
+      details: `element ${index}: residual ${residual}, bound ${bound}; ${details} (seeds that do not sum to zero, a missing or extra vector, or a tampered element)`,
+    });
+    this.index = index;
+    this.residual = residual;
+    this.bound = bound;
+  }
+}
