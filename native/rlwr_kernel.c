@@ -358,9 +358,12 @@ static void mask_blocks(const u64* a_hat, const int64_t* seed, const int32_t* gr
   }                                                                                                \
   return bad;
 
-static int sum_scalar(u64* acc, const u32* batch, size_t n, size_t count, size_t stride, int first) { SUM_BODY }
-static void plain_sum_scalar(u64* acc, const u64* const* vectors, size_t n, size_t count) { PLAIN_SUM_BODY }
-static int decode_scalar(const u64* acc, size_t n, u32 vectors, u32 bound, int32_t* out) { DECODE_BODY }
+// FEDMASH_KERNEL_SIMD=0 means no vector instructions at all, not even the baseline SSE2 the compiler
+// would otherwise vectorize these loops with.
+#define SCALAR_TARGET __attribute__((optimize("no-tree-vectorize")))
+SCALAR_TARGET static int sum_scalar(u64* acc, const u32* batch, size_t n, size_t count, size_t stride, int first) { SUM_BODY }
+SCALAR_TARGET static void plain_sum_scalar(u64* acc, const u64* const* vectors, size_t n, size_t count) { PLAIN_SUM_BODY }
+SCALAR_TARGET static int decode_scalar(const u64* acc, size_t n, u32 vectors, u32 bound, int32_t* out) { DECODE_BODY }
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define RLWR_X86 1
