@@ -33,7 +33,7 @@ import { deployFedmash } from "../test/helpers/deployFedmash";
 import { driveMashRound, type DriveMashRoundReturnType, type MashRoundPayloads } from "../test/helpers/driveMashRound";
 import { driveShamirRound, type DriveShamirRoundParameters } from "../test/helpers/driveShamirRound";
 import { encryptionKey } from "../test/helpers/encryptionKey";
-import { Mode, Role } from "../test/helpers/enums";
+import { MaskGroup, Mode, Role } from "../test/helpers/enums";
 import { recordGas, type GasRecord } from "../test/helpers/recordGas";
 import { Outcome } from "../test/helpers/verifierEnums";
 
@@ -210,7 +210,7 @@ async function setUpTask(mode: typeof Mode.Mash | typeof Mode.Shamir, count: num
     mode,
     aggregator: aggregator.address,
     modelSize: MODEL_SIZE,
-    minClients: 3,
+    minClients: mode === Mode.Mash ? 4 : 3,
     maxClients: count,
     joinDuration: duration,
     submitDuration: duration,
@@ -223,6 +223,9 @@ async function setUpTask(mode: typeof Mode.Mash | typeof Mode.Shamir, count: num
     keyDuration: mode === Mode.Mash ? duration : 0n,
     shuffleDuration: mode === Mode.Mash ? duration : 0n,
     completionDuration: mode === Mode.Mash ? duration : 0n,
+    // The default floor, max(3, minClients); the rounds driven here include every client.
+    minIncluded: 0,
+    maskGroup: MaskGroup.Rlwr2048,
   };
   const initialModel = payloads.cid("initial model");
   if (mode === Mode.Mash) {

@@ -384,7 +384,10 @@ contract FedmashCoordinator is IFedmashCoordinator {
         if (config.maxClients > MAX_MASH_CLIENTS) revert CoordinatorInvalidConfig("maxClients above MAX_MASH_CLIENTS");
         if (config.quantizationScale == 0) revert CoordinatorInvalidConfig("quantizationScale is zero");
         if (config.clipMillionths == 0) revert CoordinatorInvalidConfig("clipMillionths is zero");
-        if (config.minIncluded != 0) {
+        if (config.minIncluded == 0) {
+            // The default max(3, minClients) is within maxClients exactly when maxClients >= 3.
+            if (config.maxClients < _MIN_INCLUDED) revert CoordinatorInvalidConfig("maxClients below 3");
+        } else {
             if (config.minIncluded < _MIN_INCLUDED) revert CoordinatorInvalidConfig("minIncluded below 3");
             if (config.minIncluded > config.maxClients) {
                 revert CoordinatorInvalidConfig("minIncluded exceeds maxClients");

@@ -396,7 +396,8 @@ interface IFedmashCoordinator {
     /// @dev Reverts {CoordinatorInvalidConfig} ("mode is not Shamir") unless `config.mode` is `Shamir`, then as
     /// {createTask} for the common fields; `Shamir` also needs `maxClients` <= {MAX_MASH_CLIENTS} (the verifier
     /// reserves rewards for at most that many), non-zero `quantizationScale` and `clipMillionths`, and `minIncluded`
-    /// 0 or in [3, `maxClients`], with the reason strings of `Mash`, and ignores the five other `Mash` fields. The servers are checked by
+    /// in [3, `maxClients`] or 0 with `maxClients` >= 3 ("maxClients below 3": no round could reach the default
+    /// floor), with the reason strings of `Mash`, and ignores the five other `Mash` fields. The servers are checked by
     /// {IFedmashShamir-configureServers}: {IFedmashShamir-ShamirTooManyServers},
     /// {IFedmashShamir-ShamirInvalidThreshold} unless 2 <= threshold <= servers.length,
     /// {IFedmashShamir-ShamirNotServer} and {IFedmashShamir-ShamirDuplicateServer}.

@@ -324,10 +324,12 @@ describe("FedmashShamir", function () {
         ]);
       });
 
-      it("if minIncluded is below 3 or above maxClients", async function () {
+      it("if minIncluded is below 3 or above maxClients, or maxClients is below the default floor", async function () {
         await expectConfigRefused(await loadFixture(shamirTaskFixture), [
           [{ minIncluded: 2 }, "minIncluded below 3"],
           [{ minIncluded: CLIENT_COUNT + 1 }, "minIncluded exceeds maxClients"],
+          // The default floor, max(3, minClients), is out of reach of a round of two.
+          [{ minClients: 2, maxClients: 2 }, "maxClients below 3"],
         ]);
       });
 

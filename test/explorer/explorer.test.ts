@@ -79,7 +79,7 @@ describe("round explorer server", function () {
   async function finalizedRoundFixture() {
     const signers = await ethers.getSigners();
     const [owner, aggregator, keeper] = signers;
-    const clients = signers.slice(3, 7);
+    const clients = signers.slice(3, 8);
     const deployed = await deployFedmash();
     const coordinator = deployed.coordinator;
     await deployed.registry.connect(aggregator).register(Role.Aggregator, encryptionKey("aggregator").compressed);
@@ -89,7 +89,7 @@ describe("round explorer server", function () {
     await deployed.verifier.connect(owner).setTerms(1n, { aggregatorBond: BOND, clientReward: CLIENT_REWARD, aggregatorReward: AGGREGATOR_REWARD });
     await deployed.verifier.connect(owner).fundTask(1n, { value: 10n ** 17n });
     await deployed.verifier.connect(aggregator).depositBond(1n, { value: BOND });
-    const round = await driveMashRound({ coordinator, verifier: deployed.verifier, taskId: 1n, owner, aggregator, keeper, clients: clients.slice(0, 3) });
+    const round = await driveMashRound({ coordinator, verifier: deployed.verifier, taskId: 1n, owner, aggregator, keeper, clients: clients.slice(0, 4) });
     const addresses: FedmashAddresses = {
       registry: await deployed.registry.getAddress(),
       coordinator: await coordinator.getAddress(),
@@ -151,7 +151,7 @@ describe("round explorer server", function () {
     );
     await new Promise((resolve) => setTimeout(resolve, 300));
     await coordinator.connect(owner).openRound(1n, "bafkreinextmodel");
-    await coordinator.connect(clients[3]).join(2n);
+    await coordinator.connect(clients[4]).join(2n);
     const seen = await events;
     const views = seen.filter((e) => e.name === "view").map((e) => JSON.parse(e.data) as { blockNumber: number; html: string });
     expect(views[0].blockNumber).to.equal(start);
@@ -162,7 +162,7 @@ describe("round explorer server", function () {
     expect(last.html.indexOf('id="round-2"')).to.be.lessThan(last.html.indexOf('id="round-1"'));
     const snapshot = seen.filter((e) => e.name === "snapshot").map((e) => JSON.parse(e.data) as StatusSnapshot).pop() as StatusSnapshot;
     const joining = snapshot.tasks[0].rounds[1];
-    expect(joining.participants).to.deep.equal([clients[3].address]);
+    expect(joining.participants).to.deep.equal([clients[4].address]);
     expect(last.html).to.contain(`role="timer" aria-live="off" data-deadline="${joining.deadline}"`);
   });
 

@@ -75,7 +75,7 @@ describe("Hardhat tasks fl:open-round and fl:status", function () {
     const config = taskConfig({ mode: Mode.Plain, aggregator: aggregator.address, modelSize: 101_770, minClients: 2, maxClients: 3, joinDuration: JOIN_SECONDS, submitDuration: 900 });
     await coordinator.createTask(config, INITIAL_MODEL_CID); // task 1: the owner's
     await coordinator.connect(stranger).createTask(config, INITIAL_MODEL_CID); // task 2: someone else's
-    await coordinator.createTask({ ...config, mode: Mode.Mash, minClients: 3, groupSize: 3, quantizationScale: 10_000, clipMillionths: 1_000_000, keyDuration: 60, shuffleDuration: 60, completionDuration: 60 }, INITIAL_MODEL_CID); // task 3
+    await coordinator.createTask({ ...config, mode: Mode.Mash, minClients: 4, maxClients: 4, groupSize: 3, quantizationScale: 10_000, clipMillionths: 1_000_000, keyDuration: 60, shuffleDuration: 60, completionDuration: 60 }, INITIAL_MODEL_CID); // task 3
     await verifier.setTerms(3n, { aggregatorBond: 0n, clientReward: ethers.parseEther("1"), aggregatorReward: ethers.parseEther("0.5") });
   });
 
@@ -161,7 +161,7 @@ describe("Hardhat tasks fl:open-round and fl:status", function () {
 
     it("when the task's pool cannot cover the round's rewards (the verifier's error)", async function () {
       expect(await refusal("fl:open-round", { task: 3n, deploymentId })).to.equal(
-        "OpenRoundRefusedError: Task 3's reward pool holds 0.0 ETH but a round reserves 3.5 ETH (maxClients × clientReward + aggregatorReward). Fund it with FedmashVerifier.fundTask(3) (value ≥ the difference), or lower the rewards with setTerms.",
+        "OpenRoundRefusedError: Task 3's reward pool holds 0.0 ETH but a round reserves 4.5 ETH (maxClients × clientReward + aggregatorReward). Fund it with FedmashVerifier.fundTask(3) (value ≥ the difference), or lower the rewards with setTerms.",
       );
     });
 

@@ -56,6 +56,8 @@ export function parseCoordinatorLog(coordinatorInterface: Interface, log: RawLog
       return { ...base, type: "UpdateSubmitted", roundId: a.roundId, client: a.client, cid: a.cid, contentHash: a.contentHash, numSamples: a.numSamples, loss: a.loss };
     case "AggregatePosted":
       return { ...base, type: "AggregatePosted", roundId: a.roundId, aggregator: a.aggregator, aggregateCid: a.aggregateCid, modelCid: a.modelCid, aggregateHash: a.aggregateHash };
+    case "GroupsDrawArmed":
+      return { ...base, type: "GroupsDrawArmed", roundId: a.roundId, drawBlock: a.drawBlock };
     case "GroupsFormed":
       return { ...base, type: "GroupsFormed", roundId: a.roundId, holder: a.holder, groupCount: a.groupCount, seed: a.seed };
     case "GroupFormed":

@@ -7,6 +7,7 @@ import { booleanField, choiceField, deploymentIdField, hostField, integerField, 
 import { dpSettingsOf, refineDp } from "./dpConfig";
 import { option, type OptionTable } from "./optionSpec";
 import { optionsSchema } from "./optionsSchema";
+import { refineFloor } from "./floorConfig";
 import { DP_OPTIONS, GLOBAL_OPTIONS, MALICIOUS_OPTION, MASH_OPTIONS, PAILLIER_OPTION, TERMS_OPTIONS, TRAINING_OPTIONS } from "./sharedOptions";
 
 export const DEMO_OPTIONS = {
@@ -49,8 +50,9 @@ export type DemoSettings = Omit<DemoOptions, "projectRoot" | "onLine" | "onChain
 export const demoConfigSchema = optionsSchema(DEMO_OPTIONS)
   .superRefine((v, ctx) => {
     const need = (path: string, message: string, fix: string): void => ctx.addIssue({ code: "custom", path: [path], message, params: { fix } });
-    if (v.mode === "mash" && v.clients < 3) need("clients", "is below 3, the fewest --mode mash can run (a holder and one group of at least 2)", "give --clients 3 or more, or use --mode plain.");
-    if (v.mode === "shamir" && v.clients < 2) need("clients", "is below 2, the fewest --mode shamir can run (the sum of one update is that update)", "give --clients 2 or more.");
+    if (v.mode === "mash" && v.clients < 4) need("clients", "is below 4, the fewest --mode mash can run (a holder and one group of at least 3)", "give --clients 4 or more, or use --mode plain.");
+    if (v.mode === "shamir" && v.clients < 3) need("clients", "is below 3, the fewest updates --mode shamir sums (with two, each client could subtract its own update from the sum)", "give --clients 3 or more.");
+    if (v.mode !== "plain") refineFloor(v, v.clients, ctx);
     if (v["drop-clients"] > 0 && v.mode !== "mash") need("drop-clients", "applies to --mode mash only", "leave out --drop-clients, or use --mode mash.");
     if (v["drop-clients"] >= v.clients) need("drop-clients", `must be below --clients ${v.clients}`, "drop fewer clients than there are.");
     if (v["malicious-aggregator"] !== undefined && v.mode === "plain") need("malicious-aggregator", "applies to --mode mash or shamir (plain rounds are not verified)", "use --mode mash or shamir.");
@@ -75,6 +77,8 @@ export const demoConfigSchema = optionsSchema(DEMO_OPTIONS)
       deploymentId: v["deployment-id"],
       faultyClient: v["faulty-client"] as ClientFault | undefined,
       groupSize: v["group-size"],
+      maskGroup: v["mask-group"],
+      minIncluded: v["min-included"],
       // With DP, --clip is the L2 clip C of the whole update; an L2-clipped vector never exceeds C in any
       // coordinate, so the per-coordinate quantization clip is C too.
       clip: v.clip,

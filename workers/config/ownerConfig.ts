@@ -9,6 +9,7 @@ import { option, type OptionTable } from "./optionSpec";
 import { optionsSchema } from "./optionsSchema";
 import { DP_OPTIONS, GLOBAL_OPTIONS, MASH_OPTIONS, TERMS_OPTIONS, WORKER_OPTIONS } from "./sharedOptions";
 import { refineWorker, workerConfigOf, type WorkerSettings } from "./workerConfigOf";
+import { refineFloor } from "./floorConfig";
 
 export const OWNER_OPTIONS = {
   task: option({ value: "T", defaultText: "create a new task", description: "Continue this task instead of creating one", field: integerField(1) }),
@@ -16,7 +17,7 @@ export const OWNER_OPTIONS = {
   mode: option({ value: "mash|plain|shamir", description: "Aggregation mode of a new task", field: choiceField(["mash", "plain", "shamir"], "mash") }),
   model: option({ value: "mlp|cnn", description: "Model of a new task", field: choiceField(MODEL_KINDS, "mlp") }),
   aggregator: option({ value: "ADDR", defaultText: "Hardhat test account 1", description: "The task's aggregator", field: addressField() }),
-  "min-clients": option({ value: "M", defaultText: "3 mash, 2 shamir, 1 plain", description: "Clients a round needs", field: integerField(1) }),
+  "min-clients": option({ value: "M", defaultText: "4 mash, 3 shamir, 1 plain", description: "Clients a round needs", field: integerField(1) }),
   "max-clients": option({ value: "N", description: "Clients a round takes", field: integerField(1, 4) }),
   "join-seconds": option({ value: "S", description: "Joining phase length", field: integerField(1, 90) }),
   "submit-seconds": option({ value: "S", description: "Submission phase length", field: integerField(1, 120) }),
@@ -52,6 +53,7 @@ export function ownerConfigSchema(cwd: string) {
       if (v.mode === "shamir" && v.threshold > Math.max(v.servers.length, 2)) {
         ctx.addIssue({ code: "custom", path: ["threshold"], message: `is above the ${v.servers.length} servers`, params: { fix: "give a threshold from 2 to the number of --servers." } });
       }
+      if (v.task === undefined && v.mode !== "plain") refineFloor(v, v["max-clients"], ctx);
       refineDp(v, v.clip, ctx);
     })
     .transform((v): OwnerSettings => {
@@ -65,15 +67,24 @@ export function ownerConfigSchema(cwd: string) {
           mode,
           mash:
             mode === "mash"
-              ? { groupSize: v["group-size"], clip: v.clip, scale: v.scale, keyDurationSeconds: 60, shuffleDurationSeconds: 90, completionDurationSeconds: 120 }
+              ? {
+                  groupSize: v["group-size"],
+                  maskGroup: v["mask-group"],
+                  clip: v.clip,
+                  scale: v.scale,
+                  keyDurationSeconds: 60,
+                  shuffleDurationSeconds: 90,
+                  completionDurationSeconds: 120,
+                }
               : undefined,
           shamir: mode === "shamir" ? { servers: v.servers, threshold: v.threshold, clip: v.clip, scale: v.scale } : undefined,
           terms: { aggregatorBond: v.bond, clientReward: v["client-reward"], aggregatorReward: v["aggregator-reward"] },
           dp: dpSettingsOf(v, v.clip),
           expectedClients: v["expected-clients"],
           modelKind: v.model as ModelKind,
-          minClients: v["min-clients"] ?? (mode === "mash" ? 3 : mode === "shamir" ? 2 : 1),
+          minClients: v["min-clients"] ?? (mode === "mash" ? 4 : mode === "shamir" ? 3 : 1),
           maxClients: v["max-clients"],
+          minIncluded: mode === "plain" ? undefined : v["min-included"],
           joinDurationSeconds: v["join-seconds"],
           submitDurationSeconds: v["submit-seconds"],
           aggregateDurationSeconds: v["aggregate-seconds"],

@@ -15,6 +15,7 @@ import {
   urlField,
 } from "./fields";
 import { option, type OptionTable } from "./optionSpec";
+import { MASK_GROUP_CODE_IDS } from "../protocol/maskGroupCode";
 
 /** The workers' providers speak JSON-RPC over HTTP; a ws:// endpoint is refused here rather than failing later. */
 export const RPC_PROTOCOLS = ["http:", "https:"] as const;
@@ -62,7 +63,18 @@ export const TRAINING_OPTIONS = {
 } satisfies OptionTable;
 
 export const MASH_OPTIONS = {
-  "group-size": option({ value: "G", description: "MASH members per group", field: integerField(2, 3) }),
+  "group-size": option({ value: "G", description: "MASH members per group, at least 3", field: integerField(3, 3) }),
+  "mask-group": option({
+    value: "rlwr-2048|paper-compat",
+    description: "MASH: the group the masks live in; paper-compat is the paper's 80-bit group, NOT secure",
+    field: choiceField(MASK_GROUP_CODE_IDS, "rlwr-2048"),
+  }),
+  "min-included": option({
+    value: "K",
+    defaultText: "max(3, --min-clients)",
+    description: "MASH and Shamir: fewest updates a round may sum; below it the round fails (TooFewIncluded)",
+    field: integerField(3),
+  }),
   clip: option({ value: "C", description: "Per-coordinate clip (MASH, Shamir); with --dp also the L2 clip of the whole update", field: positiveField(0.5) }),
   scale: option({ value: "S", description: "Quantization scale (MASH, Shamir)", field: integerField(1, 10_000) }),
 } satisfies OptionTable;

@@ -24,6 +24,8 @@ export type CoordinatorEvent = EventBase &
         loss: bigint;
       }
     | { type: "AggregatePosted"; roundId: bigint; aggregator: string; aggregateCid: string; modelCid: string; aggregateHash: string }
+    /** A Mash round entered Grouping (or its draw was re-armed): the groups come from blockhash(drawBlock). */
+    | { type: "GroupsDrawArmed"; roundId: bigint; drawBlock: bigint }
     | { type: "GroupsFormed"; roundId: bigint; holder: string; groupCount: bigint; seed: string }
     | { type: "GroupFormed"; roundId: bigint; groupIndex: bigint; members: string[] }
     | { type: "HolderKeyPosted"; roundId: bigint; holder: string; paillierPublicKey: string }
@@ -84,6 +86,7 @@ export const COORDINATOR_EVENT_TYPES: readonly CoordinatorEventType[] = [
   "PhaseChanged",
   "UpdateSubmitted",
   "AggregatePosted",
+  "GroupsDrawArmed",
   "GroupsFormed",
   "GroupFormed",
   "HolderKeyPosted",

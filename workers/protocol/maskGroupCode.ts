@@ -4,7 +4,8 @@ import { enumName, MaskGroup } from "./enums";
 import { BaseError } from "../errors";
 
 /** The ids of workers/crypto/mask/maskGroup.ts, in the order of the Solidity enum. */
-export type MaskGroupIdOfCode = "rlwr-2048" | "paper-compat";
+export const MASK_GROUP_CODE_IDS = ["rlwr-2048", "paper-compat"] as const;
+export type MaskGroupIdOfCode = (typeof MASK_GROUP_CODE_IDS)[number];
 
 const ID_OF_CODE: Readonly<Record<MaskGroup, MaskGroupIdOfCode>> = {
   [MaskGroup.Rlwr2048]: "rlwr-2048",

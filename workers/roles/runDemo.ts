@@ -26,6 +26,7 @@ import type { FedmashAddresses } from "../chain/loadDeployment";
 import { formatEpsilon } from "./formatEpsilon";
 import { waitForRegistration } from "./waitForRegistration";
 import { sleep } from "../retry";
+import type { MaskGroupIdOfCode } from "../protocol/maskGroupCode";
 
 export class DemoWorkerExitedError extends BaseError {
   override name = "DemoWorkerExitedError" as const;
@@ -39,8 +40,12 @@ export type DemoMode = "plain" | "mash" | "shamir";
 
 export interface DemoOptions {
   mode: DemoMode;
-  /** MASH: members per group (the paper's 3), per-coordinate clip c and quantization scale S. */
+  /** MASH: members per group (the paper's 3, the fewest allowed), per-coordinate clip c and quantization scale S. */
   groupSize: number;
+  /** MASH: the group the masks live in; "paper-compat" reproduces the paper and is NOT secure. */
+  maskGroup: MaskGroupIdOfCode;
+  /** MASH and Shamir: the fewest updates a round may sum; undefined: the contract's max(3, minClients). */
+  minIncluded?: number;
   clip: number;
   scale: number;
   paillierBits: 1024 | 2048;
@@ -304,8 +309,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         mode: options.mode,
         modelKind: options.model,
         aggregator: aggregatorAddress,
-        minClients: mash ? 3 : shamir ? Math.min(2, totalClients) : 1,
+        minClients: mash ? 4 : shamir ? 3 : 1,
         maxClients: totalClients,
+        minIncluded: options.minIncluded,
         // After a dropout every later round waits out Joining for the clients that left: clients join within a second.
         joinDurationSeconds: dropping ? 15 : 90,
         submitDurationSeconds: dropping ? Math.min(trainingSeconds, 45) : trainingSeconds,
@@ -318,6 +324,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         mash: mash
           ? {
               groupSize: options.groupSize,
+              maskGroup: options.maskGroup,
               clip: options.clip,
               scale: options.scale,
               keyDurationSeconds: 60,
@@ -328,7 +335,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       },
       onTaskCreated: async (createdTaskId) => {
         say(
-          `task ${createdTaskId} created (mode ${options.mode}${mash ? `, mask group paper-compat: 80-bit, NOT secure; groups of ${options.groupSize}, clip ${options.clip}, scale ${options.scale}` : ""}${
+          `task ${createdTaskId} created (mode ${options.mode}${mash ? `, mask group ${maskGroupLabel(options.maskGroup)}; groups of ${options.groupSize}, clip ${options.clip}, scale ${options.scale}` : ""}${
             shamir ? `, ${options.threshold}-of-${options.servers} Shamir over p = 2^31 − 1, clip ${options.clip}, scale ${options.scale}` : ""
           }${options.dp ? `, DP ${options.dp.mechanism} σ ${options.dp.noiseMultiplier} C ${options.dp.clip} δ ${options.dp.delta}` : ""}); starting ${options.clients} client processes${options.faultyClient ? ` + 1 faulty (${options.faultyClient})` : ""}${dropping ? `, ${options.dropClients} of which drop out at ${options.dropPhase}` : ""}…`,
         );
@@ -403,7 +410,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         faultyClient: options.faultyClient ?? "none",
         ...(mash
           ? {
-              maskGroup: "paper-compat (80-bit, not secure)",
+              maskGroup: maskGroupLabel(options.maskGroup),
+              minIncluded: options.minIncluded ?? "max(3, minClients)",
               groupSize: options.groupSize,
               clip: options.clip,
               scale: options.scale,
@@ -471,9 +479,15 @@ export function roundSummary(r: RoundReport): string {
   return `round ${r.round} failed: ${r.failureReason}${servers}${slashed || verification}${privacy}`;
 }
 
+/** How the demo names a mask group: paper-compat always with its warning. */
+function maskGroupLabel(id: MaskGroupIdOfCode): string {
+  return id === "paper-compat" ? "paper-compat (80-bit, NOT secure)" : id;
+}
+
 export const DEMO_DEFAULTS = {
   mode: "mash" as DemoMode,
   groupSize: 3,
+  maskGroup: "rlwr-2048" as MaskGroupIdOfCode,
   clip: 0.5,
   scale: 10_000,
   paillierBits: 2048 as 1024 | 2048,

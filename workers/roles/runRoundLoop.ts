@@ -6,11 +6,12 @@ import { join } from "node:path";
 import { watchCoordinatorEvents } from "../chain/watchCoordinatorEvents";
 import type { CoordinatorEvent } from "../protocol/events";
 import { isAdvanceDue } from "../protocol/keeper";
-import { isTerminalPhase, Phase } from "../protocol/enums";
+import { isTerminalPhase, Phase, type Mode } from "../protocol/enums";
 import { sendTransaction } from "../chain/sendTransaction";
 import { sleep } from "../retry";
 import { readStateFile, writeStateFile } from "./stateFile";
 import { settleVerificationIfDue } from "./settleVerificationIfDue";
+import { createDrawPoker } from "./createDrawPoker";
 import type { WorkerRuntime } from "./openWorkerRuntime";
 
 export interface RoundLoopState<R> {
@@ -35,7 +36,10 @@ export interface RunRoundLoopParameters<R extends { roundId: string }, A> {
   /** Performs an action; may return the round's next state (e.g. when the chain says it is too late). */
   perform: (action: A, round: R) => Promise<R | void>;
   actionKey: (action: A) => string;
-  /** Call `advance` on this worker's non-terminal rounds once their deadline passed (`settle` in Verification). */
+  /**
+   * Call `advance` on this worker's non-terminal rounds once their deadline passed (`settle` in Verification), and on
+   * a Mash round in Grouping until its groups are drawn.
+   */
   keeper?: boolean;
   /** Called after any round state changes (progress output, tests). */
   onRoundChange?: (round: R) => void;
@@ -131,6 +135,7 @@ export function runRoundLoop<R extends { roundId: string; stage: string }, A>(pa
 
   let keeperDone: Promise<void> = Promise.resolve();
   if (parameters.keeper) {
+    const pokeDraw = createDrawPoker({ runtime });
     keeperDone = (async () => {
       while (!stopped) {
         for (const round of Object.values(state.rounds)) {
@@ -142,6 +147,8 @@ export function runRoundLoop<R extends { roundId: string; stage: string }, A>(pa
             const now = BigInt(Math.floor(Date.now() / 1000));
             if (phase === Phase.Verification) {
               await settleVerificationIfDue(runtime, BigInt(round.roundId), now);
+            } else if (await pokeDraw(BigInt(round.roundId), Number(view.mode) as Mode, phase)) {
+              runtime.logger.debug("poked the draw of the groups", { round: round.roundId });
             } else if (isAdvanceDue({ phase, deadline: view.deadline, now })) {
               await sendTransaction(runtime.connection.signer, {
                 action: `advance(round ${round.roundId})`,

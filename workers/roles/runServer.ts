@@ -6,6 +6,9 @@
 // withhold its share-sum for the round, logged with the client and the error's name: the sum must cover the
 // whole frozen set, so leaving one client out would corrupt the aggregate. `dropInRound` (demo only) makes the
 // process kill itself with SIGKILL when that round of its task enters Aggregation, before it posts anything.
+// A frozen set below the task's minIncluded is never summed: the coordinator fails such a round before Aggregation
+// (TooFewIncluded), and should a round still reach this server with one, it withholds its share-sum and says why,
+// since t share-sums of two updates would hand each of the two clients the other's update.
 import { getAddress } from "ethers";
 import { sendTransaction } from "../chain/sendTransaction";
 import { BaseError } from "../errors";
@@ -60,10 +63,20 @@ export async function runServer(parameters: RunServerParameters): Promise<RoundL
     const servers = (await retry(() => shamir.servers(taskId))).map((s) => getAddress(s));
     const serverIndex = servers.indexOf(self);
     if (serverIndex < 0) throw new ShamirServerPhaseError(`This account is not a server of task ${taskId}.`);
-    const modelSize = Number((await retry(() => coordinator.task(taskId))).config.modelSize);
+    const { config } = await retry(() => coordinator.task(taskId));
+    const modelSize = Number(config.modelSize);
     // The chain's frozen set is what the aggregate must cover, whatever events this server saw (it may have
     // started late): the included clients and the manifest each of them submitted.
     const included = await retry(() => coordinator.includedClients(roundId));
+    const minIncluded = Number(config.minIncluded);
+    if (included.length < minIncluded) {
+      logger.error("refusing the share-sum: the frozen set is below the task's minIncluded, so the sum would expose its clients' updates", {
+        round: roundId,
+        included: included.length,
+        minIncluded,
+      });
+      return shamirServerHandlers.withhold(round, { client: "", error: `TooFewIncluded (${included.length} of minIncluded ${minIncluded})` });
+    }
     const submissions = await Promise.all(
       included.map(async (client) => {
         const submitted = await retry(() => coordinator.submission(roundId, client));

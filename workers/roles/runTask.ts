@@ -10,6 +10,7 @@ import { sendTransaction } from "../chain/sendTransaction";
 import { BaseError } from "../errors";
 import { enumName, FailureReason, isTerminalPhase, Mode, Phase, Role, VerificationOutcome, VerificationStage } from "../protocol/enums";
 import { isAdvanceDue } from "../protocol/keeper";
+import { maskGroupCodeOf, type MaskGroupIdOfCode } from "../protocol/maskGroupCode";
 import { lossFromFixed } from "../protocol/events";
 import { createModel } from "../ml/createModel";
 import { evaluateModel } from "../ml/evaluateModel";
@@ -28,6 +29,7 @@ import { putPayload } from "../storage/putPayload";
 import { PayloadKind, type JsonValue, type Payload } from "../storage/payloadFormat";
 import { retry, sleep } from "../retry";
 import { settleVerificationIfDue } from "./settleVerificationIfDue";
+import { createDrawPoker } from "./createDrawPoker";
 import { MODEL_TENSOR, expectFlat, flatTensor, modelPayload } from "./modelPayloads";
 import type { WorkerRuntime } from "./openWorkerRuntime";
 import { waitForRegistration } from "./waitForRegistration";
@@ -38,6 +40,8 @@ export class TaskEventMissingError extends BaseError {
 
 export interface MashSettings {
   groupSize: number;
+  /** The group the masks live in (TaskConfig.maskGroup); default "rlwr-2048". */
+  maskGroup?: MaskGroupIdOfCode;
   clip: number;
   scale: number;
   keyDurationSeconds: number;
@@ -83,6 +87,11 @@ export interface TaskSettings {
   aggregator: string;
   minClients: number;
   maxClients: number;
+  /**
+   * MASH and Shamir: the fewest updates a round may sum (TaskConfig.minIncluded); undefined or 0 leaves the contract's
+   * default, max(3, minClients). Plain has no floor.
+   */
+  minIncluded?: number;
   joinDurationSeconds: number;
   submitDurationSeconds: number;
   aggregateDurationSeconds: number;
@@ -394,6 +403,8 @@ export async function runTask(parameters: RunTaskParameters): Promise<RunTaskRet
       keyDuration: settings.mash?.keyDurationSeconds ?? 0,
       shuffleDuration: settings.mash?.shuffleDurationSeconds ?? 0,
       completionDuration: settings.mash?.completionDurationSeconds ?? 0,
+      minIncluded: settings.mode === "plain" ? 0 : (settings.minIncluded ?? 0),
+      maskGroup: maskGroupCodeOf(settings.mash?.maskGroup ?? "rlwr-2048"),
     };
     const receipt = await sendTransaction(runtime.connection.signer, {
       action: settings.mode === "shamir" ? "createShamirTask" : "createTask",
@@ -429,17 +440,22 @@ export async function runTask(parameters: RunTaskParameters): Promise<RunTaskRet
     runtime.logger.info("round opened", { round: index, roundId, modelCid: currentModelCid });
 
     let lastKey = "";
+    // A Mash round's groups are drawn by an advance after the draw block; the owner pokes until they are.
+    const pokeDraw = createDrawPoker({ runtime, intervalMs: 500 });
     let view = await coordinator.round(roundId);
     while (!isTerminalPhase(Number(view.phase) as Phase)) {
       if (parameters.signal?.aborted) break;
       const phase = Number(view.phase) as Phase;
-      const key = `${phase}:${view.joinedCount}:${view.submittedCount}`;
+      // The deadline too: the draw restarts Grouping's.
+      const key = `${phase}:${view.joinedCount}:${view.submittedCount}:${view.deadline}`;
       if (key !== lastKey) {
         lastKey = key;
         parameters.onProgress?.({ round: index, roundId, phase, joined: Number(view.joinedCount), submitted: Number(view.submittedCount), deadline: view.deadline });
       }
       if (phase === Phase.Verification) {
         await settleVerificationIfDue(runtime, roundId).catch((error: unknown) => runtime.logger.debug("settle not accepted", { roundId, error }));
+      } else if (await pokeDraw(roundId, Number(view.mode) as Mode, phase).catch((error: unknown) => (runtime.logger.debug("draw poke not accepted", { roundId, error }), true))) {
+        // Poked (or tried to): the draw, not a deadline, is what Grouping waits for.
       } else if (isAdvanceDue({ phase, deadline: view.deadline, now: BigInt(Math.floor(Date.now() / 1000)) })) {
         await sendTransaction(runtime.connection.signer, { action: `advance(round ${roundId})`, send: () => coordinator.advance(roundId) }).catch((error: unknown) =>
           runtime.logger.debug("advance not accepted", { roundId, error }),

@@ -30,6 +30,8 @@ export function summarizeEvent(event: CoordinatorEvent): string {
       return `${shortAddress(event.client)} submitted ${shortCid(event.cid)} (${event.numSamples} samples, loss ${lossFromFixed(event.loss).toFixed(4)})`;
     case "AggregatePosted":
       return `${shortAddress(event.aggregator)} posted aggregate ${shortCid(event.aggregateCid)} → model ${shortCid(event.modelCid)}`;
+    case "GroupsDrawArmed":
+      return `groups to be drawn from the hash of block ${event.drawBlock}`;
     case "GroupsFormed":
       return `holder ${shortAddress(event.holder)} drawn, ${event.groupCount} group(s) formed`;
     case "GroupFormed":

@@ -1,9 +1,9 @@
 // The keepers' "is it due" rules: advance after a phase deadline, never in Verification (only the verifier ends it);
-// settle a verification strictly after its stage's deadline, with T in Commitments and without it in BatchSums.
+// poke a Mash round in Grouping until its groups are drawn, whatever the deadline; settle a verification strictly after its stage's deadline, with T in Commitments and without it in BatchSums.
 import { expect } from "chai";
-import { isAdvanceDue } from "../../../workers/protocol/keeper";
+import { isAdvanceDue, isDrawDue } from "../../../workers/protocol/keeper";
 import { verificationSettleDue } from "../../../workers/protocol/verificationSettleDue";
-import { Phase, VerificationStage } from "../../../workers/protocol/enums";
+import { Mode, Phase, VerificationStage } from "../../../workers/protocol/enums";
 
 describe("keeper rules", function () {
   describe("isAdvanceDue", function () {
@@ -15,6 +15,19 @@ describe("keeper rules", function () {
     it("is never due in Verification, or in a terminal or unknown phase", function () {
       for (const phase of [Phase.Verification, Phase.Finalized, Phase.Failed, Phase.None]) {
         expect(isAdvanceDue({ phase, deadline: 100n, now: 10_000n }), `phase ${phase}`).to.equal(false);
+      }
+    });
+  });
+
+  describe("isDrawDue", function () {
+    it("is due for a Mash round in Grouping without groups, and only then", function () {
+      expect(isDrawDue({ mode: Mode.Mash, phase: Phase.Grouping, groupCount: 0n })).to.equal(true);
+      expect(isDrawDue({ mode: Mode.Mash, phase: Phase.Grouping, groupCount: 2n })).to.equal(false);
+      for (const phase of [Phase.Joining, Phase.Shuffle, Phase.Failed]) {
+        expect(isDrawDue({ mode: Mode.Mash, phase, groupCount: 0n }), `phase ${phase}`).to.equal(false);
+      }
+      for (const mode of [Mode.Plain, Mode.Shamir]) {
+        expect(isDrawDue({ mode, phase: Phase.Grouping, groupCount: 0n }), `mode ${mode}`).to.equal(false);
       }
     });
   });

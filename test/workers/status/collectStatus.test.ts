@@ -21,17 +21,17 @@ describe("collectStatus", function () {
   async function twoTasksFixture() {
     const signers = await ethers.getSigners();
     const [owner, aggregator, keeper] = signers;
-    const clients = signers.slice(3, 7);
+    const clients = signers.slice(3, 8);
     const { registry, coordinator, verifier, shamir } = await deployFedmash();
     await registry.connect(aggregator).register(Role.Aggregator, encryptionKey("aggregator").compressed);
     for (const [index, client] of clients.entries()) await registry.connect(client).register(Role.Client, encryptionKey(`c${index}`).compressed);
-    await registry.connect(clients[3]).deactivate();
+    await registry.connect(clients[4]).deactivate();
     const config = taskConfig({ mode: Mode.Mash, aggregator: aggregator.address });
     await coordinator.connect(owner).createTask(config, "bafkreiinitial");
     await verifier.connect(owner).setTerms(1n, { aggregatorBond: BOND, clientReward: CLIENT_REWARD, aggregatorReward: AGGREGATOR_REWARD });
     await verifier.connect(owner).fundTask(1n, { value: 100_000n });
     await verifier.connect(aggregator).depositBond(1n, { value: BOND });
-    const round = await driveMashRound({ coordinator, verifier, taskId: 1n, owner, aggregator, keeper, clients: clients.slice(0, 3) });
+    const round = await driveMashRound({ coordinator, verifier, taskId: 1n, owner, aggregator, keeper, clients: clients.slice(0, 4) });
     await coordinator.connect(owner).createTask({ ...config, mode: Mode.Plain, maxClients: 2, minClients: 1 }, "bafkreiplain");
     await coordinator.connect(owner).openRound(2n, "bafkreiplain");
     await coordinator.connect(clients[0]).join(2n);
@@ -50,7 +50,7 @@ describe("collectStatus", function () {
     expect(snapshot.chainId).to.equal("31337");
     expect(snapshot.blockNumber).to.equal(await ethers.provider.getBlockNumber());
     expect(snapshot.participants.aggregators.map((p) => p.address)).to.deep.equal([aggregator.address]);
-    expect(snapshot.participants.clients.map((p) => [p.address, p.active])).to.deep.equal(clients.map((c, i) => [c.address, i !== 3]));
+    expect(snapshot.participants.clients.map((p) => [p.address, p.active])).to.deep.equal(clients.map((c, i) => [c.address, i !== 4]));
     expect(snapshot.tasks.map((task) => [task.taskId, task.mode, task.roundCount])).to.deep.equal([
       ["1", "Mash", 1],
       ["2", "Plain", 1],
@@ -63,7 +63,7 @@ describe("collectStatus", function () {
     expect(mash.failureReason).to.equal("None");
     expect(mash.deadline).to.equal(0);
     expect(mash.phases.map((p) => p.phase)).to.deep.equal(["Joining", "Grouping", "Shuffle", "Submission", "Completion", "Aggregation", "Verification", "Finalized"]);
-    expect(mash.participants).to.deep.equal(clients.slice(0, 3).map((c) => c.address));
+    expect(mash.participants).to.deep.equal(clients.slice(0, 4).map((c) => c.address));
     expect(new Set(mash.submissions.map((s) => s.client))).to.deep.equal(new Set(round.included.map((c) => c.address)));
     expect(mash.submissions.every((s) => s.numSamples === 600 && s.cid.startsWith("bafkrei") && s.tx.length === 66)).to.equal(true);
     expect(mash.mash?.holder).to.equal(round.holder?.address);
@@ -76,12 +76,12 @@ describe("collectStatus", function () {
     const gas = mash.verification!.gasUsed;
     expect(Number(gas.settle)).to.be.within(100_000, 300_000);
     expect(BigInt(gas.total!)).to.equal(BigInt(gas.postAggregate!) + BigInt(gas.postBatchSums!) + BigInt(gas.commits!) + BigInt(gas.settle!));
-    const paid = 3n * CLIENT_REWARD + AGGREGATOR_REWARD;
+    const paid = 4n * CLIENT_REWARD + AGGREGATOR_REWARD;
     expect(mash.payouts.owed).to.equal(paid.toString());
     expect(mash.payouts.paidTotal).to.equal(paid.toString());
     expect(mash.payouts.unclaimed).to.equal("0");
     expect(mash.payouts.claims.map((c) => [c.account, c.amount])).to.deep.equal(round.claims.map((c) => [c.account, c.amount.toString()]));
-    expect(mash.events.map((e) => e.name)).to.include.members(["RoundOpened", "GroupsFormed", "VerificationSettled", "RewardClaimed"]);
+    expect(mash.events.map((e) => e.name)).to.include.members(["RoundOpened", "GroupsDrawArmed", "GroupsFormed", "VerificationSettled", "RewardClaimed"]);
   });
 
   it("reads a Plain round still in Joining and only the asked round", async function () {

@@ -6,6 +6,7 @@ import { ethers } from "hardhat";
 import { mine } from "@nomicfoundation/hardhat-network-helpers";
 import { id, solidityPackedKeccak256 } from "ethers";
 import { deployFedmash } from "../../../helpers/deployFedmash";
+import { drawGroups } from "../../../helpers/drawGroups";
 import { encryptionKey } from "../../../helpers/encryptionKey";
 import { Mode, Role } from "../../../helpers/enums";
 import { taskConfig } from "../../../helpers/taskConfig";
@@ -42,7 +43,7 @@ describe("verificationSeed", function () {
     it("equals the contract's sampleSeed and weightSeed views, and the weight seed the first commitment stores", async function () {
       const signers = await ethers.getSigners();
       const [owner, aggregator, ...rest] = signers;
-      const clients = rest.slice(0, 3);
+      const clients = rest.slice(0, 4);
       const { registry, coordinator, verifier } = await deployFedmash();
       await registry.connect(aggregator).register(Role.Aggregator, encryptionKey("seed-aggregator").compressed);
       for (const [index, client] of clients.entries()) await registry.connect(client).register(Role.Client, encryptionKey(`seed-client${index}`).compressed);
@@ -50,15 +51,17 @@ describe("verificationSeed", function () {
       const taskId = await coordinator.taskCount();
       await coordinator.connect(owner).openRound(taskId, "bafy-initial");
       const roundId = await coordinator.roundCount();
-      // The third join fills the round and forms one group of two plus the holder.
+      // The fourth join fills the round; the draw after the next block forms one group of three plus the holder.
       for (const client of clients) await coordinator.connect(client).join(roundId);
+      await drawGroups(coordinator, roundId, aggregator);
       const bySigner = (address: string) => clients.find((c) => c.address === address)!;
       const holder = bySigner((await coordinator.mashRound(roundId)).holder);
-      const [first, leader] = (await coordinator.group(roundId, 0)).members.map(bySigner);
+      const [first, second, leader] = (await coordinator.group(roundId, 0)).members.map(bySigner);
       await coordinator.connect(holder).postHolderKey(roundId, id("holder key"));
-      await coordinator.connect(first).postShuffleMessage(roundId, id("shuffle"));
+      await coordinator.connect(first).postShuffleMessage(roundId, id("shuffle 0"));
+      await coordinator.connect(second).postShuffleMessage(roundId, id("shuffle 1"));
       await coordinator.connect(leader).postGroupSum(roundId, id("sum"));
-      for (const member of [first, leader, holder]) await coordinator.connect(member).submitUpdate(roundId, `bafy-${member.address}`, id(member.address), 10, 0);
+      for (const member of [first, second, leader, holder]) await coordinator.connect(member).submitUpdate(roundId, `bafy-${member.address}`, id(member.address), 10, 0);
       const posted = await (await coordinator.connect(aggregator).postAggregate(roundId, "bafy-aggregate", "bafy-model", id("aggregate"))).wait();
 
       // A view runs in the latest block, where the seed block's hash is not yet readable.
