@@ -57,7 +57,7 @@ describe("a MASH round across real processes", function () {
     workers.push(spawnWorker({ projectRoot: PROJECT_ROOT, args: ["aggregator", ...common, "--account", "1", "--state-dir", join(work, "aggregator")], outputFile: join(work, "aggregator.out") }));
     const clients = Array.from({ length: CLIENTS }, (_, i) => spawnWorker({ projectRoot: PROJECT_ROOT, args: clientArgs(i, common), outputFile: join(work, `client-${i}.out`) }));
     workers.push(...clients);
-    const ownerRun = runCli(["owner", ...common, "--account", "0", "--mode", "mash", "--rounds", "1", "--max-clients", String(CLIENTS), "--join-seconds", "180", "--state-dir", join(work, "owner")]);
+    const ownerRun = runCli(["owner", ...common, "--account", "0", "--mode", "mash", "--mask-group", "paper-compat", "--rounds", "1", "--max-clients", String(CLIENTS), "--join-seconds", "180", "--state-dir", join(work, "owner")]);
 
     // Kill the victim as soon as the contract has given it its role, and start it again on the same state.
     const stateFile = join(work, `client-${VICTIM}`, "state.json");
