@@ -339,7 +339,7 @@ def aggregate(vectors, bound):
 
 # ---------------------------------------------------------------- seed packing for Paillier
 def slots_per_plaintext(key_bits):
-    return (key_bits - 1) // SLOT_BITS
+    return (key_bits - 2) // SLOT_BITS
 
 
 def pack_seed(seed, key_bits):
@@ -673,8 +673,8 @@ def check():
         # the holder's seed through packing, both key sizes
         for key_bits in (2048, 1024):
             packs = [pack_seed(sd, key_bits) for sd in clients]
-            expect(len(packs[0]) == {2048: 34, 1024: 67}[key_bits], "plaintext count")
-            expect(all(pt < 1 << (key_bits - 1) for pk in packs for pt in pk), "plaintext size")
+            expect(len(packs[0]) == {2048: 34, 1024: 69}[key_bits], "plaintext count")
+            expect(all(pt < 1 << (key_bits - 2) for pk in packs for pt in pk), "plaintext size")
             summed = [sum(col) for col in zip(*packs)]
             expect(unpack_holder(summed, n_vec - 1, key_bits) == holder, f"unpack N = {n_vec}, {key_bits}")
 
