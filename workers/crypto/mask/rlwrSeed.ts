@@ -48,12 +48,15 @@ export function decodeRlwrSeed(text: string): BigInt64Array {
   return checkRlwrSeed(seed);
 }
 
-/** Slots per plaintext under a key of keyBits bits: K = ⌊(keyBits − 1) / 33⌋. */
+/**
+ * Slots per plaintext under a key of keyBits bits: K = ⌊(keyBits − 2) / 33⌋, so every plaintext and every sum
+ * stays below 2^(keyBits − 2) < n/2, the positive half of the signed encoding the Paillier layer uses.
+ */
 function slotsPerPlaintext(keyBits: number): number {
-  if (!Number.isSafeInteger(keyBits) || keyBits < RLWR_SLOT_BITS + 1) {
-    throw new MaskInputError("Paillier key size", `keyBits must be an integer of at least ${RLWR_SLOT_BITS + 1}, got ${String(keyBits)}`);
+  if (!Number.isSafeInteger(keyBits) || keyBits < RLWR_SLOT_BITS + 2) {
+    throw new MaskInputError("Paillier key size", `keyBits must be an integer of at least ${RLWR_SLOT_BITS + 2}, got ${String(keyBits)}`);
   }
-  return Math.floor((keyBits - 1) / RLWR_SLOT_BITS);
+  return Math.floor((keyBits - 2) / RLWR_SLOT_BITS);
 }
 
 function checkCount(count: number): number {

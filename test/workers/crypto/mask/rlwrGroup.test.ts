@@ -79,15 +79,16 @@ describe("rlwr-2048 mask group", function () {
       expect(Array.from(group.decodeSeed(text))).to.deep.equal(Array.from(holder));
     });
 
-    it("packs fresh seeds into 33-bit slots: 34 plaintexts at 2048 bits, 67 at 1024", function () {
+    it("packs fresh seeds into 33-bit slots: 34 plaintexts at 2048 bits, 69 at 1024, all below 2^(keyBits - 2)", function () {
       const seed = rlwrGroupFor("ts").randomSeed();
       expect(rlwrSeedPlaintexts.plaintextCount(2048)).to.equal(34);
-      expect(rlwrSeedPlaintexts.plaintextCount(1024)).to.equal(67);
+      expect(rlwrSeedPlaintexts.plaintextCount(1024)).to.equal(69);
       const plaintexts = rlwrSeedPlaintexts.toPlaintexts(seed, 2048);
       expect(plaintexts).to.have.length(34);
-      for (const p of plaintexts) expect(p < 1n << 2047n && p >= 0n).to.equal(true);
+      for (const p of plaintexts) expect(p < 1n << 2046n && p >= 0n).to.equal(true);
       expect(plaintexts[33]).to.equal(BigInt(seed[2046]! + HALF) + (BigInt(seed[2047]! + HALF) << 33n));
-      expect(rlwrSeedPlaintexts.sumBound(2048, 2048) < 1n << 2047n).to.equal(true);
+      expect(rlwrSeedPlaintexts.sumBound(2048, 2048) < 1n << 2046n).to.equal(true);
+      expect(rlwrSeedPlaintexts.sumBound(2048, 1024) < 1n << 1022n).to.equal(true);
     });
   });
 
@@ -212,7 +213,7 @@ describe("rlwr-2048 mask group", function () {
             // The holder decrypts the slot-wise sum of the clients' plaintexts (Paillier adds them).
             const sums = seeds.map((seed) => rlwrSeedPlaintexts.toPlaintexts(seed, keyBits)).reduce((a, b) => a.map((x, t) => x + b[t]!));
             const bound = rlwrSeedPlaintexts.sumBound(seeds.length, keyBits);
-            for (const sum of sums) expect(sum <= bound && sum < 1n << BigInt(keyBits - 1)).to.equal(true);
+            for (const sum of sums) expect(sum <= bound && sum < 1n << BigInt(keyBits - 2)).to.equal(true);
             const holder = rlwrSeedPlaintexts.holderSeed(sums, seeds.length, keyBits);
             expect(Array.from(holder)).to.deep.equal(Array.from(negatedSum(seeds)));
             const all = [...seeds, holder];
@@ -334,7 +335,7 @@ describe("rlwr-2048 mask group", function () {
       });
 
       it("if a seed codec gets a bad key size, count or sums", function () {
-        expect(() => rlwrSeedPlaintexts.plaintextCount(33)).to.throw(MaskInputError);
+        expect(() => rlwrSeedPlaintexts.plaintextCount(34)).to.throw(MaskInputError);
         expect(() => rlwrSeedPlaintexts.sumBound(2049, 2048)).to.throw(MaskInputError);
         expect(() => rlwrSeedPlaintexts.holderSeed([0n], 1, 2048)).to.throw(MaskInputError);
         const sums = rlwrSeedPlaintexts.toPlaintexts(seed(), 2048);

@@ -183,7 +183,7 @@ describe("rlwr-2048 known-answer vectors (docs/testvectors/rlwr2048.json)", func
 
   it("packs seeds into the listed Paillier plaintexts", function () {
     for (const { seed, keyBits, K, plaintexts } of vectors.packing) {
-      expect(Math.floor((keyBits - 1) / parameters.RLWR_SLOT_BITS)).to.equal(K);
+      expect(Math.floor((keyBits - 2) / parameters.RLWR_SLOT_BITS)).to.equal(K);
       expect(rlwrSeedPlaintexts.plaintextCount(keyBits)).to.equal(plaintexts.length);
       expect(rlwrSeedPlaintexts.toPlaintexts(seedOf(seed), keyBits).map(String)).to.deep.equal(plaintexts);
     }
