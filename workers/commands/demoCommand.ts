@@ -13,7 +13,7 @@ export const demoCommand: CliCommand = {
   name: "demo",
   summary: "Run everything on one machine: Hardhat node, Ignition deploy, aggregator (+ servers), one process per client",
   notes: [
-    'The MASH mask group is "paper-compat" (P = next_prime(2^80)): it reproduces the paper and is NOT secure.',
+    'MASH masks in "rlwr-2048" by default (ring-LWR, docs/MASKING.md); --mask-group paper-compat reproduces the paper: 80-bit, NOT secure.',
     "--malicious-aggregator alters every aggregate: consistent posts matching batch sums (the on-chain check fails, the bond is slashed), inconsistent posts the true ones (clients dispute).",
     "--drop-servers K (Shamir) kills the last K servers once round 1 enters Aggregation; at most --servers − --threshold.",
     "With --serve the round explorer page follows the demo's chain; open the printed URL (it stops with the demo).",

@@ -15,7 +15,7 @@ import {
   urlField,
 } from "./fields";
 import { option, type OptionTable } from "./optionSpec";
-import { MASK_GROUP_CODE_IDS } from "../protocol/maskGroupCode";
+import { DEFAULT_MASK_GROUP, MASK_GROUP_IDS } from "../crypto/mask/maskGroup";
 
 /** The workers' providers speak JSON-RPC over HTTP; a ws:// endpoint is refused here rather than failing later. */
 export const RPC_PROTOCOLS = ["http:", "https:"] as const;
@@ -67,7 +67,7 @@ export const MASH_OPTIONS = {
   "mask-group": option({
     value: "rlwr-2048|paper-compat",
     description: "MASH: the group the masks live in; paper-compat is the paper's 80-bit group, NOT secure",
-    field: choiceField(MASK_GROUP_CODE_IDS, "rlwr-2048"),
+    field: choiceField(MASK_GROUP_IDS, DEFAULT_MASK_GROUP),
   }),
   "min-included": option({
     value: "K",

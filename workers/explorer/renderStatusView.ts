@@ -2,6 +2,7 @@
 // rounds (newest first), each round's phase and deadline, groups, share-sums, submissions with CIDs, the aggregate,
 // verification with gas, payouts and slashing, and every item linked to its transaction. Pure: the same snapshot
 // always gives the same markup, which the page swaps in whole on each update.
+import { describeMaskGroup } from "../crypto/mask/maskGroup";
 import { formatEther } from "ethers";
 import { html, type SafeHtml } from "./html";
 import { explainFailure, explainOutcome, explainPhase } from "./explainStatus";
@@ -251,7 +252,8 @@ function taskSection(task: TaskStatus, options: RenderStatusViewOptions): SafeHt
       <dt>Owner</dt><dd>${address(task.owner)} ${txLink(task.created, options)}</dd>
       <dt>Aggregator</dt><dd>${address(task.aggregator)}</dd>
       <dt>Model</dt><dd>${c.modelKind}, ${c.modelSize.toLocaleString("en-US")} parameters</dd>
-      <dt>Clients per round</dt><dd>${c.minClients} to ${c.maxClients}${task.mode === "Mash" ? `, groups of ${c.groupSize}` : ""}</dd>
+      <dt>Clients per round</dt><dd>${c.minClients} to ${c.maxClients}${task.mode === "Mash" ? `, groups of ${c.groupSize}` : ""}${c.minIncluded ? `; a round sums at least ${c.minIncluded} updates` : ""}</dd>
+      ${c.maskGroup ? html`<dt>Mask group</dt><dd class="${c.maskGroup.secure ? "secure" : "insecure"}">${describeMaskGroup(c.maskGroup)}</dd>` : ""}
       <dt>Current model</dt><dd>${cid(task.currentModelCid)}</dd>
       ${task.servers ? html`<dt>Shamir servers</dt><dd>${task.threshold} of ${task.servers.length}: ${task.servers.map((s, i) => html`${i ? ", " : ""}${address(s)}`)}</dd>` : ""}
       ${

@@ -1,13 +1,10 @@
 // The on-chain MaskGroup code of a task (TaskConfig.maskGroup) and the workers' mask-group ids
 // (workers/crypto/mask): the owner writes the code, every MASH role reads it back and picks the group by id.
+import type { MaskGroupId } from "../crypto/mask/maskGroup";
 import { enumName, MaskGroup } from "./enums";
 import { BaseError } from "../errors";
 
-/** The ids of workers/crypto/mask/maskGroup.ts, in the order of the Solidity enum. */
-export const MASK_GROUP_CODE_IDS = ["rlwr-2048", "paper-compat"] as const;
-export type MaskGroupIdOfCode = (typeof MASK_GROUP_CODE_IDS)[number];
-
-const ID_OF_CODE: Readonly<Record<MaskGroup, MaskGroupIdOfCode>> = {
+const ID_OF_CODE: Readonly<Record<MaskGroup, MaskGroupId>> = {
   [MaskGroup.Rlwr2048]: "rlwr-2048",
   [MaskGroup.PaperCompat]: "paper-compat",
 };
@@ -18,9 +15,9 @@ export class UnknownMaskGroupError extends BaseError {
 }
 
 /** The mask-group id of an on-chain code: `maskGroupIdOf(0n)` → "rlwr-2048". */
-export function maskGroupIdOf(code: number | bigint): MaskGroupIdOfCode {
+export function maskGroupIdOf(code: number | bigint): MaskGroupId {
   const numeric = Number(code);
-  const id = (ID_OF_CODE as Record<number, MaskGroupIdOfCode | undefined>)[numeric];
+  const id = (ID_OF_CODE as Record<number, MaskGroupId | undefined>)[numeric];
   if (id === undefined) {
     throw new UnknownMaskGroupError(`MaskGroup code ${numeric} is not defined (${String(enumName(MaskGroup, numeric))}).`, {
       details: `Known codes: ${Object.entries(ID_OF_CODE).map(([c, i]) => `${c} ${i}`).join(", ")}.`,

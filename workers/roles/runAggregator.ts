@@ -48,6 +48,8 @@ import { batchSums } from "../crypto/verify/batchSums";
 import { encodeBatchSums } from "../crypto/verify/encodeBatchSums";
 import { retry, sleep } from "../retry";
 import { getMaskGroup } from "../crypto/mask/getMaskGroup";
+import { maskGroupInfo, type MaskGroup } from "../crypto/mask/maskGroup";
+import { maskGroupIdOf } from "../protocol/maskGroupCode";
 import { UpdateNonFiniteError } from "../ml/errors";
 import { fetchPayload } from "../storage/fetchPayload";
 import { putPayload } from "../storage/putPayload";
@@ -136,7 +138,6 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
   await ensureRegistered(runtime, Role.Aggregator, keys);
   const self = runtime.connection.address.toLowerCase();
 
-  const maskGroup = getMaskGroup("paper-compat");
   const malicious = parameters.maliciousAggregator;
   if (malicious) {
     logger.warn("MALICIOUS AGGREGATOR: every MASH aggregate this worker publishes is tampered (demo of a failing verification)", { mode: malicious });
@@ -254,6 +255,8 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     const { task, modelSize, global, started } = start;
     const clip = Number(task.config.clipMillionths) / 1e6;
     const scale = Number(task.config.quantizationScale);
+    // Each task names its own group on-chain; one aggregator may serve tasks of both.
+    const maskGroup: MaskGroup = getMaskGroup(maskGroupIdOf(task.config.maskGroup));
     const masked = await Promise.all(
       action.contributors.map(async (submission) => {
         try {
@@ -281,7 +284,7 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
         })),
     );
     const posted = await publishVerifiedAggregate(round, start, result, masked.length, () => ({
-      maskGroup: maskGroup.id,
+      maskGroup: maskGroupInfo(maskGroup),
       holder: round.holder ?? null,
       included,
       excluded,

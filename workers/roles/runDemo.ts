@@ -26,7 +26,9 @@ import type { FedmashAddresses } from "../chain/loadDeployment";
 import { formatEpsilon } from "./formatEpsilon";
 import { waitForRegistration } from "./waitForRegistration";
 import { sleep } from "../retry";
-import type { MaskGroupIdOfCode } from "../protocol/maskGroupCode";
+import { checkMaskSettings } from "../crypto/mask/checkMaskSettings";
+import { MaskSettingsUnsupportedError } from "../crypto/mask/errors";
+import { DEFAULT_MASK_GROUP, describeMaskGroup, MASK_GROUP_INFO, maskGroupInfo, type MaskGroupId, type MaskGroupInfo } from "../crypto/mask/maskGroup";
 
 export class DemoWorkerExitedError extends BaseError {
   override name = "DemoWorkerExitedError" as const;
@@ -43,7 +45,7 @@ export interface DemoOptions {
   /** MASH: members per group (the paper's 3, the fewest allowed), per-coordinate clip c and quantization scale S. */
   groupSize: number;
   /** MASH: the group the masks live in; "paper-compat" reproduces the paper and is NOT secure. */
-  maskGroup: MaskGroupIdOfCode;
+  maskGroup: MaskGroupId;
   /** MASH and Shamir: the fewest updates a round may sum; undefined: the contract's max(3, minClients). */
   minIncluded?: number;
   clip: number;
@@ -123,6 +125,8 @@ export interface DemoReport {
   ipfs: { kind: "embedded" | "kubo"; location: string };
   taskId: string;
   contracts: Record<string, string>;
+  /** MASH: the group the masks live in, as the task names it on-chain, with its estimated security. */
+  maskGroup?: MaskGroupInfo;
   settings: Record<string, number | string>;
   rounds: RoundReport[];
   totalMs: number;
@@ -171,7 +175,23 @@ async function waitForWorkersToCatchUp(workers: { process: WorkerProcess; stateD
 }
 
 /** Refuses demo settings that cannot work, with a one-line message (before anything is started). */
-export function checkDemoOptions(options: Pick<DemoOptions, "mode" | "servers" | "threshold" | "dropServers">): void {
+export function checkDemoOptions(
+  options: Pick<DemoOptions, "mode" | "servers" | "threshold" | "dropServers"> & Partial<Pick<DemoOptions, "maskGroup" | "clients" | "clip" | "scale" | "faultyClient">>,
+): void {
+  if (options.mode === "mash" && options.clients !== undefined) {
+    // Refused before anything starts: settings the mask group could not aggregate exactly (docs/MASKING.md).
+    try {
+      checkMaskSettings({
+        maskGroup: options.maskGroup ?? DEFAULT_MASK_GROUP,
+        maxClients: options.clients + (options.faultyClient ? 1 : 0),
+        clip: options.clip ?? DEMO_DEFAULTS.clip,
+        scale: options.scale ?? DEMO_DEFAULTS.scale,
+      });
+    } catch (error) {
+      if (error instanceof MaskSettingsUnsupportedError) throw new DemoOptionsError(`${error.shortMessage} ${error.details ?? ""}`.trim(), { cause: error });
+      throw error;
+    }
+  }
   if (options.mode !== "shamir") {
     if (options.dropServers > 0) throw new DemoOptionsError("--drop-servers applies to --mode shamir.");
     return;
@@ -392,6 +412,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       storeDir,
       ipfs: owner.store.kind === "kubo" ? { kind: "kubo", location: process.env.IPFS_API_URL ?? "" } : { kind: "embedded", location: storeDir },
       taskId: taskId.toString(),
+      ...(mash ? { maskGroup: maskGroupInfo(MASK_GROUP_INFO[options.maskGroup]) } : {}),
       contracts: {
         FedmashRegistry: addresses.registry,
         FedmashCoordinator: addresses.coordinator,
@@ -479,15 +500,15 @@ export function roundSummary(r: RoundReport): string {
   return `round ${r.round} failed: ${r.failureReason}${servers}${slashed || verification}${privacy}`;
 }
 
-/** How the demo names a mask group: paper-compat always with its warning. */
-function maskGroupLabel(id: MaskGroupIdOfCode): string {
-  return id === "paper-compat" ? "paper-compat (80-bit, NOT secure)" : id;
+/** How the demo names a mask group: with its bits, and paper-compat always with its warning. */
+function maskGroupLabel(id: MaskGroupId): string {
+  return describeMaskGroup(MASK_GROUP_INFO[id]);
 }
 
 export const DEMO_DEFAULTS = {
   mode: "mash" as DemoMode,
   groupSize: 3,
-  maskGroup: "rlwr-2048" as MaskGroupIdOfCode,
+  maskGroup: DEFAULT_MASK_GROUP as MaskGroupId,
   clip: 0.5,
   scale: 10_000,
   paillierBits: 2048 as 1024 | 2048,

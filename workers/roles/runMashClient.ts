@@ -25,7 +25,10 @@ import { quantize } from "../crypto/quantize";
 import { parseDpSettings, type DpSettings } from "../ml/dp/parseDpSettings";
 import { privatizeDelta, privatizeQuantized } from "./privatizeUpdate";
 import { getMaskGroup } from "../crypto/mask/getMaskGroup";
-import { randomSeed } from "../crypto/mask/randomSeed";
+import { describeMaskGroup, type MaskGroup } from "../crypto/mask/maskGroup";
+import { maskContext } from "../protocol/mash/maskContext";
+import { maskGroupIdOf } from "../protocol/maskGroupCode";
+import { effectiveMinIncluded } from "../protocol/minIncluded";
 import { generatePaillierKeyPair } from "../crypto/paillier/generatePaillierKeyPair";
 import { serializePaillierPrivateKey } from "../crypto/paillier/serializePaillierPrivateKey";
 import { deserializePaillierPrivateKey } from "../crypto/paillier/deserializePaillierPrivateKey";
@@ -40,6 +43,10 @@ import { decodeShuffleMessage } from "../crypto/shuffle/decodeShuffleMessage";
 import { encodeGroupSumMessage } from "../crypto/shuffle/encodeGroupSumMessage";
 import { decodeGroupSumMessage } from "../crypto/shuffle/decodeGroupSumMessage";
 import type { ShuffleGroup } from "../crypto/shuffle/types";
+import { validateShuffleGroup } from "../crypto/shuffle/validateShuffleGroup";
+import { HEADER_BYTES } from "../crypto/shuffle/wireFormat";
+import { paillierCiphertextBytes } from "../crypto/paillier/types";
+import { resolvePostedMessage, toPostableMessage } from "../storage/storedMessages";
 import { fetchPayload } from "../storage/fetchPayload";
 import { putPayload } from "../storage/putPayload";
 import type { ProgressBars } from "../progress/createProgress";
@@ -109,16 +116,18 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
   const modelSize = Number(task.config.modelSize);
   const clip = Number(task.config.clipMillionths) / 1e6;
   const scale = Number(task.config.quantizationScale);
-  const group = getMaskGroup("paper-compat");
+  const group: MaskGroup = getMaskGroup(maskGroupIdOf(task.config.maskGroup));
+  const maxInlineMessageBytes = Number(await coordinator.MAX_MESSAGE_BYTES());
   const trainer = await createLocalTrainer(modelKind, training);
   // Checked before the first round, so bad settings stop the worker with a DpSettingsError instead of a round.
   const dp = parameters.dp === undefined ? undefined : parseDpSettings(parameters.dp);
   const dpClients = parameters.expectedClients ?? Number(task.config.minClients);
-  logger.info("mash client ready", { task: taskId, model: modelKind, backend: trainer.backend, samples: trainer.samples, clip, scale, maskGroup: group.id, ...(dp ? { dp: dp.mechanism, noiseMultiplier: dp.noiseMultiplier, dpClip: dp.clip, dpClients } : {}) });
+  const minIncluded = effectiveMinIncluded(task.config);
+  logger.info("mash client ready", { task: taskId, model: modelKind, backend: trainer.backend, samples: trainer.samples, clip, scale, maskGroup: describeMaskGroup(group), ...(dp ? { dp: dp.mechanism, noiseMultiplier: dp.noiseMultiplier, dpClip: dp.clip, dpClients } : {}) });
   const self = runtime.connection.address;
   const holderKeyFile = (roundId: bigint): string => join(stateDir, `paillier-round-${roundId}.json`);
 
-  const submitMasked = async (roundId: bigint, round: MashClientRoundState, seed: bigint): Promise<string> => {
+  const submitMasked = async (roundId: bigint, round: MashClientRoundState, seed: unknown): Promise<string> => {
     const global = flatTensor(await fetchPayload(runtime.store, round.modelCid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize)));
     const result = await trainer.train(global, roundId.toString());
     const delta = dp ? privatizeDelta(result.delta, { dp, clients: dpClients, secure: true }) : result.delta;
@@ -128,7 +137,9 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
     const quantized = dp ? privatizeQuantized(rounded, { dp, clients: dpClients, scale }) : rounded;
     // Before the submission: the commitment in Verification must be to exactly this vector.
     writeQuantizedUpdate(quantizedUpdatePath(stateDir, roundId), quantized);
-    const masked = await trackStage(parameters.progress, `round ${roundId} masking ${quantized.length} coordinates`, () => group.mask({ quantized, seed }));
+    const masked = await trackStage(parameters.progress, `round ${roundId} masking ${quantized.length} coordinates`, () =>
+      group.mask({ quantized, seed, context: maskContext(runtime.connection.chainId, runtime.addresses.coordinator, roundId) }),
+    );
     const stored = await trackStage(parameters.progress, `round ${roundId} uploading the masked update`, () =>
       putPayload(
         runtime.store,
@@ -145,11 +156,16 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
 
   const shuffleGroupOf = async (roundId: bigint, info: NonNullable<MashClientRoundState["group"]>, holderKeyHex: string): Promise<ShuffleGroup> => {
     const keys = await Promise.all(info.members.map(async (member) => getBytes((await runtime.registry.participant(member)).encryptionKey)));
+    const holderPublicKey = decodePaillierPublicKey({ bytes: getBytes(holderKeyHex) });
     return {
       groupIndex: info.index,
       sessionId: shuffleSessionId(runtime.connection.chainId, runtime.addresses.coordinator, roundId, info.index),
       memberPublicKeys: keys,
-      holderPublicKey: decodePaillierPublicKey({ bytes: getBytes(holderKeyHex) }),
+      holderPublicKey,
+      seedPlaintexts: {
+        count: group.seedPlaintexts.plaintextCount(holderPublicKey.bits),
+        bound: group.seedPlaintexts.sumBound(1, holderPublicKey.bits) + 1n,
+      },
     };
   };
 
@@ -209,10 +225,18 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
         const leader = info.position === info.members.length - 1;
         let out = readStateFile<{ bytes: string } | undefined>(outFile, undefined)?.bytes;
         if (!out) {
-          const shuffleGroup = await shuffleGroupOf(roundId, info, action.holderKey);
-          const incoming = action.incoming ? decodeShuffleMessage({ bytes: getBytes(action.incoming) }) : undefined;
-          const step = processShuffleStep({ group: shuffleGroup, memberIndex: info.position, privateKey: eciesKeys.privateKey, seed: action.seed, incoming });
-          out = hexlify(leader ? encodeGroupSumMessage({ message: finishGroupSum({ group: shuffleGroup, peeled: step }) }) : encodeShuffleMessage({ message: step }));
+          const shuffleGroup = validateShuffleGroup({ group: await shuffleGroupOf(roundId, info, action.holderKey) });
+          const sender = info.position - 1;
+          // The exact size a message from the member before us has; a stored copy any larger is refused.
+          const expectedBytes = HEADER_BYTES + (sender + 1) * shuffleGroup.itemLength(sender);
+          const incoming = action.incoming
+            ? decodeShuffleMessage({ bytes: await resolvePostedMessage(runtime.store, getBytes(action.incoming), { maxBytes: expectedBytes }) })
+            : undefined;
+          const plaintexts = group.seedPlaintexts.toPlaintexts(group.decodeSeed(action.seed), shuffleGroup.holderPublicKey.bits);
+          const step = processShuffleStep({ group: shuffleGroup, memberIndex: info.position, privateKey: eciesKeys.privateKey, plaintexts, incoming });
+          const message = leader ? encodeGroupSumMessage({ message: finishGroupSum({ group: shuffleGroup, peeled: step }) }) : encodeShuffleMessage({ message: step });
+          // Stored before the state file names it, so a restart posts a pointer whose content exists.
+          out = hexlify((await toPostableMessage(runtime.store, message, maxInlineMessageBytes)).onChain);
           writeStateFile(outFile, { bytes: out });
         }
         const bytes = out;
@@ -228,7 +252,7 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
         if (existing.submitted) return mashClientHandlers.confirmSubmission(round, existing.cid);
         if (Number(await coordinator.phase(roundId)) !== Phase.Submission) throw new MashClientPhaseError(`Round ${roundId} is not in Submission.`);
         if (await chosenToDrop("submit", roundId, round)) parameters.onDrop?.("submit", roundId);
-        return mashClientHandlers.confirmSubmission(round, await submitMasked(roundId, round, action.seed));
+        return mashClientHandlers.confirmSubmission(round, await submitMasked(roundId, round, group.decodeSeed(action.seed)));
       }
       case "holder-submit": {
         const existing = await coordinator.submission(roundId, self);
@@ -237,10 +261,20 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
         const stored = readStateFile<StoredHolderKey | undefined>(holderKeyFile(roundId), undefined);
         if (!stored) throw new MashClientPhaseError(`The holder's Paillier key for round ${roundId} is missing from ${stateDir}.`);
         const privateKey = deserializePaillierPrivateKey({ serialized: stored.privateKey });
+        const sumBytes = HEADER_BYTES + group.seedPlaintexts.plaintextCount(privateKey.publicKey.bits) * paillierCiphertextBytes(privateKey.publicKey);
+        const groupSums = await Promise.all(
+          action.groupSums.map(async (g) => decodeGroupSumMessage({ bytes: await resolvePostedMessage(runtime.store, getBytes(g.encryptedSum), { maxBytes: sumBytes }) })),
+        );
+        // The floor: the holder never unmasks a sum of fewer updates than the task allows (its own counts).
+        const included = groupSums.reduce((total, g) => total + g.memberCount, 0) + 1;
+        if (included < minIncluded) {
+          throw new MashClientPhaseError(`Round ${roundId} includes ${included} updates, below the task's floor of ${minIncluded}: the holder does not complete its seed.`);
+        }
         const { holderSeed, includedClientCount } = completeHolderSeed({
           holderPrivateKey: privateKey,
           holderPublicKey: decodePaillierPublicKey({ bytes: getBytes(stored.publicKey) }),
-          groupSums: action.groupSums.map((g) => decodeGroupSumMessage({ bytes: getBytes(g.encryptedSum) })),
+          groupSums,
+          codec: group.seedPlaintexts,
         });
         logger.info("holder seed completed", { round: roundId, groups: action.groupSums.length, includedClients: includedClientCount });
         return mashClientHandlers.confirmHolderSubmission(round, await submitMasked(roundId, round, holderSeed));
@@ -253,7 +287,7 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
     startBlock: parameters.startBlock,
     initialTasks: [taskId.toString()],
     route: (state, event) => {
-      const next = routeMashClientEvent(state.rounds, event, { address: self, taskId, freshSeed: () => randomSeed() });
+      const next = routeMashClientEvent(state.rounds, event, { address: self, taskId, freshSeed: () => group.encodeSeed(group.randomSeed()) });
       // A round this client helped verify that did not pass: its new model is never trained on.
       if (next?.outcome !== undefined && event.type === "VerificationSettled" && next.outcome !== VerificationOutcome.Passed && next.newModelCid) {
         modelGate.refuseUnverified(next.roundId, next.newModelCid, next.outcome);

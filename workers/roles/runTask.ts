@@ -10,7 +10,9 @@ import { sendTransaction } from "../chain/sendTransaction";
 import { BaseError } from "../errors";
 import { enumName, FailureReason, isTerminalPhase, Mode, Phase, Role, VerificationOutcome, VerificationStage } from "../protocol/enums";
 import { isAdvanceDue } from "../protocol/keeper";
-import { maskGroupCodeOf, type MaskGroupIdOfCode } from "../protocol/maskGroupCode";
+import { maskGroupCodeOf } from "../protocol/maskGroupCode";
+import { DEFAULT_MASK_GROUP, type MaskGroupId } from "../crypto/mask/maskGroup";
+import { checkMaskSettings } from "../crypto/mask/checkMaskSettings";
 import { lossFromFixed } from "../protocol/events";
 import { createModel } from "../ml/createModel";
 import { evaluateModel } from "../ml/evaluateModel";
@@ -41,7 +43,7 @@ export class TaskEventMissingError extends BaseError {
 export interface MashSettings {
   groupSize: number;
   /** The group the masks live in (TaskConfig.maskGroup); default "rlwr-2048". */
-  maskGroup?: MaskGroupIdOfCode;
+  maskGroup?: MaskGroupId;
   clip: number;
   scale: number;
   keyDurationSeconds: number;
@@ -385,6 +387,10 @@ export async function runTask(parameters: RunTaskParameters): Promise<RunTaskRet
           }),
       });
     }
+    // Before anything is stored or sent: settings the mask group cannot aggregate exactly are refused here.
+    if (settings.mash) {
+      checkMaskSettings({ maskGroup: settings.mash.maskGroup ?? DEFAULT_MASK_GROUP, maxClients: settings.maxClients, clip: settings.mash.clip, scale: settings.mash.scale });
+    }
     const initial = await putPayload(runtime.store, modelPayload(initialWeights(settings.modelKind, settings.modelSeed), { round: 0, modelKind: settings.modelKind, seed: settings.modelSeed }));
     currentModelCid = initial.cid;
     const config = {
@@ -404,7 +410,7 @@ export async function runTask(parameters: RunTaskParameters): Promise<RunTaskRet
       shuffleDuration: settings.mash?.shuffleDurationSeconds ?? 0,
       completionDuration: settings.mash?.completionDurationSeconds ?? 0,
       minIncluded: settings.mode === "plain" ? 0 : (settings.minIncluded ?? 0),
-      maskGroup: maskGroupCodeOf(settings.mash?.maskGroup ?? "rlwr-2048"),
+      maskGroup: maskGroupCodeOf(settings.mash?.maskGroup ?? DEFAULT_MASK_GROUP),
     };
     const receipt = await sendTransaction(runtime.connection.signer, {
       action: settings.mode === "shamir" ? "createShamirTask" : "createTask",

@@ -2,6 +2,7 @@
 // holds, then per round its phase and deadline in human time, who joined and submitted (with CIDs), the MASH
 // groups or Shamir share-sums, the verification with its gas, and the payouts. Deterministic (UTC, no colours)
 // so the same snapshot always prints the same text.
+import { describeMaskGroup } from "../crypto/mask/maskGroup";
 import { formatEther } from "ethers";
 import { BaseError } from "../errors";
 import type { RoundStatus, StatusSnapshot, TaskStatus } from "./statusSnapshot";
@@ -52,13 +53,13 @@ function taskLines(task: TaskStatus): string[] {
   const config = task.config;
   const shape =
     task.mode === "Mash"
-      ? `, groups of ${config.groupSize}`
+      ? `, groups of ${config.groupSize}${config.maskGroup ? `, mask group ${describeMaskGroup(config.maskGroup)}` : ""}`
       : task.mode === "Shamir"
         ? `, ${task.servers?.length ?? 0} servers, threshold ${task.threshold ?? 0}`
         : "";
   const lines = [
     `task ${task.taskId} · ${task.mode} · owner ${task.owner} · aggregator ${task.aggregator}`,
-    `  model ${config.modelKind} (${config.modelSize.toLocaleString("en-US")} parameters), ${config.minClients}–${config.maxClients} clients per round${shape}; ${task.roundCount} round(s)`,
+    `  model ${config.modelKind} (${config.modelSize.toLocaleString("en-US")} parameters), ${config.minClients}–${config.maxClients} clients per round${config.minIncluded ? ` (at least ${config.minIncluded} summed)` : ""}${shape}; ${task.roundCount} round(s)`,
     `  current model ${task.currentModelCid}`,
   ];
   if (task.servers && task.servers.length > 0) lines.push(`  servers ${task.servers.map((s, i) => `${i}:${s}`).join(", ")}`);

@@ -2,6 +2,7 @@
 // wants to see (phase and deadline, groups, submissions with CIDs and transactions, verification, payouts).
 // Plain JSON on purpose: the terminal renderer, `fl:status`, the explorer page and its /api/status all read the
 // same object, so every uint256 is a decimal string, every address is checksummed, every time is unix seconds.
+import type { MaskGroupInfo } from "../crypto/mask/maskGroup";
 import type { FailureReason, Mode, Phase, VerificationOutcome, VerificationStage } from "../protocol/enums";
 
 /** Bumped when a field changes meaning or disappears; adding a field keeps the version. */
@@ -75,6 +76,10 @@ export interface TaskConfigSummary {
   /** Mash and Shamir: fixed-point scale and per-coordinate clip (in millionths). */
   quantizationScale: number;
   clipMillionths: number;
+  /** Mash only: the mask group the task names on-chain, with its estimated security. */
+  maskGroup?: MaskGroupInfo;
+  /** Mash and Shamir: fewest updates a round sums (the floor; docs/PROTOCOL.md). */
+  minIncluded?: number;
 }
 
 export interface VerificationTermsStatus {

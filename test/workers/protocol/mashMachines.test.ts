@@ -40,7 +40,7 @@ const opened = { taskId: 1n, roundId: 5n, index: 1n, modelCid: "bafy-model" };
 const group = { index: 0, position: 1, members: [A, B, C] };
 
 function clientIn(stage: MashClientStage, extra: Partial<MashClientRoundState> = {}): MashClientRoundState {
-  return { ...startMashClientRound(opened, 42n), stage, ...extra };
+  return { ...startMashClientRound(opened, "42"), stage, ...extra };
 }
 
 const CLIENT_CALLS: Record<MashClientHandler, [(s: MashClientRoundState) => MashClientRoundState, MashClientStage | "same"]> = {
@@ -130,7 +130,7 @@ describe("MASH protocol state machines", function () {
     ];
 
     function replay(address: string, until: number): MashClientRoundState {
-      return replayEvents<MashClientRoundState>(events.slice(0, until), (rounds, event) => routeMashClientEvent(rounds, event, { address, taskId: 1n, freshSeed: () => 7n }))["5"]!;
+      return replayEvents<MashClientRoundState>(events.slice(0, until), (rounds, event) => routeMashClientEvent(rounds, event, { address, taskId: 1n, freshSeed: () => "7" }))["5"]!;
     }
     const at = (type: CoordinatorEvent["type"], nth = 1): number => eventsThrough(events, type, nth);
 
@@ -139,14 +139,14 @@ describe("MASH protocol state machines", function () {
       expect(beforeA.stage).to.equal("shuffling");
       expect(mashClientPendingAction(beforeA)).to.equal(undefined);
       const afterA = replay(B, at("ShuffleMessagePosted"));
-      expect(mashClientPendingAction(afterA)).to.deep.equal({ type: "shuffle-step", roundId: 5n, group: { index: 0, position: 1, members: [A, B, C] }, holderKey: "0xkey", incoming: "0xm0", seed: 7n });
+      expect(mashClientPendingAction(afterA)).to.deep.equal({ type: "shuffle-step", roundId: 5n, group: { index: 0, position: 1, members: [A, B, C] }, holderKey: "0xkey", incoming: "0xm0", seed: "7" });
       expect(replay(B, at("ShuffleMessagePosted", 2)).stage).to.equal("shuffled");
     });
 
     it("the leader's posted group sum completes its step, and Submission makes every member train", function () {
       expect(replay(C, at("GroupSumPosted")).stage).to.equal("shuffled");
       const training = replay(C, at("PhaseChanged", 2));
-      expect(mashClientPendingAction(training)).to.deep.equal({ type: "train-and-submit", roundId: 5n, modelCid: "bafy-model", seed: 7n });
+      expect(mashClientPendingAction(training)).to.deep.equal({ type: "train-and-submit", roundId: 5n, modelCid: "bafy-model", seed: "7" });
       expect(replay(A, events.length).stage).to.equal("submitted");
     });
 
@@ -161,7 +161,7 @@ describe("MASH protocol state machines", function () {
       const withoutSum = events.filter((e) => e.type !== "GroupSumPosted");
       const rounds: Record<string, MashClientRoundState> = {};
       for (const event of withoutSum.slice(0, withoutSum.findIndex((e) => e.type === "PhaseChanged" && e.current === Phase.Submission) + 1)) {
-        const next = routeMashClientEvent(rounds, event, { address: A, taskId: 1n, freshSeed: () => 7n });
+        const next = routeMashClientEvent(rounds, event, { address: A, taskId: 1n, freshSeed: () => "7" });
         if (next) rounds[next.roundId] = next;
       }
       expect(rounds["5"].stage).to.equal("excluded");

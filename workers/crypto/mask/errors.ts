@@ -5,7 +5,7 @@ import { BaseError } from "../../errors";
 export class MaskGroupUnknownError extends BaseError {
   override name = "MaskGroupUnknownError" as const;
   constructor(id: string) {
-    super(`Unknown mask group "${id}".`, { details: 'the known group is "paper-compat"' });
+    super(`Unknown mask group "${id}".`, { details: 'the known groups are "rlwr-2048" (secure, the default) and "paper-compat" (80-bit, NOT secure)' });
   }
 }
 
@@ -59,6 +59,14 @@ export class DlogOutOfRangeError extends BaseError {
     });
     this.index = index;
     this.bound = bound;
+  }
+}
+
+/** Settings the mask group cannot aggregate exactly, refused before a task starts (docs/MASKING.md). */
+export class MaskSettingsUnsupportedError extends BaseError {
+  override name = "MaskSettingsUnsupportedError" as const;
+  constructor(group: string, what: string, limit: string, fix: string) {
+    super(`The ${group} mask group cannot aggregate ${what}: ${limit}.`, { details: `Try ${fix}.` });
   }
 }
 

@@ -14,7 +14,8 @@ import {
   MaskSeedOutOfRangeError,
 } from "./errors";
 import { indexHash } from "./indexHash";
-import type { MaskGroup } from "./maskGroup";
+import { MASK_GROUP_INFO, type MaskGroup, type SeedPlaintextCodec } from "./maskGroup";
+import { randomSeed } from "./randomSeed";
 
 export const LIMBS_PER_ELEMENT = 3;
 /** 2^26 elements (64 Mi) per vector: far above the 804,554 of the CNN, below what memory allows. */
@@ -31,13 +32,31 @@ export interface CreatePaperCompatGroupParameters {
   inlineBelow?: number;
 }
 
-export interface PaperCompatGroup extends MaskGroup {
+/**
+ * A fresh seed is one plaintext (it is below Q); the holder decrypts the sum of `count` seeds, below
+ * count·Q, and takes minus it. Exactly the MASH paper's shuffle.
+ */
+export const paperCompatSeedPlaintexts: SeedPlaintextCodec<bigint> = {
+  toPlaintexts(seed) {
+    if (typeof seed !== "bigint" || seed < 0n || seed >= MASH_Q) throw new MaskSeedOutOfRangeError(seed, MASH_Q);
+    return [seed];
+  },
+  plaintextCount: () => 1,
+  sumBound: (count) => BigInt(count) * (MASH_Q - 1n),
+  holderSeed: (sums) => -(sums[0] ?? 0n),
+};
+
+export interface PaperCompatGroup extends MaskGroup<bigint> {
+  /** P = next_prime(2^80). */
+  readonly modulus: bigint;
+  /** Fresh seeds are drawn uniformly from [0, seedBound). */
+  readonly seedBound: bigint;
+  /** H(k): SHA-256 of k as 24-byte big-endian, as a 256-bit integer. */
+  indexHash(k: number | bigint): bigint;
   readonly kernelKind: KernelKind;
   readonly threads: number;
   /** The product of the masked vectors with its discrete log, for the self-check. */
   aggregateWithProduct(parameters: { masked: Uint32Array[]; bound: number }): Promise<{ sums: Int32Array; product: Uint32Array }>;
-  /** Stops the group's worker threads (they are started again on the next call). */
-  close(): Promise<void>;
 }
 
 function checkStart(start: unknown, length: number): number {
@@ -94,8 +113,8 @@ export function createPaperCompatGroup(parameters: CreatePaperCompatGroupParamet
   };
 
   return {
-    id: "paper-compat",
-    secure: false,
+    // id, secure: false, the nominal 80 bits, and the limits of int32 sums found by a bounded discrete log.
+    ...MASK_GROUP_INFO["paper-compat"],
     modulus: MASH_P,
     seedBound: MASH_Q,
     limbsPerElement: LIMBS_PER_ELEMENT,
@@ -103,6 +122,13 @@ export function createPaperCompatGroup(parameters: CreatePaperCompatGroupParamet
     threads: pool.threads,
 
     indexHash,
+    randomSeed: () => randomSeed(),
+    encodeSeed: (seed) => seed.toString(),
+    decodeSeed(text) {
+      if (!/^-?\d{1,40}$/.test(text)) throw new MaskSeedOutOfRangeError(text, MASH_GROUP_ORDER);
+      return BigInt(text);
+    },
+    seedPlaintexts: paperCompatSeedPlaintexts,
 
     async mask({ quantized, seed, start = 0 }) {
       if (!(quantized instanceof Int32Array)) {

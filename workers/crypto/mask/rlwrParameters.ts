@@ -28,7 +28,8 @@ export const RLWR_CONTEXT_BYTES = 32;
 /** The block index b enters SHAKE128 as u32le(b), so coordinates stop below 2^32 · 2048 = 2^43. */
 export const RLWR_MAX_COORDINATE = 2 ** 43;
 /**
- * log2 of the estimated cost of the best known attack on ring-LWR with these parameters. 128 is the
- * target; the figure from the lattice estimator replaces it (docs/MASKING.md, "Security").
+ * The advertised security, log2 of the cost of the best known attack: the most conservative of the methods in
+ * docs/MASKING.md, "Security" (the HE-standard table puts these parameters in its 128-bit row; core-SVP gives
+ * 227 bits and the lattice estimator's MATZOV model 250).
  */
 export const RLWR_SECURITY_BITS = 128;

@@ -6,7 +6,7 @@ import type { MaskGroup } from "../../crypto/mask/maskGroup";
 import { modelFromAggregateSum } from "./modelFromAggregateSum";
 
 export interface AggregateMaskedParameters {
-  group: Pick<MaskGroup, "aggregate">;
+  group: Pick<MaskGroup, "aggregate" | "maxBound">;
   masked: Uint32Array[];
   global: Float32Array;
   clip: number;
@@ -24,7 +24,9 @@ export interface AggregateMaskedReturnType {
 
 export async function aggregateMasked(parameters: AggregateMaskedParameters): Promise<AggregateMaskedReturnType> {
   const count = parameters.masked.length;
-  const bound = aggregateBound(count, parameters.clip, parameters.scale) + Math.ceil(parameters.noiseBound ?? 0);
+  // The group decodes nothing beyond its own range: a wider search would only be refused (settings that need
+  // it are refused before the task starts, see checkMaskSettings).
+  const bound = Math.min(parameters.group.maxBound, aggregateBound(count, parameters.clip, parameters.scale) + Math.ceil(parameters.noiseBound ?? 0));
   const sum = await parameters.group.aggregate({ masked: parameters.masked, bound });
   return { sum, ...modelFromAggregateSum({ sum, global: parameters.global, scale: parameters.scale, count }) };
 }

@@ -55,7 +55,10 @@ export interface MashClientRoundState extends VerificationClientRound, JoiningCl
   index: number;
   modelCid: string;
   stage: MashClientStage;
-  /** This client's mask seed for the round, decimal. Drawn when the round opens and persisted before any use. */
+  /**
+   * This client's mask seed for the round, as its mask group encodes it (MaskGroup.encodeSeed). Drawn when the
+   * round opens and persisted before any use.
+   */
   seed: string;
   holder?: string;
   group?: MashGroupInfo;
@@ -74,8 +77,8 @@ export interface MashClientRoundState extends VerificationClientRound, JoiningCl
 export type MashClientAction =
   | { type: "join"; roundId: bigint }
   | { type: "post-holder-key"; roundId: bigint }
-  | { type: "shuffle-step"; roundId: bigint; group: MashGroupInfo; holderKey: string; incoming?: string; seed: bigint }
-  | { type: "train-and-submit"; roundId: bigint; modelCid: string; seed: bigint }
+  | { type: "shuffle-step"; roundId: bigint; group: MashGroupInfo; holderKey: string; incoming?: string; seed: string }
+  | { type: "train-and-submit"; roundId: bigint; modelCid: string; seed: string }
   | { type: "holder-submit"; roundId: bigint; modelCid: string; groupSums: { groupIndex: number; encryptedSum: string }[] }
   | VerificationClientAction;
 
@@ -105,14 +108,14 @@ const ROLE = "MashClient";
 const check = (handler: MashClientHandler, state: MashClientRoundState): void =>
   assertStage(ROLE, handler, state.stage, MASH_CLIENT_HANDLER_STAGES[handler]);
 
-export function startMashClientRound(event: { taskId: bigint; roundId: bigint; index: bigint; modelCid: string }, seed: bigint): MashClientRoundState {
+export function startMashClientRound(event: { taskId: bigint; roundId: bigint; index: bigint; modelCid: string }, seed: string): MashClientRoundState {
   return {
     roundId: event.roundId.toString(),
     taskId: event.taskId.toString(),
     index: Number(event.index),
     modelCid: event.modelCid,
     stage: "awaiting-join",
-    seed: seed.toString(),
+    seed,
   };
 }
 
@@ -187,9 +190,9 @@ export function mashClientPendingAction(state: MashClientRoundState): MashClient
     case "shuffling":
       if (!state.group || !state.holderKey) return undefined;
       if (state.group.position > 0 && state.incoming === undefined) return undefined;
-      return { type: "shuffle-step", roundId, group: state.group, holderKey: state.holderKey, incoming: state.incoming, seed: BigInt(state.seed) };
+      return { type: "shuffle-step", roundId, group: state.group, holderKey: state.holderKey, incoming: state.incoming, seed: state.seed };
     case "training":
-      return { type: "train-and-submit", roundId, modelCid: state.modelCid, seed: BigInt(state.seed) };
+      return { type: "train-and-submit", roundId, modelCid: state.modelCid, seed: state.seed };
     case "holder-completing":
       return {
         type: "holder-submit",
@@ -205,8 +208,8 @@ export function mashClientPendingAction(state: MashClientRoundState): MashClient
 export interface MashClientContext {
   address: string;
   taskId: bigint;
-  /** Draws a fresh mask seed when a round opens (injected so routing stays pure). */
-  freshSeed: () => bigint;
+  /** Draws a fresh mask seed, encoded, when a round opens (injected so routing stays pure). */
+  freshSeed: () => string;
 }
 
 /** Maps a chain event to the handler it triggers for this client, or undefined when it does not concern it. */

@@ -108,8 +108,8 @@ const mashClient: ClientMachine<MashClientRoundState, MashClientAction> = {
   role: "MashClient",
   includedClients: [A, B, C, H],
   includedStages: ["submitted", "holder-submitted"],
-  start: (stage) => ({ ...startMashClientRound(opened, 42n), stage }),
-  route: (rounds, event, address) => routeMashClientEvent(rounds, event, { address, taskId: 1n, freshSeed: () => 7n }),
+  start: (stage) => ({ ...startMashClientRound(opened, "42"), stage }),
+  route: (rounds, event, address) => routeMashClientEvent(rounds, event, { address, taskId: 1n, freshSeed: () => "7" }),
   pendingAction: mashClientPendingAction,
   handlers: mashClientHandlers,
 };
