@@ -1,7 +1,8 @@
-// Self-check of the MASH mask group against known-answer vectors (docs/testvectors/mash80.json):
-// every index hash, mask and aggregate case, once with the native kernel and once with the TS fallback,
-// both through the worker pool. Used by `fedmash selftest` and runnable alone:
-//   node -r ts-node/register/transpile-only workers/crypto/selftest.ts --vectors <file>
+// Self-check of both MASH mask groups against known-answer vectors: paper-compat's (docs/testvectors/mash80.json:
+// every index hash, mask and aggregate case) and rlwr-2048's (docs/testvectors/rlwr2048.json, see rlwrSelftest),
+// once with the native kernel and once with the TS fallback, through the worker pool. Used by `fedmash selftest`
+// and runnable alone:
+//   node -r ts-node/register/transpile-only workers/crypto/selftest.ts --vectors <mash80.json> [--rlwr-vectors <rlwr2048.json>]
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { BaseError } from "../errors";
@@ -11,6 +12,7 @@ import { kernelPreferenceFromEnv, selectKernel } from "./kernel/selectKernel";
 import { loadNativeKernel } from "./kernel/nativeKernel";
 import { createPaperCompatGroup } from "./mask/paperCompatGroup";
 import { indexHash } from "./mask/indexHash";
+import { checkRlwrVectors, loadRlwrVectors, type RlwrVectors } from "./rlwrSelftest";
 
 export class SelftestVectorsError extends BaseError {
   override name = "SelftestVectorsError" as const;
@@ -43,6 +45,8 @@ type Vectors = z.infer<typeof vectorsSchema>;
 
 export interface RunSelftestParameters {
   vectorsPath: string;
+  /** rlwr-2048's vectors; skipped when undefined. */
+  rlwrVectorsPath?: string;
   /** Kernels to check; both by default (only "ts" when FEDMASH_KERNEL=ts). */
   kernels?: KernelKind[];
 }
@@ -50,7 +54,7 @@ export interface RunSelftestParameters {
 export interface RunSelftestReturnType {
   passed: number;
   failed: number;
-  /** The paper-compat warning, one line per check, then the summary "N passed, N failed". */
+  /** Per group a heading (paper-compat's with its warning), one line per check, then "N passed, N failed". */
   lines: string[];
 }
 
@@ -87,6 +91,7 @@ export async function runSelftest(parameters: RunSelftestParameters): Promise<Ru
   }
 
   const kernels = parameters.kernels ?? (kernelPreferenceFromEnv() === "ts" ? ["ts"] : ["native", "ts"]);
+  const availableKinds: KernelKind[] = [];
   for (const kind of kernels) {
     if (kind === "native") {
       const native = loadNativeKernel();
@@ -95,6 +100,7 @@ export async function runSelftest(parameters: RunSelftestParameters): Promise<Ru
         continue;
       }
     }
+    availableKinds.push(kind);
     const kernel = selectKernel(kind);
     for (const c of vectors.indexHash) {
       const combs = new BigUint64Array(COMB_WORDS);
@@ -133,6 +139,16 @@ export async function runSelftest(parameters: RunSelftestParameters): Promise<Ru
       await group.close();
     }
   }
+  if (parameters.rlwrVectorsPath !== undefined) {
+    lines.push("rlwr-2048 group (ring-LWR, n = 2048, q = 2^62 − 2^16 + 1, p = 2^40): the secure default, 128-bit (docs/MASKING.md)");
+    let rlwrVectors: RlwrVectors;
+    try {
+      rlwrVectors = await loadRlwrVectors(parameters.rlwrVectorsPath);
+    } catch (error) {
+      throw new SelftestVectorsError(parameters.rlwrVectorsPath, error);
+    }
+    await checkRlwrVectors(rlwrVectors, availableKinds, check);
+  }
   lines.push(`${passed} passed, ${failed} failed`);
   return { passed, failed, lines };
 }
@@ -140,11 +156,13 @@ export async function runSelftest(parameters: RunSelftestParameters): Promise<Ru
 if (require.main === module) {
   const flag = process.argv.indexOf("--vectors");
   const vectorsPath = flag >= 0 ? process.argv[flag + 1] : undefined;
+  const rlwrFlag = process.argv.indexOf("--rlwr-vectors");
+  const rlwrVectorsPath = rlwrFlag >= 0 ? process.argv[rlwrFlag + 1] : undefined;
   if (!vectorsPath) {
-    console.error("usage: selftest --vectors <mash80.json>");
+    console.error("usage: selftest --vectors <mash80.json> [--rlwr-vectors <rlwr2048.json>]");
     process.exit(2);
   }
-  runSelftest({ vectorsPath }).then(
+  runSelftest({ vectorsPath, rlwrVectorsPath }).then(
     (result) => {
       for (const line of result.lines) console.log(line);
       process.exit(result.failed > 0 ? 1 : 0);

@@ -3,7 +3,8 @@
 // expansion of â_b, the ring products, masks, aggregates (with the failing case's index and residual),
 // malformed limbs and the seed packing, on both kernels, inline and through the worker threads.
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { solidityPackedKeccak256 } from "ethers";
@@ -12,6 +13,7 @@ import { selectKernel } from "../../../../workers/crypto/kernel/selectKernel";
 import { MaskCiphertextMalformedError, MaskDecodeError } from "../../../../workers/crypto/mask/errors";
 import * as parameters from "../../../../workers/crypto/mask/rlwrParameters";
 import { rlwrSeedPlaintexts } from "../../../../workers/crypto/mask/rlwrSeed";
+import { runSelftest } from "../../../../workers/crypto/selftest";
 import { KERNELS, closeRlwrGroups, fromHex, rlwrGroupFor } from "./rlwrKernels";
 
 type Pair = [number, number];
@@ -197,5 +199,35 @@ describe("rlwr-2048 known-answer vectors (docs/testvectors/rlwr2048.json)", func
       for (const sum of sums) expect(sum <= bound).to.equal(true);
       expect(Array.from(rlwrSeedPlaintexts.holderSeed(summed.map(BigInt), count, keyBits))).to.deep.equal(Array.from(seedOf(holder)));
     }
+  });
+  describe("fedmash selftest", function () {
+    const MASH80 = join(__dirname, "..", "..", "..", "..", "docs", "testvectors", "mash80.json");
+    const RLWR = join(__dirname, "..", "..", "..", "..", "docs", "testvectors", "rlwr2048.json");
+
+    it("checks both groups: every rlwr-2048 context, packing, mask and aggregate case on each kernel", async function () {
+      const withRlwr = await runSelftest({ vectorsPath: MASH80, rlwrVectorsPath: RLWR, kernels: KERNELS });
+      const paperOnly = await runSelftest({ vectorsPath: MASH80, kernels: KERNELS });
+      const perKernel = vectors.mask.length + vectors.aggregate.length;
+      expect(withRlwr.failed).to.equal(0, withRlwr.lines.filter((line) => line.startsWith("FAIL")).join("\n"));
+      expect(withRlwr.passed - paperOnly.passed).to.equal(vectors.context.length + vectors.packing.length + vectors.unpack.length + KERNELS.length * perKernel);
+      expect(withRlwr.lines).to.include("rlwr-2048 group (ring-LWR, n = 2048, q = 2^62 − 2^16 + 1, p = 2^40): the secure default, 128-bit (docs/MASKING.md)");
+    });
+
+    it("counts a wrong masked limb and a wrong holder seed as failures", async function () {
+      const broken = structuredClone(vectors);
+      broken.mask[0]!.y![1]![0]! += 1;
+      broken.unpack[0]!.summed[0] = (BigInt(broken.unpack[0]!.summed[0]!) + 1n).toString();
+      const path = join(tmpdir(), `rlwr2048-broken-${process.pid}.json`);
+      writeFileSync(path, JSON.stringify(broken));
+      try {
+        const result = await runSelftest({ vectorsPath: MASH80, rlwrVectorsPath: path, kernels: ["ts"] });
+        const failures = result.lines.filter((line) => line.startsWith("FAIL"));
+        expect(failures).to.have.length(2);
+        expect(failures[0]).to.match(/holder seed #0 .*element 0/);
+        expect(failures[1]).to.match(/ts rlwr-2048 mask #0 .*element 2/);
+      } finally {
+        rmSync(path, { force: true });
+      }
+    });
   });
 });
