@@ -241,6 +241,14 @@ describe("round explorer server", function () {
       expect(markup).to.contain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;");
     });
 
+    it("names the task's mask group with its bits, and paper-compat as NOT secure", async function () {
+      const snapshot = JSON.parse((await get(`${explorer.url}api/status`)).body) as StatusSnapshot;
+      expect(snapshot.tasks[0].config.maskGroup).to.deep.equal({ id: "rlwr-2048", secure: true, securityBits: 128 });
+      expect(renderStatusView(snapshot, { txUrl: (hash) => `/tx/${hash}` }).value).to.contain('<dt>Mask group</dt><dd class="secure">rlwr-2048 (secure, 128-bit)</dd>');
+      snapshot.tasks[0].config.maskGroup = { id: "paper-compat", secure: false, securityBits: 80 };
+      expect(renderStatusView(snapshot, { txUrl: (hash) => `/tx/${hash}` }).value).to.contain('<dd class="insecure">paper-compat (80-bit, NOT secure)</dd>');
+    });
+
     it("says in words why a round failed", async function () {
       const snapshot = JSON.parse((await get(`${explorer.url}api/status`)).body) as StatusSnapshot;
       const failed = snapshot.tasks[0].rounds[0];

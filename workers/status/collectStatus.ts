@@ -1,7 +1,7 @@
 // Reads a fedmash deployment into a StatusSnapshot: one eth_getLogs sweep over the four contracts for the history
 // (who did what, in which transaction), then the views for the current state, all pinned to one block so the two
 // agree, then the receipts of the verification transactions for their gas. The shaping is shapeStatusSnapshot's.
-import { MASK_GROUP_INFO } from "../crypto/mask/maskGroup";
+import { MASK_GROUP_INFO, maskGroupInfo } from "../crypto/mask/maskGroup";
 import { maskGroupIdOf } from "../protocol/maskGroupCode";
 import { effectiveMinIncluded } from "../protocol/minIncluded";
 import type { Provider } from "ethers";
@@ -157,7 +157,7 @@ export async function collectStatus(parameters: CollectStatusParameters): Promis
         completionDuration: Number(view.config.completionDuration),
         quantizationScale: Number(view.config.quantizationScale),
         clipMillionths: Number(view.config.clipMillionths),
-        ...(mode === Mode.Mash ? { maskGroup: MASK_GROUP_INFO[maskGroupIdOf(view.config.maskGroup)] } : {}),
+        ...(mode === Mode.Mash ? { maskGroup: maskGroupInfo(MASK_GROUP_INFO[maskGroupIdOf(view.config.maskGroup)]) } : {}),
         ...(mode !== Mode.Plain ? { minIncluded: effectiveMinIncluded(view.config) } : {}),
       },
       currentModelCid: view.currentModelCid,

@@ -80,6 +80,15 @@ describe("renderStatusText", function () {
     expect(text).to.contain("\n    input model bafkreinextmodelofroundone0000000 · opened at 2027-01-15 07:54:00 UTC in block 30\n");
     expect(text).to.contain("\n  servers 0:0x3131313131313131313131313131313131313131, 1:0x3232323232323232323232323232323232323232\n");
     expect(text).to.not.contain("bafkreiupdateofclienttwo");
+    // The task line names the mask group with its bits, and the floor on who is summed.
+    expect(text).to.contain("3–5 clients per round (at least 3 summed), groups of 3, mask group rlwr-2048 (secure, 128-bit); 2 round(s)");
+  });
+
+  it("labels a paper-compat task NOT secure", function () {
+    const fixture = statusFixture();
+    const tasks = fixture.views.tasks.map((task) => (task.config.maskGroup ? { ...task, config: { ...task.config, maskGroup: { id: "paper-compat" as const, secure: false, securityBits: 80 } } } : task));
+    const text = renderStatusText(shapeStatusSnapshot({ ...fixture, views: { ...fixture.views, tasks } }));
+    expect(text).to.contain("mask group paper-compat (80-bit, NOT secure)");
   });
 
   it("throws StatusRoundNotInSnapshotError for a round the snapshot lacks", function () {

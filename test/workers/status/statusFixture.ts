@@ -35,12 +35,14 @@ const mashConfig: TaskConfigSummary = {
   joinDuration: 60,
   submitDuration: 120,
   aggregateDuration: 180,
-  groupSize: 2,
+  groupSize: 3,
   quantizationScale: 10_000,
   clipMillionths: 1_000_000,
   keyDuration: 30,
   shuffleDuration: 40,
   completionDuration: 50,
+  maskGroup: { id: "rlwr-2048", secure: true, securityBits: 128 },
+  minIncluded: 3,
 };
 
 export function statusFixture(): ShapeStatusSnapshotParameters {
@@ -90,7 +92,7 @@ export function statusFixture(): ShapeStatusSnapshotParameters {
     ...mashTask,
     taskId: 2n,
     mode: Mode.Shamir,
-    config: { ...mashConfig, groupSize: 0 },
+    config: { ...mashConfig, groupSize: 0, maskGroup: undefined },
     currentModelCid: "bafkreishamirinitial",
     roundCount: 1n,
     lastRoundId: 3n,
