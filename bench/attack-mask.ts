@@ -17,8 +17,8 @@
 // --out runs/attack-mask (one folder per group, kept) · --no-write (print only).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
-import { join, resolve } from "node:path";
-import { JsonRpcProvider, solidityPackedKeccak256 } from "ethers";
+import { join, relative, resolve } from "node:path";
+import { JsonRpcProvider } from "ethers";
 import { FedmashCoordinator__factory } from "../typechain-types";
 import { hardhatTestWallet } from "../workers/chain/connectChain";
 import { loadMnist, MNIST_PIXELS } from "../workers/ml/loadMnist";
@@ -41,6 +41,7 @@ import {
   RLWR_Q,
   RLWR_SEED_HALF_WIDTH,
   rlwrElement,
+  rlwrMaskContext,
   solveFromBlock,
 } from "./attack/rlwrAttack";
 
@@ -52,7 +53,6 @@ type GroupId = (typeof GROUPS)[number];
 const FIRST_CLIENT_ACCOUNT = 2;
 /** The contract's MaskGroup enum: a zeroed config is the secure default. */
 const MASK_GROUP_OF_ENUM: Record<number, GroupId> = { 0: "rlwr-2048", 1: "paper-compat" };
-const RLWR_A_TAG = "fedmash/rlwr-2048/A/v1";
 
 function option(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
@@ -234,6 +234,8 @@ interface AttackOutcome {
   claimed: Uint8Array | null;
   steps: AttackStep[];
   ms: number;
+  /** Time until the attack had its seed, or its candidate seed. */
+  seedMs: number;
   /** The attack's own verdict from public data, before anyone looks at the record. */
   publicVerdict: string;
 }
@@ -271,8 +273,9 @@ function attackPaperCompat(limbs: Uint32Array, d: number, zeros: KnownZeros, bou
     outcome: `${found.agreed} / ${found.checked} agree${found.seed !== null ? `: s = ${found.seed} (2^${log2(found.seed)})` : ""}`,
   });
   if (found.seed === null) {
-    return { method: "Pohlig–Hellman + BSGS", candidate: null, claimed: null, steps, ms: performance.now() - started, publicVerdict: "no seed" };
+    return { method: "Pohlig–Hellman + BSGS", candidate: null, claimed: null, steps, ms: performance.now() - started, seedMs: ms, publicVerdict: "no seed" };
   }
+  const seedMs = performance.now() - started;
   const [unmasked, unmaskMs] = timed(() => unmaskAll({ count: d, element: (i) => paperElement(limbs, i), seed: found.seed!, bound }));
   steps.push({
     step: `every coordinate: g = log_2(y · H(k)^(−s)), |g| ≤ ${bound} (table of 2^x)`,
@@ -285,14 +288,9 @@ function attackPaperCompat(limbs: Uint32Array, d: number, zeros: KnownZeros, bou
     claimed: unmasked.recovered,
     steps,
     ms: performance.now() - started,
+    seedMs,
     publicVerdict: unmasked.recoveredCount === d ? "seed found and every coordinate decoded" : `seed found, ${unmasked.recoveredCount} coordinates decoded`,
   };
-}
-
-/** The round's mask context, from public facts only (docs/MASKING.md). */
-function maskContextOf(round: PublicRound): Uint8Array {
-  const hex = solidityPackedKeccak256(["string", "uint256", "address", "uint256"], [RLWR_A_TAG, round.chainId, round.coordinator, round.roundId]);
-  return Uint8Array.from(Buffer.from(hex.slice(2), "hex"));
 }
 
 function attackRlwr(limbs: Uint32Array, d: number, zeros: KnownZeros, bound: number, round: PublicRound): AttackOutcome {
@@ -326,7 +324,7 @@ function attackRlwr(limbs: Uint32Array, d: number, zeros: KnownZeros, bound: num
   });
 
   // 2. The linear-algebra attack on every block whose 2048 coordinates are all known zeros: y_j = m_j there.
-  const context = maskContextOf(round);
+  const context = rlwrMaskContext(round.chainId, round.coordinator, round.roundId);
   const ring = nttContext();
   const blocks = Math.ceil(d / RLWR_N);
   const fullBlocks: number[] = [];
@@ -367,7 +365,8 @@ function attackRlwr(limbs: Uint32Array, d: number, zeros: KnownZeros, bound: num
     ms: selfCheckMs,
     outcome: selfCheck ? "returns s0 exactly: the algebra is right, the rounding (|x − x̃| up to q/2p ≈ 2^21) is what defeats it" : "FAILED (bug in the solver)",
   });
-  if (!solve.invertible) return { method: "lift + solve in R_q", candidate: null, claimed: null, steps, ms: performance.now() - started, publicVerdict: "no candidate" };
+  const seedMs = performance.now() - started - selfCheckMs;
+  if (!solve.invertible) return { method: "lift + solve in R_q", candidate: null, claimed: null, steps, ms: performance.now() - started, seedMs, publicVerdict: "no candidate" };
 
   // 3. Check s' at the other known zeros and unmask the whole vector with it.
   const [unmasked, unmaskMs] = timed(() => {
@@ -408,6 +407,7 @@ function attackRlwr(limbs: Uint32Array, d: number, zeros: KnownZeros, bound: num
     claimed: unmasked.claimed,
     steps,
     ms: performance.now() - started,
+    seedMs,
     publicVerdict: consistent ? "candidate consistent with the known zeros" : "no consistent seed",
   };
 }
@@ -451,7 +451,7 @@ function verify(outDir: string, clients: number, victim: string, roundId: bigint
     }
   }
   const checkedBeyondZeros = d - zeros.indices.length;
-  return { recordPath, zerosConfirmed, zerosTotal: zeros.indices.length, matching, checked: d, matchingBeyondZeros, checkedBeyondZeros, nonZeroInRecord, recovered: matching === d };
+  return { recordPath: relative(PROJECT_ROOT, recordPath), zerosConfirmed, zerosTotal: zeros.indices.length, matching, checked: d, matchingBeyondZeros, checkedBeyondZeros, nonZeroInRecord, recovered: matching === d };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -461,7 +461,7 @@ interface GroupResult {
   demo: { outDir: string; ms: number; chainId: string; coordinator: string; taskId: string; roundId: string; clip: number; scale: number; model: string; modelSize: number; submissions: number; holder: string | null };
   victim: { client: string; cid: string; contentHash: string; fetchMs: number };
   knownZeros: { pixels: number; coordinates: number; pixelList: number[] };
-  attack: { method: string; ms: number; steps: AttackStep[]; publicVerdict: string };
+  attack: { method: string; ms: number; seedMs: number; steps: AttackStep[]; publicVerdict: string };
   verification: Verification;
   result: string;
 }
@@ -504,7 +504,7 @@ async function runGroup(group: GroupId, zerosByModel: Map<ModelKind, KnownZeros>
   return {
     group,
     demo: {
-      outDir,
+      outDir: relative(PROJECT_ROOT, outDir),
       ms: Math.round(demoMs),
       chainId: round.chainId.toString(),
       coordinator: round.coordinator,
@@ -519,7 +519,7 @@ async function runGroup(group: GroupId, zerosByModel: Map<ModelKind, KnownZeros>
     },
     victim: { client: victim.client, cid: victim.cid, contentHash: victim.contentHash, fetchMs: Math.round(fetchMs) },
     knownZeros: { pixels: zeros.pixels.length, coordinates: zeros.indices.length, pixelList: zeros.pixels },
-    attack: { method: attack.method, ms: Math.round(attack.ms), steps: attack.steps.map((s) => ({ ...s, ms: Math.round(s.ms * 10) / 10 })), publicVerdict: attack.publicVerdict },
+    attack: { method: attack.method, ms: Math.round(attack.ms), seedMs: Math.round(attack.seedMs), steps: attack.steps.map((s) => ({ ...s, ms: Math.round(s.ms * 10) / 10 })), publicVerdict: attack.publicVerdict },
     verification,
     result: verification.recovered
       ? "RECOVERED: the client's whole quantized update"
@@ -529,10 +529,15 @@ async function runGroup(group: GroupId, zerosByModel: Map<ModelKind, KnownZeros>
   };
 }
 
+/** Text for a markdown table cell: a literal pipe would end the cell. */
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|");
+}
+
 function table(results: GroupResult[]): string {
   const rows = results.map((r) => {
-    const time = `${(r.attack.ms / 1000).toFixed(2)} s`;
-    return `| ${r.group} | ${r.attack.method} | ${time} | ${r.verification.matchingBeyondZeros.toLocaleString("en-US")} / ${r.verification.checkedBeyondZeros.toLocaleString("en-US")} | ${r.result} |`;
+    const time = `${(r.attack.ms / 1000).toFixed(2)} s (seed${r.verification.recovered ? "" : " candidate"}: ${(r.attack.seedMs / 1000).toFixed(2)} s)`;
+    return `| ${r.group} | ${cell(r.attack.method)} | ${time} | ${r.verification.matchingBeyondZeros.toLocaleString("en-US")} / ${r.verification.checkedBeyondZeros.toLocaleString("en-US")} | ${r.result} |`;
   });
   return ["| group | attack | time | coordinates recovered / checked (beyond the known zeros) | result |", "|---|---|---|---|---|", ...rows].join("\n");
 }
@@ -558,7 +563,7 @@ function markdown(results: GroupResult[], meta: { date: string; cpu: string; cor
       "",
       "| time | step | outcome |",
       "|---|---|---|",
-      ...r.attack.steps.map((s) => `| ${(s.ms / 1000).toFixed(3)} s | ${s.step} | ${s.outcome} |`),
+      ...r.attack.steps.map((s) => `| ${(s.ms / 1000).toFixed(3)} s | ${cell(s.step)} | ${cell(s.outcome)} |`),
       "",
       `Verdict from public data: ${r.attack.publicVerdict}. Against the client's record: ${r.verification.matching.toLocaleString("en-US")} / ${r.verification.checked.toLocaleString("en-US")} coordinates equal, ` +
         `${r.verification.matchingBeyondZeros.toLocaleString("en-US")} / ${r.verification.checkedBeyondZeros.toLocaleString("en-US")} of those not assumed to be 0 ` +
@@ -578,7 +583,7 @@ async function main(): Promise<void> {
   const meta = { date: new Date().toISOString(), cpu: cpus()[0]?.model ?? "unknown", cores: availableParallelism(), loadavg: loadavg() };
   if (settings.write) {
     mkdirSync(RESULTS, { recursive: true });
-    writeFileSync(join(RESULTS, "attack-mask.json"), JSON.stringify({ ...meta, settings, results }, null, 2) + "\n");
+    writeFileSync(join(RESULTS, "attack-mask.json"), JSON.stringify({ ...meta, settings: { ...settings, outDir: relative(PROJECT_ROOT, settings.outDir) }, results }, null, 2) + "\n");
     writeFileSync(join(RESULTS, "attack-mask.md"), markdown(results, meta));
     console.log(`\nwrote ${join(RESULTS, "attack-mask.json")} and attack-mask.md`);
   }

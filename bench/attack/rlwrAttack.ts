@@ -6,6 +6,7 @@
 // by up to q/(2p) ≈ 2^21 per coefficient, and a_b^{−1}·(error) is a uniformly spread polynomial: the candidate
 // is garbage. This module holds the ring arithmetic (expansion of A, NTT, masking) and that solve.
 import { createHash } from "node:crypto";
+import { solidityPackedKeccak256 } from "ethers";
 import { mod, modInverse, modPow } from "./discreteLog";
 
 export const RLWR_N = 2048;
@@ -96,6 +97,12 @@ export function evaluate(coefficients: readonly bigint[], x: bigint, q: bigint):
   let r = 0n;
   for (let i = coefficients.length - 1; i >= 0; i--) r = mod(r * x + coefficients[i]!, q);
   return r;
+}
+
+/** The round's public mask context c = keccak256(tag ‖ u256 chainId ‖ coordinator ‖ u256 roundId), 32 bytes. */
+export function rlwrMaskContext(chainId: bigint, coordinator: string, roundId: bigint): Uint8Array {
+  const hex = solidityPackedKeccak256(["string", "uint256", "address", "uint256"], [A_TAG, chainId, coordinator, roundId]);
+  return Uint8Array.from(Buffer.from(hex.slice(2), "hex"));
 }
 
 /** â_b: 2048 NTT values from SHAKE128(tag ‖ c ‖ u32le(b)), u64le words masked to 62 bits, values ≥ q skipped. */

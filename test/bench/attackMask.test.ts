@@ -27,6 +27,7 @@ import {
   maskElement,
   ntt,
   nttContext,
+  rlwrMaskContext,
   solveFromBlock,
 } from "../../bench/attack/rlwrAttack";
 import { indexHash } from "../../workers/crypto/mask/indexHash";
@@ -180,6 +181,7 @@ describe("mask attack math (bench/attack)", function () {
 
   describe("rlwr-2048 ring arithmetic of the attacker", function () {
     const vectors = JSON.parse(readFileSync(join(__dirname, "..", "..", "docs", "testvectors", "rlwr2048.json"), "utf8")) as {
+      context: { chainId: number; coordinator: string; roundId: number; c: string }[];
       expansion: { c: string; b: number; first8: string[]; last8: string[] }[];
       mask: { seed: string; c: string; start: string; g: number[]; y?: [number, number][]; m?: string[] }[];
       seeds: Record<string, number[]>;
@@ -197,7 +199,10 @@ describe("mask attack math (bench/attack)", function () {
       expect(inverseNtt(values, context)).to.deep.equal(a);
     });
 
-    it("expansion of A and the rounded masks match the known-answer vectors", function () {
+    it("the round context, expansion of A and the rounded masks match the known-answer vectors", function () {
+      for (const c of vectors.context) {
+        expect(Buffer.from(rlwrMaskContext(BigInt(c.chainId), c.coordinator, BigInt(c.roundId))).toString("hex")).to.equal(c.c);
+      }
       for (const e of vectors.expansion) {
         const aHat = expandA(hex(e.c), e.b);
         expect(aHat.slice(0, 8).map(String)).to.deep.equal(e.first8);
