@@ -37,6 +37,10 @@ contract FedmashCoordinator is IFedmashCoordinator {
     /// @dev The ring-LWR mask group decodes a sum of at most 2048 masked vectors, the holder's included.
     uint32 private constant _MAX_RLWR_CLIENTS = 2047;
 
+    /// @dev The ring-LWR mask group decodes a sum Σg exactly only while |Σg| <= 2^28 - 1 (docs/MASKING.md, "Supported
+    /// bounds"): past it B·Σg wraps around p and the decoded sum is off by a multiple of 2^29.
+    uint256 private constant _MAX_RLWR_AGGREGATE_BOUND = 2 ** 28 - 1;
+
     /// @inheritdoc IFedmashCoordinator
     uint256 public constant MAX_MASH_CLIENTS = 1024;
 
@@ -369,6 +373,7 @@ contract FedmashCoordinator is IFedmashCoordinator {
             revert CoordinatorInvalidConfig("maxClients above 2047 for Rlwr2048");
         }
         _validateSecureConfig(config);
+        if (config.maskGroup == MaskGroup.Rlwr2048) _validateRlwrAggregateBound(config);
         if (!_isPhaseDuration(config.keyDuration)) revert CoordinatorInvalidConfig("keyDuration out of range");
         if (!_isPhaseDuration(config.shuffleDuration)) revert CoordinatorInvalidConfig("shuffleDuration out of range");
         if (!_isPhaseDuration(config.completionDuration)) {
@@ -392,6 +397,23 @@ contract FedmashCoordinator is IFedmashCoordinator {
             if (config.minIncluded > config.maxClients) {
                 revert CoordinatorInvalidConfig("minIncluded exceeds maxClients");
             }
+        }
+    }
+
+    /// @dev Refuses an `Rlwr2048` task whose aggregate bound maxClients · round(c·S) exceeds the group's decoding
+    /// range, with c = clipMillionths / 10^6 and S = quantizationScale, as the workers' checkMaskSettings does.
+    /// round(c·S) is computed as (clipMillionths · S + 500000) / 10^6, the exact round-half-up of the rational
+    /// clipMillionths · S / 10^6. The workers compute Math.round(clipMillionths / 1e6 * S) in floating point; for
+    /// these integer inputs both agree except at an exact tie (clipMillionths · S ≡ 500000 mod 10^6) where the float
+    /// product lands just below .5 (e.g. 145000 · 100: the workers get 14, this 15). There this value is the larger
+    /// by one, so the contract never accepts a bound the workers' quantization could exceed; it may refuse a tie at
+    /// the very edge that the CLI accepts. Below 2^26 (every value that can pass with maxClients >= 4) the float
+    /// error is under 10^-6 / 2, so no other input differs (test/contracts/FedmashCoordinator.mash.test.ts).
+    function _validateRlwrAggregateBound(TaskConfig calldata config) private pure {
+        uint256 perClient = (uint256(config.clipMillionths) * config.quantizationScale + 500_000) / 1_000_000;
+        uint256 bound = uint256(config.maxClients) * perClient;
+        if (bound > _MAX_RLWR_AGGREGATE_BOUND) {
+            revert CoordinatorAggregateBoundTooLarge(config.maxClients, perClient, bound, _MAX_RLWR_AGGREGATE_BOUND);
         }
     }
 

@@ -40,7 +40,9 @@ interface IFedmashCoordinator {
     /// @notice Why a round ended in `Failed`; `None` while it has not failed. `ServersMissing`: a `Shamir` round's
     /// `Aggregation` deadline passed with fewer share-sums than the task's threshold. `TooFewIncluded`: a `Mash` or
     /// `Shamir` round's included set was fixed (or could no longer reach) below the task's `minIncluded`, so nothing
-    /// was unmasked or summed.
+    /// was unmasked or summed. `DrawExpired`: a `Mash` round's draw was not poked within 256 blocks after `drawBlock`,
+    /// so its hash can no longer be read; the round fails rather than draw again, which would let a silent keeper
+    /// re-roll a draw it had already seen.
     enum FailureReason {
         None,
         NotEnoughClients,
@@ -52,7 +54,8 @@ interface IFedmashCoordinator {
         CommitmentsMissing,
         AggregateDisputed,
         ServersMissing,
-        TooFewIncluded
+        TooFewIncluded,
+        DrawExpired
     }
 
     /// @notice The group a `Mash` task's masks live in; the contract never computes in it, the workers do
@@ -215,6 +218,15 @@ interface IFedmashCoordinator {
     /// @notice A task parameter is out of range; `reason` names it.
     error CoordinatorInvalidConfig(string reason);
 
+    /// @notice An `Rlwr2048` task's aggregate bound `maxClients · perClientBound` exceeds `maxBound` (2^28 - 1), the
+    /// largest |Σg| its masks decode exactly; `perClientBound` is round(clipMillionths · quantizationScale / 10^6).
+    error CoordinatorAggregateBoundTooLarge(
+        uint256 maxClients,
+        uint256 perClientBound,
+        uint256 aggregateBound,
+        uint256 maxBound
+    );
+
     /// @notice A CID argument is empty.
     error CoordinatorEmptyCid();
 
@@ -333,9 +345,9 @@ interface IFedmashCoordinator {
         bytes32 aggregateHash
     );
 
-    /// @notice Emitted when a `Mash` round enters `Grouping`, and again when its draw is re-armed because the hash of
-    /// the previous `drawBlock` expired: the holder and the groups will be drawn from `blockhash(drawBlock)` by the
-    /// first {advance} mined after block `drawBlock`.
+    /// @notice Emitted once, when a `Mash` round enters `Grouping`: the holder and the groups will be drawn from
+    /// `blockhash(drawBlock)` by the first {advance} mined after block `drawBlock`, within 256 blocks of it (later,
+    /// the round fails with `DrawExpired`; it is never re-armed).
     event GroupsDrawArmed(uint256 indexed roundId, uint256 drawBlock);
 
     /// @notice Emitted by the {advance} that draws a `Mash` round's groups: `holder` was drawn from `seed`, and
@@ -482,8 +494,9 @@ interface IFedmashCoordinator {
     /// `drawBlock = block.number + 1` ({GroupsDrawArmed}) and forms no groups yet. In `Grouping` without groups,
     /// `advance` needs no deadline: while `block.number <= drawBlock` it does nothing (it only gets the block mined);
     /// once `blockhash(drawBlock)` exists it draws the holder and the groups ({GroupsFormed}, {GroupFormed}) and the
-    /// holder's key deadline restarts at `now + keyDuration`; if that hash expired (more than 256 blocks passed) it
-    /// re-arms `drawBlock = block.number + 1`. After the draw, `Grouping` fails (`HolderMissing`); `Shuffle` goes
+    /// holder's key deadline restarts at `now + keyDuration`; if that hash expired (more than 256 blocks passed) the
+    /// round fails (`DrawExpired`): a draw is never re-armed, since every keeper can read the expired hash's draw
+    /// and a re-arm would let one that stayed silent re-roll it. After the draw, `Grouping` fails (`HolderMissing`); `Shuffle` goes
     /// to `Submission` with at least one group sum, else fails (`NotEnoughClients`); `Submission` goes to
     /// `Completion` with at least one complete group, else fails (`NoSubmissions`), and entering `Completion` with
     /// fewer than `minIncluded` included (the included groups' members plus the holder) fails (`TooFewIncluded`);

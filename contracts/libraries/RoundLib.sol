@@ -543,14 +543,16 @@ library RoundLib {
     }
 
     /// @dev `Grouping` before the draw: a no-op until block `drawBlock` is mined, the draw once its hash is readable,
-    /// a re-arm once it is not any more (blockhash covers the last 256 blocks only). The key deadline restarts at
-    /// the draw, without a {IFedmashCoordinator-PhaseChanged}: the phase stays `Grouping`.
+    /// and `DrawExpired` once it is not any more (blockhash covers the last 256 blocks only). Never a re-arm: the
+    /// hash is public from the moment its block is mined, so every keeper knows the draw it would make, and one
+    /// that disliked it could stay silent for 256 blocks and get another. The key deadline restarts at the draw,
+    /// without a {IFedmashCoordinator-PhaseChanged}: the phase stays `Grouping`.
     function _draw(Round storage self, uint256 roundId, IFedmashCoordinator.TaskConfig storage config) private {
         uint256 target = self.drawBlock;
         if (block.number <= target) return;
         bytes32 drawHash = blockhash(target);
         if (drawHash == bytes32(0)) {
-            _armDraw(self, roundId);
+            _fail(self, roundId, IFedmashCoordinator.FailureReason.DrawExpired);
             return;
         }
         _formGroups(self, roundId, config.groupSize, drawHash);
@@ -562,8 +564,8 @@ library RoundLib {
     /// about 12k gas per member, 12.6M for MAX_MASH_CLIENTS (docs/CONTRACTS.md).
     function _formGroups(Round storage self, uint256 roundId, uint32 groupSize, bytes32 drawHash) private {
         address[] memory joinedClients = self.participants;
-        // drawHash is the hash of a block mined after the last join; its proposer could still bias it by withholding
-        // the block, which docs/SHUFFLE.md accepts as a validator-level adversary.
+        // drawHash is the hash of a block mined after the last join; its builder or proposer could still bias it, by
+        // grinding the block's contents or withholding it, which docs/SHUFFLE.md accepts as a validator-level adversary.
         bytes32 seed = keccak256(abi.encode(drawHash, address(this), roundId, joinedClients));
         (uint256 holderIndex, uint16[] memory order) = GroupingLib.draw(seed, joinedClients.length);
         uint256 groups = GroupingLib.groupCount(order.length, groupSize);

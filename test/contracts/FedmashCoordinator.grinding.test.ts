@@ -4,15 +4,16 @@
 // previous block's hash and prevrandao (LegacyDrawHarness), that wins every round. Against the coordinator, whose draw
 // uses the hash of a block mined after Joining closed, the joining transaction reads that hash as zero: the
 // prediction is the same in every block, it is not the seed the draw uses, and the Sybil is the holder no more often
-// than chance allows.
+// than chance allows. A keeper that reads the draw block's hash off-chain and stays silent for 256 blocks to get a
+// re-armed draw gets a failed round (DrawExpired) instead.
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, mine } from "@nomicfoundation/hardhat-network-helpers";
 import type { IFedmashCoordinator } from "../../typechain-types/contracts/FedmashCoordinator";
 import { deployFedmash } from "../helpers/deployFedmash";
-import { drawGroups, drawHashOf } from "../helpers/drawGroups";
+import { drawGroups, drawHashOf, mineDrawBlock } from "../helpers/drawGroups";
 import { encryptionKey } from "../helpers/encryptionKey";
-import { MaskGroup, Mode, Phase, Role } from "../helpers/enums";
+import { FailureReason, MaskGroup, Mode, Phase, Role } from "../helpers/enums";
 import { mashGrouping } from "../helpers/mashGrouping";
 
 const TASK_ID = 1n;
@@ -162,5 +163,51 @@ describe("FedmashCoordinator: a contract client grinding the holder draw", funct
     }
     // Chance gives the Sybil each round with probability 1/5: all six by luck would be 1 in 15,625.
     expect(sybilHolder, `Sybil drawn ${sybilHolder} of ${ROUNDS} (grind accepted ${grindAccepted})`).to.be.lessThan(ROUNDS);
+  });
+
+  it("a keeper that reads the draw block's hash and stays silent cannot re-roll: the round fails DrawExpired", async function () {
+    const fixture = await loadFixture(deployGrindingFixture);
+    const { coordinator, grinder, owner, sybil, keeper } = fixture;
+    let silentRounds = 0;
+    let fairWins = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const roundId = await openAndJoin(fixture);
+      await grinder.joinBlind(coordinator.getAddress(), roundId);
+      // The keeper's off-chain look at the draw: blockhash(drawBlock) is public once the block is mined.
+      const drawBlock = await mineDrawBlock(coordinator, roundId);
+      const seen = mashGrouping({
+        drawHash: await drawHashOf(coordinator, roundId),
+        coordinator: await coordinator.getAddress(),
+        roundId,
+        participants: [...(await coordinator.participants(roundId))],
+        groupSize: 3,
+      });
+      if (seen.holder === sybil.address) {
+        // The draw it was dealt by chance: it pokes, and that is the draw it gets.
+        await coordinator.connect(keeper).advance(roundId);
+        expect((await coordinator.mashRound(roundId)).holder).to.equal(sybil.address);
+        fairWins += 1;
+        await coordinator.connect(owner).cancelRound(roundId);
+        continue;
+      }
+      // It dislikes the draw and stays silent past the hash's 256 blocks, hoping for a re-armed draw (the attack the
+      // audit ran with 8 re-rolls). Its poke now ends the round instead: no new draw block, no holder, no groups.
+      silentRounds += 1;
+      await mine(300);
+      const poke = await coordinator.connect(keeper).advance(roundId);
+      await expect(poke).to.emit(coordinator, "RoundFailed").withArgs(TASK_ID, roundId, FailureReason.DrawExpired);
+      await expect(poke).to.not.emit(coordinator, "GroupsDrawArmed");
+      const mash = await coordinator.mashRound(roundId);
+      expect([mash.drawBlock, mash.groupCount, mash.holder]).to.deep.equal([drawBlock, 0n, ethers.ZeroAddress]);
+      expect(await coordinator.phase(roundId)).to.equal(Phase.Failed);
+      // And it cannot try again in this round.
+      await expect(coordinator.connect(keeper).advance(roundId)).to.be.revertedWithCustomError(
+        coordinator,
+        "CoordinatorUnexpectedPhase",
+      );
+    }
+    // Each round dealt the Sybil with probability 1/5; a silent round never turned into a Sybil draw.
+    expect(silentRounds + fairWins).to.equal(ROUNDS);
+    expect(fairWins, `Sybil drawn by chance in ${fairWins} of ${ROUNDS}`).to.be.lessThan(ROUNDS);
   });
 });

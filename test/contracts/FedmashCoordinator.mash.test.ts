@@ -16,6 +16,8 @@ import { phaseBitmap } from "../helpers/phaseBitmap";
 import { advanceAfterDeadline, anyDeadline, deadlineOf, pinNextTimestamp, reachDeadline } from "../helpers/roundClock";
 import { eventNames, expectRoundFailed } from "../helpers/roundEvents";
 import { Outcome } from "../helpers/verifierEnums";
+import { checkMaskSettings } from "../../workers/crypto/mask/checkMaskSettings";
+import { MaskSettingsUnsupportedError } from "../../workers/crypto/mask/errors";
 
 const JOIN_DURATION = 100n;
 const KEY_DURATION = 110n;
@@ -303,6 +305,21 @@ describe("FedmashCoordinator (Mash mode)", function () {
         { keyDuration: ONE_YEAR, shuffleDuration: ONE_YEAR, completionDuration: ONE_YEAR },
       ],
       ["MASH durations of one second", { keyDuration: 1, shuffleDuration: 1, completionDuration: 1 }],
+      // The largest Rlwr2048 aggregate bound: 1024 · round(262143 · 10^6 / 10^6) = 268,434,432 <= 2^28 - 1.
+      [
+        "an Rlwr2048 aggregate bound of 1024 · 262143, the largest at MAX_MASH_CLIENTS",
+        { maxClients: MAX_MASH_CLIENTS, clipMillionths: 262_143, quantizationScale: 1_000_000 },
+      ],
+      // 4 · 67108863 = 2^28 - 4, and 4 · round(0.5 · 134217727) = 4 · 67108864 (round half up) = 2^28 would not pass.
+      [
+        "an Rlwr2048 aggregate bound of 4 · 67108863, just under 2^28",
+        { minClients: 4, maxClients: 4, clipMillionths: 1_000_000, quantizationScale: 67_108_863 },
+      ],
+      // PaperCompat decodes by a bounded discrete log: the ring-LWR range does not apply.
+      [
+        "an aggregate bound above 2^28 with the paper-compat mask group",
+        { maxClients: MAX_MASH_CLIENTS, clipMillionths: 1_000_000, quantizationScale: 1_000_000, maskGroup: MaskGroup.PaperCompat },
+      ],
     ];
     for (const [condition, override] of edges) {
       it(`accepts ${condition}`, async function () {
@@ -694,26 +711,45 @@ describe("FedmashCoordinator (Mash mode)", function () {
       expect((await coordinator.mashRound(roundId)).drawBlock).to.equal(drawBlock);
     });
 
-    it("re-arms the draw when the draw block's hash expired, and draws from the new block", async function () {
+    it("fails the round with DrawExpired when the draw block's hash expired, and never re-arms", async function () {
       const fixture = await loadFixture(deployMashFixture);
       const { coordinator, stranger } = fixture;
       const roundId = await joinClients(fixture, MAX_CLIENTS);
       const { drawBlock } = await coordinator.mashRound(roundId);
-      // blockhash covers the 256 blocks before the current one.
+      // blockhash covers the 256 blocks before the current one: nobody poked in time.
       await mine(300);
 
-      const rearmed = await coordinator.connect(stranger).advance(roundId);
-      const rearmedBlock = BigInt((await rearmed.wait())!.blockNumber);
-      await expect(rearmed).to.emit(coordinator, "GroupsDrawArmed").withArgs(roundId, rearmedBlock + 1n);
-      expect(await eventNames(coordinator, rearmed)).to.deep.equal(["GroupsDrawArmed"]);
+      const expired = await coordinator.connect(stranger).advance(roundId);
+      await expectRoundFailed(fixture, expired, roundId, Phase.Grouping, FailureReason.DrawExpired);
+      await expect(expired).to.not.emit(coordinator, "GroupsDrawArmed");
+      await expectReserveReleased(fixture, expired, roundId);
       const mash = await coordinator.mashRound(roundId);
-      expect([mash.drawBlock, mash.groupCount, mash.holder]).to.deep.equal([rearmedBlock + 1n, 0n, ethers.ZeroAddress]);
-      expect(mash.drawBlock).to.not.equal(drawBlock);
+      expect([mash.drawBlock, mash.groupCount, mash.holder]).to.deep.equal([drawBlock, 0n, ethers.ZeroAddress]);
+      // Nothing can draw it later: the round is over.
+      await expect(coordinator.connect(stranger).advance(roundId))
+        .to.be.revertedWithCustomError(coordinator, "CoordinatorUnexpectedPhase")
+        .withArgs(roundId, Phase.Failed, MASH_ADVANCE_PHASES);
+    });
 
-      await mineDrawBlock(coordinator, roundId);
+    it("draws in the 256th block after the draw block, and fails DrawExpired in the 257th", async function () {
+      const fixture = await loadFixture(deployMashFixture);
+      const { coordinator, stranger } = fixture;
+      const roundId = await joinClients(fixture, MAX_CLIENTS);
+      const drawBlock = await mineDrawBlock(coordinator, roundId);
+      const snapshot = await ethers.provider.send("evm_snapshot", []);
+
+      // The advance is mined in block drawBlock + 256, the last that still reads blockhash(drawBlock).
+      await mine(drawBlock + 255n - BigInt(await ethers.provider.getBlockNumber()));
       const expected = await expectedGrouping(fixture, roundId);
-      const formed = await coordinator.connect(stranger).advance(roundId);
-      await expect(formed).to.emit(coordinator, "GroupsFormed").withArgs(roundId, expected.holder, 2, expected.seed);
+      const lastChance = await coordinator.connect(stranger).advance(roundId);
+      expect(BigInt((await lastChance.wait())!.blockNumber)).to.equal(drawBlock + 256n);
+      await expect(lastChance).to.emit(coordinator, "GroupsFormed").withArgs(roundId, expected.holder, 2, expected.seed);
+
+      await ethers.provider.send("evm_revert", [snapshot]);
+      await mine(drawBlock + 256n - BigInt(await ethers.provider.getBlockNumber()));
+      const tooLate = await coordinator.connect(stranger).advance(roundId);
+      expect(BigInt((await tooLate.wait())!.blockNumber)).to.equal(drawBlock + 257n);
+      await expectRoundFailed(fixture, tooLate, roundId, Phase.Grouping, FailureReason.DrawExpired);
     });
 
     it("starts the holder's key deadline at the draw, however late the draw comes", async function () {
@@ -983,6 +1019,88 @@ describe("FedmashCoordinator (Mash mode)", function () {
             .withArgs(reason);
         });
       }
+    });
+
+    describe("on createTask, an Rlwr2048 aggregate bound above 2^28 - 1", function () {
+      const MAX_BOUND = 2n ** 28n - 1n;
+      // [condition, override, maxClients, per-client bound round(clipMillionths · S / 10^6)]
+      const tooLarge: ReadonlyArray<[string, Partial<IFedmashCoordinator.TaskConfigStruct>, bigint, bigint]> = [
+        [
+          "1024 · 262144 = 2^28, one above the largest accepted clip",
+          { maxClients: MAX_MASH_CLIENTS, clipMillionths: 262_144, quantizationScale: 1_000_000 },
+          MAX_MASH_CLIENTS,
+          262_144n,
+        ],
+        [
+          "4 · round(0.5 · 134217727) = 4 · 67108864, by rounding the tie up",
+          { minClients: 4, maxClients: 4, clipMillionths: 500_000, quantizationScale: 134_217_727 },
+          4n,
+          67_108_864n,
+        ],
+        [
+          "7 · round(1 · 2^32 - 1), the largest uint32 product",
+          { quantizationScale: 2 ** 32 - 1, clipMillionths: 2 ** 32 - 1 },
+          BigInt(MAX_CLIENTS),
+          ((2n ** 32n - 1n) * (2n ** 32n - 1n) + 500_000n) / 1_000_000n,
+        ],
+      ];
+      for (const [condition, override, maxClients, perClient] of tooLarge) {
+        it(`if ${condition}`, async function () {
+          const { coordinator, config } = await loadFixture(deployMashFixture);
+          await expect(coordinator.createTask({ ...config, ...override }, INITIAL_MODEL_CID))
+            .to.be.revertedWithCustomError(coordinator, "CoordinatorAggregateBoundTooLarge")
+            .withArgs(maxClients, perClient, maxClients * perClient, MAX_BOUND);
+        });
+      }
+    });
+
+    describe("on createTask, the Rlwr2048 bound as the workers compute it", function () {
+      const MAX_BOUND = 2 ** 28 - 1;
+      /** The workers' check before createTask, with the clip the MASH client reads from the config. */
+      function workersAccept(clipMillionths: number, scale: number, maxClients: number): boolean {
+        try {
+          checkMaskSettings({ maskGroup: "rlwr-2048", maxClients, clip: clipMillionths / 1e6, scale });
+          return true;
+        } catch (error) {
+          if (error instanceof MaskSettingsUnsupportedError) return false;
+          throw error;
+        }
+      }
+      // [clipMillionths, scale]: non-ties, a tie the float product meets exactly (500000 · 1000001 / 10^6 = 500000.5),
+      // and the defaults' shape; each with a per-client bound large enough to refuse at some maxClients <= 1024.
+      const agreeing: ReadonlyArray<[number, number]> = [
+        [1_000_000, 262_144],
+        [123_457, 3_000_000],
+        [999_999, 777_777],
+        [3_333_333, 99_999],
+        [300, 1_000_000_000],
+        [500_000, 1_000_001],
+      ];
+      for (const [clipMillionths, scale] of agreeing) {
+        it(`refuses and accepts at the same maxClients as the workers for clip ${clipMillionths / 1e6}, scale ${scale}`, async function () {
+          const { coordinator, owner, config } = await loadFixture(deployMashFixture);
+          const perClient = Math.round((clipMillionths / 1e6) * scale);
+          const largest = Math.floor(MAX_BOUND / perClient);
+          expect(largest).to.be.within(4, 1023);
+          expect([workersAccept(clipMillionths, scale, largest), workersAccept(clipMillionths, scale, largest + 1)]).to.deep.equal([true, false]);
+          const at = (maxClients: number) => ({ ...config, maxClients, clipMillionths, quantizationScale: scale });
+          await expect(coordinator.createTask(at(largest + 1), INITIAL_MODEL_CID))
+            .to.be.revertedWithCustomError(coordinator, "CoordinatorAggregateBoundTooLarge")
+            .withArgs(largest + 1, perClient, (largest + 1) * perClient, MAX_BOUND);
+          await expect(coordinator.connect(owner).createTask(at(largest), INITIAL_MODEL_CID)).to.emit(coordinator, "TaskCreated");
+        });
+      }
+
+      it("is one larger than the workers' float rounding at a tie the float product misses, so it refuses first", async function () {
+        const { coordinator, config } = await loadFixture(deployMashFixture);
+        // 4000525 · 100000 / 10^6 = 400052.5 exactly; in floating point 4.000525 · 100000 = 400052.49999999994.
+        const [clipMillionths, scale, maxClients] = [4_000_525, 100_000, 671];
+        expect(Math.round((clipMillionths / 1e6) * scale)).to.equal(400_052);
+        expect(workersAccept(clipMillionths, scale, maxClients)).to.equal(true);
+        await expect(coordinator.createTask({ ...config, maxClients, clipMillionths, quantizationScale: scale }, INITIAL_MODEL_CID))
+          .to.be.revertedWithCustomError(coordinator, "CoordinatorAggregateBoundTooLarge")
+          .withArgs(maxClients, 400_053, maxClients * 400_053, MAX_BOUND);
+      });
     });
 
     describe("on postHolderKey", function () {

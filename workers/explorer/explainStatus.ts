@@ -27,6 +27,7 @@ const FAILURES: Record<FailureReasonName, string> = {
   AggregateDisputed: "An included client showed that the published aggregate differs from its batch sums; the model was refused.",
   ServersMissing: "Fewer Shamir servers than the threshold posted their share-sums in time.",
   TooFewIncluded: "Fewer updates than the task's minIncluded would have been summed, so nothing was unmasked or summed.",
+  DrawExpired: "Nobody drew the groups within 256 blocks of the draw block, whose hash then expired; the draw is never re-rolled, so the round failed.",
 };
 
 const OUTCOMES: Record<VerificationOutcomeName, string> = {

@@ -1,6 +1,7 @@
 // TypeScript mirrors of the contracts' Solidity enums. The numeric values are the ABI encoding, so the order here
 // must match contracts/interfaces/IFedmashCoordinator.sol, IFedmashRegistry.sol and IFedmashVerifier.sol exactly
-// (FailureReason is append-only: ServersMissing came with Shamir mode, TooFewIncluded with the included-set floor).
+// (FailureReason is append-only: ServersMissing came with Shamir mode, TooFewIncluded with the included-set floor,
+// DrawExpired with the draw that is never re-armed).
 
 export const Role = { None: 0, Client: 1, Aggregator: 2, Server: 3 } as const;
 export type Role = (typeof Role)[keyof typeof Role];
@@ -34,6 +35,7 @@ export const FailureReason = {
   AggregateDisputed: 8,
   ServersMissing: 9,
   TooFewIncluded: 10,
+  DrawExpired: 11,
 } as const;
 export type FailureReason = (typeof FailureReason)[keyof typeof FailureReason];
 

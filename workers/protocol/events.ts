@@ -24,7 +24,7 @@ export type CoordinatorEvent = EventBase &
         loss: bigint;
       }
     | { type: "AggregatePosted"; roundId: bigint; aggregator: string; aggregateCid: string; modelCid: string; aggregateHash: string }
-    /** A Mash round entered Grouping (or its draw was re-armed): the groups come from blockhash(drawBlock). */
+    /** A Mash round entered Grouping: the groups come from blockhash(drawBlock), drawn within 256 blocks of it or never. */
     | { type: "GroupsDrawArmed"; roundId: bigint; drawBlock: bigint }
     | { type: "GroupsFormed"; roundId: bigint; holder: string; groupCount: bigint; seed: string }
     | { type: "GroupFormed"; roundId: bigint; groupIndex: bigint; members: string[] }
