@@ -45,7 +45,10 @@ describe("a MASH round across real processes", function () {
     "--account", String(2 + index), "--index", String(index), "--clients", String(CLIENTS),
     "--samples-per-client", String(SAMPLES), "--task", "1", "--paillier-bits", "1024",
     "--state-dir", join(work, `client-${index}`),
+    // The task is paper-compat's, which a client refuses unless told (see the last test).
+    "--allow-insecure-mask-group",
   ];
+  let commonArgs: string[] = [];
 
   before(async function () {
     workspace = integrationWorkspace("mash");
@@ -54,6 +57,7 @@ describe("a MASH round across real processes", function () {
     node = await startHardhatNode({ projectRoot: PROJECT_ROOT });
     ({ coordinator: coordinatorAddress } = await deployWithIgnition({ rpcUrl: node.rpcUrl, chainId: 31337n, projectRoot: PROJECT_ROOT, deploymentId, reset: true }));
     const common = ["--rpc", node.rpcUrl, "--deployment-id", deploymentId, "--store-dir", join(work, "ipfs"), "--quiet"];
+    commonArgs = common;
     workers.push(spawnWorker({ projectRoot: PROJECT_ROOT, args: ["aggregator", ...common, "--account", "1", "--state-dir", join(work, "aggregator")], outputFile: join(work, "aggregator.out") }));
     const clients = Array.from({ length: CLIENTS }, (_, i) => spawnWorker({ projectRoot: PROJECT_ROOT, args: clientArgs(i, common), outputFile: join(work, `client-${i}.out`) }));
     workers.push(...clients);
@@ -167,5 +171,12 @@ describe("a MASH round across real processes", function () {
       await store.close();
       account.provider.destroy();
     }
+  });
+  it("refuses, as a client without --allow-insecure-mask-group, to take part in the paper-compat task", async function () {
+    const refused = await runCli(["client", ...commonArgs, "--account", "9", "--index", "0", "--clients", String(CLIENTS), "--task", "1", "--state-dir", join(work, "client-refusing")]);
+    expect(refused.code).to.not.equal(0);
+    expect(refused.stderr).to.contain("MaskGroupInsecureError");
+    expect(refused.stderr).to.contain("paper-compat (80-bit, NOT secure)");
+    expect(refused.stderr).to.contain("--allow-insecure-mask-group");
   });
 });

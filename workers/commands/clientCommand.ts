@@ -29,6 +29,7 @@ export const clientCommand = workerCommand({
       paillierBits: config.paillierBits,
       dropAt: config.dropAt,
       dropCount: config.dropCount,
+      allowInsecureMaskGroup: config.allowInsecureMaskGroup,
       onDrop: (where, roundId) => {
         runtime.logger.warn("dropping out as instructed (--drop-at)", { where, round: roundId });
         process.exit(0);

@@ -3,7 +3,7 @@
 import type { ClientTrainingConfig } from "../roles/createLocalTrainer";
 import type { ClientFault } from "../roles/runClient";
 import type { DpSettings } from "../ml/dp/parseDpSettings";
-import { choiceField, integerField } from "./fields";
+import { booleanField, choiceField, integerField } from "./fields";
 import { dpSettingsOf, refineDp } from "./dpConfig";
 import { option, type OptionTable } from "./optionSpec";
 import { optionsSchema } from "./optionsSchema";
@@ -18,6 +18,11 @@ export const CLIENT_OPTIONS = {
   fault: option({ value: "none|corrupt-update|truncated-update|wrong-length", description: "Plain mode: post a bad update (demo of an excluded client)", field: choiceField(["none", "corrupt-update", "truncated-update", "wrong-length"], "none") }),
   ...PAILLIER_OPTION,
   "drop-at": option({ value: "none|shuffle|submit", description: "MASH: leave in the first round at this step (demo of a dropout)", field: choiceField(["none", "shuffle", "submit"], "none") }),
+  "allow-insecure-mask-group": option({
+    type: "boolean",
+    description: "MASH: take part in a task whose mask group is paper-compat (80-bit, NOT secure: `npm run attack:mask` unmasks an update in seconds)",
+    field: booleanField(),
+  }),
   "drop-count": option({ value: "K", description: "MASH: how many group members (lowest addresses) leave with --drop-at", field: integerField(1, 1) }),
   ...DP_OPTIONS,
   ...DP_CLIP_OPTION,
@@ -34,6 +39,7 @@ export interface ClientSettings {
   paillierBits: 1024 | 2048;
   dropAt: "none" | "shuffle" | "submit";
   dropCount: number;
+  allowInsecureMaskGroup: boolean;
   dp: DpSettings | undefined;
   expectedClients: number | undefined;
   quiet: boolean;
@@ -66,6 +72,7 @@ export function clientConfigSchema(cwd: string) {
         paillierBits: v["paillier-bits"] === "1024" ? 1024 : 2048,
         dropAt: v["drop-at"],
         dropCount: v["drop-count"],
+        allowInsecureMaskGroup: v["allow-insecure-mask-group"] === true,
         dp: dpSettingsOf(v, v.clip),
         expectedClients: v["expected-clients"],
         quiet: v.quiet,

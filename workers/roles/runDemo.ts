@@ -27,6 +27,7 @@ import { formatEpsilon } from "./formatEpsilon";
 import { waitForRegistration } from "./waitForRegistration";
 import { sleep } from "../retry";
 import { checkMaskSettings } from "../crypto/mask/checkMaskSettings";
+import { integerNoiseBound } from "../ml/dp/integerNoiseBound";
 import { MaskSettingsUnsupportedError } from "../crypto/mask/errors";
 import { DEFAULT_MASK_GROUP, describeMaskGroup, MASK_GROUP_INFO, maskGroupInfo, type MaskGroupId, type MaskGroupInfo } from "../crypto/mask/maskGroup";
 
@@ -176,16 +177,19 @@ async function waitForWorkersToCatchUp(workers: { process: WorkerProcess; stateD
 
 /** Refuses demo settings that cannot work, with a one-line message (before anything is started). */
 export function checkDemoOptions(
-  options: Pick<DemoOptions, "mode" | "servers" | "threshold" | "dropServers"> & Partial<Pick<DemoOptions, "maskGroup" | "clients" | "clip" | "scale" | "faultyClient">>,
+  options: Pick<DemoOptions, "mode" | "servers" | "threshold" | "dropServers"> & Partial<Pick<DemoOptions, "maskGroup" | "clients" | "clip" | "scale" | "faultyClient" | "dp">>,
 ): void {
   if (options.mode === "mash" && options.clients !== undefined) {
     // Refused before anything starts: settings the mask group could not aggregate exactly (docs/MASKING.md).
     try {
+      const clients = options.clients + (options.faultyClient ? 1 : 0);
+      const scale = options.scale ?? DEMO_DEFAULTS.scale;
       checkMaskSettings({
         maskGroup: options.maskGroup ?? DEFAULT_MASK_GROUP,
-        maxClients: options.clients + (options.faultyClient ? 1 : 0),
+        maxClients: clients,
         clip: options.clip ?? DEMO_DEFAULTS.clip,
-        scale: options.scale ?? DEMO_DEFAULTS.scale,
+        scale,
+        noiseBound: options.dp ? integerNoiseBound({ settings: options.dp, scale, clients }) : 0,
       });
     } catch (error) {
       if (error instanceof MaskSettingsUnsupportedError) throw new DemoOptionsError(`${error.shortMessage} ${error.details ?? ""}`.trim(), { cause: error });
@@ -382,6 +386,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
               "--start-block", String(startBlock),
               ...(faulty ? ["--fault", options.faultyClient as string] : []),
               ...(mash ? ["--paillier-bits", String(options.paillierBits)] : []),
+              // The demo's user chose the group: its clients take part even in paper-compat.
+              ...(mash && !MASK_GROUP_INFO[options.maskGroup].secure ? ["--allow-insecure-mask-group"] : []),
               ...(dropping ? ["--drop-at", options.dropPhase, "--drop-count", String(options.dropClients)] : []),
               ...(options.dp ? [...dpArgs, "--expected-clients", String(totalClients)] : []),
             ],

@@ -27,6 +27,7 @@ import { privatizeDelta, privatizeQuantized } from "./privatizeUpdate";
 import { getMaskGroup } from "../crypto/mask/getMaskGroup";
 import { describeMaskGroup, type MaskGroup } from "../crypto/mask/maskGroup";
 import { maskContext } from "../protocol/mash/maskContext";
+import { checkHolderSeed } from "../protocol/mash/checkHolderSeed";
 import { maskGroupIdOf } from "../protocol/maskGroupCode";
 import { effectiveMinIncluded } from "../protocol/minIncluded";
 import { generatePaillierKeyPair } from "../crypto/paillier/generatePaillierKeyPair";
@@ -52,14 +53,17 @@ import { putPayload } from "../storage/putPayload";
 import type { ProgressBars } from "../progress/createProgress";
 import { trackStage } from "../progress/trackStage";
 import { PayloadKind } from "../storage/payloadFormat";
-import { MODEL_TENSOR, expectFlat, flatTensor, maskedPayload } from "./modelPayloads";
+import { MASKED_TENSOR, MODEL_TENSOR, expectFlat, expectMasked, flatTensor, maskedPayload, tensorData } from "./modelPayloads";
 import { ensureRegistered, loadOrCreateEciesKeys } from "./ensureRegistered";
 import { joinRound } from "./joinRound";
 import { createLocalTrainer, type ClientTrainingConfig } from "./createLocalTrainer";
 import { runRoundLoop, type RoundLoopHandle } from "./runRoundLoop";
 import { readStateFile, writeStateFile } from "./stateFile";
 import { claimReward } from "./claimReward";
-import { quantizedUpdatePath, writeQuantizedUpdate } from "./quantizedUpdateFile";
+import { loadOrPrepareUpdate, type PreparedUpdate } from "./preparedUpdateFile";
+import { integerNoiseBound } from "../ml/dp/integerNoiseBound";
+import { aggregateBound } from "../crypto/quantize";
+import { ShuffleGroupSumInvalidError } from "../crypto/shuffle/errors";
 import { createInputModelGate } from "./createInputModelGate";
 import { verifyAndCommit } from "./verifyAndCommit";
 import type { WorkerRuntime } from "./openWorkerRuntime";
@@ -96,7 +100,15 @@ export interface RunMashClientParameters {
   expectedClients?: number;
   /** Live lines for masking and uploading (the CLI's progress). */
   progress?: ProgressBars;
+  /** Take part in a paper-compat task (80-bit, NOT secure); refused otherwise (MaskGroupInsecureError). */
+  allowInsecureMaskGroup?: boolean;
 }
+
+/** A task whose mask group does not protect the updates, refused unless the client opted in. */
+export class MaskGroupInsecureError extends BaseError {
+  override name = "MaskGroupInsecureError" as const;
+}
+
 
 /** Binds every onion layer to this chain, contract, round and group, so layers cannot be replayed elsewhere. */
 export function shuffleSessionId(chainId: bigint, coordinator: string, roundId: bigint, groupIndex: number): Uint8Array {
@@ -117,6 +129,11 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
   const clip = Number(task.config.clipMillionths) / 1e6;
   const scale = Number(task.config.quantizationScale);
   const group: MaskGroup = getMaskGroup(maskGroupIdOf(task.config.maskGroup));
+  if (!group.secure && !parameters.allowInsecureMaskGroup) {
+    throw new MaskGroupInsecureError(`Task ${taskId} masks in ${describeMaskGroup(group)}: its masked updates can be unmasked from public data.`, {
+      details: "Pass --allow-insecure-mask-group to take part anyway (reproducing the paper), or join a task on rlwr-2048.",
+    });
+  }
   const maxInlineMessageBytes = Number(await coordinator.MAX_MESSAGE_BYTES());
   const trainer = await createLocalTrainer(modelKind, training);
   // Checked before the first round, so bad settings stop the worker with a DpSettingsError instead of a round.
@@ -127,16 +144,22 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
   const self = runtime.connection.address;
   const holderKeyFile = (roundId: bigint): string => join(stateDir, `paillier-round-${roundId}.json`);
 
+  /** Trained once per round, then read back on every retry or restart (loadOrPrepareUpdate says why). */
+  const preparedUpdate = (roundId: bigint, round: MashClientRoundState): Promise<PreparedUpdate> =>
+    loadOrPrepareUpdate(stateDir, roundId, modelSize, async () => {
+      const global = flatTensor(await fetchPayload(runtime.store, round.modelCid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize)));
+      const result = await trainer.train(global, roundId.toString());
+      const delta = dp ? privatizeDelta(result.delta, { dp, clients: dpClients, secure: true }) : result.delta;
+      const rounded = quantize(delta, { clip, scale });
+      // Distributed noise goes on the integers before they are written and masked: the Verification commitments
+      // must cover the noised vector that was actually masked, or an honest client's commitment would not add up.
+      const quantized = dp ? privatizeQuantized(rounded, { dp, clients: dpClients, scale }) : rounded;
+      return { quantized, numSamples: result.numSamples, loss: result.loss, trainMs: result.durationMs };
+    });
+
   const submitMasked = async (roundId: bigint, round: MashClientRoundState, seed: unknown): Promise<string> => {
-    const global = flatTensor(await fetchPayload(runtime.store, round.modelCid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize)));
-    const result = await trainer.train(global, roundId.toString());
-    const delta = dp ? privatizeDelta(result.delta, { dp, clients: dpClients, secure: true }) : result.delta;
-    const rounded = quantize(delta, { clip, scale });
-    // Distributed noise goes on the integers before they are written and masked: the Verification commitments
-    // must cover the noised vector that was actually masked, or an honest client's commitment would not add up.
-    const quantized = dp ? privatizeQuantized(rounded, { dp, clients: dpClients, scale }) : rounded;
-    // Before the submission: the commitment in Verification must be to exactly this vector.
-    writeQuantizedUpdate(quantizedUpdatePath(stateDir, roundId), quantized);
+    const result = await preparedUpdate(roundId, round);
+    const quantized = result.quantized;
     const masked = await trackStage(parameters.progress, `round ${roundId} masking ${quantized.length} coordinates`, () =>
       group.mask({ quantized, seed, context: maskContext(runtime.connection.chainId, runtime.addresses.coordinator, roundId) }),
     );
@@ -150,13 +173,38 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
       action: `submitUpdate(round ${roundId}, masked)`,
       send: () => coordinator.submitUpdate(roundId, stored.cid, stored.contentHash, BigInt(result.numSamples), lossToFixed(result.loss)),
     });
-    logger.info("masked update submitted", { round: roundId, cid: stored.cid, loss: Number(result.loss.toFixed(4)), trainMs: result.durationMs });
+    logger.info("masked update submitted", { round: roundId, cid: stored.cid, loss: Number(result.loss.toFixed(4)), trainMs: result.trainMs });
     return stored.cid;
+  };
+
+  /** Before its own update goes public, the holder checks its seed against the members' vectors (checkHolderSeed). */
+  const checkHolderSeedCancels = async (roundId: bigint, members: readonly string[], holderSeed: unknown): Promise<void> => {
+    const vectors = await Promise.all(
+      members.map(async (member) => {
+        const submission = await coordinator.submission(roundId, member);
+        return tensorData(await fetchPayload(runtime.store, submission.cid, submission.contentHash, expectMasked(modelSize, group.limbsPerElement), { timeoutMs: 30_000 }), MASKED_TENSOR) as Uint32Array;
+      }),
+    );
+    const count = vectors.length + 1;
+    const noise = dp ? integerNoiseBound({ settings: dp, scale, clients: count }) : 0;
+    await checkHolderSeed({
+      group,
+      memberVectors: vectors,
+      holderSeed,
+      coordinates: modelSize,
+      context: maskContext(runtime.connection.chainId, runtime.addresses.coordinator, roundId),
+      bound: aggregateBound(count, clip, scale) + Math.ceil(noise),
+      roundId,
+    });
   };
 
   const shuffleGroupOf = async (roundId: bigint, info: NonNullable<MashClientRoundState["group"]>, holderKeyHex: string): Promise<ShuffleGroup> => {
     const keys = await Promise.all(info.members.map(async (member) => getBytes((await runtime.registry.participant(member)).encryptionKey)));
     const holderPublicKey = decodePaillierPublicKey({ bytes: getBytes(holderKeyHex) });
+    if (group.secure && holderPublicKey.bits < 2048) {
+      // The group sums travel under this key: below 2048 bits it is the weak link (docs/MASKING.md, "Security").
+      logger.warn("the holder's Paillier key is below 2048 bits: the group sums it protects are weaker than the mask", { round: roundId, bits: holderPublicKey.bits });
+    }
     return {
       groupIndex: info.index,
       sessionId: shuffleSessionId(runtime.connection.chainId, runtime.addresses.coordinator, roundId, info.index),
@@ -262,8 +310,17 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
         if (!stored) throw new MashClientPhaseError(`The holder's Paillier key for round ${roundId} is missing from ${stateDir}.`);
         const privateKey = deserializePaillierPrivateKey({ serialized: stored.privateKey });
         const sumBytes = HEADER_BYTES + group.seedPlaintexts.plaintextCount(privateKey.publicKey.bits) * paillierCiphertextBytes(privateKey.publicKey);
+        const views = await Promise.all(action.groupSums.map((g) => coordinator.group(roundId, g.groupIndex)));
         const groupSums = await Promise.all(
-          action.groupSums.map(async (g) => decodeGroupSumMessage({ bytes: await resolvePostedMessage(runtime.store, getBytes(g.encryptedSum), { maxBytes: sumBytes }) })),
+          action.groupSums.map(async (g, k) => {
+            const message = decodeGroupSumMessage({ bytes: await resolvePostedMessage(runtime.store, getBytes(g.encryptedSum), { maxBytes: sumBytes }) });
+            // The leader writes the index and the count into its message; the chain is what counts.
+            const members = views[k]!.members.length;
+            if (message.groupIndex !== g.groupIndex || message.memberCount !== members || keccak256(g.encryptedSum) !== views[k]!.sumHash) {
+              throw new ShuffleGroupSumInvalidError(g.groupIndex, `the posted sum says group ${message.groupIndex} of ${message.memberCount}, the chain group ${g.groupIndex} of ${members} (or its hash differs)`);
+            }
+            return message;
+          }),
         );
         // The floor: the holder never unmasks a sum of fewer updates than the task allows (its own counts).
         const included = groupSums.reduce((total, g) => total + g.memberCount, 0) + 1;
@@ -277,6 +334,7 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
           codec: group.seedPlaintexts,
         });
         logger.info("holder seed completed", { round: roundId, groups: action.groupSums.length, includedClients: includedClientCount });
+        await checkHolderSeedCancels(roundId, views.flatMap((view) => view.members), holderSeed);
         return mashClientHandlers.confirmHolderSubmission(round, await submitMasked(roundId, round, holderSeed));
       }
     }

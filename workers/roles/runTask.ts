@@ -389,7 +389,13 @@ export async function runTask(parameters: RunTaskParameters): Promise<RunTaskRet
     }
     // Before anything is stored or sent: settings the mask group cannot aggregate exactly are refused here.
     if (settings.mash) {
-      checkMaskSettings({ maskGroup: settings.mash.maskGroup ?? DEFAULT_MASK_GROUP, maxClients: settings.maxClients, clip: settings.mash.clip, scale: settings.mash.scale });
+      checkMaskSettings({
+        maskGroup: settings.mash.maskGroup ?? DEFAULT_MASK_GROUP,
+        maxClients: settings.maxClients,
+        clip: settings.mash.clip,
+        scale: settings.mash.scale,
+        noiseBound: settings.dp ? integerNoiseBound({ settings: settings.dp, scale: settings.mash.scale, clients: settings.maxClients }) : 0,
+      });
     }
     const initial = await putPayload(runtime.store, modelPayload(initialWeights(settings.modelKind, settings.modelSeed), { round: 0, modelKind: settings.modelKind, seed: settings.modelSeed }));
     currentModelCid = initial.cid;

@@ -10,21 +10,23 @@ export interface CheckMaskSettingsParameters {
   maxClients: number;
   clip: number;
   scale: number;
+  /** How far distributed DP noise can push a coordinate of the sum (integerNoiseBound); 0 without. */
+  noiseBound?: number;
 }
 
-export function checkMaskSettings({ maskGroup, maxClients, clip, scale }: CheckMaskSettingsParameters): void {
+export function checkMaskSettings({ maskGroup, maxClients, clip, scale, noiseBound = 0 }: CheckMaskSettingsParameters): void {
   const limits = MASK_GROUP_INFO[maskGroup];
   // maxClients counts every participant, the holder included: that is how many vectors are summed at most.
   if (maxClients > limits.maxVectors) {
     throw new MaskSettingsUnsupportedError(maskGroup, `${maxClients} clients per round`, `at most ${limits.maxVectors} vectors sum exactly`, `--max-clients ${limits.maxVectors}`);
   }
   // aggregateBound's own formula, without its int32 check: a bound that large is what is being refused here.
-  const bound = maxClients * Math.round(clip * scale);
+  const bound = maxClients * Math.round(clip * scale) + Math.ceil(noiseBound);
   if (bound > limits.maxBound) {
-    const largestClip = Math.floor((limits.maxBound / maxClients / scale) * 1e6) / 1e6;
+    const largestClip = Math.floor(((limits.maxBound - Math.ceil(noiseBound)) / maxClients / scale) * 1e6) / 1e6;
     throw new MaskSettingsUnsupportedError(
       maskGroup,
-      `an aggregate bound of ${maxClients} × round(${clip} × ${scale}) = ${bound}`,
+      `an aggregate bound of ${maxClients} × round(${clip} × ${scale})${noiseBound > 0 ? ` + ${Math.ceil(noiseBound)} of DP noise` : ""} = ${bound}`,
       `|Σg| must stay within ${limits.maxBound} to decode`,
       `--clip ${largestClip} (or fewer clients, or a smaller --scale)`,
     );

@@ -2,11 +2,12 @@
 // Σ g (the masks cancel because the holder's seed is minus the others' sum), and turn the integer sum into the
 // FedAvg step: the uniform mean of the dequantized updates, applied to the global model.
 import { aggregateBound } from "../../crypto/quantize";
+import { MaskSettingsUnsupportedError } from "../../crypto/mask/errors";
 import type { MaskGroup } from "../../crypto/mask/maskGroup";
 import { modelFromAggregateSum } from "./modelFromAggregateSum";
 
 export interface AggregateMaskedParameters {
-  group: Pick<MaskGroup, "aggregate" | "maxBound">;
+  group: Pick<MaskGroup, "aggregate" | "maxBound" | "id">;
   masked: Uint32Array[];
   global: Float32Array;
   clip: number;
@@ -24,9 +25,12 @@ export interface AggregateMaskedReturnType {
 
 export async function aggregateMasked(parameters: AggregateMaskedParameters): Promise<AggregateMaskedReturnType> {
   const count = parameters.masked.length;
-  // The group decodes nothing beyond its own range: a wider search would only be refused (settings that need
-  // it are refused before the task starts, see checkMaskSettings).
-  const bound = Math.min(parameters.group.maxBound, aggregateBound(count, parameters.clip, parameters.scale) + Math.ceil(parameters.noiseBound ?? 0));
+  const bound = aggregateBound(count, parameters.clip, parameters.scale) + Math.ceil(parameters.noiseBound ?? 0);
+  // A bound past the group's decoding range is refused, never capped: a true sum beyond it would wrap around and
+  // decode to a wrong aggregate. checkMaskSettings refuses such settings before the task starts.
+  if (bound > parameters.group.maxBound) {
+    throw new MaskSettingsUnsupportedError(parameters.group.id, `an aggregate bound of ${bound} (${count} vectors)`, `|Σg| must stay within ${parameters.group.maxBound} to decode`, "fewer clients, a smaller clip or scale, or less DP noise");
+  }
   const sum = await parameters.group.aggregate({ masked: parameters.masked, bound });
   return { sum, ...modelFromAggregateSum({ sum, global: parameters.global, scale: parameters.scale, count }) };
 }

@@ -26,6 +26,14 @@ describe("checkMaskSettings (workers/crypto/mask)", function () {
       .that.includes("--clip 26.843545");
   });
 
+  it("counts distributed DP noise in the bound", function () {
+    expect(() => checkMaskSettings({ maskGroup: "rlwr-2048", maxClients: 1000, clip: 26.8, scale: 10_000 })).to.not.throw();
+    expect(() => checkMaskSettings({ maskGroup: "rlwr-2048", maxClients: 1000, clip: 26.8, scale: 10_000, noiseBound: 1_000_000 }))
+      .to.throw(MaskSettingsUnsupportedError)
+      .with.property("shortMessage")
+      .that.includes("+ 1000000 of DP noise");
+  });
+
   it("lets paper-compat sum what an int32 discrete log reaches", function () {
     expect(() => checkMaskSettings({ maskGroup: "paper-compat", maxClients: 2049, clip: 27, scale: 10_000 })).to.not.throw();
     expect(() => checkMaskSettings({ maskGroup: "paper-compat", maxClients: 10_000, clip: 30, scale: 10_000 })).to.throw(MaskSettingsUnsupportedError);
