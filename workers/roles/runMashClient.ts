@@ -12,6 +12,7 @@ import { AbiCoder, getBytes, hexlify, keccak256 } from "ethers";
 import { BaseError } from "../errors";
 import { sendTransaction } from "../chain/sendTransaction";
 import { Phase, Role, VerificationOutcome } from "../protocol/enums";
+import { CLIENT_DRAW_GRACE } from "../protocol/keeper";
 import { lossToFixed } from "../protocol/events";
 import {
   mashClientHandlers,
@@ -355,6 +356,9 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
     pendingAction: mashClientPendingAction,
     actionKey: (action) => `${action.type}:${action.roundId}`,
     perform,
+    // The draw is the owner's and the aggregator's to poke; a client pokes it only when they let the grace pass, so
+    // that one honest participant gets the round drawn before its draw block's hash expires (DrawExpired).
+    keeper: { drawGrace: CLIENT_DRAW_GRACE },
     onRoundChange: (round) => logger.debug("round stage", { round: round.roundId, stage: round.stage }),
   });
 }

@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { watchCoordinatorEvents } from "../chain/watchCoordinatorEvents";
 import type { CoordinatorEvent } from "../protocol/events";
-import { isAdvanceDue } from "../protocol/keeper";
+import { isAdvanceDue, type DrawGrace } from "../protocol/keeper";
 import { isTerminalPhase, Phase, type Mode } from "../protocol/enums";
 import { sendTransaction } from "../chain/sendTransaction";
 import { sleep } from "../retry";
@@ -37,10 +37,13 @@ export interface RunRoundLoopParameters<R extends { roundId: string }, A> {
   perform: (action: A, round: R) => Promise<R | void>;
   actionKey: (action: A) => string;
   /**
-   * Call `advance` on this worker's non-terminal rounds once their deadline passed (`settle` in Verification), and on
-   * a Mash round in Grouping until its groups are drawn.
+   * true (the aggregator's duty): call `advance` on this worker's non-terminal rounds once their deadline passed
+   * (`settle` in Verification), and on a Mash round in Grouping until its groups are drawn.
+   * `{ drawGrace }` (a MASH client): only the draw, and only once nobody drew it within the grace
+   * (isGracedDrawPokeDue), so that one honest participant is enough for a round to be drawn before its draw block's
+   * hash expires (DrawExpired), while in a normal round the owner's and the aggregator's pokes are the only ones.
    */
-  keeper?: boolean;
+  keeper?: boolean | { drawGrace: DrawGrace };
   /** Called after any round state changes (progress output, tests). */
   onRoundChange?: (round: R) => void;
   maxActionAttempts?: number;
@@ -135,7 +138,8 @@ export function runRoundLoop<R extends { roundId: string; stage: string }, A>(pa
 
   let keeperDone: Promise<void> = Promise.resolve();
   if (parameters.keeper) {
-    const pokeDraw = createDrawPoker({ runtime });
+    const drawOnly = parameters.keeper !== true;
+    const pokeDraw = createDrawPoker({ runtime, grace: parameters.keeper === true ? undefined : parameters.keeper.drawGrace });
     keeperDone = (async () => {
       while (!stopped) {
         for (const round of Object.values(state.rounds)) {
@@ -146,10 +150,10 @@ export function runRoundLoop<R extends { roundId: string; stage: string }, A>(pa
             if (isTerminalPhase(phase)) continue;
             const now = BigInt(Math.floor(Date.now() / 1000));
             if (phase === Phase.Verification) {
-              await settleVerificationIfDue(runtime, BigInt(round.roundId), now);
+              if (!drawOnly) await settleVerificationIfDue(runtime, BigInt(round.roundId), now);
             } else if (await pokeDraw(BigInt(round.roundId), Number(view.mode) as Mode, phase)) {
               runtime.logger.debug("poked the draw of the groups", { round: round.roundId });
-            } else if (isAdvanceDue({ phase, deadline: view.deadline, now })) {
+            } else if (!drawOnly && isAdvanceDue({ phase, deadline: view.deadline, now })) {
               await sendTransaction(runtime.connection.signer, {
                 action: `advance(round ${round.roundId})`,
                 send: () => runtime.coordinator.advance(BigInt(round.roundId)),
