@@ -688,27 +688,9 @@ static int64_t dlog_vector(const kernel_state* state, const u64* acc, size_t n, 
 
 // --- Node-API glue ----------------------------------------------------------------------------------
 
-#define CALL(env, call)                                                   \
-  do {                                                                    \
-    if ((call) != napi_ok) {                                              \
-      napi_throw_error((env), "MASH_KERNEL_NAPI", "Node-API call failed: " #call); \
-      return NULL;                                                        \
-    }                                                                     \
-  } while (0)
+#define NAPI_GLUE_CODE "MASH_KERNEL"
+#include "napi_glue.h"
 
-static int typed_array(napi_env env, napi_value value, napi_typedarray_type want, void** data, size_t* length) {
-  bool is_typed;
-  if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed) return 0;
-  napi_typedarray_type type;
-  if (napi_get_typedarray_info(env, value, &type, length, data, NULL, NULL) != napi_ok) return 0;
-  return type == want;
-}
-
-#define ARRAY_ARG(env, index, type, ptr, len, what)                                      \
-  if (!typed_array((env), argv[index], (type), (void**)&(ptr), &(len))) {                \
-    napi_throw_type_error((env), "MASH_KERNEL_ARGUMENT", "argument " #index " must be " what); \
-    return NULL;                                                                         \
-  }
 
 static napi_value make_int64(napi_env env, int64_t v) {
   napi_value result;

@@ -1,6 +1,7 @@
 // Deterministic secp256k1 keys for registering test accounts, plus keys that are well-formed but off the curve,
 // which the registry must refuse.
 import { SigningKey, concat, id, toBeHex } from "ethers";
+import { modPow } from "../../workers/crypto/modPow";
 
 /** The field prime of secp256k1. */
 export const SECP256K1_P = 0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2fn;
@@ -16,15 +17,6 @@ export function encryptionKey(label: string): EncryptionKeyReturnType {
   return { compressed: signingKey.compressedPublicKey, uncompressed: signingKey.publicKey };
 }
 
-function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
-  let result = 1n;
-  let factor = base % modulus;
-  for (let rest = exponent; rest > 0n; rest >>= 1n) {
-    if (rest & 1n) result = (result * factor) % modulus;
-    factor = (factor * factor) % modulus;
-  }
-  return result;
-}
 
 function curveRightHandSide(x: bigint): bigint {
   return (((x * x) % SECP256K1_P) * x + 7n) % SECP256K1_P;

@@ -9,6 +9,8 @@ export const MASH_Q = (1n << 64n) + 13n;
 /** The multiplicative group has order P - 1, so exponents (seeds) only matter modulo P - 1. */
 export const MASH_GROUP_ORDER = MASH_P - 1n;
 
+import { modPow } from "../modPow";
+
 const U64 = (1n << 64n) - 1n;
 const U32 = 0xffff_ffffn;
 
@@ -18,15 +20,7 @@ export function modP(value: bigint): bigint {
 }
 
 export function powModP(base: bigint, exponent: bigint): bigint {
-  let result = 1n;
-  let b = modP(base);
-  let e = exponent;
-  while (e > 0n) {
-    if (e & 1n) result = (result * b) % MASH_P;
-    b = (b * b) % MASH_P;
-    e >>= 1n;
-  }
-  return result;
+  return modPow(base, exponent, MASH_P);
 }
 
 export function readPair(pairs: BigUint64Array, index: number): bigint {

@@ -1,6 +1,7 @@
 // Pure-TypeScript rlwr-2048 kernel: the fallback when the native addon is missing or FEDMASH_KERNEL=ts.
 // The NTT runs on BigInt, SHAKE128 comes from node:crypto, and the aggregate uses plain Numbers
 // (2048 · 2^40 < 2^53). It gives the same bytes as native/rlwr_kernel.c; docs/MASKING.md is the spec.
+import { modPow } from "../modPow";
 import { createHash } from "node:crypto";
 import {
   RLWR_A_TAG,
@@ -27,13 +28,7 @@ const Q_HIGH = 0x3fff_ffff;
 const Q_LOW = 0xffff_0001;
 
 export function powModQ(base: bigint, exponent: bigint): bigint {
-  let result = 1n;
-  let b = base % Q;
-  for (let e = exponent; e > 0n; e >>= 1n) {
-    if (e & 1n) result = (result * b) % Q;
-    b = (b * b) % Q;
-  }
-  return result;
+  return modPow(base, exponent, Q);
 }
 
 function bitReverse11(k: number): number {

@@ -3,6 +3,20 @@
 import { RLWR_N } from "../mask/rlwrParameters";
 import { COMB_WORDS, type MashKernel } from "./kernel";
 
+/**
+ * A slice of the aggregate's accumulators and `count` staged vectors laid out `stride` elements apart (both
+ * groups fold their vectors in the same way: paper-compat multiplies, rlwr-2048 adds).
+ */
+interface StagedBatchSlice {
+  acc: SharedArrayBuffer;
+  batch: SharedArrayBuffer;
+  count: number;
+  stride: number;
+  first: boolean;
+  from: number;
+  to: number;
+}
+
 export type KernelJob =
   | { op: "hashes"; start: number; combs: SharedArrayBuffer; from: number; to: number }
   | {
@@ -15,16 +29,7 @@ export type KernelJob =
       from: number;
       to: number;
     }
-  | {
-      op: "multiply";
-      acc: SharedArrayBuffer;
-      batch: SharedArrayBuffer;
-      count: number;
-      stride: number;
-      first: boolean;
-      from: number;
-      to: number;
-    }
+  | ({ op: "multiply" } & StagedBatchSlice)
   | { op: "dlog"; acc: SharedArrayBuffer; bound: number; out: SharedArrayBuffer; from: number; to: number }
   // rlwr-2048. Expansion slices count blocks of `aHat` (block firstBlock + from is aHat's block from);
   // the mask's count elements of a vector whose element 0 sits at slot `offset` of aHat's block `aHatBlock`.
@@ -40,16 +45,7 @@ export type KernelJob =
       from: number;
       to: number;
     }
-  | {
-      op: "rlwrSum";
-      acc: SharedArrayBuffer;
-      batch: SharedArrayBuffer;
-      count: number;
-      stride: number;
-      first: boolean;
-      from: number;
-      to: number;
-    }
+  | ({ op: "rlwrSum" } & StagedBatchSlice)
   | { op: "rlwrDecode"; acc: SharedArrayBuffer; vectors: number; bound: number; out: SharedArrayBuffer; from: number; to: number };
 
 /**

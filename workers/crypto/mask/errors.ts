@@ -9,12 +9,15 @@ export class MaskGroupUnknownError extends BaseError {
   }
 }
 
+/**
+ * A seed, a seed coefficient (rlwr-2048) or a seed's text that is not what the group accepts: `value` is the
+ * offending bigint, or the text or value of another type, and every bigint part must stay below `limit` in magnitude.
+ */
 export class MaskSeedOutOfRangeError extends BaseError {
   override name = "MaskSeedOutOfRangeError" as const;
-  constructor(seed: unknown, limit: bigint) {
-    super("The mask seed is out of range.", {
-      details: `seed ${typeof seed === "bigint" ? seed.toString() : `of type ${typeof seed}`}; a seed must be a bigint with |seed| < ${limit}`,
-    });
+  constructor(value: unknown, limit: bigint) {
+    const shown = typeof value === "bigint" ? value.toString() : typeof value === "string" ? `text of ${value.length} characters` : `a value of type ${typeof value}`;
+    super("The mask seed is out of range.", { details: `got ${shown}; the group accepts seeds whose values are bigints with magnitude below ${limit}` });
   }
 }
 

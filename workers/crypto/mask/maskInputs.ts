@@ -1,6 +1,6 @@
 // Input checks every mask group runs before its kernel sees the data: the update, the start index, the
-// masked vectors' shape and the aggregate bound, each failure a named error. rlwr-2048 uses them;
-// paper-compat has its own copies of the same checks for three limbs (they could move here).
+// masked vectors' shape and the aggregate bound, each failure a named error. Both groups use them (paper-compat
+// with three limbs per element, rlwr-2048 with two).
 import { MaskCiphertextMalformedError, MaskInputError, MaskLengthMismatchError } from "./errors";
 
 /** 2^26 elements (64 Mi) per vector: far above the 804,554 of the CNN, below what memory allows. */

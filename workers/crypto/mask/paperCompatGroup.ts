@@ -6,20 +6,13 @@ import { MASH_GROUP_ORDER, MASH_P, MASH_Q } from "../kernel/field";
 import type { KernelKind } from "../kernel/kernel";
 import { createKernelPool, type KernelPool } from "../kernel/kernelPool";
 import { selectKernel, type KernelPreference } from "../kernel/selectKernel";
-import {
-  DlogOutOfRangeError,
-  MaskCiphertextMalformedError,
-  MaskInputError,
-  MaskLengthMismatchError,
-  MaskSeedOutOfRangeError,
-} from "./errors";
+import { DlogOutOfRangeError, MaskCiphertextMalformedError, MaskSeedOutOfRangeError } from "./errors";
 import { indexHash } from "./indexHash";
+import { checkBound, checkMaskedVectors, checkQuantized, checkStart } from "./maskInputs";
 import { MASK_GROUP_INFO, type MaskGroup, type SeedPlaintextCodec } from "./maskGroup";
 import { randomSeed } from "./randomSeed";
 
 export const LIMBS_PER_ELEMENT = 3;
-/** 2^26 elements (64 Mi) per vector: far above the 804,554 of the CNN, below what memory allows. */
-export const MAX_VECTOR_ELEMENTS = 1 << 26;
 /** Sums are returned as int32. */
 export const MAX_AGGREGATE_BOUND = 0x7fff_ffff;
 
@@ -59,40 +52,6 @@ export interface PaperCompatGroup extends MaskGroup<bigint> {
   aggregateWithProduct(parameters: { masked: Uint32Array[]; bound: number }): Promise<{ sums: Int32Array; product: Uint32Array }>;
 }
 
-function checkStart(start: unknown, length: number): number {
-  if (typeof start !== "number" || !Number.isSafeInteger(start) || start < 0 || start + length > Number.MAX_SAFE_INTEGER) {
-    throw new MaskInputError("start index", `start must be an integer in [0, 2^53 - d], got ${String(start)}`);
-  }
-  return start;
-}
-
-function checkMasked(masked: unknown): Uint32Array[] {
-  if (!Array.isArray(masked) || masked.length === 0) {
-    throw new MaskInputError("masked vectors", "expected a non-empty array of Uint32Array");
-  }
-  const vectors = masked as unknown[];
-  vectors.forEach((vector, v) => {
-    if (!(vector instanceof Uint32Array)) throw new MaskInputError("masked vectors", `vector ${v} is not a Uint32Array`);
-    if (vector.length % LIMBS_PER_ELEMENT !== 0) {
-      throw new MaskCiphertextMalformedError(v, Math.floor(vector.length / LIMBS_PER_ELEMENT), `${vector.length} u32 limbs is not a multiple of ${LIMBS_PER_ELEMENT}`);
-    }
-    if (vector.length > MAX_VECTOR_ELEMENTS * LIMBS_PER_ELEMENT) {
-      throw new MaskInputError("masked vectors", `vector ${v} has ${vector.length / LIMBS_PER_ELEMENT} elements, more than ${MAX_VECTOR_ELEMENTS}`);
-    }
-    if (vector.length !== (vectors[0] as Uint32Array).length) {
-      throw new MaskLengthMismatchError(v, (vectors[0] as Uint32Array).length, vector.length);
-    }
-  });
-  return vectors as Uint32Array[];
-}
-
-function checkBound(bound: unknown): number {
-  if (typeof bound !== "number" || !Number.isSafeInteger(bound) || bound < 0 || bound > MAX_AGGREGATE_BOUND) {
-    throw new MaskInputError("bound", `bound must be an integer in [0, 2^31 - 1], got ${String(bound)}`);
-  }
-  return bound;
-}
-
 export function createPaperCompatGroup(parameters: CreatePaperCompatGroupParameters = {}): PaperCompatGroup {
   const pool: KernelPool = createKernelPool({
     kernel: selectKernel(parameters.kernel),
@@ -101,8 +60,8 @@ export function createPaperCompatGroup(parameters: CreatePaperCompatGroupParamet
   });
 
   const aggregateChecked = async (masked: unknown, bound: unknown, start: unknown, keepProduct: boolean) => {
-    const vectors = checkMasked(masked);
-    const limit = checkBound(bound);
+    const vectors = checkMaskedVectors(masked, LIMBS_PER_ELEMENT);
+    const limit = checkBound(bound, MAX_AGGREGATE_BOUND);
     if (start !== undefined) checkStart(start, vectors[0]!.length / LIMBS_PER_ELEMENT);
     const outcome = await pool.aggregate({ masked: vectors, bound: limit, keepProduct });
     if (outcome.ok) return outcome;
@@ -131,12 +90,7 @@ export function createPaperCompatGroup(parameters: CreatePaperCompatGroupParamet
     seedPlaintexts: paperCompatSeedPlaintexts,
 
     async mask({ quantized, seed, start = 0 }) {
-      if (!(quantized instanceof Int32Array)) {
-        throw new MaskInputError("update", "the quantized update must be an Int32Array (see quantize())");
-      }
-      if (quantized.length > MAX_VECTOR_ELEMENTS) {
-        throw new MaskInputError("update", `${quantized.length} elements is more than ${MAX_VECTOR_ELEMENTS}`);
-      }
+      checkQuantized(quantized);
       // Exponents live modulo the group order P - 1; a larger seed cannot come from the protocol.
       if (typeof seed !== "bigint" || seed >= MASH_GROUP_ORDER || seed <= -MASH_GROUP_ORDER) {
         throw new MaskSeedOutOfRangeError(seed, MASH_GROUP_ORDER);
