@@ -91,6 +91,15 @@ contract FedmashCoordinator is IFedmashCoordinator {
         if (!_registry.isActive(owned.config.aggregator, IFedmashRegistry.Role.Aggregator)) {
             revert CoordinatorNotAggregator(owned.config.aggregator);
         }
+        // Secure modes train only on the initial model or a verified one (currentModelCid moves only when a round
+        // finalizes, which in Mash and Shamir means its verification passed). An empty CID is RoundLib's error.
+        if (
+            owned.config.mode != Mode.Plain &&
+            bytes(modelCid).length != 0 &&
+            keccak256(bytes(modelCid)) != keccak256(bytes(owned.currentModelCid))
+        ) {
+            revert CoordinatorModelNotCurrent(taskId, modelCid, owned.currentModelCid);
+        }
 
         roundId = ++_roundCount;
         uint256 index = ++owned.roundCount;

@@ -37,6 +37,11 @@ export function explainOpenRoundRevert({ revert, taskId, network }: ExplainOpenR
         `Task ${arg(0)}'s reward pool holds ${wei(2)} ETH but a round reserves ${wei(1)} ETH (maxClients × clientReward + aggregatorReward).`,
         `Fund it with FedmashVerifier.fundTask(${arg(0)}) (value ≥ the difference), or lower the rewards with setTerms.`,
       );
+    case "CoordinatorModelNotCurrent":
+      return refused(
+        `A round of task ${arg(0)} (Mash or Shamir) starts only from the task's current, verified model ${arg(2)}, not ${arg(1)}.`,
+        "Leave out --model-cid: the task takes the initial model or the new model of its last round whose verification passed, never another one.",
+      );
     case "CoordinatorEmptyCid":
       return refused("The model CID is empty.", "Pass --model-cid <cid>, or leave it out to reuse the task's current model.");
     case "CoordinatorUnknownTask":

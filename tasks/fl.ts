@@ -33,7 +33,7 @@ task("fl:status", "Prints the fedmash deployment's tasks and rounds: phases, dea
 
 task("fl:open-round", "Opens the next round of a fedmash task, as its owner (the network's first account)")
   .addParam("task", "The task id", undefined, types.bigint)
-  .addOptionalParam("modelCid", "Input model CID (default: the task's current model)", undefined, types.string)
+  .addOptionalParam("modelCid", "Input model CID, Plain tasks only (default and, for Mash and Shamir, the only one accepted: the task's current model)", undefined, types.string)
   .addOptionalParam("deploymentId", "Ignition deployment id (default chain-<chainId>)", undefined, types.string)
   .setAction(async (args: { task: bigint; modelCid?: string; deploymentId?: string }, hre: HardhatRuntimeEnvironment) =>
     reported(async () => {

@@ -1,5 +1,6 @@
 // `npx hardhat fl:open-round --task N`: the task owner opens the task's next round, on the task's current model
-// unless --model-cid says otherwise. Refusals come back as one sentence with the fix (explainOpenRoundRevert).
+// unless --model-cid says otherwise (Plain tasks only: a Mash or Shamir round refuses any other model,
+// CoordinatorModelNotCurrent). Refusals come back as one sentence with the fix (explainOpenRoundRevert).
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { ChainRevertError } from "../workers/chain/errors";
 import { sendTransaction } from "../workers/chain/sendTransaction";

@@ -233,6 +233,11 @@ interface IFedmashCoordinator {
     /// @notice An update must be trained on at least one sample.
     error CoordinatorZeroSamples();
 
+    /// @notice A `Mash` or `Shamir` round must start from the task's current model (the last verified round's new
+    /// model, or the initial model before any): `given` is not `expected`. Stops laundering a model that no
+    /// verification passed into the chain of verified models.
+    error CoordinatorModelNotCurrent(uint256 taskId, string given, string expected);
+
     /// @notice No task has this id.
     error CoordinatorUnknownTask(uint256 taskId);
 
@@ -428,10 +433,14 @@ interface IFedmashCoordinator {
 
     /// @notice Opens the task's next round, in phase `Joining` until `now + joinDuration`.
     /// @dev Task owner only ({CoordinatorNotTaskOwner}). Reverts {CoordinatorRoundInProgress} while the previous
-    /// round is not terminal, {CoordinatorEmptyCid} for an empty `modelCid`, and {CoordinatorNotAggregator} if
-    /// the task's aggregator deactivated (the round could only fail).
+    /// round is not terminal, {CoordinatorEmptyCid} for an empty `modelCid`, {CoordinatorNotAggregator} if
+    /// the task's aggregator deactivated (the round could only fail), and, in `Mash` and `Shamir`,
+    /// {CoordinatorModelNotCurrent} unless `modelCid` is the task's `currentModelCid`: a secure round only ever
+    /// trains on the initial model or a model whose verification passed, so by induction every model of the task
+    /// descends from the initial one through verified rounds only. A task's mode never changes.
     /// @param taskId The task.
-    /// @param modelCid IPFS CID of the input model, normally the task's current model.
+    /// @param modelCid IPFS CID of the input model: in `Plain` any model (normally the current one); in `Mash` and
+    /// `Shamir` exactly the task's current model.
     /// @return roundId The new round's global id; ids start at 1.
     function openRound(uint256 taskId, string calldata modelCid) external returns (uint256 roundId);
 

@@ -482,7 +482,7 @@ describe("FedmashVerifier (invariant: the balance is exactly what is owed)", fun
           const last = model.lastRound;
           const reserve = MAX_CLIENTS * model.terms.clientReward + model.terms.aggregatorReward;
           await this.pin();
-          const sent = coordinator.connect(model.owner).openRound(model.taskId, "bafkreimodel");
+          const sent = coordinator.connect(model.owner).openRound(model.taskId, (await coordinator.task(model.taskId)).currentModelCid);
           if (last !== undefined && !isTerminal(last.phase)) {
             return this.reverts(step.kind, sent, coordinator, "CoordinatorRoundInProgress", model.taskId, last.roundId);
           }

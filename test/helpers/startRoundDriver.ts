@@ -67,7 +67,7 @@ export async function startRoundDriver(parameters: StartRoundDriverParameters): 
   const updates = new Map<string, Int32Array>();
   const send = (name: string, transaction: Promise<ContractTransactionResponse>) => recordGas({ log: parameters.gasLog, name, transaction });
 
-  if (parameters.roundId === undefined) await send("openRound", coordinator.connect(owner).openRound(taskId, cid("model input")));
+  if (parameters.roundId === undefined) await send("openRound", coordinator.connect(owner).openRound(taskId, (await coordinator.task(taskId)).currentModelCid));
   const roundId = parameters.roundId ?? (await coordinator.latestRound(taskId));
   const phaseNow = async (): Promise<Phase> => Number(await coordinator.phase(roundId)) as Phase;
   return {

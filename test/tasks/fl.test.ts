@@ -171,6 +171,12 @@ describe("Hardhat tasks fl:open-round and fl:status", function () {
       );
     });
 
+    it("when a Mash task is asked to start from another model than its current one", async function () {
+      expect(await refusal("fl:open-round", { task: 3n, modelCid: "bafkreiothermodel", deploymentId })).to.equal(
+        `OpenRoundRefusedError: A round of task 3 (Mash or Shamir) starts only from the task's current, verified model ${INITIAL_MODEL_CID}, not bafkreiothermodel. Leave out --model-cid: the task takes the initial model or the new model of its last round whose verification passed, never another one.`,
+      );
+    });
+
     it("for an unknown task", async function () {
       expect(await refusal("fl:open-round", { task: 9n, deploymentId })).to.equal("StatusUnknownTaskError: Task 9 does not exist. Task ids run from 1 to 3.");
     });
