@@ -132,7 +132,8 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
         if (msg.sender != info.aggregator) revert VerifierNotAggregator(info.taskId, msg.sender);
         _requireStage(roundId, info, Stage.BatchSums);
         _requireBeforeDeadline(roundId, info);
-        bytes32 seed = _blockSeed(roundId, info.aggregateBlock, SAMPLE_SEED_TAG);
+        // Recorded by anyone while blockhash(aggregateBlock) was readable ({recordSeed}), or read now.
+        bytes32 seed = info.sampleSeed != 0 ? info.sampleSeed : _blockSeed(roundId, info.aggregateBlock, SAMPLE_SEED_TAG);
         uint256 expectedLength = PARTITIONS * BATCHES * SampledVerification.BATCH_SUM_BYTES;
         if (batchSums.length != expectedLength) {
             revert SampledVerification.SampledVerificationInvalidBatchSums(batchSums.length, expectedLength);
@@ -157,7 +158,8 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
         _requireStage(roundId, info, Stage.Commitments);
         _requireBeforeDeadline(roundId, info);
         // The weights are fixed by a block after T's, so T cannot have been chosen knowing them.
-        if (info.committedCount == 0) info.weightSeed = _blockSeed(roundId, info.batchSumsBlock, WEIGHT_SEED_TAG);
+        // Recorded by anyone while blockhash(batchSumsBlock) was readable ({recordSeed}), or by this first commitment.
+        if (info.weightSeed == 0) info.weightSeed = _blockSeed(roundId, info.batchSumsBlock, WEIGHT_SEED_TAG);
 
         state.accumulator.accumulate(Bn254.G1Point(x, y));
         participation.committed = true;
@@ -182,6 +184,27 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
         participation.disputed = true;
         info.disputeCount += 1;
         emit AggregateDisputed(roundId, msg.sender, partition, batch, published, accepted);
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    /// @dev Stores nothing that anyone could choose: the seed is a function of a block hash fixed before the call, so
+    /// who records it, and when within the window, changes nothing but whether the later steps can still read it.
+    function recordSeed(uint256 roundId) external returns (bytes32 seed) {
+        RoundVerification storage info = _knownRound(roundId).info;
+        Stage stage = info.stage;
+        if (stage == Stage.BatchSums) {
+            if (info.sampleSeed != 0) revert VerifierSeedAlreadyRecorded(roundId, info.aggregateBlock);
+            seed = _blockSeed(roundId, info.aggregateBlock, SAMPLE_SEED_TAG);
+            info.sampleSeed = seed;
+            emit SeedRecorded(roundId, SAMPLE_SEED_TAG, info.aggregateBlock, seed, msg.sender);
+        } else if (stage == Stage.Commitments) {
+            if (info.weightSeed != 0) revert VerifierSeedAlreadyRecorded(roundId, info.batchSumsBlock);
+            seed = _blockSeed(roundId, info.batchSumsBlock, WEIGHT_SEED_TAG);
+            info.weightSeed = seed;
+            emit SeedRecorded(roundId, WEIGHT_SEED_TAG, info.batchSumsBlock, seed, msg.sender);
+        } else {
+            revert VerifierUnexpectedStage(roundId, stage, Stage.BatchSums);
+        }
     }
 
     /// @inheritdoc IFedmashVerifier
@@ -341,7 +364,7 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
     /// @inheritdoc IFedmashVerifier
     function weightSeed(uint256 roundId) external view returns (bytes32) {
         RoundVerification storage info = _knownRound(roundId).info;
-        if (info.committedCount != 0) return info.weightSeed;
+        if (info.weightSeed != 0) return info.weightSeed;
         if (info.batchSumsBlock == 0) revert VerifierUnexpectedStage(roundId, info.stage, Stage.Commitments);
         return _blockSeed(roundId, info.batchSumsBlock, WEIGHT_SEED_TAG);
     }
@@ -377,10 +400,14 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
         RoundVerification storage info = state.info;
         Stage stage = info.stage;
         if (stage == Stage.BatchSums) {
+            // Nobody recorded σ while its block hash was readable: T can no longer be posted by anyone, at once.
+            if (info.sampleSeed == 0 && _seedGone(info.aggregateBlock)) return Outcome.SeedExpired;
             if (block.timestamp <= info.deadline) revert VerifierDeadlineNotPassed(roundId, info.deadline);
             return Outcome.BatchSumsMissing;
         }
         if (stage != Stage.Commitments) revert VerifierUnexpectedStage(roundId, stage, Stage.Commitments);
+        // Nobody recorded σ_w (so nobody committed either): no commitment can be made any more.
+        if (info.weightSeed == 0 && _seedGone(info.batchSumsBlock)) return Outcome.SeedExpired;
         bool everyoneCommitted = info.committedCount == info.includedCount;
         if (!everyoneCommitted) {
             if (block.timestamp <= info.deadline) revert VerifierDeadlineNotPassed(roundId, info.deadline);
@@ -413,11 +440,17 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
         return keccak256(abi.encode(hash, roundId, tag));
     }
 
+    /// @dev Whether blockhash(seedBlock) is gone: `seedBlock` is more than 256 blocks before this one.
+    function _seedGone(uint256 seedBlock) private view returns (bool) {
+        return block.number > seedBlock + 256;
+    }
+
     function _failureReason(Outcome outcome) private pure returns (IFedmashCoordinator.FailureReason) {
         if (outcome == Outcome.Passed) return IFedmashCoordinator.FailureReason.None;
         if (outcome == Outcome.Failed) return IFedmashCoordinator.FailureReason.VerificationFailed;
         if (outcome == Outcome.BatchSumsMissing) return IFedmashCoordinator.FailureReason.AggregatorMissing;
         if (outcome == Outcome.CommitmentsMissing) return IFedmashCoordinator.FailureReason.CommitmentsMissing;
+        if (outcome == Outcome.SeedExpired) return IFedmashCoordinator.FailureReason.SeedExpired;
         return IFedmashCoordinator.FailureReason.AggregateDisputed;
     }
 

@@ -32,7 +32,9 @@ interface IFedmashVerifier {
     }
 
     /// @notice How a round's verification ended. `Released`: the round failed before its aggregate (no
-    /// verification ran, the reserve went back to the pool).
+    /// verification ran, the reserve went back to the pool). `SeedExpired`: a seed's block hash left the 256-block
+    /// window before anyone recorded it ({recordSeed}), so the round could not go on; nobody is slashed or paid,
+    /// the reserve goes back to the pool (appended last, so the earlier values keep their numbers).
     enum Outcome {
         None,
         Passed,
@@ -40,7 +42,8 @@ interface IFedmashVerifier {
         BatchSumsMissing,
         CommitmentsMissing,
         Disputed,
-        Released
+        Released,
+        SeedExpired
     }
 
     /// @notice What a task pays and demands, set by its owner between rounds.
@@ -82,8 +85,8 @@ interface IFedmashVerifier {
     /// @param committedCount Clients that committed.
     /// @param disputeCount Clients that disputed.
     /// @param aggregateHash The posted aggregate's content hash.
-    /// @param sampleSeed σ, fixed when T is posted; 0 before.
-    /// @param weightSeed σ_w, fixed by the first commitment; 0 before.
+    /// @param sampleSeed σ, stored by {recordSeed} or when T is posted; 0 before.
+    /// @param weightSeed σ_w, stored by {recordSeed} or by the first commitment; 0 before.
     /// @param batchSumsHash keccak256 of the packed T; 0 before.
     /// @param commitmentX x of Σ C_i so far (0 with y = 0: none yet, or the sum is the point at infinity).
     /// @param commitmentY y of Σ C_i so far.
@@ -144,8 +147,10 @@ interface IFedmashVerifier {
     error VerifierDeadlineNotPassed(uint256 roundId, uint64 deadline);
     /// @notice A seed's block is the current block (or later): wait for the next block.
     error VerifierSeedNotReady(uint256 roundId, uint256 seedBlock);
-    /// @notice A seed's block is more than 256 blocks old, so its hash is gone.
+    /// @notice A seed's block is more than 256 blocks old, so its hash is gone, and nobody recorded the seed.
     error VerifierSeedExpired(uint256 roundId, uint256 seedBlock);
+    /// @notice {recordSeed}: the seed the round needs now is already stored.
+    error VerifierSeedAlreadyRecorded(uint256 roundId, uint256 seedBlock);
     /// @notice `account`'s update is not part of the round's aggregate.
     error VerifierNotIncluded(uint256 roundId, address account);
     /// @notice `account` already committed in this round.
@@ -189,6 +194,9 @@ interface IFedmashVerifier {
         bytes batchSums,
         uint64 deadline
     );
+    /// @notice `recorder` stored the seed of tag `tag` (SAMPLE_SEED_TAG: σ, WEIGHT_SEED_TAG: σ_w), derived from the hash of
+    /// `seedBlock`, so the later steps can read it after that hash leaves the 256-block window.
+    event SeedRecorded(uint256 indexed roundId, bytes32 tag, uint256 seedBlock, bytes32 seed, address indexed recorder);
     /// @notice An included client committed; `x`, `y` is its point.
     event CommitmentPosted(uint256 indexed roundId, address indexed client, uint256 x, uint256 y, uint256 committedCount);
     /// @notice An included client found the published aggregate's batch sum (`partition`, `batch`) to be
@@ -239,6 +247,14 @@ interface IFedmashVerifier {
     /// the aggregate's.
     function postBatchSums(uint256 roundId, bytes calldata batchSums) external;
 
+    /// @notice Anyone stores the seed the round needs next, while its block hash is readable: σ in `BatchSums`,
+    /// σ_w in `Commitments`. A seed is fixed by a block hash, so recording changes no value, only how long it can be
+    /// read: T and the commitments then need no block hash, on any block time. Reverts {VerifierSeedNotReady} in
+    /// the seed's block, {VerifierSeedExpired} past the window, {VerifierSeedAlreadyRecorded} if stored (T stores
+    /// σ, the first commitment σ_w), {VerifierUnexpectedStage} in other stages.
+    /// @return seed The recorded seed.
+    function recordSeed(uint256 roundId) external returns (bytes32 seed);
+
     /// @notice An included client commits to its batch sums: C = (Σ w·S mod r)·G, on BN254 G1. Must come in a
     /// block after T's; the first commitment fixes the weight seed.
     function commit(uint256 roundId, uint256 x, uint256 y) external;
@@ -248,7 +264,8 @@ interface IFedmashVerifier {
     /// nobody is slashed for it. A client disputes before it commits.
     function dispute(uint256 roundId, uint256 partition, uint256 batch, int64 published, int64 accepted) external;
 
-    /// @notice Ends the verification once every included client committed, or after the stage's deadline.
+    /// @notice Ends the verification once every included client committed, or after the stage's deadline, or at
+    /// once when the seed the round needs next was never recorded and its block hash is gone (`SeedExpired`).
     /// `batchSums` must be the posted T (ignored, and may be empty, when T was never posted).
     function settle(uint256 roundId, bytes calldata batchSums) external;
 

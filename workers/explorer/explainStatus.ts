@@ -28,6 +28,7 @@ const FAILURES: Record<FailureReasonName, string> = {
   ServersMissing: "Fewer Shamir servers than the threshold posted their share-sums in time.",
   TooFewIncluded: "Fewer updates than the task's minIncluded would have been summed, so nothing was unmasked or summed.",
   DrawExpired: "Nobody drew the groups within 256 blocks of the draw block, whose hash then expired; the draw is never re-rolled, so the round failed.",
+  SeedExpired: "Nobody recorded the verification seed within 256 blocks of its block, whose hash then expired, so the round could not be verified; nobody was slashed.",
 };
 
 const OUTCOMES: Record<VerificationOutcomeName, string> = {
@@ -38,6 +39,7 @@ const OUTCOMES: Record<VerificationOutcomeName, string> = {
   CommitmentsMissing: "Not every included client committed; clients that did are paid, nobody is slashed.",
   Disputed: "A client disputed the aggregate; nobody is paid, the bond is unlocked.",
   Released: "No verification ran (the round failed before its aggregate); the reserve went back to the pool.",
+  SeedExpired: "A seed's block hash expired before anyone recorded it; nobody is paid or slashed, the reserve went back to the pool.",
 };
 
 export function explainPhase(phase: PhaseName): string {

@@ -1,7 +1,7 @@
 // TypeScript mirrors of the contracts' Solidity enums. The numeric values are the ABI encoding, so the order here
 // must match contracts/interfaces/IFedmashCoordinator.sol, IFedmashRegistry.sol and IFedmashVerifier.sol exactly
 // (FailureReason is append-only: ServersMissing came with Shamir mode, TooFewIncluded with the included-set floor,
-// DrawExpired with the draw that is never re-armed).
+// DrawExpired with the draw that is never re-armed, SeedExpired with recordSeed; VerificationOutcome likewise).
 
 export const Role = { None: 0, Client: 1, Aggregator: 2, Server: 3 } as const;
 export type Role = (typeof Role)[keyof typeof Role];
@@ -36,6 +36,7 @@ export const FailureReason = {
   ServersMissing: 9,
   TooFewIncluded: 10,
   DrawExpired: 11,
+  SeedExpired: 12,
 } as const;
 export type FailureReason = (typeof FailureReason)[keyof typeof FailureReason];
 
@@ -56,6 +57,7 @@ export const VerificationOutcome = {
   CommitmentsMissing: 4,
   Disputed: 5,
   Released: 6,
+  SeedExpired: 7,
 } as const;
 export type VerificationOutcome = (typeof VerificationOutcome)[keyof typeof VerificationOutcome];
 

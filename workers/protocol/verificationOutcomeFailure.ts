@@ -23,6 +23,8 @@ export function verificationOutcomeFailure(outcome: SettledOutcome): FailureReas
       return FailureReason.CommitmentsMissing;
     case VerificationOutcome.Disputed:
       return FailureReason.AggregateDisputed;
+    case VerificationOutcome.SeedExpired:
+      return FailureReason.SeedExpired;
   }
 }
 

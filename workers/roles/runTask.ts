@@ -147,7 +147,7 @@ export interface RoundPrivacyReport {
   mechanism: DpMechanism;
 }
 
-export type VerificationStatus = "passed" | "failed" | "batch-sums-missing" | "commitments-missing" | "disputed" | "released" | "none";
+export type VerificationStatus = "passed" | "failed" | "batch-sums-missing" | "commitments-missing" | "disputed" | "released" | "seed-expired" | "none";
 
 export interface RoundVerificationReport {
   status: VerificationStatus;
@@ -170,6 +170,7 @@ const STATUS_OF_OUTCOME: Record<VerificationOutcome, VerificationStatus> = {
   [VerificationOutcome.CommitmentsMissing]: "commitments-missing",
   [VerificationOutcome.Disputed]: "disputed",
   [VerificationOutcome.Released]: "released",
+  [VerificationOutcome.SeedExpired]: "seed-expired",
 };
 
 const NO_VERIFICATION: Pick<RoundReport, "verification" | "slashed" | "paid" | "claims"> = {
