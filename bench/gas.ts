@@ -252,6 +252,7 @@ async function setUpTask(mode: typeof Mode.Mash | typeof Mode.Shamir, count: num
   const terms = { aggregatorBond: parseEther("1"), clientReward: parseEther("0.001"), aggregatorReward: parseEther("0.01") };
   await sendSetup("setTerms", verifier.connect(owner).setTerms(taskId, terms));
   await sendSetup("fundTask", verifier.connect(owner).fundTask(taskId, { value: parseEther("10") }));
+  await sendSetup("acceptTask", verifier.connect(aggregator).acceptTask(taskId, terms.aggregatorBond));
   await sendSetup("depositBond", verifier.connect(aggregator).depositBond(taskId, { value: terms.aggregatorBond }));
   const roles = {
     clients: new Set(clients.map((client) => client.address)),
@@ -409,6 +410,7 @@ const FUNCTION_ORDER = [
   "createShamirTask",
   "setTerms",
   "fundTask",
+  "acceptTask",
   "depositBond",
   "openRound",
   "join",

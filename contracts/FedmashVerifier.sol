@@ -13,9 +13,10 @@ import {SampledVerification} from "./libraries/SampledVerification.sol";
 
 /// @title FedmashVerifier
 /// @notice See {IFedmashVerifier}.
-/// @dev Every wei the contract holds is in exactly one place: a task's pool or bond, a round's reserve, or a
-/// round's unclaimed rewards. Reserving, releasing and slashing move wei between places; only funding, deposits,
-/// withdrawals and claims change {totalOwed}, which therefore always equals the balance (there is no receive or
+/// @dev Every wei the contract holds is in exactly one place: a task's pool or bond, a round's reserve, a round's
+/// unclaimed rewards, or the burned slashes. Reserving and releasing move wei between places; slashing moves it from
+/// a bond to {totalBurned}, where nobody can ever withdraw it; only funding, deposits, withdrawals, claims and
+/// slashes change {totalOwed}, so the balance always equals {totalOwed} + {totalBurned} (there is no receive or
 /// fallback, so plain transfers revert; only a selfdestruct beneficiary payment could add untracked wei).
 contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
     using SampledVerification for SampledVerification.Accumulator;
@@ -48,6 +49,7 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
     IFedmashCoordinator private immutable _coordinator;
 
     uint256 private _totalOwed;
+    uint256 private _totalBurned;
     mapping(uint256 taskId => TaskFunds) private _funds;
     mapping(uint256 roundId => RoundState) private _rounds;
 
@@ -97,6 +99,13 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
         _totalOwed -= amount;
         emit PoolWithdrawn(taskId, msg.sender, amount, funds.pool);
         Address.sendValue(payable(msg.sender), amount);
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function acceptTask(uint256 taskId, uint256 maxBond) external {
+        _requireTaskAggregator(taskId);
+        _funds[taskId].acceptedBond = maxBond;
+        emit TaskAccepted(taskId, msg.sender, maxBond);
     }
 
     /// @inheritdoc IFedmashVerifier
@@ -226,9 +235,14 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
         uint256 slashed = 0;
         if (outcome == Outcome.Failed || outcome == Outcome.BatchSumsMissing) {
             slashed = funds.bond < terms.aggregatorBond ? funds.bond : terms.aggregatorBond;
+            // Burned: a failed check names no culprit (a client's wrong commitment fails an honest aggregate), so
+            // paying the slash to the owner's pool or to the round's clients would pay whoever griefed (C1).
             funds.bond -= slashed;
+            funds.burned += slashed;
+            _totalOwed -= slashed;
+            _totalBurned += slashed;
         }
-        funds.pool += released + slashed;
+        funds.pool += released;
         funds.activeRoundId = 0;
         info.reserved = 0;
         info.unclaimed = paid;
@@ -304,8 +318,11 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
         RoundVerification storage info = state.info;
         _requireStage(roundId, info, Stage.Reserved);
         uint256 taskId = info.taskId;
-        uint256 bond = _funds[taskId].bond;
-        if (bond < info.terms.aggregatorBond) revert VerifierInsufficientBond(taskId, info.terms.aggregatorBond, bond);
+        TaskFunds storage funds = _funds[taskId];
+        uint256 required = info.terms.aggregatorBond;
+        // The owner sets the terms; only the aggregator's own acceptance decides how much of its bond a round may risk.
+        if (required > funds.acceptedBond) revert VerifierBondNotAccepted(taskId, required, funds.acceptedBond);
+        if (funds.bond < required) revert VerifierInsufficientBond(taskId, required, funds.bond);
 
         uint64 deadline = uint64(block.timestamp) + batchSumsDuration;
         info.aggregateHash = aggregateHash;
@@ -389,6 +406,11 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
     /// @inheritdoc IFedmashVerifier
     function totalOwed() external view returns (uint256) {
         return _totalOwed;
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function totalBurned() external view returns (uint256) {
+        return _totalBurned;
     }
 
     /// @dev The outcome {settle} reaches, or the revert that says why it cannot settle yet.

@@ -17,8 +17,10 @@ import {IFedmashCoordinator} from "./IFedmashCoordinator.sol";
 ///    (Σ w·T mod r)·G == Σ C_i, one ecMul whatever the number of clients.
 /// docs/VERIFICATION.md has the soundness bound and the derivations; docs/PROTOCOL.md the outcomes.
 /// @dev Money: the task owner funds a pool and sets {Terms}; opening a round reserves the most it can pay
-/// (`maxClients · clientReward + aggregatorReward`); the aggregator's bond is locked from the aggregate to the
-/// settlement. Nothing is pushed: winners {claim}. The contract's balance always equals {totalOwed}.
+/// (`maxClients · clientReward + aggregatorReward`); the aggregator opts in with the largest bond it accepts
+/// ({acceptTask}), and its bond is locked from the aggregate to the settlement. A slash is burned (kept here,
+/// withdrawable by nobody), never paid to the owner's pool. Nothing is pushed: winners {claim}. The contract's
+/// balance always equals {totalOwed} + {totalBurned}.
 interface IFedmashVerifier {
     /// @notice Where a round's verification stands. `None`: no `Mash` or `Shamir` round with this id was opened.
     /// `Reserved`: the round is open and its rewards are reserved. `BatchSums`: the aggregate is posted, the
@@ -47,8 +49,8 @@ interface IFedmashVerifier {
     }
 
     /// @notice What a task pays and demands, set by its owner between rounds.
-    /// @param aggregatorBond Wei the aggregator must have bonded when it posts an aggregate; slashed on a failed
-    /// check or missing batch sums.
+    /// @param aggregatorBond Wei the aggregator must have bonded, and have accepted ({acceptTask}), when it posts an
+    /// aggregate; slashed (burned) on a failed check or missing batch sums.
     /// @param clientReward Wei paid to each included client that committed, when the round passed (or failed only
     /// because others did not commit).
     /// @param aggregatorReward Wei paid to the aggregator when the round passed.
@@ -63,11 +65,16 @@ interface IFedmashVerifier {
     /// @param pool Unreserved funds, withdrawable by the owner.
     /// @param bond The aggregator's bond.
     /// @param activeRoundId The task's round whose reserve or bond lock is held; 0 when none.
+    /// @param acceptedBond The largest `aggregatorBond` the aggregator accepted for this task ({acceptTask}); 0 until it
+    /// accepts, so a round that requires a bond cannot lock one the aggregator never agreed to.
+    /// @param burned Wei slashed from this task's bonds, burned: held by the contract, withdrawable by nobody.
     struct TaskFunds {
         Terms terms;
         uint256 pool;
         uint256 bond;
         uint256 activeRoundId;
+        uint256 acceptedBond;
+        uint256 burned;
     }
 
     /// @notice One round's verification.
@@ -135,6 +142,8 @@ interface IFedmashVerifier {
     error VerifierInsufficientPool(uint256 taskId, uint256 requested, uint256 available);
     /// @notice The bond is below what is `required` (posting an aggregate) or `requested` (a withdrawal).
     error VerifierInsufficientBond(uint256 taskId, uint256 required, uint256 available);
+    /// @notice The round's terms `required` a larger bond than the aggregator `accepted` for the task ({acceptTask}).
+    error VerifierBondNotAccepted(uint256 taskId, uint256 required, uint256 accepted);
     /// @notice The bond is locked by a round under verification.
     error VerifierBondLocked(uint256 taskId, uint256 roundId);
     /// @notice No `Mash` or `Shamir` round with this id was opened.
@@ -170,6 +179,8 @@ interface IFedmashVerifier {
     event TermsSet(uint256 indexed taskId, uint256 aggregatorBond, uint256 clientReward, uint256 aggregatorReward);
     /// @notice The owner took `amount` out of the pool.
     event PoolWithdrawn(uint256 indexed taskId, address indexed to, uint256 amount, uint256 pool);
+    /// @notice The aggregator accepted to serve the task with a bond of at most `maxBond` (0 withdraws the acceptance).
+    event TaskAccepted(uint256 indexed taskId, address indexed aggregator, uint256 maxBond);
     /// @notice The aggregator added `amount` to its bond.
     event BondDeposited(uint256 indexed taskId, address indexed aggregator, uint256 amount, uint256 bond);
     /// @notice The aggregator took `amount` out of its bond.
@@ -209,8 +220,8 @@ interface IFedmashVerifier {
         int64 published,
         int64 accepted
     );
-    /// @notice The round's verification ended: `paid` wei became claimable, `slashed` wei left the bond for the
-    /// pool, `released` wei went back to the pool.
+    /// @notice The round's verification ended: `paid` wei became claimable, `slashed` wei of the bond were burned,
+    /// `released` wei went back to the pool.
     event VerificationSettled(
         uint256 indexed taskId,
         uint256 indexed roundId,
@@ -221,7 +232,7 @@ interface IFedmashVerifier {
         uint256 slashed,
         uint256 released
     );
-    /// @notice `amount` of the aggregator's bond went to the task's pool.
+    /// @notice `amount` of the aggregator's bond was burned: it stays in the contract, withdrawable by nobody.
     event AggregatorSlashed(uint256 indexed taskId, uint256 indexed roundId, address indexed aggregator, uint256 amount);
     /// @notice `account` was paid `amount` for the round.
     event RewardClaimed(uint256 indexed roundId, address indexed account, uint256 amount);
@@ -235,6 +246,11 @@ interface IFedmashVerifier {
 
     /// @notice Sends `amount` of the unreserved pool to the owner.
     function withdrawPool(uint256 taskId, uint256 amount) external;
+
+    /// @notice The task's aggregator opts in to the task, accepting bonds of at most `maxBond`: posting an aggregate
+    /// reverts ({VerifierBondNotAccepted}) while the round's `aggregatorBond` exceeds it. May be called again to raise
+    /// or lower the cap (0 withdraws the acceptance of any bond); a bond already locked by a round stays locked.
+    function acceptTask(uint256 taskId, uint256 maxBond) external;
 
     /// @notice Adds `msg.value` to the bond. The task's aggregator only.
     function depositBond(uint256 taskId) external payable;
@@ -277,9 +293,9 @@ interface IFedmashVerifier {
     /// aggregatorReward` from the pool ({VerifierInsufficientPool} reverts the opening).
     function onRoundOpened(uint256 taskId, uint256 roundId, address aggregator, uint256 maxClients) external;
 
-    /// @notice Coordinator hook: the aggregate was posted; locks the bond ({VerifierInsufficientBond} reverts
-    /// the posting) and starts the `BatchSums` stage, which lasts `batchSumsDuration`; the commitments then get
-    /// `commitDuration`.
+    /// @notice Coordinator hook: the aggregate was posted; locks the bond ({VerifierBondNotAccepted} or
+    /// {VerifierInsufficientBond} reverts the posting) and starts the `BatchSums` stage, which lasts
+    /// `batchSumsDuration`; the commitments then get `commitDuration`.
     function onAggregatePosted(
         uint256 roundId,
         bytes32 aggregateHash,
@@ -322,6 +338,10 @@ interface IFedmashVerifier {
     /// @notice What {claim} would pay `account` for `roundId` now (0 once claimed).
     function claimable(uint256 roundId, address account) external view returns (uint256);
 
-    /// @notice Σ pools + bonds + reserves + unclaimed rewards: what the contract owes; equals its balance.
+    /// @notice Σ pools + bonds + reserves + unclaimed rewards: what the contract owes; its balance minus
+    /// {totalBurned}.
     function totalOwed() external view returns (uint256);
+
+    /// @notice Σ slashes: wei burned, held by the contract and withdrawable by nobody (Σ of the tasks' `burned`).
+    function totalBurned() external view returns (uint256);
 }

@@ -135,6 +135,7 @@ describe("FedmashShamir", function () {
       aggregatorReward: AGGREGATOR_REWARD,
     });
     await verifier.connect(funder).fundTask(TASK_ID, { value: POOL });
+    await verifier.connect(aggregator).acceptTask(TASK_ID, AGGREGATOR_BOND);
     await verifier.connect(aggregator).depositBond(TASK_ID, { value: AGGREGATOR_BOND });
     return { ...fixture, serverAddresses };
   }

@@ -1,7 +1,8 @@
 // Tests of FedmashVerifier through the coordinator that deploys it: the task's money (pool, terms, bond), the
 // reserve of a Mash round, the seeds, T and the clients' real BN254 commitments to real quantized updates, every
 // outcome of settle with its payouts and slashing, pull claims, every refusal, plain transfers and re-entry.
-// The books are checked after each outcome: balance == totalOwed == Σ pools + bonds + reserves + unclaimed.
+// The books are checked after each outcome: balance == totalOwed + totalBurned, totalOwed == Σ pools + bonds +
+// reserves + unclaimed, totalBurned == Σ burned. The aggregator's opt-in (acceptTask) caps the bond a round can lock.
 import { expect } from "chai";
 import { ethers, network } from "hardhat";
 import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
@@ -97,6 +98,7 @@ describe("FedmashVerifier", function () {
     await coordinator.connect(owner).createTask(config, MODEL_CID);
     await recordGas("setTerms", verifier.connect(owner).setTerms(TASK_ID, terms()));
     await recordGas("fundTask", verifier.connect(funder).fundTask(TASK_ID, { value: POOL }));
+    await recordGas("acceptTask", verifier.connect(aggregator).acceptTask(TASK_ID, AGGREGATOR_BOND));
     await recordGas("depositBond", verifier.connect(aggregator).depositBond(TASK_ID, { value: AGGREGATOR_BOND }));
     const send: AggregatorSend = (to, data, value) => aggregator.sendTransaction({ to, data, value });
     return { registry, coordinator, verifier, owner, aggregator, stranger, funder, clients, signers, config, send };
@@ -269,25 +271,31 @@ describe("FedmashVerifier", function () {
     return deadline;
   }
 
-  /** balance == totalOwed == Σ pool + bond over the tasks + Σ reserved + unclaimed over the rounds. */
+  /**
+   * balance == totalOwed + totalBurned; totalOwed == Σ pool + bond over the tasks + Σ reserved + unclaimed over the
+   * rounds; totalBurned == Σ burned over the tasks.
+   */
   async function expectBooksBalanced(verifier: FedmashVerifier, taskIds: bigint[], roundIds: bigint[]): Promise<void> {
     let held = 0n;
+    let burned = 0n;
     for (const taskId of taskIds) {
       const funds = await verifier.taskFunds(taskId);
       held += funds.pool + funds.bond;
+      burned += funds.burned;
     }
     for (const roundId of roundIds) {
       const round = await verifier.verification(roundId);
       held += round.reserved + round.unclaimed;
     }
     const balance = await ethers.provider.getBalance(await verifier.getAddress());
-    expect(await verifier.totalOwed()).to.equal(balance);
-    expect(held).to.equal(balance);
+    expect(await verifier.totalOwed()).to.equal(held);
+    expect(await verifier.totalBurned()).to.equal(burned);
+    expect(held + burned).to.equal(balance);
   }
 
-  async function expectFunds(verifier: FedmashVerifier, pool: bigint, bond: bigint, activeRoundId: bigint) {
+  async function expectFunds(verifier: FedmashVerifier, pool: bigint, bond: bigint, activeRoundId: bigint, burned = 0n) {
     const funds = await verifier.taskFunds(TASK_ID);
-    expect([funds.pool, funds.bond, funds.activeRoundId]).to.deep.equal([pool, bond, activeRoundId]);
+    expect([funds.pool, funds.bond, funds.activeRoundId, funds.burned]).to.deep.equal([pool, bond, activeRoundId, burned]);
   }
 
   after(function () {
@@ -367,6 +375,47 @@ describe("FedmashVerifier", function () {
         .withArgs(TASK_ID, AGGREGATOR_BOND, 3n, AGGREGATOR_REWARD);
       await expectFunds(verifier, POOL + 5n - parseEther("1"), AGGREGATOR_BOND, 0n);
       await expectBooksBalanced(verifier, [TASK_ID], []);
+    });
+
+    it("lets only a bond the aggregator accepted be locked (acceptTask), whatever the owner's terms say", async function () {
+      const fixture = await loadFixture(deployTaskFixture);
+      const { coordinator, verifier, owner, aggregator } = fixture;
+      await expect(recordGas("acceptTask", verifier.connect(aggregator).acceptTask(TASK_ID, AGGREGATOR_BOND / 2n)))
+        .to.emit(verifier, "TaskAccepted")
+        .withArgs(TASK_ID, aggregator.address, AGGREGATOR_BOND / 2n);
+      expect((await verifier.taskFunds(TASK_ID)).acceptedBond).to.equal(AGGREGATOR_BOND / 2n);
+      // The bond is deposited and large enough, but the round's terms ask for more than was accepted.
+      const roundId = await openMashRound(fixture);
+      await driveToAggregation(fixture, roundId, fixture.clients);
+      await expect(postAggregate(fixture, roundId))
+        .to.be.revertedWithCustomError(verifier, "VerifierBondNotAccepted")
+        .withArgs(TASK_ID, AGGREGATOR_BOND, AGGREGATOR_BOND / 2n);
+      // Withdrawn acceptance (0) refuses every bond; accepting the round's bond lets it be locked.
+      await verifier.connect(aggregator).acceptTask(TASK_ID, 0n);
+      await expect(postAggregate(fixture, roundId))
+        .to.be.revertedWithCustomError(verifier, "VerifierBondNotAccepted")
+        .withArgs(TASK_ID, AGGREGATOR_BOND, 0n);
+      await verifier.connect(aggregator).acceptTask(TASK_ID, AGGREGATOR_BOND);
+      await expect(postAggregate(fixture, roundId)).to.emit(verifier, "VerificationStarted");
+      // Lowering the cap later does not unlock a bond a round already holds.
+      await verifier.connect(aggregator).acceptTask(TASK_ID, 0n);
+      await expect(verifier.connect(aggregator).withdrawBond(TASK_ID, 1n))
+        .to.be.revertedWithCustomError(verifier, "VerifierBondLocked")
+        .withArgs(TASK_ID, roundId);
+      await expect(verifier.connect(owner).setTerms(TASK_ID, terms()))
+        .to.be.revertedWithCustomError(verifier, "VerifierTaskBusy")
+        .withArgs(TASK_ID, roundId);
+      await expectBooksBalanced(verifier, [TASK_ID], [roundId]);
+    });
+
+    it("needs no acceptance for a round that requires no bond (nothing is at risk)", async function () {
+      const fixture = await loadFixture(deployTaskFixture);
+      const { verifier, owner, aggregator } = fixture;
+      await verifier.connect(aggregator).acceptTask(TASK_ID, 0n);
+      await verifier.connect(owner).setTerms(TASK_ID, terms({ aggregatorBond: 0n }));
+      const roundId = await openMashRound(fixture);
+      await driveToAggregation(fixture, roundId, fixture.clients);
+      await expect(postAggregate(fixture, roundId)).to.emit(verifier, "VerificationStarted");
     });
 
     it("reserves maxClients · clientReward + aggregatorReward when a Mash round opens", async function () {
@@ -538,7 +587,9 @@ describe("FedmashVerifier", function () {
         .to.emit(coordinator, "RoundFailed")
         .withArgs(TASK_ID, round.roundId, FailureReason.VerificationFailed);
       expect((await coordinator.task(TASK_ID)).currentModelCid).to.equal(MODEL_CID);
-      await expectFunds(verifier, POOL + AGGREGATOR_BOND, 0n, 0n);
+      // The slash is burned: the owner's pool gets back its reserve and nothing more.
+      await expectFunds(verifier, POOL, 0n, 0n, AGGREGATOR_BOND);
+      expect(await verifier.totalBurned()).to.equal(AGGREGATOR_BOND);
       expect((await verifier.verification(round.roundId)).slashed).to.equal(AGGREGATOR_BOND);
       await expectBooksBalanced(verifier, [TASK_ID], [round.roundId]);
       for (const account of [round.included[0], fixture.aggregator]) {
@@ -559,7 +610,7 @@ describe("FedmashVerifier", function () {
       await expect(settled)
         .to.emit(coordinator, "RoundFailed")
         .withArgs(TASK_ID, round.roundId, FailureReason.AggregatorMissing);
-      await expectFunds(verifier, POOL + AGGREGATOR_BOND, 0n, 0n);
+      await expectFunds(verifier, POOL, 0n, 0n, AGGREGATOR_BOND);
       await expectBooksBalanced(verifier, [TASK_ID], [round.roundId]);
     });
 
@@ -664,6 +715,9 @@ describe("FedmashVerifier", function () {
           .to.be.revertedWithCustomError(verifier, "VerifierNotAggregator")
           .withArgs(TASK_ID, stranger.address);
         await expect(verifier.connect(stranger).withdrawBond(TASK_ID, 1n))
+          .to.be.revertedWithCustomError(verifier, "VerifierNotAggregator")
+          .withArgs(TASK_ID, stranger.address);
+        await expect(verifier.connect(stranger).acceptTask(TASK_ID, 1n))
           .to.be.revertedWithCustomError(verifier, "VerifierNotAggregator")
           .withArgs(TASK_ID, stranger.address);
       });
@@ -1114,6 +1168,7 @@ describe("FedmashVerifier", function () {
       await verifier.connect(owner).setTerms(2n, terms());
       await verifier.connect(owner).fundTask(2n, { value: POOL });
       await verifier.connect(owner).fundTask(3n, { value: POOL });
+      await send(verifierAddress, verifier.interface.encodeFunctionData("acceptTask", [2n, AGGREGATOR_BOND]));
       await send(verifierAddress, verifier.interface.encodeFunctionData("depositBond", [2n]), AGGREGATOR_BOND);
       return { ...base, attacker, attackerAddress, send, verifierAddress, clients };
     }

@@ -88,6 +88,7 @@ describe("round explorer server", function () {
     await coordinator.connect(owner).createTask(config, "bafkreiinitial");
     await deployed.verifier.connect(owner).setTerms(1n, { aggregatorBond: BOND, clientReward: CLIENT_REWARD, aggregatorReward: AGGREGATOR_REWARD });
     await deployed.verifier.connect(owner).fundTask(1n, { value: 10n ** 17n });
+    await deployed.verifier.connect(aggregator).acceptTask(1n, BOND);
     await deployed.verifier.connect(aggregator).depositBond(1n, { value: BOND });
     const round = await driveMashRound({ coordinator, verifier: deployed.verifier, taskId: 1n, owner, aggregator, keeper, clients: clients.slice(0, 4) });
     const addresses: FedmashAddresses = {

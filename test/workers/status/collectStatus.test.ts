@@ -30,6 +30,7 @@ describe("collectStatus", function () {
     await coordinator.connect(owner).createTask(config, "bafkreiinitial");
     await verifier.connect(owner).setTerms(1n, { aggregatorBond: BOND, clientReward: CLIENT_REWARD, aggregatorReward: AGGREGATOR_REWARD });
     await verifier.connect(owner).fundTask(1n, { value: 100_000n });
+    await verifier.connect(aggregator).acceptTask(1n, BOND);
     await verifier.connect(aggregator).depositBond(1n, { value: BOND });
     const round = await driveMashRound({ coordinator, verifier, taskId: 1n, owner, aggregator, keeper, clients: clients.slice(0, 4) });
     await coordinator.connect(owner).createTask({ ...config, mode: Mode.Plain, maxClients: 2, minClients: 1 }, "bafkreiplain");
