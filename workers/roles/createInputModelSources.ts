@@ -7,6 +7,7 @@ import type { VerificationOutcome } from "../protocol/enums";
 import { modelFromAggregateSum } from "../protocol/mash/modelFromAggregateSum";
 import { retry } from "../retry";
 import { fetchPayload } from "../storage/fetchPayload";
+import { modelByteLimit } from "./payloadLimits";
 import { PayloadKind } from "../storage/payloadFormat";
 import { ModelNotDerivedError, type InputModelSources } from "./checkInputModel";
 import { fetchAggregateSum } from "./fetchAggregateSum";
@@ -26,7 +27,7 @@ export function createInputModelSources(parameters: CreateInputModelSourcesParam
   const { runtime, taskId, modelSize, scale } = parameters;
   const { coordinator, verifier, store } = runtime;
   let initial: string | undefined;
-  const fetchModel = async (cid: string): Promise<Float32Array> => flatTensor(await fetchPayload(store, cid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize), { timeoutMs: 30_000 }));
+  const fetchModel = async (cid: string): Promise<Float32Array> => flatTensor(await fetchPayload(store, cid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize), { timeoutMs: 30_000, maxBytes: modelByteLimit(modelSize) }));
 
   return {
     initialModelCid: async () => {

@@ -55,9 +55,11 @@ import { fetchPayload } from "../storage/fetchPayload";
 import { putPayload } from "../storage/putPayload";
 import type { ProgressBars } from "../progress/createProgress";
 import { trackStage } from "../progress/trackStage";
+import { fetchContributions, isSenderFault } from "./fetchContributions";
+import { fetchMaskedVectors, MashContributionInvalidError } from "./fetchMaskedVectors";
+import { modelByteLimit, shareSumByteLimit, updateByteLimit } from "./payloadLimits";
 import { PayloadKind, type Payload, type PayloadMetadata } from "../storage/payloadFormat";
-import { PayloadCorruptError, PayloadHashMismatchError, PayloadShapeMismatchError, PayloadTruncatedError } from "../storage/errors";
-import { DELTA_TENSOR, MASKED_TENSOR, MODEL_TENSOR, aggregatePayload, expectFlat, expectMasked, flatTensor, maskedAggregatePayload, modelPayload, tensorData } from "./modelPayloads";
+import { DELTA_TENSOR, MODEL_TENSOR, aggregatePayload, expectFlat, flatTensor, maskedAggregatePayload, modelPayload, tensorData } from "./modelPayloads";
 import { ensureRegistered, loadOrCreateEciesKeys } from "./ensureRegistered";
 import { SHARE_SUM_TENSOR, expectShareSum } from "./shamirPayloads";
 import { claimReward } from "./claimReward";
@@ -73,9 +75,7 @@ export class AggregatorPhaseError extends BaseError {
   override name = "AggregatorPhaseError" as const;
 }
 
-export class MashContributionInvalidError extends BaseError {
-  override name = "MashContributionInvalidError" as const;
-}
+export { MashContributionInvalidError } from "./fetchMaskedVectors";
 
 /** Fewer than t usable share-sums by the Aggregation deadline: the round fails as ServersMissing. */
 export class ShamirServersMissingError extends BaseError {
@@ -110,9 +110,6 @@ type VerifiedRound = MashAggregatorRoundState | ShamirAggregatorRoundState;
 
 const isMash = (round: AnyAggregatorRound): round is MashAggregatorRoundState => "mode" in round && round.mode === "mash";
 const isShamir = (round: AnyAggregatorRound): round is ShamirAggregatorRoundState => "mode" in round && round.mode === "shamir";
-
-/** A share-sum payload that does not match its on-chain hash or shape is not used (its server is treated as silent). */
-const BAD_PAYLOAD_ERRORS = [PayloadHashMismatchError, PayloadShapeMismatchError, PayloadCorruptError, PayloadTruncatedError];
 
 export interface RunAggregatorParameters {
   runtime: WorkerRuntime;
@@ -162,7 +159,7 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     if (Number(view.phase) !== Phase.Aggregation) throw new AggregatorPhaseError(`Round ${roundId} is not in Aggregation.`, { details: `phase ${view.phase}` });
     const task = await runtime.coordinator.task(view.taskId);
     const modelSize = Number(task.config.modelSize);
-    const global = flatTensor(await fetchPayload(runtime.store, modelCid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize)));
+    const global = flatTensor(await fetchPayload(runtime.store, modelCid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize), { maxBytes: modelByteLimit(modelSize) }));
     return { task, modelSize, global, started: Date.now() };
   };
 
@@ -257,19 +254,16 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     const scale = Number(task.config.quantizationScale);
     // Each task names its own group on-chain; one aggregator may serve tasks of both.
     const maskGroup: MaskGroup = getMaskGroup(maskGroupIdOf(task.config.maskGroup));
-    const masked = await Promise.all(
-      action.contributors.map(async (submission) => {
-        try {
-          const payload = await fetchPayload(runtime.store, submission.cid, submission.contentHash, expectMasked(modelSize, maskGroup.limbsPerElement), { timeoutMs: 30_000 });
-          return tensorData(payload, MASKED_TENSOR) as Uint32Array;
-        } catch (error) {
-          throw new MashContributionInvalidError(`Round ${action.roundId}: the masked update of ${submission.client} is unusable, so the masks cannot cancel.`, {
-            details: "MASH needs every included vector; the round ends as AggregatorMissing at the deadline.",
-            cause: error,
-          });
-        }
-      }),
-    );
+    // At most 4 fetches at a time, each capped at the exact size of a masked vector of this task; an unusable
+    // included vector is named and fails the round (the masks cannot cancel without it).
+    const masked = await fetchMaskedVectors({
+      store: runtime.store,
+      roundId: action.roundId,
+      contributors: action.contributors,
+      modelSize,
+      limbsPerElement: maskGroup.limbsPerElement,
+      onUnusable: (client, cid, reason) => logger.error("masked update unusable", { round: action.roundId, client, cid, reason }),
+    });
     const result = await aggregateMasked({ group: maskGroup, masked, global, clip, scale, noiseBound: noiseBoundOf(scale, masked.length) });
     const included = action.contributors.map((c) => c.client);
     const includedSet = new Set(included.map((a) => a.toLowerCase()));
@@ -326,7 +320,7 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
       for (const [j, posted] of views.entries()) {
         if (!posted.posted || usable.has(j) || rejected.has(j)) continue;
         try {
-          const payload = await fetchPayload(runtime.store, posted.cid, posted.contentHash, expectShareSum(modelSize), { timeoutMs: 30_000 });
+          const payload = await fetchPayload(runtime.store, posted.cid, posted.contentHash, expectShareSum(modelSize), { timeoutMs: 30_000, maxBytes: shareSumByteLimit(modelSize, Number(task.config.maxClients)) });
           const clients = Array.isArray(payload.metadata.clients) ? payload.metadata.clients.map((c) => String(c).toLowerCase()).sort().join(",") : "";
           if (clients !== includedKey) {
             rejected.set(j, "ShareSumClientSetMismatch");
@@ -335,7 +329,7 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
           }
           usable.set(j, { serverIndex: j, values: tensorData(payload, SHARE_SUM_TENSOR) as Uint32Array });
         } catch (error) {
-          if (!BAD_PAYLOAD_ERRORS.some((kind) => error instanceof kind)) throw error;
+          if (!isSenderFault(error)) throw error;
           rejected.set(j, (error as Error).name);
           logger.error("share-sum rejected: its payload is not what the chain recorded", { round: roundId, serverIndex: j, server: servers[j], error });
         }
@@ -435,21 +429,22 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     const start = await beginAggregation(action.roundId, action.modelCid);
     if (start.posted) return aggregatorHandlers.confirmAggregate(round, start.posted);
     const { task, modelSize, global, started } = start;
-    const updates: PlainUpdate[] = await Promise.all(
-      action.submissions.map(async (submission): Promise<PlainUpdate> => {
-        try {
-          const payload = await fetchPayload(runtime.store, submission.cid, submission.contentHash, expectFlat(PayloadKind.Update, DELTA_TENSOR, modelSize), {
-            timeoutMs: 30_000,
-          });
-          const delta = flatTensor(payload);
-          if (!delta.every(Number.isFinite)) throw new UpdateNonFiniteError("it contains NaN or Infinity");
-          return { client: submission.client, numSamples: Number(submission.numSamples), delta };
-        } catch (error) {
-          logger.warn("update rejected", { round: action.roundId, client: submission.client, cid: submission.cid, error });
-          return { client: submission.client, numSamples: Number(submission.numSamples), rejected: error instanceof Error ? error.name : "Error" };
-        }
-      }),
-    );
+    // At most 4 fetches at a time, each capped at the exact size of an update of this task; a bad one is excluded by name.
+    const fetched = await fetchContributions({
+      store: runtime.store,
+      items: action.submissions,
+      expectations: expectFlat(PayloadKind.Update, DELTA_TENSOR, modelSize),
+      maxBytes: updateByteLimit(modelSize),
+      check: (payload) => {
+        if (!flatTensor(payload).every(Number.isFinite)) throw new UpdateNonFiniteError("it contains NaN or Infinity");
+      },
+    });
+    const updates: PlainUpdate[] = fetched.map((outcome): PlainUpdate => {
+      const { item: submission } = outcome;
+      if (outcome.error === undefined) return { client: submission.client, numSamples: Number(submission.numSamples), delta: flatTensor(outcome.payload) };
+      logger.warn("update rejected", { round: action.roundId, client: submission.client, cid: submission.cid, reason: outcome.error, error: outcome.cause });
+      return { client: submission.client, numSamples: Number(submission.numSamples), rejected: outcome.error };
+    });
     const result = aggregatePlain({ global, updates, weighting: parameters.weighting ?? "samples" });
     const metadata = {
       round: round.index,

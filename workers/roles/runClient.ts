@@ -16,6 +16,7 @@ import {
 import type { ModelKind } from "../ml/modelLayout";
 import { parseDpSettings, type DpSettings } from "../ml/dp/parseDpSettings";
 import { fetchPayload } from "../storage/fetchPayload";
+import { modelByteLimit } from "./payloadLimits";
 import { putPayload } from "../storage/putPayload";
 import type { ProgressBars } from "../progress/createProgress";
 import { trackStage } from "../progress/trackStage";
@@ -90,7 +91,7 @@ export async function runClient(parameters: RunClientParameters): Promise<RoundL
     if (phase !== Phase.Submission) throw new ClientTooLateError(`Round ${action.roundId} is no longer accepting updates.`, { details: `phase ${phase}` });
 
     const started = Date.now();
-    const globalPayload = await fetchPayload(runtime.store, action.modelCid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize));
+    const globalPayload = await fetchPayload(runtime.store, action.modelCid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize), { maxBytes: modelByteLimit(modelSize) });
     const globalWeights = flatTensor(globalPayload);
     const result = await trainer.train(globalWeights, action.roundId.toString());
     // Plain mode releases each update to the aggregator as is, so all of its noise is added here, in floats.

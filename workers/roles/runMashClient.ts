@@ -50,6 +50,7 @@ import { HEADER_BYTES } from "../crypto/shuffle/wireFormat";
 import { paillierCiphertextBytes } from "../crypto/paillier/types";
 import { resolvePostedMessage, toPostableMessage } from "../storage/storedMessages";
 import { fetchPayload } from "../storage/fetchPayload";
+import { maskedByteLimit, modelByteLimit } from "./payloadLimits";
 import { putPayload } from "../storage/putPayload";
 import type { ProgressBars } from "../progress/createProgress";
 import { trackStage } from "../progress/trackStage";
@@ -148,7 +149,7 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
   /** Trained once per round, then read back on every retry or restart (loadOrPrepareUpdate says why). */
   const preparedUpdate = (roundId: bigint, round: MashClientRoundState): Promise<PreparedUpdate> =>
     loadOrPrepareUpdate(stateDir, roundId, modelSize, async () => {
-      const global = flatTensor(await fetchPayload(runtime.store, round.modelCid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize)));
+      const global = flatTensor(await fetchPayload(runtime.store, round.modelCid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize), { maxBytes: modelByteLimit(modelSize) }));
       const result = await trainer.train(global, roundId.toString());
       const delta = dp ? privatizeDelta(result.delta, { dp, clients: dpClients, secure: true }) : result.delta;
       const rounded = quantize(delta, { clip, scale });
@@ -183,7 +184,7 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
     const vectors = await Promise.all(
       members.map(async (member) => {
         const submission = await coordinator.submission(roundId, member);
-        return tensorData(await fetchPayload(runtime.store, submission.cid, submission.contentHash, expectMasked(modelSize, group.limbsPerElement), { timeoutMs: 30_000 }), MASKED_TENSOR) as Uint32Array;
+        return tensorData(await fetchPayload(runtime.store, submission.cid, submission.contentHash, expectMasked(modelSize, group.limbsPerElement), { timeoutMs: 30_000, maxBytes: maskedByteLimit(modelSize, group.limbsPerElement) }), MASKED_TENSOR) as Uint32Array;
       }),
     );
     const count = vectors.length + 1;

@@ -26,6 +26,7 @@ import { encryptShare } from "../crypto/shamir/encryptShare";
 import { shamirFieldBound } from "../crypto/shamir/shamirFieldBound";
 import { retry } from "../retry";
 import { fetchPayload } from "../storage/fetchPayload";
+import { modelByteLimit } from "./payloadLimits";
 import { putPayload } from "../storage/putPayload";
 import type { ProgressBars } from "../progress/createProgress";
 import { PayloadKind } from "../storage/payloadFormat";
@@ -94,7 +95,7 @@ export async function runShamirClient(parameters: RunShamirClientParameters): Pr
   const modelGate = createInputModelGate({ runtime, taskId, modelSize, scale });
 
   const trainAndSubmit = async (roundId: bigint, round: ShamirClientRoundState): Promise<string> => {
-    const global = flatTensor(await fetchPayload(runtime.store, round.modelCid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize)));
+    const global = flatTensor(await fetchPayload(runtime.store, round.modelCid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize), { maxBytes: modelByteLimit(modelSize) }));
     const result = await trainer.train(global, roundId.toString());
     const delta = dp ? privatizeDelta(result.delta, { dp, clients: expectedClients, secure: true }) : result.delta;
     const quantized = dp ? privatizeQuantized(quantize(delta, { clip, scale }), { dp, clients: expectedClients, scale }) : quantize(delta, { clip, scale });

@@ -8,23 +8,20 @@ import { addShares } from "../crypto/shamir/addShares";
 import { decryptShare } from "../crypto/shamir/decryptShare";
 import { ShamirMalformedShareError, ShamirShareTamperedError, ShamirWrongServerError } from "../crypto/shamir/errors";
 import type { SubmissionRecord } from "../protocol/submissionRecord";
-import { PayloadCorruptError, PayloadHashMismatchError, PayloadShapeMismatchError, PayloadTruncatedError } from "../storage/errors";
 import { fetchPayload } from "../storage/fetchPayload";
 import type { IpfsStore } from "../storage/IpfsStore";
 import { PayloadKind } from "../storage/payloadFormat";
 import { EXPECT_SHARE_MANIFEST, ShamirManifestInvalidError, parseShareManifest, shareCiphertext } from "./shamirPayloads";
+import { isSenderFault } from "./fetchContributions";
+import { shareByteLimit, shareManifestByteLimit } from "./payloadLimits";
 
-/** The failures that mean a client's share, not the server or the network, is at fault. */
-const UNUSABLE_SHARE_ERRORS = [
-  ShamirWrongServerError,
-  ShamirShareTamperedError,
-  ShamirMalformedShareError,
-  ShamirManifestInvalidError,
-  PayloadHashMismatchError,
-  PayloadShapeMismatchError,
-  PayloadCorruptError,
-  PayloadTruncatedError,
-];
+/**
+ * The failures that mean a client's share, not the server or the network, is at fault: a bad share or manifest,
+ * or a payload that is too large for the task (IpfsPayloadTooLargeError), missing, not a file or not what its
+ * hash names (isSenderFault). None of them is retried.
+ */
+const UNUSABLE_SHARE_ERRORS = [ShamirWrongServerError, ShamirShareTamperedError, ShamirMalformedShareError, ShamirManifestInvalidError];
+const isUnusableShare = (error: unknown): boolean => isSenderFault(error) || UNUSABLE_SHARE_ERRORS.some((kind) => error instanceof kind);
 
 export interface SumOwnSharesParameters {
   store: IpfsStore;
@@ -46,19 +43,22 @@ export type SumOwnSharesReturnType =
 
 export async function sumOwnShares(parameters: SumOwnSharesParameters): Promise<SumOwnSharesReturnType> {
   const { store, roundId, servers, serverIndex, modelSize } = parameters;
-  const options = { timeoutMs: parameters.timeoutMs ?? 30_000 };
+  const timeoutMs = parameters.timeoutMs ?? 30_000;
+  // Exact caps from the task: a manifest for this many servers, a share of this model size.
+  const manifestOptions = { timeoutMs, maxBytes: shareManifestByteLimit(servers.length) };
+  const shareOptions = { timeoutMs, maxBytes: shareByteLimit(modelSize) };
   const shareSum = new Uint32Array(modelSize);
   const clients: string[] = [];
   for (const submission of parameters.submissions) {
     const client = getAddress(submission.client);
     let share: Uint32Array;
     try {
-      const manifest = parseShareManifest(await fetchPayload(store, submission.cid, submission.contentHash, EXPECT_SHARE_MANIFEST, options), { roundId, client, modelSize, servers });
+      const manifest = parseShareManifest(await fetchPayload(store, submission.cid, submission.contentHash, EXPECT_SHARE_MANIFEST, manifestOptions), { roundId, client, modelSize, servers });
       const reference = manifest.shares[serverIndex]!;
-      const payload = await fetchPayload(store, reference.cid, reference.contentHash, { kind: PayloadKind.Share }, options);
+      const payload = await fetchPayload(store, reference.cid, reference.contentHash, { kind: PayloadKind.Share }, shareOptions);
       share = decryptShare({ payload: shareCiphertext(payload), serverIndex, serverPrivateKey: parameters.serverPrivateKey, roundId, client, length: modelSize });
     } catch (error) {
-      if (UNUSABLE_SHARE_ERRORS.some((kind) => error instanceof kind)) return { status: "unusable", client, error: (error as Error).name, cause: error as Error };
+      if (isUnusableShare(error)) return { status: "unusable", client, error: (error as Error).name, cause: error as Error };
       throw error;
     }
     addShares(shareSum, share);
