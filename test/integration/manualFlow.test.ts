@@ -32,7 +32,7 @@ describe("manual multi-process flow against a separately started node", function
     node = await startHardhatNode({ projectRoot: PROJECT_ROOT });
     ({ coordinator: coordinatorAddress } = await deployWithIgnition({ rpcUrl: node.rpcUrl, chainId: 31337n, projectRoot: PROJECT_ROOT, deploymentId, reset: true }));
     const common = ["--rpc", node.rpcUrl, "--deployment-id", deploymentId, "--store-dir", join(work, "ipfs"), "--quiet"];
-    workers.push(spawnWorker({ projectRoot: PROJECT_ROOT, args: ["aggregator", ...common, "--account", "1", "--state-dir", join(work, "aggregator")], outputFile: join(work, "aggregator.out") }));
+    workers.push(spawnWorker({ projectRoot: PROJECT_ROOT, args: ["aggregator", ...common, "--account", "1", "--accept-task", "1", "--state-dir", join(work, "aggregator")], outputFile: join(work, "aggregator.out") }));
     for (const index of [0, 1]) {
       workers.push(
         spawnWorker({

@@ -1,4 +1,5 @@
-// `fedmash aggregator`: the aggregator worker. It serves every task naming its account: averages (plain),
+// `fedmash aggregator`: the aggregator worker. It serves the tasks it accepted (--accept-task) among those naming
+// its account, never bonding more than it accepted: averages (plain),
 // multiplies and takes the discrete log (MASH) or reconstructs from share-sums (Shamir), posts, bonds, posts the
 // batch sums, settles and claims, until SIGINT or SIGTERM.
 import { aggregatorConfigSchema, AGGREGATOR_OPTIONS } from "../config/aggregatorConfig";
@@ -6,8 +7,11 @@ import { workerCommand } from "./workerCommand";
 
 export const aggregatorCommand = workerCommand({
   name: "aggregator",
-  summary: "The aggregator worker: serves every task naming its account, aggregates, posts and settles",
-  notes: ["Start it before the owner creates a task naming it (the owner waits 2 minutes for it to register)."],
+  summary: "The aggregator worker: serves the tasks it accepted, aggregates, posts and settles",
+  notes: [
+    "Start it before the owner creates a task naming it (the owner waits 2 minutes for it to register).",
+    "It serves only the tasks given with --accept-task, opts in to each on-chain with its bond cap, and never bonds more than that cap; other tasks naming it are logged and ignored.",
+  ],
   options: AGGREGATOR_OPTIONS,
   schema: aggregatorConfigSchema,
   start: async (config, { runtime, progress }) => {
@@ -15,6 +19,7 @@ export const aggregatorCommand = workerCommand({
     return runAggregator({
       runtime,
       startBlock: config.worker.startBlock,
+      acceptedTasks: config.acceptedTasks,
       weighting: config.weighting,
       maliciousAggregator: config.maliciousAggregator,
       dp: config.dp,

@@ -113,12 +113,14 @@ export function privateKeyField(): Field<string | undefined> {
 }
 
 /** An amount of ETH with up to 18 decimals, as wei. */
+export function etherParser(text: string): bigint | FieldProblem {
+  if (!/^\d+(\.\d{1,18})?$/.test(text)) return { problem: "is not an amount of ETH", fix: "give a number ≥ 0 with at most 18 decimals, e.g. 0.01." };
+  const [whole, fraction = ""] = text.split(".");
+  return BigInt(whole ?? "0") * 10n ** 18n + BigInt(fraction.padEnd(18, "0"));
+}
+
 export function etherField(fallbackWei: bigint): Field<bigint> {
-  return textField((text) => {
-    if (!/^\d+(\.\d{1,18})?$/.test(text)) return { problem: "is not an amount of ETH", fix: "give a number ≥ 0 with at most 18 decimals, e.g. 0.01." };
-    const [whole, fraction = ""] = text.split(".");
-    return BigInt(whole ?? "0") * 10n ** 18n + BigInt(fraction.padEnd(18, "0"));
-  }, fallbackWei);
+  return textField(etherParser, fallbackWei);
 }
 
 /** A folder or file path; only emptiness is refused here (existence is the command's business). */

@@ -1,4 +1,7 @@
-// The aggregator worker: serves every task that names its account, collects the announced updates, and when a
+// The aggregator worker: serves the tasks it accepted (`acceptedTasks`, each with the largest bond it risks) among
+// those that name its account, and ignores the others (logged once). It opts in on-chain (FedmashVerifier.acceptTask)
+// with that cap when it first sees an accepted MASH or Shamir task, and never bonds past the cap. It collects the
+// announced updates, and when a
 // round enters Aggregation it aggregates them (plain: FedAvg over the valid updates, a bad one excluded by name;
 // MASH: the product of the included masked vectors and its discrete log; Shamir: waits for the servers'
 // share-sums, all n or at least t after a grace period, and interpolates Σq at 0), stores aggregate and new
@@ -77,6 +80,15 @@ export class AggregatorPhaseError extends BaseError {
 
 export { MashContributionInvalidError } from "./fetchMaskedVectors";
 
+/**
+ * The round's terms ask for a larger bond than this aggregator accepted for the task: it neither tops up nor posts
+ * (the verifier would refuse the posting anyway, VerifierBondNotAccepted), and the round fails as AggregatorMissing
+ * without touching its bond.
+ */
+export class BondAboveAcceptedError extends BaseError {
+  override name = "BondAboveAcceptedError" as const;
+}
+
 /** Fewer than t usable share-sums by the Aggregation deadline: the round fails as ServersMissing. */
 export class ShamirServersMissingError extends BaseError {
   override name = "ShamirServersMissingError" as const;
@@ -113,6 +125,11 @@ const isShamir = (round: AnyAggregatorRound): round is ShamirAggregatorRoundStat
 
 export interface RunAggregatorParameters {
   runtime: WorkerRuntime;
+  /**
+   * The tasks it serves: task id (decimal) → the largest bond in wei it accepts for that task. A task naming this
+   * account that is not here is ignored; an accepted task whose round asks for more is refused (BondAboveAcceptedError).
+   */
+  acceptedTasks: ReadonlyMap<string, bigint>;
   startBlock?: number;
   weighting?: "samples" | "uniform";
   /** Demo only: cheat in every MASH and Shamir round (see MaliciousAggregatorMode). */
@@ -142,10 +159,53 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
   /** The vector T is computed from, kept from aggregation until T is posted (the true Σg is gone after that). */
   const batchSumsSourcePath = (roundId: bigint): string => join(runtime.config.stateDir, `batch-sums-source-round-${roundId}.bin`);
 
-  /** The verifier locks the bond at postAggregate and reverts the posting when it is short of the round's terms. */
+  const { acceptedTasks } = parameters;
+  /** The largest bond this aggregator accepts for the task; undefined when it does not serve it. */
+  const capOf = (taskId: bigint | string): bigint | undefined => acceptedTasks.get(taskId.toString());
+
+  /**
+   * The on-chain opt-in: FedmashVerifier.acceptTask(taskId, cap), sent once the chain does not already hold exactly
+   * that cap. One attempt in flight per task; a failed one is forgotten, so the next call tries again.
+   */
+  const acceptances = new Map<string, Promise<void>>();
+  const ensureAccepted = (taskId: bigint): Promise<void> => {
+    const key = taskId.toString();
+    const cap = capOf(key);
+    if (cap === undefined) return Promise.resolve();
+    const pending =
+      acceptances.get(key) ??
+      (async () => {
+        const funds = await retry(() => runtime.verifier.taskFunds(taskId));
+        if (funds.acceptedBond === cap) return;
+        await sendTransaction(runtime.connection.signer, { action: `acceptTask(task ${taskId})`, send: () => runtime.verifier.acceptTask(taskId, cap) });
+        logger.info("task accepted on-chain", { task: taskId, maxBondWei: cap });
+      })();
+    acceptances.set(key, pending);
+    pending.catch(() => acceptances.delete(key));
+    return pending;
+  };
+
+  /** Refuses (no transaction) a round whose terms ask for more bond than this aggregator accepted for the task. */
+  const requireBondWithinCap = (taskId: bigint, roundId: bigint, required: bigint): void => {
+    const cap = capOf(taskId) ?? 0n;
+    if (required <= cap) return;
+    const error = new BondAboveAcceptedError(`Round ${roundId} of task ${taskId} requires a bond of ${required} wei; this aggregator accepted at most ${cap} wei for the task.`, {
+      details: "not topping up and not posting: the round fails as AggregatorMissing and the bond is untouched. Raise the task's cap (--accept-task T:ETH) to serve it.",
+    });
+    logger.error("round refused: its bond exceeds the accepted cap", { task: taskId, round: roundId, requiredWei: required, acceptedWei: cap, error });
+    throw error;
+  };
+
+  /**
+   * The verifier locks the bond at postAggregate and reverts the posting when it is short of the round's terms or above
+   * what the aggregator accepted; so: refuse above the cap, make sure the acceptance is on-chain, then deposit what is
+   * missing, which never takes the bond past the cap.
+   */
   const topUpBond = async (taskId: bigint, roundId: bigint): Promise<void> => {
     const [verification, funds] = await Promise.all([retry(() => runtime.verifier.verification(roundId)), retry(() => runtime.verifier.taskFunds(taskId))]);
     const required = verification.terms.aggregatorBond;
+    requireBondWithinCap(taskId, roundId, required);
+    if (required > 0n) await ensureAccepted(taskId);
     if (funds.bond >= required) return;
     const missing = required - funds.bond;
     await sendTransaction(runtime.connection.signer, { action: `depositBond(task ${taskId})`, send: () => runtime.verifier.depositBond(taskId, { value: missing }) });
@@ -158,6 +218,10 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     if (view.aggregateCid !== "") return { posted: { aggregateCid: view.aggregateCid, modelCid: view.newModelCid } };
     if (Number(view.phase) !== Phase.Aggregation) throw new AggregatorPhaseError(`Round ${roundId} is not in Aggregation.`, { details: `phase ${view.phase}` });
     const task = await runtime.coordinator.task(view.taskId);
+    // A verified round asking for more bond than accepted is refused before any work (and again before the top-up).
+    if (Number(task.config.mode) !== Mode.Plain) {
+      requireBondWithinCap(view.taskId, roundId, (await retry(() => runtime.verifier.verification(roundId))).terms.aggregatorBond);
+    }
     const modelSize = Number(task.config.modelSize);
     const global = flatTensor(await fetchPayload(runtime.store, modelCid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize), { maxBytes: modelByteLimit(modelSize) }));
     return { task, modelSize, global, started: Date.now() };
@@ -469,14 +533,26 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     runtime,
     startBlock: parameters.startBlock,
     observe: (state, event) => {
-      if (event.type === "TaskCreated" && event.aggregator.toLowerCase() === self && !state.tasks.includes(event.taskId.toString())) {
+      if (event.type !== "TaskCreated" || event.aggregator.toLowerCase() !== self) return;
+      const cap = capOf(event.taskId);
+      if (cap === undefined) {
+        logger.warn("task not accepted, ignored: it names this aggregator but is not in --accept-task", { task: event.taskId, mode: event.mode });
+        return;
+      }
+      if (!state.tasks.includes(event.taskId.toString())) {
         state.tasks.push(event.taskId.toString());
         state.taskModes = { ...state.taskModes, [event.taskId.toString()]: event.mode };
-        logger.info("serving task", { task: event.taskId, mode: event.mode });
+        logger.info("serving task", { task: event.taskId, mode: event.mode, maxBondWei: cap });
+      }
+      // Only MASH and Shamir rounds lock a bond; the opt-in goes on-chain as soon as the task is seen.
+      if (event.mode !== Mode.Plain) {
+        ensureAccepted(event.taskId).catch((error: unknown) => logger.warn("acceptTask failed; retried before the first aggregate", { task: event.taskId, error }));
       }
     },
     route: (state, event) => {
-      const modeOf = (taskId: string): number | undefined => (state.tasks.includes(taskId) ? (state.taskModes?.[taskId] ?? Mode.Plain) : undefined);
+      // A task served before a restart that dropped it from --accept-task is not served any more.
+      const modeOf = (taskId: string): number | undefined =>
+        state.tasks.includes(taskId) && capOf(taskId) !== undefined ? (state.taskModes?.[taskId] ?? Mode.Plain) : undefined;
       const mashRounds: Record<string, MashAggregatorRoundState> = {};
       const shamirRounds: Record<string, ShamirAggregatorRoundState> = {};
       const plainRounds: Record<string, AggregatorRoundState> = {};

@@ -257,6 +257,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
 
     const aggregatorAddress = hardhatTestWallet(AGGREGATOR_ACCOUNT).address;
     const shareSumGrace = options.shareSumGraceSeconds ?? (options.dropServers > 0 ? 10 : undefined);
+    // The aggregator serves only the tasks it accepted, with the largest bond it risks: the demo's task is the next
+    // one created on this fresh deployment, at the demo's bond.
+    const demoTaskId = (await owner.coordinator.taskCount()) + 1n;
     const aggregator = spawnWorker({
       projectRoot: options.projectRoot,
       args: [
@@ -265,6 +268,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         "--state-dir", join(workersDir, "aggregator"),
         "--log-file", join(logsDir, "aggregator.jsonl"),
         "--start-block", String(startBlock),
+        "--accept-task", `${demoTaskId}:${formatEther(options.terms.aggregatorBond)}`,
         ...(options.maliciousAggregator ? ["--malicious-aggregator", options.maliciousAggregator] : []),
         ...(options.dp ? ["--dp", options.dp.mechanism, "--noise-multiplier", String(options.dp.noiseMultiplier), "--clip", String(options.dp.clip), "--delta", String(options.dp.delta)] : []),
         // A killed server never comes back: the demo waits 10 s for it instead of half the aggregate duration.

@@ -6,6 +6,7 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { aggregatorConfigSchema, AGGREGATOR_OPTIONS } from "../../../workers/config/aggregatorConfig";
 import { clientConfigSchema, CLIENT_OPTIONS } from "../../../workers/config/clientConfig";
 import { demoConfigSchema, DEMO_OPTIONS } from "../../../workers/config/demoConfig";
 import { CliUsageError, ConfigFileError } from "../../../workers/config/errors";
@@ -127,6 +128,26 @@ describe("CLI configuration", function () {
       expect(owner(["--account", "0", "--mode", "shamir", "--servers", `${a},${b}`]).settings.shamir?.servers).to.deep.equal([a, b]);
       writeConfig({ owner: { servers: [a, b] } });
       expect(owner(["--account", "0", "--mode", "shamir"]).settings.shamir?.servers).to.deep.equal([a, b]);
+    });
+
+    it("gives the aggregator the tasks it accepts, each with its own cap or --max-bond, and none by default", function () {
+      const aggregator = (argv: string[]) =>
+        resolveConfig({ command: "aggregator", options: AGGREGATOR_OPTIONS, schema: aggregatorConfigSchema(cwd), argv, env: {}, cwd }).config;
+      const ether = 10n ** 18n;
+      expect([...aggregator(["--account", "1"]).acceptedTasks]).to.deep.equal([]);
+      expect([...aggregator(["--account", "1", "--accept-task", "1:0.5, 3"]).acceptedTasks]).to.deep.equal([
+        ["1", ether / 2n],
+        ["3", ether],
+      ]);
+      expect([...aggregator(["--account", "1", "--accept-task", "2", "--max-bond", "0.25"]).acceptedTasks]).to.deep.equal([["2", ether / 4n]]);
+      writeConfig({ aggregator: { acceptTask: ["4:2", "5"] } });
+      expect([...aggregator(["--account", "1"]).acceptedTasks]).to.deep.equal([
+        ["4", 2n * ether],
+        ["5", ether],
+      ]);
+      for (const bad of ["x", "0", "1:abc", "1:2:3", "1,1"]) {
+        expect(refusal(() => aggregator(["--account", "1", "--accept-task", bad])).shortMessage).to.match(/^--accept-task /);
+      }
     });
   });
 
