@@ -12,6 +12,8 @@ import { sleep } from "../retry";
 import { readStateFile, writeStateFile } from "./stateFile";
 import { settleVerificationIfDue } from "./settleVerificationIfDue";
 import { createDrawPoker } from "./createDrawPoker";
+import { recordSeedIfDue } from "./recordSeedIfDue";
+import { CLIENT_SEED_GRACE_BLOCKS, KEEPER_SEED_GRACE_BLOCKS } from "../protocol/seedRecordDue";
 import type { WorkerRuntime } from "./openWorkerRuntime";
 
 export interface RoundLoopState<R> {
@@ -39,6 +41,8 @@ export interface RunRoundLoopParameters<R extends { roundId: string }, A> {
   /**
    * true (the aggregator's duty): call `advance` on this worker's non-terminal rounds once their deadline passed
    * (`settle` in Verification), and on a Mash round in Grouping until its groups are drawn.
+   * Both record a verification seed that T or the first commitment did not store in time (recordSeedIfDue; the
+   * client after CLIENT_SEED_GRACE_BLOCKS), and settle a round whose seed expired unrecorded (SeedExpired).
    * `{ drawGrace }` (a MASH client): only the draw, and only once nobody drew it within the grace
    * (isGracedDrawPokeDue), so that one honest participant is enough for a round to be drawn before its draw block's
    * hash expires (DrawExpired), while in a normal round the owner's and the aggregator's pokes are the only ones.
@@ -150,7 +154,10 @@ export function runRoundLoop<R extends { roundId: string; stage: string }, A>(pa
             if (isTerminalPhase(phase)) continue;
             const now = BigInt(Math.floor(Date.now() / 1000));
             if (phase === Phase.Verification) {
-              if (!drawOnly) await settleVerificationIfDue(runtime, BigInt(round.roundId), now);
+              // Keep the seeds readable on any block time (the clients only back the keepers up, after a longer grace).
+              const seedGrace = drawOnly ? CLIENT_SEED_GRACE_BLOCKS : KEEPER_SEED_GRACE_BLOCKS;
+              const seedStep = await recordSeedIfDue(runtime, BigInt(round.roundId), seedGrace);
+              if (!drawOnly && seedStep !== "settled") await settleVerificationIfDue(runtime, BigInt(round.roundId), now);
             } else if (await pokeDraw(BigInt(round.roundId), Number(view.mode) as Mode, phase)) {
               runtime.logger.debug("poked the draw of the groups", { round: round.roundId });
             } else if (!drawOnly && isAdvanceDue({ phase, deadline: view.deadline, now })) {

@@ -31,6 +31,8 @@ import { putPayload } from "../storage/putPayload";
 import { PayloadKind, type JsonValue, type Payload } from "../storage/payloadFormat";
 import { retry, sleep } from "../retry";
 import { settleVerificationIfDue } from "./settleVerificationIfDue";
+import { recordSeedIfDue } from "./recordSeedIfDue";
+import { KEEPER_SEED_GRACE_BLOCKS } from "../protocol/seedRecordDue";
 import { createDrawPoker } from "./createDrawPoker";
 import { MODEL_TENSOR, expectFlat, flatTensor, modelPayload } from "./modelPayloads";
 import type { WorkerRuntime } from "./openWorkerRuntime";
@@ -466,7 +468,9 @@ export async function runTask(parameters: RunTaskParameters): Promise<RunTaskRet
         parameters.onProgress?.({ round: index, roundId, phase, joined: Number(view.joinedCount), submitted: Number(view.submittedCount), deadline: view.deadline });
       }
       if (phase === Phase.Verification) {
-        await settleVerificationIfDue(runtime, roundId).catch((error: unknown) => runtime.logger.debug("settle not accepted", { roundId, error }));
+        // The owner keeps the verification seeds readable too (recordSeed), so a late aggregator or client still finds them.
+        const seedStep = await recordSeedIfDue(runtime, roundId, KEEPER_SEED_GRACE_BLOCKS).catch((error: unknown) => runtime.logger.debug("recordSeed not accepted", { roundId, error }));
+        if (seedStep !== "settled") await settleVerificationIfDue(runtime, roundId).catch((error: unknown) => runtime.logger.debug("settle not accepted", { roundId, error }));
       } else if (await pokeDraw(roundId, Number(view.mode) as Mode, phase).catch((error: unknown) => (runtime.logger.debug("draw poke not accepted", { roundId, error }), true))) {
         // Poked (or tried to): the draw, not a deadline, is what Grouping waits for.
       } else if (isAdvanceDue({ phase, deadline: view.deadline, now: BigInt(Math.floor(Date.now() / 1000)) })) {
