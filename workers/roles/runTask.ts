@@ -27,6 +27,8 @@ import { effectiveNoiseMultiplier } from "../ml/dp/effectiveNoiseMultiplier";
 import { integerNoiseBound } from "../ml/dp/integerNoiseBound";
 import { shamirFieldBound } from "../crypto/shamir/shamirFieldBound";
 import { fetchPayload } from "../storage/fetchPayload";
+import { composeReleases, readRoundRelease, readTaskReleases, taskRoundIds, type PrivacyRelease } from "./accountTaskPrivacy";
+import { aggregateByteLimit, modelByteLimit } from "./payloadLimits";
 import { putPayload } from "../storage/putPayload";
 import { PayloadKind, type JsonValue, type Payload } from "../storage/payloadFormat";
 import { retry, sleep } from "../retry";
@@ -139,9 +141,20 @@ export interface RoundReport {
 }
 
 export interface RoundPrivacyReport {
-  /** Cumulative ε after this round over every published aggregate so far (RDP, composed). */
+  /**
+   * Cumulative ε after this round over every release of the task so far (earlier runs of the owner included),
+   * against the worst view: in mash the holder, who can unmask each included group's sum (docs/PRIVACY.md).
+   */
   epsilon: number;
+  /** The same against the aggregator and the public only, who see just the published sum. */
+  epsilonAggregator?: number;
   delta: number;
+  /** Releases composed into epsilon (rounds of the task that published an aggregate, up to this one). */
+  releases?: number;
+  /** Updates in this round's published sum, from the chain (0 when nothing was published). */
+  includedClients?: number;
+  /** MASH: the smallest included group of this round, the sum the holder can see. */
+  smallestGroup?: number;
   /** ε of this round's release alone; 0 when the round published no aggregate. */
   epsilonRound: number;
   /** The effective noise multiplier z of this round's release against the aggregator (effectiveNoiseMultiplier). */
@@ -339,7 +352,7 @@ export async function runTask(parameters: RunTaskParameters): Promise<RunTaskRet
   if (settings.mode === "shamir" && !settings.shamir) throw new TaskSettingsError("Mode shamir needs its servers, threshold, clip and scale.");
   const expectedClients = settings.expectedClients ?? settings.minClients;
   const modelAccuracy = async (cid: string): Promise<{ accuracy: number; loss: number }> => {
-    const model = await fetchPayload(runtime.store, cid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize));
+    const model = await fetchPayload(runtime.store, cid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize), { maxBytes: modelByteLimit(modelSize) });
     testSet ??= await loadMnist({ split: "test" });
     setFlatWeights(evaluator, flatTensor(model));
     return evaluateModel(evaluator, testSet);
@@ -439,8 +452,15 @@ export async function runTask(parameters: RunTaskParameters): Promise<RunTaskRet
 
   const initialAccuracy = (await modelAccuracy((await coordinator.task(taskId)).currentModelCid)).accuracy;
   const reports: RoundReport[] = [];
-  /** DP accounting: the effective noise multiplier of every published aggregate so far. */
-  const releases: number[] = [];
+  const maxClients = Number((await coordinator.task(taskId)).config.maxClients);
+  const releaseContext = settings.dp ? { dp: settings.dp, expectedClients, modelSize, scale: quantization?.scale } : undefined;
+  /**
+   * DP accounting: every release of the task so far, read from the chain (its included counts, never the
+   * aggregator's metadata), so resuming with --task keeps ε cumulative over the rounds earlier runs opened.
+   */
+  const releases: PrivacyRelease[] =
+    releaseContext && parameters.taskId !== undefined ? await readTaskReleases(coordinator, await taskRoundIds(coordinator, taskId), releaseContext) : [];
+  if (releases.length > 0) runtime.logger.info("privacy ledger read back from the chain", { task: taskId, releases: releases.length });
   for (let r = 0; r < parameters.rounds; r++) {
     if (parameters.signal?.aborted) break;
     const started = Date.now();
@@ -501,7 +521,10 @@ export async function runTask(parameters: RunTaskParameters): Promise<RunTaskRet
       ...NO_VERIFICATION,
     };
     // A failed verification still published its aggregate: for privacy that is a release like any other.
-    const aggregate = view.aggregateCid !== "" ? await fetchPayload(runtime.store, view.aggregateCid, view.aggregateHash, { kind: PayloadKind.Aggregate }) : undefined;
+    const aggregate =
+      view.aggregateCid !== ""
+        ? await fetchPayload(runtime.store, view.aggregateCid, view.aggregateHash, { kind: PayloadKind.Aggregate }, { maxBytes: aggregateByteLimit(settings.mode, modelSize, maxClients) })
+        : undefined;
     if (phase === Phase.Finalized && aggregate) {
       const metrics = await modelAccuracy(view.newModelCid);
       const participants = await coordinator.participants(roundId);
@@ -529,25 +552,24 @@ export async function runTask(parameters: RunTaskParameters): Promise<RunTaskRet
     if (settings.mode === "mash") Object.assign(report, await mashRoundDetails(runtime, roundId));
     if (settings.mode === "shamir") Object.assign(report, await shamirRoundDetails(runtime, taskId, roundId, aggregate));
     if (verified) Object.assign(report, await verificationDetails(runtime, roundId, parameters.claimWaitMs ?? 20_000));
-    if (settings.dp) {
-      const included = aggregate ? stringList(aggregate.metadata.included).length : 0;
-      const z = effectiveNoiseMultiplier({
-        settings: settings.dp,
-        mode: settings.mode,
-        clients: expectedClients,
-        modelSize,
-        scale: quantization?.scale,
-        ...(included > 0 ? { includedClients: included } : {}),
-      });
-      if (aggregate) releases.push(z);
-      // Composition with one z per round: the smallest z so far bounds every release, so ε is an upper bound.
-      const spent = releases.length ? accountPrivacy({ noiseMultiplier: Math.min(...releases), rounds: releases.length, delta: settings.dp.delta }).epsilon : 0;
+    if (settings.dp && releaseContext) {
+      // The included count is the chain's (readRoundRelease), and in mash the holder's view of the smallest
+      // included group's sum is the release accounted.
+      const release = await readRoundRelease(coordinator, roundId, releaseContext);
+      if (release && !releases.some((r) => r.roundId === release.roundId)) releases.push(release);
+      const z =
+        release?.noiseMultiplier ??
+        effectiveNoiseMultiplier({ settings: settings.dp, mode: settings.mode, clients: expectedClients, modelSize, scale: quantization?.scale });
       report.privacy = {
-        epsilon: spent,
+        epsilon: composeReleases(releases.map((r) => r.noiseMultiplier), settings.dp.delta),
+        epsilonAggregator: composeReleases(releases.map((r) => r.aggregatorNoiseMultiplier), settings.dp.delta),
         delta: settings.dp.delta,
-        epsilonRound: aggregate ? accountPrivacy({ noiseMultiplier: z, rounds: 1, delta: settings.dp.delta }).epsilon : 0,
+        epsilonRound: release ? accountPrivacy({ noiseMultiplier: z, rounds: 1, delta: settings.dp.delta }).epsilon : 0,
         noiseMultiplier: z,
         mechanism: settings.dp.mechanism,
+        releases: releases.length,
+        includedClients: release?.includedClients ?? 0,
+        ...(release?.smallestGroup !== undefined ? { smallestGroup: release.smallestGroup } : {}),
       };
     }
     report.durationMs = Date.now() - started;
