@@ -28,6 +28,7 @@ import { quantizedUpdatePath, readQuantizedUpdate } from "../workers/roles/quant
 import { DEMO_DEFAULTS, runDemo, type DemoChain, type DemoOptions, type DemoReport } from "../workers/roles/runDemo";
 import { createEmbeddedStore } from "../workers/storage/createEmbeddedStore";
 import { fetchPayload } from "../workers/storage/fetchPayload";
+import { maskedByteLimit } from "../workers/roles/payloadLimits";
 import { PAPER_LARGE_FACTOR, PAPER_P, PAPER_SMALL_FACTORS, paperElement, recoverSeed, unmaskAll } from "./attack/paperCompatAttack";
 import {
   blockMasks,
@@ -483,7 +484,8 @@ async function runGroup(group: GroupId, zerosByModel: Map<ModelKind, KnownZeros>
   const store = await createEmbeddedStore({ directory: report.storeDir });
   let limbs: Uint32Array;
   try {
-    const payload = await fetchPayload(store, victim.cid, victim.contentHash);
+    // Capped like every worker fetch: a masked vector of d coordinates in the widest group (paper-compat, 3 limbs).
+    const payload = await fetchPayload(store, victim.cid, victim.contentHash, undefined, { maxBytes: maskedByteLimit(d, 3) });
     const tensor = payload.tensors.find((t) => t.name === MASKED_TENSOR);
     if (!tensor || !(tensor.data instanceof Uint32Array)) throw new Error(`The payload at ${victim.cid} has no uint32 "${MASKED_TENSOR}" tensor.`);
     limbs = tensor.data.slice();

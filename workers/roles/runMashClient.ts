@@ -50,12 +50,13 @@ import { HEADER_BYTES } from "../crypto/shuffle/wireFormat";
 import { paillierCiphertextBytes } from "../crypto/paillier/types";
 import { resolvePostedMessage, toPostableMessage } from "../storage/storedMessages";
 import { fetchPayload } from "../storage/fetchPayload";
-import { maskedByteLimit, modelByteLimit } from "./payloadLimits";
+import { modelByteLimit } from "./payloadLimits";
+import { fetchMaskedVectors } from "./fetchMaskedVectors";
 import { putPayload } from "../storage/putPayload";
 import type { ProgressBars } from "../progress/createProgress";
 import { trackStage } from "../progress/trackStage";
 import { PayloadKind } from "../storage/payloadFormat";
-import { MASKED_TENSOR, MODEL_TENSOR, expectFlat, expectMasked, flatTensor, maskedPayload, tensorData } from "./modelPayloads";
+import { MODEL_TENSOR, expectFlat, flatTensor, maskedPayload } from "./modelPayloads";
 import { ensureRegistered, loadOrCreateEciesKeys } from "./ensureRegistered";
 import { joinRound } from "./joinRound";
 import { createLocalTrainer, type ClientTrainingConfig } from "./createLocalTrainer";
@@ -181,12 +182,22 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
 
   /** Before its own update goes public, the holder checks its seed against the members' vectors (checkHolderSeed). */
   const checkHolderSeedCancels = async (roundId: bigint, members: readonly string[], holderSeed: unknown): Promise<void> => {
-    const vectors = await Promise.all(
+    // Each capped at a masked vector's exact size, 4 at a time; an unusable one is named (MashContributionInvalidError)
+    // and the holder does not complete: the round could not aggregate without it anyway.
+    const submissions = await Promise.all(
       members.map(async (member) => {
         const submission = await coordinator.submission(roundId, member);
-        return tensorData(await fetchPayload(runtime.store, submission.cid, submission.contentHash, expectMasked(modelSize, group.limbsPerElement), { timeoutMs: 30_000, maxBytes: maskedByteLimit(modelSize, group.limbsPerElement) }), MASKED_TENSOR) as Uint32Array;
+        return { client: member, cid: submission.cid, contentHash: submission.contentHash };
       }),
     );
+    const vectors = await fetchMaskedVectors({
+      store: runtime.store,
+      roundId,
+      contributors: submissions,
+      modelSize,
+      limbsPerElement: group.limbsPerElement,
+      onUnusable: (client, cid, reason) => logger.error("an included member's masked update is unusable: the holder does not complete", { round: roundId, client, cid, reason }),
+    });
     const count = vectors.length + 1;
     const noise = dp ? integerNoiseBound({ settings: dp, scale, clients: count }) : 0;
     await checkHolderSeed({
