@@ -151,7 +151,8 @@ describe("round explorer server", function () {
       10_000,
     );
     await new Promise((resolve) => setTimeout(resolve, 300));
-    await coordinator.connect(owner).openRound(1n, "bafkreinextmodel");
+    // A secure task opens only on its current model (M1).
+    await coordinator.connect(owner).openRound(1n, (await coordinator.task(1n)).currentModelCid);
     await coordinator.connect(clients[4]).join(2n);
     const seen = await events;
     const views = seen.filter((e) => e.name === "view").map((e) => JSON.parse(e.data) as { blockNumber: number; html: string });
