@@ -494,7 +494,9 @@ export function roundSummary(r: RoundReport): string {
         r.inconsistentServers?.length ? `, INCONSISTENT [${r.inconsistentServers.join(", ")}]` : ""
       }`
     : "";
-  const privacy = r.privacy ? ` · ε ${formatEpsilon(r.privacy.epsilon)} (δ ${r.privacy.delta}, this round ${formatEpsilon(r.privacy.epsilonRound)})` : "";
+  // In MASH epsilon is against the holder's view of the smallest group; the aggregator-only figure is shown when it differs.
+  const aggregatorOnly = r.privacy?.epsilonAggregator !== undefined && r.privacy.epsilonAggregator !== r.privacy.epsilon ? `, ${formatEpsilon(r.privacy.epsilonAggregator)} against the aggregator alone` : "";
+  const privacy = r.privacy ? ` · ε ${formatEpsilon(r.privacy.epsilon)} (δ ${r.privacy.delta}, this round ${formatEpsilon(r.privacy.epsilonRound)}${aggregatorOnly})` : "";
   const verification =
     r.verification.status === "none"
       ? ""

@@ -11,7 +11,7 @@ import { encryptionKey } from "../../helpers/encryptionKey";
 import { driveMashRound } from "../../helpers/driveMashRound";
 import { Mode, Role } from "../../helpers/enums";
 import { taskConfig } from "../../helpers/taskConfig";
-import { composeReleases, readRoundRelease, readTaskReleases, taskRoundIds, type ReleaseContext } from "../../../workers/roles/accountTaskPrivacy";
+import { composeReleases, readRoundRelease, readTaskReleases, taskRoundIds, type ReleaseChain, type ReleaseContext } from "../../../workers/roles/accountTaskPrivacy";
 import { effectiveNoiseMultiplier } from "../../../workers/ml/dp/effectiveNoiseMultiplier";
 import { accountPrivacy } from "../../../workers/ml/dp/accountPrivacy";
 import type { WorkerRuntime } from "../../../workers/roles/openWorkerRuntime";
@@ -77,6 +77,24 @@ describe("the privacy ledger from the chain (issue 15, M4)", function () {
     // Same z every round: the composition is exactly the accountant's r-round figure.
     const same = composeReleases([0.8, 0.8, 0.8], 1e-5);
     expect(same).to.be.closeTo(accountPrivacy({ noiseMultiplier: 0.8, rounds: 3, delta: 1e-5 }).epsilon, 1e-9);
+  });
+
+  it("Shamir: the frozen submitted set is the count; a round that published nothing is no release", async function () {
+    const submitters = ["0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", "0x90F79bf6EB2c4f870365E785982E1f101E93b906", "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65"];
+    const rounds: Record<string, { aggregateCid: string }> = { "5": { aggregateCid: "bafkreiaggregate" }, "6": { aggregateCid: "" } };
+    const chain: ReleaseChain = {
+      round: async (roundId) => ({ index: Number(roundId), mode: Mode.Shamir, submittedCount: 3, ...rounds[roundId.toString()]! }),
+      includedClients: async () => submitters,
+      mashRound: async () => expect.fail("a Shamir round has no holder"),
+      group: async () => expect.fail("a Shamir round has no groups"),
+      submission: async () => expect.fail("not read"),
+    };
+    const releases = await readTaskReleases(chain, [5n, 6n], DISTRIBUTED);
+    expect(releases).to.have.length(1);
+    expect(releases[0]).to.deep.include({ roundId: "5", mode: "shamir", includedClients: 3 });
+    const shamirZ = effectiveNoiseMultiplier({ settings: DISTRIBUTED.dp, mode: "shamir", clients: 7, modelSize: MODEL_SIZE, scale: SCALE, includedClients: 3 });
+    expect(releases[0]!.noiseMultiplier).to.equal(shamirZ);
+    expect(releases[0]!.aggregatorNoiseMultiplier).to.equal(shamirZ);
   });
 
   it("accounts the holder's view: each round's release is the smallest included group's sum", async function () {
