@@ -5,7 +5,7 @@ import { importBytes } from "ipfs-unixfs-importer";
 import type { CID } from "multiformats/cid";
 import { createFetchScope } from "./createFetchScope";
 import { createSharedBlockstore } from "./createSharedBlockstore";
-import { IpfsNotFoundError, IpfsPutFailedError } from "./errors";
+import { IpfsInvalidDagError, IpfsNotAFileError, IpfsNotFoundError, IpfsPutFailedError } from "./errors";
 import { DEFAULT_MAX_GET_BYTES, type IpfsGetOptions, type IpfsHasOptions, type IpfsPutOptions, type IpfsStore } from "./IpfsStore";
 import { parseCid } from "./parseCid";
 import { readUnixfsFile } from "./readUnixfsFile";
@@ -31,6 +31,11 @@ export interface EmbeddedStore extends IpfsStore {
   add(bytes: Uint8Array, options?: IpfsPutOptions): Promise<EmbeddedAddResult>;
   /** Size of one block held locally, or undefined when it is absent (Kubo's `block stat --offline`). */
   blockSize(cid: string, options?: IpfsHasOptions): Promise<number | undefined>;
+  /**
+   * Bytes [offset, offset + length) of a file, clipped to its end, reading only the blocks that hold them (Kubo's
+   * `cat --offset --length`), so serving the first bytes of a huge file never loads the file.
+   */
+  getRange(cid: string, range: { offset: number; length: number }, options?: Omit<IpfsGetOptions, "maxBytes">): Promise<Uint8Array>;
 }
 
 export type CreateEmbeddedStoreReturnType = EmbeddedStore;
@@ -84,6 +89,28 @@ export async function createEmbeddedStore(
       return read(cid, "get", options, async (signal) => {
         const entry = await exporter(parsed, blockstore, { signal });
         return readUnixfsFile({ cid, entry, maxBytes, signal });
+      });
+    },
+
+    async getRange(cid, range, options = {}) {
+      const parsed = parseCid(cid);
+      const offset = validateMaxBytes(range.offset);
+      const length = validateMaxBytes(range.length);
+      return read(cid, "get", options, async (signal) => {
+        const entry = await exporter(parsed, blockstore, { signal });
+        if (entry.type !== "file" && entry.type !== "raw" && entry.type !== "identity") throw new IpfsNotAFileError(cid, entry.type);
+        const size = Number(entry.size);
+        const start = Math.min(offset, size);
+        const bytes = new Uint8Array(Math.min(size, start + length) - start);
+        if (bytes.length === 0) return bytes;
+        let filled = 0;
+        for await (const chunk of entry.content({ signal, offset: start, length: bytes.length })) {
+          if (filled + chunk.byteLength > bytes.length) throw new IpfsInvalidDagError(cid, new Error(`the blocks hold more than the ${bytes.length} bytes asked for`));
+          bytes.set(chunk, filled);
+          filled += chunk.byteLength;
+        }
+        if (filled !== bytes.length) throw new IpfsInvalidDagError(cid, new Error(`asked for ${bytes.length} bytes at ${start}, the blocks hold ${filled}`));
+        return bytes;
       });
     },
 

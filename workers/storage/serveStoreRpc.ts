@@ -80,9 +80,12 @@ export async function serveStoreRpc(parameters: ServeStoreRpcParameters): ServeS
       const offset = integerOption(query, "offset") ?? 0;
       const length = integerOption(query, "length");
       const timeoutMs = durationOption(query, "timeout");
-      const bytes = await store.get(cid, { maxBytes: maxFileBytes, timeoutMs });
-      const end = length === undefined ? bytes.byteLength : Math.min(bytes.byteLength, offset + length);
-      const slice = bytes.subarray(Math.min(offset, bytes.byteLength), end);
+      // With a length (every capped get sends maxBytes + 1) only that range is read, so a client refusing a huge
+      // file costs this server its cap, not the file; without one the whole file, up to maxFileBytes.
+      const slice =
+        length === undefined
+          ? (await store.get(cid, { maxBytes: maxFileBytes, timeoutMs })).subarray(offset)
+          : await store.getRange(cid, { offset, length: Math.min(length, maxFileBytes) }, { timeoutMs });
       response.writeHead(200, { "Content-Type": "text/plain", "X-Stream-Output": "1", "Content-Length": String(slice.byteLength) });
       response.end(slice);
     },

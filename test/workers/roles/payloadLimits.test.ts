@@ -16,6 +16,8 @@ import { CLIENT_METADATA_BYTES, payloadByteLimit } from "../../../workers/storag
 import { computeUnixfsCid } from "../../../workers/storage/computeUnixfsCid";
 import { PayloadKind, type Payload } from "../../../workers/storage/payloadFormat";
 import { putPayload } from "../../../workers/storage/putPayload";
+import { serveStoreRpc } from "../../../workers/storage/serveStoreRpc";
+import { createKuboStore } from "../../../workers/storage/createKuboStore";
 import { generateEciesKeyPair } from "../../../workers/crypto/ecies/generateEciesKeyPair";
 import { encryptShare } from "../../../workers/crypto/shamir/encryptShare";
 import { shareVector } from "../../../workers/crypto/shamir/shareVector";
@@ -255,6 +257,29 @@ describe("payload caps from the task (issue 15, M5)", function () {
       expect(missing.status === "unusable" && [missing.client, missing.error]).to.deep.equal([CLIENTS[2], "IpfsNotFoundError"]);
       const fine = await sum([await honest(0), await honest(1)]);
       expect(fine.status).to.equal("summed");
+    });
+  });
+
+  describe("over Kubo RPC (serveStoreRpc in front of the embedded store)", function () {
+    it("a capped get of the 600 MiB payload is refused by name, and neither end reads the file", async function () {
+      const server = await serveStoreRpc({ store, maxFileBytes: 1024 * MIB });
+      try {
+        const kubo = await createKuboStore({ url: server.url });
+        const cap = maskedByteLimit(SIZE, 2);
+        const { result, growth } = await arrayBufferGrowth(() => kubo.get(large.cid, { maxBytes: cap }).then(() => undefined, (e: unknown) => e));
+        expect(result).to.be.instanceOf(IpfsPayloadTooLargeError);
+        expect((result as IpfsPayloadTooLargeError).maxBytes).to.equal(cap);
+        expect(growth).to.be.lessThan(32 * MIB);
+        // A range from the middle is the file's bytes there (zeros after the header), read without the rest.
+        const middle = await store.getRange(large.cid, { offset: 300 * MIB, length: 1000 });
+        expect(middle.length).to.equal(1000);
+        expect(middle.every((b) => b === 0)).to.equal(true);
+        const tail = await store.getRange(large.cid, { offset: large.byteLength - 10, length: 1000 });
+        expect(tail.length).to.equal(10);
+        await kubo.close();
+      } finally {
+        await server.close();
+      }
     });
   });
 
