@@ -29,6 +29,7 @@ import { shamirFieldBound } from "../crypto/shamir/shamirFieldBound";
 import { fetchPayload } from "../storage/fetchPayload";
 import { composeReleases, readRoundRelease, readTaskReleases, taskRoundIds, type PrivacyRelease } from "./accountTaskPrivacy";
 import { aggregateByteLimit, modelByteLimit } from "./payloadLimits";
+import { isSenderFault } from "./fetchContributions";
 import { putPayload } from "../storage/putPayload";
 import { PayloadKind, type JsonValue, type Payload } from "../storage/payloadFormat";
 import { retry, sleep } from "../retry";
@@ -521,12 +522,22 @@ export async function runTask(parameters: RunTaskParameters): Promise<RunTaskRet
       ...NO_VERIFICATION,
     };
     // A failed verification still published its aggregate: for privacy that is a release like any other.
+    // Capped at the task's aggregate size; an unusable one (too large, missing, not what the chain recorded) is the
+    // aggregator's fault: the report names it and goes on, and the release is still accounted from the chain.
+    const unusable = (what: string, cid: string) => (error: unknown): undefined => {
+      if (!isSenderFault(error)) throw error;
+      runtime.logger.error(`the round's ${what} is unusable`, { round: index, roundId, aggregator: settings.aggregator, cid, reason: error.name, error });
+      return undefined;
+    };
     const aggregate =
       view.aggregateCid !== ""
-        ? await fetchPayload(runtime.store, view.aggregateCid, view.aggregateHash, { kind: PayloadKind.Aggregate }, { maxBytes: aggregateByteLimit(settings.mode, modelSize, maxClients) })
+        ? await fetchPayload(runtime.store, view.aggregateCid, view.aggregateHash, { kind: PayloadKind.Aggregate }, { maxBytes: aggregateByteLimit(settings.mode, modelSize, maxClients) }).catch(
+            unusable("aggregate", view.aggregateCid),
+          )
         : undefined;
+    if (phase === Phase.Finalized && view.aggregateCid !== "" && !aggregate) report.failureReason = "AggregateUnusable";
     if (phase === Phase.Finalized && aggregate) {
-      const metrics = await modelAccuracy(view.newModelCid);
+      const metrics = (await modelAccuracy(view.newModelCid).catch(unusable("new model", view.newModelCid))) ?? { accuracy: null, loss: null };
       const participants = await coordinator.participants(roundId);
       const losses = await Promise.all(participants.map((p) => coordinator.submission(roundId, p)));
       const submitted = losses.filter((s) => s.submitted);
@@ -547,7 +558,7 @@ export async function runTask(parameters: RunTaskParameters): Promise<RunTaskRet
         excluded,
       });
     } else {
-      report.failureReason = String(enumName(FailureReason, Number(view.failureReason)));
+      report.failureReason ??= String(enumName(FailureReason, Number(view.failureReason)));
     }
     if (settings.mode === "mash") Object.assign(report, await mashRoundDetails(runtime, roundId));
     if (settings.mode === "shamir") Object.assign(report, await shamirRoundDetails(runtime, taskId, roundId, aggregate));
