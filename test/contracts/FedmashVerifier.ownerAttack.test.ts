@@ -5,6 +5,7 @@
 // from the settlement's own event and shows the gain. Now the slash is burned and the owner's withdrawable pool is
 // exactly what it was before the round; and an aggregator that did not accept the task, or accepted a smaller bond,
 // cannot be made to lock (and so to lose) its bond at all.
+import { taskConfig } from "../helpers/taskConfig";
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
@@ -16,7 +17,7 @@ import { commitBatchSums } from "../../workers/crypto/verify/commitBatchSums";
 import { deployFedmash } from "../helpers/deployFedmash";
 import { driveMashRound } from "../helpers/driveMashRound";
 import { encryptionKey } from "../helpers/encryptionKey";
-import { FailureReason, MaskGroup, Mode, Phase, Role } from "../helpers/enums";
+import { FailureReason, Mode, Phase, Role } from "../helpers/enums";
 import { Outcome } from "../helpers/verifierEnums";
 
 const TASK_ID = 1n;
@@ -29,25 +30,19 @@ const POOL = parseEther("2");
 const TERMS = { aggregatorBond: BOND, clientReward: CLIENT_REWARD, aggregatorReward: AGGREGATOR_REWARD };
 
 function mashConfig(aggregator: string): IFedmashCoordinator.TaskConfigStruct {
-  return {
+  // Only what this round's timing and size depend on; the rest is the shared test task.
+  return taskConfig({
     mode: Mode.Mash,
     aggregator,
     modelSize: MODEL_SIZE,
-    minClients: 4,
     maxClients: MAX_CLIENTS,
     joinDuration: 1_000,
     submitDuration: 400,
     aggregateDuration: 300,
-    modelKind: "mlp",
-    groupSize: 3,
-    quantizationScale: 10_000,
-    clipMillionths: 1_000_000,
     keyDuration: 100,
     shuffleDuration: 100,
     completionDuration: 100,
-    minIncluded: 0,
-    maskGroup: MaskGroup.Rlwr2048,
-  };
+  });
 }
 
 describe("FedmashVerifier: an owner trying C1 (taking the aggregator's bond)", function () {
