@@ -2,6 +2,7 @@
 // members i + 1 … L − 1 (innermost for the leader). The leader's own item has no layers at all.
 import { wrapOnion } from "../ecies/wrapOnion";
 import { PaillierPlaintextOutOfRangeError } from "../paillier/errors";
+import type { NthPowerPool } from "../paillier/nthPowerPool";
 import { paillierEncrypt } from "../paillier/paillierEncrypt";
 import { joinSeedCiphertexts } from "./seedCiphertexts";
 import { ShuffleGroupInvalidError } from "./errors";
@@ -17,10 +18,12 @@ export type CreateShuffleContributionParameters = {
    * group.seedPlaintexts.count of them, each in [0, bound); otherwise PaillierPlaintextOutOfRangeError.
    */
   plaintexts: readonly bigint[];
+  /** Precomputed rⁿ for the holder's key (createNthPowerPool): one per plaintext, computed on demand if short. */
+  pool?: NthPowerPool;
 };
 export type CreateShuffleContributionReturnType = { item: Uint8Array };
 
-export function createShuffleContribution({ group, memberIndex, plaintexts }: CreateShuffleContributionParameters): CreateShuffleContributionReturnType {
+export function createShuffleContribution({ group, memberIndex, plaintexts, pool }: CreateShuffleContributionParameters): CreateShuffleContributionReturnType {
   const validated = validateShuffleGroup({ group });
   validated.assertMemberIndex(memberIndex);
   const { count, bound } = validated.seedPlaintexts;
@@ -31,7 +34,7 @@ export function createShuffleContribution({ group, memberIndex, plaintexts }: Cr
   const ciphertexts = plaintexts.map((plaintext) => {
     // Negative plaintexts would decode as huge sums; the codecs only produce [0, bound).
     if (plaintext < 0n) throw new PaillierPlaintextOutOfRangeError(plaintext, bound);
-    return paillierEncrypt({ publicKey, plaintext, bound });
+    return paillierEncrypt({ publicKey, plaintext, bound, pool });
   });
   const item = wrapOnion({
     payload: joinSeedCiphertexts(publicKey, ciphertexts),

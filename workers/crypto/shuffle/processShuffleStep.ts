@@ -5,6 +5,7 @@
 import { eciesPublicKeyOf } from "../ecies/eciesPublicKeyOf";
 import { peelOnion } from "../ecies/peelOnion";
 import type { EciesKeyInput } from "../ecies/types";
+import type { NthPowerPool } from "../paillier/nthPowerPool";
 import { paillierRerandomize } from "../paillier/paillierRerandomize";
 import { joinSeedCiphertexts, splitSeedCiphertexts } from "./seedCiphertexts";
 import { assertShuffleMessageShape } from "./assertShuffleMessageShape";
@@ -24,11 +25,16 @@ export type ProcessShuffleStepParameters = {
   plaintexts: readonly bigint[];
   /** The message from member memberIndex − 1; absent for member 0. */
   incoming?: ShuffleMessage;
+  /**
+   * Precomputed rⁿ for the holder's key (createNthPowerPool), filled while waiting for the turn: a member uses
+   * seedPlaintexts.count of them, the leader L times as many (its own item and the re-randomization of L − 1).
+   */
+  pool?: NthPowerPool;
 };
 /** For memberIndex < L − 1, the message for memberIndex + 1; for the leader, its peeled vector. */
 export type ProcessShuffleStepReturnType = ShuffleMessage;
 
-export function processShuffleStep({ group, memberIndex, privateKey, plaintexts, incoming }: ProcessShuffleStepParameters): ProcessShuffleStepReturnType {
+export function processShuffleStep({ group, memberIndex, privateKey, plaintexts, incoming, pool }: ProcessShuffleStepParameters): ProcessShuffleStepReturnType {
   const validated = validateShuffleGroup({ group });
   validated.assertMemberIndex(memberIndex);
   // A misconfigured key would otherwise surface as "cannot peel", blaming the previous member for our mistake.
@@ -50,14 +56,14 @@ export function processShuffleStep({ group, memberIndex, privateKey, plaintexts,
         throw new ShuffleLayerUndecryptableError(incoming.senderIndex, memberIndex, itemIndex, error);
       }
     });
-    if (memberIndex === validated.leaderIndex) received = rerandomizePeeled(validated, incoming.senderIndex, received);
+    if (memberIndex === validated.leaderIndex) received = rerandomizePeeled(validated, incoming.senderIndex, received, pool);
   }
 
-  const { item } = createShuffleContribution({ group: validated, memberIndex, plaintexts });
+  const { item } = createShuffleContribution({ group: validated, memberIndex, plaintexts, pool });
   return { senderIndex: memberIndex, items: cryptoShuffle([...received, item]) };
 }
 
-function rerandomizePeeled(group: ValidatedShuffleGroup, senderIndex: number, peeled: readonly Uint8Array[]): Uint8Array[] {
+function rerandomizePeeled(group: ValidatedShuffleGroup, senderIndex: number, peeled: readonly Uint8Array[], pool: NthPowerPool | undefined): Uint8Array[] {
   const publicKey = group.holderPublicKey;
   const items = peeled.map((bytes, itemIndex) => {
     try {
@@ -76,5 +82,5 @@ function rerandomizePeeled(group: ValidatedShuffleGroup, senderIndex: number, pe
       seen.set(ciphertext, itemIndex);
     }
   });
-  return items.map((ciphertexts) => joinSeedCiphertexts(publicKey, ciphertexts.map((ciphertext) => paillierRerandomize({ publicKey, ciphertext }))));
+  return items.map((ciphertexts) => joinSeedCiphertexts(publicKey, ciphertexts.map((ciphertext) => paillierRerandomize({ publicKey, ciphertext, pool }))));
 }

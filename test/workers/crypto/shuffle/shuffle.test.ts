@@ -12,6 +12,7 @@ import { wrapOnion } from "../../../../workers/crypto/ecies/wrapOnion";
 import { encodePaillierCiphertext } from "../../../../workers/crypto/paillier/encodePaillierCiphertext";
 import { PaillierDecryptionError, PaillierInvalidKeyError, PaillierPlaintextOutOfRangeError } from "../../../../workers/crypto/paillier/errors";
 import { generatePaillierKeyPair } from "../../../../workers/crypto/paillier/generatePaillierKeyPair";
+import { createNthPowerPool, type NthPowerPool } from "../../../../workers/crypto/paillier/nthPowerPool";
 import { paillierDecrypt } from "../../../../workers/crypto/paillier/paillierDecrypt";
 import { paillierEncrypt } from "../../../../workers/crypto/paillier/paillierEncrypt";
 import type { PaillierKeyPair } from "../../../../workers/crypto/paillier/types";
@@ -77,10 +78,10 @@ describe("MASH seed shuffle (workers/crypto/shuffle)", function () {
   }
 
   /** Runs members 0 … upTo and returns the message member `upTo` produced. */
-  function runChain({ group, members, seeds }: TestGroup, upTo: number): ShuffleMessage {
+  function runChain({ group, members, seeds }: TestGroup, upTo: number, pools?: readonly NthPowerPool[]): ShuffleMessage {
     let message: ShuffleMessage | undefined;
     for (let memberIndex = 0; memberIndex <= upTo; memberIndex++) {
-      message = processShuffleStep({ group, memberIndex, privateKey: members[memberIndex]!.privateKey, plaintexts: [seeds[memberIndex]!], incoming: message });
+      message = processShuffleStep({ group, memberIndex, privateKey: members[memberIndex]!.privateKey, plaintexts: [seeds[memberIndex]!], incoming: message, pool: pools?.[memberIndex] });
     }
     return message!;
   }
@@ -380,6 +381,57 @@ describe("MASH seed shuffle (workers/crypto/shuffle)", function () {
       expect(() => finishGroupSum({ group: testGroup.group, peeled: { senderIndex: 2, items: broken } }))
         .to.throw(ShuffleCiphertextInvalidError)
         .that.includes({ senderIndex: 2, itemIndex: 1 });
+    });
+  });
+
+  describe("with precomputed randomness (createNthPowerPool)", function () {
+    it("a group of 3 and of 4 with filled pools: each member uses only precomputed rⁿ (the leader L·count) and the sum is exact", async function () {
+      for (const size of [3, 4]) {
+        const testGroup = makeGroup(size, size);
+        const pools = testGroup.members.map(() => createNthPowerPool({ publicKey: holder.publicKey }));
+        await Promise.all(pools.map((pool, index) => pool.fill(index === size - 1 ? size : 1)));
+        const groupSum = finishGroupSum({ group: testGroup.group, peeled: runChain(testGroup, size - 1, pools) });
+        expect(pools.map((pool) => pool.stats)).to.deep.equal(pools.map((_, index) => ({ precomputed: index === size - 1 ? size : 1, onDemand: 0 })));
+        const { holderSeed, includedClientCount } = completeHolderSeed({ holderPrivateKey: holder.privateKey, holderPublicKey: holder.publicKey, groupSums: [groupSum], codec: paperCompatSeedPlaintexts });
+        expect(includedClientCount).to.equal(size);
+        expect(holderSeed).to.equal(-sum(testGroup.seeds));
+      }
+    });
+
+    it("several plaintexts per seed, a leader whose pool runs short, and re-randomized values that still differ", async function () {
+      const members = Array.from({ length: 3 }, () => generateEciesKeyPair());
+      const group = validateShuffleGroup({
+        group: { groupIndex: 0, sessionId: Uint8Array.from(randomBytes(32)), memberPublicKeys: members.map((m) => m.publicKey), holderPublicKey: holder.publicKey, seedPlaintexts: { count: 3, bound: Q } },
+      });
+      const plaintexts = members.map(() => [randomSeed(), randomSeed(), randomSeed()]);
+      const pools = members.map(() => createNthPowerPool({ publicKey: holder.publicKey }));
+      await Promise.all([pools[0]!.fill(3), pools[1]!.fill(1), pools[2]!.fill(5)]);
+      let message: ShuffleMessage | undefined;
+      const sent: ShuffleMessage[] = [];
+      for (let memberIndex = 0; memberIndex < 3; memberIndex++) {
+        message = processShuffleStep({ group, memberIndex, privateKey: members[memberIndex]!.privateKey, plaintexts: plaintexts[memberIndex]!, incoming: message, pool: pools[memberIndex] });
+        sent.push(message);
+      }
+      expect(pools.map((pool) => pool.stats)).to.deep.equal([{ precomputed: 3, onDemand: 0 }, { precomputed: 1, onDemand: 2 }, { precomputed: 5, onDemand: 4 }]);
+      // Member 1's ciphertexts as the leader peels them never appear, re-randomized, in the leader's vector.
+      const width = 256;
+      const leaderView = new Set(sent[2]!.items.flatMap((item) => Array.from({ length: 3 }, (_, t) => Buffer.from(item.subarray(t * width, (t + 1) * width)).toString("hex"))));
+      for (const item of sent[1]!.items) {
+        const inner = peelOnion({ layer: item, privateKey: members[2]!.privateKey, associatedData: group.associatedData });
+        for (let t = 0; t < 3; t++) expect(leaderView.has(Buffer.from(inner.subarray(t * width, (t + 1) * width)).toString("hex"))).to.equal(false);
+      }
+      const groupSum = finishGroupSum({ group, peeled: message! });
+      for (let t = 0; t < 3; t++) {
+        const ciphertext = decodePaillierCiphertext({ publicKey: holder.publicKey, bytes: groupSum.ciphertext.subarray(t * width, (t + 1) * width) });
+        expect(paillierDecrypt({ privateKey: holder.privateKey, ciphertext, bound: 3n * Q })).to.equal(sum(plaintexts.map((p) => p[t]!)));
+      }
+    });
+
+    it("a pool for another key is refused", async function () {
+      const testGroup = makeGroup(3);
+      const otherKey = await generatePaillierKeyPair({ bits: 1024 });
+      const pool = createNthPowerPool({ publicKey: otherKey.publicKey });
+      expect(() => processShuffleStep({ group: testGroup.group, memberIndex: 0, privateKey: testGroup.members[0]!.privateKey, plaintexts: [testGroup.seeds[0]!], pool })).to.throw(PaillierInvalidKeyError);
     });
   });
 
