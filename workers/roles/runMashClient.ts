@@ -7,6 +7,7 @@
 // aggregate against the batch sums T (disputing on a difference), commits to the batch sums of its own update,
 // and claims its reward when the outcome pays. Before joining any round it checks the round's input model
 // (checkInputModel) and refuses, without joining or training, a model that is not verified.
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { AbiCoder, getBytes, hexlify, keccak256 } from "ethers";
 import { BaseError } from "../errors";
@@ -37,6 +38,7 @@ import { deserializePaillierPrivateKey } from "../crypto/paillier/deserializePai
 import { encodePaillierPublicKey } from "../crypto/paillier/encodePaillierPublicKey";
 import { decodePaillierPublicKey } from "../crypto/paillier/decodePaillierPublicKey";
 import type { PaillierKeyBits } from "../crypto/paillier/types";
+import { createNthPowerPool, type NthPowerPool } from "../crypto/paillier/nthPowerPool";
 import { processShuffleStep } from "../crypto/shuffle/processShuffleStep";
 import { finishGroupSum } from "../crypto/shuffle/finishGroupSum";
 import { completeHolderSeed } from "../crypto/shuffle/completeHolderSeed";
@@ -239,6 +241,41 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
 
   const modelGate = createInputModelGate({ runtime, taskId, modelSize, scale });
 
+  const shuffleOutFile = (roundId: bigint | string): string => join(stateDir, `shuffle-round-${roundId}.json`);
+  /**
+   * Precomputed Paillier randomness for the round's shuffle step, by round: rⁿ does not depend on the seed, so
+   * the fill starts as soon as the round is "shuffling" with the holder's key known, and runs while this member
+   * waits for its predecessor. A member needs one rⁿ per seed plaintext, the leader L times as many (its own
+   * item and the re-randomization of the L − 1 it receives). Dropped, with what was not used, once the step is done
+   * or the round moves on.
+   */
+  const shufflePools = new Map<string, NthPowerPool>();
+  /** Rounds whose step was computed in this run: no second fill for them while the message is being stored. */
+  const shuffleComputed = new Set<string>();
+  const tendShufflePool = (round: MashClientRoundState): void => {
+    const id = String(round.roundId);
+    const existing = shufflePools.get(id);
+    if (round.stage !== "shuffling") {
+      existing?.close();
+      shufflePools.delete(id);
+      return;
+    }
+    const info = round.group;
+    if (existing || !info || !round.holderKey || shuffleComputed.has(id) || existsSync(shuffleOutFile(id))) return;
+    let publicKey;
+    try {
+      publicKey = decodePaillierPublicKey({ bytes: getBytes(round.holderKey) });
+    } catch {
+      return; // The step itself reports a bad key.
+    }
+    const leader = info.position === info.members.length - 1;
+    const count = group.seedPlaintexts.plaintextCount(publicKey.bits) * (leader ? info.members.length : 1);
+    const pool = createNthPowerPool({ publicKey });
+    shufflePools.set(id, pool);
+    logger.debug("precomputing shuffle randomness", { round: id, group: info.index, position: info.position, values: count });
+    pool.fill(count).catch((error: unknown) => logger.warn("precomputing shuffle randomness failed; the step computes it", { round: id, error: String(error) }));
+  };
+
   /** Check the published aggregate against T (dispute the first difference), then commit to the own update's batch sums. */
   const performVerification = async (action: Extract<MashClientAction, { type: "verify-and-commit" }>, round: MashClientRoundState): Promise<MashClientRoundState | void> => {
     const result = await verifyAndCommit({ runtime, modelSize, ...action, disputed: round.disputed === true });
@@ -282,7 +319,7 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
         if (Number(groupView.shuffleStep) > info.position || groupView.sumPosted) return mashClientHandlers.confirmShuffleStep(round);
         if (Number(await coordinator.phase(roundId)) !== Phase.Shuffle) throw new MashClientPhaseError(`Round ${roundId} is not in Shuffle.`);
         if (await chosenToDrop("shuffle", roundId, round)) parameters.onDrop?.("shuffle", roundId);
-        const outFile = join(stateDir, `shuffle-round-${roundId}.json`);
+        const outFile = shuffleOutFile(roundId);
         const leader = info.position === info.members.length - 1;
         let out = readStateFile<{ bytes: string } | undefined>(outFile, undefined)?.bytes;
         if (!out) {
@@ -294,8 +331,20 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
             ? decodeShuffleMessage({ bytes: await resolvePostedMessage(runtime.store, getBytes(action.incoming), { maxBytes: expectedBytes }) })
             : undefined;
           const plaintexts = group.seedPlaintexts.toPlaintexts(group.decodeSeed(action.seed), shuffleGroup.holderPublicKey.bits);
-          const step = processShuffleStep({ group: shuffleGroup, memberIndex: info.position, privateKey: eciesKeys.privateKey, plaintexts, incoming });
-          const message = leader ? encodeGroupSumMessage({ message: finishGroupSum({ group: shuffleGroup, peeled: step }) }) : encodeShuffleMessage({ message: step });
+          const prepared = shufflePools.get(roundId.toString());
+          const pool = prepared?.publicKey.n === shuffleGroup.holderPublicKey.n ? prepared : undefined;
+          const started = performance.now();
+          let message: Uint8Array;
+          try {
+            const step = processShuffleStep({ group: shuffleGroup, memberIndex: info.position, privateKey: eciesKeys.privateKey, plaintexts, incoming, pool });
+            message = leader ? encodeGroupSumMessage({ message: finishGroupSum({ group: shuffleGroup, peeled: step }) }) : encodeShuffleMessage({ message: step });
+          } finally {
+            // Each rⁿ is used once: whatever is left is never handed out again.
+            prepared?.close();
+            shufflePools.delete(roundId.toString());
+            shuffleComputed.add(roundId.toString());
+          }
+          logger.info("shuffle step computed", { round: roundId, group: info.index, position: info.position, ms: Math.round(performance.now() - started), ...(pool?.stats ?? { precomputed: 0 }) });
           // Stored before the state file names it, so a restart posts a pointer whose content exists.
           out = hexlify((await toPostableMessage(runtime.store, message, maxInlineMessageBytes)).onChain);
           writeStateFile(outFile, { bytes: out });
@@ -359,6 +408,7 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
     initialTasks: [taskId.toString()],
     route: (state, event) => {
       const next = routeMashClientEvent(state.rounds, event, { address: self, taskId, freshSeed: () => group.encodeSeed(group.randomSeed()) });
+      if (next) tendShufflePool(next);
       // A round this client helped verify that did not pass: its new model is never trained on.
       if (next?.outcome !== undefined && event.type === "VerificationSettled" && next.outcome !== VerificationOutcome.Passed && next.newModelCid) {
         modelGate.refuseUnverified(next.roundId, next.newModelCid, next.outcome);
