@@ -8,7 +8,6 @@
 import type { IpfsStore } from "../storage/IpfsStore";
 import {
   IpfsContentMismatchError,
-  IpfsFetchTimeoutError,
   IpfsInvalidCidError,
   IpfsInvalidDagError,
   IpfsNotAFileError,
@@ -27,8 +26,9 @@ import type { DecodedPayload, PayloadExpectations } from "../storage/payloadForm
 export const CONTRIBUTION_FETCH_CONCURRENCY = 4;
 
 /**
- * The failures that put the fault on whoever posted the CID. A fetch that times out counts: on Kubo a CID nobody
- * provides is only ever a timeout, and the embedded store names a missing one at once.
+ * The failures that put the fault on whoever posted the CID. A timeout does not: on Kubo, finding content over the
+ * DHT can outlast the fetch's timeout for an honest sender, so a timeout is the fetching side's failure and is
+ * retried (a bounded number of times, within the phase). The embedded store names a missing CID at once.
  */
 export const SENDER_FAULT_ERRORS = [
   IpfsPayloadTooLargeError,
@@ -37,7 +37,6 @@ export const SENDER_FAULT_ERRORS = [
   IpfsNotAFileError,
   IpfsInvalidDagError,
   IpfsContentMismatchError,
-  IpfsFetchTimeoutError,
   PayloadHashMismatchError,
   PayloadShapeMismatchError,
   PayloadCorruptError,

@@ -186,13 +186,19 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
   };
 
   /** Refuses (no transaction) a round whose terms ask for more bond than this aggregator accepted for the task. */
-  const requireBondWithinCap = (taskId: bigint, roundId: bigint, required: bigint): void => {
+  /**
+   * The cap is what the aggregator risks in the task over its whole life, slashes included: until fraud proofs name
+   * who failed a check, one Sybil client could fail every round, and topping up after each slash would lose the cap
+   * again and again. So a round is served only while burned + its bond stays within the cap.
+   */
+  const requireBondWithinCap = (taskId: bigint, roundId: bigint, required: bigint, burned: bigint): void => {
     const cap = capOf(taskId) ?? 0n;
-    if (required <= cap) return;
-    const error = new BondAboveAcceptedError(`Round ${roundId} of task ${taskId} requires a bond of ${required} wei; this aggregator accepted at most ${cap} wei for the task.`, {
-      details: "not topping up and not posting: the round fails as AggregatorMissing and the bond is untouched. Raise the task's cap (--accept-task T:ETH) to serve it.",
-    });
-    logger.error("round refused: its bond exceeds the accepted cap", { task: taskId, round: roundId, requiredWei: required, acceptedWei: cap, error });
+    if (required + burned <= cap) return;
+    const error = new BondAboveAcceptedError(
+      `Round ${roundId} of task ${taskId} requires a bond of ${required} wei${burned > 0n ? ` after ${burned} wei already burned in the task` : ""}; this aggregator risks at most ${cap} wei in the task.`,
+      { details: "not topping up and not posting: the round fails as AggregatorMissing and the bond is untouched. Raise the task's cap (--accept-task T:ETH) to serve it." },
+    );
+    logger.error("round refused: its bond exceeds what the aggregator risks in the task", { task: taskId, round: roundId, requiredWei: required, burnedWei: burned, acceptedWei: cap, error });
     throw error;
   };
 
@@ -204,7 +210,7 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
   const topUpBond = async (taskId: bigint, roundId: bigint): Promise<void> => {
     const [verification, funds] = await Promise.all([retry(() => runtime.verifier.verification(roundId)), retry(() => runtime.verifier.taskFunds(taskId))]);
     const required = verification.terms.aggregatorBond;
-    requireBondWithinCap(taskId, roundId, required);
+    requireBondWithinCap(taskId, roundId, required, funds.burned);
     if (required > 0n) await ensureAccepted(taskId);
     if (funds.bond >= required) return;
     const missing = required - funds.bond;
@@ -220,7 +226,8 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     const task = await runtime.coordinator.task(view.taskId);
     // A verified round asking for more bond than accepted is refused before any work (and again before the top-up).
     if (Number(task.config.mode) !== Mode.Plain) {
-      requireBondWithinCap(view.taskId, roundId, (await retry(() => runtime.verifier.verification(roundId))).terms.aggregatorBond);
+      const [verification, funds] = await Promise.all([retry(() => runtime.verifier.verification(roundId)), retry(() => runtime.verifier.taskFunds(view.taskId))]);
+      requireBondWithinCap(view.taskId, roundId, verification.terms.aggregatorBond, funds.burned);
     }
     const modelSize = Number(task.config.modelSize);
     const global = flatTensor(await fetchPayload(runtime.store, modelCid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize), { maxBytes: modelByteLimit(modelSize) }));

@@ -35,6 +35,7 @@ import { ensureRegistered, loadOrCreateEciesKeys } from "./ensureRegistered";
 import { joinRound } from "./joinRound";
 import { createLocalTrainer, type ClientTrainingConfig } from "./createLocalTrainer";
 import { runRoundLoop, type RoundLoopHandle } from "./runRoundLoop";
+import { CLIENT_DRAW_GRACE } from "../protocol/keeper";
 import { claimReward } from "./claimReward";
 import { createInputModelGate } from "./createInputModelGate";
 import { verifyAndCommit } from "./verifyAndCommit";
@@ -177,6 +178,9 @@ export async function runShamirClient(parameters: RunShamirClientParameters): Pr
       return next;
     },
     pendingAction: shamirClientPendingAction,
+    // Backs the keepers up: records a verification seed nobody recorded (after a longer grace), so an aggregator
+    // cannot make the round end SeedExpired just because the owner's loop is offline. (No draw in Shamir rounds.)
+    keeper: { drawGrace: CLIENT_DRAW_GRACE },
     actionKey: (action) => `${action.type}:${action.roundId}`,
     perform,
     onRoundChange: (round) => logger.debug("round stage", { round: round.roundId, stage: round.stage }),
