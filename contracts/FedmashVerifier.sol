@@ -8,6 +8,7 @@ import {Address} from "@openzeppelin/contracts/utils/Address.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {IFedmashCoordinator} from "./interfaces/IFedmashCoordinator.sol";
 import {IFedmashVerifier} from "./interfaces/IFedmashVerifier.sol";
+import {AggregateFraudProof} from "./libraries/AggregateFraudProof.sol";
 import {Bn254} from "./libraries/Bn254.sol";
 import {SampledVerification} from "./libraries/SampledVerification.sol";
 
@@ -21,19 +22,22 @@ import {SampledVerification} from "./libraries/SampledVerification.sol";
 contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
     using SampledVerification for SampledVerification.Accumulator;
 
-    /// @inheritdoc IFedmashVerifier
-    uint256 public constant PARTITIONS = SampledVerification.DEFAULT_PARTITIONS;
-    /// @inheritdoc IFedmashVerifier
-    uint256 public constant BATCHES = SampledVerification.DEFAULT_BATCHES;
+    /// @dev m, the partitions of a `Shamir` round's sampled verification (also in {verification}).
+    uint256 private constant PARTITIONS = SampledVerification.DEFAULT_PARTITIONS;
+    /// @dev k, the batches per partition (also in {verification}).
+    uint256 private constant BATCHES = SampledVerification.DEFAULT_BATCHES;
     /// @notice Domain tag of the sample seed σ = keccak256(abi.encode(blockhash(aggregateBlock), roundId, tag)).
     bytes32 public constant SAMPLE_SEED_TAG = keccak256("fedmash/verifier/sample-seed/v1");
     /// @notice Domain tag of the weight seed σ_w = keccak256(abi.encode(blockhash(batchSumsBlock), roundId, tag)).
     bytes32 public constant WEIGHT_SEED_TAG = keccak256("fedmash/verifier/weight-seed/v1");
+    /// @inheritdoc IFedmashVerifier
+    uint256 public constant CHALLENGE_BOND = 0.01 ether;
+    /// @inheritdoc IFedmashVerifier
+    uint64 public constant MIN_CHALLENGE_DURATION = 5;
 
-    /// @dev What one account did in one round; one slot for the three flags.
+    /// @dev What one account did in one round; one slot for the flags.
     struct Participation {
         bool committed;
-        bool disputed;
         bool claimed;
     }
 
@@ -43,6 +47,10 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
         RoundVerification info;
         SampledVerification.Accumulator accumulator;
         uint64 commitDuration;
+        uint256 spoiledShare;
+        IFedmashCoordinator.Mode mode;
+        IFedmashCoordinator.MaskGroup maskGroup;
+        uint32 modelSize;
         mapping(address account => Participation) participation;
     }
 
@@ -85,8 +93,17 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
         if (terms.clientReward > (type(uint256).max - terms.aggregatorReward) / maxClients) {
             revert VerifierTermsTooLarge(terms.clientReward, terms.aggregatorReward);
         }
+        if (terms.challengeDuration < MIN_CHALLENGE_DURATION) {
+            revert VerifierChallengeWindowTooShort(terms.challengeDuration, MIN_CHALLENGE_DURATION);
+        }
         funds.terms = terms;
-        emit TermsSet(taskId, terms.aggregatorBond, terms.clientReward, terms.aggregatorReward);
+        emit TermsSet(
+            taskId,
+            terms.aggregatorBond,
+            terms.clientReward,
+            terms.aggregatorReward,
+            terms.challengeDuration
+        );
     }
 
     /// @inheritdoc IFedmashVerifier
@@ -126,7 +143,9 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
         uint256 activeRoundId = funds.activeRoundId;
         if (activeRoundId != 0) {
             Stage stage = _rounds[activeRoundId].info.stage;
-            if (stage == Stage.BatchSums || stage == Stage.Commitments) revert VerifierBondLocked(taskId, activeRoundId);
+            if (stage == Stage.BatchSums || stage == Stage.Commitments || stage == Stage.Challenge) {
+                revert VerifierBondLocked(taskId, activeRoundId);
+            }
         }
         if (amount > funds.bond) revert VerifierInsufficientBond(taskId, amount, funds.bond);
         funds.bond -= amount;
@@ -178,21 +197,46 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
     }
 
     /// @inheritdoc IFedmashVerifier
-    /// @dev Refused once the caller committed ({VerifierAlreadyCommitted}): after the last commitment anyone may
-    /// settle, so a dispute sent after one's own commitment could arrive too late to count.
-    function dispute(uint256 roundId, uint256 partition, uint256 batch, int64 published, int64 accepted) external {
+    /// @dev The included set is read from the coordinator at call time; it is fixed since `Completion`. Each opening
+    /// is checked against its vector's on-chain commitment before any value is used, so a challenger can prove only
+    /// what the committed data says, and a wrong opening reverts (nobody pays) rather than reject.
+    function challenge(
+        uint256 roundId,
+        uint256 leafIndex,
+        AggregateFraudProof.Opening[] calldata openings,
+        AggregateFraudProof.Opening calldata aggregate
+    ) external payable nonReentrant returns (bool upheld) {
         RoundState storage state = _knownRound(roundId);
         RoundVerification storage info = state.info;
-        Participation storage participation = state.participation[msg.sender];
-        _requireIncluded(roundId);
-        if (participation.disputed) revert VerifierAlreadyDisputed(roundId, msg.sender);
-        if (participation.committed) revert VerifierAlreadyCommitted(roundId, msg.sender);
-        _requireStage(roundId, info, Stage.Commitments);
+        if (state.mode != IFedmashCoordinator.Mode.Mash) revert VerifierNotChallengeable(roundId);
+        _requireStage(roundId, info, Stage.Challenge);
         _requireBeforeDeadline(roundId, info);
+        if (msg.value != CHALLENGE_BOND) revert VerifierWrongChallengeBond(msg.value, CHALLENGE_BOND);
 
-        participation.disputed = true;
-        info.disputeCount += 1;
-        emit AggregateDisputed(roundId, msg.sender, partition, batch, published, accepted);
+        bytes32[] memory commitments = _vectorCommitments(roundId);
+        if (openings.length != commitments.length) {
+            revert VerifierWrongOpeningCount(roundId, openings.length, commitments.length);
+        }
+        uint256 coordinate = AggregateFraudProof.firstWrongCoordinate(
+            openings,
+            aggregate,
+            commitments,
+            info.aggregateHash,
+            leafIndex,
+            state.modelSize,
+            state.maskGroup == IFedmashCoordinator.MaskGroup.PaperCompat
+        );
+        info.challengeCount += 1;
+        if (coordinate == type(uint256).max) {
+            // The posted sum is right where the challenger looked: its bond pays for the frivolous challenge.
+            TaskFunds storage funds = _funds[info.taskId];
+            funds.burned += msg.value;
+            _totalBurned += msg.value;
+            emit ChallengeRejected(roundId, msg.sender, leafIndex, msg.value);
+            return false;
+        }
+        _settleFraud(roundId, state, coordinate);
+        return true;
     }
 
     /// @inheritdoc IFedmashVerifier
@@ -219,33 +263,69 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
     /// @inheritdoc IFedmashVerifier
     function settle(uint256 roundId, bytes calldata batchSums) external {
         RoundState storage state = _knownRound(roundId);
-        RoundVerification storage info = state.info;
         Outcome outcome = _outcome(roundId, state, batchSums);
+        uint256 slashed = 0;
+        if (outcome == Outcome.Failed || outcome == Outcome.BatchSumsMissing) {
+            // Burned: a failed check names no culprit (a client's wrong commitment fails an honest aggregate), so
+            // paying the slash to the owner's pool or to the round's clients would pay whoever griefed (C1).
+            slashed = _slash(state.info);
+            _burn(state.info.taskId, slashed);
+        }
+        _conclude(roundId, state, outcome, slashed);
+    }
 
+    /// @dev A proven fraud: the aggregator's bond (up to the terms' `aggregatorBond`) is slashed. The challenger is
+    /// owed its bond back and half the slash; the other half is shared equally by the included clients, whose round
+    /// was spoiled (the division's remainder is burned). The round did not finalize, so the pool pays nobody.
+    function _settleFraud(uint256 roundId, RoundState storage state, uint256 coordinate) private {
+        RoundVerification storage info = state.info;
+        uint256 slashed = _slash(info);
+        uint256 toChallenger = slashed / 2;
+        uint256 share = (slashed - toChallenger) / info.includedCount;
+        _burn(info.taskId, slashed - toChallenger - share * info.includedCount);
+        // The slash stays owed (now to the challenger and the clients); the bond the challenger sent becomes owed too.
+        _totalOwed += msg.value;
+        state.spoiledShare = share;
+        info.challenger = msg.sender;
+        info.challengerReward = toChallenger + msg.value;
+        emit AggregateFraudProven(info.taskId, roundId, msg.sender, coordinate, slashed, info.challengerReward, share);
+        _conclude(roundId, state, Outcome.FraudProven, slashed);
+    }
+
+    /// @dev Takes the round's bond lock out of the task's bond: min(bond, terms.aggregatorBond), still owed.
+    function _slash(RoundVerification storage info) private returns (uint256 slashed) {
+        TaskFunds storage funds = _funds[info.taskId];
+        uint256 required = info.terms.aggregatorBond;
+        slashed = funds.bond < required ? funds.bond : required;
+        funds.bond -= slashed;
+    }
+
+    /// @dev Moves `amount` of slashed (owed) wei to the burned, withdrawable by nobody.
+    function _burn(uint256 taskId, uint256 amount) private {
+        _funds[taskId].burned += amount;
+        _totalOwed -= amount;
+        _totalBurned += amount;
+    }
+
+    /// @dev Pays and releases per `outcome`, records it, and has the coordinator finalize or fail the round.
+    function _conclude(uint256 roundId, RoundState storage state, Outcome outcome, uint256 slashed) private {
+        RoundVerification storage info = state.info;
         Terms memory terms = info.terms;
+        // Mash pays every included vector's sender (the holder too); Shamir the clients that committed.
+        uint256 paidClients = state.mode == IFedmashCoordinator.Mode.Mash ? info.includedCount : info.committedCount;
         uint256 paid = 0;
         if (outcome == Outcome.Passed) {
-            paid = terms.aggregatorReward + uint256(info.committedCount) * terms.clientReward;
+            paid = terms.aggregatorReward + paidClients * terms.clientReward;
         } else if (outcome == Outcome.CommitmentsMissing) {
-            paid = uint256(info.committedCount) * terms.clientReward;
+            paid = paidClients * terms.clientReward;
         }
         uint256 released = info.reserved - paid;
 
         TaskFunds storage funds = _funds[info.taskId];
-        uint256 slashed = 0;
-        if (outcome == Outcome.Failed || outcome == Outcome.BatchSumsMissing) {
-            slashed = funds.bond < terms.aggregatorBond ? funds.bond : terms.aggregatorBond;
-            // Burned: a failed check names no culprit (a client's wrong commitment fails an honest aggregate), so
-            // paying the slash to the owner's pool or to the round's clients would pay whoever griefed (C1).
-            funds.bond -= slashed;
-            funds.burned += slashed;
-            _totalOwed -= slashed;
-            _totalBurned += slashed;
-        }
         funds.pool += released;
         funds.activeRoundId = 0;
         info.reserved = 0;
-        info.unclaimed = paid;
+        info.unclaimed = paid + info.challengerReward + state.spoiledShare * paidClients;
         info.slashed = slashed;
         info.stage = Stage.Settled;
         info.outcome = outcome;
@@ -271,7 +351,7 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
         RoundState storage state = _knownRound(roundId);
         Participation storage participation = state.participation[msg.sender];
         if (participation.claimed) revert VerifierAlreadyClaimed(roundId, msg.sender);
-        amount = _owed(state, msg.sender);
+        amount = _owed(roundId, state, msg.sender);
         if (amount == 0) revert VerifierNothingToClaim(roundId, msg.sender);
 
         participation.claimed = true;
@@ -295,7 +375,12 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
         funds.pool -= reserve;
         funds.activeRoundId = roundId;
 
-        RoundVerification storage info = _rounds[roundId].info;
+        RoundState storage state = _rounds[roundId];
+        IFedmashCoordinator.TaskConfig memory config = _coordinator.task(taskId).config;
+        state.mode = config.mode;
+        state.maskGroup = config.maskGroup;
+        state.modelSize = config.modelSize;
+        RoundVerification storage info = state.info;
         info.taskId = taskId;
         info.aggregator = aggregator;
         info.stage = Stage.Reserved;
@@ -324,15 +409,17 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
         if (required > funds.acceptedBond) revert VerifierBondNotAccepted(taskId, required, funds.acceptedBond);
         if (funds.bond < required) revert VerifierInsufficientBond(taskId, required, funds.bond);
 
-        uint64 deadline = uint64(block.timestamp) + batchSumsDuration;
+        bool optimistic = state.mode == IFedmashCoordinator.Mode.Mash;
+        uint64 deadline = uint64(block.timestamp) + (optimistic ? info.terms.challengeDuration : batchSumsDuration);
         info.aggregateHash = aggregateHash;
         // includedCount is at most the coordinator's MAX_MASH_CLIENTS.
         info.includedCount = uint32(includedCount);
         info.aggregateBlock = uint64(block.number);
-        info.stage = Stage.BatchSums;
+        info.stage = optimistic ? Stage.Challenge : Stage.BatchSums;
         info.deadline = deadline;
         state.commitDuration = commitDuration;
         emit VerificationStarted(taskId, roundId, block.number, includedCount, deadline);
+        if (optimistic) emit ChallengeWindowOpened(roundId, aggregateHash, deadline);
     }
 
     /// @inheritdoc IFedmashVerifier
@@ -392,15 +479,10 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
     }
 
     /// @inheritdoc IFedmashVerifier
-    function hasDisputed(uint256 roundId, address account) external view returns (bool) {
-        return _rounds[roundId].participation[account].disputed;
-    }
-
-    /// @inheritdoc IFedmashVerifier
     function claimable(uint256 roundId, address account) external view returns (uint256) {
         RoundState storage state = _rounds[roundId];
         if (state.participation[account].claimed) return 0;
-        return _owed(state, account);
+        return _owed(roundId, state, account);
     }
 
     /// @inheritdoc IFedmashVerifier
@@ -421,6 +503,10 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
     ) private view returns (Outcome) {
         RoundVerification storage info = state.info;
         Stage stage = info.stage;
+        if (stage == Stage.Challenge) {
+            if (block.timestamp <= info.deadline) revert VerifierDeadlineNotPassed(roundId, info.deadline);
+            return Outcome.Passed;
+        }
         if (stage == Stage.BatchSums) {
             // Nobody recorded σ while its block hash was readable: T can no longer be posted by anyone, at once.
             if (info.sampleSeed == 0 && _seedGone(info.aggregateBlock)) return Outcome.SeedExpired;
@@ -443,15 +529,34 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
         if (!state.accumulator.matches(info.weightSeed, info.partitions, info.batches, batchSums)) {
             return Outcome.Failed;
         }
-        return info.disputeCount > 0 ? Outcome.Disputed : Outcome.Passed;
+        return Outcome.Passed;
+    }
+
+    /// @dev The on-chain commitments the openings of a challenge must match: the included clients' submissions in
+    /// {IFedmashCoordinator-includedClients} order, then the holder's.
+    function _vectorCommitments(uint256 roundId) private view returns (bytes32[] memory commitments) {
+        address[] memory included = _coordinator.includedClients(roundId);
+        commitments = new bytes32[](included.length + 1);
+        for (uint256 v = 0; v < included.length; ++v) {
+            commitments[v] = _coordinator.submission(roundId, included[v]).contentHash;
+        }
+        address holder = _coordinator.mashRound(roundId).holder;
+        commitments[included.length] = _coordinator.submission(roundId, holder).contentHash;
     }
 
     /// @dev What `account` is owed by a settled round, whether or not it already claimed.
-    function _owed(RoundState storage state, address account) private view returns (uint256 amount) {
+    function _owed(uint256 roundId, RoundState storage state, address account) private view returns (uint256 amount) {
         Outcome outcome = state.info.outcome;
-        bool paysClients = outcome == Outcome.Passed || outcome == Outcome.CommitmentsMissing;
-        if (paysClients && state.participation[account].committed) amount += state.info.terms.clientReward;
+        if (outcome == Outcome.Passed || outcome == Outcome.CommitmentsMissing) {
+            bool earned = state.mode == IFedmashCoordinator.Mode.Mash
+                ? _coordinator.isIncluded(roundId, account)
+                : state.participation[account].committed;
+            if (earned) amount += state.info.terms.clientReward;
+        } else if (outcome == Outcome.FraudProven && _coordinator.isIncluded(roundId, account)) {
+            amount += state.spoiledShare;
+        }
         if (outcome == Outcome.Passed && account == state.info.aggregator) amount += state.info.terms.aggregatorReward;
+        if (account == state.info.challenger) amount += state.info.challengerReward;
     }
 
     /// @dev σ or σ_w from the hash of `seedBlock`, which must be a past block still within the last 256.
@@ -473,7 +578,7 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
         if (outcome == Outcome.BatchSumsMissing) return IFedmashCoordinator.FailureReason.AggregatorMissing;
         if (outcome == Outcome.CommitmentsMissing) return IFedmashCoordinator.FailureReason.CommitmentsMissing;
         if (outcome == Outcome.SeedExpired) return IFedmashCoordinator.FailureReason.SeedExpired;
-        return IFedmashCoordinator.FailureReason.AggregateDisputed;
+        return IFedmashCoordinator.FailureReason.AggregateFraudProven;
     }
 
     function _knownRound(uint256 roundId) private view returns (RoundState storage state) {

@@ -42,7 +42,8 @@ interface IFedmashCoordinator {
     /// `Shamir` round's included set was fixed (or could no longer reach) below the task's `minIncluded`, so nothing
     /// was unmasked or summed. `DrawExpired`: a `Mash` round's draw was not poked within 256 blocks after `drawBlock`,
     /// so its hash can no longer be read; the round fails rather than draw again, which would let a silent keeper
-    /// re-roll a draw it had already seen. `SeedExpired`: a `Mash` or `Shamir` round's verification needed a seed whose
+    /// re-roll a draw it had already seen. `AggregateFraudProven`: a `Mash` round's aggregate was proven wrong on-chain
+    /// ({IFedmashVerifier-challenge}); its aggregator was slashed. `SeedExpired`: a `Mash` or `Shamir` round's verification needed a seed whose
     /// block hash left the 256-block window before anyone recorded it ({IFedmashVerifier-recordSeed}); nobody is slashed.
     enum FailureReason {
         None,
@@ -53,7 +54,7 @@ interface IFedmashCoordinator {
         VerificationFailed,
         Cancelled,
         CommitmentsMissing,
-        AggregateDisputed,
+        AggregateFraudProven,
         ServersMissing,
         TooFewIncluded,
         DrawExpired,

@@ -4,14 +4,23 @@
 pragma solidity ^0.8.28;
 
 import {IFedmashCoordinator} from "./IFedmashCoordinator.sol";
+import {AggregateFraudProof} from "../libraries/AggregateFraudProof.sol";
 
 /// @title IFedmashVerifier
-/// @notice Deployed by the coordinator in its constructor, so only that coordinator drives it. A `Mash` or `Shamir`
-/// round reaches `Verification` when its aggregator posts the aggregate; then, in order:
+/// @notice Deployed by the coordinator in its constructor, so only that coordinator drives it.
+/// A `Mash` round is verified optimistically, by fraud proofs: its aggregate is a deterministic function of the
+/// included masked vectors, each committed on-chain (`contentHash` = keccak256(payloadHash ‖ Merkle root)), and its
+/// `aggregateHash` commits the decoded sum the same way. From the aggregate on, anyone may {challenge} one leaf
+/// (16 coordinates) during `terms.challengeDuration`, sending that leaf of every included vector and of the sum
+/// with their Merkle proofs; the contract recomputes the leaf's sum in the task's mask group. A wrong sum is
+/// proven on the spot (`FraudProven`: the aggregator is slashed, half to the challenger, half shared by the included
+/// clients; the pool pays nobody, since the round did not finalize); a right one
+/// burns the challenger's bond. After the window, {settle} passes the round. docs/VERIFICATION.md, "Fraud proofs".
+/// A `Shamir` round reaches `Verification` when its aggregator posts the aggregate; then, in order:
 /// 1. the sample seed is the hash of the block that included the aggregate, unknown when it was posted;
 /// 2. the aggregator posts the aggregate's batch sums T under the seed's partitions ({postBatchSums});
 /// 3. the weight seed is the hash of the block that included T, unknown when T was posted;
-/// 4. every included client checks the published aggregate against T, {dispute}s if they differ, and
+/// 4. every included client checks the published aggregate against T and, if they agree,
 ///    {commit}s C_i = (Σ w·S_i mod r)·G to the batch sums S_i of its own quantized update;
 /// 5. anyone {settle}s, once every included client committed or the commit deadline passed; the check is
 ///    (Σ w·T mod r)·G == Σ C_i, one ecMul whatever the number of clients.
@@ -24,26 +33,31 @@ import {IFedmashCoordinator} from "./IFedmashCoordinator.sol";
 interface IFedmashVerifier {
     /// @notice Where a round's verification stands. `None`: no `Mash` or `Shamir` round with this id was opened.
     /// `Reserved`: the round is open and its rewards are reserved. `BatchSums`: the aggregate is posted, the
-    /// aggregator owes T. `Commitments`: T is posted, the included clients commit. `Settled`: final.
+    /// aggregator owes T. `Commitments`: T is posted, the included clients commit. `Settled`: final. `Challenge`
+    /// (`Mash`): the aggregate is posted and may be challenged until the deadline (appended last, so the earlier
+    /// values keep their numbers).
     enum Stage {
         None,
         Reserved,
         BatchSums,
         Commitments,
-        Settled
+        Settled,
+        Challenge
     }
 
     /// @notice How a round's verification ended. `Released`: the round failed before its aggregate (no
     /// verification ran, the reserve went back to the pool). `SeedExpired`: a seed's block hash left the 256-block
     /// window before anyone recorded it ({recordSeed}), so the round could not go on; nobody is slashed or paid,
-    /// the reserve goes back to the pool (appended last, so the earlier values keep their numbers).
+    /// the reserve goes back to the pool (appended last, so the earlier values keep their numbers). `FraudProven`
+    /// (`Mash`): a {challenge} proved the posted sum wrong; the aggregator is slashed, half to the challenger and half
+    /// shared by the included clients; the pool pays no reward.
     enum Outcome {
         None,
         Passed,
         Failed,
         BatchSumsMissing,
         CommitmentsMissing,
-        Disputed,
+        FraudProven,
         Released,
         SeedExpired
     }
@@ -54,10 +68,14 @@ interface IFedmashVerifier {
     /// @param clientReward Wei paid to each included client that committed, when the round passed (or failed only
     /// because others did not commit).
     /// @param aggregatorReward Wei paid to the aggregator when the round passed.
+    /// @param challengeDuration `Mash`: seconds after the aggregate during which anyone may {challenge} it, at least
+    /// {MIN_CHALLENGE_DURATION}. Watchers need this long to fetch the submissions and recompute the sum; a client
+    /// refuses a task whose window is shorter than its own `--min-challenge-window`.
     struct Terms {
         uint256 aggregatorBond;
         uint256 clientReward;
         uint256 aggregatorReward;
+        uint64 challengeDuration;
     }
 
     /// @notice The money of one task.
@@ -90,7 +108,7 @@ interface IFedmashVerifier {
     /// in `Commitments`; 0 otherwise.
     /// @param includedCount Clients whose updates are in the aggregate, each of which must commit.
     /// @param committedCount Clients that committed.
-    /// @param disputeCount Clients that disputed.
+    /// @param challengeCount `Mash`: challenges resolved (rejected ones, and the one that proved fraud).
     /// @param aggregateHash The posted aggregate's content hash.
     /// @param sampleSeed σ, stored by {recordSeed} or when T is posted; 0 before.
     /// @param weightSeed σ_w, stored by {recordSeed} or by the first commitment; 0 before.
@@ -101,6 +119,8 @@ interface IFedmashVerifier {
     /// @param reserved Wei reserved for this round until it settles.
     /// @param unclaimed Wei owed to this round's winners after settlement and not yet claimed.
     /// @param slashed Wei taken from the aggregator's bond by this round.
+    /// @param challenger `Mash`: who proved fraud, 0 otherwise.
+    /// @param challengerReward Wei the challenger is owed: its bond back and half the slash.
     struct RoundVerification {
         uint256 taskId;
         address aggregator;
@@ -113,7 +133,7 @@ interface IFedmashVerifier {
         uint64 deadline;
         uint32 includedCount;
         uint32 committedCount;
-        uint32 disputeCount;
+        uint32 challengeCount;
         bytes32 aggregateHash;
         bytes32 sampleSeed;
         bytes32 weightSeed;
@@ -124,6 +144,8 @@ interface IFedmashVerifier {
         uint256 reserved;
         uint256 unclaimed;
         uint256 slashed;
+        address challenger;
+        uint256 challengerReward;
     }
 
     /// @notice A coordinator-only hook was called by someone else.
@@ -164,8 +186,15 @@ interface IFedmashVerifier {
     error VerifierNotIncluded(uint256 roundId, address account);
     /// @notice `account` already committed in this round.
     error VerifierAlreadyCommitted(uint256 roundId, address account);
-    /// @notice `account` already disputed in this round.
-    error VerifierAlreadyDisputed(uint256 roundId, address account);
+    /// @notice {setTerms}: a challenge window below {MIN_CHALLENGE_DURATION}.
+    error VerifierChallengeWindowTooShort(uint256 given, uint256 minimum);
+    /// @notice {challenge}: `sent` wei is not the {CHALLENGE_BOND}.
+    error VerifierWrongChallengeBond(uint256 sent, uint256 required);
+    /// @notice {challenge}: the round is not a `Mash` round (a `Shamir` aggregate is checked by commitments).
+    error VerifierNotChallengeable(uint256 roundId);
+    /// @notice {challenge}: one opening per included vector (the included clients in {IFedmashCoordinator-includedClients}
+    /// order, then the holder) is needed.
+    error VerifierWrongOpeningCount(uint256 roundId, uint256 given, uint256 expected);
     /// @notice The batch sums given to {settle} are not the ones posted.
     error VerifierBatchSumsMismatch(uint256 roundId, bytes32 expectedHash, bytes32 actualHash);
     /// @notice `account` already claimed this round.
@@ -176,7 +205,13 @@ interface IFedmashVerifier {
     /// @notice Someone added `amount` to the task's pool.
     event TaskFunded(uint256 indexed taskId, address indexed from, uint256 amount, uint256 pool);
     /// @notice The owner set the task's terms.
-    event TermsSet(uint256 indexed taskId, uint256 aggregatorBond, uint256 clientReward, uint256 aggregatorReward);
+    event TermsSet(
+        uint256 indexed taskId,
+        uint256 aggregatorBond,
+        uint256 clientReward,
+        uint256 aggregatorReward,
+        uint64 challengeDuration
+    );
     /// @notice The owner took `amount` out of the pool.
     event PoolWithdrawn(uint256 indexed taskId, address indexed to, uint256 amount, uint256 pool);
     /// @notice The aggregator accepted to serve the task with a bond of at most `maxBond` (0 withdraws the acceptance).
@@ -210,15 +245,21 @@ interface IFedmashVerifier {
     event SeedRecorded(uint256 indexed roundId, bytes32 tag, uint256 seedBlock, bytes32 seed, address indexed recorder);
     /// @notice An included client committed; `x`, `y` is its point.
     event CommitmentPosted(uint256 indexed roundId, address indexed client, uint256 x, uint256 y, uint256 committedCount);
-    /// @notice An included client found the published aggregate's batch sum (`partition`, `batch`) to be
-    /// `published` where T says `accepted`, and refuses the model.
-    event AggregateDisputed(
+    /// @notice `Mash`: the aggregate was posted; it may be {challenge}d until `deadline`.
+    event ChallengeWindowOpened(uint256 indexed roundId, bytes32 aggregateHash, uint64 deadline);
+    /// @notice A challenge of leaf `leafIndex` found the posted sum right; the challenger's `bond` was burned.
+    event ChallengeRejected(uint256 indexed roundId, address indexed challenger, uint256 leafIndex, uint256 bond);
+    /// @notice A challenge proved the posted sum wrong at `coordinate`: the round fails, `slashed` wei left the
+    /// aggregator's bond, of which the challenger is owed half plus its bond (`challengerReward`) and each included
+    /// client an equal share of the other half (`clientShare`); the division's remainder is burned.
+    event AggregateFraudProven(
+        uint256 indexed taskId,
         uint256 indexed roundId,
-        address indexed client,
-        uint256 partition,
-        uint256 batch,
-        int64 published,
-        int64 accepted
+        address indexed challenger,
+        uint256 coordinate,
+        uint256 slashed,
+        uint256 challengerReward,
+        uint256 clientShare
     );
     /// @notice The round's verification ended: `paid` wei became claimable, `slashed` wei of the bond were burned,
     /// `released` wei went back to the pool.
@@ -275,13 +316,23 @@ interface IFedmashVerifier {
     /// block after T's; the first commitment fixes the weight seed.
     function commit(uint256 roundId, uint256 x, uint256 y) external;
 
-    /// @notice An included client reports that the published aggregate's batch sum (`partition`, `batch`) is
-    /// `published`, not T's `accepted`. Off-chain evidence only: a round with a dispute never finalizes, but
-    /// nobody is slashed for it. A client disputes before it commits.
-    function dispute(uint256 roundId, uint256 partition, uint256 batch, int64 published, int64 accepted) external;
+    /// @notice `Mash`: challenges leaf `leafIndex` (coordinates 16·leafIndex … 16·leafIndex + 15) of the posted sum.
+    /// `openings` holds that leaf of every included masked vector, in {IFedmashCoordinator-includedClients} order
+    /// then the holder's, and `aggregate` that leaf of the sum, each with its Merkle proof against its on-chain
+    /// commitment. Send exactly {CHALLENGE_BOND}. If some coordinate does not decode to the posted value (in the
+    /// task's mask group), the fraud is proven: the round settles `FraudProven` at once. Otherwise the challenge is
+    /// rejected and the bond burned. Reverts (and keeps the bond) on openings that are not the committed ones.
+    /// @return upheld Whether the fraud was proven.
+    function challenge(
+        uint256 roundId,
+        uint256 leafIndex,
+        AggregateFraudProof.Opening[] calldata openings,
+        AggregateFraudProof.Opening calldata aggregate
+    ) external payable returns (bool upheld);
 
-    /// @notice Ends the verification once every included client committed, or after the stage's deadline, or at
-    /// once when the seed the round needs next was never recorded and its block hash is gone (`SeedExpired`).
+    /// @notice `Mash`: passes the round once its challenge window closed without a proven fraud. `Shamir`: ends the
+    /// verification once every included client committed, or after the stage's deadline, or at once when the seed
+    /// the round needs next was never recorded and its block hash is gone (`SeedExpired`).
     /// `batchSums` must be the posted T (ignored, and may be empty, when T was never posted).
     function settle(uint256 roundId, bytes calldata batchSums) external;
 
@@ -294,8 +345,9 @@ interface IFedmashVerifier {
     function onRoundOpened(uint256 taskId, uint256 roundId, address aggregator, uint256 maxClients) external;
 
     /// @notice Coordinator hook: the aggregate was posted; locks the bond ({VerifierBondNotAccepted} or
-    /// {VerifierInsufficientBond} reverts the posting) and starts the `BatchSums` stage, which lasts
-    /// `batchSumsDuration`; the commitments then get `commitDuration`.
+    /// {VerifierInsufficientBond} reverts the posting). `Mash`: starts the `Challenge` stage, which lasts the terms'
+    /// `challengeDuration`. `Shamir`: starts the `BatchSums` stage, which lasts `batchSumsDuration`; the commitments
+    /// then get `commitDuration`.
     function onAggregatePosted(
         uint256 roundId,
         bytes32 aggregateHash,
@@ -309,12 +361,6 @@ interface IFedmashVerifier {
 
     /// @notice The coordinator that deployed this verifier.
     function coordinator() external view returns (IFedmashCoordinator);
-
-    /// @notice m, the number of partitions (64).
-    function PARTITIONS() external view returns (uint256);
-
-    /// @notice k, the batches per partition (2).
-    function BATCHES() external view returns (uint256);
 
     /// @notice The task's money.
     function taskFunds(uint256 taskId) external view returns (TaskFunds memory);
@@ -332,8 +378,11 @@ interface IFedmashVerifier {
     /// @notice Whether `account` committed in `roundId`.
     function hasCommitted(uint256 roundId, address account) external view returns (bool);
 
-    /// @notice Whether `account` disputed in `roundId`.
-    function hasDisputed(uint256 roundId, address account) external view returns (bool);
+    /// @notice The wei a {challenge} must send: burned when the challenge is rejected, returned when it is upheld.
+    function CHALLENGE_BOND() external view returns (uint256);
+
+    /// @notice The shortest `challengeDuration` {setTerms} accepts, in seconds.
+    function MIN_CHALLENGE_DURATION() external view returns (uint64);
 
     /// @notice What {claim} would pay `account` for `roundId` now (0 once claimed).
     function claimable(uint256 roundId, address account) external view returns (uint256);
