@@ -11,7 +11,7 @@ import {IFedmashRegistry} from "./interfaces/IFedmashRegistry.sol";
 import {IFedmashShamir} from "./interfaces/IFedmashShamir.sol";
 import {IFedmashVerifier} from "./interfaces/IFedmashVerifier.sol";
 import {FedmashShamir} from "./FedmashShamir.sol";
-import {FedmashVerifier} from "./FedmashVerifier.sol";
+import {IFedmashVerifierFactory} from "./interfaces/IFedmashVerifierFactory.sol";
 import {RoundLib} from "./libraries/RoundLib.sol";
 
 /// @title FedmashCoordinator
@@ -55,11 +55,12 @@ contract FedmashCoordinator is IFedmashCoordinator {
     mapping(uint256 roundId => RoundLib.Round) private _rounds;
 
     /// @param registry_ The participant registry to check roles against.
-    constructor(IFedmashRegistry registry_) {
+    /// @param verifierFactory Deploys this coordinator's verifier ({IFedmashVerifierFactory}).
+    constructor(IFedmashRegistry registry_, IFedmashVerifierFactory verifierFactory) {
         if (address(registry_).code.length == 0) revert CoordinatorInvalidRegistry(address(registry_));
         _registry = registry_;
-        // Created here, so the verifier's coordinator is this contract and nobody else can drive its hooks.
-        _verifier = new FedmashVerifier();
+        // Deployed for this contract, so the verifier's coordinator is this contract and nobody else can drive its hooks.
+        _verifier = verifierFactory.deploy();
         _shamir = new FedmashShamir(registry_);
     }
 

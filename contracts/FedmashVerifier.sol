@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The Verification phase of MASH and Shamir rounds and its money: two block-hash seeds, the aggregator's batch sums T, the
 // included clients' BN254 commitments, the one-ecMul check, the reward pools, the aggregators' bonds, slashing and
-// pull payments. Deployed by FedmashCoordinator in its constructor, which alone drives the round hooks.
+// pull payments. Deployed for FedmashCoordinator by FedmashVerifierFactory from the coordinator's constructor; that
+// coordinator alone drives the round hooks.
 pragma solidity ^0.8.28;
 
 import {Address} from "@openzeppelin/contracts/utils/Address.sol";
@@ -66,10 +67,10 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
         _;
     }
 
-    /// @dev The deployer is the coordinator: FedmashCoordinator creates its verifier in its own constructor, so no
+    /// @dev `coordinator_` is the caller of {FedmashVerifierFactory-deploy}: the coordinator, from its constructor, so no
     /// other account can ever call the hooks.
-    constructor() {
-        _coordinator = IFedmashCoordinator(msg.sender);
+    constructor(IFedmashCoordinator coordinator_) {
+        _coordinator = coordinator_;
     }
 
     /// @inheritdoc IFedmashVerifier

@@ -533,7 +533,7 @@ describe("FedmashCoordinator", function () {
       it("if the registry has no code", async function () {
         const { stranger } = await loadFixture(deployCoordinatorFixture);
         const factory = await ethers.getContractFactory("FedmashCoordinator");
-        await expect(factory.deploy(stranger.address))
+        await expect(factory.deploy(stranger.address, stranger.address))
           .to.be.revertedWithCustomError(factory, "CoordinatorInvalidRegistry")
           .withArgs(stranger.address);
       });

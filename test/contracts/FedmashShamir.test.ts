@@ -2,7 +2,7 @@
 // posting rules of FedmashShamir, the coordinator's threshold check on the aggregate, the ServersMissing failure,
 // and a Shamir round's Verification run by the FedmashVerifier with the submitters as its included clients.
 import { expect } from "chai";
-import { ethers } from "hardhat";
+import { artifacts, ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { parseEther } from "ethers";
@@ -248,15 +248,20 @@ describe("FedmashShamir", function () {
       const runtime = async (address: string) => ((await ethers.provider.getCode(address)).length - 2) / 2;
       const coordinatorRuntime = await runtime(await coordinator.getAddress());
       const shamirRuntime = await runtime(await shamir.getAddress());
-      const coordinatorInitcode = ((await ethers.getContractFactory("FedmashCoordinator")).bytecode.length - 2) / 2;
+      const verifierRuntime = await runtime(await coordinator.verifier());
+      const initcode = async (name: string) => ((await artifacts.readArtifact(name)).bytecode.length - 2) / 2;
+      const coordinatorInitcode = await initcode("FedmashCoordinator");
+      const factoryInitcode = await initcode("FedmashVerifierFactory");
       console.log(
-        `    coordinator runtime ${coordinatorRuntime} B, initcode ${coordinatorInitcode} B (verifier and Shamir inside); ` +
-          `Shamir runtime ${shamirRuntime} B`
+        `    coordinator runtime ${coordinatorRuntime} B, initcode ${coordinatorInitcode} B (Shamir inside); ` +
+          `verifier runtime ${verifierRuntime} B, factory initcode ${factoryInitcode} B (verifier inside); Shamir runtime ${shamirRuntime} B`
       );
       // EIP-170 and EIP-3860.
       expect(coordinatorRuntime).to.be.below(24_576);
+      expect(verifierRuntime).to.be.below(24_576);
       expect(shamirRuntime).to.be.below(24_576);
       expect(coordinatorInitcode).to.be.below(49_152);
+      expect(factoryInitcode).to.be.below(49_152);
     });
   });
 
