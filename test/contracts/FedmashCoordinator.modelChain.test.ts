@@ -47,7 +47,7 @@ describe("FedmashCoordinator: the model chain of secure tasks (M1)", function ()
       2,
     );
     for (const taskId of [MASH_TASK, SHAMIR_TASK]) {
-      await verifier.connect(owner).setTerms(taskId, { aggregatorBond: BOND, clientReward: 1n, aggregatorReward: 1n });
+      await verifier.connect(owner).setTerms(taskId, { aggregatorBond: BOND, clientReward: 1n, aggregatorReward: 1n, challengeDuration: 60n });
       await verifier.connect(owner).fundTask(taskId, { value: 10n ** 17n });
       // The aggregator opts in to the task with the largest bond it accepts, where the verifier asks for it.
       if (verifier.interface.getFunction("acceptTask")) await verifier.connect(aggregator).getFunction("acceptTask")(taskId, BOND);
@@ -86,9 +86,9 @@ describe("FedmashCoordinator: the model chain of secure tasks (M1)", function ()
   it("never lets a round whose verification did not pass hand its model to the next round", async function () {
     const fixture = await loadFixture(tasksFixture);
     const { coordinator, owner } = fixture;
-    // The aggregator posts an aggregate and a new model, then never posts T: the round fails unverified.
-    const failed = await drive(fixture, { batchSums: "missing" });
-    expect(failed.outcome).to.equal(Outcome.BatchSumsMissing);
+    // The aggregator posts a wrong sum and a new model; a challenge proves the fraud and the round fails.
+    const failed = await drive(fixture, { aggregateSum: "tampered", challenges: [0] });
+    expect(failed.outcome).to.equal(Outcome.FraudProven);
     const failedRound = await coordinator.round(failed.roundId);
     expect(failedRound.phase).to.equal(Phase.Failed);
     expect(failedRound.newModelCid).to.not.equal("");

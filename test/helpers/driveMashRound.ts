@@ -1,9 +1,11 @@
 // Drives one Mash round through the real coordinator and verifier on the in-process Hardhat network, from opening
 // to the claims, with each party's behaviour scripted (who joins, which groups break in the shuffle or at
-// submission, an honest, tampered or missing T, disputes, missing commitments) and real BN254 commitments to
-// random quantized updates whose exact sum is the aggregate. Every transaction's gas is logged by function name,
-// so the gas benchmark and the contract tests run rounds the same way. The Verification part is driveVerification,
-// which the Shamir driver shares.
+// submission, an honest or tampered sum, challenges of its leaves). Each client masks its quantized update with real,
+// cancelling masks in the task's mask group (the TypeScript kernel; the holder's seed is minus the included
+// clients'), and submits the contentHash keccak256(payloadHash ‖ Merkle root of the masked vector) that a fraud proof
+// opens, the payload hash standing in as keccak256(CID). Every transaction's gas is logged by function name, so the
+// gas benchmark and the contract tests run rounds the same way. The Verification part is driveVerification, which
+// the Shamir driver shares.
 import { ethers } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { cidShaped } from "./cidShaped";
@@ -15,6 +17,7 @@ import {
   type VerificationStop,
 } from "./driveVerification";
 import { mineDrawBlock } from "./drawGroups";
+import { commitMaskedVector, createMasker, maskGroupIdOf, roundMaskContext, type CommittedVector } from "./mashVectors";
 import { Phase } from "./enums";
 import { RoundDriverError } from "./roundDriverError";
 import { startRoundDriver, type RoundDriverParameters } from "./startRoundDriver";
@@ -63,6 +66,10 @@ export interface DriveMashRoundReturnType extends VerificationResult {
   included: HardhatEthersSigner[];
   /** Every submitted client's quantized update, by address. */
   updates: Map<string, Int32Array>;
+  /** Every submitted client's masked vector, by address. */
+  masked: Map<string, Uint32Array>;
+  /** The included vectors' commitments, in the order of `included`. */
+  vectors: CommittedVector[];
 }
 
 /** Deterministic bytes of `length` that differ per label. */
@@ -95,6 +102,18 @@ export async function driveMashRound(parameters: DriveMashRoundParameters): Prom
     groups: [],
     included: [],
     updates: driver.updates,
+    masked: new Map(),
+    vectors: [],
+  };
+  const maskGroupId = maskGroupIdOf((await coordinator.task(parameters.taskId)).config.maskGroup);
+  const masker = createMasker(maskGroupId, await roundMaskContext(await coordinator.getAddress(), roundId));
+  const seeds = new Map<string, unknown>();
+  const committedVectors = new Map<string, CommittedVector>();
+  const keep = (client: HardhatEthersSigner, masked: Uint32Array, payloadHash: string): string => {
+    const vector = commitMaskedVector(masked, maskGroupId, payloadHash);
+    result.masked.set(client.address, masked);
+    committedVectors.set(client.address, vector);
+    return vector.commitment;
   };
   const stopped = async (): Promise<DriveMashRoundReturnType> => ({ ...result, phase: await phaseNow() });
 
@@ -141,7 +160,12 @@ export async function driveMashRound(parameters: DriveMashRoundParameters): Prom
   if ((await phaseNow()) === Phase.Shuffle && (await advanceLate()) !== Phase.Submission) return stopped();
 
   // Submission: members of groups with a sum; a silent group's first member never submits.
-  const submit = (name: string, client: HardhatEthersSigner) => driver.submit(name, client, `update ${client.address} round ${roundId}`);
+  const submit = (name: string, client: HardhatEthersSigner) =>
+    driver.submit(name, client, `update ${client.address} round ${roundId}`, async (update, payloadHash) => {
+      const { masked, seed } = await masker.client(update);
+      seeds.set(client.address, seed);
+      return keep(client, masked, payloadHash);
+    });
   const submitters = result.groups.flatMap((members, groupIndex) => {
     if (behaviour.groupsSilentInShuffle?.includes(groupIndex)) return [];
     return behaviour.groupsSilentAtSubmit?.includes(groupIndex) ? members.slice(1) : members;
@@ -157,11 +181,18 @@ export async function driveMashRound(parameters: DriveMashRoundParameters): Prom
     await advanceLate();
     return stopped();
   }
-  await submit("submitUpdate (holder: completes)", holder);
-  // includedClients lists the included groups' members; the holder is included once it submitted.
-  result.included = [...[...(await coordinator.includedClients(roundId))].map(signerOf), holder];
+  // includedClients lists the included groups' members; the holder is included once it submitted, with minus their seeds.
+  const members = [...(await coordinator.includedClients(roundId))].map(signerOf);
+  await driver.submit("submitUpdate (holder: completes)", holder, `update ${holder.address} round ${roundId}`, async (update, payloadHash) =>
+    keep(holder, await masker.holder(update, members.map((member) => seeds.get(member.address))), payloadHash),
+  );
+  result.included = [...members, holder];
+  result.vectors = result.included.map((client) => committedVectors.get(client.address)!);
 
   // Aggregation → Verification.
-  Object.assign(result, await driveVerification(driver, { included: result.included, behaviour, until: parameters.until ?? "claimed" }));
+  Object.assign(
+    result,
+    await driveVerification(driver, { included: result.included, vectors: result.vectors, behaviour, until: parameters.until ?? "claimed" }),
+  );
   return stopped();
 }

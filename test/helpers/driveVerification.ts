@@ -1,6 +1,8 @@
-// Drives the Verification part of a Mash or Shamir round — the aggregate, T, disputes, real BN254 commitments to the
-// included clients' updates, settle and the claims — once the round is in Aggregation with its included set fixed.
-// The two modes share FedmashVerifier unchanged, so both round drivers end their rounds through this one script.
+// Drives the Verification part of a Mash or Shamir round once the round is in Aggregation with its included set fixed.
+// Mash (fraud proofs): the aggregate with its real commitment keccak256(payloadHash ‖ Merkle root of the int64 sum),
+// the scripted challenges of its leaves with real openings of the committed masked vectors, settle after the challenge
+// window, and the claims. Shamir (sampled verification): the aggregate, T, real BN254 commitments to the included
+// clients' updates, settle and the claims. Both round drivers end their rounds through this one script.
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
@@ -9,25 +11,47 @@ import { commitBatchSums } from "../../workers/crypto/verify/commitBatchSums";
 import { encodeBatchSums } from "../../workers/crypto/verify/encodeBatchSums";
 import { RoundDriverError } from "./roundDriverError";
 import type { RoundDriver } from "./startRoundDriver";
+import { challengeArguments, commitAggregateSum, type CommittedVector } from "./mashVectors";
 import { Outcome } from "./verifierEnums";
+
+/** SampledVerification's m and k, fixed in the contract (a Shamir round's `verification(r).partitions`/`batches`). */
+const PARTITIONS = 64;
+const BATCHES = 2;
 
 /**
  * The last step the driver takes; every later one is left to the caller. `aggregation`: the included set is fixed
- * and the aggregate is due; `aggregate`: it is posted and T is due.
+ * and the aggregate is due; `aggregate`: it is posted and (Shamir) T is due, or (Mash) the challenge window is open.
+ * `batchSums` and `commitments` are Shamir steps; a Mash round stops there after its scripted challenges.
  */
 export type VerificationStop = "aggregation" | "aggregate" | "batchSums" | "commitments" | "settled" | "claimed";
 
-/** What the aggregator posts as T. `tampered` is the true T with its first sum off by one. */
+/** What the aggregator posts as T (Shamir). `tampered` is the true T with its first sum off by one. */
 export type BatchSumsBehaviour = "honest" | "tampered" | "missing";
+
+/** What the aggregator posts as the sum (Mash). `tampered`: the true sum with `tamperedCoordinate` off by one. */
+export type AggregateSumBehaviour = "honest" | "tampered";
 
 export interface VerificationBehaviour {
   /** The aggregator never posts the aggregate (AggregatorMissing, or ServersMissing in Shamir); false by default. */
   aggregatorSilent?: boolean;
+  /** Shamir. */
   batchSums?: BatchSumsBehaviour;
-  /** How many included clients, the first ones in included order, dispute T before they commit. */
-  disputers?: number;
-  /** How many included clients, the last ones in included order, never commit. */
+  /** Shamir: how many included clients, the last ones in included order, never commit. */
   nonCommitters?: number;
+  /** Mash: the posted sum, honest by default; its commitment is always consistent with what is posted. */
+  aggregateSum?: AggregateSumBehaviour;
+  /** Mash: the coordinate a tampered sum gets wrong (+1); 0 by default. */
+  tamperedCoordinate?: number;
+  /** Mash: the leaves challenged, in order, each with the 0.01 ETH bond; an upheld one settles the round. */
+  challenges?: readonly number[];
+  /** Mash: who challenges; the keeper by default. */
+  challenger?: HardhatEthersSigner;
+}
+
+/** One Mash challenge the driver sent. */
+export interface ChallengeRecord {
+  leafIndex: number;
+  upheld: boolean;
 }
 
 export interface VerificationResult {
@@ -41,8 +65,13 @@ export interface VerificationResult {
   weightSeed: `0x${string}` | undefined;
   /** Each committed client's batch sums under the sample seed, by address. */
   clientBatchSums: Map<string, BigInt64Array>;
-  disputed: HardhatEthersSigner[];
   committed: HardhatEthersSigner[];
+  /** Mash: the sum the aggregator posted (the true one unless tampered). */
+  postedAggregate: Int32Array | undefined;
+  /** Mash: the posted sum's commitment, the round's aggregateHash. */
+  aggregateCommitment: CommittedVector | undefined;
+  /** Mash: the challenges sent, in order. */
+  challenges: ChallengeRecord[];
   /** The verifier's outcome; None until settled. */
   outcome: Outcome;
   /** What each claim paid. */
@@ -50,8 +79,10 @@ export interface VerificationResult {
 }
 
 export interface DriveVerificationParameters {
-  /** The clients whose updates are in the aggregate, in the order they dispute and commit. */
+  /** The clients whose updates are in the aggregate (Mash: includedClients order, then the holder). */
   included: readonly HardhatEthersSigner[];
+  /** Mash: the included vectors' commitments, in the order of `included`; absent in Shamir. */
+  vectors?: readonly CommittedVector[];
   behaviour?: VerificationBehaviour;
   until: VerificationStop;
 }
@@ -65,8 +96,10 @@ export function emptyVerificationResult(modelSize: number): VerificationResult {
     postedBatchSums: undefined,
     weightSeed: undefined,
     clientBatchSums: new Map(),
-    disputed: [],
     committed: [],
+    postedAggregate: undefined,
+    aggregateCommitment: undefined,
+    challenges: [],
     outcome: Outcome.None,
     claims: [],
   };
@@ -78,8 +111,8 @@ export async function driveVerification(driver: RoundDriver, parameters: DriveVe
   const { roundId, modelSize } = driver;
   const { included, until } = parameters;
   const behaviour = parameters.behaviour ?? {};
-  const partitions = Number(await verifier.PARTITIONS());
-  const batches = Number(await verifier.BATCHES());
+  const partitions = PARTITIONS;
+  const batches = BATCHES;
   const updateOf = (client: HardhatEthersSigner): Int32Array => {
     const update = driver.updates.get(client.address);
     if (update === undefined) throw new RoundDriverError("an included client never submitted", client.address);
@@ -97,6 +130,7 @@ export async function driveVerification(driver: RoundDriver, parameters: DriveVe
     return result;
   }
   const aggregateCid = cid(`aggregate round ${roundId}`);
+  if (parameters.vectors !== undefined) return driveMashVerification(driver, parameters, result, aggregateCid);
   await driver.send(
     "postAggregate",
     coordinator.connect(aggregator).postAggregate(roundId, aggregateCid, cid(`model round ${roundId}`), ethers.id(aggregateCid)),
@@ -117,14 +151,8 @@ export async function driveVerification(driver: RoundDriver, parameters: DriveVe
   }
   if (until === "batchSums") return result;
 
-  // Disputes, then commitments under the weight seed of T's block.
+  // Commitments under the weight seed of T's block (a client that finds the aggregate off T would not commit).
   if (result.sampleSeed !== undefined && result.trueBatchSums !== undefined && result.postedBatchSums !== undefined) {
-    const posted = ethers.getBytes(result.postedBatchSums);
-    const accepted = new DataView(posted.buffer, posted.byteOffset).getBigInt64(0);
-    for (const client of included.slice(0, behaviour.disputers ?? 0)) {
-      await driver.send("dispute", verifier.connect(client).dispute(roundId, 0, 0, result.trueBatchSums[0]!, accepted));
-      result.disputed.push(client);
-    }
     const committers = included.slice(0, included.length - (behaviour.nonCommitters ?? 0));
     if (committers.length > 0) {
       result.weightSeed = (await verifier.weightSeed(roundId, { blockTag: "pending" })) as `0x${string}`;
@@ -151,6 +179,64 @@ export async function driveVerification(driver: RoundDriver, parameters: DriveVe
     const amount = await verifier.claimable(roundId, account.address);
     if (amount === 0n) continue;
     await driver.send(account === aggregator ? "claim (aggregator)" : "claim", verifier.connect(account).claim(roundId));
+    result.claims.push({ account: account.address, amount });
+  }
+  return result;
+}
+
+/** Mash: the aggregate with its real commitment, the scripted challenges, settle after the window, the claims. */
+async function driveMashVerification(
+  driver: RoundDriver,
+  parameters: DriveVerificationParameters,
+  result: VerificationResult,
+  aggregateCid: string,
+): Promise<VerificationResult> {
+  const { coordinator, verifier, aggregator, keeper, cid } = driver.parameters;
+  const { roundId } = driver;
+  const { included, until, vectors } = parameters;
+  const behaviour = parameters.behaviour ?? {};
+  if (vectors === undefined || vectors.length !== included.length) {
+    throw new RoundDriverError("a Mash round needs one committed vector per included account", `${vectors?.length} for ${included.length}`);
+  }
+  const posted = result.aggregate.slice();
+  if (behaviour.aggregateSum === "tampered") posted[behaviour.tamperedCoordinate ?? 0] += 1;
+  const sum = commitAggregateSum(posted, ethers.id(aggregateCid));
+  result.postedAggregate = posted;
+  result.aggregateCommitment = sum;
+  await driver.send(
+    "postAggregate (Mash: opens the challenge window)",
+    coordinator.connect(aggregator).postAggregate(roundId, aggregateCid, cid(`model round ${roundId}`), sum.commitment),
+  );
+  if (until === "aggregate") return result;
+
+  const challenger = behaviour.challenger ?? keeper;
+  const bond = await verifier.CHALLENGE_BOND();
+  for (const leafIndex of behaviour.challenges ?? []) {
+    const [leaf, openings, aggregate] = challengeArguments(vectors, sum, leafIndex);
+    const upheld = await verifier.connect(challenger).challenge.staticCall(roundId, leaf, openings, aggregate, { value: bond });
+    await driver.send(
+      upheld ? "challenge (upheld)" : "challenge (rejected)",
+      verifier.connect(challenger).challenge(roundId, leaf, openings, aggregate, { value: bond }),
+    );
+    result.challenges.push({ leafIndex, upheld });
+    if (upheld) break;
+  }
+  if (until === "batchSums" || until === "commitments") return result;
+
+  // Settle: a proven fraud settled the round already; otherwise it passes once the window closed.
+  if ((await verifier.verification(roundId)).outcome === BigInt(Outcome.None)) {
+    await time.increaseTo((await verifier.verification(roundId)).deadline + 1n);
+    await driver.send("settle (Mash, after the window)", verifier.connect(keeper).settle(roundId, "0x"));
+  }
+  result.outcome = Number((await verifier.verification(roundId)).outcome) as Outcome;
+  if (until === "settled") return result;
+
+  const accounts = [...new Set([...included, aggregator, challenger])];
+  for (const account of accounts) {
+    const amount = await verifier.claimable(roundId, account.address);
+    if (amount === 0n) continue;
+    const name = account === aggregator ? "claim (aggregator)" : account === challenger && !included.includes(account) ? "claim (challenger)" : "claim";
+    await driver.send(name, verifier.connect(account).claim(roundId));
     result.claims.push({ account: account.address, amount });
   }
   return result;

@@ -54,8 +54,17 @@ export interface RoundDriver {
   advanceLate: () => Promise<Phase>;
   /** Each of `joiners` joins; the join that fills the round is logged as `fillingName`. */
   joinAll: (joiners: readonly HardhatEthersSigner[], fillingName: string) => Promise<void>;
-  /** `client` submits the CID of `label` for its update, which is kept in `updates`. */
-  submit: (name: string, client: HardhatEthersSigner, label: string) => Promise<ContractTransactionReceipt>;
+  /**
+   * `client` submits the CID of `label` for its update, which is kept in `updates`. The content hash is
+   * keccak256(CID) unless `commit` maps the update and that stand-in payload hash to another (a Mash submission's
+   * keccak256(payloadHash ‖ Merkle root of the masked vector)).
+   */
+  submit: (
+    name: string,
+    client: HardhatEthersSigner,
+    label: string,
+    commit?: (update: Int32Array, payloadHash: string) => Promise<string>,
+  ) => Promise<ContractTransactionReceipt>;
 }
 
 export async function startRoundDriver(parameters: StartRoundDriverParameters): Promise<RoundDriver> {
@@ -94,10 +103,12 @@ export async function startRoundDriver(parameters: StartRoundDriverParameters): 
         await send(full ? fillingName : "join", coordinator.connect(client).join(roundId));
       }
     },
-    submit: (name, client, label) => {
-      updates.set(client.address, quantizedUpdate(modelSize, updateSeed * 1_000 + clients.indexOf(client)));
+    submit: async (name, client, label, commit) => {
+      const update = quantizedUpdate(modelSize, updateSeed * 1_000 + clients.indexOf(client));
+      updates.set(client.address, update);
       const submitted = cid(label);
-      return send(name, coordinator.connect(client).submitUpdate(roundId, submitted, ethers.id(submitted), NUM_SAMPLES, LOSS));
+      const contentHash = commit === undefined ? ethers.id(submitted) : await commit(update, ethers.id(submitted));
+      return send(name, coordinator.connect(client).submitUpdate(roundId, submitted, contentHash, NUM_SAMPLES, LOSS));
     },
   };
 }
