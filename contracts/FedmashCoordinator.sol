@@ -116,6 +116,7 @@ contract FedmashCoordinator is IFedmashCoordinator {
     function join(uint256 roundId) external {
         RoundLib.Round storage target = _existingRound(roundId);
         if (!_registry.isActive(msg.sender, IFedmashRegistry.Role.Client)) revert CoordinatorNotClient(msg.sender);
+        _verifier.checkAdmission(target.taskId, msg.sender);
         target.join(roundId, msg.sender, _tasks[target.taskId].config);
         _releaseIfFailed(target, roundId);
     }

@@ -61,6 +61,9 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
     uint256 private _totalBurned;
     mapping(uint256 taskId => TaskFunds) private _funds;
     mapping(uint256 roundId => RoundState) private _rounds;
+    mapping(uint256 taskId => Admission) private _admission;
+    mapping(uint256 taskId => mapping(address account => bool)) private _allowed;
+    mapping(uint256 taskId => mapping(address account => uint256)) private _stakes;
 
     modifier onlyCoordinator() {
         if (msg.sender != address(_coordinator)) revert VerifierNotCoordinator(msg.sender);
@@ -117,6 +120,78 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
         _totalOwed -= amount;
         emit PoolWithdrawn(taskId, msg.sender, amount, funds.pool);
         Address.sendValue(payable(msg.sender), amount);
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function setAdmission(uint256 taskId, Admission calldata policy) external {
+        _requireTaskOwner(taskId);
+        uint256 activeRoundId = _funds[taskId].activeRoundId;
+        if (activeRoundId != 0) revert VerifierTaskBusy(taskId, activeRoundId);
+        _admission[taskId] = policy;
+        emit AdmissionSet(taskId, policy.allowlistOnly, policy.clientStake);
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function setAllowed(uint256 taskId, address[] calldata accounts, bool allowed) external {
+        _requireTaskOwner(taskId);
+        mapping(address => bool) storage list = _allowed[taskId];
+        for (uint256 i = 0; i < accounts.length; ++i) {
+            list[accounts[i]] = allowed;
+            emit AllowlistChanged(taskId, accounts[i], allowed);
+        }
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function stake(uint256 taskId) external payable {
+        if (msg.value == 0) revert VerifierZeroAmount();
+        // Reverts CoordinatorUnknownTask, so no wei is staked for a task that does not exist.
+        _coordinator.task(taskId);
+        uint256 staked = _stakes[taskId][msg.sender] + msg.value;
+        _stakes[taskId][msg.sender] = staked;
+        _totalOwed += msg.value;
+        emit StakeChanged(taskId, msg.sender, int256(msg.value), staked);
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function withdrawStake(uint256 taskId, uint256 amount) external nonReentrant {
+        if (amount == 0) revert VerifierZeroAmount();
+        uint256 roundId = _coordinator.latestRound(taskId);
+        if (roundId != 0 && _coordinator.hasJoined(roundId, msg.sender)) {
+            IFedmashCoordinator.Phase current = _coordinator.phase(roundId);
+            bool over = current == IFedmashCoordinator.Phase.Finalized || current == IFedmashCoordinator.Phase.Failed;
+            if (!over) revert VerifierStakeLocked(taskId, msg.sender, roundId);
+        }
+        uint256 staked = _stakes[taskId][msg.sender];
+        if (amount > staked) revert VerifierInsufficientStake(taskId, msg.sender, amount, staked);
+        _stakes[taskId][msg.sender] = staked - amount;
+        _totalOwed -= amount;
+        emit StakeChanged(taskId, msg.sender, -int256(amount), staked - amount);
+        Address.sendValue(payable(msg.sender), amount);
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function checkAdmission(uint256 taskId, address account) external view {
+        Admission storage policy = _admission[taskId];
+        bool allowed = _allowed[taskId][account];
+        uint256 staked = _stakes[taskId][account];
+        if ((policy.allowlistOnly && !allowed) || staked < policy.clientStake) {
+            revert VerifierNotAdmitted(taskId, account, allowed, staked, policy.clientStake);
+        }
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function admission(uint256 taskId) external view returns (Admission memory) {
+        return _admission[taskId];
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function isAllowed(uint256 taskId, address account) external view returns (bool) {
+        return _allowed[taskId][account];
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function stakeOf(uint256 taskId, address account) external view returns (uint256) {
+        return _stakes[taskId][account];
     }
 
     /// @inheritdoc IFedmashVerifier

@@ -78,6 +78,16 @@ interface IFedmashVerifier {
         uint64 challengeDuration;
     }
 
+    /// @notice Who may join a task's rounds, beyond holding the registry's `Client` role. The zero value is open
+    /// admission. The owner sets it between rounds ({setAdmission}).
+    /// @param allowlistOnly Only accounts the owner allowed ({setAllowed}) may join.
+    /// @param clientStake Wei a client must have staked for the task ({stake}) to join; the stake is locked while the
+    /// client is in the task's open round, so k Sybil accounts lock k stakes for as long as they take part.
+    struct Admission {
+        bool allowlistOnly;
+        uint256 clientStake;
+    }
+
     /// @notice The money of one task.
     /// @param terms The current terms.
     /// @param pool Unreserved funds, withdrawable by the owner.
@@ -201,6 +211,13 @@ interface IFedmashVerifier {
     error VerifierAlreadyClaimed(uint256 roundId, address account);
     /// @notice `account` is owed nothing by this round.
     error VerifierNothingToClaim(uint256 roundId, address account);
+    /// @notice `account` may not join task `taskId`: not `allowed` by the owner on an allowlist-only task, or its
+    /// `staked` wei are below the `requiredStake`.
+    error VerifierNotAdmitted(uint256 taskId, address account, bool allowed, uint256 staked, uint256 requiredStake);
+    /// @notice The stake is locked: `account` is in the task's open round `roundId`.
+    error VerifierStakeLocked(uint256 taskId, address account, uint256 roundId);
+    /// @notice A withdrawal of `requested` wei exceeds the `staked` amount.
+    error VerifierInsufficientStake(uint256 taskId, address account, uint256 requested, uint256 staked);
 
     /// @notice Someone added `amount` to the task's pool.
     event TaskFunded(uint256 indexed taskId, address indexed from, uint256 amount, uint256 pool);
@@ -277,6 +294,12 @@ interface IFedmashVerifier {
     event AggregatorSlashed(uint256 indexed taskId, uint256 indexed roundId, address indexed aggregator, uint256 amount);
     /// @notice `account` was paid `amount` for the round.
     event RewardClaimed(uint256 indexed roundId, address indexed account, uint256 amount);
+    /// @notice The owner set the task's admission policy.
+    event AdmissionSet(uint256 indexed taskId, bool allowlistOnly, uint256 clientStake);
+    /// @notice The owner allowed (or disallowed) `account` on the task's allowlist.
+    event AllowlistChanged(uint256 indexed taskId, address indexed account, bool allowed);
+    /// @notice `account`'s stake for the task changed by `delta` (positive: staked, negative: withdrawn) to `stake`.
+    event StakeChanged(uint256 indexed taskId, address indexed account, int256 delta, uint256 stake);
 
     /// @notice Adds `msg.value` to the task's pool. Anyone may fund a task.
     function fundTask(uint256 taskId) external payable;
@@ -287,6 +310,33 @@ interface IFedmashVerifier {
 
     /// @notice Sends `amount` of the unreserved pool to the owner.
     function withdrawPool(uint256 taskId, uint256 amount) external;
+
+    /// @notice Sets who may join the task's rounds ({Admission}). Task owner only, not while a round holds a reserve
+    /// ({VerifierTaskBusy}).
+    function setAdmission(uint256 taskId, Admission calldata admission) external;
+
+    /// @notice Adds (`allowed`) or removes `accounts` on the task's allowlist. Task owner only; takes effect at the next
+    /// join (an account already in a round stays in it).
+    function setAllowed(uint256 taskId, address[] calldata accounts, bool allowed) external;
+
+    /// @notice Adds `msg.value` to the caller's stake for the task.
+    function stake(uint256 taskId) external payable;
+
+    /// @notice Sends `amount` of the caller's stake back; not while it is in the task's open round
+    /// ({VerifierStakeLocked}).
+    function withdrawStake(uint256 taskId, uint256 amount) external;
+
+    /// @notice Coordinator hook, on every join: reverts {VerifierNotAdmitted} unless `account` may join the task.
+    function checkAdmission(uint256 taskId, address account) external view;
+
+    /// @notice The task's admission policy.
+    function admission(uint256 taskId) external view returns (Admission memory);
+
+    /// @notice Whether the owner allowed `account` on the task's allowlist.
+    function isAllowed(uint256 taskId, address account) external view returns (bool);
+
+    /// @notice `account`'s stake for the task.
+    function stakeOf(uint256 taskId, address account) external view returns (uint256);
 
     /// @notice The task's aggregator opts in to the task, accepting bonds of at most `maxBond`: posting an aggregate
     /// reverts ({VerifierBondNotAccepted}) while the round's `aggregatorBond` exceeds it. May be called again to raise
@@ -387,7 +437,7 @@ interface IFedmashVerifier {
     /// @notice What {claim} would pay `account` for `roundId` now (0 once claimed).
     function claimable(uint256 roundId, address account) external view returns (uint256);
 
-    /// @notice Σ pools + bonds + reserves + unclaimed rewards: what the contract owes; its balance minus
+    /// @notice Σ pools + bonds + stakes + reserves + unclaimed rewards: what the contract owes; its balance minus
     /// {totalBurned}.
     function totalOwed() external view returns (uint256);
 
