@@ -341,9 +341,10 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
         RoundState storage state = _knownRound(roundId);
         Outcome outcome = _outcome(roundId, state, batchSums);
         uint256 slashed = 0;
-        if (outcome == Outcome.Failed || outcome == Outcome.BatchSumsMissing) {
-            // Burned: a failed check names no culprit (a client's wrong commitment fails an honest aggregate), so
-            // paying the slash to the owner's pool or to the round's clients would pay whoever griefed (C1).
+        // Only a missing T is the aggregator's fault for sure. A failed Shamir check names no culprit: one client's wrong
+        // commitment, or one server's wrong share-sum (M2), fails an honest aggregate just as a tampered one does, so it
+        // slashes nobody; the round fails and pays nobody. The burn keeps the slash from whoever could grief (C1).
+        if (outcome == Outcome.BatchSumsMissing) {
             slashed = _slash(state.info);
             _burn(state.info.taskId, slashed);
         }

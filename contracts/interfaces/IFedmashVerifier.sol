@@ -45,7 +45,8 @@ interface IFedmashVerifier {
         Challenge
     }
 
-    /// @notice How a round's verification ended. `Released`: the round failed before its aggregate (no
+    /// @notice How a round's verification ended. `Failed` (`Shamir`): the commitment check did not hold; nobody is
+    /// slashed or paid, since it names no culprit. `Released`: the round failed before its aggregate (no
     /// verification ran, the reserve went back to the pool). `SeedExpired`: a seed's block hash left the 256-block
     /// window before anyone recorded it ({recordSeed}), so the round could not go on; nobody is slashed or paid,
     /// the reserve goes back to the pool (appended last, so the earlier values keep their numbers). `FraudProven`
@@ -64,7 +65,8 @@ interface IFedmashVerifier {
 
     /// @notice What a task pays and demands, set by its owner between rounds.
     /// @param aggregatorBond Wei the aggregator must have bonded, and have accepted ({acceptTask}), when it posts an
-    /// aggregate; slashed (burned) on a failed check or missing batch sums.
+    /// aggregate. `Mash`: slashed by a proven fraud ({challenge}). `Shamir`: slashed (burned) when T is missing; a
+    /// failed check slashes nobody, since a client's commitment or a server's share-sum could have caused it.
     /// @param clientReward Wei paid to each included client that committed, when the round passed (or failed only
     /// because others did not commit).
     /// @param aggregatorReward Wei paid to the aggregator when the round passed.
