@@ -1,6 +1,13 @@
-// The privacy ledger of a task, read from the chain: every round of the task that published an aggregate is one
-// release, with the included count the contract fixed (never the aggregator's own metadata, which it writes as it
-// likes), so a restarted or resumed owner (`fedmash owner --task T`) accounts every release the task ever made.
+// The privacy ledger of a task, read from the chain: every round of the task in which someone could see a sum of
+// updates is one release, with the included count the contract fixed (never the aggregator's own metadata, which it
+// writes as it likes), so a restarted or resumed owner (`fedmash owner --task T`) accounts every release the task
+// ever made. A release does not need a published aggregate: what matters is what could be decoded.
+// - mash: the holder can unmask every complete group (sum posted, every member submitted) on its own, whatever
+//   happens after (HolderMissing, TooFewIncluded, AggregatorMissing); the aggregator can decode the total once
+//   the holder submitted, posted or not.
+// - shamir: whoever holds t share-sums can reconstruct: a round that published an aggregate, or one that failed
+//   AggregatorMissing (Aggregation ended with at least t share-sums but no aggregate).
+// - plain: every submitted update is public on its own.
 //
 // Which count, per mode:
 // - mash: coordinator.includedClients(round) (the members of the included groups, the set GroupsIncluded fixed)
@@ -13,7 +20,8 @@
 // - plain: the count does not enter z (each update is released on its own); the submitted count is recorded.
 //
 // Composition: RDP adds per order over the releases, each at its own z, then one conversion to (ε, δ).
-import { Mode } from "../protocol/enums";
+import { ZeroAddress } from "ethers";
+import { FailureReason, Mode } from "../protocol/enums";
 import { computeRdp } from "../ml/dp/computeRdp";
 import { effectiveNoiseMultiplier, type DpAggregationMode } from "../ml/dp/effectiveNoiseMultiplier";
 import type { DpSettings } from "../ml/dp/parseDpSettings";
@@ -24,10 +32,20 @@ import type { WorkerRuntime } from "./openWorkerRuntime";
 
 /** The coordinator reads the ledger needs (the typechain contract satisfies it; tests pass a stub). */
 export interface ReleaseChain {
-  round(roundId: bigint): Promise<{ index: bigint | number; mode: bigint | number; aggregateCid: string; submittedCount: bigint | number }>;
+  round(roundId: bigint): Promise<{
+    index: bigint | number;
+    mode: bigint | number;
+    aggregateCid: string;
+    submittedCount: bigint | number;
+    failureReason: bigint | number;
+  }>;
   includedClients(roundId: bigint): Promise<readonly string[]>;
   mashRound(roundId: bigint): Promise<{ holder: string; groupCount: bigint | number }>;
-  group(roundId: bigint, groupIndex: number): Promise<{ members: readonly string[]; included: boolean }>;
+  group(roundId: bigint, groupIndex: number): Promise<{
+    members: readonly string[];
+    sumPosted: boolean;
+    submittedCount: bigint | number;
+  }>;
   submission(roundId: bigint, client: string): Promise<{ submitted: boolean }>;
 }
 
@@ -44,11 +62,16 @@ export interface PrivacyRelease {
   roundId: string;
   round: number;
   mode: DpAggregationMode;
-  /** Updates in the published sum, from the chain. */
+  /** Updates in the decodable sum, from the chain (mash: the included members plus the holder when it submitted). */
   includedClients: number;
-  /** MASH: the size of the smallest included group, whose sum the holder can unmask. */
+  /** MASH: the size of the smallest complete group, whose sum the holder can unmask. */
   smallestGroup?: number;
-  /** z of the published sum, against the aggregator and anyone reading the store. */
+  /** Whether the round published an aggregate; false for a sum that could be decoded but was never posted. */
+  published: boolean;
+  /**
+   * z of the total, against the aggregator and anyone reading the store; Infinity when no total could be decoded
+   * (a MASH round whose holder never submitted: only the holder's view of group sums was released).
+   */
   aggregatorNoiseMultiplier: number;
   /** z the accountant uses: the worst view of the round (the holder's smallest group sum in mash). */
   noiseMultiplier: number;
@@ -56,30 +79,47 @@ export interface PrivacyRelease {
 
 const MODE_NAMES: Record<number, DpAggregationMode> = { [Mode.Plain]: "plain", [Mode.Mash]: "mash", [Mode.Shamir]: "shamir" };
 
-/** The round's release, or undefined when it published no aggregate (nothing was released). */
+/** The round's release, or undefined when nobody could decode any sum of updates (nothing was released). */
 export async function readRoundRelease(chain: ReleaseChain, roundId: bigint, context: ReleaseContext): Promise<PrivacyRelease | undefined> {
   const view = await retry(() => chain.round(roundId));
-  if (view.aggregateCid === "") return undefined;
   const mode = MODE_NAMES[Number(view.mode)];
   if (mode === undefined) throw new RangeError(`Round ${roundId} has an unknown mode ${view.mode}.`);
-  let includedClients = Number(view.submittedCount);
-  let smallestGroup: number | undefined;
-  if (mode === "shamir") {
-    includedClients = (await retry(() => chain.includedClients(roundId))).length;
-  } else if (mode === "mash") {
-    const members = await retry(() => chain.includedClients(roundId));
-    const mash = await retry(() => chain.mashRound(roundId));
-    const holderSubmitted = (await retry(() => chain.submission(roundId, mash.holder))).submitted;
-    includedClients = members.length + (holderSubmitted ? 1 : 0);
-    const groups = await Promise.all(Array.from({ length: Number(mash.groupCount) }, (_, index) => retry(() => chain.group(roundId, index))));
-    const sizes = groups.filter((g) => g.included).map((g) => g.members.length);
-    if (sizes.length > 0) smallestGroup = Math.min(...sizes);
-  }
+  const published = view.aggregateCid !== "";
   const z = (included: number): number =>
     effectiveNoiseMultiplier({ settings: context.dp, mode, clients: context.expectedClients, modelSize: context.modelSize, scale: context.scale, includedClients: Math.max(1, included) });
-  const aggregatorNoiseMultiplier = z(includedClients);
-  const noiseMultiplier = smallestGroup === undefined ? aggregatorNoiseMultiplier : Math.min(aggregatorNoiseMultiplier, z(smallestGroup));
-  return { roundId: roundId.toString(), round: Number(view.index), mode, includedClients, ...(smallestGroup !== undefined ? { smallestGroup } : {}), aggregatorNoiseMultiplier, noiseMultiplier };
+  const release = (includedClients: number, aggregatorNoiseMultiplier: number, smallestGroup?: number): PrivacyRelease => ({
+    roundId: roundId.toString(),
+    round: Number(view.index),
+    mode,
+    includedClients,
+    ...(smallestGroup !== undefined ? { smallestGroup } : {}),
+    published,
+    aggregatorNoiseMultiplier,
+    noiseMultiplier: smallestGroup === undefined ? aggregatorNoiseMultiplier : Math.min(aggregatorNoiseMultiplier, z(smallestGroup)),
+  });
+
+  if (mode === "plain") {
+    const submitted = Number(view.submittedCount);
+    return submitted > 0 ? release(submitted, z(submitted)) : undefined;
+  }
+  if (mode === "shamir") {
+    const reconstructible = published || Number(view.failureReason) === FailureReason.AggregatorMissing;
+    if (!reconstructible) return undefined;
+    const included = (await retry(() => chain.includedClients(roundId))).length;
+    return release(included, z(included));
+  }
+  const mash = await retry(() => chain.mashRound(roundId));
+  const groups = await Promise.all(Array.from({ length: Number(mash.groupCount) }, (_, index) => retry(() => chain.group(roundId, index))));
+  const complete = groups.filter((g) => g.sumPosted && Number(g.submittedCount) === g.members.length).map((g) => g.members.length);
+  const smallestGroup = complete.length > 0 ? Math.min(...complete) : undefined;
+  const holderSubmitted = mash.holder !== ZeroAddress && (await retry(() => chain.submission(roundId, mash.holder))).submitted;
+  if (!holderSubmitted) {
+    // No total could be decoded; the holder alone saw its complete groups' sums, if any.
+    return smallestGroup === undefined ? undefined : release(0, Number.POSITIVE_INFINITY, smallestGroup);
+  }
+  const members = await retry(() => chain.includedClients(roundId));
+  const included = members.length + 1;
+  return release(included, z(included), smallestGroup);
 }
 
 /** Every release of the given rounds (a task's, in opening order), skipping rounds that published nothing. */
@@ -98,8 +138,12 @@ export async function taskRoundIds(coordinator: WorkerRuntime["coordinator"], ta
   return events.map((event) => BigInt(event.args.roundId)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** (ε, δ) of all the releases composed: RDP summed per order, each release at its own z, then converted once. */
-export function composeReleases(noiseMultipliers: readonly number[], delta: number): number {
+/**
+ * (ε, δ) of all the releases composed: RDP summed per order, each release at its own z, then converted once. A
+ * release at z = Infinity (a view that saw nothing) costs nothing.
+ */
+export function composeReleases(allNoiseMultipliers: readonly number[], delta: number): number {
+  const noiseMultipliers = allNoiseMultipliers.filter((z) => Number.isFinite(z));
   if (noiseMultipliers.length === 0) return 0;
   const orders = DEFAULT_RDP_ORDERS;
   const total = new Array<number>(orders.length).fill(0);

@@ -9,7 +9,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { deployFedmash } from "../../helpers/deployFedmash";
 import { encryptionKey } from "../../helpers/encryptionKey";
 import { driveMashRound } from "../../helpers/driveMashRound";
-import { Mode, Role } from "../../helpers/enums";
+import { FailureReason, Mode, Role } from "../../helpers/enums";
 import { taskConfig } from "../../helpers/taskConfig";
 import { composeReleases, readRoundRelease, readTaskReleases, taskRoundIds, type ReleaseChain, type ReleaseContext } from "../../../workers/roles/accountTaskPrivacy";
 import { effectiveNoiseMultiplier } from "../../../workers/ml/dp/effectiveNoiseMultiplier";
@@ -35,7 +35,7 @@ describe("the privacy ledger from the chain (issue 15, M4)", function () {
     for (const [index, client] of clients.entries()) await registry.connect(client).register(Role.Client, encryptionKey(`c${index}`).compressed);
     const config = taskConfig({ mode: Mode.Mash, aggregator: aggregator.address, modelSize: MODEL_SIZE, minClients: 7, maxClients: 7, minIncluded: 4 });
     await coordinator.connect(owner).createTask(config, "bafkreiinitial");
-    await verifier.connect(owner).setTerms(1n, { aggregatorBond: BOND, clientReward: 1_000n, aggregatorReward: 5_000n });
+    await verifier.connect(owner).setTerms(1n, { aggregatorBond: BOND, clientReward: 1_000n, aggregatorReward: 5_000n, challengeDuration: 60n });
     await verifier.connect(owner).fundTask(1n, { value: 1_000_000n });
     await verifier.connect(aggregator).acceptTask(1n, BOND);
     await verifier.connect(aggregator).depositBond(1n, { value: BOND });
@@ -79,9 +79,14 @@ describe("the privacy ledger from the chain (issue 15, M4)", function () {
     expect(same).to.be.closeTo(accountPrivacy({ noiseMultiplier: 0.8, rounds: 3, delta: 1e-5 }).epsilon, 1e-9);
   });
 
-  it("Shamir: the frozen submitted set is the count; a round that published nothing is no release", async function () {
+  it("Shamir: the frozen submitted set is the count; a round with t share-sums but no aggregate is a release, one without is not", async function () {
     const submitters = ["0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", "0x90F79bf6EB2c4f870365E785982E1f101E93b906", "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65"];
-    const rounds: Record<string, { aggregateCid: string }> = { "5": { aggregateCid: "bafkreiaggregate" }, "6": { aggregateCid: "" } };
+    const rounds: Record<string, { aggregateCid: string; failureReason: number }> = {
+      "5": { aggregateCid: "bafkreiaggregate", failureReason: FailureReason.None },
+      "6": { aggregateCid: "", failureReason: FailureReason.ServersMissing },
+      // At least t share-sums were posted but the aggregator never posted: whoever holds them could reconstruct.
+      "7": { aggregateCid: "", failureReason: FailureReason.AggregatorMissing },
+    };
     const chain: ReleaseChain = {
       round: async (roundId) => ({ index: Number(roundId), mode: Mode.Shamir, submittedCount: 3, ...rounds[roundId.toString()]! }),
       includedClients: async () => submitters,
@@ -89,12 +94,42 @@ describe("the privacy ledger from the chain (issue 15, M4)", function () {
       group: async () => expect.fail("a Shamir round has no groups"),
       submission: async () => expect.fail("not read"),
     };
-    const releases = await readTaskReleases(chain, [5n, 6n], DISTRIBUTED);
-    expect(releases).to.have.length(1);
+    const releases = await readTaskReleases(chain, [5n, 6n, 7n], DISTRIBUTED);
+    expect(releases.map((r) => [r.roundId, r.published])).to.deep.equal([
+      ["5", true],
+      ["7", false],
+    ]);
     expect(releases[0]).to.deep.include({ roundId: "5", mode: "shamir", includedClients: 3 });
     const shamirZ = effectiveNoiseMultiplier({ settings: DISTRIBUTED.dp, mode: "shamir", clients: 7, modelSize: MODEL_SIZE, scale: SCALE, includedClients: 3 });
     expect(releases[0]!.noiseMultiplier).to.equal(shamirZ);
     expect(releases[0]!.aggregatorNoiseMultiplier).to.equal(shamirZ);
+  });
+
+  it("MASH: a round that failed before any aggregate still released what the holder could unmask (M4)", async function () {
+    // The medium left by the first audit: a round whose holder went silent after the groups submitted released
+    // nothing to the aggregator, but the holder can still unmask each complete group's sum with its Paillier key.
+    const members = [["0xa1", "0xa2", "0xa3"], ["0xb1", "0xb2", "0xb3", "0xb4"], ["0xc1", "0xc2", "0xc3"]];
+    const chain: ReleaseChain = {
+      round: async (roundId) => ({ index: Number(roundId), mode: Mode.Mash, submittedCount: 9, aggregateCid: "", failureReason: FailureReason.HolderMissing }),
+      includedClients: async () => expect.fail("no total was decodable"),
+      mashRound: async () => ({ holder: "0x0000000000000000000000000000000000000001", groupCount: 3 }),
+      group: async (_roundId, index) => ({
+        members: members[index]!,
+        sumPosted: index !== 2,
+        // Group 1 complete (4 of 4), group 0 complete (3 of 3), group 2 never posted its sum.
+        submittedCount: members[index]!.length,
+      }),
+      submission: async () => ({ submitted: false }),
+    };
+    const release = await readRoundRelease(chain, 9n, DISTRIBUTED);
+    expect(release).to.deep.include({ published: false, smallestGroup: 3, includedClients: 0, noiseMultiplier: z(3) });
+    expect(release?.aggregatorNoiseMultiplier).to.equal(Number.POSITIVE_INFINITY);
+    // Against the aggregator it costs nothing; against the holder it costs a 3-client group sum.
+    expect(composeReleases([release!.aggregatorNoiseMultiplier], 1e-5)).to.equal(0);
+    expect(composeReleases([release!.noiseMultiplier], 1e-5)).to.be.greaterThan(0);
+    // The rule before: no aggregate CID, no release at all, so ε under-reported this round entirely.
+    const noGroupComplete: ReleaseChain = { ...chain, group: async (_r, index) => ({ members: members[index]!, sumPosted: true, submittedCount: 1 }) };
+    expect(await readRoundRelease(noGroupComplete, 9n, DISTRIBUTED)).to.equal(undefined);
   });
 
   it("accounts the holder's view: each round's release is the smallest included group's sum", async function () {
