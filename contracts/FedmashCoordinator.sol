@@ -53,6 +53,8 @@ contract FedmashCoordinator is IFedmashCoordinator {
     // Stored in the shape the view returns: a task holds no mapping, so the view is a plain copy.
     mapping(uint256 taskId => TaskView) private _tasks;
     mapping(uint256 roundId => RoundLib.Round) private _rounds;
+    // keccak256 of every model a secure task may train on: its initial model and each finalized round's new model.
+    mapping(uint256 taskId => mapping(bytes32 modelCidHash => bool)) private _chainModels;
 
     /// @param registry_ The participant registry to check roles against.
     /// @param verifierFactory Deploys this coordinator's verifier ({IFedmashVerifierFactory}).
@@ -92,12 +94,13 @@ contract FedmashCoordinator is IFedmashCoordinator {
         if (!_registry.isActive(owned.config.aggregator, IFedmashRegistry.Role.Aggregator)) {
             revert CoordinatorNotAggregator(owned.config.aggregator);
         }
-        // Secure modes train only on the initial model or a verified one (currentModelCid moves only when a round
-        // finalizes, which in Mash and Shamir means its verification passed). An empty CID is RoundLib's error.
+        // Secure modes train only on the initial model or one a verified round produced: any of them, not only the
+        // latest, so that clients refusing a finalized round's model (its CID is not what parent + sum gives) can go
+        // on from the model before it. An empty CID is RoundLib's error.
         if (
             owned.config.mode != Mode.Plain &&
             bytes(modelCid).length != 0 &&
-            keccak256(bytes(modelCid)) != keccak256(bytes(owned.currentModelCid))
+            !_chainModels[taskId][keccak256(bytes(modelCid))]
         ) {
             revert CoordinatorModelNotCurrent(taskId, modelCid, owned.currentModelCid);
         }
@@ -191,7 +194,11 @@ contract FedmashCoordinator is IFedmashCoordinator {
         if (msg.sender != address(_verifier)) revert CoordinatorNotVerifier(msg.sender);
         RoundLib.Round storage target = _existingRound(roundId);
         target.concludeVerification(roundId, reason);
-        if (target.phase == Phase.Finalized) _tasks[target.taskId].currentModelCid = target.newModelCid;
+        if (target.phase == Phase.Finalized) {
+            string memory modelCid = target.newModelCid;
+            _tasks[target.taskId].currentModelCid = modelCid;
+            _chainModels[target.taskId][keccak256(bytes(modelCid))] = true;
+        }
     }
 
     /// @inheritdoc IFedmashCoordinator
@@ -331,6 +338,7 @@ contract FedmashCoordinator is IFedmashCoordinator {
         }
         created.owner = msg.sender;
         created.currentModelCid = initialModelCid;
+        _chainModels[taskId][keccak256(bytes(initialModelCid))] = true;
         emit TaskCreated(taskId, msg.sender, config.mode, config.aggregator, initialModelCid);
     }
 

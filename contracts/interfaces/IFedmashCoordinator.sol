@@ -236,9 +236,9 @@ interface IFedmashCoordinator {
     /// @notice An update must be trained on at least one sample.
     error CoordinatorZeroSamples();
 
-    /// @notice A `Mash` or `Shamir` round must start from the task's current model (the last verified round's new
-    /// model, or the initial model before any): `given` is not `expected`. Stops laundering a model that no
-    /// verification passed into the chain of verified models.
+    /// @notice A `Mash` or `Shamir` round must start from the task's initial model or a model one of its verified
+    /// rounds produced: `given` is none of them (`expected` is the current one, the latest). Stops laundering a model
+    /// that no verification passed into the chain of verified models.
     error CoordinatorModelNotCurrent(uint256 taskId, string given, string expected);
 
     /// @notice No task has this id.
