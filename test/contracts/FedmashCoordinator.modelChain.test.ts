@@ -99,19 +99,22 @@ describe("FedmashCoordinator: the model chain of secure tasks (M1)", function ()
     await expect(coordinator.connect(owner).openRound(MASH_TASK, INITIAL_MODEL_CID)).to.emit(coordinator, "RoundOpened");
   });
 
-  it("moves on to a passed round's model and refuses the model it replaced", async function () {
+  it("moves on to a passed round's model, and may go back to an earlier model of the verified chain", async function () {
     const fixture = await loadFixture(tasksFixture);
     const { coordinator, owner } = fixture;
     const passed = await drive(fixture, {});
     expect(passed.outcome).to.equal(Outcome.Passed);
     const verifiedModel = (await coordinator.round(passed.roundId)).newModelCid;
     expect((await coordinator.task(MASH_TASK)).currentModelCid).to.equal(verifiedModel);
-    await expect(coordinator.connect(owner).openRound(MASH_TASK, INITIAL_MODEL_CID))
+    // A model outside the chain is still refused, naming the current one.
+    await expect(coordinator.connect(owner).openRound(MASH_TASK, POISONED_MODEL_CID))
       .to.be.revertedWithCustomError(coordinator, "CoordinatorModelNotCurrent")
-      .withArgs(MASH_TASK, INITIAL_MODEL_CID, verifiedModel);
+      .withArgs(MASH_TASK, POISONED_MODEL_CID, verifiedModel);
     // The driver opens the next round on the task's current model, as every caller does.
     const next = await drive(fixture, {}, 1);
     expect((await coordinator.round(next.roundId)).modelCid).to.equal(verifiedModel);
+    // The model it replaced is in the verified chain too: clients that refused the latest model can go on from it.
+    await expect(coordinator.connect(owner).openRound(MASH_TASK, INITIAL_MODEL_CID)).to.emit(coordinator, "RoundOpened");
   });
 
   it("leaves no Plain detour: a Plain task takes any model, but its models never reach a secure task", async function () {

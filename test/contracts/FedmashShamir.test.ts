@@ -133,6 +133,7 @@ describe("FedmashShamir", function () {
       aggregatorBond: AGGREGATOR_BOND,
       clientReward: CLIENT_REWARD,
       aggregatorReward: AGGREGATOR_REWARD,
+      challengeDuration: 60n,
     });
     await verifier.connect(funder).fundTask(TASK_ID, { value: POOL });
     await verifier.connect(aggregator).acceptTask(TASK_ID, AGGREGATOR_BOND);
