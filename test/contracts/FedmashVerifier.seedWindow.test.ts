@@ -2,7 +2,9 @@
 // deadlines are in seconds. On a chain with 2 s blocks, 256 blocks are 8.5 minutes, less than the 10-minute stages of
 // these tasks: an aggregator that restarts after 8.5 minutes used to find its seed gone (VerifierSeedExpired) and be
 // slashed for missing T. Now anyone records the seed while it is readable (recordSeed), the later steps read the
-// stored value, and a seed nobody recorded in time fails the round as SeedExpired, which slashes nobody.
+// stored value, and a seed nobody recorded in time fails the round as SeedExpired, which slashes nobody. The seeds are
+// the sampled verification's, which only Shamir rounds run now (a Mash round is verified by fraud proofs), so the
+// round here is a Shamir round.
 import { expect } from "chai";
 import { ethers, network } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
@@ -11,9 +13,9 @@ import { batchSums } from "../../workers/crypto/verify/batchSums";
 import { commitBatchSums } from "../../workers/crypto/verify/commitBatchSums";
 import { encodeBatchSums } from "../../workers/crypto/verify/encodeBatchSums";
 import { deployFedmash } from "../helpers/deployFedmash";
-import { driveMashRound } from "../helpers/driveMashRound";
+import { driveShamirRound } from "../helpers/driveShamirRound";
 import { encryptionKey } from "../helpers/encryptionKey";
-import { FailureReason, Mode, Phase, Role } from "../helpers/enums";
+import { FailureReason, MaskGroup, Mode, Phase, Role } from "../helpers/enums";
 import { taskConfig } from "../helpers/taskConfig";
 import { Outcome, Stage } from "../helpers/verifierEnums";
 
@@ -38,18 +40,30 @@ describe("FedmashVerifier: seeds outlive the 256-block window (M3)", function ()
     const signers = await ethers.getSigners();
     const [owner, aggregator, keeper, stranger] = signers;
     const clients = signers.slice(4, 8);
-    const { registry, coordinator, verifier } = await deployFedmash();
+    const servers = signers.slice(10, 13);
+    const { registry, coordinator, verifier, shamir } = await deployFedmash();
     await registry.connect(aggregator).register(Role.Aggregator, encryptionKey("aggregator").compressed);
     for (const [index, client] of clients.entries()) await registry.connect(client).register(Role.Client, encryptionKey(`c${index}`).compressed);
-    const config = taskConfig({ mode: Mode.Mash, aggregator: aggregator.address, aggregateDuration: STAGE_SECONDS, submitDuration: STAGE_SECONDS });
-    await coordinator.connect(owner).createTask(config, MODEL_CID);
-    await verifier.connect(owner).setTerms(TASK_ID, { aggregatorBond: BOND, clientReward: CLIENT_REWARD, aggregatorReward: AGGREGATOR_REWARD });
+    for (const [index, server] of servers.entries()) await registry.connect(server).register(Role.Server, encryptionKey(`s${index}`).compressed);
+    const config = {
+      ...taskConfig({ mode: Mode.Plain, aggregator: aggregator.address, aggregateDuration: STAGE_SECONDS, submitDuration: STAGE_SECONDS }),
+      mode: Mode.Shamir,
+      minClients: 3,
+      maxClients: 4,
+      quantizationScale: 10_000,
+      clipMillionths: 1_000_000,
+      maskGroup: MaskGroup.Rlwr2048,
+    };
+    await coordinator.connect(owner).createShamirTask(config, MODEL_CID, servers.map((server) => server.address), 2);
+    await verifier
+      .connect(owner)
+      .setTerms(TASK_ID, { aggregatorBond: BOND, clientReward: CLIENT_REWARD, aggregatorReward: AGGREGATOR_REWARD, challengeDuration: STAGE_SECONDS });
     await verifier.connect(owner).fundTask(TASK_ID, { value: POOL });
     // The aggregator opts in to the task with the largest bond it accepts, where the verifier asks for it.
     if (verifier.interface.getFunction("acceptTask")) await verifier.connect(aggregator).getFunction("acceptTask")(TASK_ID, BOND);
     await verifier.connect(aggregator).depositBond(TASK_ID, { value: BOND });
     // The round runs normally up to the aggregate; then the aggregator "crashes" before T.
-    const round = await driveMashRound({ coordinator, verifier, taskId: TASK_ID, owner, aggregator, keeper, clients, until: "aggregate" });
+    const round = await driveShamirRound({ coordinator, verifier, shamir, servers, taskId: TASK_ID, owner, aggregator, keeper, clients, until: "aggregate" });
     const roundId = round.roundId;
     const aggregateBlock = (await verifier.verification(roundId)).aggregateBlock;
     return { coordinator, verifier, owner, aggregator, keeper, stranger, clients, round, roundId, aggregateBlock };
