@@ -92,8 +92,22 @@ export function parseVerifierLog(verifierInterface: Interface, log: RawLog): Coo
       return { ...base, type: "BatchSumsPosted", roundId: a.roundId, sampleSeed: a.sampleSeed, partitions: a.partitions, batches: a.batches, batchSums: a.batchSums, deadline: a.deadline };
     case "CommitmentPosted":
       return { ...base, type: "CommitmentPosted", roundId: a.roundId, client: a.client, x: a.x, y: a.y, committedCount: a.committedCount };
-    case "AggregateDisputed":
-      return { ...base, type: "AggregateDisputed", roundId: a.roundId, client: a.client, partition: a.partition, batch: a.batch, published: a.published, accepted: a.accepted };
+    case "ChallengeWindowOpened":
+      return { ...base, type: "ChallengeWindowOpened", roundId: a.roundId, aggregateHash: a.aggregateHash, deadline: a.deadline };
+    case "ChallengeRejected":
+      return { ...base, type: "ChallengeRejected", roundId: a.roundId, challenger: a.challenger, leafIndex: a.leafIndex, bond: a.bond };
+    case "AggregateFraudProven":
+      return {
+        ...base,
+        type: "AggregateFraudProven",
+        taskId: a.taskId,
+        roundId: a.roundId,
+        challenger: a.challenger,
+        coordinate: a.coordinate,
+        slashed: a.slashed,
+        challengerReward: a.challengerReward,
+        clientShare: a.clientShare,
+      };
     case "VerificationSettled":
       return {
         ...base,

@@ -10,7 +10,7 @@ const PHASES: Record<PhaseName, string> = {
   Submission: "Clients train on the global model and submit their (masked) updates.",
   Completion: "The holder decrypts the included groups' sum and submits its own masked update.",
   Aggregation: "The aggregator combines the updates and posts the aggregate and the new model.",
-  Verification: "The aggregator posts batch sums, included clients commit, anyone settles.",
+  Verification: "MASH: anyone may challenge one leaf of the aggregate until the window closes, then anyone settles. Shamir: the aggregator posts batch sums, included clients commit, anyone settles.",
   Finalized: "The round is over; its model is the task's current model.",
   Failed: "The round ended without a new model.",
 };
@@ -24,7 +24,7 @@ const FAILURES: Record<FailureReasonName, string> = {
   VerificationFailed: "The verification check failed: the aggregate does not match the clients' commitments, so the aggregator was slashed.",
   Cancelled: "The task owner cancelled the round.",
   CommitmentsMissing: "Some included clients did not commit in time, so the check could not run; nobody was slashed.",
-  AggregateDisputed: "An included client showed that the published aggregate differs from its batch sums; the model was refused.",
+  AggregateFraudProven: "A challenger proved on-chain that the published aggregate is not the sum of the included vectors; the aggregator was slashed.",
   ServersMissing: "Fewer Shamir servers than the threshold posted their share-sums in time.",
   TooFewIncluded: "Fewer updates than the task's minIncluded would have been summed, so nothing was unmasked or summed.",
   DrawExpired: "Nobody drew the groups within 256 blocks of the draw block, whose hash then expired; the draw is never re-rolled, so the round failed.",
@@ -33,11 +33,11 @@ const FAILURES: Record<FailureReasonName, string> = {
 
 const OUTCOMES: Record<VerificationOutcomeName, string> = {
   None: "Not settled yet.",
-  Passed: "The aggregate matches the clients' commitments; rewards are claimable.",
+  Passed: "No fraud was proven (MASH: the challenge window closed; Shamir: the aggregate matches the clients' commitments); rewards are claimable.",
   Failed: "The aggregate does not match the commitments; the aggregator's bond was slashed.",
   BatchSumsMissing: "The aggregator never posted its batch sums; its bond was slashed.",
   CommitmentsMissing: "Not every included client committed; clients that did are paid, nobody is slashed.",
-  Disputed: "A client disputed the aggregate; nobody is paid, the bond is unlocked.",
+  FraudProven: "A challenge proved the aggregate wrong: the aggregator's bond was slashed, half to the challenger, half to the included clients.",
   Released: "No verification ran (the round failed before its aggregate); the reserve went back to the pool.",
   SeedExpired: "A seed's block hash expired before anyone recorded it; nobody is paid or slashed, the reserve went back to the pool.",
 };

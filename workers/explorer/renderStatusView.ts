@@ -158,7 +158,7 @@ function verificationBlock(v: VerificationStatus | undefined, round: RoundStatus
     <dl class="facts verification">
       <dt>Stage</dt><dd class="stage">${words(v.stage)}</dd>
       <dt>Outcome</dt><dd><strong class="outcome outcome-${v.outcome}">${settled ? words(v.outcome) : "Pending"}</strong> <span class="explain">${settled ? explainOutcome(v.outcome) : ""}</span></dd>
-      <dt>Commitments</dt><dd>${v.committedCount} of ${v.includedCount} included clients${v.disputeCount ? html` · <strong class="bad">${plural(v.disputeCount, "dispute")}</strong>` : ""}</dd>
+      <dt>Commitments</dt><dd>${v.committedCount} of ${v.includedCount} included clients${v.challengeCount ? html` · <strong class="bad">${plural(v.challengeCount, "challenge")}</strong>` : ""}</dd>
       ${!settled && v.deadline ? html`<dt>Stage deadline</dt><dd><time datetime="${isoTime(v.deadline)}">${formatUnixTime(v.deadline)}</time> · <span class="countdown" role="timer" aria-live="off" data-deadline="${v.deadline}"></span></dd>` : ""}
       <dt>Batch sums</dt><dd>${txLink(v.batchSums, options)}</dd>
       <dt>Settlement</dt><dd>${txLink(v.settled, options)}</dd>
@@ -174,11 +174,11 @@ function verificationBlock(v: VerificationStatus | undefined, round: RoundStatus
         : ""
     }
     ${
-      v.disputes.length
-        ? html`<table class="disputes">
-      <caption>Disputes</caption>
-      <thead><tr><th scope="col">Client</th><th scope="col" class="num">Partition</th><th scope="col" class="num">Batch</th><th scope="col" class="num">Published</th><th scope="col" class="num">Accepted</th><th scope="col">Transaction</th></tr></thead>
-      <tbody>${v.disputes.map((d) => html`<tr><th scope="row">${address(d.client)}</th><td class="num">${d.partition}</td><td class="num">${d.batch}</td><td class="num">${d.published}</td><td class="num">${d.accepted}</td><td>${txLink(d, options)}</td></tr>`)}</tbody>
+      v.challenges.length
+        ? html`<table class="challenges">
+      <caption>Challenges</caption>
+      <thead><tr><th scope="col">Challenger</th><th scope="col">Result</th><th scope="col" class="num">Coordinate or leaf</th><th scope="col">Transaction</th></tr></thead>
+      <tbody>${v.challenges.map((c) => html`<tr><th scope="row">${address(c.challenger)}</th><td>${c.upheld ? "upheld: fraud proven" : "rejected: bond burned"}</td><td class="num">${c.upheld ? `coordinate ${c.coordinate}` : `leaf ${c.leafIndex}`}</td><td>${txLink(c, options)}</td></tr>`)}</tbody>
     </table>`
         : ""
     }`;

@@ -1,7 +1,8 @@
 // TypeScript mirrors of the contracts' Solidity enums. The numeric values are the ABI encoding, so the order here
 // must match contracts/interfaces/IFedmashCoordinator.sol, IFedmashRegistry.sol and IFedmashVerifier.sol exactly
 // (FailureReason is append-only: ServersMissing came with Shamir mode, TooFewIncluded with the included-set floor,
-// DrawExpired with the draw that is never re-armed, SeedExpired with recordSeed; VerificationOutcome likewise).
+// DrawExpired with the draw that is never re-armed, SeedExpired with recordSeed; VerificationOutcome likewise;
+// AggregateFraudProven and FraudProven took the numbers of the removed AggregateDisputed and Disputed).
 
 export const Role = { None: 0, Client: 1, Aggregator: 2, Server: 3 } as const;
 export type Role = (typeof Role)[keyof typeof Role];
@@ -32,7 +33,7 @@ export const FailureReason = {
   VerificationFailed: 5,
   Cancelled: 6,
   CommitmentsMissing: 7,
-  AggregateDisputed: 8,
+  AggregateFraudProven: 8,
   ServersMissing: 9,
   TooFewIncluded: 10,
   DrawExpired: 11,
@@ -44,8 +45,8 @@ export type FailureReason = (typeof FailureReason)[keyof typeof FailureReason];
 export const MaskGroup = { Rlwr2048: 0, PaperCompat: 1 } as const;
 export type MaskGroup = (typeof MaskGroup)[keyof typeof MaskGroup];
 
-/** Where a round's verification stands (FedmashVerifier.Stage). */
-export const VerificationStage = { None: 0, Reserved: 1, BatchSums: 2, Commitments: 3, Settled: 4 } as const;
+/** Where a round's verification stands (FedmashVerifier.Stage); `Challenge`: a Mash aggregate's fraud-proof window. */
+export const VerificationStage = { None: 0, Reserved: 1, BatchSums: 2, Commitments: 3, Settled: 4, Challenge: 5 } as const;
 export type VerificationStage = (typeof VerificationStage)[keyof typeof VerificationStage];
 
 /** How a round's verification ended (FedmashVerifier.Outcome). */
@@ -55,7 +56,7 @@ export const VerificationOutcome = {
   Failed: 2,
   BatchSumsMissing: 3,
   CommitmentsMissing: 4,
-  Disputed: 5,
+  FraudProven: 5,
   Released: 6,
   SeedExpired: 7,
 } as const;

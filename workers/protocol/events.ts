@@ -48,7 +48,21 @@ export type CoordinatorEvent = EventBase &
         deadline: bigint;
       }
     | { type: "CommitmentPosted"; roundId: bigint; client: string; x: bigint; y: bigint; committedCount: bigint }
-    | { type: "AggregateDisputed"; roundId: bigint; client: string; partition: bigint; batch: bigint; published: bigint; accepted: bigint }
+    /** Mash: the aggregate may be challenged until `deadline` (FedmashVerifier.challenge). */
+    | { type: "ChallengeWindowOpened"; roundId: bigint; aggregateHash: string; deadline: bigint }
+    /** Mash: a challenge of leaf `leafIndex` found the posted sum right; the challenger's `bond` was burned. */
+    | { type: "ChallengeRejected"; roundId: bigint; challenger: string; leafIndex: bigint; bond: bigint }
+    /** Mash: a challenge proved the posted sum wrong at `coordinate`; the aggregator lost `slashed`. */
+    | {
+        type: "AggregateFraudProven";
+        taskId: bigint;
+        roundId: bigint;
+        challenger: string;
+        coordinate: bigint;
+        slashed: bigint;
+        challengerReward: bigint;
+        clientShare: bigint;
+      }
     | {
         type: "VerificationSettled";
         taskId: bigint;
@@ -99,7 +113,9 @@ export const COORDINATOR_EVENT_TYPES: readonly CoordinatorEventType[] = [
   "VerificationStarted",
   "BatchSumsPosted",
   "CommitmentPosted",
-  "AggregateDisputed",
+  "ChallengeWindowOpened",
+  "ChallengeRejected",
+  "AggregateFraudProven",
   "VerificationSettled",
   "AggregatorSlashed",
   "RewardClaimed",

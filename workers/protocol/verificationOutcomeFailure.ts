@@ -21,8 +21,8 @@ export function verificationOutcomeFailure(outcome: SettledOutcome): FailureReas
       return FailureReason.AggregatorMissing;
     case VerificationOutcome.CommitmentsMissing:
       return FailureReason.CommitmentsMissing;
-    case VerificationOutcome.Disputed:
-      return FailureReason.AggregateDisputed;
+    case VerificationOutcome.FraudProven:
+      return FailureReason.AggregateFraudProven;
     case VerificationOutcome.SeedExpired:
       return FailureReason.SeedExpired;
   }

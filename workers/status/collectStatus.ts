@@ -224,7 +224,7 @@ export async function collectStatus(parameters: CollectStatusParameters): Promis
         deadline: Number(verification.deadline),
         includedCount: Number(verification.includedCount),
         committedCount: Number(verification.committedCount),
-        disputeCount: Number(verification.disputeCount),
+        challengeCount: Number(verification.challengeCount),
         sampleSeed: verification.sampleSeed,
         reserved: verification.reserved,
         unclaimed: verification.unclaimed,

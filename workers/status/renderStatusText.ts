@@ -123,14 +123,14 @@ function roundDetail(round: RoundStatus, now: number, withEvents: boolean): stri
   const v = round.verification;
   if (v && v.stage !== "None") {
     const stageDeadline =
-      v.deadline > 0 && v.stage !== "Settled" ? ` · ${v.stage === "BatchSums" ? "batch sums" : "commitments"} due ${formatUnixTime(v.deadline)}${now > v.deadline ? " (passed: anyone may settle)" : ` (in ${formatDuration(v.deadline - now)})`}` : "";
+      v.deadline > 0 && v.stage !== "Settled" ? ` · ${v.stage === "BatchSums" ? "batch sums" : v.stage === "Challenge" ? "challenge window" : "commitments"} due ${formatUnixTime(v.deadline)}${now > v.deadline ? " (passed: anyone may settle)" : ` (in ${formatDuration(v.deadline - now)})`}` : "";
     if (v.stage === "Reserved") {
       lines.push(`${indent}verification: rewards reserved (${eth(v.reserved)}); it starts when the aggregate is posted`);
     } else if (v.outcome === "Released") {
       lines.push(`${indent}verification: none ran (the round failed before its aggregate); the reserve went back to the pool`);
     } else {
       lines.push(
-        `${indent}verification: ${v.stage}${v.outcome !== "None" ? `, ${v.outcome}` : ""} · ${v.committedCount}/${v.includedCount} committed, ${v.disputeCount} dispute(s)${stageDeadline}`,
+        `${indent}verification: ${v.stage}${v.outcome !== "None" ? `, ${v.outcome}` : ""} · ${v.committedCount}/${v.includedCount} committed, ${v.challengeCount} challenge(s)${stageDeadline}`,
       );
     }
     const gasParts = [
@@ -140,8 +140,10 @@ function roundDetail(round: RoundStatus, now: number, withEvents: boolean): stri
       ["settle", gas(v.gasUsed.settle)],
     ].filter((entry): entry is [string, string] => entry[1] !== undefined);
     if (gasParts.length > 0) lines.push(`${indent}  gas: ${gasParts.map(([name, used]) => `${name} ${used}`).join(" · ")} · total ${gas(v.gasUsed.total)}`);
-    for (const d of v.disputes) {
-      lines.push(`${indent}  dispute by ${shortAddress(d.client)}: batch (${d.partition}, ${d.batch}) published ${d.published}, accepted ${d.accepted}`);
+    for (const c of v.challenges) {
+      lines.push(
+        `${indent}  challenge by ${shortAddress(c.challenger)}: ${c.upheld ? `upheld, the aggregate is wrong at coordinate ${c.coordinate}` : `rejected (leaf ${c.leafIndex}), bond burned`}`,
+      );
     }
     if (v.settled) lines.push(`${indent}  settled tx ${v.settled.tx} @${v.settled.block}`);
   }

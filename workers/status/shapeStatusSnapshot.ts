@@ -9,6 +9,7 @@ import { lossFromFixed } from "../protocol/events";
 import type { RegistryEvent, RoundViewData, StatusViews, TaskViewData } from "./statusInputs";
 import {
   STATUS_SNAPSHOT_VERSION,
+  type ChallengeStatus,
   type ClaimStatus,
   type FailureReasonName,
   type GroupStatus,
@@ -108,14 +109,10 @@ function shapeVerification(view: RoundViewData, events: readonly CoordinatorEven
   const settled = ofType(events, "VerificationSettled").at(-1);
   const aggregate = ofType(events, "AggregatePosted").at(-1);
   const commitments = ofType(events, "CommitmentPosted").map((event) => ({ client: checksum(event.client), ...ref(event) }));
-  const disputes = ofType(events, "AggregateDisputed").map((event) => ({
-    client: checksum(event.client),
-    partition: Number(event.partition),
-    batch: Number(event.batch),
-    published: event.published.toString(),
-    accepted: event.accepted.toString(),
-    ...ref(event),
-  }));
+  const challenges: ChallengeStatus[] = [
+    ...ofType(events, "ChallengeRejected").map((event) => ({ challenger: checksum(event.challenger), upheld: false, leafIndex: Number(event.leafIndex), ...ref(event) })),
+    ...ofType(events, "AggregateFraudProven").map((event) => ({ challenger: checksum(event.challenger), upheld: true, coordinate: Number(event.coordinate), ...ref(event) })),
+  ];
   const gas: VerificationGasStatus = {};
   const parts: [keyof VerificationGasStatus, string[]][] = [
     ["postAggregate", aggregate ? [aggregate.transactionHash] : []],
@@ -139,11 +136,11 @@ function shapeVerification(view: RoundViewData, events: readonly CoordinatorEven
     deadline: verification.deadline,
     includedCount: verification.includedCount,
     committedCount: verification.committedCount,
-    disputeCount: verification.disputeCount,
+    challengeCount: verification.challengeCount,
     sampleSeed: verification.sampleSeed,
     batchSums: batchSums ? ref(batchSums) : undefined,
     commitments,
-    disputes,
+    challenges,
     settled: settled ? ref(settled) : undefined,
     gasUsed: gas,
     reserved: verification.reserved.toString(),

@@ -51,7 +51,7 @@ export interface VerificationViewData {
   deadline: number;
   includedCount: number;
   committedCount: number;
-  disputeCount: number;
+  challengeCount: number;
   sampleSeed: string;
   reserved: bigint;
   unclaimed: bigint;

@@ -181,12 +181,12 @@ export interface AggregateStatus extends TxRef {
   hash: string;
 }
 
-export interface DisputeStatus extends TxRef {
-  client: string;
-  partition: number;
-  batch: number;
-  published: DecimalString;
-  accepted: DecimalString;
+/** A Mash challenge: `upheld` proved the aggregate wrong at `coordinate`; a rejected one looked at `leafIndex`. */
+export interface ChallengeStatus extends TxRef {
+  challenger: string;
+  upheld: boolean;
+  coordinate?: number;
+  leafIndex?: number;
 }
 
 /** Gas used by the verification's transactions, from their receipts; absent entries were not (yet) sent. */
@@ -207,11 +207,12 @@ export interface VerificationStatus {
   deadline: number;
   includedCount: number;
   committedCount: number;
-  disputeCount: number;
+  /** Mash: challenges resolved (rejected ones and the one that proved fraud). */
+  challengeCount: number;
   sampleSeed: string;
   batchSums?: TxRef;
   commitments: ({ client: string } & TxRef)[];
-  disputes: DisputeStatus[];
+  challenges: ChallengeStatus[];
   settled?: TxRef;
   gasUsed: VerificationGasStatus;
   /** Wei reserved for the round until it settles. */

@@ -56,8 +56,12 @@ export function summarizeEvent(event: CoordinatorEvent): string {
       return `batch sums posted (${event.partitions}×${event.batches})`;
     case "CommitmentPosted":
       return `${shortAddress(event.client)} committed (${event.committedCount} so far)`;
-    case "AggregateDisputed":
-      return `${shortAddress(event.client)} disputed batch (${event.partition}, ${event.batch}): published ${event.published}, accepted ${event.accepted}`;
+    case "ChallengeWindowOpened":
+      return `challenge window open until ${formatUnixTime(Number(event.deadline))}`;
+    case "ChallengeRejected":
+      return `${shortAddress(event.challenger)} challenged leaf ${event.leafIndex}: rejected, bond of ${formatEther(event.bond)} ETH burned`;
+    case "AggregateFraudProven":
+      return `${shortAddress(event.challenger)} proved the aggregate wrong at coordinate ${event.coordinate}: aggregator slashed ${formatEther(event.slashed)} ETH`;
     case "VerificationSettled":
       return `verification ${enumName(VerificationOutcome, event.outcome)}: ${event.committedCount}/${event.includedCount} committed, ${formatEther(event.paid)} ETH owed, ${formatEther(event.slashed)} ETH slashed`;
     case "AggregatorSlashed":
