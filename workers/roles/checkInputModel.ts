@@ -7,7 +7,7 @@
 import { BaseError } from "../errors";
 import { AggregateVerificationError } from "../crypto/verify/errors";
 import { enumName, VerificationOutcome } from "../protocol/enums";
-import { PayloadCorruptError, PayloadHashMismatchError, PayloadShapeMismatchError, PayloadTruncatedError } from "../storage/errors";
+import { PayloadCommitmentMismatchError, PayloadCorruptError, PayloadHashMismatchError, PayloadShapeMismatchError, PayloadTruncatedError } from "../storage/errors";
 
 export type ModelRefusalReason =
   /** No finalized round of the task produced this model, and it is not the initial model. */
@@ -19,7 +19,9 @@ export type ModelRefusalReason =
   /** The producing round's aggregate payload is not what the chain recorded (hash, shape). */
   | "aggregate-invalid"
   /** The model is not the producing round's parent model plus its verified aggregate. */
-  | "model-not-derived";
+  | "model-not-derived"
+  /** MASH: this client's watcher found the producing round's aggregate wrong or could not check it (watchRound). */
+  | "aggregate-unverifiable";
 
 export class ModelRefusedError extends BaseError {
   override name = "ModelRefusedError" as const;
@@ -67,7 +69,7 @@ export interface CheckInputModelReturnType {
   roundId?: string;
 }
 
-const PAYLOAD_ERRORS = [PayloadHashMismatchError, PayloadShapeMismatchError, PayloadCorruptError, PayloadTruncatedError];
+const PAYLOAD_ERRORS = [PayloadHashMismatchError, PayloadCommitmentMismatchError, PayloadShapeMismatchError, PayloadCorruptError, PayloadTruncatedError];
 
 /** Resolves when the model may be trained on; throws ModelRefusedError when not. Transient I/O failures propagate. */
 export async function checkInputModel(parameters: CheckInputModelParameters): Promise<CheckInputModelReturnType> {

@@ -15,6 +15,8 @@ export interface CreateInputModelGateParameters {
   modelSize: number;
   /** The task's quantization scale S. */
   scale: number;
+  /** The task's mode (MASH aggregates open a vector commitment; Shamir ones are checked against T). */
+  mode?: "mash" | "shamir";
 }
 
 export interface InputModelGate {
@@ -22,15 +24,27 @@ export interface InputModelGate {
   refusal(roundId: bigint | string, modelCid: string): Promise<ModelRefusedError | undefined>;
   /** Logs that a round whose verification settled with `outcome` (not Passed) produced a model this client refuses. */
   refuseUnverified(roundId: string, newModelCid: string, outcome: VerificationOutcome): void;
+  /**
+   * MASH: this client's watcher found the round's aggregate wrong or could not check it: its model is never trained
+   * on, whatever the round's outcome (remembered in the state folder).
+   */
+  refuseModel(roundId: string, newModelCid: string, details: string): void;
 }
 
 export function createInputModelGate(parameters: CreateInputModelGateParameters): InputModelGate {
   const { runtime } = parameters;
   const { logger } = runtime;
   const verifiedModelsFile = join(runtime.config.stateDir, "verified-models.json");
+  const refusedModelsFile = join(runtime.config.stateDir, "refused-models.json");
   const sources = createInputModelSources(parameters);
   return {
     refusal: async (roundId, modelCid) => {
+      const refused = readStateFile<Record<string, { roundId: string; details: string }>>(refusedModelsFile, {})[modelCid];
+      if (refused) {
+        const error = new ModelRefusedError(modelCid, "aggregate-unverifiable", `Round ${refused.roundId}: ${refused.details}`);
+        logger.error("refusing the round's input model: not joining, not training", { round: roundId, reason: error.reason, error });
+        return error;
+      }
       const verified = readStateFile<Record<string, VerifiedModelRecord>>(verifiedModelsFile, {});
       try {
         const accepted = await checkInputModel({ modelCid, sources, verified });
@@ -51,6 +65,15 @@ export function createInputModelGate(parameters: CreateInputModelGateParameters)
         round: roundId,
         outcome: name,
         error: new ModelRefusedError(newModelCid, "verification-not-passed", `Round ${roundId}'s verification outcome is ${name}.`),
+      });
+    },
+    refuseModel: (roundId, newModelCid, details) => {
+      const refused = readStateFile<Record<string, { roundId: string; details: string }>>(refusedModelsFile, {});
+      if (refused[newModelCid]) return;
+      writeStateFile(refusedModelsFile, { ...refused, [newModelCid]: { roundId, details } });
+      logger.error("refusing the round's new model: its aggregate could not be verified", {
+        round: roundId,
+        error: new ModelRefusedError(newModelCid, "aggregate-unverifiable", details),
       });
     },
   };

@@ -1,6 +1,7 @@
-// The chain and store reads behind checkInputModel, for one MASH task: the initial model (TaskCreated), the round
-// that produced a model (RoundFinalized), its verification outcome, and the check of its published aggregate
-// against T plus the recomputation of its new model from parent + aggregate.
+// The chain and store reads behind checkInputModel, for one MASH or Shamir task: the initial model (TaskCreated),
+// the round that produced a model (RoundFinalized), its verification outcome, and the check of its published
+// aggregate (MASH: against its vector commitment, payload hash and the sum's Merkle root, which the challenge window
+// let anyone prove wrong; Shamir: against its hash and T) plus the recomputation of its new model from parent + aggregate.
 import { checkAggregateAgainstBatchSums } from "../crypto/verify/checkAggregateAgainstBatchSums";
 import { decodeBatchSums } from "../crypto/verify/decodeBatchSums";
 import type { VerificationOutcome } from "../protocol/enums";
@@ -21,6 +22,8 @@ export interface CreateInputModelSourcesParameters {
   modelSize: number;
   /** The task's quantization scale S. */
   scale: number;
+  /** MASH rounds are verified by fraud proofs (no T); Shamir rounds by batch sums. Default "shamir". */
+  mode?: "mash" | "shamir";
 }
 
 export function createInputModelSources(parameters: CreateInputModelSourcesParameters): InputModelSources {
@@ -45,11 +48,16 @@ export function createInputModelSources(parameters: CreateInputModelSourcesParam
     verificationOutcome: async (roundId) => Number((await retry(() => verifier.verification(roundId))).outcome) as VerificationOutcome,
     checkRoundAggregate: async (roundId) => {
       const [round, verification] = await Promise.all([retry(() => coordinator.round(roundId)), retry(() => verifier.verification(roundId))]);
-      const m = Number(verification.partitions);
-      const k = Number(verification.batches);
-      const posted = await postedBatchSums(runtime, roundId, Number(verification.batchSumsBlock));
-      const sum = await fetchAggregateSum({ store, aggregateCid: round.aggregateCid, aggregateHash: round.aggregateHash, modelSize });
-      checkAggregateAgainstBatchSums(sum, posted.sampleSeed as `0x${string}`, m, k, decodeBatchSums(posted.batchSums, m, k));
+      let sum: Int32Array;
+      if (parameters.mode === "mash") {
+        sum = await fetchAggregateSum({ store, aggregateCid: round.aggregateCid, aggregateHash: round.aggregateHash, modelSize, commitment: "vector" });
+      } else {
+        const m = Number(verification.partitions);
+        const k = Number(verification.batches);
+        const posted = await postedBatchSums(runtime, roundId, Number(verification.batchSumsBlock));
+        sum = await fetchAggregateSum({ store, aggregateCid: round.aggregateCid, aggregateHash: round.aggregateHash, modelSize });
+        checkAggregateAgainstBatchSums(sum, posted.sampleSeed as `0x${string}`, m, k, decodeBatchSums(posted.batchSums, m, k));
+      }
       const [parent, model] = await Promise.all([fetchModel(round.modelCid), fetchModel(round.newModelCid)]);
       // The aggregator's own computation (aggregateMasked): uniform mean over the included clients, added to the parent.
       const expected = modelFromAggregateSum({ sum, global: parent, scale, count: Number(verification.includedCount) }).newWeights;

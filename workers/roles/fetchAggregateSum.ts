@@ -1,8 +1,11 @@
-// The exact integer sum Σg a MASH round published: the aggregate payload fetched by its CID, its content hash
-// checked against the one on-chain, its shape checked, and its int32 `sum` tensor returned. Sampled verification
-// checks this tensor, never the float delta.
+// The exact integer sum Σg a MASH or Shamir round published: the aggregate payload fetched by its CID, checked
+// against the on-chain aggregateHash, its shape checked, and its int32 `sum` tensor returned. In MASH the
+// aggregateHash is a vector commitment, keccak256(keccak256(bytes) ‖ Merkle root of the sum as int64), so both the
+// bytes and the sum must open it (PayloadCommitmentMismatchError otherwise); in Shamir it is keccak256(bytes).
 import { fetchPayload } from "../storage/fetchPayload";
+import { fetchCommittedPayload } from "../storage/fetchCommittedPayload";
 import type { IpfsStore } from "../storage/IpfsStore";
+import { aggregateSumRoot } from "../crypto/commit/vectorCommitments";
 import { SUM_TENSOR, expectMaskedAggregate, tensorData } from "./modelPayloads";
 import { aggregateByteLimit } from "./payloadLimits";
 
@@ -15,16 +18,38 @@ export interface FetchAggregateSumParameters {
   /** The aggregateHash the round (and its verification) recorded. */
   aggregateHash: string;
   modelSize: number;
+  /**
+   * "vector" (MASH): aggregateHash = commitmentHash(keccak256(bytes), root of the sum); "hash" (Shamir, the default):
+   * aggregateHash = keccak256(bytes).
+   */
+  commitment?: "vector" | "hash";
   /** The task's maxClients, which bounds the aggregate's client lists; default the largest a secure task allows. */
   maxClients?: number;
   timeoutMs?: number;
 }
 
-export async function fetchAggregateSum(parameters: FetchAggregateSumParameters): Promise<Int32Array> {
-  const payload = await fetchPayload(parameters.store, parameters.aggregateCid, parameters.aggregateHash, expectMaskedAggregate(parameters.modelSize), {
+export interface FetchedAggregateSum {
+  sum: Int32Array;
+  /** keccak256 of the aggregate payload's bytes. */
+  payloadHash: string;
+}
+
+export async function fetchAggregateSumWithHash(parameters: FetchAggregateSumParameters): Promise<FetchedAggregateSum> {
+  const expectations = expectMaskedAggregate(parameters.modelSize);
+  const options = {
     timeoutMs: parameters.timeoutMs ?? 30_000,
     maxBytes: aggregateByteLimit("mash", parameters.modelSize, parameters.maxClients ?? MAX_SECURE_CLIENTS),
-  });
-  // The expectations above fixed the dtype, so this is the int32 tensor.
-  return tensorData(payload, SUM_TENSOR) as Int32Array;
+  };
+  // The expectations fix the dtype, so the sum tensor is int32.
+  const sumOf = (payload: Parameters<typeof tensorData>[0]): Int32Array => tensorData(payload, SUM_TENSOR) as Int32Array;
+  if (parameters.commitment === "vector") {
+    const fetched = await fetchCommittedPayload(parameters.store, parameters.aggregateCid, parameters.aggregateHash, expectations, (payload) => aggregateSumRoot(sumOf(payload)), options);
+    return { sum: sumOf(fetched.payload), payloadHash: fetched.payloadHash };
+  }
+  const payload = await fetchPayload(parameters.store, parameters.aggregateCid, parameters.aggregateHash, expectations, options);
+  return { sum: sumOf(payload), payloadHash: parameters.aggregateHash };
+}
+
+export async function fetchAggregateSum(parameters: FetchAggregateSumParameters): Promise<Int32Array> {
+  return (await fetchAggregateSumWithHash(parameters)).sum;
 }

@@ -14,12 +14,14 @@ import {
   IpfsNotFoundError,
   IpfsPayloadTooLargeError,
   PayloadCorruptError,
+  PayloadCommitmentMismatchError,
   PayloadHashMismatchError,
   PayloadShapeMismatchError,
   PayloadTruncatedError,
   PayloadUnsupportedVersionError,
 } from "../storage/errors";
 import { fetchPayload } from "../storage/fetchPayload";
+import { fetchCommittedPayload } from "../storage/fetchCommittedPayload";
 import type { DecodedPayload, PayloadExpectations } from "../storage/payloadFormat";
 
 /** How many posted payloads one worker fetches at a time. */
@@ -38,6 +40,7 @@ export const SENDER_FAULT_ERRORS = [
   IpfsInvalidDagError,
   IpfsContentMismatchError,
   PayloadHashMismatchError,
+  PayloadCommitmentMismatchError,
   PayloadShapeMismatchError,
   PayloadCorruptError,
   PayloadTruncatedError,
@@ -53,7 +56,10 @@ export interface PostedPayload {
   contentHash: string;
 }
 
-export type ContributionOutcome<T> = { item: T; payload: DecodedPayload; error?: undefined } | { item: T; payload?: undefined; error: string; cause: Error };
+export type ContributionOutcome<T> =
+  /** `payloadHash`: keccak256 of the payload bytes, given when a commitment was checked (`rootOf`). */
+  | { item: T; payload: DecodedPayload; payloadHash?: string; error?: undefined }
+  | { item: T; payload?: undefined; error: string; cause: Error };
 
 export interface FetchContributionsParameters<T extends PostedPayload> {
   store: IpfsStore;
@@ -63,6 +69,11 @@ export interface FetchContributionsParameters<T extends PostedPayload> {
   maxBytes: number;
   timeoutMs?: number;
   concurrency?: number;
+  /**
+   * MASH: the on-chain hash is a vector commitment, keccak256(keccak256(bytes) ‖ rootOf(payload)), checked instead
+   * of the plain hash (PayloadCommitmentMismatchError, the sender's fault).
+   */
+  rootOf?: (payload: DecodedPayload) => string;
   /** Further checks of a decoded payload (e.g. finiteness); what it throws excludes the item by that error's name. */
   check?: (payload: DecodedPayload, item: T) => void;
 }
@@ -76,8 +87,15 @@ export async function fetchContributions<T extends PostedPayload>(parameters: Fe
     for (let index = next++; index < items.length; index = next++) {
       const item = items[index]!;
       let payload: DecodedPayload;
+      let hash: string | undefined;
       try {
-        payload = await fetchPayload(store, item.cid, item.contentHash, expectations, options);
+        if (parameters.rootOf) {
+          const committed = await fetchCommittedPayload(store, item.cid, item.contentHash, expectations, parameters.rootOf, options);
+          payload = committed.payload;
+          hash = committed.payloadHash;
+        } else {
+          payload = await fetchPayload(store, item.cid, item.contentHash, expectations, options);
+        }
       } catch (error) {
         if (!isSenderFault(error)) throw error;
         outcomes[index] = { item, error: error.name, cause: error };
@@ -85,7 +103,7 @@ export async function fetchContributions<T extends PostedPayload>(parameters: Fe
       }
       try {
         check?.(payload, item);
-        outcomes[index] = { item, payload };
+        outcomes[index] = hash === undefined ? { item, payload } : { item, payload, payloadHash: hash };
       } catch (error) {
         const cause = error instanceof Error ? error : new Error(String(error));
         outcomes[index] = { item, error: cause.name, cause };

@@ -1,5 +1,6 @@
 // MASH aggregation's fetch: exactly the included members' and the holder's masked vectors, each capped at the
-// exact size of a masked vector of the task (maskedByteLimit) and at most 4 at a time (fetchContributions). An
+// exact size of a masked vector of the task (maskedByteLimit) and at most 4 at a time (fetchContributions), each
+// checked against its on-chain commitment (payload hash and the masked vector's Merkle root together). An
 // included vector cannot be dropped after the fact: the masks cancel only over the whole included set. So an
 // oversized, missing or invalid one is named (every such client, with its error) in a
 // MashContributionInvalidError, the aggregator posts nothing, and the round fails as AggregatorMissing.
@@ -8,6 +9,7 @@ import type { IpfsStore } from "../storage/IpfsStore";
 import { fetchContributions, type PostedPayload } from "./fetchContributions";
 import { MASKED_TENSOR, expectMasked, tensorData } from "./modelPayloads";
 import { maskedByteLimit } from "./payloadLimits";
+import { maskedVectorRoot } from "../crypto/commit/vectorCommitments";
 
 export class MashContributionInvalidError extends BaseError {
   override name = "MashContributionInvalidError" as const;
@@ -26,6 +28,17 @@ export interface FetchMaskedVectorsParameters {
 }
 
 export async function fetchMaskedVectors(parameters: FetchMaskedVectorsParameters): Promise<Uint32Array[]> {
+  return (await fetchCommittedMaskedVectors(parameters)).map((fetched) => fetched.masked);
+}
+
+export interface CommittedMaskedVector {
+  masked: Uint32Array;
+  /** keccak256 of the payload bytes (the commitment's first half, a fraud proof's `payloadHash`). */
+  payloadHash: string;
+}
+
+/** As fetchMaskedVectors, with each vector's payload hash (the watcher builds fraud-proof openings from both). */
+export async function fetchCommittedMaskedVectors(parameters: FetchMaskedVectorsParameters): Promise<CommittedMaskedVector[]> {
   const { modelSize, limbsPerElement } = parameters;
   const fetched = await fetchContributions({
     store: parameters.store,
@@ -33,6 +46,8 @@ export async function fetchMaskedVectors(parameters: FetchMaskedVectorsParameter
     expectations: expectMasked(modelSize, limbsPerElement),
     maxBytes: maskedByteLimit(modelSize, limbsPerElement),
     timeoutMs: parameters.timeoutMs,
+    // Each submission's contentHash commits its payload hash and its vector's Merkle root (fraud proofs open it).
+    rootOf: (payload) => maskedVectorRoot(tensorData(payload, MASKED_TENSOR) as Uint32Array, limbsPerElement),
   });
   const unusable = fetched.flatMap((outcome) => (outcome.error === undefined ? [] : [outcome]));
   if (unusable.length > 0) {
@@ -45,5 +60,6 @@ export async function fetchMaskedVectors(parameters: FetchMaskedVectorsParameter
     error.unusable = unusable.map((outcome) => ({ client: outcome.item.client, error: outcome.error }));
     throw error;
   }
-  return fetched.map((outcome) => tensorData(outcome.payload!, MASKED_TENSOR) as Uint32Array);
+  // Every outcome is usable here; rootOf made fetchContributions hash each payload.
+  return fetched.flatMap((outcome) => (outcome.error === undefined ? [{ masked: tensorData(outcome.payload, MASKED_TENSOR) as Uint32Array, payloadHash: outcome.payloadHash ?? "" }] : []));
 }

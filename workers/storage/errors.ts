@@ -254,6 +254,26 @@ export class PayloadHashMismatchError extends BaseError {
   }
 }
 
+/**
+ * A MASH payload whose bytes and vector do not open the commitment posted for it: keccak256(keccak256(bytes) ‖
+ * Merkle root of its vector) is not the on-chain contentHash (or aggregateHash). The sender's fault: a payload that
+ * does not match its commitment could not be used in, or checked by, a fraud proof.
+ */
+export class PayloadCommitmentMismatchError extends BaseError {
+  override name = "PayloadCommitmentMismatchError" as const;
+  readonly cid: string;
+  readonly expected: string;
+  readonly actual: string;
+  constructor(cid: string, expected: string, actual: string) {
+    super(`Content ${cid} does not open the commitment posted for it (payload hash and vector root).`, {
+      details: `expected commitment ${expected}, got ${actual}.`,
+    });
+    this.cid = cid;
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
 export class PayloadEncodeError extends BaseError {
   override name = "PayloadEncodeError" as const;
   /** Which input is wrong, e.g. `metadata.loss`, `tensors[0].data`. */
