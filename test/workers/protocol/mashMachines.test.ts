@@ -63,11 +63,15 @@ const CLIENT_CALLS: Record<MashClientHandler, [(s: MashClientRoundState) => Mash
   recordAggregate: [(s) => mashClientHandlers.recordAggregate(s, { aggregateCid: "bafy-agg", aggregateHash: "0xaa", modelCid: "bafy-new" }), "same"],
   startVerification: [(s) => mashClientHandlers.startVerification(s, 40), "same"],
   receiveBatchSums: [(s) => mashClientHandlers.receiveBatchSums(s, { batchSums: "0x00", sampleSeed: "0x01", batchSumsBlock: 41 }), "verifying"],
-  recordDispute: [(s) => mashClientHandlers.recordDispute(s), "same"],
+  refuseAggregate: [(s) => mashClientHandlers.refuseAggregate(s), "same"],
   confirmCommitment: [(s) => mashClientHandlers.confirmCommitment(s), "committed"],
   settleVerification: [(s) => mashClientHandlers.settleVerification(s, VerificationOutcome.Passed), "finalized"],
   confirmClaim: [(s) => mashClientHandlers.confirmClaim({ ...s, outcome: VerificationOutcome.Passed }), "finalized"],
   closeRound: [(s) => mashClientHandlers.closeRound(s, { finalized: false, reason: FailureReason.HolderMissing }), "failed"],
+  openChallengeWindow: [(s) => mashClientHandlers.openChallengeWindow(s, { aggregateHash: "0xaa", deadline: 100 }), "verifying"],
+  recordWatch: [(s) => mashClientHandlers.recordWatch(s, "verified"), "same"],
+  recordOwnChallenge: [(s) => mashClientHandlers.recordOwnChallenge(s), "challenged"],
+  settleChallengeWindow: [(s) => mashClientHandlers.settleChallengeWindow(s, VerificationOutcome.Passed), "claiming"],
 };
 
 const AGGREGATOR_CALLS: Record<MashAggregatorHandler, [(s: MashAggregatorRoundState) => MashAggregatorRoundState, MashAggregatorStage]> = {
@@ -78,6 +82,7 @@ const AGGREGATOR_CALLS: Record<MashAggregatorHandler, [(s: MashAggregatorRoundSt
   openAggregation: [(s) => mashAggregatorHandlers.openAggregation(s), "aggregating"],
   confirmAggregate: [(s) => mashAggregatorHandlers.confirmAggregate(s, { aggregateCid: "a", modelCid: "m" }), "posted"],
   startVerification: [(s) => mashAggregatorHandlers.startVerification(s, { aggregateBlock: 40, includedCount: 4 }), "batch-sums"],
+  openChallengeWindow: [(s) => mashAggregatorHandlers.openChallengeWindow(s, { aggregateBlock: 40, includedCount: 4, deadline: 100 }), "challenge"],
   confirmBatchSums: [(s) => mashAggregatorHandlers.confirmBatchSums(s, "0x00"), "commitments"],
   recordCommitment: [(s) => mashAggregatorHandlers.recordCommitment(s, 1), "commitments"],
   settleVerification: [(s) => mashAggregatorHandlers.settleVerification(s, VerificationOutcome.Passed), "claiming"],
@@ -97,6 +102,8 @@ describe("MASH protocol state machines", function () {
         if (handler === "includeGroups") return stage === "holder-waiting" ? "holder-completing" : stage === "submitted" ? "submitted" : "excluded";
         // Only a client that committed is owed a reward, and claims it before its round ends.
         if (handler === "settleVerification") return stage === "committed" ? "claiming" : "finalized";
+        // The watch records its result; a client whose own challenge is on-chain stays "challenged".
+        if (handler === "recordWatch") return stage === "challenged" ? "challenged" : "verifying";
         return next === "same" ? stage : next;
       },
     });
@@ -166,6 +173,52 @@ describe("MASH protocol state machines", function () {
       }
       expect(rounds["5"].stage).to.equal("excluded");
       expect(mashClientPendingAction(rounds["5"])).to.equal(undefined);
+    });
+
+    it("an included client watches once the challenge window opens, settles after it, and claims on a pass or a proven fraud", function () {
+      const window: CoordinatorEvent[] = [
+        { ...base, type: "AggregatePosted", roundId: 5n, aggregator: H, aggregateCid: "bafy-agg", modelCid: "bafy-new", aggregateHash: "0xaa" },
+        { ...base, type: "VerificationStarted", taskId: 1n, roundId: 5n, aggregateBlock: 40n, includedCount: 4n, deadline: 100n },
+        { ...base, type: "ChallengeWindowOpened", roundId: 5n, aggregateHash: "0xaa", deadline: 100n },
+      ];
+      const rounds = replayEvents<MashClientRoundState>([...events, ...window], (r, event) => routeMashClientEvent(r, event, { address: A, taskId: 1n, freshSeed: () => "7" }));
+      const verifying = rounds["5"]!;
+      expect(verifying.stage).to.equal("verifying");
+      expect(mashClientPendingAction(verifying)).to.deep.equal({ type: "watch", roundId: 5n, deadline: 100 });
+      const watched = mashClientHandlers.recordWatch(verifying, "verified");
+      expect(mashClientPendingAction(watched)).to.deep.equal({ type: "settle-when-due", roundId: 5n, deadline: 100 });
+      const settled = (outcome: VerificationOutcome): MashClientRoundState | undefined =>
+        routeMashClientEvent({ "5": watched }, { ...base, type: "VerificationSettled", taskId: 1n, roundId: 5n, outcome, committedCount: 0n, includedCount: 4n, paid: 0n, slashed: 0n, released: 0n }, { address: A, taskId: 1n, freshSeed: () => "7" });
+      expect(settled(VerificationOutcome.Passed)?.stage).to.equal("claiming");
+      expect(settled(VerificationOutcome.FraudProven)?.stage).to.equal("claiming");
+      expect(settled(VerificationOutcome.FraudProven)?.failureReason).to.equal(FailureReason.AggregateFraudProven);
+      expect(mashClientHandlers.confirmClaim({ ...settled(VerificationOutcome.FraudProven)! }).stage).to.equal("failed");
+    });
+
+    it("a client's own challenge event marks its watch done, so it never challenges twice", function () {
+      const verifying = mashClientHandlers.openChallengeWindow({ ...startMashClientRound(opened, "7"), stage: "submitted" }, { aggregateHash: "0xaa", deadline: 100 });
+      const next = routeMashClientEvent({ "5": verifying }, { ...base, type: "ChallengeRejected", roundId: 5n, challenger: A, leafIndex: 0n, bond: 10n ** 16n }, { address: A, taskId: 1n, freshSeed: () => "7" });
+      expect(next?.stage).to.equal("challenged");
+      expect(mashClientPendingAction(next!)).to.deep.equal({ type: "settle-when-due", roundId: 5n, deadline: 100 });
+    });
+
+    it("the MASH aggregator waits out the challenge window instead of posting batch sums", function () {
+      const rounds: Record<string, MashAggregatorRoundState> = {};
+      const posted: CoordinatorEvent[] = [
+        ...events,
+        { ...base, type: "AggregatePosted", roundId: 5n, aggregator: H, aggregateCid: "bafy-agg", modelCid: "bafy-new", aggregateHash: "0xaa" },
+        { ...base, type: "VerificationStarted", taskId: 1n, roundId: 5n, aggregateBlock: 40n, includedCount: 4n, deadline: 100n },
+      ];
+      for (const event of posted) {
+        const next = routeMashAggregatorEvent(rounds, event, () => true);
+        if (next) rounds[next.roundId] = next;
+      }
+      const started = rounds["5"]!;
+      expect(started.stage).to.equal("challenge");
+      expect(mashAggregatorPendingAction(started)).to.equal(undefined);
+      const settled = routeMashAggregatorEvent({ "5": started }, { ...base, type: "VerificationSettled", taskId: 1n, roundId: 5n, outcome: VerificationOutcome.FraudProven, committedCount: 0n, includedCount: 4n, paid: 0n, slashed: 1n, released: 0n }, () => true)!;
+      expect(settled.stage).to.equal("failed");
+      expect(settled.failureReason).to.equal(FailureReason.AggregateFraudProven);
     });
 
     it("the aggregator owes one action over the included members and the holder", function () {

@@ -1,9 +1,9 @@
 // The MASH aggregator as an explicit state machine, one serializable state per round. It records the grouping,
 // the masked submissions and the included groups as the contract announces them; when the round enters
 // Aggregation it owes one action: combine exactly the included members' and the holder's masked vectors. Then
-// the Verification stage it shares with the Shamir aggregator (../verification) follows: once the aggregate's
-// block is known it owes the batch sums T, then (when every included client committed) the settlement, then its
-// reward if the round passed.
+// the Verification stage it shares with the Shamir aggregator (../verification) follows, in its MASH form: the
+// aggregate opens a challenge window (VerificationStarted → "challenge"), in which it owes nothing; the keeper
+// settles the round after the window, and it claims its reward if the round passed.
 import { Phase } from "../enums";
 import type { CoordinatorEvent } from "../events";
 import { assertStage, stageAllows, type StageTable } from "../stage";
@@ -13,7 +13,8 @@ import { verificationAggregatorHandlers, type VerificationAggregatorRound } from
 import { verificationAggregatorPendingAction, type VerificationAggregatorAction } from "../verification/verificationAggregatorPendingAction";
 import { VERIFICATION_AGGREGATOR_HANDLER_STAGES } from "../verification/verificationAggregatorStageTable";
 
-export const MASH_AGGREGATOR_STAGES = ["collecting", "aggregating", "posted", "batch-sums", "commitments", "claiming", "finalized", "failed"] as const;
+// "batch-sums" and "commitments" are Shamir's; a MASH round goes posted → challenge → claiming / failed.
+export const MASH_AGGREGATOR_STAGES = ["collecting", "aggregating", "posted", "batch-sums", "commitments", "challenge", "claiming", "finalized", "failed"] as const;
 export type MashAggregatorStage = (typeof MASH_AGGREGATOR_STAGES)[number];
 
 export interface MashAggregatorRoundState extends VerificationAggregatorRound {
@@ -50,6 +51,9 @@ export const MASH_AGGREGATOR_HANDLER_STAGES = {
   recordInclusion: ["collecting"],
   openAggregation: ["collecting"],
   ...VERIFICATION_AGGREGATOR_HANDLER_STAGES,
+  // The fraud-proof window: entered at VerificationStarted, left by the verifier's outcome.
+  openChallengeWindow: ["posted"],
+  settleVerification: ["posted", "challenge"],
 } as const satisfies StageTable<string, MashAggregatorStage>;
 export type MashAggregatorHandler = keyof typeof MASH_AGGREGATOR_HANDLER_STAGES;
 
@@ -92,7 +96,7 @@ export const mashAggregatorHandlers = {
     check("openAggregation", state);
     return { ...state, stage: "aggregating" };
   },
-  ...verificationAggregatorHandlers<MashAggregatorRoundState>({ role: ROLE }),
+  ...verificationAggregatorHandlers<MashAggregatorRoundState>({ role: ROLE, stages: MASH_AGGREGATOR_HANDLER_STAGES }),
 } satisfies Record<MashAggregatorHandler, (state: MashAggregatorRoundState, ...rest: never[]) => MashAggregatorRoundState>;
 
 /** The clients whose masked vectors form the aggregate: included groups' members, then the holder. */
@@ -138,7 +142,12 @@ export function routeMashAggregatorEvent(
       return can("recordInclusion") ? mashAggregatorHandlers.recordInclusion(state, event.groupIndices.map(Number)) : undefined;
     case "PhaseChanged":
       return event.current === Phase.Aggregation && can("openAggregation") ? mashAggregatorHandlers.openAggregation(state) : undefined;
+    case "VerificationStarted":
+      // A MASH aggregate is verified by fraud proofs: no T, no commitments, only the window.
+      return can("openChallengeWindow")
+        ? mashAggregatorHandlers.openChallengeWindow(state, { aggregateBlock: Number(event.aggregateBlock), includedCount: Number(event.includedCount), deadline: Number(event.deadline) })
+        : undefined;
     default:
-      return routeVerificationAggregatorEvent({ state, event, address: aggregatorAddress, handlers: mashAggregatorHandlers });
+      return routeVerificationAggregatorEvent({ state, event, address: aggregatorAddress, handlers: mashAggregatorHandlers, stages: MASH_AGGREGATOR_HANDLER_STAGES });
   }
 }

@@ -1,11 +1,14 @@
 // The MASH participant as an explicit state machine, one serializable state per round. It joins through the
 // Joining stage it shares with Shamir clients (../joining). After joining, the contract makes each participant
 // either the round's total-sum holder or a member of one group; both paths live here because a client only
-// learns its role at grouping. Once its update is in the aggregate, both paths meet again in the Verification
-// stage shared with Shamir clients (../verification): check the published aggregate against T (dispute on a
-// difference), commit, and claim the reward if the outcome pays. Pure: handlers return the next state and
+// learns its role at grouping. Once its update is in the aggregate, both paths meet again in Verification, which
+// in MASH is a fraud-proof window: when it opens the client watches the round (recompute the sum from the included
+// vectors, challenge the first wrong leaf), then settles the round once the window closed, and claims what the
+// outcome pays it (a passed round's reward, or its share of a proven fraud's slash). The end of a round (claim,
+// closeRound) is shared with Shamir clients (../verification). Pure: handlers return the next state and
 // `mashClientPendingAction` names the side effect a stage still owes, so a restarted worker redoes it.
-import { Phase } from "../enums";
+import { FailureReason, Phase, VerificationOutcome } from "../enums";
+import { isSettledOutcome, verificationOutcomeFailure, type SettledOutcome } from "../verificationOutcomeFailure";
 import type { CoordinatorEvent } from "../events";
 import { assertStage, stageAllows, type StageTable } from "../stage";
 import { joiningClientHandlers, type JoiningClientRound } from "../joining/joiningClientHandlers";
@@ -31,8 +34,10 @@ export const MASH_CLIENT_STAGES = [
   "holder-waiting",
   "holder-completing",
   "holder-submitted",
-  // both paths, once included: T arrived (check and commit owed), committed, reward owed
+  // both paths, once included: the challenge window is open (watch, then settle after it, owed), this client
+  // challenged the aggregate, reward owed ("committed" is Shamir's, kept for the shared table)
   "verifying",
+  "challenged",
   "committed",
   "claiming",
   // ends
@@ -72,7 +77,14 @@ export interface MashClientRoundState extends VerificationClientRound, JoiningCl
   groupSums?: Record<string, string>;
   includedGroups?: number[];
   updateCid?: string;
+  /** Verification: the end of the challenge window (unix seconds). */
+  challengeDeadline?: number;
+  /** Verification: what this client's watcher found; set once the watch is done. */
+  watchResult?: MashWatchResult;
 }
+
+/** What a watch of the round found: the sum right, wrong and challenged, wrong but not provable here, or not checkable. */
+export type MashWatchResult = "verified" | "challenged" | "wrong" | "unverifiable";
 
 export type MashClientAction =
   | { type: "join"; roundId: bigint }
@@ -80,6 +92,10 @@ export type MashClientAction =
   | { type: "shuffle-step"; roundId: bigint; group: MashGroupInfo; holderKey: string; incoming?: string; seed: string }
   | { type: "train-and-submit"; roundId: bigint; modelCid: string; seed: string }
   | { type: "holder-submit"; roundId: bigint; modelCid: string; groupSums: { groupIndex: number; encryptedSum: string }[] }
+  /** The challenge window is open: recompute the sum, challenge a wrong leaf. */
+  | { type: "watch"; roundId: bigint; deadline: number }
+  /** Watched: settle the round once the window closed (unless someone else does first). */
+  | { type: "settle-when-due"; roundId: bigint; deadline: number }
   | VerificationClientAction;
 
 const MEMBER_BEFORE_SUBMISSION: readonly MashClientStage[] = ["awaiting-key", "shuffling", "shuffled"];
@@ -101,6 +117,10 @@ export const MASH_CLIENT_HANDLER_STAGES = {
   includeGroups: ["training", "submitted", "holder-waiting"],
   confirmHolderSubmission: ["holder-completing"],
   ...verificationClientStageTable({ stages: MASH_CLIENT_STAGES, included: INCLUDED }),
+  openChallengeWindow: INCLUDED,
+  recordWatch: ["verifying", "challenged"],
+  recordOwnChallenge: ["verifying", "challenged"],
+  settleChallengeWindow: [...INCLUDED, "verifying", "challenged"],
 } as const satisfies StageTable<string, MashClientStage>;
 export type MashClientHandler = keyof typeof MASH_CLIENT_HANDLER_STAGES;
 
@@ -178,6 +198,33 @@ export const mashClientHandlers = {
     return { ...state, stage: "holder-submitted", updateCid };
   },
   ...verificationClientHandlers<MashClientRoundState>({ role: ROLE, stages: MASH_CLIENT_HANDLER_STAGES }),
+  /** The aggregate is posted and may be challenged until `deadline`: this included client owes a watch. */
+  openChallengeWindow(state: MashClientRoundState, opened: { aggregateHash: string; deadline: number }): MashClientRoundState {
+    check("openChallengeWindow", state);
+    return { ...state, aggregateHash: opened.aggregateHash, challengeDeadline: opened.deadline, stage: "verifying" };
+  },
+  recordWatch(state: MashClientRoundState, result: MashWatchResult): MashClientRoundState {
+    check("recordWatch", state);
+    return { ...state, watchResult: result, stage: result === "challenged" || state.stage === "challenged" ? "challenged" : "verifying" };
+  },
+  /** This client's own challenge is on-chain (its event). */
+  recordOwnChallenge(state: MashClientRoundState): MashClientRoundState {
+    check("recordOwnChallenge", state);
+    // Its watch is done (it sent the challenge), even if the watch's own result is dropped as stale.
+    return { ...state, watchResult: state.watchResult ?? "challenged", stage: "challenged" };
+  },
+  /**
+   * The verifier settled: a passed round pays every included account its reward, a proven fraud its share of the
+   * slash (and the challenger its reward), so both go to "claiming" (the claim sends nothing when nothing is owed);
+   * any other outcome ends the round.
+   */
+  settleChallengeWindow(state: MashClientRoundState, outcome: SettledOutcome): MashClientRoundState {
+    check("settleChallengeWindow", state);
+    const failureReason = verificationOutcomeFailure(outcome);
+    const settled = { ...state, outcome, ...(failureReason === FailureReason.None ? {} : { failureReason }) };
+    if (outcome === VerificationOutcome.Passed || outcome === VerificationOutcome.FraudProven) return { ...settled, stage: "claiming" };
+    return { ...settled, stage: failureReason === FailureReason.None ? "finalized" : "failed" };
+  },
 } satisfies Record<MashClientHandler, (state: MashClientRoundState, ...rest: never[]) => MashClientRoundState>;
 
 export function mashClientPendingAction(state: MashClientRoundState): MashClientAction | undefined {
@@ -200,6 +247,12 @@ export function mashClientPendingAction(state: MashClientRoundState): MashClient
         modelCid: state.modelCid,
         groupSums: (state.includedGroups ?? []).map((groupIndex) => ({ groupIndex, encryptedSum: state.groupSums?.[String(groupIndex)] ?? "" })),
       };
+    case "verifying":
+    case "challenged":
+      if (state.challengeDeadline === undefined) return undefined;
+      return state.watchResult === undefined
+        ? { type: "watch", roundId, deadline: state.challengeDeadline }
+        : { type: "settle-when-due", roundId, deadline: state.challengeDeadline };
     default:
       return verificationClientPendingAction(state);
   }
@@ -264,6 +317,14 @@ export function routeMashClientEvent(
       return can("confirmHolderSubmission") ? mashClientHandlers.confirmHolderSubmission(state, event.cid) : undefined;
     case "GroupsIncluded":
       return can("includeGroups") ? mashClientHandlers.includeGroups(state, event.groupIndices.map(Number)) : undefined;
+    case "ChallengeWindowOpened":
+      return can("openChallengeWindow") ? mashClientHandlers.openChallengeWindow(state, { aggregateHash: event.aggregateHash, deadline: Number(event.deadline) }) : undefined;
+    case "ChallengeRejected":
+    case "AggregateFraudProven":
+      return sameAddress(self, event.challenger) && can("recordOwnChallenge") ? mashClientHandlers.recordOwnChallenge(state) : undefined;
+    case "VerificationSettled":
+      if (isSettledOutcome(event.outcome) && can("settleChallengeWindow")) return mashClientHandlers.settleChallengeWindow(state, event.outcome);
+      return routeVerificationClientEvent({ state, event, address: self, stages: MASH_CLIENT_HANDLER_STAGES, handlers: mashClientHandlers });
     default:
       return routeVerificationClientEvent({ state, event, address: self, stages: MASH_CLIENT_HANDLER_STAGES, handlers: mashClientHandlers });
   }

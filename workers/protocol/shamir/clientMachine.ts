@@ -3,7 +3,7 @@
 // the submitted set is frozen when Aggregation starts, so a client still training then is out of the round. The
 // Joining stage (join confirmed, missed, or the input model refused) is the one MASH clients run too (../joining).
 // Once included it runs the Verification stage MASH clients run too (../verification): check the published
-// aggregate against T (dispute on a difference), commit to the batch sums of its own quantized update, and claim
+// aggregate against T (refuse it, and commit nothing, on a difference), commit to the batch sums of its own quantized update, and claim
 // when the outcome pays. Pure: handlers return the next state and `shamirClientPendingAction` names the side
 // effect a stage still owes, so a restarted worker redoes it.
 import { Phase } from "../enums";

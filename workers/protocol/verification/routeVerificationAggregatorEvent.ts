@@ -6,7 +6,7 @@ import type { CoordinatorEvent } from "../events";
 import { isSettledOutcome } from "../verificationOutcomeFailure";
 import { sameAddress } from "./sameAddress";
 import type { VerificationAggregatorHandlers, VerificationAggregatorRound } from "./verificationAggregatorHandlers";
-import { VERIFICATION_AGGREGATOR_HANDLER_STAGES, type VerificationAggregatorHandler } from "./verificationAggregatorStageTable";
+import { VERIFICATION_AGGREGATOR_HANDLER_STAGES, type VerificationAggregatorHandler, type VerificationAggregatorStageTable } from "./verificationAggregatorStageTable";
 
 export interface RouteVerificationAggregatorEventParameters<State extends VerificationAggregatorRound> {
   state: State;
@@ -14,13 +14,16 @@ export interface RouteVerificationAggregatorEventParameters<State extends Verifi
   /** This aggregator's account, to recognise its own RewardClaimed; without it no claim is recognised. */
   address?: string;
   handlers: VerificationAggregatorHandlers<State>;
+  /** The composing machine's table, when it widens the shared one (MASH: its challenge window). */
+  stages?: VerificationAggregatorStageTable;
 }
 
 export function routeVerificationAggregatorEvent<State extends VerificationAggregatorRound>(
   parameters: RouteVerificationAggregatorEventParameters<State>,
 ): State | undefined {
   const { state, event, address, handlers } = parameters;
-  const can = (handler: VerificationAggregatorHandler): boolean => stageAllows(VERIFICATION_AGGREGATOR_HANDLER_STAGES[handler], state.stage);
+  const stages: VerificationAggregatorStageTable = parameters.stages ?? VERIFICATION_AGGREGATOR_HANDLER_STAGES;
+  const can = (handler: VerificationAggregatorHandler): boolean => stageAllows(stages[handler], state.stage);
   switch (event.type) {
     case "AggregatePosted":
       return can("confirmAggregate") ? handlers.confirmAggregate(state, { aggregateCid: event.aggregateCid, modelCid: event.modelCid }) : undefined;

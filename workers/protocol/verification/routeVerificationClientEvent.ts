@@ -11,7 +11,7 @@ import type { VerificationClientHandler, VerificationClientStageTable } from "./
 export interface RouteVerificationClientEventParameters<State extends VerificationClientRound> {
   state: State;
   event: CoordinatorEvent;
-  /** This client's account, to recognise its own dispute, commitment and claim. */
+  /** This client's account, to recognise its own commitment and claim. */
   address: string;
   stages: VerificationClientStageTable<State["stage"]>;
   handlers: VerificationClientHandlers<State>;
@@ -29,8 +29,6 @@ export function routeVerificationClientEvent<State extends VerificationClientRou
       return can("startVerification") ? handlers.startVerification(state, Number(event.aggregateBlock)) : undefined;
     case "BatchSumsPosted":
       return can("receiveBatchSums") ? handlers.receiveBatchSums(state, { batchSums: event.batchSums, sampleSeed: event.sampleSeed, batchSumsBlock: event.blockNumber }) : undefined;
-    case "AggregateDisputed":
-      return sameAddress(address, event.client) && can("recordDispute") ? handlers.recordDispute(state) : undefined;
     case "CommitmentPosted":
       return sameAddress(address, event.client) && can("confirmCommitment") ? handlers.confirmCommitment(state) : undefined;
     case "VerificationSettled":

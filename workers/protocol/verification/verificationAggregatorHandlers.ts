@@ -1,11 +1,11 @@
-// The Verification stage's handlers of a secure-mode aggregator (MASH or Shamir): its aggregate posted, T under
-// the aggregate's block, the commitments counted, and the verifier's outcome, through its own reward claim when
+// The Verification stage's handlers of a secure-mode aggregator (MASH or Shamir): its aggregate posted, then
+// (Shamir) T under the aggregate's block and the commitments counted, or (MASH) the challenge window, and the verifier's outcome, through its own reward claim when
 // the round passed. Built per machine so stage errors name that machine's role. Pure: each handler checks the
 // stage and returns the next state.
 import { FailureReason, type VerificationOutcome } from "../enums";
 import { assertStage } from "../stage";
 import { verificationOutcomeFailure, type SettledOutcome } from "../verificationOutcomeFailure";
-import { VERIFICATION_AGGREGATOR_HANDLER_STAGES, type VerificationAggregatorHandler } from "./verificationAggregatorStageTable";
+import { VERIFICATION_AGGREGATOR_HANDLER_STAGES, type VerificationAggregatorHandler, type VerificationAggregatorStageTable } from "./verificationAggregatorStageTable";
 
 /** What the Verification stage reads and writes of an aggregator's round state. */
 export interface VerificationAggregatorRound {
@@ -19,6 +19,8 @@ export interface VerificationAggregatorRound {
   /** T as posted (packed int64 hex), which settle must repeat. */
   batchSums?: string;
   committedCount?: number;
+  /** MASH: the end of the challenge window (unix seconds). */
+  challengeDeadline?: number;
   outcome?: VerificationOutcome;
   failureReason?: FailureReason;
 }
@@ -28,6 +30,8 @@ export type VerificationAggregatorRoundClose = { finalized: true } | { finalized
 export interface VerificationAggregatorHandlers<State extends VerificationAggregatorRound> {
   confirmAggregate(state: State, posted: { aggregateCid: string; modelCid: string }): State;
   startVerification(state: State, started: { aggregateBlock: number; includedCount: number }): State;
+  /** MASH: the aggregate may be challenged until `deadline`; a keeper settles it after (nothing owed meanwhile). */
+  openChallengeWindow(state: State, started: { aggregateBlock: number; includedCount: number; deadline: number }): State;
   confirmBatchSums(state: State, batchSums: string): State;
   recordCommitment(state: State, committedCount: number): State;
   /** Only a passed round owes the aggregator anything; any other outcome ends its round here. */
@@ -39,14 +43,16 @@ export interface VerificationAggregatorHandlers<State extends VerificationAggreg
 export interface VerificationAggregatorHandlersParameters {
   /** The composing machine's role, named by its stage errors. */
   role: string;
+  /** The composing machine's table, when it widens the shared one (MASH: its challenge window). */
+  stages?: VerificationAggregatorStageTable;
 }
 
 export function verificationAggregatorHandlers<State extends VerificationAggregatorRound>(
   parameters: VerificationAggregatorHandlersParameters,
 ): VerificationAggregatorHandlers<State> {
   const { role } = parameters;
-  const check = (handler: VerificationAggregatorHandler, state: State): void =>
-    assertStage<string>(role, handler, state.stage, VERIFICATION_AGGREGATOR_HANDLER_STAGES[handler]);
+  const stages: VerificationAggregatorStageTable = parameters.stages ?? VERIFICATION_AGGREGATOR_HANDLER_STAGES;
+  const check = (handler: VerificationAggregatorHandler, state: State): void => assertStage<string>(role, handler, state.stage, stages[handler]);
   return {
     confirmAggregate(state, posted) {
       check("confirmAggregate", state);
@@ -55,6 +61,10 @@ export function verificationAggregatorHandlers<State extends VerificationAggrega
     startVerification(state, started) {
       check("startVerification", state);
       return { ...state, ...started, stage: "batch-sums" };
+    },
+    openChallengeWindow(state, started) {
+      check("openChallengeWindow", state);
+      return { ...state, aggregateBlock: started.aggregateBlock, includedCount: started.includedCount, challengeDeadline: started.deadline, stage: "challenge" };
     },
     confirmBatchSums(state, batchSums) {
       check("confirmBatchSums", state);

@@ -1,5 +1,5 @@
 // The Verification stage's handlers of a secure-mode client (MASH or Shamir): record the published aggregate and
-// T, a dispute and the own commitment, then end the round on the verifier's outcome, through the reward claim
+// T, a refusal of an aggregate that does not match T, or the own commitment, then end the round on the verifier's outcome, through the reward claim
 // when the outcome pays a committed client. Built per machine so stage errors name that machine's role and its
 // stage table. Pure: each handler checks the stage and returns the next state.
 import { FailureReason, VerificationOutcome } from "../enums";
@@ -21,8 +21,8 @@ export interface VerificationClientRound {
   batchSums?: string;
   sampleSeed?: string;
   batchSumsBlock?: number;
-  /** This client disputed the published aggregate. */
-  disputed?: boolean;
+  /** Shamir: the published aggregate does not match T, so this client refused to commit (the round ends CommitmentsMissing). */
+  aggregateRefused?: boolean;
   outcome?: VerificationOutcome;
   failureReason?: FailureReason;
 }
@@ -32,9 +32,10 @@ export type VerificationClientRoundClose = { finalized: true; modelCid: string }
 export interface VerificationClientHandlers<State extends VerificationClientRound> {
   recordAggregate(state: State, posted: { aggregateCid: string; aggregateHash: string; modelCid: string }): State;
   startVerification(state: State, aggregateBlock: number): State;
-  /** T is on-chain: this included client now owes the aggregate check (and a dispute on a difference) and its commitment. */
+  /** T is on-chain: this included client now owes the aggregate check and, when it matches, its commitment. */
   receiveBatchSums(state: State, posted: { batchSums: string; sampleSeed: string; batchSumsBlock: number }): State;
-  recordDispute(state: State): State;
+  /** The aggregate does not match T: no commitment is owed (nor sent). */
+  refuseAggregate(state: State): State;
   confirmCommitment(state: State): State;
   /** The verifier settled: a committed client owed a reward claims it; otherwise the round ends here. */
   settleVerification(state: State, outcome: SettledOutcome): State;
@@ -67,9 +68,9 @@ export function verificationClientHandlers<State extends VerificationClientRound
       check("receiveBatchSums", state);
       return { ...state, ...posted, stage: "verifying" };
     },
-    recordDispute(state) {
-      check("recordDispute", state);
-      return { ...state, disputed: true };
+    refuseAggregate(state) {
+      check("refuseAggregate", state);
+      return { ...state, aggregateRefused: true };
     },
     confirmCommitment(state) {
       check("confirmCommitment", state);

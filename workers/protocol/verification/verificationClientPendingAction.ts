@@ -12,6 +12,8 @@ export function verificationClientPendingAction(state: VerificationClientRound):
   switch (state.stage) {
     case "verifying":
       if (state.batchSums === undefined || state.sampleSeed === undefined || state.batchSumsBlock === undefined) return undefined;
+      // The aggregate did not match T: this client commits nothing; the deadline ends the round (CommitmentsMissing).
+      if (state.aggregateRefused) return undefined;
       return {
         type: "verify-and-commit",
         roundId,

@@ -65,7 +65,7 @@ const CLIENT_CALLS: Record<ShamirClientHandler, [(s: ShamirClientRoundState) => 
   recordAggregate: [(s) => shamirClientHandlers.recordAggregate(s, { aggregateCid: "bafy-agg", aggregateHash: "0xaa", modelCid: "bafy-new" }), "same"],
   startVerification: [(s) => shamirClientHandlers.startVerification(s, 40), "same"],
   receiveBatchSums: [(s) => shamirClientHandlers.receiveBatchSums(s, { batchSums: "0x00", sampleSeed: "0x01", batchSumsBlock: 41 }), "verifying"],
-  recordDispute: [(s) => shamirClientHandlers.recordDispute(s), "same"],
+  refuseAggregate: [(s) => shamirClientHandlers.refuseAggregate(s), "same"],
   confirmCommitment: [(s) => shamirClientHandlers.confirmCommitment(s), "committed"],
   // Only a committed client is owed a reward and claims before its round ends; the others are done.
   settleVerification: [(s) => shamirClientHandlers.settleVerification(s, VerificationOutcome.Passed), "same"],
@@ -88,6 +88,8 @@ const AGGREGATOR_CALLS: Record<ShamirAggregatorHandler, [(s: ShamirAggregatorRou
   confirmAggregate: [(s) => shamirAggregatorHandlers.confirmAggregate(s, { aggregateCid: "a", modelCid: "m" }), "posted"],
   startVerification: [(s) => shamirAggregatorHandlers.startVerification(s, { aggregateBlock: 40, includedCount: 3 }), "batch-sums"],
   confirmBatchSums: [(s) => shamirAggregatorHandlers.confirmBatchSums(s, "0x00"), "commitments"],
+  // A Shamir round never opens a challenge window: no stage allows it.
+  openChallengeWindow: [(s) => shamirAggregatorHandlers.openChallengeWindow(s, { aggregateBlock: 40, includedCount: 4, deadline: 100 }), "same"],
   recordCommitment: [(s) => shamirAggregatorHandlers.recordCommitment(s, 1), "same"],
   settleVerification: [(s) => shamirAggregatorHandlers.settleVerification(s, VerificationOutcome.Passed), "claiming"],
   confirmClaim: [(s) => shamirAggregatorHandlers.confirmClaim(s), "finalized"],

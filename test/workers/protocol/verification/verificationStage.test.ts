@@ -1,24 +1,9 @@
-// The Verification stage that MASH and Shamir rounds share (workers/protocol/verification), run through each machine
-// that composes it, routed as the verifier announces it: every included client owes the aggregate check and its
-// commitment once T is posted, then claims when the outcome pays; the aggregator owes T, settles exactly when every
-// included client committed and claims its own reward; stage errors still name the composing machine's role.
+// The batch-sum Verification stage (workers/protocol/verification), run through the Shamir machines that compose it
+// (MASH rounds are verified by fraud proofs instead: test/workers/protocol/mashMachines.test.ts), routed as the
+// verifier announces it: every included client owes the aggregate check and its commitment once T is posted, then
+// claims when the outcome pays; the aggregator owes T, settles exactly when every included client committed and
+// claims its own reward; stage errors still name the composing machine's role.
 import { expect } from "chai";
-import {
-  mashClientHandlers,
-  mashClientPendingAction,
-  routeMashClientEvent,
-  startMashClientRound,
-  type MashClientAction,
-  type MashClientRoundState,
-} from "../../../../workers/protocol/mash/clientMachine";
-import {
-  mashAggregatorHandlers,
-  mashAggregatorPendingAction,
-  routeMashAggregatorEvent,
-  startMashAggregatorRound,
-  type MashAggregatorAction,
-  type MashAggregatorRoundState,
-} from "../../../../workers/protocol/mash/aggregatorMachine";
 import {
   routeShamirClientEvent,
   shamirClientHandlers,
@@ -77,9 +62,8 @@ const settled = (outcome: VerificationOutcome, includedCount: number): Coordinat
 });
 const claimed = (account: string): CoordinatorEvent => ({ ...base, type: "RewardClaimed", roundId: 5n, account, amount: 1n });
 const finalized: CoordinatorEvent = { ...base, type: "RoundFinalized", taskId: 1n, roundId: 5n, modelCid: "bafy-new" };
-const disputedBy = (client: string): CoordinatorEvent => ({ ...base, type: "AggregateDisputed", roundId: 5n, client, partition: 3n, batch: 1n, published: 10n, accepted: 9n });
 
-interface ClientMachine<State extends { stage: string; roundId: string }, Action> {
+interface ClientMachine<State extends { stage: string; roundId: string; aggregateRefused?: boolean }, Action> {
   name: string;
   role: string;
   /** The clients whose updates the aggregate holds (A among them). */
@@ -103,17 +87,6 @@ interface AggregatorMachine<State extends { stage: string; roundId: string }, Ac
   handlers: VerificationAggregatorHandlers<State>;
 }
 
-const mashClient: ClientMachine<MashClientRoundState, MashClientAction> = {
-  name: "MASH client",
-  role: "MashClient",
-  includedClients: [A, B, C, H],
-  includedStages: ["submitted", "holder-submitted"],
-  start: (stage) => ({ ...startMashClientRound(opened, "42"), stage }),
-  route: (rounds, event, address) => routeMashClientEvent(rounds, event, { address, taskId: 1n, freshSeed: () => "7" }),
-  pendingAction: mashClientPendingAction,
-  handlers: mashClientHandlers,
-};
-
 const shamirClient: ClientMachine<ShamirClientRoundState, ShamirClientAction> = {
   name: "Shamir client",
   role: "ShamirClient",
@@ -123,16 +96,6 @@ const shamirClient: ClientMachine<ShamirClientRoundState, ShamirClientAction> = 
   route: (rounds, event, address) => routeShamirClientEvent(rounds, event, { address, taskId: 1n }),
   pendingAction: shamirClientPendingAction,
   handlers: shamirClientHandlers,
-};
-
-const mashAggregator: AggregatorMachine<MashAggregatorRoundState, MashAggregatorAction> = {
-  name: "MASH aggregator",
-  role: "MashAggregator",
-  includedClients: [A, B, C, H],
-  start: (stage) => ({ ...startMashAggregatorRound(opened), stage }),
-  route: (rounds, event, address) => routeMashAggregatorEvent(rounds, event, () => true, address),
-  pendingAction: mashAggregatorPendingAction,
-  handlers: mashAggregatorHandlers,
 };
 
 const shamirAggregator: AggregatorMachine<ShamirAggregatorRoundState, ShamirAggregatorAction> = {
@@ -154,7 +117,7 @@ function replay<State extends { roundId: string }>(
   return replayEvents(events, route, { "5": state })["5"]!;
 }
 
-function describeClient<State extends { stage: string; roundId: string; disputed?: boolean; failureReason?: FailureReason; newModelCid?: string; refusal?: string }, Action>(
+function describeClient<State extends { stage: string; roundId: string; aggregateRefused?: boolean; failureReason?: FailureReason; newModelCid?: string; refusal?: string }, Action>(
   machine: ClientMachine<State, Action>,
 ): void {
   describe(`${machine.name}`, function () {
@@ -203,11 +166,12 @@ function describeClient<State extends { stage: string; roundId: string; disputed
       expect(machine.pendingAction(failed)).to.equal(undefined);
     });
 
-    it("a dispute is recorded (its own only), and the disputed round fails as AggregateDisputed", function () {
-      expect(after("submitted", [...aggregated, batchSumsPosted, disputedBy(A)]).disputed).to.equal(true);
-      expect(after("submitted", [...aggregated, batchSumsPosted, disputedBy(B)]).disputed).to.equal(undefined);
-      const ended = after("submitted", [...aggregated, batchSumsPosted, disputedBy(A), committed(A, 1), settled(VerificationOutcome.Disputed, included)]);
-      expect([ended.stage, ended.disputed, ended.failureReason]).to.deep.equal(["failed", true, FailureReason.AggregateDisputed]);
+    it("a client that refused the aggregate owes no commitment, and its round ends as CommitmentsMissing", function () {
+      const refused = machine.handlers.refuseAggregate(after("submitted", [...aggregated, batchSumsPosted]));
+      expect(refused.aggregateRefused).to.equal(true);
+      expect(machine.pendingAction(refused)).to.equal(undefined);
+      const ended = machine.route({ "5": refused }, settled(VerificationOutcome.CommitmentsMissing, included), A);
+      expect([ended?.stage, ended?.failureReason]).to.deep.equal(["failed", FailureReason.CommitmentsMissing]);
     });
 
     it("missing commitments still pay a client that committed, whose round then fails as CommitmentsMissing", function () {
@@ -292,13 +256,11 @@ function describeAggregator<State extends { stage: string; roundId: string; fail
   });
 }
 
-describe("the Verification stage shared by MASH and Shamir rounds", function () {
+describe("the batch-sum Verification stage (Shamir rounds)", function () {
   describe("clients", function () {
-    describeClient(mashClient);
     describeClient(shamirClient);
   });
   describe("aggregators", function () {
-    describeAggregator(mashAggregator);
     describeAggregator(shamirAggregator);
   });
 });
