@@ -18,8 +18,9 @@ import { selftestCommand } from "./commands/selftestCommand";
 import { serverCommand } from "./commands/serverCommand";
 import { statusCommand } from "./commands/statusCommand";
 import { storeServeCommand } from "./commands/storeServeCommand";
+import { watchCommand } from "./commands/watchCommand";
 
-export const COMMANDS: readonly CliCommand[] = [demoCommand, clientCommand, aggregatorCommand, serverCommand, ownerCommand, statusCommand, selftestCommand, storeServeCommand];
+export const COMMANDS: readonly CliCommand[] = [demoCommand, clientCommand, aggregatorCommand, serverCommand, watchCommand, ownerCommand, statusCommand, selftestCommand, storeServeCommand];
 
 const PROJECT_ROOT = resolve(__dirname, "..");
 const HELP_FLAGS = new Set(["--help", "-h"]);

@@ -30,6 +30,8 @@ export const clientCommand = workerCommand({
       dropAt: config.dropAt,
       dropCount: config.dropCount,
       allowInsecureMaskGroup: config.allowInsecureMaskGroup,
+      minChallengeWindow: config.minChallengeWindow,
+      maliciousClient: config.maliciousClient,
       onDrop: (where, roundId) => {
         runtime.logger.warn("dropping out as instructed (--drop-at)", { where, round: roundId });
         process.exit(0);

@@ -2,12 +2,13 @@
 // task to follow, MASH and dropout demo settings, and DP.
 import type { ClientTrainingConfig } from "../roles/createLocalTrainer";
 import type { ClientFault } from "../roles/runClient";
+import type { MaliciousClientMode } from "../roles/runMashClient";
 import type { DpSettings } from "../ml/dp/parseDpSettings";
 import { booleanField, choiceField, integerField } from "./fields";
 import { dpSettingsOf, refineDp } from "./dpConfig";
 import { option, type OptionTable } from "./optionSpec";
 import { optionsSchema } from "./optionsSchema";
-import { DP_CLIP_OPTION, DP_OPTIONS, GLOBAL_OPTIONS, PAILLIER_OPTION, TRAINING_OPTIONS, WORKER_OPTIONS } from "./sharedOptions";
+import { DP_CLIP_OPTION, DP_OPTIONS, GLOBAL_OPTIONS, MALICIOUS_CLIENT_MODES, PAILLIER_OPTION, TRAINING_OPTIONS, WORKER_OPTIONS } from "./sharedOptions";
 import { refineWorker, workerConfigOf, type WorkerSettings } from "./workerConfigOf";
 
 export const CLIENT_OPTIONS = {
@@ -24,6 +25,17 @@ export const CLIENT_OPTIONS = {
     field: booleanField(),
   }),
   "drop-count": option({ value: "K", description: "MASH: how many group members (lowest addresses) leave with --drop-at", field: integerField(1, 1) }),
+  "min-challenge-window": option({
+    value: "S",
+    description: "MASH: refuse a round whose challenge window is shorter (the time this client needs to fetch the vectors and recompute the sum)",
+    field: integerField(5, 60),
+  }),
+  "malicious-client": option({
+    value: "false-challenge|oversized-payload",
+    defaultText: "off",
+    description: "MASH demo adversary: challenge an honest aggregate, or submit a payload twice the task's size",
+    field: choiceField(MALICIOUS_CLIENT_MODES),
+  }),
   ...DP_OPTIONS,
   ...DP_CLIP_OPTION,
   "expected-clients": option({ value: "N", defaultText: "the task's min clients", description: "Clients distributed DP noise is split over", field: integerField(1) }),
@@ -40,6 +52,8 @@ export interface ClientSettings {
   dropAt: "none" | "shuffle" | "submit";
   dropCount: number;
   allowInsecureMaskGroup: boolean;
+  minChallengeWindow: number;
+  maliciousClient: MaliciousClientMode | undefined;
   dp: DpSettings | undefined;
   expectedClients: number | undefined;
   quiet: boolean;
@@ -73,6 +87,8 @@ export function clientConfigSchema(cwd: string) {
         dropAt: v["drop-at"],
         dropCount: v["drop-count"],
         allowInsecureMaskGroup: v["allow-insecure-mask-group"] === true,
+        minChallengeWindow: v["min-challenge-window"],
+        maliciousClient: v["malicious-client"],
         dp: dpSettingsOf(v, v.clip),
         expectedClients: v["expected-clients"],
         quiet: v.quiet,

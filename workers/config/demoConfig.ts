@@ -8,7 +8,7 @@ import { dpSettingsOf, refineDp } from "./dpConfig";
 import { option, type OptionTable } from "./optionSpec";
 import { optionsSchema } from "./optionsSchema";
 import { refineFloor } from "./floorConfig";
-import { DP_OPTIONS, GLOBAL_OPTIONS, MALICIOUS_OPTION, MASH_OPTIONS, PAILLIER_OPTION, TERMS_OPTIONS, TRAINING_OPTIONS } from "./sharedOptions";
+import { challengeWindowOption, DP_OPTIONS, GLOBAL_OPTIONS, MALICIOUS_CLIENT_MODES, MALICIOUS_OPTION, MASH_OPTIONS, PAILLIER_OPTION, TERMS_OPTIONS, TRAINING_OPTIONS } from "./sharedOptions";
 
 export const DEMO_OPTIONS = {
   mode: option({ value: "mash|plain|shamir", description: "Aggregation mode", field: choiceField(["mash", "plain", "shamir"], "mash") }),
@@ -28,7 +28,15 @@ export const DEMO_OPTIONS = {
   "drop-clients": option({ value: "K", description: "MASH: K group members leave in round 1", field: integerField(0, 0) }),
   "drop-phase": option({ value: "shuffle|submit", description: "MASH: where they leave", field: choiceField(["shuffle", "submit"], "submit") }),
   ...TERMS_OPTIONS,
+  ...challengeWindowOption(8),
+  "min-challenge-window": option({ value: "S", description: "MASH: the shortest challenge window the demo's clients accept", field: integerField(5, 5) }),
   ...MALICIOUS_OPTION,
+  "malicious-client": option({
+    value: "false-challenge|oversized-payload",
+    defaultText: "off",
+    description: "MASH: one client challenges an honest aggregate (its bond burned), or submits a payload twice the task's size (the round fails AggregatorMissing)",
+    field: choiceField(MALICIOUS_CLIENT_MODES),
+  }),
   servers: option({ value: "N", defaultText: "3", description: "Shamir: server processes", field: integerField(0) }),
   threshold: option({ value: "T", defaultText: "2", description: "Shamir: share-sums needed to reconstruct", field: integerField(0) }),
   "drop-servers": option({ value: "K", description: "Shamir: the last K servers are SIGKILLed once round 1 enters Aggregation", field: integerField(0, 0) }),
@@ -56,6 +64,10 @@ export const demoConfigSchema = optionsSchema(DEMO_OPTIONS)
     if (v["drop-clients"] > 0 && v.mode !== "mash") need("drop-clients", "applies to --mode mash only", "leave out --drop-clients, or use --mode mash.");
     if (v["drop-clients"] >= v.clients) need("drop-clients", `must be below --clients ${v.clients}`, "drop fewer clients than there are.");
     if (v["malicious-aggregator"] !== undefined && v.mode === "plain") need("malicious-aggregator", "applies to --mode mash or shamir (plain rounds are not verified)", "use --mode mash or shamir.");
+    if (v["malicious-client"] !== undefined && v.mode !== "mash") need("malicious-client", "applies to --mode mash only", "use --mode mash, or leave out --malicious-client.");
+    if (v["min-challenge-window"] > v["challenge-window"]) {
+      need("min-challenge-window", `is above --challenge-window ${v["challenge-window"]}: every client would refuse every round`, `give --min-challenge-window ${v["challenge-window"]} or less, or a longer --challenge-window.`);
+    }
     if (v.mode !== "shamir" && v.servers !== undefined) need("servers", "applies to --mode shamir only", "use --mode shamir, or leave out --servers.");
     if (v.mode !== "shamir" && v.threshold !== undefined) need("threshold", "applies to --mode shamir only", "use --mode shamir, or leave out --threshold.");
     refineDp(v, v.clip, ctx);
@@ -86,8 +98,10 @@ export const demoConfigSchema = optionsSchema(DEMO_OPTIONS)
       paillierBits: v["paillier-bits"] === "1024" ? 1024 : 2048,
       dropClients: v["drop-clients"],
       dropPhase: v["drop-phase"],
-      terms: { aggregatorBond: v.bond, clientReward: v["client-reward"], aggregatorReward: v["aggregator-reward"] },
+      terms: { aggregatorBond: v.bond, clientReward: v["client-reward"], aggregatorReward: v["aggregator-reward"], challengeDuration: BigInt(v["challenge-window"]) },
+      minChallengeWindow: v["min-challenge-window"],
       maliciousAggregator: v["malicious-aggregator"],
+      maliciousClient: v["malicious-client"],
       servers: v.servers ?? 3,
       threshold: v.threshold ?? 2,
       dropServers: v["drop-servers"],

@@ -7,7 +7,7 @@ import { addressField, addressListField, choiceField, integerField } from "./fie
 import { dpSettingsOf, refineDp } from "./dpConfig";
 import { option, type OptionTable } from "./optionSpec";
 import { optionsSchema } from "./optionsSchema";
-import { DP_OPTIONS, GLOBAL_OPTIONS, MASH_OPTIONS, TERMS_OPTIONS, WORKER_OPTIONS } from "./sharedOptions";
+import { challengeWindowOption, DP_OPTIONS, GLOBAL_OPTIONS, MASH_OPTIONS, TERMS_OPTIONS, WORKER_OPTIONS } from "./sharedOptions";
 import { refineWorker, workerConfigOf, type WorkerSettings } from "./workerConfigOf";
 import { refineFloor } from "./floorConfig";
 
@@ -25,6 +25,7 @@ export const OWNER_OPTIONS = {
   seed: option({ value: "S", description: "Initial model seed", field: integerField(0, 1) }),
   ...MASH_OPTIONS,
   ...TERMS_OPTIONS,
+  ...challengeWindowOption(600),
   servers: option({ value: "ADDR,ADDR,...", defaultText: "none", description: "Shamir: the registered servers, in share order", field: addressListField() }),
   threshold: option({ value: "T", description: "Shamir: share-sums needed to reconstruct", field: integerField(2, 2) }),
   ...DP_OPTIONS,
@@ -78,7 +79,7 @@ export function ownerConfigSchema(cwd: string) {
                 }
               : undefined,
           shamir: mode === "shamir" ? { servers: v.servers, threshold: v.threshold, clip: v.clip, scale: v.scale } : undefined,
-          terms: { aggregatorBond: v.bond, clientReward: v["client-reward"], aggregatorReward: v["aggregator-reward"] },
+          terms: { aggregatorBond: v.bond, clientReward: v["client-reward"], aggregatorReward: v["aggregator-reward"], challengeDuration: BigInt(v["challenge-window"]) },
           dp: dpSettingsOf(v, v.clip),
           expectedClients: v["expected-clients"],
           modelKind: v.model as ModelKind,

@@ -112,10 +112,20 @@ export const MALICIOUS_OPTION = {
   "malicious-aggregator": option({
     value: "[consistent|inconsistent]",
     defaultText: "off",
-    description: "Demo of a failing verification: the aggregator alters its aggregate (alone: consistent)",
+    description: "Demo of a fraud proof (MASH) or a failing verification (Shamir): the aggregator alters its aggregate (alone: consistent)",
     field: choiceField(["consistent", "inconsistent"]),
   }),
 } satisfies OptionTable;
+
+/** MASH demo adversaries among the clients (RunMashClientParameters.maliciousClient). */
+export const MALICIOUS_CLIENT_MODES = ["false-challenge", "oversized-payload"] as const;
+
+/** The MASH challenge window the task owner sets (FedmashVerifier.Terms.challengeDuration, at least 5 s). */
+export function challengeWindowOption(fallback: number) {
+  return {
+    "challenge-window": option({ value: "S", description: "MASH: seconds after the aggregate during which anyone may challenge it (at least 5)", field: integerField(5, fallback) }),
+  } satisfies OptionTable;
+}
 
 /** Flags that may stand alone, with the value they then mean. */
 export const IMPLICIT_VALUES: Readonly<Record<string, string>> = { "malicious-aggregator": "consistent" };

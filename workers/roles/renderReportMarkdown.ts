@@ -1,6 +1,7 @@
 // report.md: the per-round table a person reads after a demo run (mode, phase, verification, accuracy, loss,
 // clients included, settle gas, ε with DP) and the accuracy/loss plot beside it; for verified runs (MASH, Shamir)
-// the verification of each round: outcome, settle gas, commitments, disputes, rewards paid and bond slashed; for
+// the verification of each round: outcome, settle gas, commitments (Shamir), challenges (MASH), rewards paid and who
+// was slashed, for what; for
 // Shamir runs which servers posted, which the aggregate was reconstructed from and which disagreed; for DP runs
 // the privacy spent, round by round.
 import { formatEther } from "ethers";
@@ -57,11 +58,15 @@ export function renderReportMarkdown(report: DemoReport): string {
     lines.push(
       "## Verification",
       "",
-      "| round | outcome | settle gas | partitions × batches | committed / included | disputes | paid (ETH) | slashed (ETH) | claims |",
-      "|---:|---|---:|---|---:|---:|---:|---:|---:|",
+      "| round | outcome | settle gas | committed / included | challenges | paid (ETH) | slashed | claims |",
+      "|---:|---|---:|---:|---|---:|---|---:|",
       ...report.rounds.map((r) => {
         const v = r.verification;
-        return `| ${r.round} | ${v.status} | ${v.gasUsed ?? "–"} | ${v.samples} × ${v.batches} | ${v.committed} / ${v.included} | ${v.disputes} | ${formatEther(r.paid)} | ${BigInt(r.slashed) > 0n ? `**${formatEther(r.slashed)}**` : "0"} | ${r.claims.length} |`;
+        const committed = report.mode === "mash" ? `– / ${v.included}` : `${v.committed} / ${v.included}`;
+        const challenges =
+          r.challenges.map((c) => `\`${c.challenger.slice(0, 10)}…\` ${c.upheld ? `upheld at coordinate ${c.coordinate}` : `rejected at leaf ${c.leafIndex}`} (gas ${c.gasUsed ?? "–"})`).join("<br>") || "–";
+        const slashed = r.slashedParties.map((s) => `**${formatEther(s.wei)}** ${s.role} \`${s.address.slice(0, 10)}…\` (${s.reason})`).join("<br>") || "0";
+        return `| ${r.round} | ${v.status} | ${v.gasUsed ?? "–"} | ${committed} | ${challenges} | ${formatEther(r.paid)} | ${slashed} | ${r.claims.length} |`;
       }),
       "",
     );

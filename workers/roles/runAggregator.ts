@@ -5,12 +5,13 @@
 // round enters Aggregation it aggregates them (plain: FedAvg over the valid updates, a bad one excluded by name;
 // MASH: the product of the included masked vectors and its discrete log; Shamir: waits for the servers'
 // share-sums, all n or at least t after a grace period, and interpolates Σq at 0), stores aggregate and new
-// model, and posts both CIDs. In MASH and Shamir rounds it tops up its bond first, then posts the aggregate's
-// batch sums T under the seed of the aggregate's block, settles once every included client committed, and claims
-// its reward. It is also a keeper: it advances phases whose deadline passed and settles verifications whose
-// deadline passed. With distributed DP the clients' integer noise widens the bound of Σq, so the aggregator is
-// told the DP settings too. `maliciousAggregator` makes it publish a tampered aggregate, for the demo of a
-// failing verification.
+// model, and posts both CIDs. In MASH and Shamir rounds it tops up its bond first. MASH: its aggregateHash commits
+// the payload's hash and the Merkle root of the sum, and the round then waits out its challenge window (the keeper
+// settles it after). Shamir: it posts the aggregate's batch sums T under the seed of the aggregate's block and
+// settles once every included client committed. Then it claims its reward. It is also a keeper: it advances phases
+// whose deadline passed and settles verifications whose deadline passed. With distributed DP the clients' integer
+// noise widens the bound of Σq, so the aggregator is told the DP settings too. `maliciousAggregator` makes it
+// publish a tampered aggregate, for the demo of a fraud proof (MASH) or a failing verification (Shamir).
 import { join } from "node:path";
 import { getAddress } from "ethers";
 import { sendTransaction } from "../chain/sendTransaction";
@@ -45,6 +46,7 @@ import { shamirFieldBound } from "../crypto/shamir/shamirFieldBound";
 import type { DpSettings } from "../ml/dp/parseDpSettings";
 import { integerNoiseBound } from "../ml/dp/integerNoiseBound";
 import { tamperAggregateSum } from "../protocol/mash/tamperAggregateSum";
+import { aggregateCommitment } from "../crypto/commit/vectorCommitments";
 import { modelFromAggregateSum } from "../protocol/mash/modelFromAggregateSum";
 import { VerificationStage } from "../protocol/enums";
 import { batchSums } from "../crypto/verify/batchSums";
@@ -104,9 +106,12 @@ export class ShamirShareSumsDisagreeError extends BaseError {
 
 /**
  * How the demo's malicious aggregator cheats. Both publish a tampered aggregate (+1 on a few hundred coordinates
- * of Σg, and the float delta and model to match). "consistent" posts T of the tampered sum: the clients' check
- * passes, the contract's fails and the bond is slashed. "inconsistent" posts the true T: the contract's check
- * passes, every honest client disputes, and the round fails as AggregateDisputed.
+ * of Σg, and the float delta and model to match). MASH: "consistent" commits the tampered sum's Merkle root, so any
+ * watcher proves the fraud on-chain (AggregateFraudProven, the bond slashed); "inconsistent" commits the root of a
+ * second, different tampering that only it knows: the payload does not open the commitment, watchers refuse the
+ * model, but no fraud proof can open a leaf nobody else holds, so the round passes on-chain (docs/PROTOCOL.md).
+ * Shamir: "consistent" posts T of the tampered sum: the clients' check passes, the contract's fails and the bond is
+ * slashed; "inconsistent" posts the true T: the clients refuse to commit and the round fails CommitmentsMissing.
  */
 export type MaliciousAggregatorMode = "consistent" | "inconsistent";
 
@@ -242,14 +247,17 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     newWeights: Float32Array,
     parentCid: string,
     modelKind: string,
+    /** MASH: the aggregateHash from the payload's hash (a vector commitment); otherwise the payload's hash itself. */
+    aggregateHashOf: (payloadHash: string) => string = (payloadHash) => payloadHash,
   ): Promise<{ aggregateCid: string; modelCid: string }> => {
     const { storedAggregate, model } = await trackStage(parameters.progress, `round ${roundId} uploading the aggregate and model`, async () => ({
       storedAggregate: await putPayload(runtime.store, aggregate),
       model: await putPayload(runtime.store, modelPayload(newWeights, { round: round.index, roundId: round.roundId, parentCid, modelKind })),
     }));
+    const aggregateHash = aggregateHashOf(storedAggregate.contentHash);
     await sendTransaction(runtime.connection.signer, {
       action: `postAggregate(round ${roundId})`,
-      send: () => runtime.coordinator.postAggregate(roundId, storedAggregate.cid, model.cid, storedAggregate.contentHash),
+      send: () => runtime.coordinator.postAggregate(roundId, storedAggregate.cid, model.cid, aggregateHash),
     });
     return { aggregateCid: storedAggregate.cid, modelCid: model.cid };
   };
@@ -267,7 +275,8 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     global: Float32Array,
     scale: number,
     count: number,
-  ): { sum: Int32Array; averagedDelta: Float32Array; newWeights: Float32Array } => {
+    mode: "mash" | "shamir",
+  ): { sum: Int32Array; averagedDelta: Float32Array; newWeights: Float32Array; committedSum: Int32Array } => {
     let published = result;
     if (malicious) {
       const sum = tamperAggregateSum(result.sum);
@@ -275,11 +284,16 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
       logger.warn("MALICIOUS AGGREGATOR: publishing a tampered aggregate", {
         round: roundId,
         mode: malicious,
-        batchSumsOf: malicious === "consistent" ? "the tampered sum" : "the true sum",
+        ...(mode === "mash"
+          ? { aggregateHashCommits: malicious === "consistent" ? "the tampered sum's root (provable)" : "the root of another tampered sum (not provable: nobody holds its leaves)" }
+          : { batchSumsOf: malicious === "consistent" ? "the tampered sum" : "the true sum" }),
       });
     }
-    writeQuantizedUpdate(batchSumsSourcePath(roundId), malicious === "inconsistent" ? result.sum : published.sum);
-    return published;
+    if (mode === "shamir") writeQuantizedUpdate(batchSumsSourcePath(roundId), malicious === "inconsistent" ? result.sum : published.sum);
+    // MASH "inconsistent": the aggregateHash commits the root of a second, different tampering of the sum, which only
+    // this aggregator knows; the payload holds the first. docs/PROTOCOL.md says why no fraud proof can reach it.
+    const committedSum = mode === "mash" && malicious === "inconsistent" ? tamperAggregateSum(published.sum) : published.sum;
+    return { ...published, committedSum };
   };
 
   /**
@@ -298,7 +312,7 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     const roundId = BigInt(round.roundId);
     const { task, global } = start;
     const scale = Number(task.config.quantizationScale);
-    const published = publishable(roundId, result, global, scale, count);
+    const published = publishable(roundId, result, global, scale, count, round.mode);
     await topUpBond(BigInt(round.taskId), roundId);
     const aggregate = maskedAggregatePayload(published.averagedDelta, published.sum, {
       round: round.index,
@@ -310,7 +324,9 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
       scale,
       weighting: "uniform",
     });
-    return publishAggregate(roundId, round, aggregate, published.newWeights, round.modelCid, task.config.modelKind);
+    // MASH: the aggregateHash commits the payload's hash and the Merkle root of the sum (fraud proofs open its leaves).
+    const aggregateHashOf = round.mode === "mash" ? (payloadHash: string) => aggregateCommitment(payloadHash, published.committedSum) : undefined;
+    return publishAggregate(roundId, round, aggregate, published.newWeights, round.modelCid, task.config.modelKind, aggregateHashOf);
   };
 
   /** MASH: the product of exactly the included members' and the holder's vectors; any bad one spoils the sum. */

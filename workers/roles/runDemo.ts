@@ -17,6 +17,7 @@ import { BaseError } from "../errors";
 import { openWorkerRuntime, type WorkerRuntime } from "./openWorkerRuntime";
 import { DEFAULT_VERIFICATION_TERMS, runTask, type RoundReport, type VerificationTerms } from "./runTask";
 import type { MaliciousAggregatorMode } from "./runAggregator";
+import type { MaliciousClientMode } from "./runMashClient";
 import { spawnWorker, type WorkerProcess } from "./spawnWorker";
 import type { ClientFault } from "./runClient";
 import type { DpSettings } from "../ml/dp/parseDpSettings";
@@ -80,8 +81,12 @@ export interface DemoOptions {
   faultyClient?: ClientFault;
   /** MASH: the task's bond and rewards (wei). */
   terms: VerificationTerms;
-  /** MASH demo of a failing verification: the aggregator cheats this way in every round. */
+  /** MASH demo of a fraud proof (Shamir: of a failing verification): the aggregator cheats this way in every round. */
   maliciousAggregator?: MaliciousAggregatorMode;
+  /** MASH: the shortest challenge window the demo's clients accept (--min-challenge-window); default 5. */
+  minChallengeWindow?: number;
+  /** MASH demo adversary among the clients: client 0 cheats this way in every round. */
+  maliciousClient?: MaliciousClientMode;
   /** Ignition deployment id, so concurrent runs (tests) do not share a folder. */
   deploymentId?: string;
   /** Print progress lines (the CLI does; tests do not). */
@@ -282,7 +287,24 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     following.push({ process: aggregator, stateDir: join(workersDir, "aggregator") });
     say(`aggregator process started (${aggregatorAddress}); waiting for it to register…`);
     if (options.maliciousAggregator) {
-      say(`!! the aggregator is MALICIOUS (${options.maliciousAggregator}): it publishes tampered aggregates; expect every verified round to fail`);
+      say(
+        options.mode === "mash"
+          ? `!! the aggregator is MALICIOUS (${options.maliciousAggregator}): it publishes tampered aggregates; ${
+              options.maliciousAggregator === "consistent"
+                ? "expect every round to be proven wrong by a watcher (AggregateFraudProven, bond slashed)"
+                : "its aggregateHash commits a sum nobody else holds: the watchers refuse the model, but no fraud proof can reach it"
+            }`
+          : `!! the aggregator is MALICIOUS (${options.maliciousAggregator}): it publishes tampered aggregates; expect every verified round to fail`,
+      );
+    }
+    if (options.maliciousClient) {
+      say(
+        `!! client 0 is MALICIOUS (${options.maliciousClient}): ${
+          options.maliciousClient === "false-challenge"
+            ? "it challenges every honest aggregate; expect its 0.01 ETH bond burned and the rounds to pass"
+            : "it submits a masked payload twice the task's size; expect the aggregator to post nothing and the rounds to fail AggregatorMissing, nobody slashed"
+        }`,
+      );
     }
     await waitForWorkers(owner, [aggregatorAddress], Role.Aggregator, workers, 120_000);
 
@@ -391,7 +413,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
               "--log-file", join(logsDir, `client-${i}.jsonl`),
               "--start-block", String(startBlock),
               ...(faulty ? ["--fault", options.faultyClient as string] : []),
-              ...(mash ? ["--paillier-bits", String(options.paillierBits)] : []),
+              ...(mash ? ["--paillier-bits", String(options.paillierBits), "--min-challenge-window", String(options.minChallengeWindow ?? 5)] : []),
+              ...(mash && options.maliciousClient && i === 0 ? ["--malicious-client", options.maliciousClient] : []),
               // The demo's user chose the group: its clients take part even in paper-compat.
               ...(mash && !MASK_GROUP_INFO[options.maskGroup].secure ? ["--allow-insecure-mask-group"] : []),
               ...(dropping ? ["--drop-at", options.dropPhase, "--drop-count", String(options.dropClients)] : []),
@@ -454,7 +477,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
               bondEth: formatEther(options.terms.aggregatorBond),
               clientRewardEth: formatEther(options.terms.clientReward),
               aggregatorRewardEth: formatEther(options.terms.aggregatorReward),
+              challengeWindowSeconds: Number(options.terms.challengeDuration),
               maliciousAggregator: options.maliciousAggregator ?? "none",
+              maliciousClient: options.maliciousClient ?? "none",
             }
           : {}),
         ...(shamir
@@ -499,19 +524,26 @@ export function roundSummary(r: RoundReport): string {
   // In MASH epsilon is against the holder's view of the smallest group; the aggregator-only figure is shown when it differs.
   const aggregatorOnly = r.privacy?.epsilonAggregator !== undefined && r.privacy.epsilonAggregator !== r.privacy.epsilon ? `, ${formatEpsilon(r.privacy.epsilonAggregator)} against the aggregator alone` : "";
   const privacy = r.privacy ? ` · ε ${formatEpsilon(r.privacy.epsilon)} (δ ${r.privacy.delta}, this round ${formatEpsilon(r.privacy.epsilonRound)}${aggregatorOnly})` : "";
+  // MASH rounds are checked by fraud proofs (no commitments); Shamir rounds by the clients' commitments.
+  const challenges = r.challenges.length
+    ? `, ${r.challenges.map((c) => (c.upheld ? `challenge upheld at coordinate ${c.coordinate} (gas ${c.gasUsed})` : `challenge rejected at leaf ${c.leafIndex} (gas ${c.gasUsed})`)).join(", ")}`
+    : "";
+  const settleGas = r.verification.gasUsed === null ? "" : `, ${r.challenges.some((c) => c.upheld) ? "proof" : "settle"} gas ${r.verification.gasUsed}`;
   const verification =
     r.verification.status === "none"
       ? ""
-      : ` · verification ${r.verification.status} (${r.verification.committed}/${r.verification.included} committed${r.verification.disputes ? `, ${r.verification.disputes} disputes` : ""}${
-          r.verification.gasUsed === null ? "" : `, settle gas ${r.verification.gasUsed}`
-        })`;
+      : r.holder !== undefined
+        ? ` · verification ${r.verification.status} (${r.verification.included} included${challenges}${settleGas})`
+        : ` · verification ${r.verification.status} (${r.verification.committed}/${r.verification.included} committed${settleGas})`;
+  const slashedParties = r.slashedParties.length
+    ? ` · slashed ${r.slashedParties.map((s) => `${s.role} ${s.address.slice(0, 8)}… ${formatEther(s.wei)} ETH (${s.reason})`).join(", ")}`
+    : "";
   if (r.phase === "Finalized") {
     return `round ${r.round} finalized in ${(r.durationMs / 1000).toFixed(1)} s · test accuracy ${(r.accuracy ?? 0).toFixed(4)} · loss ${(r.loss ?? 0).toFixed(4)} · included ${r.included.length}${
       r.excluded.length ? ` · excluded ${r.excluded.map((e) => `${e.client.slice(0, 8)}… (${e.reason})`).join(", ")}` : ""
-    }${servers}${verification}${r.paid !== "0" ? ` · paid ${formatEther(r.paid)} ETH` : ""}${privacy}`;
+    }${servers}${verification}${slashedParties}${r.paid !== "0" ? ` · paid ${formatEther(r.paid)} ETH` : ""}${privacy}`;
   }
-  const slashed = BigInt(r.slashed) > 0n ? ` · verification ${r.verification.status}, aggregator slashed ${formatEther(r.slashed)} ETH` : "";
-  return `round ${r.round} failed: ${r.failureReason}${servers}${slashed || verification}${privacy}`;
+  return `round ${r.round} failed: ${r.failureReason}${servers}${verification}${slashedParties}${privacy}`;
 }
 
 /** How the demo names a mask group: with its bits, and paper-compat always with its warning. */
@@ -542,5 +574,7 @@ export const DEMO_DEFAULTS = {
   alpha: 0.5,
   seed: 1,
   outDir: "runs/latest",
-  terms: DEFAULT_VERIFICATION_TERMS,
+  // The demo's challenge window is short, so its rounds stay quick (fedmash owner defaults to 600 s).
+  terms: { ...DEFAULT_VERIFICATION_TERMS, challengeDuration: 8n },
+  minChallengeWindow: 5,
 };

@@ -3,10 +3,12 @@
 // masked vector; as the total-sum holder it posts a fresh Paillier key, later decrypts the included groups'
 // sums, sets its seed to minus their total and submits its own masked update. Everything a step produces at
 // random (keys, shuffle output) is written to the state folder before it is sent, so a restart resends it; so is
-// the quantized update, which Verification needs again. In Verification an included client checks the published
-// aggregate against the batch sums T (disputing on a difference), commits to the batch sums of its own update,
-// and claims its reward when the outcome pays. Before joining any round it checks the round's input model
-// (checkInputModel) and refuses, without joining or training, a model that is not verified.
+// the quantized update. Its submission's contentHash commits the payload hash and the masked vector's Merkle root.
+// In Verification (the challenge window) an included client watches the round (watchRound: recompute the sum of the
+// included vectors, challenge the first wrong leaf with the bond), settles it once the window closed, and claims
+// what the outcome pays it. Before joining any round it checks the round's input model (checkInputModel) and
+// refuses, without joining or training, a model that is not verified, and a round whose challenge window is shorter
+// than its --min-challenge-window (ChallengeWindowTooShortError).
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { AbiCoder, getBytes, hexlify, keccak256 } from "ethers";
@@ -70,7 +72,12 @@ import { integerNoiseBound } from "../ml/dp/integerNoiseBound";
 import { aggregateBound } from "../crypto/quantize";
 import { ShuffleGroupSumInvalidError } from "../crypto/shuffle/errors";
 import { createInputModelGate } from "./createInputModelGate";
-import { verifyAndCommit } from "./verifyAndCommit";
+import { watchRound, type WatchRoundReturnType } from "./watchRound";
+import { settleVerificationIfDue } from "./settleVerificationIfDue";
+import { ChainRevertError } from "../chain/errors";
+import { maskedSubmissionCommitment } from "../crypto/commit/vectorCommitments";
+import { sleep } from "../retry";
+import type { MashWatchResult } from "../protocol/mash/clientMachine";
 import type { WorkerRuntime } from "./openWorkerRuntime";
 
 interface StoredHolderKey {
@@ -107,13 +114,46 @@ export interface RunMashClientParameters {
   progress?: ProgressBars;
   /** Take part in a paper-compat task (80-bit, NOT secure); refused otherwise (MaskGroupInsecureError). */
   allowInsecureMaskGroup?: boolean;
+  /**
+   * The shortest challenge window (seconds) this client accepts: it needs that long to fetch the included vectors
+   * and recompute the sum. A round whose terms give less is refused before joining (ChallengeWindowTooShortError).
+   * Default 60.
+   */
+  minChallengeWindow?: number;
+  /**
+   * Demo only. "false-challenge": challenges an honest aggregate (rejected, its bond burned, the round passes).
+   * "oversized-payload": submits a masked payload twice the task's cap (the aggregator refuses it unread, posts
+   * nothing, and the round fails AggregatorMissing with nobody slashed).
+   */
+  maliciousClient?: MaliciousClientMode;
 }
+
+/** A round whose challenge window is shorter than this client needs to watch it; it does not join. */
+export class ChallengeWindowTooShortError extends BaseError {
+  override name = "ChallengeWindowTooShortError" as const;
+}
+
+/** Demo adversaries among the clients: see RunMashClientParameters.maliciousClient. */
+export type MaliciousClientMode = "false-challenge" | "oversized-payload";
+
+/** The demo's oversized payload is this many times the task's masked-vector cap: refused unread, yet cheap to make. */
+const OVERSIZED_PAYLOAD_FACTOR = 2;
+
+/** Seconds after the challenge window before a client settles, so the aggregator's and the owner's settle land first. */
+const CLIENT_SETTLE_GRACE_SECONDS = 2;
 
 /** A task whose mask group does not protect the updates, refused unless the client opted in. */
 export class MaskGroupInsecureError extends BaseError {
   override name = "MaskGroupInsecureError" as const;
 }
 
+
+/** The masked vector repeated to `factor` times its length (the demo's oversized payload). */
+function padMasked(masked: Uint32Array, factor: number): Uint32Array {
+  const out = new Uint32Array(masked.length * factor);
+  for (let k = 0; k < factor; k++) out.set(masked, k * masked.length);
+  return out;
+}
 
 /** Binds every onion layer to this chain, contract, round and group, so layers cannot be replayed elsewhere. */
 export function shuffleSessionId(chainId: bigint, coordinator: string, roundId: bigint, groupIndex: number): Uint8Array {
@@ -145,6 +185,7 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
   const dp = parameters.dp === undefined ? undefined : parseDpSettings(parameters.dp);
   const dpClients = parameters.expectedClients ?? Number(task.config.minClients);
   const minIncluded = effectiveMinIncluded(task.config);
+  const minChallengeWindow = parameters.minChallengeWindow ?? 60;
   logger.info("mash client ready", { task: taskId, model: modelKind, backend: trainer.backend, samples: trainer.samples, clip, scale, maskGroup: describeMaskGroup(group), ...(dp ? { dp: dp.mechanism, noiseMultiplier: dp.noiseMultiplier, dpClip: dp.clip, dpClients } : {}) });
   const self = runtime.connection.address;
   const holderKeyFile = (roundId: bigint): string => join(stateDir, `paillier-round-${roundId}.json`);
@@ -168,15 +209,22 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
     const masked = await trackStage(parameters.progress, `round ${roundId} masking ${quantized.length} coordinates`, () =>
       group.mask({ quantized, seed, context: maskContext(runtime.connection.chainId, runtime.addresses.coordinator, roundId) }),
     );
+    // Demo adversary: a vector padded to twice the task's masked size (the aggregator's cap refuses it unread).
+    const oversized = parameters.maliciousClient === "oversized-payload";
+    const vector = oversized ? padMasked(masked, OVERSIZED_PAYLOAD_FACTOR) : masked;
+    const elements = vector.length / group.limbsPerElement;
     const stored = await trackStage(parameters.progress, `round ${roundId} uploading the masked update`, () =>
       putPayload(
         runtime.store,
-        maskedPayload(masked, modelSize, group.limbsPerElement, { round: round.index, roundId: round.roundId, modelKind, numSamples: result.numSamples, loss: result.loss, maskGroup: group.id }),
+        maskedPayload(vector, elements, group.limbsPerElement, { round: round.index, roundId: round.roundId, modelKind, numSamples: result.numSamples, loss: result.loss, maskGroup: group.id }),
       ),
     );
+    if (oversized) logger.warn("MALICIOUS CLIENT: submitting an oversized masked payload", { round: roundId, elements, taskElements: modelSize });
+    // The contentHash commits the payload's hash and the masked vector's Merkle root (fraud proofs open its leaves).
+    const contentHash = maskedSubmissionCommitment(stored.contentHash, vector, group.limbsPerElement);
     await sendTransaction(runtime.connection.signer, {
       action: `submitUpdate(round ${roundId}, masked)`,
-      send: () => coordinator.submitUpdate(roundId, stored.cid, stored.contentHash, BigInt(result.numSamples), lossToFixed(result.loss)),
+      send: () => coordinator.submitUpdate(roundId, stored.cid, contentHash, BigInt(result.numSamples), lossToFixed(result.loss)),
     });
     logger.info("masked update submitted", { round: roundId, cid: stored.cid, loss: Number(result.loss.toFixed(4)), trainMs: result.trainMs });
     return stored.cid;
@@ -239,7 +287,7 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
     return members.slice(0, parameters.dropCount ?? 1).includes(self.toLowerCase());
   };
 
-  const modelGate = createInputModelGate({ runtime, taskId, modelSize, scale });
+  const modelGate = createInputModelGate({ runtime, taskId, modelSize, scale, mode: "mash" });
 
   const shuffleOutFile = (roundId: bigint | string): string => join(stateDir, `shuffle-round-${roundId}.json`);
   /**
@@ -276,11 +324,50 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
     pool.fill(count).catch((error: unknown) => logger.warn("precomputing shuffle randomness failed; the step computes it", { round: id, error: String(error) }));
   };
 
-  /** Check the published aggregate against T (dispute the first difference), then commit to the own update's batch sums. */
-  const performVerification = async (action: Extract<MashClientAction, { type: "verify-and-commit" }>, round: MashClientRoundState): Promise<MashClientRoundState | void> => {
-    const result = await verifyAndCommit({ runtime, modelSize, ...action, disputed: round.disputed === true });
-    if (result.status === "settled") return;
-    return mashClientHandlers.confirmCommitment(result.disputed ? mashClientHandlers.recordDispute(round) : round);
+  /**
+   * The challenge window is open: watch the round (watchRound). A model whose aggregate is wrong or cannot be
+   * checked is never trained on, whatever the round's outcome.
+   */
+  const performWatch = async (roundId: bigint, round: MashClientRoundState): Promise<MashClientRoundState> => {
+    const result: WatchRoundReturnType = await watchRound({ runtime, roundId, falseChallenge: parameters.maliciousClient === "false-challenge" });
+    let recorded: MashWatchResult = "verified";
+    switch (result.status) {
+      case "closed":
+        // Settled before this client looked (or not yet open): the outcome event decides the round.
+        logger.info("challenge window closed before the watch", { round: roundId, stage: result.stage });
+        return mashClientHandlers.recordWatch(round, "verified");
+      case "verified":
+        break;
+      case "challenged":
+        recorded = "challenged";
+        break;
+      case "wrong":
+        recorded = "wrong";
+        break;
+      case "unverifiable":
+        recorded = "unverifiable";
+        logger.warn("aggregate unverifiable: not training on its model", { round: roundId, error: result.error });
+        break;
+    }
+    if (recorded !== "verified" && round.newModelCid) {
+      modelGate.refuseModel(round.roundId, round.newModelCid, recorded === "unverifiable" && result.status === "unverifiable" ? result.error.shortMessage : `this client found the aggregate wrong (${recorded}).`);
+    }
+    return mashClientHandlers.recordWatch(round, recorded);
+  };
+
+  /** Settles the round once its window closed (the aggregator and the owner usually do it first; a lost race is fine). */
+  const performSettleWhenDue = async (roundId: bigint, deadline: number): Promise<void> => {
+    const waitMs = (deadline + CLIENT_SETTLE_GRACE_SECONDS) * 1000 - Date.now();
+    if (waitMs > 0) await sleep(Math.min(waitMs, 5_000));
+    if (Date.now() < (deadline + CLIENT_SETTLE_GRACE_SECONDS) * 1000) return;
+    try {
+      await settleVerificationIfDue(runtime, roundId);
+    } catch (error) {
+      if (!(error instanceof ChainRevertError)) throw error;
+      logger.debug("settle lost a race (someone settled first)", { round: roundId, error: error.shortMessage });
+    }
+    // The VerificationSettled event moves the round on; until then, check again shortly.
+    await sleep(2_000);
   };
 
   const perform = async (action: MashClientAction, round: MashClientRoundState): Promise<MashClientRoundState | void> => {
@@ -288,13 +375,27 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
     switch (action.type) {
       case "join": {
         if (!(await coordinator.hasJoined(roundId, self))) {
+          // The round's terms, fixed when it opened: the window this client would have to watch it in.
+          const window = Number((await runtime.verifier.verification(roundId)).terms.challengeDuration);
+          if (window < minChallengeWindow) {
+            const error = new ChallengeWindowTooShortError(`Round ${roundId}: its challenge window is ${window} s, below this client's --min-challenge-window ${minChallengeWindow} s.`, {
+              details: `not joining. Fix: the task owner sets a longer window (fedmash owner --challenge-window ${minChallengeWindow}), or this client accepts a shorter one (--min-challenge-window ${window}).`,
+            });
+            logger.error("refusing the round: its challenge window is too short to watch it", { round: roundId, challengeWindow: window, minimum: minChallengeWindow, error });
+            return mashClientHandlers.refuseModel(round, "challenge-window-too-short");
+          }
           const refusal = await modelGate.refusal(roundId, round.modelCid);
           if (refusal) return mashClientHandlers.refuseModel(round, refusal.reason);
         }
         return (await joinRound(runtime, roundId)) ? mashClientHandlers.confirmJoin(round) : mashClientHandlers.missJoin(round);
       }
+      case "watch":
+        return performWatch(roundId, round);
+      case "settle-when-due":
+        return performSettleWhenDue(roundId, action.deadline);
       case "verify-and-commit":
-        return performVerification(action, round);
+        // Shamir's duty; a MASH round never posts T.
+        throw new MashClientPhaseError(`Round ${roundId}: a MASH round is verified by fraud proofs, not by batch sums.`);
       case "claim":
         await claimReward(runtime, roundId);
         return mashClientHandlers.confirmClaim(round);

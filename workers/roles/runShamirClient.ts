@@ -93,7 +93,7 @@ export async function runShamirClient(parameters: RunShamirClientParameters): Pr
     fieldBound,
     ...(dp ? { dp: dp.mechanism, noiseMultiplier: dp.noiseMultiplier, dpClip: dp.clip, delta: dp.delta, expectedClients } : {}),
   });
-  const modelGate = createInputModelGate({ runtime, taskId, modelSize, scale });
+  const modelGate = createInputModelGate({ runtime, taskId, modelSize, scale, mode: "shamir" });
 
   const trainAndSubmit = async (roundId: bigint, round: ShamirClientRoundState): Promise<string> => {
     const global = flatTensor(await fetchPayload(runtime.store, round.modelCid, undefined, expectFlat(PayloadKind.Model, MODEL_TENSOR, modelSize), { maxBytes: modelByteLimit(modelSize) }));
@@ -155,9 +155,10 @@ export async function runShamirClient(parameters: RunShamirClientParameters): Pr
         return shamirClientHandlers.confirmSubmission(round, await trainAndSubmit(roundId, round));
       }
       case "verify-and-commit": {
-        const result = await verifyAndCommit({ runtime, modelSize, ...action, disputed: round.disputed === true });
+        const result = await verifyAndCommit({ runtime, modelSize, ...action });
         if (result.status === "settled") return;
-        return shamirClientHandlers.confirmCommitment(result.disputed ? shamirClientHandlers.recordDispute(round) : round);
+        if (result.status === "refused") return shamirClientHandlers.refuseAggregate(round);
+        return shamirClientHandlers.confirmCommitment(round);
       }
       case "claim":
         await claimReward(runtime, roundId);

@@ -56,17 +56,20 @@ export interface MashSettings {
   completionDurationSeconds: number;
 }
 
-/** What a MASH task pays and demands (FedmashVerifier.Terms), in wei. */
+/** What a MASH task pays and demands (FedmashVerifier.Terms), in wei; the challenge window in seconds. */
 export interface VerificationTerms {
   aggregatorBond: bigint;
   clientReward: bigint;
   aggregatorReward: bigint;
+  /** MASH: seconds after the aggregate during which anyone may challenge it (at least MIN_CHALLENGE_DURATION, 5). */
+  challengeDuration: bigint;
 }
 
 export const DEFAULT_VERIFICATION_TERMS: VerificationTerms = {
   aggregatorBond: 10n ** 18n,
   clientReward: 10n ** 16n,
   aggregatorReward: 5n * 10n ** 16n,
+  challengeDuration: 600n,
 };
 
 /** A Shamir task's servers (registered as Role.Server; share j goes to servers[j]), its threshold, and its quantization. */
@@ -131,10 +134,14 @@ export interface RoundReport {
   inconsistentServers?: number[];
   /** DP runs: the privacy spent, cumulative after this round, and this round's own share. */
   privacy?: RoundPrivacyReport;
-  /** Sampled verification of the aggregate (MASH); status "none" for rounds without one. */
+  /** Verification of the aggregate (MASH: fraud-proof window; Shamir: sampled check); status "none" for rounds without one. */
   verification: RoundVerificationReport;
   /** Wei taken from the aggregator's bond by this round, decimal. */
   slashed: string;
+  /** Who lost money in this round and why: the aggregator for a proven fraud or a failed check, a false challenger its bond. */
+  slashedParties: SlashedParty[];
+  /** MASH: every challenge of the round's aggregate, upheld or rejected, with the gas its transaction used. */
+  challenges: ChallengeReport[];
   /** Wei the round made claimable by its winners, decimal. */
   paid: string;
   /** Who claimed what (wei, decimal) by the time the report was written. */
@@ -163,7 +170,28 @@ export interface RoundPrivacyReport {
   mechanism: DpMechanism;
 }
 
-export type VerificationStatus = "passed" | "failed" | "batch-sums-missing" | "commitments-missing" | "disputed" | "released" | "seed-expired" | "none";
+export type VerificationStatus = "passed" | "failed" | "batch-sums-missing" | "commitments-missing" | "fraud-proven" | "released" | "seed-expired" | "none";
+
+/** Someone who lost money in a round: the aggregator for a proven fraud or a failed check, a false challenger its bond. */
+export interface SlashedParty {
+  address: string;
+  role: "aggregator" | "challenger";
+  /** "aggregate-fraud-proven", "verification-failed", "batch-sums-missing" (aggregator) or "challenge-rejected" (challenger). */
+  reason: string;
+  /** Wei, decimal. */
+  wei: string;
+}
+
+/** A MASH challenge of the round's aggregate. */
+export interface ChallengeReport {
+  challenger: string;
+  upheld: boolean;
+  /** Upheld: the first coordinate the fraud proof showed wrong. */
+  coordinate?: number;
+  /** Rejected: the leaf it opened. */
+  leafIndex?: number;
+  gasUsed: number | null;
+}
 
 export interface RoundVerificationReport {
   status: VerificationStatus;
@@ -175,7 +203,6 @@ export interface RoundVerificationReport {
   batches: number;
   committed: number;
   included: number;
-  disputes: number;
 }
 
 const STATUS_OF_OUTCOME: Record<VerificationOutcome, VerificationStatus> = {
@@ -184,14 +211,16 @@ const STATUS_OF_OUTCOME: Record<VerificationOutcome, VerificationStatus> = {
   [VerificationOutcome.Failed]: "failed",
   [VerificationOutcome.BatchSumsMissing]: "batch-sums-missing",
   [VerificationOutcome.CommitmentsMissing]: "commitments-missing",
-  [VerificationOutcome.Disputed]: "disputed",
+  [VerificationOutcome.FraudProven]: "fraud-proven",
   [VerificationOutcome.Released]: "released",
   [VerificationOutcome.SeedExpired]: "seed-expired",
 };
 
-const NO_VERIFICATION: Pick<RoundReport, "verification" | "slashed" | "paid" | "claims"> = {
-  verification: { status: "none", gasUsed: null, samples: 0, batches: 0, committed: 0, included: 0, disputes: 0 },
+const NO_VERIFICATION: Pick<RoundReport, "verification" | "slashed" | "paid" | "claims" | "slashedParties" | "challenges"> = {
+  verification: { status: "none", gasUsed: null, samples: 0, batches: 0, committed: 0, included: 0 },
   slashed: "0",
+  slashedParties: [],
+  challenges: [],
   paid: "0",
   claims: [],
 };
@@ -281,7 +310,11 @@ async function mashRoundDetails(runtime: WorkerRuntime, roundId: bigint): Promis
  * The round's verification as the report shows it. Winners claim right after the settlement, so when something was
  * paid it waits up to `claimWaitMs` for the claims, to report them.
  */
-async function verificationDetails(runtime: WorkerRuntime, roundId: bigint, claimWaitMs: number): Promise<Pick<RoundReport, "verification" | "slashed" | "paid" | "claims">> {
+async function verificationDetails(
+  runtime: WorkerRuntime,
+  roundId: bigint,
+  claimWaitMs: number,
+): Promise<Pick<RoundReport, "verification" | "slashed" | "paid" | "claims" | "slashedParties" | "challenges">> {
   const { verifier } = runtime;
   let view = await retry(() => verifier.verification(roundId));
   if (Number(view.stage) === VerificationStage.None) return NO_VERIFICATION;
@@ -298,6 +331,7 @@ async function verificationDetails(runtime: WorkerRuntime, roundId: bigint, clai
     view = await retry(() => verifier.verification(roundId));
   }
   const claimed = await retry(() => verifier.queryFilter(verifier.filters.RewardClaimed(roundId)));
+  const { slashedParties, challenges } = await slashesAndChallenges(runtime, roundId, Number(view.outcome) as VerificationOutcome);
   return {
     verification: {
       status: STATUS_OF_OUTCOME[Number(view.outcome) as VerificationOutcome] ?? "none",
@@ -306,12 +340,39 @@ async function verificationDetails(runtime: WorkerRuntime, roundId: bigint, clai
       batches: Number(view.batches),
       committed: Number(view.committedCount),
       included: Number(view.includedCount),
-      disputes: Number(view.disputeCount),
     },
+    slashedParties,
+    challenges,
     slashed: view.slashed.toString(),
     paid: paid.toString(),
     claims: claimed.map((event) => ({ account: event.args.account, wei: event.args.amount.toString() })),
   };
+}
+
+const gasOf = async (runtime: WorkerRuntime, transactionHash: string): Promise<number | null> => {
+  const receipt = await retry(() => runtime.connection.provider.getTransactionReceipt(transactionHash));
+  return receipt ? Number(receipt.gasUsed) : null;
+};
+
+/** Who lost money in the round and why (AggregatorSlashed, ChallengeRejected), and every challenge with its gas. */
+async function slashesAndChallenges(runtime: WorkerRuntime, roundId: bigint, outcome: VerificationOutcome): Promise<Pick<RoundReport, "slashedParties" | "challenges">> {
+  const { verifier } = runtime;
+  const [slashes, rejected, proven] = await Promise.all([
+    retry(() => verifier.queryFilter(verifier.filters.AggregatorSlashed(undefined, roundId))),
+    retry(() => verifier.queryFilter(verifier.filters.ChallengeRejected(roundId))),
+    retry(() => verifier.queryFilter(verifier.filters.AggregateFraudProven(undefined, roundId))),
+  ]);
+  const aggregatorReason =
+    outcome === VerificationOutcome.FraudProven ? "aggregate-fraud-proven" : outcome === VerificationOutcome.BatchSumsMissing ? "batch-sums-missing" : "verification-failed";
+  const slashedParties: SlashedParty[] = [
+    ...slashes.map((event) => ({ address: event.args.aggregator, role: "aggregator" as const, reason: aggregatorReason, wei: event.args.amount.toString() })),
+    ...rejected.map((event) => ({ address: event.args.challenger, role: "challenger" as const, reason: "challenge-rejected", wei: event.args.bond.toString() })),
+  ];
+  const challenges: ChallengeReport[] = await Promise.all([
+    ...rejected.map(async (event) => ({ challenger: event.args.challenger, upheld: false, leafIndex: Number(event.args.leafIndex), gasUsed: await gasOf(runtime, event.transactionHash) })),
+    ...proven.map(async (event) => ({ challenger: event.args.challenger, upheld: true, coordinate: Number(event.args.coordinate), gasUsed: await gasOf(runtime, event.transactionHash) })),
+  ]);
+  return { slashedParties, challenges };
 }
 
 /** MASH: the task's terms, and enough in its pool for `rounds` rounds at most clients each. */
@@ -319,7 +380,12 @@ async function fundTask(runtime: WorkerRuntime, taskId: bigint, terms: Verificat
   const { verifier } = runtime;
   const funds = await retry(() => verifier.taskFunds(taskId));
   const current = funds.terms;
-  if (current.aggregatorBond !== terms.aggregatorBond || current.clientReward !== terms.clientReward || current.aggregatorReward !== terms.aggregatorReward) {
+  if (
+    current.aggregatorBond !== terms.aggregatorBond ||
+    current.clientReward !== terms.clientReward ||
+    current.aggregatorReward !== terms.aggregatorReward ||
+    current.challengeDuration !== terms.challengeDuration
+  ) {
     await sendTransaction(runtime.connection.signer, { action: `setTerms(task ${taskId})`, send: () => verifier.setTerms(taskId, terms) });
   }
   const needed = BigInt(rounds) * (BigInt(maxClients) * terms.clientReward + terms.aggregatorReward);
@@ -331,6 +397,7 @@ async function fundTask(runtime: WorkerRuntime, taskId: bigint, terms: Verificat
     bondEth: formatEther(terms.aggregatorBond),
     clientRewardEth: formatEther(terms.clientReward),
     aggregatorRewardEth: formatEther(terms.aggregatorReward),
+    challengeWindowSeconds: Number(terms.challengeDuration),
     poolEth: formatEther(needed > funds.pool ? needed : funds.pool),
   });
 }

@@ -166,8 +166,10 @@ describe("report.md", function () {
     joined: 3,
     submitted: 3,
     durationMs: 9_000,
-    verification: { status: "passed", gasUsed: 172_842, samples: 64, batches: 2, committed: 3, included: 3, disputes: 0 },
+    verification: { status: "passed", gasUsed: 172_842, samples: 64, batches: 2, committed: 3, included: 3 },
     slashed: "0",
+    slashedParties: [],
+    challenges: [],
     paid: "80000000000000000",
     claims: [],
     ...extra,
@@ -186,7 +188,7 @@ describe("report.md", function () {
     settings: { backend: "wasm" },
     rounds: [
       round(1, { privacy: { epsilon: 21.6, delta: 1e-5, epsilonRound: 21.6, noiseMultiplier: 0.3, mechanism: "distributed" } }),
-      round(2, { phase: "Failed", failureReason: "VerificationFailed", accuracy: null, loss: null, verification: { status: "failed", gasUsed: 180_510, samples: 64, batches: 2, committed: 3, included: 3, disputes: 0 } }),
+      round(2, { phase: "Failed", failureReason: "VerificationFailed", accuracy: null, loss: null, verification: { status: "failed", gasUsed: 180_510, samples: 64, batches: 2, committed: 3, included: 3 } }),
     ],
     totalMs: 30_000,
   };

@@ -74,7 +74,7 @@ describe("checkInputModel", function () {
     expect([error.modelCid, error.reason]).to.deep.equal(["bafy-elsewhere", "unknown-model"]);
   });
 
-  for (const outcome of [VerificationOutcome.Failed, VerificationOutcome.Disputed, VerificationOutcome.CommitmentsMissing, VerificationOutcome.None]) {
+  for (const outcome of [VerificationOutcome.Failed, VerificationOutcome.FraudProven, VerificationOutcome.CommitmentsMissing, VerificationOutcome.None]) {
     it(`refuses the model of a round whose outcome is ${String(enumName(VerificationOutcome, outcome))}, without checking its aggregate (verification-not-passed)`, async function () {
       const calls = { producingRound: 0, checkRoundAggregate: 0 };
       const error = await refusal(checkInputModel({ modelCid: ROUND_3_MODEL, sources: sources({ verificationOutcome: async () => outcome }, calls), verified: {} }));

@@ -59,7 +59,7 @@ describe("recordSeedIfDue", function () {
     await registry.connect(aggregator).register(Role.Aggregator, encryptionKey("aggregator").compressed);
     for (const [index, client] of clients.entries()) await registry.connect(client).register(Role.Client, encryptionKey(`c${index}`).compressed);
     await coordinator.connect(owner).createTask(taskConfig({ mode: Mode.Mash, aggregator: aggregator.address }), "bafy-initial");
-    await verifier.connect(owner).setTerms(1n, { aggregatorBond: BOND, clientReward: 1n, aggregatorReward: 1n });
+    await verifier.connect(owner).setTerms(1n, { aggregatorBond: BOND, clientReward: 1n, aggregatorReward: 1n, challengeDuration: 600n });
     await verifier.connect(owner).fundTask(1n, { value: 10n ** 17n });
     if (verifier.interface.getFunction("acceptTask")) await verifier.connect(aggregator).getFunction("acceptTask")(1n, BOND);
     await verifier.connect(aggregator).depositBond(1n, { value: BOND });

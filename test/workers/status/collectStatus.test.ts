@@ -28,7 +28,7 @@ describe("collectStatus", function () {
     await registry.connect(clients[4]).deactivate();
     const config = taskConfig({ mode: Mode.Mash, aggregator: aggregator.address });
     await coordinator.connect(owner).createTask(config, "bafkreiinitial");
-    await verifier.connect(owner).setTerms(1n, { aggregatorBond: BOND, clientReward: CLIENT_REWARD, aggregatorReward: AGGREGATOR_REWARD });
+    await verifier.connect(owner).setTerms(1n, { aggregatorBond: BOND, clientReward: CLIENT_REWARD, aggregatorReward: AGGREGATOR_REWARD, challengeDuration: 600n });
     await verifier.connect(owner).fundTask(1n, { value: 100_000n });
     await verifier.connect(aggregator).acceptTask(1n, BOND);
     await verifier.connect(aggregator).depositBond(1n, { value: BOND });

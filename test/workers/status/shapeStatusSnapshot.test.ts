@@ -90,7 +90,7 @@ describe("shapeStatusSnapshot", function () {
   });
 
   it("sums the verification's gas per step from the receipts, hash case aside", function () {
-    expect(round1.verification).to.deep.include({ stage: "Settled", outcome: "Passed", includedCount: 3, committedCount: 3, disputeCount: 0 });
+    expect(round1.verification).to.deep.include({ stage: "Settled", outcome: "Passed", includedCount: 3, committedCount: 3, challengeCount: 0 });
     expect(round1.verification?.batchSums).to.deep.equal({ tx: tx(110), block: 19 });
     expect(round1.verification?.settled).to.deep.equal({ tx: tx(114), block: 21 });
     expect(round1.verification?.commitments.map((c) => c.client)).to.deep.equal([C(2), C(3), C(1)]);

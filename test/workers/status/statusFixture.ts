@@ -100,7 +100,7 @@ export function statusFixture(): ShapeStatusSnapshotParameters {
     servers: [SERVER(1), SERVER(2)],
     threshold: 2,
   };
-  const verificationIdle = { stage: VerificationStage.None, outcome: VerificationOutcome.None, deadline: 0, includedCount: 0, committedCount: 0, disputeCount: 0, sampleSeed: tx(0), reserved: 0n, unclaimed: 0n, slashed: 0n };
+  const verificationIdle = { stage: VerificationStage.None, outcome: VerificationOutcome.None, deadline: 0, includedCount: 0, committedCount: 0, challengeCount: 0, sampleSeed: tx(0), reserved: 0n, unclaimed: 0n, slashed: 0n };
   const rounds: RoundViewData[] = [
     {
       roundId: 1n,
