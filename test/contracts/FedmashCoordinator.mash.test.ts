@@ -43,7 +43,6 @@ const ONE_YEAR = 365n * 24n * 60n * 60n;
  * so its tests verify a zero aggregate: every honest commitment is then the point at infinity (0, 0) and the check
  * passes without any curve arithmetic here (FedmashVerifier.test.ts verifies real updates).
  */
-const ZERO_BATCH_SUMS = `0x${"00".repeat(64 * 2 * 8)}`;
 /** Registered clients; MAX_CLIENTS of them fill a round, the rest stay out of it. */
 const CLIENT_COUNT = MAX_CLIENTS + 1;
 
@@ -211,17 +210,18 @@ describe("FedmashCoordinator (Mash mode)", function () {
   }
 
   /**
-   * The verifier's side of a passing round over a zero aggregate: T, a commitment from every `included` client,
-   * then the settlement, which concludes the round on the coordinator.
+   * The verifier's side of a passing round: nobody challenges the aggregate, the challenge window closes, and the
+   * settlement concludes the round on the coordinator. `included` (the clients whose updates are in the aggregate)
+   * need do nothing: a Mash round has no commitments any more.
    */
   async function passZeroVerification(
-    { verifier, aggregator, stranger }: Fixture,
+    { coordinator, verifier, stranger }: Fixture,
     roundId: bigint,
     included: HardhatEthersSigner[],
   ): Promise<ContractTransactionResponse> {
-    await verifier.connect(aggregator).postBatchSums(roundId, ZERO_BATCH_SUMS);
-    for (const client of included) await verifier.connect(client).commit(roundId, 0, 0);
-    return verifier.connect(stranger).settle(roundId, ZERO_BATCH_SUMS);
+    for (const client of included) expect(await coordinator.isIncluded(roundId, client.address)).to.equal(true);
+    await time.increaseTo((await verifier.verification(roundId)).deadline + 1n);
+    return verifier.connect(stranger).settle(roundId, "0x");
   }
 
   /** Asserts that the verifier gave the round's (zero) reserve back when the round failed before its aggregate. */
@@ -479,9 +479,12 @@ describe("FedmashCoordinator (Mash mode)", function () {
         .to.emit(coordinator, "PhaseChanged")
         .withArgs(roundId, Phase.Aggregation, Phase.Verification, verifyingAt + AGGREGATE_DURATION + SUBMIT_DURATION);
       expect(await eventNames(coordinator, posted)).to.deep.equal(["AggregatePosted", "PhaseChanged"]);
+      // The verifier's stage is the challenge window, the terms' challengeDuration from the aggregate.
+      const challengeDeadline = verifyingAt + (await fixture.verifier.taskFunds(TASK_ID)).terms.challengeDuration;
       await expect(posted)
         .to.emit(fixture.verifier, "VerificationStarted")
-        .withArgs(TASK_ID, roundId, (await posted.wait())?.blockNumber, MAX_CLIENTS, verifyingAt + AGGREGATE_DURATION);
+        .withArgs(TASK_ID, roundId, (await posted.wait())?.blockNumber, MAX_CLIENTS, challengeDeadline);
+      await expect(posted).to.emit(fixture.verifier, "ChallengeWindowOpened").withArgs(roundId, AGGREGATE_HASH, challengeDeadline);
       expect((await coordinator.task(TASK_ID)).currentModelCid).to.equal(INITIAL_MODEL_CID);
       for (const client of [...round.members, round.holder]) {
         expect(await coordinator.isIncluded(roundId, client.address)).to.equal(true);
