@@ -27,17 +27,20 @@ import { effectiveNoiseMultiplier } from "../ml/dp/effectiveNoiseMultiplier";
 import { integerNoiseBound } from "../ml/dp/integerNoiseBound";
 import { shamirFieldBound } from "../crypto/shamir/shamirFieldBound";
 import { fetchPayload } from "../storage/fetchPayload";
+import { fetchCommittedPayload } from "../storage/fetchCommittedPayload";
+import { PayloadShapeMismatchError } from "../storage/errors";
+import { aggregateSumRoot } from "../crypto/commit/vectorCommitments";
 import { composeReleases, readRoundRelease, readTaskReleases, taskRoundIds, type PrivacyRelease } from "./accountTaskPrivacy";
 import { aggregateByteLimit, modelByteLimit } from "./payloadLimits";
 import { isSenderFault } from "./fetchContributions";
 import { putPayload } from "../storage/putPayload";
-import { PayloadKind, type JsonValue, type Payload } from "../storage/payloadFormat";
+import { PayloadKind, type DecodedPayload, type JsonValue, type Payload } from "../storage/payloadFormat";
 import { retry, sleep } from "../retry";
 import { settleVerificationIfDue } from "./settleVerificationIfDue";
 import { recordSeedIfDue } from "./recordSeedIfDue";
 import { KEEPER_SEED_GRACE_BLOCKS } from "../protocol/seedRecordDue";
 import { createDrawPoker } from "./createDrawPoker";
-import { MODEL_TENSOR, expectFlat, flatTensor, modelPayload } from "./modelPayloads";
+import { MODEL_TENSOR, SUM_TENSOR, expectFlat, flatTensor, modelPayload, tensorData } from "./modelPayloads";
 import type { WorkerRuntime } from "./openWorkerRuntime";
 import { waitForRegistration } from "./waitForRegistration";
 
@@ -375,6 +378,13 @@ async function slashesAndChallenges(runtime: WorkerRuntime, roundId: bigint, out
   return { slashedParties, challenges };
 }
 
+/** The int32 `sum` tensor of a MASH aggregate; a payload without one is the aggregator's fault (shape). */
+function sumTensorOf(payload: DecodedPayload): Int32Array {
+  const sum = tensorData(payload, SUM_TENSOR);
+  if (!(sum instanceof Int32Array)) throw new PayloadShapeMismatchError("tensors.sum", "an int32 tensor", sum === undefined ? "none" : "another dtype");
+  return sum;
+}
+
 /** MASH: the task's terms, and enough in its pool for `rounds` rounds at most clients each. */
 async function fundTask(runtime: WorkerRuntime, taskId: bigint, terms: VerificationTerms, maxClients: number, rounds: number): Promise<void> {
   const { verifier } = runtime;
@@ -596,12 +606,13 @@ export async function runTask(parameters: RunTaskParameters): Promise<RunTaskRet
       runtime.logger.error(`the round's ${what} is unusable`, { round: index, roundId, aggregator: settings.aggregator, cid, reason: error.name, error });
       return undefined;
     };
-    const aggregate =
-      view.aggregateCid !== ""
-        ? await fetchPayload(runtime.store, view.aggregateCid, view.aggregateHash, { kind: PayloadKind.Aggregate }, { maxBytes: aggregateByteLimit(settings.mode, modelSize, maxClients) }).catch(
-            unusable("aggregate", view.aggregateCid),
-          )
-        : undefined;
+    const aggregateOptions = { maxBytes: aggregateByteLimit(settings.mode, modelSize, maxClients) };
+    // MASH: the aggregateHash commits the payload's hash and the Merkle root of its sum (the fraud proofs' commitment).
+    const fetchAggregate = (): Promise<DecodedPayload> =>
+      settings.mode === "mash"
+        ? fetchCommittedPayload(runtime.store, view.aggregateCid, view.aggregateHash, { kind: PayloadKind.Aggregate }, (payload) => aggregateSumRoot(sumTensorOf(payload)), aggregateOptions).then((fetched) => fetched.payload)
+        : fetchPayload(runtime.store, view.aggregateCid, view.aggregateHash, { kind: PayloadKind.Aggregate }, aggregateOptions);
+    const aggregate = view.aggregateCid !== "" ? await fetchAggregate().catch(unusable("aggregate", view.aggregateCid)) : undefined;
     if (phase === Phase.Finalized && view.aggregateCid !== "" && !aggregate) report.failureReason = "AggregateUnusable";
     if (phase === Phase.Finalized && aggregate) {
       const metrics = (await modelAccuracy(view.newModelCid).catch(unusable("new model", view.newModelCid))) ?? { accuracy: null, loss: null };
