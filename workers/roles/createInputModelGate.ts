@@ -71,7 +71,7 @@ export function createInputModelGate(parameters: CreateInputModelGateParameters)
       const refused = readStateFile<Record<string, { roundId: string; details: string }>>(refusedModelsFile, {});
       if (refused[newModelCid]) return;
       writeStateFile(refusedModelsFile, { ...refused, [newModelCid]: { roundId, details } });
-      logger.error("refusing the round's new model: its aggregate could not be verified", {
+      logger.error("refusing the round's new model: its aggregate is wrong or could not be checked", {
         round: roundId,
         error: new ModelRefusedError(newModelCid, "aggregate-unverifiable", details),
       });

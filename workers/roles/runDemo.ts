@@ -528,7 +528,8 @@ export function roundSummary(r: RoundReport): string {
   const challenges = r.challenges.length
     ? `, ${r.challenges.map((c) => (c.upheld ? `challenge upheld at coordinate ${c.coordinate} (gas ${c.gasUsed})` : `challenge rejected at leaf ${c.leafIndex} (gas ${c.gasUsed})`)).join(", ")}`
     : "";
-  const settleGas = r.verification.gasUsed === null ? "" : `, ${r.challenges.some((c) => c.upheld) ? "proof" : "settle"} gas ${r.verification.gasUsed}`;
+  // An upheld challenge is the settling transaction: its gas is shown with it.
+  const settleGas = r.verification.gasUsed === null || r.challenges.some((c) => c.upheld) ? "" : `, settle gas ${r.verification.gasUsed}`;
   const verification =
     r.verification.status === "none"
       ? ""

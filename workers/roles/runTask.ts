@@ -329,7 +329,8 @@ async function verificationDetails(
     gasUsed = receipt ? Number(receipt.gasUsed) : null;
   }
   const paid = settled?.args.paid ?? 0n;
-  for (const waitUntil = Date.now() + claimWaitMs; paid > 0n && view.unclaimed > 0n && Date.now() < waitUntil; ) {
+  // A proven fraud pays from the slash (paid is 0 then), so wait on what is unclaimed, whoever owes it.
+  for (const waitUntil = Date.now() + claimWaitMs; view.unclaimed > 0n && Date.now() < waitUntil; ) {
     await sleep(500);
     view = await retry(() => verifier.verification(roundId));
   }

@@ -162,7 +162,11 @@ export async function watchRound(parameters: WatchRoundParameters): Promise<Watc
   } catch (error) {
     // Another watcher proved it first (the round is settled), or the window closed: the fraud is no less real.
     if (!(error instanceof ChainRevertError)) throw error;
-    logger.warn("challenge not accepted", { round: roundId, leafIndex: wrong.leafIndex, error });
+    if (error.errorName === "VerifierUnexpectedStage") {
+      logger.info("another watcher proved the fraud first: the round is settled", { round: roundId, leafIndex: wrong.leafIndex });
+    } else {
+      logger.warn("challenge not accepted", { round: roundId, leafIndex: wrong.leafIndex, error });
+    }
     return { status: "wrong", wrong, error };
   }
 }
