@@ -1,11 +1,14 @@
-// Property test of FedmashVerifier's money: random sequences of actions by random actors over two Mash tasks and
-// several rounds (funding, terms, pool and bond withdrawals, opening, driving a round to its aggregate, honest or
-// tampered T, honest or lying commitments, disputes, settling before and after deadlines, claims by winners,
-// strangers and twice, cancelling, advancing late, the aggregator accepting bonds), each checked against a model of
-// the rules: the expected revert with its arguments, or the expected state. After every action the contract's
-// balance equals totalOwed() + totalBurned(); totalOwed() equals the sum of the views (pools, bonds, reserves,
-// unclaimed rewards) and the model's books; totalBurned() equals the tasks' burned slashes and the model's; and every
-// account has received exactly what the model says it was owed, never more (the owner never receives a slash).
+// Property test of FedmashVerifier's money: random sequences of actions by random actors over a Mash task and a
+// Shamir task and several rounds (funding, terms, pool and bond withdrawals, opening, driving a round to its aggregate;
+// Mash: an honest or tampered sum with its real commitment and challenges of its leaves by strangers, clients or the
+// aggregator, rejected or upheld, with right or wrong bonds, in or after the window; Shamir: honest or tampered T,
+// honest or lying commitments; settling before and after deadlines, claims by winners, challengers, strangers and
+// twice, cancelling, advancing late, the aggregator accepting bonds), each checked against a model of the rules: the
+// expected revert with its arguments, or the expected state. After every action the contract's balance equals
+// totalOwed() + totalBurned(); totalOwed() equals the sum of the views (pools, bonds, reserves, unclaimed rewards) and
+// the model's books; totalBurned() equals the tasks' burned slashes and bonds and the model's; every slash is at most
+// the bond it came from; what the verifier paid out never exceeds what was paid in; and every account has received
+// exactly what the model says it was owed, never more (the owner never receives a slash).
 // FC_SEED and FC_NUM_RUNS override the seed and the number of runs, FC_SHRINK=1 shrinks a failing sequence; a failure
 // prints the seed and the actions.
 import { expect } from "chai";
@@ -21,6 +24,8 @@ import { encodeBatchSums } from "../../workers/crypto/verify/encodeBatchSums";
 import { verificationSeed } from "../../workers/crypto/verify/verificationSeed";
 import { deployFedmash } from "../helpers/deployFedmash";
 import { driveMashRound, type DriveMashRoundReturnType } from "../helpers/driveMashRound";
+import { driveShamirRound } from "../helpers/driveShamirRound";
+import { challengeArguments, commitAggregateSum, type CommittedVector } from "../helpers/mashVectors";
 import { encryptionKey } from "../helpers/encryptionKey";
 import { MaskGroup, Mode, Phase, Role } from "../helpers/enums";
 import { phaseBitmap } from "../helpers/phaseBitmap";
@@ -28,7 +33,14 @@ import { Outcome, Stage } from "../helpers/verifierEnums";
 
 const PARTITIONS = 64;
 const BATCHES = 2;
+/** Three leaves of 16 coordinates. */
 const MODEL_SIZE = 48;
+const LEAVES = 3;
+/** The coordinate a tampered Mash sum gets wrong, in leaf 1. */
+const TAMPERED_COORDINATE = 20;
+const TAMPERED_LEAF = 1;
+const CHALLENGE_BOND = 10n ** 16n;
+const SHAMIR_THRESHOLD = 2;
 const MAX_CLIENTS = 7n;
 /** Seven clients, groups of three: a holder and two groups, so one group can drop out at submission. */
 const GROUP_SIZE = 3;
@@ -41,21 +53,27 @@ const BATCH_SUMS_DURATION = 300n;
 /** blockhash sees the 256 most recent blocks. */
 const BLOCKHASH_WINDOW = 256n;
 const UNIT = 10n ** 15n;
-const INITIAL_TERMS: Terms = { aggregatorBond: 2n * UNIT, clientReward: UNIT, aggregatorReward: 3n * UNIT };
+const INITIAL_TERMS: Terms = { aggregatorBond: 2n * UNIT, clientReward: UNIT, aggregatorReward: 3n * UNIT, challengeDuration: 200n };
 const INITIAL_POOL = 40n * UNIT;
 const ADVANCE_PHASES = phaseBitmap(Phase.Joining, Phase.Grouping, Phase.Shuffle, Phase.Submission, Phase.Completion, Phase.Aggregation);
 const CANCEL_PHASES = phaseBitmap(Phase.Joining, Phase.Grouping, Phase.Shuffle, Phase.Submission, Phase.Completion);
+/** Shamir has no Grouping, Shuffle or Completion. */
+const SHAMIR_ADVANCE_PHASES = phaseBitmap(Phase.Joining, Phase.Submission, Phase.Aggregation);
+const SHAMIR_CANCEL_PHASES = phaseBitmap(Phase.Joining, Phase.Submission);
 const CLIENT_COUNT = 10;
 const NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 30);
-// A seed whose 30 runs reach every outcome (the acceptTask action reshuffled the sequences 20_261_121 drew).
+// A seed whose 30 runs reach every outcome, FraudProven and rejected challenges included (the acceptTask action
+// reshuffled the sequences 20_261_121 drew).
 const SEED = Number(process.env.FC_SEED ?? 20_261_123);
 
 interface Terms {
   aggregatorBond: bigint;
   clientReward: bigint;
   aggregatorReward: bigint;
+  challengeDuration: bigint;
 }
 
+/** Task 0 (id 1) is a Mash task, task 1 (id 2) a Shamir task. */
 type TaskIndex = 0 | 1;
 /** 0: zero, 1: half, 2: all, 3: one wei more than all. */
 type Share = 0 | 1 | 2 | 3;
@@ -69,10 +87,11 @@ type Action =
   | { kind: "acceptTask"; task: TaskIndex; byAggregator: boolean; maxBond: bigint }
   | { kind: "openRound"; task: TaskIndex }
   | { kind: "driveToAggregation"; task: TaskIndex; firstJoiner: number; dropGroup: boolean }
-  | { kind: "postAggregate"; task: TaskIndex }
+  | { kind: "postAggregate"; task: TaskIndex; tampered: boolean }
+  /** who: 0 a stranger, 1 an included client, 2 the aggregator; bond: 0 right, 1 one wei short; leaf LEAVES is past the end. */
+  | { kind: "challenge"; task: TaskIndex; leaf: number; who: number; wrongBond: boolean }
   | { kind: "postBatchSums"; task: TaskIndex; tampered: boolean; byAggregator: boolean }
   | { kind: "commit"; task: TaskIndex; who: number; all: boolean; lie: boolean }
-  | { kind: "dispute"; task: TaskIndex; who: number }
   | { kind: "settle"; task: TaskIndex; afterDeadline: boolean }
   | { kind: "claim"; round: number; who: number }
   | { kind: "cancelRound"; task: TaskIndex; byOwner: boolean }
@@ -86,7 +105,9 @@ type Action =
       tampered: boolean;
       all: boolean;
       lie: boolean;
-      dispute: boolean;
+      /** Mash: challenge the tampered leaf (if any) or `leaf` before settling. */
+      challenge: boolean;
+      leaf: number;
       /** After the round: a winner that already claimed tries again. */
       reclaim: boolean;
       late: boolean;
@@ -94,6 +115,7 @@ type Action =
 
 interface TaskModel {
   taskId: bigint;
+  mode: typeof Mode.Mash | typeof Mode.Shamir;
   owner: HardhatEthersSigner;
   aggregator: HardhatEthersSigner;
   terms: Terms;
@@ -102,7 +124,7 @@ interface TaskModel {
   activeRoundId: bigint;
   /** The largest bond the aggregator accepted (acceptTask); 0 until it accepts. */
   acceptedBond: bigint;
-  /** Slashes of this task's bond, burned. */
+  /** Slashes of this task's bond, rejected challengers' bonds and the remainders of fraud splits, burned. */
   burned: bigint;
   lastRound: RoundModel | undefined;
 }
@@ -116,17 +138,19 @@ interface RoundModel {
   terms: Terms;
   reserved: bigint;
   unclaimed: bigint;
-  /** The verifier's stage deadline; 0 outside BatchSums and Commitments. */
+  /** The verifier's stage deadline; 0 outside BatchSums, Commitments and Challenge. */
   deadline: bigint;
   aggregateBlock: bigint;
   batchSumsBlock: bigint;
-  driven: DriveMashRoundReturnType | undefined;
+  driven: Pick<DriveMashRoundReturnType, "included" | "updates" | "aggregate"> & { vectors?: CommittedVector[] } | undefined;
+  /** Mash: the posted sum's commitment. */
+  sum: CommittedVector | undefined;
+  challengeCount: number;
   sampleSeed: string | undefined;
   posted: string | undefined;
   tampered: boolean;
   lied: boolean;
   committed: Set<string>;
-  disputed: Set<string>;
   claimed: Set<string>;
   owed: Map<string, bigint>;
 }
@@ -138,9 +162,12 @@ const terms = fc.record({
   aggregatorBond: fc.constantFrom(0n, UNIT, 4n * UNIT),
   clientReward: fc.constantFrom(0n, UNIT, 2n * UNIT),
   aggregatorReward: fc.constantFrom(0n, 3n * UNIT),
+  // 4 s is refused (MIN_CHALLENGE_DURATION is 5); 5 s closes within a few transactions.
+  challengeDuration: fc.constantFrom(4n, 5n, 200n),
 });
 const mostly = fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) });
 const rarely = fc.oneof({ weight: 9, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
+const sometimes = fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
 /** A jump past a deadline also closes the other task's windows, so it stays rarer than the other detours. */
 const seldom = fc.oneof({ weight: 24, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
 /** Weighted towards the round's progress, so that most sequences reach settlement and claims. */
@@ -152,10 +179,11 @@ const action: fc.Arbitrary<Action> = fc.oneof(
       task,
       firstJoiner: fc.nat(CLIENT_COUNT - Number(MAX_CLIENTS)),
       dropGroup: rarely,
-      tampered: rarely,
+      tampered: sometimes,
       all: fc.boolean(),
       lie: rarely,
-      dispute: rarely,
+      challenge: mostly,
+      leaf: fc.nat(LEAVES - 1),
       reclaim: rarely,
       late: seldom,
     }),
@@ -179,7 +207,17 @@ const action: fc.Arbitrary<Action> = fc.oneof(
       dropGroup: fc.boolean(),
     }),
   },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant("postAggregate" as const), task }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant("postAggregate" as const), task, tampered: rarely }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant("challenge" as const),
+      task,
+      leaf: fc.nat(LEAVES),
+      who: fc.nat(2),
+      wrongBond: rarely,
+    }),
+  },
   {
     weight: 4,
     arbitrary: fc.record({
@@ -199,7 +237,6 @@ const action: fc.Arbitrary<Action> = fc.oneof(
       lie: fc.oneof({ weight: 6, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
     }),
   },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("dispute" as const), task, who: fc.integer({ min: -1, max: 5 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("settle" as const), task, afterDeadline: seldom }) },
   { weight: 5, arbitrary: fc.record({ kind: fc.constant("claim" as const), round: fc.nat(9), who: fc.nat(7) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("cancelRound" as const), task, byOwner: mostly }) },
@@ -229,6 +266,10 @@ function mashConfig(aggregator: string): IFedmashCoordinator.TaskConfigStruct {
   };
 }
 
+function shamirConfig(aggregator: string): IFedmashCoordinator.TaskConfigStruct {
+  return { ...mashConfig(aggregator), mode: Mode.Shamir, groupSize: 0, keyDuration: 0, shuffleDuration: 0, completionDuration: 0 };
+}
+
 function isTerminal(phase: Phase): boolean {
   return phase === Phase.Finalized || phase === Phase.Failed;
 }
@@ -242,7 +283,11 @@ describe("FedmashVerifier (invariant: the balance is exactly what is owed)", fun
     const signers = await ethers.getSigners();
     const [owner0, owner1, aggregator0, aggregator1, stranger] = signers;
     const clients = signers.slice(5, 5 + CLIENT_COUNT);
-    const { registry, coordinator, verifier } = await deployFedmash();
+    const servers = signers.slice(20, 23);
+    const { registry, coordinator, verifier, shamir } = await deployFedmash();
+    for (const [index, server] of servers.entries()) {
+      await registry.connect(server).register(Role.Server, encryptionKey(`server${index}`).compressed);
+    }
     for (const [index, aggregator] of [aggregator0, aggregator1].entries()) {
       await registry.connect(aggregator).register(Role.Aggregator, encryptionKey(`aggregator${index}`).compressed);
     }
@@ -255,13 +300,18 @@ describe("FedmashVerifier (invariant: the balance is exactly what is owed)", fun
     ];
     for (const [index, [owner, aggregator]] of pairs.entries()) {
       const taskId = BigInt(index + 1);
-      await coordinator.connect(owner).createTask(mashConfig(aggregator.address), "bafkreimodel");
+      if (index === 0) await coordinator.connect(owner).createTask(mashConfig(aggregator.address), "bafkreimodel");
+      else {
+        const addresses = servers.map((server) => server.address);
+        await coordinator.connect(owner).createShamirTask(shamirConfig(aggregator.address), "bafkreimodel", addresses, SHAMIR_THRESHOLD);
+      }
       await verifier.connect(owner).setTerms(taskId, INITIAL_TERMS);
       await verifier.connect(owner).fundTask(taskId, { value: INITIAL_POOL });
       await verifier.connect(aggregator).acceptTask(taskId, INITIAL_TERMS.aggregatorBond);
       await verifier.connect(aggregator).depositBond(taskId, { value: INITIAL_TERMS.aggregatorBond });
     }
-    return { coordinator, verifier, pairs, stranger, clients };
+    const library = await ethers.getContractAt("AggregateFraudProof", await verifier.getAddress());
+    return { coordinator, verifier, shamir, servers, library, pairs, stranger, clients };
   }
 
   type Fixture = Awaited<ReturnType<typeof deployTwoTasksFixture>>;
@@ -272,6 +322,9 @@ describe("FedmashVerifier (invariant: the balance is exactly what is owed)", fun
     readonly rounds: RoundModel[] = [];
     readonly received = new Map<string, bigint>();
     readonly owedPayouts = new Map<string, bigint>();
+    /** Wei sent to the verifier (funding, bonds, challenge bonds) and paid out by it (withdrawals, claims). */
+    paidIn = 0n;
+    paidOut = 0n;
     updateSeed = 0;
 
     constructor(
@@ -280,6 +333,7 @@ describe("FedmashVerifier (invariant: the balance is exactly what is owed)", fun
     ) {
       this.tasks = fixture.pairs.map(([owner, aggregator], index) => ({
         taskId: BigInt(index + 1),
+        mode: index === 0 ? Mode.Mash : Mode.Shamir,
         owner,
         aggregator,
         terms: { ...INITIAL_TERMS },
@@ -290,6 +344,7 @@ describe("FedmashVerifier (invariant: the balance is exactly what is owed)", fun
         burned: 0n,
         lastRound: undefined,
       }));
+      this.paidIn = 2n * (INITIAL_POOL + INITIAL_TERMS.aggregatorBond);
     }
 
     count(label: string): void {
@@ -327,6 +382,7 @@ describe("FedmashVerifier (invariant: the balance is exactly what is owed)", fun
       const after = await ethers.provider.getBalance(account.address);
       const received = after - before + receipt.fee;
       this.received.set(account.address, (this.received.get(account.address) ?? 0n) + received);
+      this.paidOut += received;
       this.owedPayouts.set(account.address, (this.owedPayouts.get(account.address) ?? 0n) + owed);
     }
 
@@ -354,10 +410,14 @@ describe("FedmashVerifier (invariant: the balance is exactly what is owed)", fun
 
     settleBooks(round: RoundModel, outcome: Outcome): void {
       const { terms, task: owner } = round;
-      const committed = BigInt(round.committed.size);
+      // Mash pays every included account (the holder too), Shamir the clients that committed.
+      const mash = owner.mode === Mode.Mash;
+      const earners = mash ? round.driven!.included.map((client) => client.address) : [...round.committed];
       const paysClients = outcome === Outcome.Passed || outcome === Outcome.CommitmentsMissing;
-      const paid = (outcome === Outcome.Passed ? terms.aggregatorReward : 0n) + (paysClients ? committed * terms.clientReward : 0n);
-      const slashed = outcome === Outcome.Failed || outcome === Outcome.BatchSumsMissing ? min(owner.bond, terms.aggregatorBond) : 0n;
+      const paid = (outcome === Outcome.Passed ? terms.aggregatorReward : 0n) + (paysClients ? BigInt(earners.length) * terms.clientReward : 0n);
+      // Only a missing T slashes (a failed Shamir check names no culprit, M2); a proven fraud is settled by settleFraud.
+      const slashed = outcome === Outcome.BatchSumsMissing ? min(owner.bond, terms.aggregatorBond) : 0n;
+      expect(slashed <= owner.bond, "a slash never exceeds the bond").to.equal(true);
       // Burned: nobody, the task's owner least of all, can ever withdraw a slash.
       owner.bond -= slashed;
       owner.burned += slashed;
@@ -369,12 +429,39 @@ describe("FedmashVerifier (invariant: the balance is exactly what is owed)", fun
       round.outcome = outcome;
       round.deadline = 0n;
       round.phase = outcome === Outcome.Passed ? Phase.Finalized : Phase.Failed;
-      if (paysClients) for (const client of round.committed) round.owed.set(client, terms.clientReward);
+      if (paysClients) for (const client of earners) round.owed.set(client, terms.clientReward);
       if (outcome === Outcome.Passed) {
         const aggregator = owner.aggregator.address;
         round.owed.set(aggregator, (round.owed.get(aggregator) ?? 0n) + terms.aggregatorReward);
       }
       this.count(`outcome ${Object.keys(Outcome).find((key) => Outcome[key as keyof typeof Outcome] === outcome)}`);
+    }
+
+    /**
+     * A proven fraud: min(bond, aggregatorBond) slashed, the challenger owed its bond and half, each included account an
+     * equal share of the rest, the remainder burned, the whole reserve back to the pool, no reward paid.
+     */
+    settleFraud(round: RoundModel, challenger: string): void {
+      const { terms, task: owner } = round;
+      const included = round.driven!.included.map((client) => client.address);
+      const slashed = min(owner.bond, terms.aggregatorBond);
+      expect(slashed <= owner.bond, "a slash never exceeds the bond").to.equal(true);
+      const toChallenger = slashed / 2n;
+      const share = (slashed - toChallenger) / BigInt(included.length);
+      const remainder = slashed - toChallenger - share * BigInt(included.length);
+      owner.bond -= slashed;
+      owner.burned += remainder;
+      owner.pool += round.reserved;
+      owner.activeRoundId = 0n;
+      round.reserved = 0n;
+      round.unclaimed = toChallenger + CHALLENGE_BOND + share * BigInt(included.length);
+      round.stage = Stage.Settled;
+      round.outcome = Outcome.FraudProven;
+      round.deadline = 0n;
+      round.phase = Phase.Failed;
+      for (const client of included) round.owed.set(client, (round.owed.get(client) ?? 0n) + share);
+      round.owed.set(challenger, (round.owed.get(challenger) ?? 0n) + toChallenger + CHALLENGE_BOND);
+      this.count("outcome FraudProven");
     }
 
     /**
@@ -405,19 +492,22 @@ describe("FedmashVerifier (invariant: the balance is exactly what is owed)", fun
           return { kind: "acceptTask", task, byAggregator: true, maxBond: round.terms.aggregatorBond };
         }
         if (round.task.bond < round.terms.aggregatorBond) return { kind: "depositBond", task, byAggregator: true, amount: 4n * UNIT };
-        return { kind: "postAggregate", task };
+        return { kind: "postAggregate", task, tampered: step.tampered };
+      }
+      if (round.stage === Stage.Challenge && step.challenge && !step.late) {
+        // A watcher that recomputed the sum challenges the wrong leaf; otherwise someone tries a right one.
+        return { kind: "challenge", task, leaf: round.tampered ? TAMPERED_LEAF : step.leaf, who: step.firstJoiner % 3, wrongBond: false };
       }
       if (round.stage === Stage.BatchSums && !step.late) return { kind: "postBatchSums", task, tampered: step.tampered, byAggregator: true };
       const everyoneCommitted = round.committed.size === (round.driven?.included.length ?? 0);
       if (round.stage === Stage.Commitments && !everyoneCommitted && !step.late) {
         const next = round.driven!.included.findIndex((client) => !round.committed.has(client.address));
-        if (step.dispute && !round.disputed.has(round.driven!.included[next]!.address)) return { kind: "dispute", task, who: next };
         return { kind: "commit", task, who: next, all: step.all, lie: step.lie };
       }
       return { kind: "settle", task, afterDeadline: true };
     }
 
-    /** Who may try to claim a round: its aggregator, its included clients, a stranger and the task owner. */
+    /** Who may try to claim a round: its aggregator, its included clients, a stranger (a challenger) and the task owner. */
     claimCandidates(round: RoundModel): HardhatEthersSigner[] {
       return [round.task.aggregator, ...(round.driven?.included ?? []), this.fixture.stranger, round.task.owner];
     }
@@ -438,6 +528,7 @@ describe("FedmashVerifier (invariant: the balance is exactly what is owed)", fun
           if (step.amount === 0n) return this.reverts(step.kind, sent, verifier, "VerifierZeroAmount");
           await this.succeeds(step.kind, sent);
           model.pool += step.amount;
+          this.paidIn += step.amount;
           return;
         }
         case "setTerms": {
@@ -448,6 +539,9 @@ describe("FedmashVerifier (invariant: the balance is exactly what is owed)", fun
           if (!step.byOwner) return this.reverts(step.kind, sent, verifier, "VerifierNotTaskOwner", model.taskId, actor.address);
           if (model.activeRoundId !== 0n) {
             return this.reverts(step.kind, sent, verifier, "VerifierTaskBusy", model.taskId, model.activeRoundId);
+          }
+          if (step.terms.challengeDuration < 5n) {
+            return this.reverts(step.kind, sent, verifier, "VerifierChallengeWindowTooShort", step.terms.challengeDuration, 5n);
           }
           await this.succeeds(step.kind, sent);
           model.terms = { ...step.terms };
@@ -477,6 +571,7 @@ describe("FedmashVerifier (invariant: the balance is exactly what is owed)", fun
           if (step.amount === 0n) return this.reverts(step.kind, sent, verifier, "VerifierZeroAmount");
           await this.succeeds(step.kind, sent);
           model.bond += step.amount;
+          this.paidIn += step.amount;
           return;
         }
         case "withdrawBond": {
@@ -484,7 +579,9 @@ describe("FedmashVerifier (invariant: the balance is exactly what is owed)", fun
           const actor = step.byAggregator ? model.aggregator : stranger;
           const requested = [0n, model.bond / 2n, model.bond, model.bond + 1n][step.share]!;
           const active = model.lastRound;
-          const locked = model.activeRoundId !== 0n && (active?.stage === Stage.BatchSums || active?.stage === Stage.Commitments);
+          const locked =
+            model.activeRoundId !== 0n &&
+            (active?.stage === Stage.BatchSums || active?.stage === Stage.Commitments || active?.stage === Stage.Challenge);
           await this.pin();
           const send = () => verifier.connect(actor).withdrawBond(model.taskId, requested);
           if (!step.byAggregator) return this.reverts(step.kind, send(), verifier, "VerifierNotAggregator", model.taskId, actor.address);
@@ -533,12 +630,13 @@ describe("FedmashVerifier (invariant: the balance is exactly what is owed)", fun
             aggregateBlock: 0n,
             batchSumsBlock: 0n,
             driven: undefined,
+            sum: undefined,
+            challengeCount: 0,
             sampleSeed: undefined,
             posted: undefined,
             tampered: false,
             lied: false,
             committed: new Set(),
-            disputed: new Set(),
             claimed: new Set(),
             owed: new Map(),
           };
@@ -558,7 +656,7 @@ describe("FedmashVerifier (invariant: the balance is exactly what is owed)", fun
             return this.count(`${step.kind}: skipped`);
           }
           const joiners = this.fixture.clients.slice(step.firstJoiner, step.firstJoiner + Number(MAX_CLIENTS));
-          const driven = await driveMashRound({
+          const common = {
             coordinator,
             verifier,
             taskId: model.taskId,
@@ -567,10 +665,19 @@ describe("FedmashVerifier (invariant: the balance is exactly what is owed)", fun
             keeper: stranger,
             clients: this.fixture.clients,
             roundId: round.roundId,
-            behaviour: { joiners, groupsSilentAtSubmit: step.dropGroup ? [1] : [] },
             updateSeed: ++this.updateSeed,
-            until: "aggregation",
-          });
+            until: "aggregation" as const,
+          };
+          // Mash: one group drops out at submission; Shamir: one client never submits.
+          const driven =
+            model.mode === Mode.Mash
+              ? await driveMashRound({ ...common, behaviour: { joiners, groupsSilentAtSubmit: step.dropGroup ? [1] : [] } })
+              : await driveShamirRound({
+                  ...common,
+                  shamir: this.fixture.shamir,
+                  servers: this.fixture.servers,
+                  behaviour: { joiners, nonSubmitters: step.dropGroup ? 1 : 0 },
+                });
           expect(driven.phase).to.equal(Phase.Aggregation);
           this.count(`${step.kind}: ok`);
           round.driven = driven;
@@ -583,9 +690,16 @@ describe("FedmashVerifier (invariant: the balance is exactly what is owed)", fun
           if (round === undefined || round.phase !== Phase.Aggregation) return this.count(`${step.kind}: skipped`);
           const timestamp = await this.pin();
           const deadline = (await coordinator.round(round.roundId)).deadline;
-          const sent = coordinator
-            .connect(model.aggregator)
-            .postAggregate(round.roundId, "bafkreiaggregate", "bafkreinextmodel", ethers.id(`aggregate ${round.roundId}`));
+          // Mash: the sum's real commitment, of the true sum or of one off by one at TAMPERED_COORDINATE.
+          let aggregateHash = ethers.id(`aggregate ${round.roundId}`);
+          let sum: CommittedVector | undefined;
+          if (model.mode === Mode.Mash) {
+            const posted = round.driven!.aggregate.slice();
+            if (step.tampered) posted[TAMPERED_COORDINATE] += 1;
+            sum = commitAggregateSum(posted, ethers.id(`aggregate ${round.roundId}`));
+            aggregateHash = sum.commitment;
+          }
+          const sent = coordinator.connect(model.aggregator).postAggregate(round.roundId, "bafkreiaggregate", "bafkreinextmodel", aggregateHash);
           if (timestamp > deadline) {
             return this.reverts(step.kind, sent, coordinator, "CoordinatorDeadlinePassed", round.roundId, Phase.Aggregation, deadline);
           }
@@ -597,9 +711,50 @@ describe("FedmashVerifier (invariant: the balance is exactly what is owed)", fun
           }
           const receipt = await this.succeeds(step.kind, sent);
           round.phase = Phase.Verification;
-          round.stage = Stage.BatchSums;
-          round.deadline = timestamp + BATCH_SUMS_DURATION;
           round.aggregateBlock = BigInt(receipt.blockNumber);
+          if (model.mode === Mode.Mash) {
+            round.stage = Stage.Challenge;
+            round.deadline = timestamp + round.terms.challengeDuration;
+            round.sum = sum;
+            round.tampered = step.tampered;
+          } else {
+            round.stage = Stage.BatchSums;
+            round.deadline = timestamp + BATCH_SUMS_DURATION;
+          }
+          return;
+        }
+        case "challenge": {
+          const model = this.tasks[step.task]!;
+          const round = model.lastRound;
+          if (round === undefined) return this.count(`${step.kind}: skipped`);
+          const { library } = this.fixture;
+          const challenger = [stranger, round.driven?.included[0] ?? stranger, model.aggregator][step.who]!;
+          const value = step.wrongBond ? CHALLENGE_BOND - 1n : CHALLENGE_BOND;
+          const vectors = round.driven?.vectors;
+          // Real openings of the leaf (of the last one for a leaf past the end); none before there is anything to open.
+          const [, openings, aggregate] =
+            vectors !== undefined && round.sum !== undefined
+              ? challengeArguments(vectors, round.sum, Math.min(step.leaf, LEAVES - 1))
+              : [0, [], { payloadHash: ethers.ZeroHash, values: "0x", proof: [] }];
+          const timestamp = await this.pin();
+          const send = () => verifier.connect(challenger).challenge(round.roundId, step.leaf, openings, aggregate, { value });
+          if (model.mode !== Mode.Mash) return this.reverts(step.kind, send(), verifier, "VerifierNotChallengeable", round.roundId);
+          if (round.stage !== Stage.Challenge) {
+            return this.reverts(step.kind, send(), verifier, "VerifierUnexpectedStage", round.roundId, round.stage, Stage.Challenge);
+          }
+          if (timestamp > round.deadline) return this.reverts(step.kind, send(), verifier, "VerifierDeadlinePassed", round.roundId, round.deadline);
+          if (step.wrongBond) return this.reverts(step.kind, send(), verifier, "VerifierWrongChallengeBond", value, CHALLENGE_BOND);
+          if (step.leaf >= LEAVES) return this.reverts(step.kind, send(), library, "FraudProofLeafOutOfRange", step.leaf, LEAVES);
+          // The challenger's bond is paid in whatever happens; only a claim brings it back.
+          this.paidIn += CHALLENGE_BOND;
+          round.challengeCount += 1;
+          if (round.tampered && step.leaf === TAMPERED_LEAF) {
+            await this.succeeds(`${step.kind} upheld`, send());
+            this.settleFraud(round, challenger.address);
+            return;
+          }
+          await this.succeeds(`${step.kind} rejected`, send());
+          model.burned += CHALLENGE_BOND;
           return;
         }
         case "postBatchSums": {
@@ -640,35 +795,20 @@ describe("FedmashVerifier (invariant: the balance is exactly what is owed)", fun
           for (const client of clients) await this.commit(round, client, step.lie);
           return;
         }
-        case "dispute": {
-          const round = this.tasks[step.task]!.lastRound;
-          if (round === undefined) return this.count(`${step.kind}: skipped`);
-          const client = this.pick(round, step.who);
-          const timestamp = await this.pin();
-          const sent = verifier.connect(client).dispute(round.roundId, 0, 0, 1, 2);
-          const included = round.driven?.included.includes(client) ?? false;
-          if (!included) return this.reverts(step.kind, sent, verifier, "VerifierNotIncluded", round.roundId, client.address);
-          if (round.disputed.has(client.address)) {
-            return this.reverts(step.kind, sent, verifier, "VerifierAlreadyDisputed", round.roundId, client.address);
-          }
-          if (round.committed.has(client.address)) {
-            return this.reverts(step.kind, sent, verifier, "VerifierAlreadyCommitted", round.roundId, client.address);
-          }
-          if (round.stage !== Stage.Commitments) {
-            return this.reverts(step.kind, sent, verifier, "VerifierUnexpectedStage", round.roundId, round.stage, Stage.Commitments);
-          }
-          if (timestamp > round.deadline) return this.reverts(step.kind, sent, verifier, "VerifierDeadlinePassed", round.roundId, round.deadline);
-          await this.succeeds(step.kind, sent);
-          round.disputed.add(client.address);
-          return;
-        }
         case "settle": {
           const round = this.tasks[step.task]!.lastRound;
           if (round === undefined) return this.count(`${step.kind}: skipped`);
           const timestamp = await this.pin(step.afterDeadline && round.deadline > 0n ? round.deadline + 1n : 0n);
           const sent = verifier.connect(stranger).settle(round.roundId, round.posted ?? "0x");
           let outcome: Outcome;
-          if (round.stage === Stage.BatchSums) {
+          if (round.stage === Stage.Challenge) {
+            if (timestamp <= round.deadline) {
+              return this.reverts(step.kind, sent, verifier, "VerifierDeadlineNotPassed", round.roundId, round.deadline);
+            }
+            // The window closed without a proven fraud: the round passes, even a tampered one nobody proved.
+            outcome = Outcome.Passed;
+            if (round.tampered) this.count("a tampered sum passed unchallenged");
+          } else if (round.stage === Stage.BatchSums) {
             if (timestamp <= round.deadline) {
               return this.reverts(step.kind, sent, verifier, "VerifierDeadlineNotPassed", round.roundId, round.deadline);
             }
@@ -683,7 +823,7 @@ describe("FedmashVerifier (invariant: the balance is exactly what is owed)", fun
           } else if (round.tampered || round.lied) {
             outcome = Outcome.Failed;
           } else {
-            outcome = round.disputed.size > 0 ? Outcome.Disputed : Outcome.Passed;
+            outcome = Outcome.Passed;
           }
           await this.succeeds(step.kind, sent);
           this.settleBooks(round, outcome);
@@ -721,7 +861,8 @@ describe("FedmashVerifier (invariant: the balance is exactly what is owed)", fun
           const sent = coordinator.connect(actor).cancelRound(round.roundId);
           if (!step.byOwner) return this.reverts(step.kind, sent, coordinator, "CoordinatorNotTaskOwner", model.taskId, actor.address);
           if (round.phase !== Phase.Joining) {
-            return this.reverts(step.kind, sent, coordinator, "CoordinatorUnexpectedPhase", round.roundId, round.phase, CANCEL_PHASES);
+            const allowed = model.mode === Mode.Mash ? CANCEL_PHASES : SHAMIR_CANCEL_PHASES;
+            return this.reverts(step.kind, sent, coordinator, "CoordinatorUnexpectedPhase", round.roundId, round.phase, allowed);
           }
           await this.succeeds(step.kind, sent);
           this.release(round);
@@ -735,7 +876,8 @@ describe("FedmashVerifier (invariant: the balance is exactly what is owed)", fun
           const timestamp = await this.pin(step.late && timed ? deadline + 1n : 0n);
           const sent = coordinator.connect(stranger).advance(round.roundId);
           if (!timed) {
-            return this.reverts(step.kind, sent, coordinator, "CoordinatorUnexpectedPhase", round.roundId, round.phase, ADVANCE_PHASES);
+            const allowed = round.task.mode === Mode.Mash ? ADVANCE_PHASES : SHAMIR_ADVANCE_PHASES;
+            return this.reverts(step.kind, sent, coordinator, "CoordinatorUnexpectedPhase", round.roundId, round.phase, allowed);
           }
           if (timestamp <= deadline) {
             return this.reverts(step.kind, sent, coordinator, "CoordinatorDeadlineNotPassed", round.roundId, round.phase, deadline);
@@ -813,10 +955,11 @@ describe("FedmashVerifier (invariant: the balance is exactly what is owed)", fun
           [funds.pool, funds.bond, funds.activeRoundId, funds.acceptedBond, funds.burned],
           `task ${model.taskId} pool, bond, active round, accepted bond, burned`,
         ).to.deep.equal([model.pool, model.bond, model.activeRoundId, model.acceptedBond, model.burned]);
-        expect([funds.terms.aggregatorBond, funds.terms.clientReward, funds.terms.aggregatorReward]).to.deep.equal([
+        expect([funds.terms.aggregatorBond, funds.terms.clientReward, funds.terms.aggregatorReward, funds.terms.challengeDuration]).to.deep.equal([
           model.terms.aggregatorBond,
           model.terms.clientReward,
           model.terms.aggregatorReward,
+          model.terms.challengeDuration,
         ]);
       }
       for (const round of this.rounds) {
@@ -824,15 +967,15 @@ describe("FedmashVerifier (invariant: the balance is exactly what is owed)", fun
         viewSum += view.reserved + view.unclaimed;
         modelSum += round.reserved + round.unclaimed;
         expect(
-          [view.stage, view.outcome, view.reserved, view.unclaimed, view.committedCount, view.disputeCount, view.deadline],
-          `round ${round.roundId} stage, outcome, reserved, unclaimed, commitments, disputes, deadline`,
+          [view.stage, view.outcome, view.reserved, view.unclaimed, view.committedCount, view.challengeCount, view.deadline],
+          `round ${round.roundId} stage, outcome, reserved, unclaimed, commitments, challenges, deadline`,
         ).to.deep.equal([
           BigInt(round.stage),
           BigInt(round.outcome),
           round.reserved,
           round.unclaimed,
           BigInt(round.committed.size),
-          BigInt(round.disputed.size),
+          BigInt(round.challengeCount),
           round.deadline,
         ]);
         expect(await coordinator.phase(round.roundId), `round ${round.roundId} phase`).to.equal(round.phase);
@@ -841,6 +984,8 @@ describe("FedmashVerifier (invariant: the balance is exactly what is owed)", fun
       expect(modelSum, "the model's books").to.equal(totalOwed);
       expect(burnedViewSum, "Σ burned == totalBurned()").to.equal(totalBurned);
       expect(burnedModelSum, "the model's burned slashes").to.equal(totalBurned);
+      expect(this.paidOut <= this.paidIn, "paid out <= paid in").to.equal(true);
+      expect(this.paidIn - this.paidOut, "paid in − paid out == balance").to.equal(balance);
       for (const [account, received] of this.received) {
         expect(received, `${account} received what it was owed`).to.equal(this.owedPayouts.get(account));
       }
@@ -869,11 +1014,13 @@ describe("FedmashVerifier (invariant: the balance is exactly what is owed)", fun
     const lines = [...stats.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([label, count]) => `${label} ×${count}`);
     console.log(`    ${NUM_RUNS} runs, seed ${SEED}: ${lines.join(", ")}`);
     // Runs that never reach an outcome or a payout would make the property vacuous: require them all.
-    const reached = ["Passed", "Failed", "BatchSumsMissing", "CommitmentsMissing", "Disputed", "Released"].map(
+    const reached = ["Passed", "Failed", "BatchSumsMissing", "CommitmentsMissing", "FraudProven", "Released"].map(
       (outcome) => stats.get(`outcome ${outcome}`) ?? 0,
     );
     expect(reached.every((count) => count > 0), "every outcome reached").to.equal(true);
     expect(stats.get("claim: ok") ?? 0, "paid claims").to.be.greaterThan(0);
+    expect(stats.get("challenge rejected: ok") ?? 0, "rejected challenges").to.be.greaterThan(0);
+    expect(stats.get("challenge upheld: ok") ?? 0, "upheld challenges").to.be.greaterThan(0);
     expect(stats.get("claim: VerifierAlreadyClaimed") ?? 0, "second claims").to.be.greaterThan(0);
   });
 });
