@@ -329,7 +329,12 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
    * checked is never trained on, whatever the round's outcome.
    */
   const performWatch = async (roundId: bigint, round: MashClientRoundState): Promise<MashClientRoundState> => {
-    const result: WatchRoundReturnType = await watchRound({ runtime, roundId, falseChallenge: parameters.maliciousClient === "false-challenge" });
+    const result: WatchRoundReturnType = await watchRound({
+      runtime,
+      roundId,
+      noiseBound: dp ? (count) => integerNoiseBound({ settings: dp, scale, clients: count }) : undefined,
+      falseChallenge: parameters.maliciousClient === "false-challenge",
+    });
     let recorded: MashWatchResult = "verified";
     switch (result.status) {
       case "closed":

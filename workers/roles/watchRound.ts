@@ -58,6 +58,11 @@ export interface SentChallenge {
 export interface WatchRoundParameters {
   runtime: WorkerRuntime;
   roundId: bigint;
+  /**
+   * paper-compat: how far the clients' integer DP noise can push a coordinate of the sum (integerNoiseBound, given
+   * `count` vectors), which widens the discrete-log search; rlwr-2048 decodes in its whole range and ignores it.
+   */
+  noiseBound?: (count: number) => number;
   /** Demo only: challenge leaf 0 of an honest aggregate (the challenge is rejected and the bond burned). */
   falseChallenge?: boolean;
   timeoutMs?: number;
@@ -113,9 +118,10 @@ export async function watchRound(parameters: WatchRoundParameters): Promise<Watc
   }
 
   // The contract decodes in the group's whole range (rlwr-2048: |G| ≤ G_max); paper-compat's discrete log needs the
-  // task's own bound, N·round(c·S) (without the clients' DP noise, which the watcher does not know).
+  // task's own bound, N·round(c·S), plus the clients' DP noise when the caller knows it.
   const count = vectors.length;
-  const bound = group.id === "rlwr-2048" ? group.maxBound : Math.min(group.maxBound, aggregateBound(count, Number(task.config.clipMillionths) / 1e6, Number(task.config.quantizationScale)));
+  const taskBound = aggregateBound(count, Number(task.config.clipMillionths) / 1e6, Number(task.config.quantizationScale)) + Math.ceil(parameters.noiseBound?.(count) ?? 0);
+  const bound = group.id === "rlwr-2048" ? group.maxBound : Math.min(group.maxBound, taskBound);
   let trueSum: Int32Array;
   try {
     trueSum = await group.aggregate({ masked: vectors.map((v) => v.masked), bound });
