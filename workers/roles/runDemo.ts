@@ -530,8 +530,9 @@ export function roundSummary(r: RoundReport): string {
     : "";
   // An upheld challenge is the settling transaction: its gas is shown with it.
   const settleGas = r.verification.gasUsed === null || r.challenges.some((c) => c.upheld) ? "" : `, settle gas ${r.verification.gasUsed}`;
+  // A round that failed before its aggregate ran no verification ("released": its reserve went back to the pool).
   const verification =
-    r.verification.status === "none"
+    r.verification.status === "none" || r.verification.status === "released"
       ? ""
       : r.holder !== undefined
         ? ` · verification ${r.verification.status} (${r.verification.included} included${challenges}${settleGas})`
