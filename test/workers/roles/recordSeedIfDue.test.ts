@@ -2,7 +2,8 @@
 // chain with 2 s blocks. A keeper does nothing in a normal round (T and the first commitment store the seeds), records
 // σ once T is KEEPER_SEED_GRACE_BLOCKS late, so an aggregator that restarts after more than 256 blocks still posts T
 // and is not slashed; a client records only after the longer CLIENT_SEED_GRACE_BLOCKS; and a seed nobody recorded
-// in time is settled as SeedExpired, which slashes nobody.
+// in time is settled as SeedExpired, which slashes nobody. The seeds belong to the sampled verification, which only
+// Shamir rounds run (a Mash round is verified by fraud proofs), so the round here is a Shamir round.
 import { expect } from "chai";
 import { ethers, network } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
@@ -16,7 +17,7 @@ import { VerificationStage } from "../../../workers/protocol/enums";
 import { CLIENT_SEED_GRACE_BLOCKS, KEEPER_SEED_GRACE_BLOCKS, seedRecordDue } from "../../../workers/protocol/seedRecordDue";
 import type { FedmashVerifier } from "../../../typechain-types";
 import { deployFedmash } from "../../helpers/deployFedmash";
-import { driveMashRound } from "../../helpers/driveMashRound";
+import { driveShamirRound } from "../../helpers/driveShamirRound";
 import { encryptionKey } from "../../helpers/encryptionKey";
 import { Mode, Role } from "../../helpers/enums";
 import { taskConfig } from "../../helpers/taskConfig";
@@ -55,15 +56,18 @@ describe("recordSeedIfDue", function () {
     const signers = await ethers.getSigners();
     const [owner, aggregator, keeper] = signers;
     const clients = signers.slice(4, 8);
-    const { registry, coordinator, verifier } = await deployFedmash();
+    const servers = signers.slice(10, 13);
+    const { registry, coordinator, verifier, shamir } = await deployFedmash();
     await registry.connect(aggregator).register(Role.Aggregator, encryptionKey("aggregator").compressed);
     for (const [index, client] of clients.entries()) await registry.connect(client).register(Role.Client, encryptionKey(`c${index}`).compressed);
-    await coordinator.connect(owner).createTask(taskConfig({ mode: Mode.Mash, aggregator: aggregator.address }), "bafy-initial");
+    for (const [index, server] of servers.entries()) await registry.connect(server).register(Role.Server, encryptionKey(`s${index}`).compressed);
+    const config = { ...taskConfig({ mode: Mode.Plain, aggregator: aggregator.address }), mode: Mode.Shamir, minClients: 3, maxClients: 4, quantizationScale: 10_000, clipMillionths: 1_000_000 };
+    await coordinator.connect(owner).createShamirTask(config, "bafy-initial", servers.map((server) => server.address), 2);
     await verifier.connect(owner).setTerms(1n, { aggregatorBond: BOND, clientReward: 1n, aggregatorReward: 1n, challengeDuration: 600n });
     await verifier.connect(owner).fundTask(1n, { value: 10n ** 17n });
     if (verifier.interface.getFunction("acceptTask")) await verifier.connect(aggregator).getFunction("acceptTask")(1n, BOND);
     await verifier.connect(aggregator).depositBond(1n, { value: BOND });
-    const round = await driveMashRound({ coordinator, verifier, taskId: 1n, owner, aggregator, keeper, clients, until: "aggregate" });
+    const round = await driveShamirRound({ coordinator, verifier, shamir, servers, taskId: 1n, owner, aggregator, keeper, clients, until: "aggregate" });
     return { verifier, owner, aggregator, clients, round };
   }
 

@@ -1,12 +1,12 @@
 // The verifier's two block-hash seeds derived off-chain: the tags are the contract's, the derivation is the
-// documented abi.encode, and on a real Mash round (deployed through Ignition, driven to Verification) both equal the
+// documented abi.encode, and on a real Shamir round (deployed through Ignition, driven to Verification) both equal the
 // contract's sampleSeed and weightSeed views, and the weight seed the first commitment stores.
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { mine } from "@nomicfoundation/hardhat-network-helpers";
 import { id, solidityPackedKeccak256 } from "ethers";
 import { deployFedmash } from "../../../helpers/deployFedmash";
-import { drawGroups } from "../../../helpers/drawGroups";
+import { driveShamirRound } from "../../../helpers/driveShamirRound";
 import { encryptionKey } from "../../../helpers/encryptionKey";
 import { Mode, Role } from "../../../helpers/enums";
 import { taskConfig } from "../../../helpers/taskConfig";
@@ -39,40 +39,33 @@ describe("verificationSeed", function () {
     expect(() => verificationSeed({ kind: "sample", blockHash: BLOCK_HASH, roundId: -1n })).to.throw(VerificationInputError, "round id");
   });
 
-  describe("on a real Mash round", function () {
+  describe("on a real Shamir round (the sampled verification's only mode: a Mash round is verified by fraud proofs)", function () {
     it("equals the contract's sampleSeed and weightSeed views, and the weight seed the first commitment stores", async function () {
       const signers = await ethers.getSigners();
-      const [owner, aggregator, ...rest] = signers;
+      const [owner, aggregator, keeper, ...rest] = signers;
       const clients = rest.slice(0, 4);
-      const { registry, coordinator, verifier } = await deployFedmash();
+      const servers = signers.slice(10, 13);
+      const { registry, coordinator, verifier, shamir } = await deployFedmash();
       await registry.connect(aggregator).register(Role.Aggregator, encryptionKey("seed-aggregator").compressed);
       for (const [index, client] of clients.entries()) await registry.connect(client).register(Role.Client, encryptionKey(`seed-client${index}`).compressed);
-      await coordinator.connect(owner).createTask(taskConfig({ mode: Mode.Mash, aggregator: aggregator.address, modelSize: 300, clipMillionths: 500_000 }), "bafy-initial");
+      for (const [index, server] of servers.entries()) await registry.connect(server).register(Role.Server, encryptionKey(`seed-server${index}`).compressed);
+      const config = { ...taskConfig({ mode: Mode.Plain, aggregator: aggregator.address, modelSize: 300 }), mode: Mode.Shamir, minClients: 3, maxClients: 4, quantizationScale: 10_000, clipMillionths: 500_000 };
+      await coordinator.connect(owner).createShamirTask(config, "bafy-initial", servers.map((server) => server.address), 2);
       const taskId = await coordinator.taskCount();
-      await coordinator.connect(owner).openRound(taskId, "bafy-initial");
-      const roundId = await coordinator.roundCount();
-      // The fourth join fills the round; the draw after the next block forms one group of three plus the holder.
-      for (const client of clients) await coordinator.connect(client).join(roundId);
-      await drawGroups(coordinator, roundId, aggregator);
-      const bySigner = (address: string) => clients.find((c) => c.address === address)!;
-      const holder = bySigner((await coordinator.mashRound(roundId)).holder);
-      const [first, second, leader] = (await coordinator.group(roundId, 0)).members.map(bySigner);
-      await coordinator.connect(holder).postHolderKey(roundId, id("holder key"));
-      await coordinator.connect(first).postShuffleMessage(roundId, id("shuffle 0"));
-      await coordinator.connect(second).postShuffleMessage(roundId, id("shuffle 1"));
-      await coordinator.connect(leader).postGroupSum(roundId, id("sum"));
-      for (const member of [first, second, leader, holder]) await coordinator.connect(member).submitUpdate(roundId, `bafy-${member.address}`, id(member.address), 10, 0);
-      const posted = await (await coordinator.connect(aggregator).postAggregate(roundId, "bafy-aggregate", "bafy-model", id("aggregate"))).wait();
+      const round = await driveShamirRound({ coordinator, verifier, shamir, servers, taskId, owner, aggregator, keeper, clients, until: "aggregate" });
+      const roundId = round.roundId;
+      const holder = round.included[0]!;
+      const posted = { blockNumber: Number((await verifier.verification(roundId)).aggregateBlock) };
 
       // A view runs in the latest block, where the seed block's hash is not yet readable.
       await mine();
-      const aggregateBlock = await ethers.provider.getBlock(posted!.blockNumber);
+      const aggregateBlock = await ethers.provider.getBlock(posted.blockNumber);
       const sampleSeed = verificationSeed({ kind: "sample", blockHash: aggregateBlock!.hash!, roundId });
       expect(await verifier.sampleSeed(roundId)).to.equal(sampleSeed);
 
       const zero = new Int32Array(300);
-      const m = Number(await verifier.PARTITIONS());
-      const k = Number(await verifier.BATCHES());
+      const m = Number((await verifier.verification(roundId)).partitions);
+      const k = Number((await verifier.verification(roundId)).batches);
       const t = await (await verifier.connect(aggregator).postBatchSums(roundId, encodeBatchSums(batchSums(zero, sampleSeed, m, k)))).wait();
       await mine();
       const weightSeed = verificationSeed({ kind: "weight", blockHash: (await ethers.provider.getBlock(t!.blockNumber))!.hash!, roundId });
