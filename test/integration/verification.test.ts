@@ -1,8 +1,9 @@
-// `fedmash demo --clients 4 --rounds 2 --malicious-aggregator`: the aggregator publishes a tampered aggregate with
-// batch sums T that match it, so the clients' own check passes and the contract's one-ecMul check must catch it.
-// Every round must fail as VerificationFailed with the aggregator's bond slashed, the clients must refuse the
-// tampered models, the next round must start again from the initial model, and the demo must still exit 0 while
-// saying plainly what happened.
+// `fedmash demo --clients 4 --rounds 2 --malicious-aggregator`: the aggregator publishes a tampered aggregate and
+// commits the tampered sum's Merkle root, so the clients' watch (recompute the sum from the included vectors) finds
+// it wrong and one of them proves it on-chain. Every round must fail as AggregateFraudProven with the aggregator's
+// bond slashed and paid out to the challenger and the clients, the clients must refuse the tampered models, the
+// next round must start again from the initial model, and the demo must still exit 0 while saying plainly what
+// happened.
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,6 +14,9 @@ import type { DemoReport } from "../../workers/roles/runDemo";
 
 const CLIENTS = 4;
 const BOND_WEI = 10n ** 18n;
+const CHALLENGE_BOND_WEI = 10n ** 16n;
+/** Hardhat test account 1, the demo's aggregator. */
+const AGGREGATOR = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 
 describe("fedmash demo with a malicious aggregator (mash, 4 clients, 2 rounds)", function () {
   this.timeout(600_000);
@@ -34,17 +38,22 @@ describe("fedmash demo with a malicious aggregator (mash, 4 clients, 2 rounds)",
     workspace?.remove();
   });
 
-  it("fails every round as VerificationFailed and slashes the whole bond each time", function () {
+  it("fails every round as AggregateFraudProven, slashing the whole bond each time on a watcher's challenge", function () {
     expect(report.rounds.map((r) => [r.phase, r.failureReason])).to.deep.equal([
-      ["Failed", "VerificationFailed"],
-      ["Failed", "VerificationFailed"],
+      ["Failed", "AggregateFraudProven"],
+      ["Failed", "AggregateFraudProven"],
     ]);
     for (const round of report.rounds) {
-      expect(round.verification).to.deep.include({ status: "failed", samples: 64, batches: 2, committed: CLIENTS, included: CLIENTS, disputes: 0 });
+      expect(round.verification).to.deep.include({ status: "fraud-proven", committed: 0, included: CLIENTS });
       expect(round.slashed).to.equal(BOND_WEI.toString());
+      expect(round.slashedParties).to.deep.equal([{ address: AGGREGATOR, role: "aggregator", reason: "aggregate-fraud-proven", wei: BOND_WEI.toString() }]);
+      expect(round.challenges).to.have.length(1);
+      expect(round.challenges[0]).to.deep.include({ upheld: true, coordinate: 0 });
+      expect(round.challenges[0]!.gasUsed).to.be.a("number").and.to.be.below(1_000_000);
       expect(round.paid).to.equal("0");
-      expect(round.claims).to.deep.equal([]);
-      expect(round.verification.gasUsed).to.be.a("number").and.to.be.below(300_000);
+      // The slash goes to the challenger (half, with its bond back) and the included clients (the other half).
+      const claimed = round.claims.reduce((total, claim) => total + BigInt(claim.wei), 0n);
+      expect(claimed).to.equal(BOND_WEI + CHALLENGE_BOND_WEI);
     }
   });
 
@@ -57,19 +66,21 @@ describe("fedmash demo with a malicious aggregator (mash, 4 clients, 2 rounds)",
       const refusals = readFileSync(join(outDir, "logs", `client-${index}.jsonl`), "utf8")
         .split("\n")
         .filter((line) => line.includes('"ModelRefusedError"'))
-        .map((line) => JSON.parse(line) as { round: string; outcome: string; error: { message: string } });
-      expect(refusals.map((r) => [r.round, r.outcome]), `client ${index}`).to.deep.equal([
-        ["1", "Failed"],
-        ["2", "Failed"],
+        .map((line) => JSON.parse(line) as { round: string; outcome?: string; error: { message: string } });
+      const settled = refusals.filter((r) => r.outcome !== undefined);
+      expect(settled.map((r) => [r.round, r.outcome]), `client ${index}`).to.deep.equal([
+        ["1", "FraudProven"],
+        ["2", "FraudProven"],
       ]);
-      expect(refusals[0].error.message).to.include("(verification-not-passed)");
+      expect(settled[0].error.message).to.include("(verification-not-passed)");
     }
   });
 
   it("exits 0 and says that the aggregator was malicious and slashed", function () {
     expect(run.code, run.stderr).to.equal(0);
-    expect(run.stdout).to.include(`round 1 failed: VerificationFailed · verification failed, aggregator slashed ${formatEther(BOND_WEI)} ETH`);
+    expect(run.stdout).to.include("round 1 failed: AggregateFraudProven · verification fraud-proven (4 included, challenge upheld at coordinate 0 (gas ");
+    expect(run.stdout).to.include(`slashed aggregator 0x709979… ${formatEther(BOND_WEI)} ETH (aggregate-fraud-proven)`);
     expect(run.stdout).to.include("MALICIOUS AGGREGATOR (consistent): 2 of 2 rounds failed verification");
-    expect(readFileSync(join(outDir, "report.md"), "utf8")).to.match(/\| 1 \| failed \| \d+ \| 64 × 2 \| 4 \/ 4 \| 0 \| 0\.0 \| \*\*1\.0\*\* \| 0 \|/);
+    expect(readFileSync(join(outDir, "report.md"), "utf8")).to.match(/\| 1 \| fraud-proven \| \d+ \| – \/ 4 \| `0x[0-9a-fA-F]{8}…` upheld at coordinate 0 \(gas \d+\) \| 0\.0 \| \*\*1\.0\*\* aggregator/);
   });
 });
