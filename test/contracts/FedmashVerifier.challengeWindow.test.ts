@@ -1,12 +1,7 @@
-// Contract behaviour the fraud-proof design promises but the contracts do not deliver yet, each as a test that fails
-// until it is fixed (kept apart so that the other files stay green). Found while moving the tests to fraud proofs
-// (99e59b3).
-//
-// 1. A Mash task whose owner never called setTerms has the zero Terms, so onAggregatePosted opens a challenge window
-//    of challengeDuration = 0 seconds (FedmashVerifier.sol, onAggregatePosted: `block.timestamp +
-//    info.terms.challengeDuration`; MIN_CHALLENGE_DURATION is enforced only in setTerms). No later block can carry a
-//    challenge, so a wrong sum finalizes unchallengeable in the next block, whatever the watchers do. Before the fraud
-//    proofs such a task still had the BN254 check (with a zero bond); now it has no verification at all.
+// A Mash task whose owner never called setTerms has the zero Terms. Before the fix, onAggregatePosted opened a
+// challenge window of challengeDuration = 0 seconds (MIN_CHALLENGE_DURATION was enforced only in setTerms), so no
+// later block could carry a challenge and a wrong sum finalized unchallengeable in the next block. The window is now
+// at least MIN_CHALLENGE_DURATION whatever the terms. (Found by the contract-test pass over 99e59b3.)
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
@@ -20,7 +15,7 @@ import { Outcome } from "../helpers/verifierEnums";
 
 const TASK_ID = 1n;
 
-describe("FedmashVerifier: known issues (failing until fixed)", function () {
+describe("FedmashVerifier: the challenge window without terms", function () {
   async function untermedTaskFixture() {
     const signers = await ethers.getSigners();
     const [owner, aggregator, keeper, watcher] = signers;
@@ -33,7 +28,7 @@ describe("FedmashVerifier: known issues (failing until fixed)", function () {
     return { coordinator, verifier, owner, aggregator, keeper, watcher, clients };
   }
 
-  it("1: a Mash task without terms still gives watchers MIN_CHALLENGE_DURATION to prove a wrong sum", async function () {
+  it("a Mash task without terms still gives watchers MIN_CHALLENGE_DURATION to prove a wrong sum", async function () {
     const { coordinator, verifier, owner, aggregator, keeper, watcher, clients } = await loadFixture(untermedTaskFixture);
     const round = await driveMashRound({
       coordinator,
