@@ -560,11 +560,17 @@ export async function runTask(parameters: RunTaskParameters): Promise<RunTaskRet
     while (!isTerminalPhase(Number(view.phase) as Phase)) {
       if (parameters.signal?.aborted) break;
       const phase = Number(view.phase) as Phase;
+      // A MASH round's Verification ends with its challenge window (the verifier's deadline), long before the
+      // coordinator's outer one, so the progress line shows the window.
+      const deadline =
+        phase === Phase.Verification && settings.mode === "mash"
+          ? await retry(() => runtime.verifier.verification(roundId)).then((v) => (Number(v.stage) === VerificationStage.Challenge ? v.deadline : view.deadline))
+          : view.deadline;
       // The deadline too: the draw restarts Grouping's.
-      const key = `${phase}:${view.joinedCount}:${view.submittedCount}:${view.deadline}`;
+      const key = `${phase}:${view.joinedCount}:${view.submittedCount}:${deadline}`;
       if (key !== lastKey) {
         lastKey = key;
-        parameters.onProgress?.({ round: index, roundId, phase, joined: Number(view.joinedCount), submitted: Number(view.submittedCount), deadline: view.deadline });
+        parameters.onProgress?.({ round: index, roundId, phase, joined: Number(view.joinedCount), submitted: Number(view.submittedCount), deadline });
       }
       if (phase === Phase.Verification) {
         // The owner keeps the verification seeds readable too (recordSeed), so a late aggregator or client still finds them.
