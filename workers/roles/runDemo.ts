@@ -540,6 +540,12 @@ export function roundSummary(r: RoundReport): string {
   const slashedParties = r.slashedParties.length
     ? ` · slashed ${r.slashedParties.map((s) => `${s.role} ${s.address.slice(0, 8)}… ${formatEther(s.wei)} ETH (${s.reason})`).join(", ")}`
     : "";
+  if (r.phase === "Finalized" && r.failureReason === "AggregateUnusable") {
+    // Finalized on-chain, but its aggregate does not open its commitment (MASH: the unprovable inconsistent case).
+    return `round ${r.round} finalized in ${(r.durationMs / 1000).toFixed(1)} s, but its aggregate is unusable (it does not open its on-chain commitment; the clients refuse its model)${verification}${slashedParties}${
+      r.paid !== "0" ? ` · paid ${formatEther(r.paid)} ETH` : ""
+    }`;
+  }
   if (r.phase === "Finalized") {
     return `round ${r.round} finalized in ${(r.durationMs / 1000).toFixed(1)} s · test accuracy ${(r.accuracy ?? 0).toFixed(4)} · loss ${(r.loss ?? 0).toFixed(4)} · included ${r.included.length}${
       r.excluded.length ? ` · excluded ${r.excluded.map((e) => `${e.client.slice(0, 8)}… (${e.reason})`).join(", ")}` : ""
