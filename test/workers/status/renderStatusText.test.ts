@@ -33,7 +33,7 @@ describe("renderStatusText", function () {
         `    ${short(3)}  bafkreiupdateofclientthree00000000  601 samples  loss 0.3000  tx 0x000000…006b @16`,
         `    ${short(1)}  bafkreiupdateoftheholder0000000000  602 samples  loss 0.1000  tx 0x000000…006c @17`,
         "  aggregate bafkreiaggregateofroundone0000000 → model bafkreinextmodelofroundone0000000 by 0x1111…1111 tx 0x000000…006d @18",
-        "  verification: Settled, Passed · 3/3 committed, 0 dispute(s)",
+        "  verification: Settled, Passed · 3/3 committed, 0 challenge(s)",
         "    gas: aggregate 290,054 · batch sums 108,240 · commits 308,372 · settle 180,446 · total 887,112",
         `    settled tx ${tx(114)} @21`,
         "  payouts: owed 0.0000000000000025 ETH, claimed 0.0000000000000005 ETH, unclaimed 0.000000000000002 ETH, slashed 0.0 ETH, released 0.0000000000000005 ETH",
