@@ -28,6 +28,8 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 const CLIENT_REWARD = 1_000_000_000_000_000n;
 const AGGREGATOR_REWARD = 5_000_000_000_000_000n;
 const BOND = 10_000_000_000_000_000n;
+/** Seconds anyone may challenge the round's MASH sum. */
+const CHALLENGE_DURATION = 8n;
 
 async function get(url: string): Promise<{ status: number; type: string; body: string }> {
   const response = await fetch(url);
@@ -86,7 +88,10 @@ describe("round explorer server", function () {
     for (const [index, client] of clients.entries()) await deployed.registry.connect(client).register(Role.Client, encryptionKey(`c${index}`).compressed);
     const config = taskConfig({ mode: Mode.Mash, aggregator: aggregator.address, maxClients: 4 });
     await coordinator.connect(owner).createTask(config, "bafkreiinitial");
-    await deployed.verifier.connect(owner).setTerms(1n, { aggregatorBond: BOND, clientReward: CLIENT_REWARD, aggregatorReward: AGGREGATOR_REWARD });
+    // The driver moves the chain's clock past the challenge window before it settles, so any window works here.
+    await deployed.verifier
+      .connect(owner)
+      .setTerms(1n, { aggregatorBond: BOND, clientReward: CLIENT_REWARD, aggregatorReward: AGGREGATOR_REWARD, challengeDuration: CHALLENGE_DURATION });
     await deployed.verifier.connect(owner).fundTask(1n, { value: 10n ** 17n });
     await deployed.verifier.connect(aggregator).acceptTask(1n, BOND);
     await deployed.verifier.connect(aggregator).depositBond(1n, { value: BOND });
