@@ -203,7 +203,7 @@ describe("AUDIT: challenge gas and size at large N (d = 101,770)", function () {
         await mock.post(aggregate.commitment);
 
         const args = [1n, 0n, vectors.map((v) => v.opening), aggregate.opening] as const;
-        const data = verifier.interface.encodeFunctionData("challenge", args);
+        const data = verifier.interface.encodeFunctionData("challenge", [...args]);
         const bytes = getBytes(data).length;
         const label = `${paper ? "paper-compat" : "rlwr-2048"} N=${n}`;
         let gas: bigint | undefined;
