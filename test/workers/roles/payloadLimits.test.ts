@@ -2,6 +2,7 @@
 // refused by name (IpfsPayloadTooLargeError) before anything big is allocated, in every role: the plain and
 // MASH aggregator (at most 4 fetches at a time), the Shamir server, a client fetching the round's model, the
 // owner fetching an aggregate. The oversized payload is real: 600 MiB streamed into the embedded store once.
+import { maskedSubmissionCommitment } from "../../../workers/crypto/commit/vectorCommitments";
 import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -198,9 +199,11 @@ describe("payload caps from the task (issue 15, M5)", function () {
     });
 
     it("MASH: names every client whose included vector is unusable (the round cannot drop it), before allocating anything big", async function () {
-      const good = await putPayload(store, maskedPayload(new Uint32Array(SIZE * 2), SIZE, 2, {}));
+      const zeros = new Uint32Array(SIZE * 2);
+      const good = await putPayload(store, maskedPayload(zeros, SIZE, 2, {}));
+      // A masked submission's contentHash commits the payload's hash and the vector's Merkle root.
       const contributors = [
-        { client: CLIENTS[0]!, cid: good.cid, contentHash: good.contentHash },
+        { client: CLIENTS[0]!, cid: good.cid, contentHash: maskedSubmissionCommitment(good.contentHash, zeros, 2) },
         { client: CLIENTS[1]!, cid: large.cid, contentHash: ANY_HASH },
         { client: CLIENTS[2]!, cid: good.cid, contentHash: ANY_HASH },
       ];
@@ -214,7 +217,7 @@ describe("payload caps from the task (issue 15, M5)", function () {
       const named = error as MashContributionInvalidError;
       expect(named.unusable).to.deep.equal([
         { client: CLIENTS[1], error: "IpfsPayloadTooLargeError" },
-        { client: CLIENTS[2], error: "PayloadHashMismatchError" },
+        { client: CLIENTS[2], error: "PayloadCommitmentMismatchError" },
       ]);
       expect(named.message).to.contain(CLIENTS[1]).and.to.contain("IpfsPayloadTooLargeError");
       expect(growth).to.be.lessThan(32 * MIB);
