@@ -34,7 +34,7 @@ export const DEMO_OPTIONS = {
   "malicious-client": option({
     value: "false-challenge|oversized-payload",
     defaultText: "off",
-    description: "MASH: one client challenges an honest aggregate (its bond burned), or submits a payload twice the task's size (the round fails AggregatorMissing)",
+    description: "MASH: one client challenges an honest aggregate (its bond burned), or submits a payload twice the task's size (the round fails, nobody is slashed)",
     field: choiceField(MALICIOUS_CLIENT_MODES),
   }),
   servers: option({ value: "N", defaultText: "3", description: "Shamir: server processes", field: integerField(0) }),
