@@ -121,6 +121,20 @@ describe("CLI configuration", function () {
       expect(config).to.deep.include({ ...rest, outDir, terms, deploymentId: undefined, dp: undefined, serve: false, port: 8088, host: "127.0.0.1" });
     });
 
+    it("sets the MASH challenge window: 600 s for the owner, 8 s for the demo, and the clients' minimum 60 s (5 s in the demo)", function () {
+      const owner = (argv: string[]) => resolveConfig({ command: "owner", options: OWNER_OPTIONS, schema: ownerConfigSchema(cwd), argv, env: {}, cwd }).config;
+      expect(owner(["--account", "0"]).settings.terms?.challengeDuration).to.equal(600n);
+      expect(owner(["--account", "0", "--challenge-window", "30"]).settings.terms?.challengeDuration).to.equal(30n);
+      const client = (argv: string[]) => resolveConfig({ command: "client", options: CLIENT_OPTIONS, schema: clientConfigSchema(cwd), argv, env: {}, cwd }).config;
+      expect(client(["--account", "2"]).minChallengeWindow).to.equal(60);
+      expect(client(["--account", "2", "--min-challenge-window", "5", "--malicious-client", "false-challenge"])).to.deep.include({ minChallengeWindow: 5, maliciousClient: "false-challenge" });
+      const demo = (argv: string[]) => resolveConfig({ command: "demo", options: DEMO_OPTIONS, schema: demoConfigSchema, argv, env: {}, cwd }).config;
+      expect([demo([]).terms.challengeDuration, demo([]).minChallengeWindow]).to.deep.equal([8n, 5]);
+      expect(refusal(() => demo(["--min-challenge-window", "20"])).shortMessage).to.contain("--min-challenge-window");
+      expect(refusal(() => owner(["--account", "0", "--challenge-window", "4"])).shortMessage).to.contain("--challenge-window");
+      expect(refusal(() => demo(["--mode", "plain", "--malicious-client", "oversized-payload"])).shortMessage).to.contain("--malicious-client");
+    });
+
     it("parses owner Shamir servers from a comma list or a JSON array alike", function () {
       const owner = (argv: string[]) => resolveConfig({ command: "owner", options: OWNER_OPTIONS, schema: ownerConfigSchema(cwd), argv, env: {}, cwd }).config;
       const a = "0x976EA74026E726554dB657fA54763abd0C3a0aa9";
