@@ -123,7 +123,7 @@ function roundDetail(round: RoundStatus, now: number, withEvents: boolean): stri
   const v = round.verification;
   if (v && v.stage !== "None") {
     const stageDeadline =
-      v.deadline > 0 && v.stage !== "Settled" ? ` · ${v.stage === "BatchSums" ? "batch sums" : v.stage === "Challenge" ? "challenge window" : "commitments"} due ${formatUnixTime(v.deadline)}${now > v.deadline ? " (passed: anyone may settle)" : ` (in ${formatDuration(v.deadline - now)})`}` : "";
+      v.deadline > 0 && v.stage !== "Settled" ? ` · ${v.stage === "BatchSums" ? "batch sums due" : v.stage === "Challenge" ? "challenge window closes" : "commitments due"} ${formatUnixTime(v.deadline)}${now > v.deadline ? " (passed: anyone may settle)" : ` (in ${formatDuration(v.deadline - now)})`}` : "";
     if (v.stage === "Reserved") {
       lines.push(`${indent}verification: rewards reserved (${eth(v.reserved)}); it starts when the aggregate is posted`);
     } else if (v.outcome === "Released") {
