@@ -63,6 +63,8 @@ contract FedmashCoordinator is IFedmashCoordinator {
         _registry = registry_;
         // Deployed for this contract, so the verifier's coordinator is this contract and nobody else can drive its hooks.
         _verifier = verifierFactory.deploy();
+        // A factory that hands back someone else's verifier would leave this coordinator unable to drive the rounds.
+        if (address(_verifier.coordinator()) != address(this)) revert CoordinatorInvalidVerifier(address(_verifier));
         _shamir = new FedmashShamir(registry_);
     }
 

@@ -35,6 +35,10 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
     uint256 public constant CHALLENGE_BOND = 0.01 ether;
     /// @inheritdoc IFedmashVerifier
     uint64 public constant MIN_CHALLENGE_DURATION = 5;
+    /// @inheritdoc IFedmashVerifier
+    uint64 public constant MAX_CHALLENGE_DURATION = 7 days;
+    /// @inheritdoc IFedmashVerifier
+    uint256 public constant MAX_PROVABLE_CLIENTS = 128;
 
     /// @dev What one account did in one round; one slot for the flags.
     struct Participation {
@@ -99,6 +103,10 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
         }
         if (terms.challengeDuration < MIN_CHALLENGE_DURATION) {
             revert VerifierChallengeWindowTooShort(terms.challengeDuration, MIN_CHALLENGE_DURATION);
+        }
+        // A longer window would lock the bond and the clients' stakes for as long as the owner likes.
+        if (terms.challengeDuration > MAX_CHALLENGE_DURATION) {
+            revert VerifierChallengeWindowTooLong(terms.challengeDuration, MAX_CHALLENGE_DURATION);
         }
         funds.terms = terms;
         emit TermsSet(
@@ -454,6 +462,11 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
 
         RoundState storage state = _rounds[roundId];
         IFedmashCoordinator.TaskConfig memory config = _coordinator.task(taskId).config;
+        // A challenge opens one leaf of every included vector in one transaction: past this many clients it no longer
+        // fits a transaction (EIP-7825's 2^24 gas) or the public mempool's 128 KiB, and a wrong sum could not be proven.
+        if (config.mode == IFedmashCoordinator.Mode.Mash && maxClients > MAX_PROVABLE_CLIENTS) {
+            revert VerifierTooManyClientsToProve(taskId, maxClients, MAX_PROVABLE_CLIENTS);
+        }
         state.mode = config.mode;
         state.maskGroup = config.maskGroup;
         state.modelSize = config.modelSize;
@@ -487,7 +500,11 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
         if (funds.bond < required) revert VerifierInsufficientBond(taskId, required, funds.bond);
 
         bool optimistic = state.mode == IFedmashCoordinator.Mode.Mash;
-        uint64 deadline = uint64(block.timestamp) + (optimistic ? info.terms.challengeDuration : batchSumsDuration);
+        // Terms never set are zero: the window is still at least the minimum, so a wrong sum can always be proven.
+        uint64 window = info.terms.challengeDuration < MIN_CHALLENGE_DURATION
+            ? MIN_CHALLENGE_DURATION
+            : info.terms.challengeDuration;
+        uint64 deadline = uint64(block.timestamp) + (optimistic ? window : batchSumsDuration);
         info.aggregateHash = aggregateHash;
         // includedCount is at most the coordinator's MAX_MASH_CLIENTS.
         info.includedCount = uint32(includedCount);

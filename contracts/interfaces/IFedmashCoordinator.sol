@@ -215,6 +215,9 @@ interface IFedmashCoordinator {
     /// @notice The registry given to the constructor has no code.
     error CoordinatorInvalidRegistry(address registry);
 
+    /// @notice The verifier factory returned a verifier whose coordinator is not this contract.
+    error CoordinatorInvalidVerifier(address verifier);
+
     /// @notice {createTask} cannot create a task of this mode: `Shamir` tasks need {createShamirTask}.
     error CoordinatorModeUnsupported(Mode mode);
 

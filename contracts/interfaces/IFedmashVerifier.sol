@@ -200,6 +200,20 @@ interface IFedmashVerifier {
     error VerifierAlreadyCommitted(uint256 roundId, address account);
     /// @notice {setTerms}: a challenge window below {MIN_CHALLENGE_DURATION}.
     error VerifierChallengeWindowTooShort(uint256 given, uint256 minimum);
+    /// @notice {challenge}: the leaf is past the model's last ({AggregateFraudProof}'s error, declared here too so that
+    /// the verifier's ABI decodes it).
+    error FraudProofLeafOutOfRange(uint256 leafIndex, uint256 leafCount);
+    /// @notice {challenge}: opening `index` (the sum's is 2^256 − 1) has the wrong number of value bytes or siblings.
+    error FraudProofMalformedOpening(uint256 index, uint256 valuesLength, uint256 proofLength);
+    /// @notice {challenge}: opening `index` does not hash to its on-chain commitment.
+    error FraudProofOpeningMismatch(uint256 index, bytes32 commitment, bytes32 opened);
+    /// @notice {challenge}: the modexp precompile failed (out of gas).
+    error FraudProofModExpFailed();
+    /// @notice {setTerms}: a challenge window above {MAX_CHALLENGE_DURATION}.
+    error VerifierChallengeWindowTooLong(uint256 given, uint256 maximum);
+    /// @notice Opening a `Mash` round of `maxClients` above {MAX_PROVABLE_CLIENTS}: a challenge of its aggregate would
+    /// not fit in one transaction, so a wrong sum could not be proven.
+    error VerifierTooManyClientsToProve(uint256 taskId, uint256 maxClients, uint256 maximum);
     /// @notice {challenge}: `sent` wei is not the {CHALLENGE_BOND}.
     error VerifierWrongChallengeBond(uint256 sent, uint256 required);
     /// @notice {challenge}: the round is not a `Mash` round (a `Shamir` aggregate is checked by commitments).
@@ -435,6 +449,15 @@ interface IFedmashVerifier {
 
     /// @notice The shortest `challengeDuration` {setTerms} accepts, in seconds.
     function MIN_CHALLENGE_DURATION() external view returns (uint64);
+
+    /// @notice The longest `challengeDuration` {setTerms} accepts, in seconds (7 days): the window locks the bond and
+    /// the included clients' stakes.
+    function MAX_CHALLENGE_DURATION() external view returns (uint64);
+
+    /// @notice The most clients a `Mash` round may admit ({VerifierTooManyClientsToProve} at opening): an upheld
+    /// challenge at 128 clients costs about 8.5M gas and 95 KB of calldata (d = 101,770), inside EIP-7825's 2^24-gas
+    /// transaction cap and geth's 128 KiB transaction size.
+    function MAX_PROVABLE_CLIENTS() external view returns (uint256);
 
     /// @notice What {claim} would pay `account` for `roundId` now (0 once claimed).
     function claimable(uint256 roundId, address account) external view returns (uint256);

@@ -479,8 +479,11 @@ describe("FedmashCoordinator (Mash mode)", function () {
         .to.emit(coordinator, "PhaseChanged")
         .withArgs(roundId, Phase.Aggregation, Phase.Verification, verifyingAt + AGGREGATE_DURATION + SUBMIT_DURATION);
       expect(await eventNames(coordinator, posted)).to.deep.equal(["AggregatePosted", "PhaseChanged"]);
-      // The verifier's stage is the challenge window, the terms' challengeDuration from the aggregate.
-      const challengeDeadline = verifyingAt + (await fixture.verifier.taskFunds(TASK_ID)).terms.challengeDuration;
+      // The verifier's stage is the challenge window, the terms' challengeDuration from the aggregate, and never less
+      // than MIN_CHALLENGE_DURATION (this task never set terms).
+      const window = (await fixture.verifier.taskFunds(TASK_ID)).terms.challengeDuration;
+      const minimum = await fixture.verifier.MIN_CHALLENGE_DURATION();
+      const challengeDeadline = verifyingAt + (window > minimum ? window : minimum);
       await expect(posted)
         .to.emit(fixture.verifier, "VerificationStarted")
         .withArgs(TASK_ID, roundId, (await posted.wait())?.blockNumber, MAX_CLIENTS, challengeDeadline);
