@@ -540,11 +540,26 @@ export async function runTask(parameters: RunTaskParameters): Promise<RunTaskRet
   const releases: PrivacyRelease[] =
     releaseContext && parameters.taskId !== undefined ? await readTaskReleases(coordinator, await taskRoundIds(coordinator, taskId), releaseContext) : [];
   if (releases.length > 0) runtime.logger.info("privacy ledger read back from the chain", { task: taskId, releases: releases.length });
+  /**
+   * Models of rounds that finalized on-chain although their aggregate did not open its commitment (MASH: an
+   * aggregateHash committing a sum nobody else holds, which no fraud proof can reach), each with the model it
+   * started from: the clients refuse such a model, so the next round opens from the last one before it (any model of
+   * the verified chain may be reopened). Known to this run of the owner only.
+   */
+  const unusableModels = new Map<string, string>();
   for (let r = 0; r < parameters.rounds; r++) {
     if (parameters.signal?.aborted) break;
     const started = Date.now();
     // The task's current model is the last finalized round's: a failed round's model is never trained on.
     currentModelCid = (await coordinator.task(taskId)).currentModelCid;
+    for (let parent = unusableModels.get(currentModelCid); parent !== undefined; parent = unusableModels.get(currentModelCid)) {
+      runtime.logger.warn("the task's current model came with an aggregate that does not open its commitment: opening from the model before it", {
+        task: taskId,
+        refused: currentModelCid,
+        modelCid: parent,
+      });
+      currentModelCid = parent;
+    }
     const receipt = await sendTransaction(runtime.connection.signer, {
       action: "openRound",
       send: () => coordinator.openRound(taskId, currentModelCid),
@@ -620,7 +635,10 @@ export async function runTask(parameters: RunTaskParameters): Promise<RunTaskRet
         ? fetchCommittedPayload(runtime.store, view.aggregateCid, view.aggregateHash, { kind: PayloadKind.Aggregate }, (payload) => aggregateSumRoot(sumTensorOf(payload)), aggregateOptions).then((fetched) => fetched.payload)
         : fetchPayload(runtime.store, view.aggregateCid, view.aggregateHash, { kind: PayloadKind.Aggregate }, aggregateOptions);
     const aggregate = view.aggregateCid !== "" ? await fetchAggregate().catch(unusable("aggregate", view.aggregateCid)) : undefined;
-    if (phase === Phase.Finalized && view.aggregateCid !== "" && !aggregate) report.failureReason = "AggregateUnusable";
+    if (phase === Phase.Finalized && view.aggregateCid !== "" && !aggregate) {
+      report.failureReason = "AggregateUnusable";
+      unusableModels.set(view.newModelCid, view.modelCid);
+    }
     if (phase === Phase.Finalized && aggregate) {
       const metrics = (await modelAccuracy(view.newModelCid).catch(unusable("new model", view.newModelCid))) ?? { accuracy: null, loss: null };
       const participants = await coordinator.participants(roundId);
