@@ -14,7 +14,7 @@ export const demoCommand: CliCommand = {
   summary: "Run everything on one machine: Hardhat node, Ignition deploy, aggregator (+ servers), one process per client",
   notes: [
     'MASH masks in "rlwr-2048" by default (ring-LWR, docs/MASKING.md); --mask-group paper-compat reproduces the paper: 80-bit, NOT secure.',
-    "--malicious-aggregator alters every aggregate. MASH: consistent commits the tampered sum's root (a watcher proves the fraud, the bond is slashed); inconsistent commits the root of a sum nobody else holds (the clients refuse the model; not provable on-chain). Shamir: consistent posts matching batch sums (the check fails, the bond is slashed), inconsistent the true ones (the clients do not commit).",
+    "--malicious-aggregator alters every aggregate. MASH: consistent commits the tampered sum's root (a watcher proves the fraud, the bond is slashed); inconsistent commits the root of a sum nobody else holds (the clients refuse the model; not provable on-chain). Shamir: consistent posts matching batch sums (the check fails, nobody is slashed), inconsistent the true ones (the clients do not commit).",
     "--malicious-client (MASH): false-challenge challenges honest aggregates (its bond is burned); oversized-payload submits twice the task's size (the round fails AggregatorMissing, nobody slashed).",
     "--drop-servers K (Shamir) kills the last K servers once round 1 enters Aggregation; at most --servers − --threshold.",
     "With --serve the round explorer page follows the demo's chain; open the printed URL (it stops with the demo).",

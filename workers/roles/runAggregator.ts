@@ -110,8 +110,9 @@ export class ShamirShareSumsDisagreeError extends BaseError {
  * watcher proves the fraud on-chain (AggregateFraudProven, the bond slashed); "inconsistent" commits the root of a
  * second, different tampering that only it knows: the payload does not open the commitment, watchers refuse the
  * model, but no fraud proof can open a leaf nobody else holds, so the round passes on-chain (docs/PROTOCOL.md).
- * Shamir: "consistent" posts T of the tampered sum: the clients' check passes, the contract's fails and the bond is
- * slashed; "inconsistent" posts the true T: the clients refuse to commit and the round fails CommitmentsMissing.
+ * Shamir: "consistent" posts T of the tampered sum: the clients' check passes, the contract's fails
+ * (VerificationFailed, nobody slashed: the check cannot tell who lied); "inconsistent" posts the true T: the clients
+ * refuse to commit and the round fails CommitmentsMissing.
  */
 export type MaliciousAggregatorMode = "consistent" | "inconsistent";
 
