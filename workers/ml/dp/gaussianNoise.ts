@@ -44,7 +44,8 @@ export function gaussianNoise(parameters: GaussianNoiseParameters): Float64Array
       // u1 in (0, 1] keeps the logarithm finite; u2 in [0, 1).
       const u1 = 1 - ((block[w]! >>> 5) * 67_108_864 + (block[w + 1]! >>> 6)) * TWO_POW_MINUS_53;
       const u2 = ((block[w + 2]! >>> 5) * 67_108_864 + (block[w + 3]! >>> 6)) * TWO_POW_MINUS_53;
-      const radius = standardDeviation * Math.sqrt(-2 * Math.log(u1));
+      // |2·ln u1| is −2·ln u1 (u1 ≤ 1), but +0 rather than −0 at u1 = 1: a zero draw is +0, not −0.
+      const radius = standardDeviation * Math.sqrt(Math.abs(2 * Math.log(u1)));
       const angle = 2 * Math.PI * u2;
       out[index++] = radius * Math.cos(angle);
       if (index < length) out[index++] = radius * Math.sin(angle);
