@@ -76,7 +76,7 @@ describe("Hardhat tasks fl:open-round and fl:status", function () {
     await coordinator.createTask(config, INITIAL_MODEL_CID); // task 1: the owner's
     await coordinator.connect(stranger).createTask(config, INITIAL_MODEL_CID); // task 2: someone else's
     await coordinator.createTask({ ...config, mode: Mode.Mash, minClients: 4, maxClients: 4, groupSize: 3, quantizationScale: 10_000, clipMillionths: 1_000_000, keyDuration: 60, shuffleDuration: 60, completionDuration: 60 }, INITIAL_MODEL_CID); // task 3
-    await verifier.setTerms(3n, { aggregatorBond: 0n, clientReward: ethers.parseEther("1"), aggregatorReward: ethers.parseEther("0.5") });
+    await verifier.setTerms(3n, { aggregatorBond: 0n, clientReward: ethers.parseEther("1"), aggregatorReward: ethers.parseEther("0.5"), challengeDuration: 60n });
   });
 
   after(function () {
