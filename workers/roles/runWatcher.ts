@@ -38,6 +38,12 @@ export async function runWatcher(parameters: RunWatcherParameters): Promise<Roun
       await claimReward(runtime, action.roundId);
       return watcherHandlers.confirmClaim(round);
     }
+    // No noiseBound: a task's DP settings are not on-chain (each client and the aggregator take them from their own
+    // configuration), so the aggregator's bound cannot be derived here. None is needed for the verdict: the contract
+    // only checks |G| ≤ G_max (rlwr-2048: 2^28 − 1, which watchRound decodes in; paper-compat: 2^31 − 1), and where
+    // paper-compat's discrete log over the task's bound N·round(c·S) fails, watchRound checks the posted value
+    // against the product (2^G ≡ Π y) over that whole range, exactly as the contract does. A discrete-log search
+    // over the whole range instead would cost up to 2^31 / 2^17 giant steps per coordinate.
     const result = await watchRound({ runtime, roundId: action.roundId });
     if (result.status === "unverifiable") logger.warn("aggregate unverifiable: do not train on its model", { round: action.roundId, error: result.error });
     if (result.status === "challenged") {

@@ -2,8 +2,10 @@
 // (coordinator.includedClients order, then the holder), each capped and checked against its on-chain commitment
 // (fetchMaskedVectors), recompute their sum in the task's mask group, fetch the aggregate payload (checked against
 // its aggregateHash commitment) and compare (findWrongLeaf). Equal: nothing to do. Different: challenge the first
-// wrong leaf with the bond (buildChallenge), which proves the fraud on-chain. When the aggregate payload or an
-// included vector cannot be used, nothing can be proven: a named warning, and the caller does not train on the model.
+// wrong leaf with the bond (buildChallenge), which proves the fraud on-chain. When the included vectors do not decode
+// at some coordinate, the contract judges any posted value there wrong, so the watcher judges the posted sum by the
+// contract's rule (judgeLikeContract) and challenges that leaf. When the aggregate payload or an included vector
+// cannot be used, nothing can be proven: a named warning, and the caller does not train on the model.
 // `falseChallenge` (demo only) challenges an honest leaf anyway, to show a rejected challenge burning its bond.
 import type { ContractTransactionReceipt } from "ethers";
 import { sendTransaction } from "../chain/sendTransaction";
@@ -17,6 +19,7 @@ import { Mode, VerificationStage } from "../protocol/enums";
 import { maskGroupIdOf } from "../protocol/maskGroupCode";
 import { buildChallenge, type Challenge } from "../protocol/watch/buildChallenge";
 import { findWrongLeaf, type WrongLeaf } from "../protocol/watch/findWrongLeaf";
+import { findWrongLeafLikeContract, undecodedCoordinate } from "../protocol/watch/judgeLikeContract";
 import { retry } from "../retry";
 import { isSenderFault } from "./fetchContributions";
 import { fetchAggregateSumWithHash } from "./fetchAggregateSum";
@@ -61,6 +64,8 @@ export interface WatchRoundParameters {
   /**
    * paper-compat: how far the clients' integer DP noise can push a coordinate of the sum (integerNoiseBound, given
    * `count` vectors), which widens the discrete-log search; rlwr-2048 decodes in its whole range and ignores it.
+   * It changes no verdict, only the cost: where the search fails, the posted value is checked against the product
+   * over the contract's whole range (|G| ≤ 2^31 − 1).
    */
   noiseBound?: (count: number) => number;
   /** Demo only: challenge leaf 0 of an honest aggregate (the challenge is rejected and the bond burned). */
@@ -117,25 +122,39 @@ export async function watchRound(parameters: WatchRoundParameters): Promise<Watc
     };
   }
 
-  // The contract decodes in the group's whole range (rlwr-2048: |G| ≤ G_max); paper-compat's discrete log needs the
-  // task's own bound, N·round(c·S), plus the clients' DP noise when the caller knows it.
+  // The contract decodes in the group's whole range (rlwr-2048: |G| ≤ G_max); paper-compat's discrete log searches the
+  // task's own bound, N·round(c·S), plus the clients' DP noise when the caller knows it. That bound only sets how far
+  // the fast path searches: where the decode fails, the posted sum is judged by the contract's own rule below.
   const count = vectors.length;
+  const masked = vectors.map((v) => v.masked);
   const taskBound = aggregateBound(count, Number(task.config.clipMillionths) / 1e6, Number(task.config.quantizationScale)) + Math.ceil(parameters.noiseBound?.(count) ?? 0);
   const bound = group.id === "rlwr-2048" ? group.maxBound : Math.min(group.maxBound, taskBound);
-  let trueSum: Int32Array;
+  let wrong: WrongLeaf | undefined;
   try {
-    trueSum = await group.aggregate({ masked: vectors.map((v) => v.masked), bound });
+    wrong = findWrongLeaf(await group.aggregate({ masked, bound }), posted.sum);
   } catch (error) {
-    if (!(error instanceof BaseError)) throw error;
-    return {
-      status: "unverifiable",
-      error: new AggregateUnverifiableError(`Round ${roundId}: the included vectors do not decode in ${group.id}, so the aggregate cannot be recomputed.`, {
-        details: `${error.name}: ${error.shortMessage}`,
-        cause: error,
-      }),
-    };
+    // A coordinate that does not decode (rlwr-2048: 2|e| ≥ N, |G| > G_max or an element ≥ 2^40; paper-compat: no
+    // discrete log within the bound, or an element outside [1, P)) is one the contract judges wrong whatever was
+    // posted, so it is a fraud this watcher can prove (audit M3). paper-compat's posted value there is checked against
+    // the product (2^posted ≡ Π y), since a discrete log beyond the watcher's bound may still be within the contract's.
+    const suspect = undecodedCoordinate(error, modelSize);
+    if (suspect === undefined) {
+      if (!(error instanceof BaseError)) throw error;
+      return {
+        status: "unverifiable",
+        error: new AggregateUnverifiableError(`Round ${roundId}: the included vectors cannot be summed in ${group.id}, so the aggregate cannot be recomputed.`, {
+          details: `${error.name}: ${error.shortMessage}`,
+          cause: error,
+        }),
+      };
+    }
+    logger.warn("the included vectors do not decode: judging the posted sum by the contract's rule", {
+      round: roundId,
+      coordinate: suspect,
+      error: error instanceof BaseError ? `${error.name}: ${error.shortMessage}` : String(error),
+    });
+    wrong = findWrongLeafLikeContract({ groupId: group.id, masked, posted: posted.sum, suspect });
   }
-  const wrong = findWrongLeaf(trueSum, posted.sum);
   logger.debug("aggregate recomputed", { round: roundId, vectors: count, ms: Date.now() - started });
 
   const challengeFor = (leafIndex: number): Challenge =>

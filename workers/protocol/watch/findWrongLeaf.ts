@@ -9,7 +9,8 @@ export interface WrongLeaf {
   leafIndex: number;
   /** The first coordinate whose posted value is not the true sum. */
   coordinate: number;
-  trueValue: number;
+  /** The sum the included vectors decode to there; undefined when they decode to nothing (no posted value is right) or it is not known. */
+  trueValue: number | undefined;
   postedValue: number;
 }
 

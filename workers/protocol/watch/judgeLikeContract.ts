@@ -1,0 +1,142 @@
+// The MASH watcher's judgment of a posted sum by AggregateFraudProof's own rule, coordinate by coordinate, for the
+// case where the mask group's decode of the included vectors fails. The contract judges ANY posted value at a
+// coordinate that does not decode as wrong (rlwrDecodes / paperCompatDecodes), so such a coordinate is a fraud the
+// watcher can prove: leaf ⌊i/16⌋ is upheld. Pure.
+//
+//   rlwr-2048     every y < 2^40; Y = Σ y mod 2^40, centred to V; G = ⌊(V + 1024)/2048⌋, e = V − 2048·G;
+//                 right iff 2|e| < N (N = the vectors summed), |G| ≤ 2^28 − 1 and G = posted
+//   paper-compat  every y in [1, P), P = 2^80 + 13; right iff |posted| ≤ 2^31 − 1 and 2^posted ≡ Π y (mod P)
+//
+// paper-compat is judged against the product directly, not by a bounded discrete-log search, so a posted value
+// beyond the watcher's own bound that the contract accepts is accepted here too.
+import { VECTOR_MERKLE_LEAF_VALUES } from "../../crypto/commit/vectorMerkle";
+import { DlogOutOfRangeError, MaskCiphertextMalformedError, MaskDecodeError } from "../../crypto/mask/errors";
+import { MASH_P } from "../../crypto/kernel/field";
+import type { MaskGroupId } from "../../crypto/mask/maskGroup";
+import { WatchInputError } from "./errors";
+import type { WrongLeaf } from "./findWrongLeaf";
+
+const RLWR_P = 2 ** 40;
+const RLWR_HALF_P = 2 ** 39;
+const RLWR_B = 2048;
+const RLWR_MAX_SUM = 2 ** 28 - 1;
+const PAPER_MAX_SUM = 2 ** 31 - 1;
+
+function limbsOf(groupId: MaskGroupId): 2 | 3 {
+  return groupId === "rlwr-2048" ? 2 : 3;
+}
+
+/**
+ * rlwr-2048: the value the masked elements at `coordinate` decode to under the contract's rule, or undefined when
+ * they do not decode (an element ≥ 2^40, a residual 2|e| ≥ N or |G| > 2^28 − 1): then no posted value is right.
+ */
+export function rlwrContractDecode(masked: readonly Uint32Array[], coordinate: number): number | undefined {
+  let total = 0;
+  for (const vector of masked) {
+    const low = vector[2 * coordinate]!;
+    const high = vector[2 * coordinate + 1]!;
+    if (high >= 256) return undefined; // y ≥ 2^40
+    total += high * 2 ** 32 + low; // < 2^40 each, at most 2^13 of them: exact in a double
+  }
+  total %= RLWR_P;
+  const centred = total < RLWR_HALF_P ? total : total - RLWR_P;
+  const decoded = Math.floor((centred + RLWR_B / 2) / RLWR_B);
+  const residual = centred - RLWR_B * decoded;
+  if (2 * Math.abs(residual) >= masked.length) return undefined;
+  if (Math.abs(decoded) > RLWR_MAX_SUM) return undefined;
+  return decoded;
+}
+
+function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
+  let result = 1n;
+  let b = base % modulus;
+  let e = exponent;
+  while (e > 0n) {
+    if (e & 1n) result = (result * b) % modulus;
+    b = (b * b) % modulus;
+    e >>= 1n;
+  }
+  return result;
+}
+
+/** paper-compat: Π y mod P over the vectors at `coordinate`, or undefined when an element is outside [1, P). */
+export function paperCompatProduct(masked: readonly Uint32Array[], coordinate: number): bigint | undefined {
+  let product = 1n;
+  for (const vector of masked) {
+    const element = (BigInt(vector[3 * coordinate + 2]!) << 64n) | (BigInt(vector[3 * coordinate + 1]!) << 32n) | BigInt(vector[3 * coordinate]!);
+    if (element === 0n || element >= MASH_P) return undefined;
+    product = (product * element) % MASH_P;
+  }
+  return product;
+}
+
+/** paper-compat: whether `posted` is right at `coordinate` under the contract's rule (2^posted ≡ Π y, |posted| ≤ 2^31 − 1). */
+export function paperCompatContractAccepts(masked: readonly Uint32Array[], coordinate: number, posted: number): boolean {
+  if (!Number.isInteger(posted) || Math.abs(posted) > PAPER_MAX_SUM) return false;
+  const product = paperCompatProduct(masked, coordinate);
+  if (product === undefined) return false;
+  // 2 has order dividing P − 1, so 2^posted = 2^(posted mod (P − 1)).
+  const exponent = posted >= 0 ? BigInt(posted) : MASH_P - 1n - BigInt(-posted);
+  return modPow(2n, exponent, MASH_P) === product;
+}
+
+/** Whether the contract would accept `posted` at `coordinate` of the sum of `masked` (the included vectors, then the holder's). */
+export function contractAccepts(groupId: MaskGroupId, masked: readonly Uint32Array[], coordinate: number, posted: number): boolean {
+  if (groupId === "rlwr-2048") return rlwrContractDecode(masked, coordinate) === posted;
+  return paperCompatContractAccepts(masked, coordinate, posted);
+}
+
+/**
+ * The coordinate a failed decode names, when the failure is one the contract judges per coordinate: rlwr-2048's
+ * MaskDecodeError, paper-compat's DlogOutOfRangeError, or a MaskCiphertextMalformedError of one element (y ≥ 2^40, or
+ * y outside [1, P)). Anything else (lengths, inputs, a vector not a whole number of elements) names no coordinate.
+ */
+export function undecodedCoordinate(error: unknown, length: number): number | undefined {
+  const named = error instanceof MaskDecodeError || error instanceof DlogOutOfRangeError || error instanceof MaskCiphertextMalformedError;
+  if (!named) return undefined;
+  const index = error.index;
+  return Number.isSafeInteger(index) && index >= 0 && index < length ? index : undefined;
+}
+
+export interface FindWrongLeafLikeContractParameters {
+  groupId: MaskGroupId;
+  /** The included masked vectors (includedClients order, then the holder's), `limbs` u32 a coordinate. */
+  masked: readonly Uint32Array[];
+  /** The posted sum. */
+  posted: Int32Array;
+  /** The coordinate the group's decode failed at: judged first, so that the common case costs one coordinate. */
+  suspect?: number;
+}
+
+/**
+ * The first leaf the contract would find wrong: `suspect` first (the coordinate the mask group could not decode),
+ * then, if the posted value there is right after all (paper-compat: a discrete log beyond the watcher's bound that
+ * the contract accepts), every coordinate in order. Undefined when the contract accepts the whole sum.
+ * `trueValue` is the decoded sum where one exists and is known (rlwr-2048), else undefined.
+ */
+export function findWrongLeafLikeContract(parameters: FindWrongLeafLikeContractParameters): WrongLeaf | undefined {
+  const { groupId, masked, posted, suspect } = parameters;
+  if (masked.length === 0) throw new WatchInputError("Judging a sum needs the included vectors: none given.");
+  const limbs = limbsOf(groupId);
+  for (const [v, vector] of masked.entries()) {
+    if (vector.length !== posted.length * limbs) {
+      throw new WatchInputError(`Vector ${v} has ${vector.length} limbs, not ${limbs} for each of the sum's ${posted.length} coordinates.`);
+    }
+  }
+  const judge = (coordinate: number): WrongLeaf | undefined => {
+    const postedValue = posted[coordinate]!;
+    const trueValue = groupId === "rlwr-2048" ? rlwrContractDecode(masked, coordinate) : undefined;
+    const right = groupId === "rlwr-2048" ? trueValue === postedValue : paperCompatContractAccepts(masked, coordinate, postedValue);
+    return right ? undefined : { leafIndex: Math.floor(coordinate / VECTOR_MERKLE_LEAF_VALUES), coordinate, trueValue, postedValue };
+  };
+  if (suspect !== undefined) {
+    if (!Number.isSafeInteger(suspect) || suspect < 0 || suspect >= posted.length) throw new WatchInputError(`Coordinate ${suspect} is outside the sum.`);
+    const wrong = judge(suspect);
+    if (wrong) return wrong;
+  }
+  for (let coordinate = 0; coordinate < posted.length; coordinate++) {
+    const wrong = judge(coordinate);
+    if (wrong) return wrong;
+  }
+  return undefined;
+}
