@@ -18,7 +18,7 @@
 // commitment per client, an O(N) loop of mulmods) and our check alone (SampledVerificationHarness) over the same
 // clients and batch sums, and the requirement "verification gas for N = 50 within 10% of N = 10 and below 300k"
 // (exit code 1 if not). Writes bench/results/gas.json and gas.md and prints the tables.
-// About 7 minutes on two shared cores, most of it paper-compat's TypeScript masks (BENCH_GAS_PAPER_COMPAT=0 skips
+// 7–8 minutes on two shared cores, most of it paper-compat's TypeScript masks (BENCH_GAS_PAPER_COMPAT=0 skips
 // those tasks: about 3 minutes). BENCH_GAS_QUICK=1: N = 5 and 10, d = 2,000 and a 1024-bit key, prints only (20 s).
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -613,6 +613,11 @@ async function main(): Promise<void> {
   const targetGas = worstChallenge(runs.find((run) => run.clients === CHALLENGE_TARGET_N));
   const paperTargetGas = worstChallenge(paperRuns.find((run) => run.clients === CHALLENGE_TARGET_N));
   const challengeHolds = targetGas === null ? null : targetGas < CHALLENGE_TARGET_GAS;
+  // What one more included client adds to a challenge (its opening: calldata, hashes, decoding), between the two largest N.
+  const [slopeLow, slopeHigh] = [runs.at(-2)!, runs.at(-1)!];
+  const perVectorGas = (slopeHigh.challenge.upheld.gas - slopeLow.challenge.upheld.gas) / (slopeHigh.clients - slopeLow.clients);
+  const perVectorBytes = (slopeHigh.challenge.upheld.calldataBytes - slopeLow.challenge.upheld.calldataBytes) / (slopeHigh.clients - slopeLow.clients);
+  const targetReachedAtN = Math.floor(slopeHigh.clients + (CHALLENGE_TARGET_GAS - slopeHigh.challenge.upheld.gas) / perVectorGas);
   const paperChallengeHolds = paperTargetGas === null ? null : paperTargetGas < CHALLENGE_TARGET_GAS;
 
   // Shamir's sampled verification and its requirement.
@@ -660,6 +665,10 @@ async function main(): Promise<void> {
       holds: challengeHolds,
       gas: targetGas,
       paperCompat: { holds: paperChallengeHolds, gas: paperTargetGas },
+      /** Upheld, rlwr-2048, between the two largest N: gas and calldata bytes per included client. */
+      perClient: { gas: perVectorGas, calldataBytes: perVectorBytes, between: [slopeLow.clients, slopeHigh.clients] },
+      /** The largest N whose upheld challenge stays below the target at that rate. */
+      belowTargetUpToN: targetReachedAtN,
     },
     /** MASH, honest round: every transaction the clients sent / N. */
     perClientPerRound: byN((run) => mashCost[String(run.clients)]!.perClient),
@@ -807,7 +816,9 @@ async function main(): Promise<void> {
     `**${result.challengeRequirement.text}: ${holdsText(challengeHolds)}**${targetGas === null ? "" : ` (${format(targetGas)} at most)`}; ` +
       `paper-compat: ${PAPER_COMPAT ? holdsText(paperChallengeHolds) : "not run (BENCH_GAS_PAPER_COMPAT=0)"}${paperTargetGas === null ? "" : ` (${format(paperTargetGas)} at most)`}. ` +
       `Without the 21,000 base and the calldata a ${DEFAULT_MASK_GROUP} challenge executes ` +
-      `${runs.map((run) => `${format(run.challenge.rejected.execution)} rejected / ${format(run.challenge.upheld.execution)} upheld (N = ${run.clients})`).join(", ")}.`,
+      `${runs.map((run) => `${format(run.challenge.rejected.execution)} rejected / ${format(run.challenge.upheld.execution)} upheld (N = ${run.clients})`).join(", ")}. ` +
+      `Each included client adds ${format(Math.round(perVectorGas))} gas and ${format(Math.round(perVectorBytes))} B of calldata to a challenge ` +
+      `(upheld, N = ${slopeLow.clients} → ${slopeHigh.clients}): at that rate one stays below ${format(CHALLENGE_TARGET_GAS)} gas up to N = ${targetReachedAtN}.`,
     "",
     "## MASH: the honest round per client",
     "",
