@@ -21,7 +21,7 @@ export const clientCommand = workerCommand({
     await waitForTask(runtime, config.taskId);
     const mode = Number((await runtime.coordinator.task(config.taskId)).config.mode);
     const training = { ...config.training, onProgress: trainingProgressReporter(progress) };
-    const common = { runtime, taskId: config.taskId, training, startBlock: config.worker.startBlock, dp: config.dp, expectedClients: config.expectedClients, progress };
+    const common = { runtime, taskId: config.taskId, training, startBlock: config.worker.startBlock, dp: config.dp, expectedClients: config.expectedClients, progress, maxStake: config.maxStake };
     if (mode === Mode.Shamir) return runShamirClient(common);
     if (mode !== Mode.Mash) return runClient({ ...common, fault: config.fault });
     return runMashClient({

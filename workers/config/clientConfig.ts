@@ -4,7 +4,7 @@ import type { ClientTrainingConfig } from "../roles/createLocalTrainer";
 import type { ClientFault } from "../roles/runClient";
 import type { MaliciousClientMode } from "../roles/runMashClient";
 import type { DpSettings } from "../ml/dp/parseDpSettings";
-import { booleanField, choiceField, integerField } from "./fields";
+import { booleanField, choiceField, etherField, integerField } from "./fields";
 import { dpSettingsOf, refineDp } from "./dpConfig";
 import { option, type OptionTable } from "./optionSpec";
 import { optionsSchema } from "./optionsSchema";
@@ -36,6 +36,11 @@ export const CLIENT_OPTIONS = {
     description: "MASH demo adversary: challenge an honest aggregate, or submit a payload twice the task's size",
     field: choiceField(MALICIOUS_CLIENT_MODES),
   }),
+  "max-stake": option({
+    value: "ETH",
+    description: "The most this client stakes for the task by itself when its owner requires a client stake (0: never; a larger stake refuses the round, StakeRequiredError)",
+    field: etherField(0n),
+  }),
   ...DP_OPTIONS,
   ...DP_CLIP_OPTION,
   "expected-clients": option({ value: "N", defaultText: "the task's min clients", description: "Clients distributed DP noise is split over", field: integerField(1) }),
@@ -53,6 +58,8 @@ export interface ClientSettings {
   dropCount: number;
   allowInsecureMaskGroup: boolean;
   minChallengeWindow: number;
+  /** Wei: the most this client keeps staked for the task (joinRound stakes up to it); 0 never stakes. */
+  maxStake: bigint;
   maliciousClient: MaliciousClientMode | undefined;
   dp: DpSettings | undefined;
   expectedClients: number | undefined;
@@ -88,6 +95,7 @@ export function clientConfigSchema(cwd: string) {
         dropCount: v["drop-count"],
         allowInsecureMaskGroup: v["allow-insecure-mask-group"] === true,
         minChallengeWindow: v["min-challenge-window"],
+        maxStake: v["max-stake"],
         maliciousClient: v["malicious-client"],
         dp: dpSettingsOf(v, v.clip),
         expectedClients: v["expected-clients"],

@@ -50,6 +50,8 @@ export interface RunClientParameters {
   expectedClients?: number;
   /** A live line while the update uploads (the CLI's progress). */
   progress?: ProgressBars;
+  /** The most wei this client keeps staked for the task (--max-stake): joinRound stakes up to it when the task asks; 0 never. */
+  maxStake?: bigint;
 }
 
 async function storeFaultyUpdate(runtime: WorkerRuntime, fault: ClientFault, delta: Float32Array): Promise<{ cid: string; hash: string }> {
@@ -82,7 +84,8 @@ export async function runClient(parameters: RunClientParameters): Promise<RoundL
   const self = runtime.connection.address;
   const perform = async (action: ClientAction, round: ClientRoundState): Promise<ClientRoundState | void> => {
     if (action.type === "join") {
-      return (await joinRound(runtime, action.roundId)) ? clientHandlers.confirmJoin(round) : clientHandlers.missJoin(round);
+      // A refused admission sits the round out like a missed join (plain rounds have no refusal stage).
+      return (await joinRound({ runtime, taskId, roundId: action.roundId, maxStake: parameters.maxStake })) === "joined" ? clientHandlers.confirmJoin(round) : clientHandlers.missJoin(round);
     }
 
     const existing = await runtime.coordinator.submission(action.roundId, self);

@@ -126,6 +126,8 @@ export interface RunMashClientParameters {
    * nothing, and the round fails AggregatorMissing with nobody slashed).
    */
   maliciousClient?: MaliciousClientMode;
+  /** The most wei this client keeps staked for the task (--max-stake): joinRound stakes up to it when the task asks; 0 never. */
+  maxStake?: bigint;
 }
 
 /** A round whose challenge window is shorter than this client needs to watch it; it does not join. */
@@ -392,7 +394,9 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
           const refusal = await modelGate.refusal(roundId, round.modelCid);
           if (refusal) return mashClientHandlers.refuseModel(round, refusal.reason);
         }
-        return (await joinRound(runtime, roundId)) ? mashClientHandlers.confirmJoin(round) : mashClientHandlers.missJoin(round);
+        const joined = await joinRound({ runtime, taskId, roundId, maxStake: parameters.maxStake });
+        if (joined === "refused") return mashClientHandlers.refuseModel(round, "not-admitted");
+        return joined === "joined" ? mashClientHandlers.confirmJoin(round) : mashClientHandlers.missJoin(round);
       }
       case "watch":
         return performWatch(roundId, round);

@@ -59,6 +59,8 @@ export interface RunShamirClientParameters {
   expectedClients?: number;
   /** Live lines for sharing and uploading (the CLI's progress). */
   progress?: ProgressBars;
+  /** The most wei this client keeps staked for the task (--max-stake): joinRound stakes up to it when the task asks; 0 never. */
+  maxStake?: bigint;
 }
 
 export async function runShamirClient(parameters: RunShamirClientParameters): Promise<RoundLoopHandle<ShamirClientRoundState>> {
@@ -146,7 +148,9 @@ export async function runShamirClient(parameters: RunShamirClientParameters): Pr
           const refusal = await modelGate.refusal(roundId, round.modelCid);
           if (refusal) return shamirClientHandlers.refuseModel(round, refusal.reason);
         }
-        return (await joinRound(runtime, roundId)) ? shamirClientHandlers.confirmJoin(round) : shamirClientHandlers.missJoin(round);
+        const joined = await joinRound({ runtime, taskId, roundId, maxStake: parameters.maxStake });
+        if (joined === "refused") return shamirClientHandlers.refuseModel(round, "not-admitted");
+        return joined === "joined" ? shamirClientHandlers.confirmJoin(round) : shamirClientHandlers.missJoin(round);
       }
       case "train-and-submit": {
         const existing = await coordinator.submission(roundId, self);
