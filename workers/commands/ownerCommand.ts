@@ -12,6 +12,7 @@ export const ownerCommand: CliCommand = {
   notes: [
     "MASH and Shamir tasks are funded by the owner: rounds × (max clients × client reward + aggregator reward).",
     "Shamir: start the servers first and pass their addresses with --servers in share order.",
+    "Admission is open unless --allow (an allowlist) or --client-stake is given: open, one attacker's Sybil accounts may fill a round (README, \"Sybils and admission\").",
   ],
   options: OWNER_OPTIONS,
   async run(argv, context) {
@@ -21,6 +22,7 @@ export const ownerCommand: CliCommand = {
     const out = (line: string): void => void context.stdout.write(`${line}\n`);
     try {
       const { runTask } = await import("../roles/runTask");
+      const { describeAdmission } = await import("../protocol/admission");
       const { initBackend } = await import("../ml/initBackend");
       const { hardhatTestWallet } = await import("../chain/connectChain");
       const { formatEpsilon } = await import("../roles/formatEpsilon");
@@ -33,6 +35,7 @@ export const ownerCommand: CliCommand = {
         settings: { ...config.settings, aggregator: config.aggregator ?? hardhatTestWallet(1).address },
         aggregatorWaitMs: 120_000,
         onTaskCreated: (id, cid) => out(`task ${id} created with initial model ${cid}`),
+        onAdmission: (admission) => out(`admission: ${describeAdmission(admission)}`),
         onProgress: (p) => rounds.update({ round: p.round, phase: String(enumName(Phase, p.phase)), joined: p.joined, submitted: p.submitted, deadline: Number(p.deadline) }),
         onRoundDone: (r) =>
           out(

@@ -9,6 +9,8 @@ export type RawValue = string | boolean | undefined;
 export interface OptionSpec {
   /** Default "string"; a boolean flag takes no value on the command line. */
   type?: "string" | "boolean";
+  /** The flag may be given more than once; its values are joined with commas (a list field splits them again). */
+  multiple?: boolean;
   /** Placeholder shown in help, e.g. "URL". */
   value?: string;
   /** Shown in help when the field has no fixed default (it depends on other settings). */

@@ -3,7 +3,7 @@
 import type { ModelKind } from "../ml/modelLayout";
 import { MODEL_KINDS } from "../ml/modelLayout";
 import type { TaskSettings } from "../roles/runTask";
-import { addressField, addressListField, choiceField, integerField } from "./fields";
+import { addressField, addressListField, choiceField, etherParser, integerField, textField } from "./fields";
 import { dpSettingsOf, refineDp } from "./dpConfig";
 import { option, type OptionTable } from "./optionSpec";
 import { optionsSchema } from "./optionsSchema";
@@ -28,6 +28,19 @@ export const OWNER_OPTIONS = {
   ...challengeWindowOption(600),
   servers: option({ value: "ADDR,ADDR,...", defaultText: "none", description: "Shamir: the registered servers, in share order", field: addressListField() }),
   threshold: option({ value: "T", description: "Shamir: share-sums needed to reconstruct", field: integerField(2, 2) }),
+  allow: option({
+    value: "ADDR,ADDR,...",
+    multiple: true,
+    defaultText: "open admission",
+    description: "Admit only these clients (the task becomes allowlist-only; repeat the flag or separate with commas); with --task, added to its list",
+    field: addressListField(),
+  }),
+  "client-stake": option({
+    value: "ETH",
+    defaultText: "0 (new task), unchanged (--task)",
+    description: "The stake each client must hold for the task to join (locked while it is in a round)",
+    field: textField(etherParser),
+  }),
   ...DP_OPTIONS,
   "expected-clients": option({ value: "N", defaultText: "--min-clients", description: "Clients distributed DP noise is split over (the clients' value)", field: integerField(1) }),
   ...WORKER_OPTIONS,
@@ -90,6 +103,7 @@ export function ownerConfigSchema(cwd: string) {
           submitDurationSeconds: v["submit-seconds"],
           aggregateDurationSeconds: v["aggregate-seconds"],
           modelSeed: v.seed,
+          admission: { allow: v.allow, clientStake: v["client-stake"] },
         },
         quiet: v.quiet,
       };

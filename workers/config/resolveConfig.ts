@@ -66,13 +66,15 @@ function withImplicitValues(argv: readonly string[], implicit: Readonly<Record<s
 }
 
 function parseFlags(command: string, options: OptionTable, argv: readonly string[], implicit: Readonly<Record<string, string>>): Record<string, string | boolean> {
-  const parseOptions = Object.fromEntries(Object.entries(options).map(([flag, spec]) => [flag, { type: spec.type ?? "string" }])) as Record<
+  const parseOptions = Object.fromEntries(Object.entries(options).map(([flag, spec]) => [flag, { type: spec.type ?? "string", multiple: spec.multiple === true }])) as Record<
     string,
-    { type: "string" | "boolean" }
+    { type: "string" | "boolean"; multiple: boolean }
   >;
   try {
     const { values } = parseArgs({ args: withImplicitValues(argv, implicit), options: parseOptions, strict: true, allowPositionals: false });
-    return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string | boolean] => typeof entry[1] === "string" || typeof entry[1] === "boolean"));
+    // A repeated flag (OptionSpec.multiple) arrives as a list: joined, it reads like its comma-separated form.
+    const joined = Object.entries(values).map(([flag, value]): [string, unknown] => [flag, Array.isArray(value) ? value.join(",") : value]);
+    return Object.fromEntries(joined.filter((entry): entry is [string, string | boolean] => typeof entry[1] === "string" || typeof entry[1] === "boolean"));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const help = `run \`fedmash ${command} --help\` for its flags.`;

@@ -43,6 +43,8 @@ import { createDrawPoker } from "./createDrawPoker";
 import { MODEL_TENSOR, SUM_TENSOR, expectFlat, flatTensor, modelPayload, tensorData } from "./modelPayloads";
 import type { WorkerRuntime } from "./openWorkerRuntime";
 import { waitForRegistration } from "./waitForRegistration";
+import { countAllowed, type AdmissionPolicy, type AdmissionReport } from "../protocol/admission";
+import { readAdmissionPolicy } from "./admitClient";
 
 export class TaskEventMissingError extends BaseError {
   override name = "TaskEventMissingError" as const;
@@ -109,6 +111,21 @@ export interface TaskSettings {
   submitDurationSeconds: number;
   aggregateDurationSeconds: number;
   modelSeed: number;
+  /** Who may join (FedmashVerifier.Admission); none: a new task stays open, a resumed one keeps its policy. */
+  admission?: AdmissionSettings;
+}
+
+/** The owner's admission settings (`--allow`, `--client-stake`). */
+export interface AdmissionSettings {
+  /** Accounts to allow; a non-empty list makes the task allowlist-only (on a resumed task they are added to its list). */
+  allow: readonly string[];
+  /** Wei each client must have staked to join; undefined: 0 for a new task, unchanged for a resumed one. */
+  clientStake?: bigint;
+}
+
+/** The task's policy cannot change now: a round holds its reserve (setAdmission would revert VerifierTaskBusy). */
+export class AdmissionBusyError extends BaseError {
+  override name = "AdmissionBusyError" as const;
 }
 
 export interface RoundReport {
@@ -244,6 +261,8 @@ export interface RunTaskParameters {
   /** Existing task to continue; when omitted a new one is created. */
   taskId?: bigint;
   onTaskCreated?: (taskId: bigint, initialModelCid: string) => void | Promise<void>;
+  /** The task's admission policy once applied (before onTaskCreated for a new task, before the first round on --task). */
+  onAdmission?: (admission: AdmissionReport) => void;
   /** How long to wait for the aggregator (and a Shamir task's servers) to register before creating the task. */
   aggregatorWaitMs?: number;
   onProgress?: (progress: RoundProgress) => void;
@@ -386,6 +405,41 @@ function sumTensorOf(payload: DecodedPayload): Int32Array {
   return sum;
 }
 
+/**
+ * Applies the owner's admission settings: allows the accounts not yet on the list, then sets the policy if it changes
+ * (between rounds only). Returns the policy in force.
+ */
+export async function applyAdmission(runtime: WorkerRuntime, taskId: bigint, admission: AdmissionSettings | undefined): Promise<AdmissionReport> {
+  const { verifier } = runtime;
+  const current: AdmissionPolicy = await retry(() => readAdmissionPolicy(runtime, taskId));
+  const allow = admission?.allow ?? [];
+  const missing = (await Promise.all(allow.map(async (account) => ((await retry(() => verifier.isAllowed(taskId, account))) ? [] : [account])))).flat();
+  if (missing.length > 0) {
+    await sendTransaction(runtime.connection.signer, { action: `setAllowed(task ${taskId}, ${missing.length} accounts)`, send: () => verifier.setAllowed(taskId, missing, true) });
+  }
+  const wanted: AdmissionPolicy = { allowlistOnly: current.allowlistOnly || allow.length > 0, clientStake: admission?.clientStake ?? current.clientStake };
+  if (wanted.allowlistOnly !== current.allowlistOnly || wanted.clientStake !== current.clientStake) {
+    const activeRoundId = (await retry(() => verifier.taskFunds(taskId))).activeRoundId;
+    if (activeRoundId !== 0n) {
+      throw new AdmissionBusyError(`Task ${taskId}'s admission policy cannot change while round ${activeRoundId} is open.`, {
+        details: `wait until round ${activeRoundId} ends, then run fedmash owner --task ${taskId} again with --allow / --client-stake.`,
+      });
+    }
+    await sendTransaction(runtime.connection.signer, { action: `setAdmission(task ${taskId})`, send: () => verifier.setAdmission(taskId, wanted) });
+  }
+  let allowed = allow.length;
+  try {
+    const changes = await retry(() => verifier.queryFilter(verifier.filters.AllowlistChanged(taskId)));
+    allowed = countAllowed(changes.map((event) => ({ account: event.args.account, allowed: event.args.allowed })));
+  } catch (error) {
+    // An RPC that caps log ranges: the count is the accounts this run allowed.
+    runtime.logger.debug("could not count the allowlist from its events", { task: taskId, error });
+  }
+  const report: AdmissionReport = { allowlistOnly: wanted.allowlistOnly, allowed, clientStake: formatEther(wanted.clientStake) };
+  runtime.logger.info("admission policy", { task: taskId, ...report });
+  return report;
+}
+
 /** MASH: the task's terms, and enough in its pool for `rounds` rounds at most clients each. */
 async function fundTask(runtime: WorkerRuntime, taskId: bigint, terms: VerificationTerms, maxClients: number, rounds: number): Promise<void> {
   const { verifier } = runtime;
@@ -418,6 +472,7 @@ export interface RunTaskReturnType {
   rounds: RoundReport[];
   /** Test accuracy of the model the first round started from. */
   initialAccuracy: number;
+  admission: AdmissionReport;
 }
 
 export async function runTask(parameters: RunTaskParameters): Promise<RunTaskReturnType> {
@@ -439,6 +494,7 @@ export async function runTask(parameters: RunTaskParameters): Promise<RunTaskRet
 
   let taskId = parameters.taskId;
   let currentModelCid: string;
+  let admission: AdmissionReport;
   if (taskId === undefined) {
     let announced = false;
     await waitForRegistration({
@@ -523,10 +579,18 @@ export async function runTask(parameters: RunTaskParameters): Promise<RunTaskRet
     taskId = eventArg(receipt, runtime, "TaskCreated", "taskId");
     runtime.logger.info("task created", { task: taskId, mode: settings.mode, initialModelCid: initial.cid, ...(shamir ? { servers: shamir.servers, threshold: shamir.threshold } : {}) });
     if (verified) await fundTask(runtime, taskId, settings.terms ?? DEFAULT_VERIFICATION_TERMS, settings.maxClients, parameters.rounds);
+    // Before the clients are told about the task, so none joins under the open default.
+    admission = await applyAdmission(runtime, taskId, settings.admission);
+    parameters.onAdmission?.(admission);
     await parameters.onTaskCreated?.(taskId, initial.cid);
-  } else if (verified) {
-    const existing = await coordinator.task(taskId);
-    await fundTask(runtime, taskId, settings.terms ?? DEFAULT_VERIFICATION_TERMS, Number(existing.config.maxClients), parameters.rounds);
+  } else {
+    if (verified) {
+      const existing = await coordinator.task(taskId);
+      await fundTask(runtime, taskId, settings.terms ?? DEFAULT_VERIFICATION_TERMS, Number(existing.config.maxClients), parameters.rounds);
+    }
+    // Between rounds: this run has opened none yet (a change while an earlier run's round is open: AdmissionBusyError).
+    admission = await applyAdmission(runtime, taskId, settings.admission);
+    parameters.onAdmission?.(admission);
   }
 
   const initialAccuracy = (await modelAccuracy((await coordinator.task(taskId)).currentModelCid)).accuracy;
@@ -691,5 +755,5 @@ export async function runTask(parameters: RunTaskParameters): Promise<RunTaskRet
     parameters.onRoundDone?.(report);
     runtime.logger.info("round closed", { round: index, phase: report.phase, accuracy: report.accuracy, failureReason: report.failureReason });
   }
-  return { taskId, rounds: reports, initialAccuracy };
+  return { taskId, rounds: reports, initialAccuracy, admission };
 }
