@@ -3,7 +3,7 @@
 import type { DemoOptions } from "../roles/runDemo";
 import type { ClientFault } from "../roles/runClient";
 import { MODEL_KINDS } from "../ml/modelLayout";
-import { booleanField, choiceField, deploymentIdField, hostField, integerField, pathField } from "./fields";
+import { booleanField, choiceField, deploymentIdField, etherField, hostField, integerField, pathField } from "./fields";
 import { dpSettingsOf, refineDp } from "./dpConfig";
 import { option, type OptionTable } from "./optionSpec";
 import { optionsSchema } from "./optionsSchema";
@@ -28,6 +28,12 @@ export const DEMO_OPTIONS = {
   "drop-clients": option({ value: "K", description: "MASH: K group members leave in round 1", field: integerField(0, 0) }),
   "drop-phase": option({ value: "shuffle|submit", description: "MASH: where they leave", field: choiceField(["shuffle", "submit"], "submit") }),
   ...TERMS_OPTIONS,
+  admission: option({
+    value: "allowlist|open",
+    description: "Who may join: an allowlist of exactly the demo's clients, or open admission (anyone registered as a client, Sybils included)",
+    field: choiceField(["allowlist", "open"], "allowlist"),
+  }),
+  "client-stake": option({ value: "ETH", description: "The stake each client must hold for the task; the demo's clients stake it themselves (their --max-stake)", field: etherField(0n) }),
   ...challengeWindowOption(8),
   "min-challenge-window": option({ value: "S", description: "MASH: the shortest challenge window the demo's clients accept", field: integerField(5, 5) }),
   ...MALICIOUS_OPTION,
@@ -98,6 +104,8 @@ export const demoConfigSchema = optionsSchema(DEMO_OPTIONS)
       paillierBits: v["paillier-bits"] === "1024" ? 1024 : 2048,
       dropClients: v["drop-clients"],
       dropPhase: v["drop-phase"],
+      admission: v.admission,
+      clientStake: v["client-stake"],
       terms: { aggregatorBond: v.bond, clientReward: v["client-reward"], aggregatorReward: v["aggregator-reward"], challengeDuration: BigInt(v["challenge-window"]) },
       minChallengeWindow: v["min-challenge-window"],
       maliciousAggregator: v["malicious-aggregator"],

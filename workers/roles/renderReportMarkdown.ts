@@ -7,6 +7,7 @@
 import { formatEther } from "ethers";
 import type { DemoReport } from "./runDemo";
 import { formatEpsilon } from "./formatEpsilon";
+import { describeAdmission } from "../protocol/admission";
 import { REPORT_PLOT_FILE } from "../report/renderReportPlot";
 
 function fixed(value: number | null, digits: number): string {
@@ -22,7 +23,7 @@ export function renderReportMarkdown(report: DemoReport): string {
   const lines = [
     `# fedmash run: ${report.mode} mode, ${report.model}, ${report.clients} clients`,
     "",
-    `Chain ${report.chainId} · task ${report.taskId} · ${Object.entries(report.contracts).map(([name, address]) => `${name} \`${address}\``).join(" · ")}`,
+    `Chain ${report.chainId} · task ${report.taskId}${report.admission ? ` (admission: ${describeAdmission(report.admission)})` : ""} · ${Object.entries(report.contracts).map(([name, address]) => `${name} \`${address}\``).join(" · ")}`,
     "",
     `Settings: ${Object.entries(report.settings).map(([k, v]) => `${k} ${v}`).join(" · ")} · total ${(report.totalMs / 1000).toFixed(1)} s`,
     "",

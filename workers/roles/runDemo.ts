@@ -16,6 +16,7 @@ import { DEFAULT_TRAINING } from "../ml/defaultTraining";
 import { BaseError } from "../errors";
 import { openWorkerRuntime, type WorkerRuntime } from "./openWorkerRuntime";
 import { DEFAULT_VERIFICATION_TERMS, runTask, type RoundReport, type VerificationTerms } from "./runTask";
+import { describeAdmission, type AdmissionReport } from "../protocol/admission";
 import type { MaliciousAggregatorMode } from "./runAggregator";
 import type { MaliciousClientMode } from "./runMashClient";
 import { spawnWorker, type WorkerProcess } from "./spawnWorker";
@@ -81,6 +82,10 @@ export interface DemoOptions {
   faultyClient?: ClientFault;
   /** MASH: the task's bond and rewards (wei). */
   terms: VerificationTerms;
+  /** Who may join: "allowlist" (default) admits exactly the demo's client accounts; "open" anyone registered as a client. */
+  admission?: "allowlist" | "open";
+  /** Wei each client must stake for the task (0: none); the demo's clients stake it themselves (--max-stake). */
+  clientStake?: bigint;
   /** MASH demo of a fraud proof (Shamir: of a failing verification): the aggregator cheats this way in every round. */
   maliciousAggregator?: MaliciousAggregatorMode;
   /** MASH: the shortest challenge window the demo's clients accept (--min-challenge-window); default 5. */
@@ -133,6 +138,8 @@ export interface DemoReport {
   contracts: Record<string, string>;
   /** MASH: the group the masks live in, as the task names it on-chain, with its estimated security. */
   maskGroup?: MaskGroupInfo;
+  /** Who could join the task's rounds (FedmashVerifier.Admission); absent in reports written before it existed. */
+  admission?: AdmissionReport;
   settings: Record<string, number | string>;
   rounds: RoundReport[];
   totalMs: number;
@@ -354,7 +361,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     const dropping = mash && options.dropClients > 0;
     const clientAddresses = Array.from({ length: totalClients }, (_, i) => hardhatTestWallet(FIRST_CLIENT_ACCOUNT + i).address);
     const trainingSeconds = options.model === "cnn" ? Math.ceil(options.samplesPerClient * options.epochs * 0.08) + 60 : 120;
-    const { taskId, rounds, initialAccuracy } = await runTask({
+    const clientStake = options.clientStake ?? 0n;
+    const { taskId, rounds, initialAccuracy, admission } = await runTask({
       runtime: owner,
       rounds: options.rounds,
       settings: {
@@ -370,6 +378,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         aggregateDurationSeconds: 120,
         modelSeed: options.seed,
         terms: options.terms,
+        // The safe default: the demo knows its clients, so nobody else's accounts (Sybils) can fill its rounds.
+        admission: { allow: (options.admission ?? "allowlist") === "allowlist" ? clientAddresses : [], clientStake },
         shamir: shamir ? { servers: serverAddresses, threshold: options.threshold, clip: options.clip, scale: options.scale } : undefined,
         dp: options.dp,
         expectedClients: totalClients,
@@ -385,6 +395,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
             }
           : undefined,
       },
+      onAdmission: (policy) => say(`admission: ${describeAdmission(policy)}`),
       onTaskCreated: async (createdTaskId) => {
         say(
           `task ${createdTaskId} created (mode ${options.mode}${mash ? `, mask group ${maskGroupLabel(options.maskGroup)}; groups of ${options.groupSize}, clip ${options.clip}, scale ${options.scale}` : ""}${
@@ -413,6 +424,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
               "--log-file", join(logsDir, `client-${i}.jsonl`),
               "--start-block", String(startBlock),
               ...(faulty ? ["--fault", options.faultyClient as string] : []),
+              ...(clientStake > 0n ? ["--max-stake", formatEther(clientStake)] : []),
               ...(mash ? ["--paillier-bits", String(options.paillierBits), "--min-challenge-window", String(options.minChallengeWindow ?? 5)] : []),
               ...(mash && options.maliciousClient && i === 0 ? ["--malicious-client", options.maliciousClient] : []),
               // The demo's user chose the group: its clients take part even in paper-compat.
@@ -448,6 +460,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       ipfs: owner.store.kind === "kubo" ? { kind: "kubo", location: process.env.IPFS_API_URL ?? "" } : { kind: "embedded", location: storeDir },
       taskId: taskId.toString(),
       ...(mash ? { maskGroup: maskGroupInfo(MASK_GROUP_INFO[options.maskGroup]) } : {}),
+      admission,
       contracts: {
         FedmashRegistry: addresses.registry,
         FedmashCoordinator: addresses.coordinator,
@@ -585,4 +598,6 @@ export const DEMO_DEFAULTS = {
   // The demo's challenge window is short, so its rounds stay quick (fedmash owner defaults to 600 s).
   terms: { ...DEFAULT_VERIFICATION_TERMS, challengeDuration: 8n },
   minChallengeWindow: 5,
+  admission: "allowlist" as "allowlist" | "open",
+  clientStake: 0n,
 };
