@@ -4,7 +4,8 @@
 import { MASK_GROUP_INFO, maskGroupInfo } from "../crypto/mask/maskGroup";
 import { maskGroupIdOf } from "../protocol/maskGroupCode";
 import { effectiveMinIncluded } from "../protocol/minIncluded";
-import type { Provider } from "ethers";
+import { countAllowed, type AllowlistChange } from "../protocol/admission";
+import type { Interface, LogDescription, Provider } from "ethers";
 import type { FedmashAddresses } from "../chain/loadDeployment";
 import { isRevert } from "../chain/sendTransaction";
 import { parseFedmashLogs, type RawLog } from "../chain/watchCoordinatorEvents";
@@ -60,6 +61,18 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T
   return results;
 }
 
+/** A verifier log's AllowlistChanged(taskId, account, allowed), or nothing. */
+function allowlistChangeOf(verifierInterface: Interface, log: RawLog): (AllowlistChange & { taskId: bigint })[] {
+  let parsed: LogDescription | null;
+  try {
+    parsed = verifierInterface.parseLog({ topics: [...log.topics], data: log.data });
+  } catch {
+    return [];
+  }
+  if (parsed?.name !== "AllowlistChanged") return [];
+  return [{ taskId: parsed.args.getValue("taskId") as bigint, account: parsed.args.getValue("account") as string, allowed: parsed.args.getValue("allowed") as boolean }];
+}
+
 function range(from: bigint, to: bigint): bigint[] {
   const ids: bigint[] = [];
   for (let id = from; id <= to; id++) ids.push(id);
@@ -110,6 +123,10 @@ export async function collectStatus(parameters: CollectStatusParameters): Promis
     },
     logs,
   );
+  const verifierAddress = addresses.verifier.toLowerCase();
+  const allowlistChanges = logs
+    .filter((log) => log.address.toLowerCase() === verifierAddress)
+    .flatMap((log) => allowlistChangeOf(verifier.interface, log));
   const registryAddress = addresses.registry.toLowerCase();
   const registryEvents = logs
     .filter((log) => log.address.toLowerCase() === registryAddress)
@@ -174,6 +191,11 @@ export async function collectStatus(parameters: CollectStatusParameters): Promis
         bond: funds.bond,
         activeRoundId: funds.activeRoundId,
       };
+    }
+    // An older verifier has no admission view: the line is left out rather than the status failing.
+    const admission = await call(() => verifier.admission(taskId, overrides)).catch(() => undefined);
+    if (admission) {
+      data.admission = { allowlistOnly: admission.allowlistOnly, clientStake: admission.clientStake, allowed: countAllowed(allowlistChanges.filter((c) => c.taskId === taskId)) };
     }
     if (mode === Mode.Shamir) {
       data.servers = [...(await call(() => shamir.servers(taskId, overrides)))];

@@ -5,7 +5,7 @@
 import { describeMaskGroup } from "../crypto/mask/maskGroup";
 import { formatEther } from "ethers";
 import { BaseError } from "../errors";
-import type { RoundStatus, StatusSnapshot, TaskStatus } from "./statusSnapshot";
+import type { AdmissionStatus, RoundStatus, StatusSnapshot, TaskStatus } from "./statusSnapshot";
 import { formatDuration, formatUnixTime } from "./formatTime";
 import { shortAddress } from "./summarizeEvent";
 
@@ -49,6 +49,13 @@ function roundHeadline(round: RoundStatus, now: number): string {
   return `round ${round.roundId} (#${round.index} of task ${round.taskId}) · ${round.mode} · ${round.phase}${failure}${deadlineText(round, now)} · ${round.participants.length} joined, ${round.submittedCount} submitted${verification}`;
 }
 
+/** "open", "allowlist (4 allowed) · stake 0 ETH", "open · stake 0.5 ETH". */
+export function admissionText(admission: AdmissionStatus): string {
+  if (!admission.allowlistOnly && admission.clientStake === "0") return "open";
+  const who = admission.allowlistOnly ? `allowlist (${admission.allowed} allowed)` : "open";
+  return `${who} · stake ${eth(admission.clientStake)}`;
+}
+
 function taskLines(task: TaskStatus): string[] {
   const config = task.config;
   const shape =
@@ -63,6 +70,7 @@ function taskLines(task: TaskStatus): string[] {
     `  current model ${task.currentModelCid}`,
   ];
   if (task.servers && task.servers.length > 0) lines.push(`  servers ${task.servers.map((s, i) => `${i}:${s}`).join(", ")}`);
+  if (task.admission) lines.push(`  admission: ${admissionText(task.admission)}`);
   if (task.funds) {
     const { terms } = task.funds;
     lines.push(

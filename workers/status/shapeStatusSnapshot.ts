@@ -277,6 +277,7 @@ function shapeTask(view: TaskViewData, rounds: RoundStatus[], events: readonly C
     lastRoundId: view.lastRoundId.toString(),
     servers: view.servers?.map(checksum),
     threshold: view.threshold,
+    admission: view.admission ? { allowlistOnly: view.admission.allowlistOnly, allowed: view.admission.allowed, clientStake: view.admission.clientStake.toString() } : undefined,
     funds: view.funds
       ? {
           terms: {

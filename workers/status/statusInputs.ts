@@ -21,6 +21,8 @@ export interface TaskViewData {
     bond: bigint;
     activeRoundId: bigint;
   };
+  /** FedmashVerifier.admission, and the allowlist's size from its AllowlistChanged events; absent on an older verifier. */
+  admission?: { allowlistOnly: boolean; clientStake: bigint; allowed: number };
   /** FedmashShamir.servers / threshold; read for Shamir tasks. */
   servers?: string[];
   threshold?: number;

@@ -98,6 +98,15 @@ export interface TaskFundsStatus {
   activeRoundId: DecimalString;
 }
 
+/** A task's admission policy: open (the default), an allowlist, and/or a stake each client must hold. */
+export interface AdmissionStatus {
+  allowlistOnly: boolean;
+  /** Accounts on the allowlist (folded from AllowlistChanged in the sweep). */
+  allowed: number;
+  /** Wei. */
+  clientStake: DecimalString;
+}
+
 export interface TaskStatus {
   taskId: DecimalString;
   owner: string;
@@ -115,6 +124,8 @@ export interface TaskStatus {
   threshold?: number;
   /** Mash and Shamir tasks (the verifier holds their money); undefined for Plain. */
   funds?: TaskFundsStatus;
+  /** Who may join (FedmashVerifier.Admission); undefined when the verifier predates it. */
+  admission?: AdmissionStatus;
   /** Oldest first. */
   rounds: RoundStatus[];
   /** Task-level events (creation, servers), oldest first. */
