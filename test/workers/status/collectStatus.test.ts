@@ -59,6 +59,8 @@ describe("collectStatus", function () {
     const [mashTask] = snapshot.tasks;
     expect(mashTask.funds?.terms).to.deep.equal({ aggregatorBond: "10000", clientReward: "1000", aggregatorReward: "5000" });
     expect(mashTask.initialModelCid).to.equal("bafkreiinitial");
+    // Nobody set a policy: the zero value, open admission.
+    expect(mashTask.admission).to.deep.equal({ allowlistOnly: false, allowed: 0, clientStake: "0" });
     const mash = mashTask.rounds[0];
     expect(mash.phase).to.equal("Finalized");
     expect(mash.failureReason).to.equal("None");

@@ -116,3 +116,17 @@ describe("renderStatusText", function () {
     }
   });
 });
+
+describe("renderStatusText: a task's admission", function () {
+  it("says open, or the allowlist's size and the stake, under the task", async function () {
+    const { admissionText } = await import("../../../workers/status/renderStatusText");
+    expect(admissionText({ allowlistOnly: false, allowed: 0, clientStake: "0" })).to.equal("open");
+    expect(admissionText({ allowlistOnly: true, allowed: 4, clientStake: "0" })).to.equal("allowlist (4 allowed) · stake 0.0 ETH");
+    expect(admissionText({ allowlistOnly: false, allowed: 0, clientStake: "500000000000000000" })).to.equal("open · stake 0.5 ETH");
+    const snapshot = shapeStatusSnapshot(statusFixture());
+    const [first] = snapshot.tasks;
+    if (!first) throw new Error("the fixture has no task");
+    first.admission = { allowlistOnly: true, allowed: 4, clientStake: "0" };
+    expect(renderStatusText(snapshot).split("\n")).to.include("  admission: allowlist (4 allowed) · stake 0.0 ETH");
+  });
+});
