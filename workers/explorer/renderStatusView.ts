@@ -147,22 +147,29 @@ function aggregateBlock(aggregate: AggregateStatus | undefined, options: RenderS
     </dl>`;
 }
 
-function verificationBlock(v: VerificationStatus | undefined, round: RoundStatus, options: RenderStatusViewOptions): SafeHtml {
+function verificationBlock(v: VerificationStatus | undefined, round: RoundStatus, task: TaskStatus, options: RenderStatusViewOptions): SafeHtml {
   if (!v || v.stage === "None") return html``;
   if (v.stage === "Reserved") {
     return html`<h4>Verification</h4>
     <p>Not started: ${eth(v.reserved)} of rewards are reserved for this round; the verification starts when the aggregate is posted.</p>`;
   }
   const settled = v.stage === "Settled";
+  // MASH is verified by fraud proofs (a challenge window), Shamir by batch sums and the clients' commitments.
+  const mash = task.mode === "Mash";
+  const challengeLine = v.challengeCount ? html` · <strong class="bad">${plural(v.challengeCount, "challenge")}</strong>` : "";
   return html`<h4>Verification</h4>
     <dl class="facts verification">
       <dt>Stage</dt><dd class="stage">${words(v.stage)}</dd>
       <dt>Outcome</dt><dd><strong class="outcome outcome-${v.outcome}">${settled ? words(v.outcome) : "Pending"}</strong> <span class="explain">${settled ? explainOutcome(v.outcome) : ""}</span></dd>
-      <dt>Commitments</dt><dd>${v.committedCount} of ${v.includedCount} included clients${v.challengeCount ? html` · <strong class="bad">${plural(v.challengeCount, "challenge")}</strong>` : ""}</dd>
-      ${!settled && v.deadline ? html`<dt>Stage deadline</dt><dd><time datetime="${isoTime(v.deadline)}">${formatUnixTime(v.deadline)}</time> · <span class="countdown" role="timer" aria-live="off" data-deadline="${v.deadline}"></span></dd>` : ""}
-      <dt>Batch sums</dt><dd>${txLink(v.batchSums, options)}</dd>
+      ${
+        mash
+          ? html`<dt>Included</dt><dd>${v.includedCount} vectors, open to challenge${challengeLine}</dd>`
+          : html`<dt>Commitments</dt><dd>${v.committedCount} of ${v.includedCount} included clients${challengeLine}</dd>`
+      }
+      ${!settled && v.deadline ? html`<dt>${mash ? "Challenge window closes" : "Stage deadline"}</dt><dd><time datetime="${isoTime(v.deadline)}">${formatUnixTime(v.deadline)}</time> · <span class="countdown" role="timer" aria-live="off" data-deadline="${v.deadline}"></span></dd>` : ""}
+      ${mash ? "" : html`<dt>Batch sums</dt><dd>${txLink(v.batchSums, options)}</dd>`}
       <dt>Settlement</dt><dd>${txLink(v.settled, options)}</dd>
-      <dt>Gas</dt><dd class="gas">aggregate <span class="num">${gas(v.gasUsed.postAggregate)}</span> · batch sums <span class="num">${gas(v.gasUsed.postBatchSums)}</span> · commitments <span class="num">${gas(v.gasUsed.commits)}</span> · settle <span class="num" data-gas="settle">${gas(v.gasUsed.settle)}</span> · total <span class="num">${gas(v.gasUsed.total)}</span></dd>
+      <dt>Gas</dt><dd class="gas">aggregate <span class="num">${gas(v.gasUsed.postAggregate)}</span>${mash ? "" : html` · batch sums <span class="num">${gas(v.gasUsed.postBatchSums)}</span> · commitments <span class="num">${gas(v.gasUsed.commits)}</span>`} · settle <span class="num" data-gas="settle">${gas(v.gasUsed.settle)}</span> · total <span class="num">${gas(v.gasUsed.total)}</span></dd>
     </dl>
     ${
       v.commitments.length
@@ -184,6 +191,13 @@ function verificationBlock(v: VerificationStatus | undefined, round: RoundStatus
     }`;
 }
 
+/** The bonds of rejected challenges, each burned: who lost what, beside the aggregator's slash. */
+function burnedChallenges(round: RoundStatus): SafeHtml {
+  const rejected = (round.verification?.challenges ?? []).filter((c) => !c.upheld);
+  if (rejected.length === 0) return html``;
+  return html`<ul class="slashed-parties">${rejected.map((c) => html`<li class="bad">${address(c.challenger)}: challenge bond burned (rejected challenge of leaf ${c.leafIndex ?? "?"})</li>`)}</ul>`;
+}
+
 function payoutsBlock(p: PayoutsStatus, round: RoundStatus, task: TaskStatus, options: RenderStatusViewOptions): SafeHtml {
   if (task.mode === "Plain") return html``;
   const slashed = BigInt(p.slashed) > 0n;
@@ -196,7 +210,7 @@ function payoutsBlock(p: PayoutsStatus, round: RoundStatus, task: TaskStatus, op
       <dt>Claimable at settlement</dt><dd>${eth(p.owed)}</dd>
       <dt>Claimed</dt><dd>${eth(p.paidTotal)}</dd>
       <dt>Unclaimed</dt><dd>${eth(p.unclaimed)}</dd>
-      <dt>Slashed</dt><dd class="${slashed ? "bad" : ""}">${slashed ? html`<strong>${eth(p.slashed)} taken from the aggregator's bond</strong>` : "nothing"}</dd>
+      <dt>Slashed</dt><dd class="${slashed ? "bad" : ""}">${slashed ? html`<strong>${eth(p.slashed)} taken from the aggregator's bond</strong>` : "nothing"}${burnedChallenges(round)}</dd>
       <dt>Released to the pool</dt><dd>${eth(p.released)}</dd>
     </dl>
     ${
@@ -230,7 +244,7 @@ function roundArticle(round: RoundStatus, task: TaskStatus, options: RenderStatu
     ${shareSumsTable(round.shamir, round, options)}
     ${submissionsTable(round, task, options)}
     ${aggregateBlock(round.aggregate, options)}
-    ${verificationBlock(round.verification, round, options)}
+    ${verificationBlock(round.verification, round, task, options)}
     ${payoutsBlock(round.payouts, round, task, options)}
     <details class="events" id="${id}-events">
       <summary>Events (${round.events.length})</summary>
