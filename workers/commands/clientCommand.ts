@@ -9,10 +9,17 @@ export const clientCommand = workerCommand({
   summary: "One client worker: joins rounds of --task, trains on its MNIST partition, submits updates",
   notes: [
     "The task's mode picks the protocol. --index I of --clients N picks the partition. Each client needs its own account and --state-dir (the default is per index).",
+    "A task may admit only its owner's allowlist, or ask a stake: --max-stake ETH lets the client stake it itself; --withdraw-stake T takes the stake back afterwards (never automatic).",
   ],
   options: CLIENT_OPTIONS,
   schema: clientConfigSchema,
   start: async (config, { runtime, progress }) => {
+    if (config.withdrawStake !== undefined) {
+      // A one-shot: nothing is ever withdrawn automatically, so a client takes its stake back with this.
+      const { withdrawClientStake } = await import("../roles/admitClient");
+      await withdrawClientStake(runtime, config.withdrawStake);
+      return { stop: async () => undefined, finished: true };
+    }
     const { runClient } = await import("../roles/runClient");
     const { runMashClient } = await import("../roles/runMashClient");
     const { runShamirClient } = await import("../roles/runShamirClient");

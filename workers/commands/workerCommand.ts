@@ -15,8 +15,8 @@ import { waitForSignal } from "./waitForSignal";
 export interface WorkerCommandParameters<T extends { worker: WorkerSettings; quiet: boolean }> extends Omit<CliCommand, "run"> {
   /** The command's schema for a working directory (relative folders resolve against it). */
   schema(cwd: string): z.ZodType<T, RawConfig>;
-  /** Starts the role on the open runtime; its handle is stopped on the signal. */
-  start(config: T, opened: { runtime: WorkerRuntime; progress: ProgressBars }): Promise<{ stop(): Promise<void> }>;
+  /** Starts the role on the open runtime; its handle is stopped on the signal, unless it says it has `finished` (a one-shot action). */
+  start(config: T, opened: { runtime: WorkerRuntime; progress: ProgressBars }): Promise<{ stop(): Promise<void>; finished?: boolean }>;
 }
 
 export function workerCommand<T extends { worker: WorkerSettings; quiet: boolean }>(parameters: WorkerCommandParameters<T>): CliCommand {
@@ -28,6 +28,10 @@ export function workerCommand<T extends { worker: WorkerSettings; quiet: boolean
       const { runtime, progress, close } = await openCliWorker({ worker: config.worker, sources, quiet: config.quiet, context });
       try {
         const loop = await start(config, { runtime, progress });
+        if (loop.finished === true) {
+          await close();
+          return;
+        }
         await waitForSignal(async () => {
           await loop.stop();
           await close();

@@ -41,6 +41,12 @@ export const CLIENT_OPTIONS = {
     description: "The most this client stakes for the task by itself when its owner requires a client stake (0: never; a larger stake refuses the round, StakeRequiredError)",
     field: etherField(0n),
   }),
+  "withdraw-stake": option({
+    value: "T",
+    defaultText: "off",
+    description: "Instead of running: send this account's whole stake for task T back, then exit (locked while it is in T's open round)",
+    field: integerField(1),
+  }),
   ...DP_OPTIONS,
   ...DP_CLIP_OPTION,
   "expected-clients": option({ value: "N", defaultText: "the task's min clients", description: "Clients distributed DP noise is split over", field: integerField(1) }),
@@ -60,6 +66,8 @@ export interface ClientSettings {
   minChallengeWindow: number;
   /** Wei: the most this client keeps staked for the task (joinRound stakes up to it); 0 never stakes. */
   maxStake: bigint;
+  /** Withdraw the whole stake for this task and exit instead of running; undefined: run. */
+  withdrawStake: bigint | undefined;
   maliciousClient: MaliciousClientMode | undefined;
   dp: DpSettings | undefined;
   expectedClients: number | undefined;
@@ -96,6 +104,7 @@ export function clientConfigSchema(cwd: string) {
         allowInsecureMaskGroup: v["allow-insecure-mask-group"] === true,
         minChallengeWindow: v["min-challenge-window"],
         maxStake: v["max-stake"],
+        withdrawStake: v["withdraw-stake"] === undefined ? undefined : BigInt(v["withdraw-stake"]),
         maliciousClient: v["malicious-client"],
         dp: dpSettingsOf(v, v.clip),
         expectedClients: v["expected-clients"],

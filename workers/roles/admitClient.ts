@@ -3,7 +3,7 @@
 // a one-line named error that says the fix: NotAdmittedError (an allowlist-only task that does not list it) or
 // StakeRequiredError (a stake above --max-stake). A join the coordinator still refuses (VerifierNotAdmitted, e.g.
 // the owner changed the allowlist meanwhile) becomes the same errors (notAdmittedFromRevert). Nothing is ever
-// withdrawn here: the stake stays until the client calls withdrawStake.
+// withdrawn automatically: the stake stays until the client asks (withdrawClientStake, `fedmash client --withdraw-stake T`).
 import { formatEther } from "ethers";
 import { BaseError } from "../errors";
 import { ChainRevertError } from "../chain/errors";
@@ -40,6 +40,11 @@ export class StakeRequiredError extends BaseError {
 }
 
 export type AdmissionRefusedError = NotAdmittedError | StakeRequiredError;
+
+/** The stake cannot be withdrawn yet: the client is in the task's open round (VerifierStakeLocked). */
+export class StakeLockedError extends BaseError {
+  override name = "StakeLockedError" as const;
+}
 
 export interface AdmitClientParameters {
   runtime: WorkerRuntime;
@@ -90,4 +95,31 @@ export function notAdmittedFromRevert(error: unknown, maxStake: bigint): Admissi
   // is named first, since it is the one the revert proves.
   void allowed;
   return staked < requiredStake ? new StakeRequiredError(taskId, account, requiredStake, staked, maxStake) : new NotAdmittedError(taskId, account);
+}
+
+/**
+ * Sends this client's whole stake for the task back (withdrawStake); resolves the wei withdrawn, 0 when nothing was
+ * staked. While the client is in the task's open round the stake is locked: StakeLockedError, with the round.
+ */
+export async function withdrawClientStake(runtime: WorkerRuntime, taskId: bigint): Promise<bigint> {
+  const { verifier } = runtime;
+  const staked = await verifier.stakeOf(taskId, runtime.connection.address);
+  if (staked === 0n) {
+    runtime.logger.info("nothing staked for the task", { task: taskId });
+    return 0n;
+  }
+  try {
+    await sendTransaction(runtime.connection.signer, { action: `withdrawStake(task ${taskId})`, send: () => verifier.withdrawStake(taskId, staked) });
+  } catch (error) {
+    if (error instanceof ChainRevertError && error.errorName === "VerifierStakeLocked") {
+      const roundId = error.errorArgs[2];
+      throw new StakeLockedError(`The stake of ${runtime.connection.address} for task ${taskId} is locked while it is in round ${String(roundId)}.`, {
+        details: `run fedmash client --withdraw-stake ${taskId} again once round ${String(roundId)} is finalized or failed.`,
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  runtime.logger.info("stake withdrawn", { task: taskId, eth: formatEther(staked) });
+  return staked;
 }

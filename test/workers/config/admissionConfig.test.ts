@@ -70,10 +70,13 @@ describe("admission settings", function () {
     }
   });
 
-  it("gives a client --max-stake 0 by default and parses an amount", function () {
+  it("gives a client --max-stake 0 by default and parses an amount, and --withdraw-stake a task id", function () {
     expect(client([]).maxStake).to.equal(0n);
     expect(client(["--max-stake", "1.5"]).maxStake).to.equal(15n * 10n ** 17n);
     expect(refusal(() => client(["--max-stake", "-0.1"])).shortMessage).to.contain("--max-stake");
+    expect(client([]).withdrawStake).to.equal(undefined);
+    expect(client(["--withdraw-stake", "3"]).withdrawStake).to.equal(3n);
+    expect(refusal(() => client(["--withdraw-stake", "0"])).shortMessage).to.contain("--withdraw-stake");
   });
 
   it("makes the demo's default an allowlist, with --admission open and --client-stake", function () {

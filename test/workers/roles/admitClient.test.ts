@@ -2,14 +2,14 @@
 // refuses the round (NotAdmittedError) without sending a join, and an allowed one joins; on a task that asks a
 // stake, a client stakes the difference itself within --max-stake and joins, and one with --max-stake 0 refuses
 // (StakeRequiredError) without a transaction. A join the coordinator refuses (VerifierNotAdmitted) is the same named
-// error. The owner's side (applyAdmission) sets the policy and reports it.
+// error. The owner's side (applyAdmission) sets the policy and reports it; --withdraw-stake takes a stake back.
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { parseEther } from "ethers";
 import { joinRound } from "../../../workers/roles/joinRound";
-import { NotAdmittedError, StakeRequiredError, notAdmittedFromRevert } from "../../../workers/roles/admitClient";
+import { NotAdmittedError, StakeLockedError, StakeRequiredError, notAdmittedFromRevert, withdrawClientStake } from "../../../workers/roles/admitClient";
 import { applyAdmission } from "../../../workers/roles/runTask";
 import { sendTransaction } from "../../../workers/chain/sendTransaction";
 import type { WorkerRuntime } from "../../../workers/roles/openWorkerRuntime";
@@ -90,14 +90,20 @@ describe("admitClient and joinRound: a task's admission, from the client", funct
     expect(await joinRound({ runtime: staking.runtime, taskId: TASK_ID, roundId: ROUND_ID, maxStake: parseEther("0.05") })).to.equal("joined");
     expect(await verifier.stakeOf(TASK_ID, willing.address)).to.equal(STAKE);
     expect(staking.messages).to.include("staked for the task");
-    // The stake is locked while the client is in the open round.
-    await expect(verifier.connect(willing).withdrawStake(TASK_ID, STAKE)).to.be.revertedWithCustomError(verifier, "VerifierStakeLocked");
+    // The stake is locked while the client is in the open round: --withdraw-stake says so by name.
+    const locked = await withdrawClientStake(staking.runtime, TASK_ID).catch((reason: unknown) => reason);
+    expect(locked).to.be.instanceOf(StakeLockedError);
+    expect((locked as StakeLockedError).shortMessage).to.contain(`round ${ROUND_ID}`);
 
     const refusing = runtimeOf(coordinator, verifier, unwilling);
     const before = await nonce(unwilling);
     expect(await joinRound({ runtime: refusing.runtime, taskId: TASK_ID, roundId: ROUND_ID })).to.equal("refused");
     expect(await nonce(unwilling)).to.equal(before);
     expect(refusing.messages[0]).to.contain("StakeRequiredError").and.contain("--max-stake 0.01");
+    // A stake outside any round comes back whole, once; nothing more is then staked.
+    await verifier.connect(unwilling).stake(TASK_ID, { value: STAKE });
+    expect(await withdrawClientStake(refusing.runtime, TASK_ID)).to.equal(STAKE);
+    expect(await withdrawClientStake(refusing.runtime, TASK_ID)).to.equal(0n);
   });
 
   it("turns a join the coordinator refuses (VerifierNotAdmitted) into the named error", async function () {
