@@ -164,7 +164,7 @@ describe("round explorer in headless Chromium during a real demo (mash, 4 client
       darkBackground = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
       await page.emulateMedia({ colorScheme: "light" });
       // Follow the settlement's link as a reader would: it opens this server's transaction view.
-      await page.click("#round-1 dl.verification dd a.tx >> nth=1");
+      await page.click("#round-1 dl.verification dt:has-text('Settlement') + dd a.tx");
       await page.waitForSelector("h1:text('Transaction')");
       txView = await page.evaluate(() => ({
         heading: document.querySelector("h1")?.textContent ?? "",

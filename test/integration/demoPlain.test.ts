@@ -51,11 +51,11 @@ describe("fedmash demo (plain mode, 4 client processes, 3 rounds)", function () 
     for (const round of written.rounds) {
       expect(round).to.have.all.keys(
         "round", "roundId", "phase", "accuracy", "loss", "trainLoss", "modelCid", "aggregateCid", "included", "excluded", "joined", "submitted", "durationMs",
-        "verification", "slashed", "paid", "claims",
+        "verification", "slashed", "paid", "claims", "slashedParties", "challenges",
       );
       // Plain rounds are not verified and move no money.
       expect(round.verification.status).to.equal("none");
-      expect([round.slashed, round.paid, round.claims]).to.deep.equal(["0", "0", []]);
+      expect([round.slashed, round.paid, round.claims, round.slashedParties, round.challenges]).to.deep.equal(["0", "0", [], [], []]);
     }
     expect(readFileSync(join(outDir, "report.md"), "utf8")).to.contain("| 3 | Finalized |");
   });

@@ -64,7 +64,8 @@ describe("connectStatusSource", function () {
       const snapshot = await collectStatus({ provider: source.provider, addresses: source.addresses, fromBlock: source.fromBlock });
       expect(snapshot.tasks.map((t) => [t.taskId, t.mode, t.initialModelCid])).to.deep.equal([["1", "Plain", "bafkreistatussourcemodel"]]);
       expect(snapshot.participants.aggregators).to.have.length(1);
-      expect(renderStatusText(snapshot)).to.contain(`  current model bafkreistatussourcemodel\n  no round yet: open one with \`npx hardhat fl:open-round --task 1 --network <net>\``);
+      // Every task has an admission policy (its join check applies in every mode); this one kept the open default.
+      expect(renderStatusText(snapshot)).to.contain(`  current model bafkreistatussourcemodel\n  admission: open\n  no round yet: open one with \`npx hardhat fl:open-round --task 1 --network <net>\``);
     } finally {
       source.close();
     }
