@@ -289,7 +289,27 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
     return members.slice(0, parameters.dropCount ?? 1).includes(self.toLowerCase());
   };
 
-  const modelGate = createInputModelGate({ runtime, taskId, modelSize, scale, mode: "mash" });
+  const modelGate = createInputModelGate({
+    runtime,
+    taskId,
+    modelSize,
+    scale,
+    mode: "mash",
+    // A round that passed unchallenged proves nothing by itself: the sum is recomputed before its model is trained on
+    // unless this client's own watch did it during the window (second audit, HIGH 1).
+    verifyAggregate: async (producedBy) => {
+      const result = await watchRound({
+        runtime,
+        roundId: BigInt(producedBy),
+        noiseBound: dp ? (count) => integerNoiseBound({ settings: dp, scale, clients: count }) : undefined,
+        afterWindow: true,
+      });
+      if (result.status === "verified") return "verified";
+      if (result.status === "unverifiable") return { refused: result.error.shortMessage };
+      if (result.status === "closed") return { refused: `its verification did not pass (stage ${result.stage})` };
+      return { refused: `its sum is wrong at coordinate ${result.wrong.coordinate}` };
+    },
+  });
 
   const shuffleOutFile = (roundId: bigint | string): string => join(stateDir, `shuffle-round-${roundId}.json`);
   /**
@@ -340,10 +360,12 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
     let recorded: MashWatchResult = "verified";
     switch (result.status) {
       case "closed":
-        // Settled before this client looked (or not yet open): the outcome event decides the round.
-        logger.info("challenge window closed before the watch", { round: roundId, stage: result.stage });
+        // Settled before this client looked (or not yet open): the outcome event decides the round. Nothing was
+        // recomputed, so the model gate recomputes the sum before anyone trains on this round's model.
+        logger.info("challenge window closed before the watch: the sum is recomputed before its model is trained on", { round: roundId, stage: result.stage });
         return mashClientHandlers.recordWatch(round, "verified");
       case "verified":
+        modelGate.markAggregateVerified(round.roundId);
         break;
       case "challenged":
         recorded = "challenged";

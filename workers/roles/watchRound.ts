@@ -15,7 +15,7 @@ import { aggregateSumTree, maskedVectorTree } from "../crypto/commit/vectorMerkl
 import { maskedLimbs } from "../crypto/commit/vectorCommitments";
 import { getMaskGroup } from "../crypto/mask/getMaskGroup";
 import { aggregateBound } from "../crypto/quantize";
-import { Mode, VerificationStage } from "../protocol/enums";
+import { Mode, VerificationOutcome, VerificationStage } from "../protocol/enums";
 import { maskGroupIdOf } from "../protocol/maskGroupCode";
 import { buildChallenge, type Challenge } from "../protocol/watch/buildChallenge";
 import { findWrongLeaf, type WrongLeaf } from "../protocol/watch/findWrongLeaf";
@@ -70,6 +70,11 @@ export interface WatchRoundParameters {
   noiseBound?: (count: number) => number;
   /** Demo only: challenge leaf 0 of an honest aggregate (the challenge is rejected and the bond burned). */
   falseChallenge?: boolean;
+  /**
+   * Recompute a round whose window already closed and that passed (the input-model gate's check): never challenges,
+   * and a wrong sum comes back as "wrong".
+   */
+  afterWindow?: boolean;
   timeoutMs?: number;
 }
 
@@ -78,7 +83,8 @@ export async function watchRound(parameters: WatchRoundParameters): Promise<Watc
   const { coordinator, verifier, logger } = runtime;
   const verification = await retry(() => verifier.verification(roundId));
   const stage = Number(verification.stage) as VerificationStage;
-  if (stage !== VerificationStage.Challenge) return { status: "closed", stage };
+  const passedAlready = parameters.afterWindow === true && stage === VerificationStage.Settled && Number(verification.outcome) === VerificationOutcome.Passed;
+  if (stage !== VerificationStage.Challenge && !passedAlready) return { status: "closed", stage };
   const view = await retry(() => coordinator.round(roundId));
   const task = await retry(() => coordinator.task(view.taskId));
   if (Number(task.config.mode) !== Mode.Mash) throw new WatchRoundNotMashError(`Round ${roundId} is not a MASH round: nothing to watch.`);
@@ -166,13 +172,17 @@ export async function watchRound(parameters: WatchRoundParameters): Promise<Watc
 
   if (!wrong) {
     logger.info("aggregate verified", { round: roundId, vectors: count });
-    if (!parameters.falseChallenge) return { status: "verified" };
+    if (!parameters.falseChallenge || parameters.afterWindow) return { status: "verified" };
     logger.warn("MALICIOUS CLIENT: challenging an honest aggregate (demo of a rejected challenge)", { round: roundId, leafIndex: 0 });
     const sent = await sendChallenge(runtime, roundId, challengeFor(0));
     logger.warn("MALICIOUS CLIENT: false challenge sent", { round: roundId, upheld: sent.upheld, gasUsed: sent.gasUsed });
     return { status: "verified", falseChallenge: sent };
   }
 
+  if (parameters.afterWindow) {
+    logger.error("aggregate is wrong, and its challenge window has closed", { round: roundId, coordinate: wrong.coordinate, leafIndex: wrong.leafIndex });
+    return { status: "wrong", wrong, error: new AggregateUnverifiableError(`Round ${roundId}: its sum is wrong at coordinate ${wrong.coordinate}, and the window to prove it has closed.`) };
+  }
   logger.error("aggregate is wrong: challenging it on-chain", {
     round: roundId,
     coordinate: wrong.coordinate,
