@@ -79,10 +79,22 @@ export async function admitClient(parameters: AdmitClientParameters): Promise<Ad
         admitted: false,
         error: decision.reason === "not-allowed" ? new NotAdmittedError(taskId, self) : new StakeRequiredError(taskId, self, policy.clientStake, staked, maxStake),
       };
-    case "stake":
-      await sendTransaction(runtime.connection.signer, { action: `stake(task ${taskId})`, send: () => verifier.stake(taskId, { value: decision.amount }) });
+    case "stake": {
+      // One attempt only: a resend after a lost receipt would stake twice, past --max-stake (second audit, MEDIUM 2).
+      // On any failure the stake is read back; if it landed, that is all that was wanted, and if not, the join step
+      // is retried and decides again from the chain.
+      const target = staked + decision.amount;
+      await sendTransaction(runtime.connection.signer, {
+        action: `stake(task ${taskId})`,
+        attempts: 1,
+        send: () => verifier.stake(taskId, { value: decision.amount }),
+      }).catch(async (error: unknown) => {
+        if ((await verifier.stakeOf(taskId, self)) >= target) return;
+        throw error;
+      });
       runtime.logger.info("staked for the task", { task: taskId, stakedEth: formatEther(decision.amount), totalEth: formatEther(policy.clientStake) });
       return { admitted: true, staked: decision.amount };
+    }
   }
 }
 

@@ -166,7 +166,7 @@ export async function watchRound(parameters: WatchRoundParameters): Promise<Watc
   const challengeFor = (leafIndex: number): Challenge =>
     buildChallenge({
       leafIndex,
-      vectors: vectors.map((v) => ({ payloadHash: v.payloadHash, tree: maskedVectorTree(v.masked, limbs) })),
+      vectors: vectors.map((v) => ({ payloadHash: v.payloadHash, tree: () => maskedVectorTree(v.masked, limbs) })),
       sum: { payloadHash: posted.payloadHash, tree: aggregateSumTree(posted.sum) },
     });
 

@@ -83,6 +83,20 @@ describe("MASH watcher logic", function () {
       expect(verifyVectorMerkleProof(getBytes(challenge.aggregate.values), 8, 2, challenge.aggregate.proof, aggregateSumTree(posted).root)).to.equal(false);
     });
 
+    it("builds the same challenge from trees built one at a time (a watcher holds one tree, not N)", function () {
+      const posted = sumOf(4);
+      const masked = [maskedOf(0, 2), maskedOf(1, 2), maskedOf(2, 2)];
+      const built: number[] = [];
+      const eager = buildChallenge({ leafIndex: 1, vectors: masked.map((m, v) => ({ payloadHash: payloadHash(`v${v}`), tree: maskedVectorTree(m, 2) })), sum: { payloadHash: payloadHash("a"), tree: aggregateSumTree(posted) } });
+      const lazy = buildChallenge({
+        leafIndex: 1,
+        vectors: masked.map((m, v) => ({ payloadHash: payloadHash(`v${v}`), tree: () => (built.push(v), maskedVectorTree(m, 2)) })),
+        sum: { payloadHash: payloadHash("a"), tree: () => aggregateSumTree(posted) },
+      });
+      expect(lazy).to.deep.equal(eager);
+      expect(built).to.deep.equal([0, 1, 2]);
+    });
+
     it("refuses a leaf past the vector, no vectors, or vectors of another length with WatchInputError", function () {
       const sum = { payloadHash: payloadHash("a"), tree: aggregateSumTree(sumOf(5)) };
       const vector = { payloadHash: payloadHash("v"), tree: maskedVectorTree(maskedOf(0, 2), 2) };
