@@ -3,7 +3,7 @@
 // checked against its on-chain commitment (payload hash and the masked vector's Merkle root together). An
 // included vector cannot be dropped after the fact: the masks cancel only over the whole included set. So an
 // oversized, missing or invalid one is named (every such client, with its error) in a
-// MashContributionInvalidError, the aggregator posts nothing, and the round fails as AggregatorMissing.
+// MashContributionInvalidError, and the worker that fetched (the holder checking its seed, or the aggregator) posts nothing: the round fails as HolderMissing or AggregatorMissing.
 import { BaseError } from "../errors";
 import type { IpfsStore } from "../storage/IpfsStore";
 import { fetchContributions, type PostedPayload } from "./fetchContributions";
@@ -54,7 +54,7 @@ export async function fetchCommittedMaskedVectors(parameters: FetchMaskedVectors
     for (const outcome of unusable) parameters.onUnusable?.(outcome.item.client, outcome.item.cid, outcome.error);
     const named = unusable.map((outcome) => `${outcome.item.client} (${outcome.error})`).join(", ");
     const error = new MashContributionInvalidError(`Round ${parameters.roundId}: the masked update of ${named} is unusable, so the masks cannot cancel.`, {
-      details: "MASH needs every included vector and cannot drop one after the fact; the round ends as AggregatorMissing at the deadline.",
+      details: "MASH needs every included vector and cannot drop one after the fact; the round fails at the deadline (HolderMissing when the holder refuses, AggregatorMissing when the aggregator does), with nobody slashed.",
       cause: unusable[0]!.cause,
     });
     error.unusable = unusable.map((outcome) => ({ client: outcome.item.client, error: outcome.error }));
