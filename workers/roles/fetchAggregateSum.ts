@@ -8,9 +8,7 @@ import type { IpfsStore } from "../storage/IpfsStore";
 import { aggregateSumRoot } from "../crypto/commit/vectorCommitments";
 import { SUM_TENSOR, expectMaskedAggregate, tensorData } from "./modelPayloads";
 import { aggregateByteLimit } from "./payloadLimits";
-
-/** The most clients a secure round can have (rlwr-2048's maxClients ≤ 2047), for the aggregate's metadata budget. */
-const MAX_SECURE_CLIENTS = 2048;
+import { RLWR_MAX_VECTORS } from "../crypto/mask/rlwrParameters";
 
 export interface FetchAggregateSumParameters {
   store: IpfsStore;
@@ -23,7 +21,10 @@ export interface FetchAggregateSumParameters {
    * aggregateHash = keccak256(bytes).
    */
   commitment?: "vector" | "hash";
-  /** The task's maxClients, which bounds the aggregate's client lists; default the largest a secure task allows. */
+  /**
+   * The task's maxClients, which bounds the aggregate's client lists; default the most vectors any secure round can sum
+   * (rlwr-2048's 2048, so maxClients ≤ 2047).
+   */
   maxClients?: number;
   timeoutMs?: number;
 }
@@ -38,7 +39,7 @@ export async function fetchAggregateSumWithHash(parameters: FetchAggregateSumPar
   const expectations = expectMaskedAggregate(parameters.modelSize);
   const options = {
     timeoutMs: parameters.timeoutMs ?? 30_000,
-    maxBytes: aggregateByteLimit("mash", parameters.modelSize, parameters.maxClients ?? MAX_SECURE_CLIENTS),
+    maxBytes: aggregateByteLimit("mash", parameters.modelSize, parameters.maxClients ?? RLWR_MAX_VECTORS),
   };
   // The expectations fix the dtype, so the sum tensor is int32.
   const sumOf = (payload: Parameters<typeof tensorData>[0]): Int32Array => tensorData(payload, SUM_TENSOR) as Int32Array;

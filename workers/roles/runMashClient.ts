@@ -289,6 +289,8 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
     return members.slice(0, parameters.dropCount ?? 1).includes(self.toLowerCase());
   };
 
+  /** paper-compat's discrete-log search widens by the clients' integer DP noise; the watch and the gate use the same. */
+  const watchNoiseBound = dp ? (count: number) => integerNoiseBound({ settings: dp, scale, clients: count }) : undefined;
   const modelGate = createInputModelGate({
     runtime,
     taskId,
@@ -301,7 +303,7 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
       const result = await watchRound({
         runtime,
         roundId: BigInt(producedBy),
-        noiseBound: dp ? (count) => integerNoiseBound({ settings: dp, scale, clients: count }) : undefined,
+        noiseBound: watchNoiseBound,
         afterWindow: true,
       });
       if (result.status === "verified") return "verified";
@@ -354,7 +356,7 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
     const result: WatchRoundReturnType = await watchRound({
       runtime,
       roundId,
-      noiseBound: dp ? (count) => integerNoiseBound({ settings: dp, scale, clients: count }) : undefined,
+      noiseBound: watchNoiseBound,
       falseChallenge: parameters.maliciousClient === "false-challenge",
     });
     let recorded: MashWatchResult = "verified";

@@ -11,15 +11,15 @@
 // beyond the watcher's own bound that the contract accepts is accepted here too.
 import { VECTOR_MERKLE_LEAF_VALUES } from "../../crypto/commit/vectorMerkle";
 import { DlogOutOfRangeError, MaskCiphertextMalformedError, MaskDecodeError } from "../../crypto/mask/errors";
-import { MASH_P } from "../../crypto/kernel/field";
+import { MASH_P, powModP, readLimbs } from "../../crypto/kernel/field";
 import type { MaskGroupId } from "../../crypto/mask/maskGroup";
+import { RLWR_B_BITS, RLWR_MAX_BOUND, RLWR_P_BITS } from "../../crypto/mask/rlwrParameters";
 import { WatchInputError } from "./errors";
 import type { WrongLeaf } from "./findWrongLeaf";
 
-const RLWR_P = 2 ** 40;
-const RLWR_HALF_P = 2 ** 39;
-const RLWR_B = 2048;
-const RLWR_MAX_SUM = 2 ** 28 - 1;
+const RLWR_P = 2 ** RLWR_P_BITS;
+const RLWR_HALF_P = RLWR_P / 2;
+const RLWR_B = 2 ** RLWR_B_BITS;
 const PAPER_MAX_SUM = 2 ** 31 - 1;
 
 function limbsOf(groupId: MaskGroupId): 2 | 3 {
@@ -43,27 +43,15 @@ export function rlwrContractDecode(masked: readonly Uint32Array[], coordinate: n
   const decoded = Math.floor((centred + RLWR_B / 2) / RLWR_B);
   const residual = centred - RLWR_B * decoded;
   if (2 * Math.abs(residual) >= masked.length) return undefined;
-  if (Math.abs(decoded) > RLWR_MAX_SUM) return undefined;
+  if (Math.abs(decoded) > RLWR_MAX_BOUND) return undefined;
   return decoded;
-}
-
-function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
-  let result = 1n;
-  let b = base % modulus;
-  let e = exponent;
-  while (e > 0n) {
-    if (e & 1n) result = (result * b) % modulus;
-    b = (b * b) % modulus;
-    e >>= 1n;
-  }
-  return result;
 }
 
 /** paper-compat: Π y mod P over the vectors at `coordinate`, or undefined when an element is outside [1, P). */
 export function paperCompatProduct(masked: readonly Uint32Array[], coordinate: number): bigint | undefined {
   let product = 1n;
   for (const vector of masked) {
-    const element = (BigInt(vector[3 * coordinate + 2]!) << 64n) | (BigInt(vector[3 * coordinate + 1]!) << 32n) | BigInt(vector[3 * coordinate]!);
+    const element = readLimbs(vector, coordinate);
     if (element === 0n || element >= MASH_P) return undefined;
     product = (product * element) % MASH_P;
   }
@@ -77,7 +65,7 @@ export function paperCompatContractAccepts(masked: readonly Uint32Array[], coord
   if (product === undefined) return false;
   // 2 has order dividing P − 1, so 2^posted = 2^(posted mod (P − 1)).
   const exponent = posted >= 0 ? BigInt(posted) : MASH_P - 1n - BigInt(-posted);
-  return modPow(2n, exponent, MASH_P) === product;
+  return powModP(2n, exponent) === product;
 }
 
 /** Whether the contract would accept `posted` at `coordinate` of the sum of `masked` (the included vectors, then the holder's). */
