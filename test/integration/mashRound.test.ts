@@ -17,7 +17,7 @@ import { integrationWorkspace, type IntegrationWorkspace } from "../helpers/inte
 import { PROJECT_ROOT, runCli, type CliResult } from "../helpers/runCli";
 import { createEmbeddedStore } from "../../workers/storage/createEmbeddedStore";
 import { fetchPayload } from "../../workers/storage/fetchPayload";
-import { fetchCommittedPayload } from "../../workers/storage/fetchCommittedPayload";
+import { fetchCommittedPayload, fetchRootCommittedPayload } from "../../workers/storage/fetchCommittedPayload";
 import { aggregateSumRoot, maskedVectorRoot } from "../../workers/crypto/commit/vectorCommitments";
 import { PayloadKind } from "../../workers/storage/payloadFormat";
 import { createLocalTrainer } from "../../workers/roles/createLocalTrainer";
@@ -151,8 +151,8 @@ describe("a MASH round across real processes", function () {
       const clip = Number(task.config.clipMillionths) / 1e6;
       const scale = Number(task.config.quantizationScale);
       const global = flatTensor(await fetchPayload(store, round.modelCid, undefined, { kind: PayloadKind.Model }));
-      // MASH hashes commit the payload's hash and its vector's Merkle root (the fraud proofs' commitment).
-      const aggregate = (await fetchCommittedPayload(store, round.aggregateCid, round.aggregateHash, { kind: PayloadKind.Aggregate }, (p) => aggregateSumRoot(tensorData(p, SUM_TENSOR) as Int32Array))).payload;
+      // A MASH submission's hash commits the payload's hash and its vector's Merkle root; the aggregateHash is the sum's root alone.
+      const aggregate = (await fetchRootCommittedPayload(store, round.aggregateCid, round.aggregateHash, { kind: PayloadKind.Aggregate }, (p) => aggregateSumRoot(tensorData(p, SUM_TENSOR) as Int32Array))).payload;
       const decodedSum = tensorData(aggregate, SUM_TENSOR) as Int32Array;
 
       const expected = new Int32Array(size);

@@ -1,9 +1,9 @@
 // The exact integer sum Σg a MASH or Shamir round published: the aggregate payload fetched by its CID, checked
 // against the on-chain aggregateHash, its shape checked, and its int32 `sum` tensor returned. In MASH the
-// aggregateHash is a vector commitment, keccak256(keccak256(bytes) ‖ Merkle root of the sum as int64), so both the
-// bytes and the sum must open it (PayloadCommitmentMismatchError otherwise); in Shamir it is keccak256(bytes).
+// aggregateHash is the Merkle root of the sum as int64 alone, so the payload's sum must open it
+// (PayloadCommitmentMismatchError otherwise); in Shamir it is keccak256(bytes).
 import { fetchPayload } from "../storage/fetchPayload";
-import { fetchCommittedPayload } from "../storage/fetchCommittedPayload";
+import { fetchRootCommittedPayload } from "../storage/fetchCommittedPayload";
 import type { IpfsStore } from "../storage/IpfsStore";
 import { aggregateSumRoot } from "../crypto/commit/vectorCommitments";
 import { SUM_TENSOR, expectMaskedAggregate, tensorData } from "./modelPayloads";
@@ -17,7 +17,7 @@ export interface FetchAggregateSumParameters {
   aggregateHash: string;
   modelSize: number;
   /**
-   * "vector" (MASH): aggregateHash = commitmentHash(keccak256(bytes), root of the sum); "hash" (Shamir, the default):
+   * "vector" (MASH): aggregateHash = the root of the sum; "hash" (Shamir, the default):
    * aggregateHash = keccak256(bytes).
    */
   commitment?: "vector" | "hash";
@@ -44,7 +44,7 @@ export async function fetchAggregateSumWithHash(parameters: FetchAggregateSumPar
   // The expectations fix the dtype, so the sum tensor is int32.
   const sumOf = (payload: Parameters<typeof tensorData>[0]): Int32Array => tensorData(payload, SUM_TENSOR) as Int32Array;
   if (parameters.commitment === "vector") {
-    const fetched = await fetchCommittedPayload(parameters.store, parameters.aggregateCid, parameters.aggregateHash, expectations, (payload) => aggregateSumRoot(sumOf(payload)), options);
+    const fetched = await fetchRootCommittedPayload(parameters.store, parameters.aggregateCid, parameters.aggregateHash, expectations, (payload) => aggregateSumRoot(sumOf(payload)), options);
     return { sum: sumOf(fetched.payload), payloadHash: fetched.payloadHash };
   }
   const payload = await fetchPayload(parameters.store, parameters.aggregateCid, parameters.aggregateHash, expectations, options);

@@ -27,7 +27,7 @@ import { effectiveNoiseMultiplier } from "../ml/dp/effectiveNoiseMultiplier";
 import { integerNoiseBound } from "../ml/dp/integerNoiseBound";
 import { shamirFieldBound } from "../crypto/shamir/shamirFieldBound";
 import { fetchPayload } from "../storage/fetchPayload";
-import { fetchCommittedPayload } from "../storage/fetchCommittedPayload";
+import { fetchRootCommittedPayload } from "../storage/fetchCommittedPayload";
 import { PayloadShapeMismatchError } from "../storage/errors";
 import { aggregateSumRoot } from "../crypto/commit/vectorCommitments";
 import { composeReleases, readRoundRelease, readTaskReleases, taskRoundIds, type PrivacyRelease } from "./accountTaskPrivacy";
@@ -693,10 +693,10 @@ export async function runTask(parameters: RunTaskParameters): Promise<RunTaskRet
       return undefined;
     };
     const aggregateOptions = { maxBytes: aggregateByteLimit(settings.mode, modelSize, maxClients) };
-    // MASH: the aggregateHash commits the payload's hash and the Merkle root of its sum (the fraud proofs' commitment).
+    // MASH: the aggregateHash is the Merkle root of its sum (the fraud proofs' and the dispute game's commitment).
     const fetchAggregate = (): Promise<DecodedPayload> =>
       settings.mode === "mash"
-        ? fetchCommittedPayload(runtime.store, view.aggregateCid, view.aggregateHash, { kind: PayloadKind.Aggregate }, (payload) => aggregateSumRoot(sumTensorOf(payload)), aggregateOptions).then((fetched) => fetched.payload)
+        ? fetchRootCommittedPayload(runtime.store, view.aggregateCid, view.aggregateHash, { kind: PayloadKind.Aggregate }, (payload) => aggregateSumRoot(sumTensorOf(payload)), aggregateOptions).then((fetched) => fetched.payload)
         : fetchPayload(runtime.store, view.aggregateCid, view.aggregateHash, { kind: PayloadKind.Aggregate }, aggregateOptions);
     const aggregate = view.aggregateCid !== "" ? await fetchAggregate().catch(unusable("aggregate", view.aggregateCid)) : undefined;
     if (phase === Phase.Finalized && view.aggregateCid !== "" && !aggregate) {

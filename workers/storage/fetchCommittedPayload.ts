@@ -35,3 +35,22 @@ export async function fetchCommittedPayload(
   if (actual.toLowerCase() !== commitment.toLowerCase()) throw new PayloadCommitmentMismatchError(cid, commitment, actual);
   return { payload, payloadHash: hash, root };
 }
+
+/**
+ * As fetchCommittedPayload, for a commitment that is the vector's root alone (a MASH aggregate's aggregateHash): the
+ * payload's other bytes are not bound, only its vector. PayloadCommitmentMismatchError when the root differs.
+ */
+export async function fetchRootCommittedPayload(
+  store: IpfsStore,
+  cid: string,
+  root: string,
+  expectations: PayloadExpectations,
+  rootOf: (payload: DecodedPayload) => string,
+  options?: IpfsGetOptions,
+): Promise<CommittedPayload> {
+  const bytes = await store.get(cid, options);
+  const payload = decodePayload(bytes, expectations);
+  const actual = rootOf(payload);
+  if (actual.toLowerCase() !== root.toLowerCase()) throw new PayloadCommitmentMismatchError(cid, root, actual);
+  return { payload, payloadHash: payloadHash(bytes), root: actual };
+}

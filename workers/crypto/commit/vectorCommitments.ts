@@ -1,6 +1,7 @@
-// The on-chain commitments of MASH payloads (fedmash/vector-merkle/v1): a masked submission's contentHash and a MASH
-// aggregate's aggregateHash are keccak256(payloadHash ‖ root) with the root of the masked vector, or of the decoded
-// sum as int64. Root-only helpers (no tree kept) for submitters and for whoever checks a fetched payload. Pure.
+// The on-chain commitments of MASH payloads (fedmash/vector-merkle/v1): a masked submission's contentHash is
+// keccak256(payloadHash ‖ root of the masked vector); a MASH aggregate's aggregateHash is the root of the decoded sum
+// (int64) alone, so that a watcher that recomputed the sum can compare roots without the aggregate payload, and the
+// aggregate dispute game can open the committed tree node by node. Root-only helpers (no tree kept) for submitters and for whoever checks a fetched payload. Pure.
 import { VectorMerkleInputError } from "./errors";
 import { commitmentHash, encodeAggregateSum, encodeMaskedVector, vectorMerkleRoot, type VectorMerkleHash } from "./vectorMerkle";
 
@@ -26,7 +27,7 @@ export function maskedSubmissionCommitment(payloadHash: string, masked: Uint32Ar
   return commitmentHash(payloadHash, maskedVectorRoot(masked, limbsPerElement));
 }
 
-/** A MASH aggregate's aggregateHash: keccak256(keccak256(aggregate payload bytes) ‖ root of the sum). */
-export function aggregateCommitment(payloadHash: string, sum: Int32Array): VectorMerkleHash {
-  return commitmentHash(payloadHash, aggregateSumRoot(sum));
+/** A MASH aggregate's aggregateHash: the Merkle root of the sum alone (no payload hash). */
+export function aggregateCommitment(sum: Int32Array): VectorMerkleHash {
+  return aggregateSumRoot(sum);
 }

@@ -46,6 +46,11 @@ export interface VectorMerkleTree {
   leafValues(k: number): Uint8Array;
   /** The D sibling hashes of leaf k, from the leaf level upwards, 0 ≤ k < leafCount. */
   proof(k: number): VectorMerkleHash[];
+  /**
+   * The node `depth` levels below the root at `position` (0 … 2^depth − 1, left to right): the root at depth 0, a
+   * leaf hash at depth D; a node wholly over padding leaves is the zero subtree's hash.
+   */
+  nodeAt(depth: number, position: number): VectorMerkleHash;
 }
 
 /** ceil(d/16), for d ≥ 1. */
@@ -197,6 +202,35 @@ export function verifyVectorMerkleProof(
 }
 
 // Builds the tree from values this module owns (already encoded and checked, or made by an encoder).
+/** keccak256(0x01 ‖ left ‖ right): an inner node over two 32-byte hashes. */
+export function hashVectorMerkleNode(left: string, right: string): VectorMerkleHash {
+  if (!HASH32_PATTERN.test(left) || !HASH32_PATTERN.test(right)) throw new VectorMerkleInputError("node", `${left}, ${right}: expected two 0x and 64 hex digit hashes`);
+  const input = new Uint8Array(1 + 2 * HASH_BYTES);
+  input[0] = NODE_PREFIX;
+  input.set(fromHex(left), 1);
+  input.set(fromHex(right), 1 + HASH_BYTES);
+  return toHex(keccak256Bytes(input));
+}
+
+/** keccak256(0x00 ‖ values): a leaf's hash from its 16·w value bytes. */
+export function hashVectorMerkleLeaf(leafValues: Uint8Array, width: VectorMerkleWidth): VectorMerkleHash {
+  checkWidth(width);
+  const leafBytes = VECTOR_MERKLE_LEAF_VALUES * width;
+  if (!(leafValues instanceof Uint8Array) || leafValues.length !== leafBytes) {
+    throw new VectorMerkleInputError("leaf values", `${leafValues.length} bytes, expected 16·${width} = ${leafBytes}`);
+  }
+  const input = new Uint8Array(1 + leafBytes);
+  input[0] = LEAF_PREFIX;
+  input.set(leafValues, 1);
+  return toHex(keccak256Bytes(input));
+}
+
+/** The hash of a padding leaf (16 zero values of `width` bytes). */
+export function zeroLeafHash(width: VectorMerkleWidth): VectorMerkleHash {
+  checkWidth(width);
+  return toHex(zeroHashes(width, 1)[0]!);
+}
+
 function makeTree(values: Uint8Array, width: VectorMerkleWidth, d: number): VectorMerkleTree {
   const leafCount = leafCountOf(d);
   const depth = depthOf(d);
@@ -224,6 +258,16 @@ function makeTree(values: Uint8Array, width: VectorMerkleWidth, d: number): Vect
     leafValues(k: number): Uint8Array {
       checkLeaf(k);
       return values.slice(k * leafBytes, (k + 1) * leafBytes);
+    },
+    nodeAt(nodeDepth: number, position: number): VectorMerkleHash {
+      if (!Number.isSafeInteger(nodeDepth) || nodeDepth < 0 || nodeDepth > depth) {
+        throw new VectorMerkleInputError("node depth", `${nodeDepth}, expected an integer in [0, ${depth}]`);
+      }
+      if (!Number.isSafeInteger(position) || position < 0 || position >= 2 ** nodeDepth) {
+        throw new VectorMerkleInputError("node position", `${position}, expected an integer in [0, 2^${nodeDepth})`);
+      }
+      const height = depth - nodeDepth;
+      return position < counts[height]! ? toHex(levels[height]!.subarray(position * HASH_BYTES, (position + 1) * HASH_BYTES)) : toHex(zeros[height]!);
     },
     proof(k: number): VectorMerkleHash[] {
       checkLeaf(k);

@@ -1,8 +1,10 @@
 // The arguments of FedmashVerifier.challenge(roundId, leafIndex, openings, aggregate) from the trees of a MASH round:
-// leaf `leafIndex` of every included masked vector, in includedClients order then the holder's, and of the posted
-// sum, each with its payload hash and Merkle proof, exactly what AggregateFraudProof checks against the on-chain
-// commitments (keccak256(payloadHash ‖ root)). Pure.
-import { hexlify } from "ethers";
+// leaf `leafIndex` of every included masked vector, in includedClients order then the holder's, each with its payload
+// hash and Merkle proof, exactly what AggregateFraudProof checks against the on-chain commitments (keccak256(payloadHash
+// ‖ root)); and the same leaf of the committed sum, from its tree (the published payload opened the aggregateHash) or
+// as an aggregate dispute revealed it (leaf values and the siblings the reveals gave), with payloadHash zero: the
+// aggregateHash is the sum's root alone. Pure.
+import { ZeroHash, hexlify } from "ethers";
 import { commitmentHash, type VectorMerkleTree } from "../../crypto/commit/vectorMerkle";
 import { WatchInputError } from "./errors";
 
@@ -35,12 +37,27 @@ const built = (vector: CommittedVector): BuiltVector => ({
   tree: typeof vector.tree === "function" ? vector.tree() : vector.tree,
 });
 
+/** A leaf of the committed sum as an aggregate dispute revealed it. */
+export interface RevealedSumLeaf {
+  /** The 16 int64 values, 0x hex (128 bytes). */
+  values: string;
+  /** The D siblings from the leaf up to the root (bottom first). */
+  proof: string[];
+  /** The aggregateHash (the sum's root). */
+  root: string;
+  /** The sum's length (modelSize). */
+  length: number;
+}
+
+/** The committed sum: its whole tree, or the one leaf a dispute revealed. */
+export type ChallengedSum = { tree: VectorMerkleTree } | { revealed: RevealedSumLeaf };
+
 export interface BuildChallengeParameters {
   leafIndex: number;
   /** The included masked vectors: includedClients order, then the holder. */
   vectors: readonly CommittedVector[];
-  /** The posted sum (its tree over the int64 values) and the aggregate payload's hash. */
-  sum: CommittedVector;
+  /** The committed sum (int64 values). */
+  sum: ChallengedSum;
 }
 
 export interface Challenge {
@@ -63,22 +80,19 @@ export function buildChallenge(parameters: BuildChallengeParameters): Challenge 
   const { leafIndex, vectors, sum } = parameters;
   if (!Number.isSafeInteger(leafIndex) || leafIndex < 0) throw new WatchInputError(`Leaf index ${leafIndex} is not a non-negative integer.`);
   if (vectors.length === 0) throw new WatchInputError("A challenge needs the included vectors: none given.");
-  const sumBuilt = built(sum);
+  const sumLength = "tree" in sum ? sum.tree.length : sum.revealed.length;
   const openings: ChallengeOpening[] = [];
   const commitments: string[] = [];
   for (const [v, vector] of vectors.entries()) {
     const one = built(vector);
-    if (one.tree.length !== sumBuilt.tree.length) {
-      throw new WatchInputError(`Vector ${v} has ${one.tree.length} coordinates, the sum ${sumBuilt.tree.length}.`);
+    if (one.tree.length !== sumLength) {
+      throw new WatchInputError(`Vector ${v} has ${one.tree.length} coordinates, the sum ${sumLength}.`);
     }
     openings.push(openingOf(one, leafIndex, `vector ${v}`));
     commitments.push(commitmentHash(one.payloadHash, one.tree.root));
   }
-  return {
-    leafIndex,
-    openings,
-    aggregate: openingOf(sumBuilt, leafIndex, "the sum"),
-    commitments,
-    aggregateCommitment: commitmentHash(sumBuilt.payloadHash, sumBuilt.tree.root),
-  };
+  // The contract ignores the aggregate opening's payloadHash (the aggregateHash is the root alone): zero.
+  const aggregate: ChallengeOpening =
+    "tree" in sum ? openingOf({ payloadHash: ZeroHash, tree: sum.tree }, leafIndex, "the sum") : { payloadHash: ZeroHash, values: sum.revealed.values, proof: [...sum.revealed.proof] };
+  return { leafIndex, openings, aggregate, commitments, aggregateCommitment: "tree" in sum ? sum.tree.root : sum.revealed.root };
 }

@@ -1,8 +1,8 @@
 // The MASH watcher's pure logic: the first wrong leaf of a posted sum, and the fraud proof's openings built from the
 // vectors' and the sum's trees, which verifyVectorMerkleProof accepts against the roots the commitments name.
 import { expect } from "chai";
-import { getBytes, keccak256 } from "ethers";
-import { aggregateSumTree, commitmentHash, maskedVectorTree, verifyVectorMerkleProof } from "../../../../workers/crypto/commit/vectorMerkle";
+import { ZeroHash, getBytes, keccak256 } from "ethers";
+import { aggregateSumTree, maskedVectorTree, verifyVectorMerkleProof } from "../../../../workers/crypto/commit/vectorMerkle";
 import { maskedSubmissionCommitment, aggregateCommitment } from "../../../../workers/crypto/commit/vectorCommitments";
 import { buildChallenge } from "../../../../workers/protocol/watch/buildChallenge";
 import { WatchInputError } from "../../../../workers/protocol/watch/errors";
@@ -55,7 +55,7 @@ describe("MASH watcher logic", function () {
         const challenge = buildChallenge({
           leafIndex: wrong.leafIndex,
           vectors: vectors.map((v) => ({ payloadHash: v.payloadHash, tree: maskedVectorTree(v.masked, limbs) })),
-          sum: { payloadHash: payloadHash("aggregate"), tree: aggregateSumTree(posted) },
+          sum: { tree: aggregateSumTree(posted) },
         });
         expect(challenge.openings).to.have.length(4);
         const width = limbs === 2 ? 8 : 16;
@@ -68,8 +68,10 @@ describe("MASH watcher logic", function () {
         }
         const sumTree = aggregateSumTree(posted);
         expect(verifyVectorMerkleProof(getBytes(challenge.aggregate.values), 8, wrong.leafIndex, challenge.aggregate.proof, sumTree.root)).to.equal(true);
-        expect(challenge.aggregateCommitment).to.equal(aggregateCommitment(payloadHash("aggregate"), posted));
-        expect(challenge.aggregateCommitment).to.equal(commitmentHash(payloadHash("aggregate"), sumTree.root));
+        // The aggregateHash is the sum's root alone; the aggregate opening's payloadHash is ignored (zero).
+        expect(challenge.aggregateCommitment).to.equal(aggregateCommitment(posted));
+        expect(challenge.aggregateCommitment).to.equal(sumTree.root);
+        expect(challenge.aggregate.payloadHash).to.equal(ZeroHash);
         // The opened sum leaf holds the posted (wrong) value at the wrong coordinate, as int64 big-endian.
         const slot = wrong.coordinate % 16;
         const view = new DataView(getBytes(challenge.aggregate.values).buffer);
@@ -79,7 +81,7 @@ describe("MASH watcher logic", function () {
 
     it("does not verify against another leaf's index", function () {
       const posted = sumOf(4);
-      const challenge = buildChallenge({ leafIndex: 3, vectors: [{ payloadHash: payloadHash("v"), tree: maskedVectorTree(maskedOf(0, 2), 2) }], sum: { payloadHash: payloadHash("a"), tree: aggregateSumTree(posted) } });
+      const challenge = buildChallenge({ leafIndex: 3, vectors: [{ payloadHash: payloadHash("v"), tree: maskedVectorTree(maskedOf(0, 2), 2) }], sum: { tree: aggregateSumTree(posted) } });
       expect(verifyVectorMerkleProof(getBytes(challenge.aggregate.values), 8, 2, challenge.aggregate.proof, aggregateSumTree(posted).root)).to.equal(false);
     });
 
@@ -87,18 +89,18 @@ describe("MASH watcher logic", function () {
       const posted = sumOf(4);
       const masked = [maskedOf(0, 2), maskedOf(1, 2), maskedOf(2, 2)];
       const built: number[] = [];
-      const eager = buildChallenge({ leafIndex: 1, vectors: masked.map((m, v) => ({ payloadHash: payloadHash(`v${v}`), tree: maskedVectorTree(m, 2) })), sum: { payloadHash: payloadHash("a"), tree: aggregateSumTree(posted) } });
+      const eager = buildChallenge({ leafIndex: 1, vectors: masked.map((m, v) => ({ payloadHash: payloadHash(`v${v}`), tree: maskedVectorTree(m, 2) })), sum: { tree: aggregateSumTree(posted) } });
       const lazy = buildChallenge({
         leafIndex: 1,
         vectors: masked.map((m, v) => ({ payloadHash: payloadHash(`v${v}`), tree: () => (built.push(v), maskedVectorTree(m, 2)) })),
-        sum: { payloadHash: payloadHash("a"), tree: () => aggregateSumTree(posted) },
+        sum: { tree: aggregateSumTree(posted) },
       });
       expect(lazy).to.deep.equal(eager);
       expect(built).to.deep.equal([0, 1, 2]);
     });
 
     it("refuses a leaf past the vector, no vectors, or vectors of another length with WatchInputError", function () {
-      const sum = { payloadHash: payloadHash("a"), tree: aggregateSumTree(sumOf(5)) };
+      const sum = { tree: aggregateSumTree(sumOf(5)) };
       const vector = { payloadHash: payloadHash("v"), tree: maskedVectorTree(maskedOf(0, 2), 2) };
       expect(() => buildChallenge({ leafIndex: 7, vectors: [vector], sum })).to.throw(WatchInputError, "past the last leaf");
       expect(() => buildChallenge({ leafIndex: 0, vectors: [], sum })).to.throw(WatchInputError, "none given");
