@@ -128,3 +128,44 @@ export function findWrongLeafLikeContract(parameters: FindWrongLeafLikeContractP
   }
   return undefined;
 }
+
+/** A revealed leaf of the committed sum: its 16 int64 values (big-endian, two's complement), as bigint. */
+export function sumLeafValues(values: Uint8Array): bigint[] {
+  if (!(values instanceof Uint8Array) || values.length !== VECTOR_MERKLE_LEAF_VALUES * 8) {
+    throw new WatchInputError(`A sum leaf is ${VECTOR_MERKLE_LEAF_VALUES * 8} bytes (16 int64), got ${values.length}.`);
+  }
+  const view = new DataView(values.buffer, values.byteOffset, values.byteLength);
+  return Array.from({ length: VECTOR_MERKLE_LEAF_VALUES }, (_, slot) => view.getBigInt64(slot * 8));
+}
+
+export interface WrongCoordinateOfLeafParameters {
+  leafIndex: number;
+  /** The leaf's 128 value bytes as committed (a dispute's DisputeLeafRevealed). */
+  values: Uint8Array;
+  modelSize: number;
+  /** Whether the contract accepts `posted` at a coordinate < modelSize (the decode of the included vectors there). */
+  accepts: (coordinate: number, posted: bigint) => boolean;
+}
+
+/**
+ * The first coordinate of a committed sum leaf the contract finds wrong, or undefined: below modelSize as `accepts`
+ * judges it; at or past modelSize (the last leaf's tail) any value but 0 is wrong (the canonical tail rule).
+ */
+export function wrongCoordinateOfLeaf(parameters: WrongCoordinateOfLeafParameters): number | undefined {
+  const { leafIndex, modelSize, accepts } = parameters;
+  const posted = sumLeafValues(parameters.values);
+  for (const [slot, value] of posted.entries()) {
+    const coordinate = leafIndex * VECTOR_MERKLE_LEAF_VALUES + slot;
+    const right = coordinate >= modelSize ? value === 0n : accepts(coordinate, value);
+    if (!right) return coordinate;
+  }
+  return undefined;
+}
+
+/** `accepts` for wrongCoordinateOfLeaf from the included vectors, by the contract's rule (decodes or not). */
+export function contractAcceptsPosted(groupId: MaskGroupId, masked: readonly Uint32Array[]): (coordinate: number, posted: bigint) => boolean {
+  return (coordinate, posted) => {
+    if (posted < -(2n ** 31n) || posted >= 2n ** 31n) return false; // beyond any bound the contract accepts
+    return contractAccepts(groupId, masked, coordinate, Number(posted));
+  };
+}
