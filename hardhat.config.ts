@@ -37,6 +37,11 @@ const config: HardhatUserConfig = {
         version: SOLC_VERSION,
         settings: { optimizer: { enabled: true, runs: 1 }, evmVersion: "cancun", viaIR: false },
       },
+      // The factory's runtime code holds the verifier's creation code, so the verifier must fit with room to spare.
+      "contracts/FedmashVerifier.sol": {
+        version: SOLC_VERSION,
+        settings: { optimizer: { enabled: true, runs: 1 }, evmVersion: "cancun", viaIR: false },
+      },
     },
   },
   networks: {

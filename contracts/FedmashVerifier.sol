@@ -9,9 +9,11 @@ import {Address} from "@openzeppelin/contracts/utils/Address.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {IFedmashCoordinator} from "./interfaces/IFedmashCoordinator.sol";
 import {IFedmashVerifier} from "./interfaces/IFedmashVerifier.sol";
+import {AggregateDispute} from "./libraries/AggregateDispute.sol";
 import {AggregateFraudProof} from "./libraries/AggregateFraudProof.sol";
 import {Bn254} from "./libraries/Bn254.sol";
 import {SampledVerification} from "./libraries/SampledVerification.sol";
+import {SampledVerificationCheck} from "./libraries/SampledVerificationCheck.sol";
 
 /// @title FedmashVerifier
 /// @notice See {IFedmashVerifier}.
@@ -56,7 +58,9 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
         IFedmashCoordinator.Mode mode;
         IFedmashCoordinator.MaskGroup maskGroup;
         uint32 modelSize;
+        uint32 openDisputes;
         mapping(address account => Participation) participation;
+        mapping(address challenger => Dispute) disputes;
     }
 
     IFedmashCoordinator private immutable _coordinator;
@@ -273,7 +277,7 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
         // Recorded by anyone while blockhash(batchSumsBlock) was readable ({recordSeed}), or by this first commitment.
         if (info.weightSeed == 0) info.weightSeed = _blockSeed(roundId, info.batchSumsBlock, WEIGHT_SEED_TAG);
 
-        state.accumulator.accumulate(Bn254.G1Point(x, y));
+        SampledVerificationCheck.accumulate(state.accumulator, x, y);
         participation.committed = true;
         uint32 committedCount = info.committedCount + 1;
         info.committedCount = committedCount;
@@ -291,13 +295,10 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
         AggregateFraudProof.Opening calldata aggregate
     ) external payable nonReentrant returns (bool upheld) {
         RoundState storage state = _knownRound(roundId);
-        RoundVerification storage info = state.info;
-        if (state.mode != IFedmashCoordinator.Mode.Mash) revert VerifierNotChallengeable(roundId);
-        _requireStage(roundId, info, Stage.Challenge);
-        _requireBeforeDeadline(roundId, info);
+        bool disputed = _requireChallengeOpen(roundId, state, leafIndex);
         if (msg.value != CHALLENGE_BOND) revert VerifierWrongChallengeBond(msg.value, CHALLENGE_BOND);
 
-        bytes32[] memory commitments = _vectorCommitments(roundId);
+        bytes32[] memory commitments = AggregateFraudProof.vectorCommitments(address(_coordinator), roundId);
         if (openings.length != commitments.length) {
             revert VerifierWrongOpeningCount(roundId, openings.length, commitments.length);
         }
@@ -305,22 +306,161 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
             openings,
             aggregate,
             commitments,
-            info.aggregateHash,
+            state.info.aggregateHash,
             leafIndex,
             state.modelSize,
             state.maskGroup == IFedmashCoordinator.MaskGroup.PaperCompat
         );
-        info.challengeCount += 1;
+        state.info.challengeCount += 1;
         if (coordinate == type(uint256).max) {
-            // The posted sum is right where the challenger looked: its bond pays for the frivolous challenge.
-            TaskFunds storage funds = _funds[info.taskId];
-            funds.burned += msg.value;
-            _totalBurned += msg.value;
-            emit ChallengeRejected(roundId, msg.sender, leafIndex, msg.value);
+            _rejectChallenge(roundId, state, leafIndex, disputed);
             return false;
         }
-        _settleFraud(roundId, state, coordinate);
+        _settleFraud(roundId, state, msg.sender, msg.value, coordinate);
         return true;
+    }
+
+    /// @dev The posted sum is right where the challenger looked: its bond pays for the frivolous challenge. If its
+    /// dispute reached that leaf, the dispute is lost too, and its bond pays the aggregator's moves.
+    function _rejectChallenge(uint256 roundId, RoundState storage state, uint256 leafIndex, bool disputed) private {
+        _funds[state.info.taskId].burned += msg.value;
+        _totalBurned += msg.value;
+        emit ChallengeRejected(roundId, msg.sender, leafIndex, msg.value);
+        if (disputed) _closeDispute(roundId, state, msg.sender, DisputeEnd.ChallengeRejected);
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function openDispute(uint256 roundId) external payable {
+        RoundState storage state = _knownRound(roundId);
+        _requireChallengeable(roundId, state);
+        _requireBeforeDeadline(roundId, state.info);
+        if (msg.value != CHALLENGE_BOND) revert VerifierWrongChallengeBond(msg.value, CHALLENGE_BOND);
+        Dispute storage own = state.disputes[msg.sender];
+        if (own.turn != DisputeTurn.None) revert VerifierDisputeExists(roundId, msg.sender);
+        // The bond is owed from now on: to the aggregator if the dispute is lost, back to the challenger otherwise.
+        _totalOwed += msg.value;
+        state.openDisputes += 1;
+        AggregateDispute.open(own, roundId, state.info.aggregateHash, _stepDuration(state.info));
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function revealNodes(uint256 roundId, address challenger, bytes32[] calldata nodes) external {
+        (RoundState storage state, Dispute storage disputed) = _disputeMove(roundId, challenger, DisputeTurn.Aggregator);
+        AggregateDispute.reveal(disputed, roundId, challenger, nodes, _treeDepth(state), _stepDuration(state.info));
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function pickNode(uint256 roundId, uint256 childIndex, bytes32 child, bytes32[] calldata proof) external {
+        (RoundState storage state, Dispute storage disputed) = _disputeMove(roundId, msg.sender, DisputeTurn.Challenger);
+        bool paddingNotZero = AggregateDispute.pick(
+            disputed,
+            roundId,
+            childIndex,
+            child,
+            proof,
+            state.modelSize,
+            _stepDuration(state.info)
+        );
+        if (paddingNotZero) {
+            _closeDispute(roundId, state, msg.sender, DisputeEnd.PaddingNotZero);
+            _settleFraud(roundId, state, msg.sender, CHALLENGE_BOND, disputed.position * AggregateFraudProof.LEAF_VALUES);
+        }
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function revealLeaf(uint256 roundId, address challenger, bytes calldata values) external {
+        (RoundState storage state, Dispute storage disputed) = _disputeMove(roundId, challenger, DisputeTurn.Aggregator);
+        AggregateDispute.revealLeaf(disputed, roundId, challenger, values, _treeDepth(state), _stepDuration(state.info));
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function closeDispute(uint256 roundId, address challenger) external {
+        RoundState storage state = _knownRound(roundId);
+        _requireStage(roundId, state.info, Stage.Challenge);
+        Dispute storage disputed = state.disputes[challenger];
+        DisputeTurn turn = disputed.turn;
+        if (!_isOpen(turn)) revert VerifierNoDispute(roundId, challenger);
+        if (block.timestamp <= disputed.deadline) {
+            revert VerifierDisputeNotExpired(roundId, challenger, disputed.deadline);
+        }
+        if (turn == DisputeTurn.Aggregator) {
+            // The aggregator could not (or would not) open its own commitment: as good as a proven fraud.
+            _closeDispute(roundId, state, challenger, DisputeEnd.AggregatorTimedOut);
+            _settleFraud(roundId, state, challenger, CHALLENGE_BOND, type(uint256).max);
+        } else {
+            _closeDispute(roundId, state, challenger, DisputeEnd.ChallengerTimedOut);
+        }
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function disputeOf(uint256 roundId, address challenger) external view returns (Dispute memory) {
+        return _rounds[roundId].disputes[challenger];
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function openDisputes(uint256 roundId) external view returns (uint256) {
+        return _rounds[roundId].openDisputes;
+    }
+
+    /// @dev Ends an open dispute. Lost by the challenger (it timed out, or its leaf was right): the bond goes to the
+    /// aggregator's task bond, which paid for the moves. Won: the caller settles the fraud, the bond in the reward.
+    function _closeDispute(uint256 roundId, RoundState storage state, address challenger, DisputeEnd end) private {
+        state.disputes[challenger].turn = DisputeTurn.Closed;
+        state.openDisputes -= 1;
+        uint256 bond = 0;
+        if (end == DisputeEnd.ChallengerTimedOut || end == DisputeEnd.ChallengeRejected) {
+            bond = CHALLENGE_BOND;
+            _funds[state.info.taskId].bond += bond;
+        }
+        emit DisputeClosed(roundId, challenger, end, bond);
+    }
+
+    /// @dev The round and `challenger`'s dispute, checked to be open, in the challenge stage, at `turn`, on time.
+    function _disputeMove(
+        uint256 roundId,
+        address challenger,
+        DisputeTurn turn
+    ) private view returns (RoundState storage state, Dispute storage disputed) {
+        state = _knownRound(roundId);
+        _requireStage(roundId, state.info, Stage.Challenge);
+        disputed = state.disputes[challenger];
+        if (!_isOpen(disputed.turn)) revert VerifierNoDispute(roundId, challenger);
+        if (disputed.turn != turn) revert VerifierNotYourTurn(roundId, challenger, disputed.turn);
+        if (block.timestamp > disputed.deadline) {
+            revert VerifierDisputeDeadlinePassed(roundId, challenger, disputed.deadline);
+        }
+    }
+
+    /// @dev Reverts unless `msg.sender` may challenge leaf `leafIndex` now: within the window, or after it when its
+    /// own dispute reached that leaf and waits for its move. Returns whether its dispute is at that leaf.
+    function _requireChallengeOpen(
+        uint256 roundId,
+        RoundState storage state,
+        uint256 leafIndex
+    ) private view returns (bool disputed) {
+        _requireChallengeable(roundId, state);
+        Dispute storage own = state.disputes[msg.sender];
+        disputed = own.turn == DisputeTurn.Challenger && own.position == leafIndex && own.depth == _treeDepth(state);
+        if (!disputed || block.timestamp > own.deadline) _requireBeforeDeadline(roundId, state.info);
+    }
+
+    function _requireChallengeable(uint256 roundId, RoundState storage state) private view {
+        if (state.mode != IFedmashCoordinator.Mode.Mash) revert VerifierNotChallengeable(roundId);
+        _requireStage(roundId, state.info, Stage.Challenge);
+    }
+
+    /// @dev Each dispute move has as long as the challenge window (at least its minimum).
+    function _stepDuration(RoundVerification storage info) private view returns (uint64) {
+        uint64 window = info.terms.challengeDuration;
+        return window < MIN_CHALLENGE_DURATION ? MIN_CHALLENGE_DURATION : window;
+    }
+
+    function _treeDepth(RoundState storage state) private view returns (uint256 depth) {
+        (, depth) = AggregateFraudProof.shape(state.modelSize);
+    }
+
+    function _isOpen(DisputeTurn turn) private pure returns (bool) {
+        return turn == DisputeTurn.Aggregator || turn == DisputeTurn.Challenger;
     }
 
     /// @inheritdoc IFedmashVerifier
@@ -347,6 +487,7 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
     /// @inheritdoc IFedmashVerifier
     function settle(uint256 roundId, bytes calldata batchSums) external {
         RoundState storage state = _knownRound(roundId);
+        if (state.openDisputes != 0) revert VerifierDisputesOpen(roundId, state.openDisputes);
         Outcome outcome = _outcome(roundId, state, batchSums);
         uint256 slashed = 0;
         // Only a missing T is the aggregator's fault for sure. A failed Shamir check names no culprit: one client's wrong
@@ -362,18 +503,25 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
     /// @dev A proven fraud: the aggregator's bond (up to the terms' `aggregatorBond`) is slashed. The challenger is
     /// owed its bond back and half the slash; the other half is shared equally by the included clients, whose round
     /// was spoiled (the division's remainder is burned). The round did not finalize, so the pool pays nobody.
-    function _settleFraud(uint256 roundId, RoundState storage state, uint256 coordinate) private {
+    function _settleFraud(
+        uint256 roundId,
+        RoundState storage state,
+        address challenger,
+        uint256 bond,
+        uint256 coordinate
+    ) private {
         RoundVerification storage info = state.info;
         uint256 slashed = _slash(info);
         uint256 toChallenger = slashed / 2;
         uint256 share = (slashed - toChallenger) / info.includedCount;
         _burn(info.taskId, slashed - toChallenger - share * info.includedCount);
-        // The slash stays owed (now to the challenger and the clients); the bond the challenger sent becomes owed too.
-        _totalOwed += msg.value;
+        // The slash stays owed (now to the challenger and the clients). A challenge's bond becomes owed here; a dispute's
+        // already was, since it opened.
+        if (msg.value > 0) _totalOwed += msg.value;
         state.spoiledShare = share;
-        info.challenger = msg.sender;
-        info.challengerReward = toChallenger + msg.value;
-        emit AggregateFraudProven(info.taskId, roundId, msg.sender, coordinate, slashed, info.challengerReward, share);
+        info.challenger = challenger;
+        info.challengerReward = toChallenger + bond;
+        emit AggregateFraudProven(info.taskId, roundId, challenger, coordinate, slashed, info.challengerReward, share);
         _conclude(roundId, state, Outcome.FraudProven, slashed);
     }
 
@@ -501,10 +649,7 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
 
         bool optimistic = state.mode == IFedmashCoordinator.Mode.Mash;
         // Terms never set are zero: the window is still at least the minimum, so a wrong sum can always be proven.
-        uint64 window = info.terms.challengeDuration < MIN_CHALLENGE_DURATION
-            ? MIN_CHALLENGE_DURATION
-            : info.terms.challengeDuration;
-        uint64 deadline = uint64(block.timestamp) + (optimistic ? window : batchSumsDuration);
+        uint64 deadline = uint64(block.timestamp) + (optimistic ? _stepDuration(info) : batchSumsDuration);
         info.aggregateHash = aggregateHash;
         // includedCount is at most the coordinator's MAX_MASH_CLIENTS.
         info.includedCount = uint32(includedCount);
@@ -620,22 +765,10 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
         if (actualHash != info.batchSumsHash) {
             revert VerifierBatchSumsMismatch(roundId, info.batchSumsHash, actualHash);
         }
-        if (!state.accumulator.matches(info.weightSeed, info.partitions, info.batches, batchSums)) {
+        if (!SampledVerificationCheck.matches(state.accumulator, info.weightSeed, info.partitions, info.batches, batchSums)) {
             return Outcome.Failed;
         }
         return Outcome.Passed;
-    }
-
-    /// @dev The on-chain commitments the openings of a challenge must match: the included clients' submissions in
-    /// {IFedmashCoordinator-includedClients} order, then the holder's.
-    function _vectorCommitments(uint256 roundId) private view returns (bytes32[] memory commitments) {
-        address[] memory included = _coordinator.includedClients(roundId);
-        commitments = new bytes32[](included.length + 1);
-        for (uint256 v = 0; v < included.length; ++v) {
-            commitments[v] = _coordinator.submission(roundId, included[v]).contentHash;
-        }
-        address holder = _coordinator.mashRound(roundId).holder;
-        commitments[included.length] = _coordinator.submission(roundId, holder).contentHash;
     }
 
     /// @dev What `account` is owed by a settled round, whether or not it already claimed.
@@ -646,8 +779,10 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
                 ? _coordinator.isIncluded(roundId, account)
                 : state.participation[account].committed;
             if (earned) amount += state.info.terms.clientReward;
-        } else if (outcome == Outcome.FraudProven && _coordinator.isIncluded(roundId, account)) {
-            amount += state.spoiledShare;
+        } else if (outcome == Outcome.FraudProven) {
+            if (_coordinator.isIncluded(roundId, account)) amount += state.spoiledShare;
+            // A dispute still open when another one proved the fraud was right too: its bond comes back.
+            if (_isOpen(state.disputes[account].turn)) amount += CHALLENGE_BOND;
         }
         if (outcome == Outcome.Passed && account == state.info.aggregator) amount += state.info.terms.aggregatorReward;
         if (account == state.info.challenger) amount += state.info.challengerReward;

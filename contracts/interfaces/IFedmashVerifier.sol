@@ -45,6 +45,39 @@ interface IFedmashVerifier {
         Challenge
     }
 
+    /// @notice Whose move a dispute ({openDispute}) waits for. `None`: no dispute. `Aggregator`: it must reveal the
+    /// nodes below the dispute's node ({revealNodes}), or the leaf's values at the bottom ({revealLeaf}).
+    /// `Challenger`: it must pick a revealed node ({pickNode}), or, at a leaf, prove it wrong ({challenge}). `Closed`:
+    /// over.
+    enum DisputeTurn {
+        None,
+        Aggregator,
+        Challenger,
+        Closed
+    }
+
+    /// @notice How a dispute ended without a {challenge} upholding it. `AggregatorTimedOut`: the aggregator did not
+    /// open its own commitment in time, which proves the fraud. `ChallengerTimedOut`: the challenger did not move in
+    /// time; its bond goes to the aggregator. `ChallengeRejected`: the leaf it reached was right; its bond goes to the
+    /// aggregator. `PaddingNotZero`: the aggregator's tree has a non-zero padding leaf, which proves the fraud.
+    enum DisputeEnd {
+        AggregatorTimedOut,
+        ChallengerTimedOut,
+        ChallengeRejected,
+        PaddingNotZero
+    }
+
+    /// @notice One challenger's dispute of a `Mash` round's aggregate: the node of the aggregator's committed tree it
+    /// has narrowed to (`depth` levels below the root, `position` from the left at that level), whose `turn` it is, and
+    /// the deadline of that move.
+    struct Dispute {
+        bytes32 node;
+        uint64 deadline;
+        uint32 position;
+        uint8 depth;
+        DisputeTurn turn;
+    }
+
     /// @notice How a round's verification ended. `Failed` (`Shamir`): the commitment check did not hold; nobody is
     /// slashed or paid, since it names no culprit. `Released`: the round failed before its aggregate (no
     /// verification ran, the reserve went back to the pool). `SeedExpired`: a seed's block hash left the 256-block
@@ -216,6 +249,18 @@ interface IFedmashVerifier {
     error VerifierTooManyClientsToProve(uint256 taskId, uint256 maxClients, uint256 maximum);
     /// @notice {challenge}: `sent` wei is not the {CHALLENGE_BOND}.
     error VerifierWrongChallengeBond(uint256 sent, uint256 required);
+    /// @notice {openDispute}: `challenger` already has a dispute of this round.
+    error VerifierDisputeExists(uint256 roundId, address challenger);
+    /// @notice `challenger` has no open dispute of this round.
+    error VerifierNoDispute(uint256 roundId, address challenger);
+    /// @notice The dispute waits for the other party's move (`turn`).
+    error VerifierNotYourTurn(uint256 roundId, address challenger, DisputeTurn turn);
+    /// @notice {pickNode} and {revealLeaf}/{revealNodes} are accepted up to the step's `deadline`.
+    error VerifierDisputeDeadlinePassed(uint256 roundId, address challenger, uint64 deadline);
+    /// @notice {closeDispute}: the step's `deadline` has not passed.
+    error VerifierDisputeNotExpired(uint256 roundId, address challenger, uint64 deadline);
+    /// @notice {settle}: `count` disputes are still open; each ends by its moves or {closeDispute}.
+    error VerifierDisputesOpen(uint256 roundId, uint256 count);
     /// @notice {challenge}: the round is not a `Mash` round (a `Shamir` aggregate is checked by commitments).
     error VerifierNotChallengeable(uint256 roundId);
     /// @notice {challenge}: one opening per included vector (the included clients in {IFedmashCoordinator-includedClients}
@@ -282,6 +327,39 @@ interface IFedmashVerifier {
     event ChallengeWindowOpened(uint256 indexed roundId, bytes32 aggregateHash, uint64 deadline);
     /// @notice A challenge of leaf `leafIndex` found the posted sum right; the challenger's `bond` was burned.
     event ChallengeRejected(uint256 indexed roundId, address indexed challenger, uint256 leafIndex, uint256 bond);
+    /// @notice `challenger` disputes the aggregate committed by `root`; the aggregator must move by `deadline`.
+    event DisputeOpened(uint256 indexed roundId, address indexed challenger, bytes32 root, uint64 deadline);
+    /// @notice The aggregator opened the node at (`depth`, `position`) of its tree: `nodes` are its descendants
+    /// min(7, D − depth) levels below, left to right. The challenger must pick one by `deadline`.
+    event DisputeNodesRevealed(
+        uint256 indexed roundId,
+        address indexed challenger,
+        uint256 depth,
+        uint256 position,
+        bytes32[] nodes,
+        uint64 deadline
+    );
+    /// @notice The challenger picked `node`, now at (`depth`, `position`); the aggregator must open it by `deadline`.
+    event DisputeNodePicked(
+        uint256 indexed roundId,
+        address indexed challenger,
+        uint256 depth,
+        uint256 position,
+        bytes32 node,
+        uint64 deadline
+    );
+    /// @notice The aggregator opened leaf `leafIndex` of its tree: 16 int64 `values`. The challenger may {challenge}
+    /// that leaf by `deadline`, even after the window.
+    event DisputeLeafRevealed(
+        uint256 indexed roundId,
+        address indexed challenger,
+        uint256 leafIndex,
+        bytes values,
+        uint64 deadline
+    );
+    /// @notice `challenger`'s dispute ended as `end`; `bond` wei of its bond went to the aggregator's task bond (0 when
+    /// the dispute proved the fraud: the bond is then in the challenger's reward).
+    event DisputeClosed(uint256 indexed roundId, address indexed challenger, DisputeEnd end, uint256 bond);
     /// @notice A challenge proved the posted sum wrong at `coordinate`: the round fails, `slashed` wei left the
     /// aggregator's bond, of which the challenger is owed half plus its bond (`challengerReward`) and each included
     /// client an equal share of the other half (`clientShare`); the division's remainder is burned.
@@ -395,6 +473,36 @@ interface IFedmashVerifier {
         AggregateFraudProof.Opening[] calldata openings,
         AggregateFraudProof.Opening calldata aggregate
     ) external payable returns (bool upheld);
+
+    /// @notice Disputes the aggregate of `Mash` round `roundId` when its payload cannot be used (withheld, or not
+    /// matching the committed root), with exactly {CHALLENGE_BOND}, during the challenge window. The aggregator must
+    /// then open its committed tree, step by step, down a path `msg.sender` picks ({revealNodes}, {pickNode},
+    /// {revealLeaf}); each move has the window's length to be made. At the leaf, `msg.sender` may {challenge} it
+    /// (also after the window). Reverts {VerifierDisputeExists} for a second dispute by the same account.
+    function openDispute(uint256 roundId) external payable;
+
+    /// @notice The aggregator's move (anyone may send it): the descendants of `challenger`'s dispute node, 7 levels
+    /// below (fewer near the leaves), left to right. Reverts unless they hash up to the node.
+    function revealNodes(uint256 roundId, address challenger, bytes32[] calldata nodes) external;
+
+    /// @notice The challenger's move: child `childIndex` of the last reveal, `child`, with the siblings from it up to
+    /// the dispute node (bottom first). A padding leaf that is not all zeros proves the fraud at once.
+    function pickNode(uint256 roundId, uint256 childIndex, bytes32 child, bytes32[] calldata proof) external;
+
+    /// @notice The aggregator's last move (anyone may send it): the 16 int64 values of the leaf `challenger`'s dispute
+    /// reached.
+    function revealLeaf(uint256 roundId, address challenger, bytes calldata values) external;
+
+    /// @notice Ends `challenger`'s dispute once its step deadline passed: the aggregator's missed move proves the
+    /// fraud (the round fails `AggregateFraudProven`, paid as a challenge); the challenger's missed move gives its
+    /// bond to the aggregator's task bond.
+    function closeDispute(uint256 roundId, address challenger) external;
+
+    /// @notice `challenger`'s dispute of `roundId` (turn `None` if it opened none).
+    function disputeOf(uint256 roundId, address challenger) external view returns (Dispute memory);
+
+    /// @notice How many disputes of `roundId` are open; {settle} waits for none.
+    function openDisputes(uint256 roundId) external view returns (uint256);
 
     /// @notice `Mash`: passes the round once its challenge window closed without a proven fraud. `Shamir`: ends the
     /// verification once every included client committed, or after the stage's deadline, or at once when the seed

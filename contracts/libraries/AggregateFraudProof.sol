@@ -4,11 +4,14 @@
 // task's mask group. docs/VERIFICATION.md ("Fraud proofs") is the specification.
 pragma solidity ^0.8.28;
 
+import {IFedmashCoordinator} from "../interfaces/IFedmashCoordinator.sol";
+
 /// @title AggregateFraudProof
 /// @notice Pure checks for {IFedmashVerifier-challenge}. A vector of d values is committed by a Merkle tree whose leaves
 /// hold 16 values of `w` bytes each (big-endian): leaf = keccak256(0x00 ‖ v_0 ‖ … ‖ v_15), node = keccak256(0x01 ‖ left ‖
-/// right), over ⌈d/16⌉ leaves padded with all-zero leaves to a power of two. A payload of that vector is committed on-chain
-/// as keccak256(payloadHash ‖ root): a MASH submission's `contentHash` and a MASH aggregate's `aggregateHash`.
+/// right), over ⌈d/16⌉ leaves padded with all-zero leaves to a power of two. A MASH submission's payload is committed
+/// on-chain as `contentHash` = keccak256(payloadHash ‖ root); a MASH aggregate as `aggregateHash` = the root of its sum
+/// alone, so that anyone who recomputes the sum can compare roots without the aggregator's payload.
 library AggregateFraudProof {
     /// @notice Values per leaf.
     uint256 internal constant LEAF_VALUES = 16;
@@ -28,7 +31,8 @@ library AggregateFraudProof {
     int256 internal constant PAPER_MAX_SUM = type(int32).max;
 
     /// @notice One leaf of one committed vector, as a challenger sends it.
-    /// @param payloadHash keccak256 of the payload whose vector the tree commits (the commitment's first half).
+    /// @param payloadHash keccak256 of the payload whose vector the tree commits (the commitment's first half); ignored
+    /// in the aggregate's opening, whose commitment is the root alone.
     /// @param values The leaf's 16 values, `w` bytes each, big-endian.
     /// @param proof The sibling hashes from the leaf up to the root.
     struct Opening {
@@ -48,9 +52,9 @@ library AggregateFraudProof {
     error FraudProofModExpFailed();
 
     /// @notice Checks a challenge of leaf `leafIndex` and recomputes it: every opening must be that leaf of its
-    /// committed vector (`commitments[v]` for `openings[v]`, `sumCommitment` for `sum`), else this reverts. Returns
-    /// the first coordinate below `modelSize` whose posted sum is not what the masked values decode to, or
-    /// `type(uint256).max` when the whole leaf is right. External, so that the verifier links it rather than embeds it
+    /// committed vector (`commitments[v]` for `openings[v]`, the root `sumCommitment` for `sum`), else this reverts.
+    /// Returns the first coordinate whose posted sum is not what the masked values decode to (below `modelSize`) or
+    /// not zero (at and past it, in the last leaf), or `type(uint256).max` when the whole leaf is right. External, so that the verifier links it rather than embeds it
     /// (the coordinator's creation code, which embeds the verifier's, must fit EIP-3860's limit).
     function firstWrongCoordinate(
         Opening[] calldata openings,
@@ -65,10 +69,31 @@ library AggregateFraudProof {
         if (leafIndex >= leafCount) revert FraudProofLeafOutOfRange(leafIndex, leafCount);
         uint256 width = paperCompat ? WIDE_WIDTH : NARROW_WIDTH;
         for (uint256 v = 0; v < openings.length; ++v) {
-            check(openings[v], v, leafIndex, width, depth, commitments[v]);
+            bytes32 node = openedRoot(openings[v], v, leafIndex, width, depth);
+            bytes32 opened = keccak256(abi.encodePacked(openings[v].payloadHash, node));
+            if (opened != commitments[v]) revert FraudProofOpeningMismatch(v, commitments[v], opened);
         }
-        check(sum, type(uint256).max, leafIndex, NARROW_WIDTH, depth, sumCommitment);
+        bytes32 sumRoot = openedRoot(sum, type(uint256).max, leafIndex, NARROW_WIDTH, depth);
+        if (sumRoot != sumCommitment) revert FraudProofOpeningMismatch(type(uint256).max, sumCommitment, sumRoot);
         return _firstWrong(openings, sum.values, leafIndex, modelSize, width, paperCompat);
+    }
+
+    /// @notice The commitments a challenge of `roundId` opens, in order: every included client's `contentHash`
+    /// ({IFedmashCoordinator-includedClients} order), then the holder's. Read from the coordinator here, so that the
+    /// verifier does not carry the decoding of its structs.
+    /// `coordinator` is an address, not the interface type, so that the library's ABI stays plain for clients.
+    function vectorCommitments(
+        address coordinatorAddress,
+        uint256 roundId
+    ) external view returns (bytes32[] memory commitments) {
+        IFedmashCoordinator coordinator = IFedmashCoordinator(coordinatorAddress);
+        address[] memory included = coordinator.includedClients(roundId);
+        commitments = new bytes32[](included.length + 1);
+        for (uint256 v = 0; v < included.length; ++v) {
+            commitments[v] = coordinator.submission(roundId, included[v]).contentHash;
+        }
+        address holder = coordinator.mashRound(roundId).holder;
+        commitments[included.length] = coordinator.submission(roundId, holder).contentHash;
     }
 
     function _firstWrong(
@@ -82,7 +107,11 @@ library AggregateFraudProof {
         uint256[] memory masked = new uint256[](openings.length);
         for (uint256 slot = 0; slot < LEAF_VALUES; ++slot) {
             uint256 coordinate = leafIndex * LEAF_VALUES + slot;
-            if (coordinate >= modelSize) break;
+            if (coordinate >= modelSize) {
+                // Past the model, the canonical sum is zero: a tree with anything else there is not the sum's tree.
+                if (sumAt(sumValues, slot) != 0) return coordinate;
+                continue;
+            }
             for (uint256 v = 0; v < openings.length; ++v) masked[v] = valueAt(openings[v].values, slot, width);
             int256 claimed = sumAt(sumValues, slot);
             bool right = paperCompat ? paperCompatDecodes(masked, claimed) : rlwrDecodes(masked, claimed);
@@ -97,26 +126,24 @@ library AggregateFraudProof {
         while ((uint256(1) << depth) < leafCount) ++depth;
     }
 
-    /// @notice Reverts unless `opening` is leaf `leafIndex` of the vector committed by `commitment`.
-    function check(
+    /// @notice The root that `opening`, as leaf `leafIndex` of a tree of depth `depth`, hashes up to; reverts if it is
+    /// malformed.
+    function openedRoot(
         Opening calldata opening,
         uint256 index,
         uint256 leafIndex,
         uint256 width,
-        uint256 depth,
-        bytes32 commitment
-    ) internal pure {
+        uint256 depth
+    ) internal pure returns (bytes32 node) {
         if (opening.values.length != LEAF_VALUES * width || opening.proof.length != depth) {
             revert FraudProofMalformedOpening(index, opening.values.length, opening.proof.length);
         }
-        bytes32 node = keccak256(abi.encodePacked(bytes1(0x00), opening.values));
+        node = keccak256(abi.encodePacked(bytes1(0x00), opening.values));
         for (uint256 level = 0; level < depth; ++level) {
             node = (leafIndex >> level) & 1 == 1
                 ? keccak256(abi.encodePacked(bytes1(0x01), opening.proof[level], node))
                 : keccak256(abi.encodePacked(bytes1(0x01), node, opening.proof[level]));
         }
-        bytes32 opened = keccak256(abi.encodePacked(opening.payloadHash, node));
-        if (opened != commitment) revert FraudProofOpeningMismatch(index, commitment, opened);
     }
 
     /// @notice Value `slot` of a leaf of `width`-byte values.

@@ -151,21 +151,22 @@ function encode(values: bigint[], width: number): string {
   return concat(values.map((v) => zeroPadValue(toBeHex(BigInt.asUintN(width * 8, v)), width)));
 }
 
-/** An opening of leaf 0 with random siblings, and the commitment it opens. */
+/** An opening of leaf 0 with random siblings, and the commitment it opens (a submission's: keccak256(payloadHash ‖ root)). */
 function opening(valuesHex: string) {
   const payloadHash = hexlify(randomBytes(32));
   const proof = Array.from({ length: DEPTH }, () => hexlify(randomBytes(32)));
   let node = keccak256(concat(["0x00", valuesHex]));
   for (const sibling of proof) node = keccak256(concat(["0x01", node, sibling]));
-  return { opening: { payloadHash, values: valuesHex, proof }, commitment: keccak256(concat([payloadHash, node])) };
+  return { opening: { payloadHash, values: valuesHex, proof }, commitment: keccak256(concat([payloadHash, node])), root: node };
 }
 
 async function deployVerifierWithMock() {
   const [owner, aggregator] = await ethers.getSigners();
-  const library = await (await ethers.getContractFactory("AggregateFraudProof")).deploy();
-  const factory = await (
-    await ethers.getContractFactory("FedmashVerifierFactory", { libraries: { AggregateFraudProof: await library.getAddress() } })
-  ).deploy();
+  const libraries: Record<string, string> = {};
+  for (const name of ["AggregateFraudProof", "AggregateDispute", "SampledVerificationCheck"]) {
+    libraries[name] = await (await (await ethers.getContractFactory(name)).deploy()).getAddress();
+  }
+  const factory = await (await ethers.getContractFactory("FedmashVerifierFactory", { libraries })).deploy();
   const { abi, bytecode } = compileMock();
   const mock = await new ethers.ContractFactory(abi as never, bytecode, owner).deploy(await factory.getAddress());
   const verifier = await ethers.getContractAt("FedmashVerifier", await (mock as unknown as { verifier(): Promise<string> }).verifier());
@@ -203,7 +204,7 @@ describe("AUDIT (fixed): challenge gas and size up to MAX_PROVABLE_CLIENTS (d = 
         }
         await mock.setHolder(ethers.Wallet.createRandom().address, vectors[n - 1]!.commitment, cid);
         await mock.open(128);
-        await mock.post(aggregate.commitment);
+        await mock.post(aggregate.root); // an aggregate is committed by its root alone
 
         const args = [1n, 0n, vectors.map((v) => v.opening), aggregate.opening] as const;
         const data = verifier.interface.encodeFunctionData("challenge", [...args]);

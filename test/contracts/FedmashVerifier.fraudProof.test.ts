@@ -14,7 +14,7 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { parseEther, type ContractTransactionResponse } from "ethers";
+import { FunctionFragment, parseEther, type ContractTransactionResponse } from "ethers";
 import type { FedmashVerifier } from "../../typechain-types";
 import type { AggregateFraudProof } from "../../typechain-types/contracts/FedmashVerifier";
 import { getMaskGroup } from "../../workers/crypto/mask/getMaskGroup";
@@ -618,10 +618,13 @@ describe("FedmashVerifier: MASH fraud proofs on real masked vectors", function (
         });
 
         it("H1: one client vetoes — no more: there is no dispute, and an honest round passes whatever an included client does", async function () {
-          // Neither the ABI nor the interface has a dispute entry point any more.
+          // The old evidence-free dispute(roundId) is gone. A dispute now is a bonded bisection game over the aggregator's
+          // committed tree (FedmashVerifier.dispute.test.ts: an included client that disputes an honest round loses its
+          // bond to the aggregator, and the round still passes).
           const { interface: abi } = (await loadFixture(taskFixture)).verifier;
-          expect((abi as unknown as { getFunction(name: string): unknown }).getFunction("dispute")).to.equal(null);
-          expect(abi.fragments.some((fragment) => fragment.type === "function" && /disput|veto/i.test((fragment as { name?: string }).name ?? ""))).to.equal(false);
+          const functions = abi.fragments.filter((fragment): fragment is FunctionFragment => fragment.type === "function");
+          expect(functions.some((fragment) => fragment.format() === "dispute(uint256)" || /veto/i.test(fragment.name))).to.equal(false);
+          expect(functions.filter((fragment) => /disput/i.test(fragment.name) && fragment.payable).map((fragment) => fragment.format())).to.deep.equal(["openDispute(uint256)"]);
           const fixture = await loadFixture(taskFixture);
           const { verifier, keeper, aggregator, clients } = fixture;
           // Group 1's first member never submits, so group 1 is left out: three members and the holder are included.

@@ -26,12 +26,17 @@ export function maskGroupIdOf(code: number | bigint): MaskGroupId {
 export interface CommittedVector {
   payloadHash: `0x${string}`;
   tree: VectorMerkleTree;
-  /** keccak256(payloadHash ‖ root). */
+  /** A submission's keccak256(payloadHash ‖ root); an aggregate's root alone. */
   commitment: `0x${string}`;
 }
 
 function committed(payloadHash: string, tree: VectorMerkleTree): CommittedVector {
   return { payloadHash: payloadHash as `0x${string}`, tree, commitment: commitmentHash(payloadHash, tree.root) };
+}
+
+/** An aggregate's commitment is the root of its sum alone (the payload hash rides along, ignored by the contract). */
+function committedSum(payloadHash: string, tree: VectorMerkleTree): CommittedVector {
+  return { payloadHash: payloadHash as `0x${string}`, tree, commitment: tree.root as `0x${string}` };
 }
 
 /** Masks updates in one round: a client's with a fresh seed, the holder's with minus the included clients' seeds. */
@@ -102,7 +107,7 @@ export function commitMaskedVector(masked: Uint32Array, id: MaskGroupId, payload
 
 /** A sum's commitment (int64 values). */
 export function commitAggregateSum(sum: Int32Array, payloadHash: string): CommittedVector {
-  return committed(payloadHash, aggregateSumTree(sum));
+  return committedSum(payloadHash, aggregateSumTree(sum));
 }
 
 /**
@@ -114,7 +119,7 @@ export function commitRawSum(values: readonly bigint[], payloadHash: string): Co
   const bytes = new Uint8Array(leafCount * 16 * 8);
   const view = new DataView(bytes.buffer);
   values.forEach((value, index) => view.setBigInt64(index * 8, value));
-  return committed(payloadHash, buildVectorMerkleTree(bytes, 8, values.length));
+  return committedSum(payloadHash, buildVectorMerkleTree(bytes, 8, values.length));
 }
 
 /** Leaf `leafIndex` of a committed vector as challenge() takes it. */

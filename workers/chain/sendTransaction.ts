@@ -3,15 +3,26 @@
 import type { ContractTransactionReceipt, ContractTransactionResponse, Interface } from "ethers";
 import { retry } from "../retry";
 import { ChainRevertError } from "./errors";
-import { FedmashCoordinator__factory, FedmashRegistry__factory, FedmashShamir__factory, FedmashVerifier__factory } from "../../typechain-types";
+import {
+  AggregateDispute__factory,
+  AggregateFraudProof__factory,
+  FedmashCoordinator__factory,
+  FedmashRegistry__factory,
+  FedmashShamir__factory,
+  FedmashVerifier__factory,
+  SampledVerificationCheck__factory,
+} from "../../typechain-types";
 
 // A signer's estimateGas failure carries only the raw revert data, so the custom error is decoded here
-// against every fedmash ABI.
+// against every fedmash ABI, the verifier's linked libraries included (their errors bubble up through it).
 const FEDMASH_INTERFACES: readonly Interface[] = [
   FedmashCoordinator__factory.createInterface(),
   FedmashRegistry__factory.createInterface(),
   FedmashVerifier__factory.createInterface(),
   FedmashShamir__factory.createInterface(),
+  AggregateFraudProof__factory.createInterface(),
+  AggregateDispute__factory.createInterface(),
+  SampledVerificationCheck__factory.createInterface(),
 ];
 
 export interface SendTransactionParameters {
