@@ -125,6 +125,16 @@ export function parseVerifierLog(verifierInterface: Interface, log: RawLog): Coo
       return { ...base, type: "AggregatorSlashed", taskId: a.taskId, roundId: a.roundId, aggregator: a.aggregator, amount: a.amount };
     case "RewardClaimed":
       return { ...base, type: "RewardClaimed", roundId: a.roundId, account: a.account, amount: a.amount };
+    case "DisputeOpened":
+      return { ...base, type: "DisputeOpened", roundId: a.roundId, challenger: a.challenger, root: a.root, deadline: a.deadline };
+    case "DisputeNodesRevealed":
+      return { ...base, type: "DisputeNodesRevealed", roundId: a.roundId, challenger: a.challenger, depth: a.depth, position: a.position, nodes: [...a.nodes], deadline: a.deadline };
+    case "DisputeNodePicked":
+      return { ...base, type: "DisputeNodePicked", roundId: a.roundId, challenger: a.challenger, depth: a.depth, position: a.position, node: a.node, deadline: a.deadline };
+    case "DisputeLeafRevealed":
+      return { ...base, type: "DisputeLeafRevealed", roundId: a.roundId, challenger: a.challenger, leafIndex: a.leafIndex, values: a.getValue("values") as string, deadline: a.deadline };
+    case "DisputeClosed":
+      return { ...base, type: "DisputeClosed", roundId: a.roundId, challenger: a.challenger, end: Number(a.end), bond: a.bond };
     default:
       // The pool and bond bookkeeping (TaskFunded, TermsSet, BondDeposited, …) drives no worker.
       return undefined;

@@ -75,6 +75,16 @@ export type CoordinatorEvent = EventBase &
         released: bigint;
       }
     | { type: "AggregatorSlashed"; taskId: bigint; roundId: bigint; aggregator: string; amount: bigint }
+    /** Mash: `challenger` disputes the aggregate committed by `root`: the aggregator must reveal by `deadline`. */
+    | { type: "DisputeOpened"; roundId: bigint; challenger: string; root: string; deadline: bigint }
+    /** The aggregator revealed the descendants of the dispute's node (`depth`, `position`); the challenger picks one. */
+    | { type: "DisputeNodesRevealed"; roundId: bigint; challenger: string; depth: bigint; position: bigint; nodes: string[]; deadline: bigint }
+    /** The challenger picked `node`, now at (`depth`, `position`); the aggregator must open it. */
+    | { type: "DisputeNodePicked"; roundId: bigint; challenger: string; depth: bigint; position: bigint; node: string; deadline: bigint }
+    /** The aggregator revealed leaf `leafIndex` (16 int64, hex); the challenger may challenge it. */
+    | { type: "DisputeLeafRevealed"; roundId: bigint; challenger: string; leafIndex: bigint; values: string; deadline: bigint }
+    /** The dispute ended as `end` (DisputeEnd); `bond` went to the aggregator's task bond (0 when it proved the fraud). */
+    | { type: "DisputeClosed"; roundId: bigint; challenger: string; end: number; bond: bigint }
     | { type: "RewardClaimed"; roundId: bigint; account: string; amount: bigint }
     // FedmashShamir: the servers of Shamir tasks and their share-sums.
     | { type: "ServersConfigured"; taskId: bigint; servers: string[]; threshold: bigint }
@@ -118,6 +128,11 @@ export const COORDINATOR_EVENT_TYPES: readonly CoordinatorEventType[] = [
   "AggregateFraudProven",
   "VerificationSettled",
   "AggregatorSlashed",
+  "DisputeOpened",
+  "DisputeNodesRevealed",
+  "DisputeNodePicked",
+  "DisputeLeafRevealed",
+  "DisputeClosed",
   "RewardClaimed",
   "ServersConfigured",
   "ShareSumPosted",

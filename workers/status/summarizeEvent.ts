@@ -5,6 +5,9 @@ import type { CoordinatorEvent } from "../protocol/events";
 import { enumName, FailureReason, Mode, Phase, VerificationOutcome } from "../protocol/enums";
 import { lossFromFixed } from "../protocol/events";
 import { formatUnixTime } from "./formatTime";
+import { DISPUTE_END_NAMES, type DisputeEnd } from "../protocol/watch/disputeGame";
+
+const MAX_UINT256 = 2n ** 256n - 1n;
 
 /** `0x7099…79C8`: enough to tell accounts apart in a line, the full address stays in the structured fields. */
 export function shortAddress(address: string): string {
@@ -61,7 +64,19 @@ export function summarizeEvent(event: CoordinatorEvent): string {
     case "ChallengeRejected":
       return `${shortAddress(event.challenger)} challenged leaf ${event.leafIndex}: rejected, bond of ${formatEther(event.bond)} ETH burned`;
     case "AggregateFraudProven":
-      return `${shortAddress(event.challenger)} proved the aggregate wrong at coordinate ${event.coordinate}: aggregator slashed ${formatEther(event.slashed)} ETH`;
+      return event.coordinate === MAX_UINT256
+        ? `${shortAddress(event.challenger)}'s dispute proved the aggregate wrong (the aggregator did not open its commitment, or its padding was not zero): aggregator slashed ${formatEther(event.slashed)} ETH`
+        : `${shortAddress(event.challenger)} proved the aggregate wrong at coordinate ${event.coordinate}: aggregator slashed ${formatEther(event.slashed)} ETH`;
+    case "DisputeOpened":
+      return `${shortAddress(event.challenger)} disputed the aggregate commitment: the aggregator must answer by ${formatUnixTime(Number(event.deadline))}`;
+    case "DisputeNodesRevealed":
+      return `dispute of ${shortAddress(event.challenger)}: ${event.nodes.length} nodes revealed under depth ${event.depth}, position ${event.position}`;
+    case "DisputeNodePicked":
+      return `dispute of ${shortAddress(event.challenger)}: node at depth ${event.depth}, position ${event.position} picked`;
+    case "DisputeLeafRevealed":
+      return `dispute of ${shortAddress(event.challenger)}: leaf ${event.leafIndex} revealed`;
+    case "DisputeClosed":
+      return `dispute of ${shortAddress(event.challenger)} closed (${DISPUTE_END_NAMES[event.end as DisputeEnd] ?? event.end})${event.bond > 0n ? `: its bond of ${formatEther(event.bond)} ETH went to the aggregator` : ""}`;
     case "VerificationSettled":
       return `verification ${enumName(VerificationOutcome, event.outcome)}: ${event.committedCount}/${event.includedCount} committed, ${formatEther(event.paid)} ETH owed, ${formatEther(event.slashed)} ETH slashed`;
     case "AggregatorSlashed":
