@@ -5,9 +5,9 @@
 // round enters Aggregation it aggregates them (plain: FedAvg over the valid updates, a bad one excluded by name;
 // MASH: the product of the included masked vectors and its discrete log; Shamir: waits for the servers'
 // share-sums, all n or at least t after a grace period, and interpolates Σq at 0), stores aggregate and new
-// model, and posts both CIDs. In MASH and Shamir rounds it tops up its bond first. MASH: its aggregateHash commits
-// the payload's hash and the Merkle root of the sum, and the round then waits out its challenge window (the keeper
-// settles it after). Shamir: it posts the aggregate's batch sums T under the seed of the aggregate's block and
+// model, and posts both CIDs. In MASH and Shamir rounds it tops up its bond first. MASH: its aggregateHash is the
+// Merkle root of the sum, and the round then waits out its challenge window (the keeper settles it after); it answers
+// every aggregate dispute of the round from the tree of the sum it committed (answerAggregateDisputes). Shamir: it posts the aggregate's batch sums T under the seed of the aggregate's block and
 // settles once every included client committed. Then it claims its reward. It is also a keeper: it advances phases
 // whose deadline passed and settles verifications whose deadline passed. With distributed DP the clients' integer
 // noise widens the bound of Σq, so the aggregator is told the DP settings too. `maliciousAggregator` makes it
@@ -74,6 +74,7 @@ import { readQuantizedUpdate, writeQuantizedUpdate } from "./quantizedUpdateFile
 import { sendSeededTransaction } from "./sendSeededTransaction";
 import { existsSync } from "node:fs";
 import { runRoundLoop, type RoundLoopHandle } from "./runRoundLoop";
+import { createAggregateDisputeAnswerer } from "./answerAggregateDisputes";
 import type { WorkerRuntime } from "./openWorkerRuntime";
 
 export class AggregatorPhaseError extends BaseError {
@@ -105,12 +106,12 @@ export class ShamirShareSumsDisagreeError extends BaseError {
 }
 
 /**
- * How the demo's malicious aggregator cheats. Both publish a tampered aggregate (+1 on a few hundred coordinates
- * of Σg, and the float delta and model to match). MASH: "consistent" commits the tampered sum's Merkle root, so any
- * watcher proves the fraud on-chain (AggregateFraudProven, the bond slashed); "inconsistent" commits the root of a
- * second, different tampering that only it knows: the payload does not open the commitment, watchers refuse the
- * model, but no fraud proof can open a leaf nobody else holds, so the round passes on-chain (docs/PROTOCOL.md).
- * Shamir: "consistent" posts T of the tampered sum: the clients' check passes, the contract's fails
+ * How the demo's malicious aggregator cheats. MASH: "consistent" publishes a tampered aggregate (+1 on a few hundred
+ * coordinates of Σg, and the float delta and model to match) and commits its root, so any watcher proves the fraud
+ * on-chain with the published payload (AggregateFraudProven, the bond slashed); "inconsistent" commits the root of a
+ * tampered sum but publishes the untampered payload, which does not open the commitment: a watcher opens an aggregate
+ * dispute, which this aggregator can only answer from the tampered tree it committed, and the leaf it reaches proves
+ * the fraud. Shamir: "consistent" posts T of the tampered sum: the clients' check passes, the contract's fails
  * (VerificationFailed, nobody slashed: the check cannot tell who lied); "inconsistent" posts the true T: the clients
  * refuse to commit and the round fails CommitmentsMissing.
  */
@@ -164,6 +165,8 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
   }
   /** The vector T is computed from, kept from aggregation until T is posted (the true Σg is gone after that). */
   const batchSumsSourcePath = (roundId: bigint): string => join(runtime.config.stateDir, `batch-sums-source-round-${roundId}.bin`);
+  /** MASH: the sum whose root this aggregator committed, kept to answer aggregate disputes (answerAggregateDisputes). */
+  const committedSumPath = (roundId: bigint | string): string => join(runtime.config.stateDir, `committed-sum-round-${roundId}.bin`);
 
   const { acceptedTasks } = parameters;
   /** The largest bond this aggregator accepts for the task; undefined when it does not serve it. */
@@ -279,21 +282,28 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     mode: "mash" | "shamir",
   ): { sum: Int32Array; averagedDelta: Float32Array; newWeights: Float32Array; committedSum: Int32Array } => {
     let published = result;
-    if (malicious) {
+    // MASH "inconsistent" publishes the true sum and commits the root of a tampered one.
+    const tamperPublished = malicious === "consistent" || (malicious === "inconsistent" && mode === "shamir");
+    if (tamperPublished) {
       const sum = tamperAggregateSum(result.sum);
       published = { sum, ...modelFromAggregateSum({ sum, global, scale, count }) };
+    }
+    if (malicious) {
       logger.warn("MALICIOUS AGGREGATOR: publishing a tampered aggregate", {
         round: roundId,
         mode: malicious,
         ...(mode === "mash"
-          ? { aggregateHashCommits: malicious === "consistent" ? "the tampered sum's root (provable)" : "the root of another tampered sum (not provable: nobody holds its leaves)" }
+          ? {
+              aggregateHashCommits:
+                malicious === "consistent" ? "the tampered sum's root, which the published payload opens" : "the root of a tampered sum; the payload published is the true sum's (a dispute reaches the tampered leaf)",
+            }
           : { batchSumsOf: malicious === "consistent" ? "the tampered sum" : "the true sum" }),
       });
     }
     if (mode === "shamir") writeQuantizedUpdate(batchSumsSourcePath(roundId), malicious === "inconsistent" ? result.sum : published.sum);
-    // MASH "inconsistent": the aggregateHash commits the root of a second, different tampering of the sum, which only
-    // this aggregator knows; the payload holds the first. docs/PROTOCOL.md says why no fraud proof can reach it.
-    const committedSum = mode === "mash" && malicious === "inconsistent" ? tamperAggregateSum(published.sum) : published.sum;
+    const committedSum = mode === "mash" && malicious === "inconsistent" ? tamperAggregateSum(result.sum) : published.sum;
+    // MASH: the committed sum is kept until the round leaves its challenge window, to answer aggregate disputes.
+    if (mode === "mash") writeQuantizedUpdate(committedSumPath(roundId), committedSum);
     return { ...published, committedSum };
   };
 
@@ -325,8 +335,8 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
       scale,
       weighting: "uniform",
     });
-    // MASH: the aggregateHash commits the payload's hash and the Merkle root of the sum (fraud proofs open its leaves).
-    const aggregateHashOf = round.mode === "mash" ? (payloadHash: string) => aggregateCommitment(payloadHash, published.committedSum) : undefined;
+    // MASH: the aggregateHash is the Merkle root of the sum (fraud proofs and disputes open its leaves).
+    const aggregateHashOf = round.mode === "mash" ? () => aggregateCommitment(published.committedSum) : undefined;
     return publishAggregate(roundId, round, aggregate, published.newWeights, round.modelCid, task.config.modelKind, aggregateHashOf);
   };
 
@@ -553,7 +563,23 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     return aggregatorHandlers.confirmAggregate(round, posted);
   };
 
-  return runRoundLoop<AnyAggregatorRound, AnyAggregatorAction>({
+  /** MASH: answers the aggregate disputes of its rounds in the challenge stage from the sum it committed. */
+  const disputes = createAggregateDisputeAnswerer({
+    runtime,
+    committedSum: async (roundId) => {
+      const view = await retry(() => runtime.coordinator.round(roundId));
+      const modelSize = Number((await retry(() => runtime.coordinator.task(view.taskId))).config.modelSize);
+      const path = committedSumPath(roundId);
+      if (existsSync(path)) return readQuantizedUpdate(path, modelSize);
+      // State folder lost: the published payload's sum, when it opens the commitment (an honest aggregator's does).
+      return fetchAggregateSum({ store: runtime.store, aggregateCid: view.aggregateCid, aggregateHash: view.aggregateHash, modelSize, commitment: "vector" }).catch((error: unknown) => {
+        logger.error("the committed sum is not in the state folder and the published payload does not open the commitment", { round: roundId, error });
+        return undefined;
+      });
+    },
+  });
+
+  const loop = runRoundLoop<AnyAggregatorRound, AnyAggregatorAction>({
     runtime,
     startBlock: parameters.startBlock,
     observe: (state, event) => {
@@ -614,4 +640,26 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     },
     keeper: true,
   });
+
+  let stopped = false;
+  const disputeLoop = (async () => {
+    while (!stopped) {
+      const rounds = Object.values(loop.state().rounds).filter(isMash);
+      for (const round of rounds) if (round.stage !== "challenge") disputes.forget(round.roundId);
+      try {
+        await disputes.tick(rounds.filter((round) => round.stage === "challenge").map((round) => round.roundId));
+      } catch (error) {
+        logger.debug("dispute check failed", { error });
+      }
+      await sleep(1_000).catch(() => undefined);
+    }
+  })();
+  return {
+    state: () => loop.state(),
+    stop: async () => {
+      stopped = true;
+      await loop.stop();
+      await disputeLoop;
+    },
+  };
 }

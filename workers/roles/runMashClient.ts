@@ -309,6 +309,7 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
       if (result.status === "verified") return "verified";
       if (result.status === "unverifiable") return { refused: result.error.shortMessage };
       if (result.status === "closed") return { refused: `its verification did not pass (stage ${result.stage})` };
+      if (result.status === "disputed") return { refused: "its committed sum is not the sum of the included vectors" };
       return { refused: `its sum is wrong at coordinate ${result.wrong.coordinate}` };
     },
   });
@@ -371,6 +372,10 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
         break;
       case "challenged":
         recorded = "challenged";
+        break;
+      case "disputed":
+        // The committed sum is not the true one: never trained on, whoever wins the dispute.
+        recorded = result.proven ? "challenged" : "wrong";
         break;
       case "wrong":
         recorded = "wrong";

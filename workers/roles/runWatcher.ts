@@ -1,5 +1,6 @@
 // `fedmash watch`: the MASH watcher on its own account, for every round of one task. When a round's challenge window
-// opens it runs watchRound (recompute the sum of the included vectors, challenge the first wrong leaf with the bond);
+// opens it runs watchRound (recompute the sum of the included vectors, challenge the first wrong leaf with the bond, or
+// dispute a commitment no payload opens, which can outlast the window);
 // when its own challenge proved fraud it claims what it is owed (its bond back and half the slash). The round loop
 // persists the cursor and the rounds in the state folder, so a restarted watcher resumes.
 import { BaseError } from "../errors";
@@ -49,6 +50,11 @@ export async function runWatcher(parameters: RunWatcherParameters): Promise<Roun
     if (result.status === "challenged") {
       const recorded = watcherHandlers.recordWatch(round, result.status);
       return result.challenge.upheld ? watcherHandlers.recordOwnFraudProof(recorded) : recorded;
+    }
+    if (result.status === "disputed") {
+      // An aggregate dispute (the payload did not open the commitment): a won one is this watcher's fraud proof.
+      const recorded = watcherHandlers.recordWatch(round, result.status);
+      return result.proven ? watcherHandlers.recordOwnFraudProof(recorded) : recorded;
     }
     return watcherHandlers.recordWatch(round, result.status);
   };

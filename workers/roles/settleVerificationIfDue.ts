@@ -12,6 +12,8 @@ export async function settleVerificationIfDue(runtime: WorkerRuntime, roundId: b
   const view = await runtime.verifier.verification(roundId);
   const due = verificationSettleDue({ stage: Number(view.stage) as VerificationStage, deadline: view.deadline, now });
   if (due === undefined) return false;
+  // A MASH round waits for its aggregate disputes (settle reverts VerifierDisputesOpen): each ends by its moves or closeDispute.
+  if (Number(view.stage) === VerificationStage.Challenge && (await runtime.verifier.openDisputes(roundId)) > 0n) return false;
   const batchSums = due === "with-batch-sums" ? (await postedBatchSums(runtime, roundId, Number(view.batchSumsBlock))).batchSums : "0x";
   await sendTransaction(runtime.connection.signer, { action: `settle(round ${roundId}, deadline passed)`, send: () => runtime.verifier.settle(roundId, batchSums) });
   runtime.logger.info("settled a verification whose deadline passed", { round: roundId, stage: String(due) });

@@ -1,32 +1,36 @@
 // The MASH watcher's I/O: once a round's challenge window is open, fetch exactly the included masked vectors
 // (coordinator.includedClients order, then the holder), each capped and checked against its on-chain commitment
-// (fetchMaskedVectors), recompute their sum in the task's mask group, fetch the aggregate payload (checked against
-// its aggregateHash commitment) and compare (findWrongLeaf). Equal: nothing to do. Different: challenge the first
-// wrong leaf with the bond (buildChallenge), which proves the fraud on-chain. When the included vectors do not decode
-// at some coordinate, the contract judges any posted value there wrong, so the watcher judges the posted sum by the
-// contract's rule (judgeLikeContract) and challenges that leaf. When the aggregate payload or an included vector
-// cannot be used, nothing can be proven: a named warning, and the caller does not train on the model.
+// (fetchMaskedVectors), and recompute their sum S in the task's mask group. The aggregateHash is the root of the
+// committed sum: root(S) equal → verified, without the aggregate payload. Different → fetch the payload; if its sum
+// opens the aggregateHash, challenge the first wrong leaf with the bond (buildChallenge). If the payload is missing,
+// too slow or does not open the commitment, open an aggregate dispute and play it (playAggregateDispute): the
+// aggregator must open its committed tree node by node down to a wrong leaf, which is then challenged. When the
+// included vectors do not decode at coordinate i, the contract judges any posted value there wrong, so the watcher
+// judges the posted sum by the contract's rule (judgeLikeContract), or disputes toward leaf ⌊i/16⌋. When an included
+// vector cannot be used, nothing can be proven: a named warning, and the caller does not train on the model.
 // `falseChallenge` (demo only) challenges an honest leaf anyway, to show a rejected challenge burning its bond.
-import type { ContractTransactionReceipt } from "ethers";
-import { sendTransaction } from "../chain/sendTransaction";
 import { ChainRevertError } from "../chain/errors";
 import { BaseError } from "../errors";
-import { aggregateSumTree, maskedVectorTree } from "../crypto/commit/vectorMerkle";
-import { maskedLimbs } from "../crypto/commit/vectorCommitments";
+import { aggregateSumTree, maskedVectorTree, type VectorMerkleTree } from "../crypto/commit/vectorMerkle";
+import { aggregateSumRoot, maskedLimbs } from "../crypto/commit/vectorCommitments";
 import { getMaskGroup } from "../crypto/mask/getMaskGroup";
 import { aggregateBound } from "../crypto/quantize";
+import { IpfsFetchTimeoutError } from "../storage/errors";
 import { Mode, VerificationOutcome, VerificationStage } from "../protocol/enums";
 import { maskGroupIdOf } from "../protocol/maskGroupCode";
-import { buildChallenge, type Challenge } from "../protocol/watch/buildChallenge";
+import { buildChallenge, type Challenge, type CommittedVector } from "../protocol/watch/buildChallenge";
+import { disputeGeometry } from "../protocol/watch/disputeGame";
 import { findWrongLeaf, type WrongLeaf } from "../protocol/watch/findWrongLeaf";
-import { findWrongLeafLikeContract, undecodedCoordinate } from "../protocol/watch/judgeLikeContract";
+import { contractAcceptsPosted, findWrongLeafLikeContract, undecodedCoordinate, wrongCoordinateOfLeaf } from "../protocol/watch/judgeLikeContract";
+import { VECTOR_MERKLE_LEAF_VALUES } from "../crypto/commit/vectorMerkle";
 import { retry } from "../retry";
 import { isSenderFault } from "./fetchContributions";
-import { fetchAggregateSumWithHash } from "./fetchAggregateSum";
+import { fetchAggregateSumWithHash, type FetchedAggregateSum } from "./fetchAggregateSum";
 import { fetchCommittedMaskedVectors, MashContributionInvalidError } from "./fetchMaskedVectors";
+import { playAggregateDispute, sendChallengeTransaction, type PlayedDispute } from "./playAggregateDispute";
 import type { WorkerRuntime } from "./openWorkerRuntime";
 
-/** The round's aggregate cannot be checked: its payload or an included vector is missing or does not open its commitment. */
+/** The round's aggregate cannot be checked: an included vector is missing or does not open its commitment. */
 export class AggregateUnverifiableError extends BaseError {
   override name = "AggregateUnverifiableError" as const;
 }
@@ -36,17 +40,16 @@ export class WatchRoundNotMashError extends BaseError {
   override name = "WatchRoundNotMashError" as const;
 }
 
-/** Gas limit headroom over the node's estimate for a challenge (its cost depends on the openings' calldata). */
-const CHALLENGE_GAS_HEADROOM_PERCENT = 130n;
-
 export type WatchRoundReturnType =
   /** The posted sum is the sum of the included vectors (and, with falseChallenge, the rejected challenge). */
   | { status: "verified"; falseChallenge?: SentChallenge }
   /** The posted sum was wrong; the challenge was sent (upheld unless someone proved it first). */
   | { status: "challenged"; wrong: WrongLeaf; challenge: SentChallenge }
+  /** The committed sum is not the true one and the aggregate payload does not open it: an aggregate dispute was played. */
+  | { status: "disputed"; dispute: PlayedDispute; proven: boolean }
   /** The posted sum is wrong but the challenge could not be sent (another watcher settled it, or the window closed). */
   | { status: "wrong"; wrong: WrongLeaf; error: Error }
-  /** Nothing could be checked; the model must not be trained on. */
+  /** Nothing could be checked (or, after the window, the committed sum is not the true one); the model must not be trained on. */
   | { status: "unverifiable"; error: AggregateUnverifiableError }
   /** The window is not open (not yet, or already settled). */
   | { status: "closed"; stage: VerificationStage };
@@ -71,11 +74,13 @@ export interface WatchRoundParameters {
   /** Demo only: challenge leaf 0 of an honest aggregate (the challenge is rejected and the bond burned). */
   falseChallenge?: boolean;
   /**
-   * Recompute a round whose window already closed and that passed (the input-model gate's check): never challenges,
-   * and a wrong sum comes back as "wrong".
+   * Recompute a round whose window already closed and that passed (the input-model gate's check): never challenges
+   * nor disputes, and a wrong sum comes back as "wrong" (or "unverifiable" when no payload opens the commitment).
    */
   afterWindow?: boolean;
   timeoutMs?: number;
+  /** How often a dispute polls the chain for the aggregator's answers (ms). */
+  disputePollMs?: number;
 }
 
 export async function watchRound(parameters: WatchRoundParameters): Promise<WatchRoundReturnType> {
@@ -100,13 +105,26 @@ export async function watchRound(parameters: WatchRoundParameters): Promise<Watc
     }),
   );
   const started = Date.now();
+  const aggregateHash = view.aggregateHash.toLowerCase();
 
   let vectors;
-  let posted;
   try {
-    [vectors, posted] = await Promise.all([
-      fetchCommittedMaskedVectors({ store: runtime.store, roundId, contributors, modelSize, limbsPerElement: limbs, timeoutMs: parameters.timeoutMs }),
-      fetchAggregateSumWithHash({
+    vectors = await fetchCommittedMaskedVectors({ store: runtime.store, roundId, contributors, modelSize, limbsPerElement: limbs, timeoutMs: parameters.timeoutMs });
+  } catch (error) {
+    if (!(error instanceof MashContributionInvalidError)) throw error;
+    return {
+      status: "unverifiable",
+      error: new AggregateUnverifiableError(`Round ${roundId}: an included masked vector is unusable, so the aggregate cannot be checked and its model is not trained on.`, {
+        details: error.shortMessage,
+        cause: error,
+      }),
+    };
+  }
+
+  /** The aggregate payload, when its sum opens the aggregateHash; otherwise why not (missing, too slow, mismatched). */
+  const fetchPosted = async (): Promise<FetchedAggregateSum | Error> => {
+    try {
+      return await fetchAggregateSumWithHash({
         store: runtime.store,
         aggregateCid: view.aggregateCid,
         aggregateHash: view.aggregateHash,
@@ -114,19 +132,12 @@ export async function watchRound(parameters: WatchRoundParameters): Promise<Watc
         commitment: "vector",
         maxClients: Number(task.config.maxClients),
         timeoutMs: parameters.timeoutMs,
-      }),
-    ]);
-  } catch (error) {
-    if (!(error instanceof MashContributionInvalidError) && !isSenderFault(error)) throw error;
-    const what = error instanceof MashContributionInvalidError ? "an included masked vector is unusable" : "the aggregate payload does not open its commitment";
-    return {
-      status: "unverifiable",
-      error: new AggregateUnverifiableError(`Round ${roundId}: ${what}, so the aggregate cannot be checked and its model is not trained on.`, {
-        details: error instanceof MashContributionInvalidError ? error.shortMessage : `${error.name}: ${error.message}`,
-        cause: error,
-      }),
-    };
-  }
+      });
+    } catch (error) {
+      if (!isSenderFault(error) && !(error instanceof IpfsFetchTimeoutError)) throw error;
+      return error;
+    }
+  };
 
   // The contract decodes in the group's whole range (rlwr-2048: |G| ≤ G_max); paper-compat's discrete log searches the
   // task's own bound, N·round(c·S), plus the clients' DP noise when the caller knows it. That bound only sets how far
@@ -135,15 +146,16 @@ export async function watchRound(parameters: WatchRoundParameters): Promise<Watc
   const masked = vectors.map((v) => v.masked);
   const taskBound = aggregateBound(count, Number(task.config.clipMillionths) / 1e6, Number(task.config.quantizationScale)) + Math.ceil(parameters.noiseBound?.(count) ?? 0);
   const bound = group.id === "rlwr-2048" ? group.maxBound : Math.min(group.maxBound, taskBound);
-  let wrong: WrongLeaf | undefined;
+  let trueSum: Int32Array | undefined;
+  let suspect: number | undefined;
   try {
-    wrong = findWrongLeaf(await group.aggregate({ masked, bound }), posted.sum);
+    trueSum = await group.aggregate({ masked, bound });
   } catch (error) {
     // A coordinate that does not decode (rlwr-2048: 2|e| ≥ N, |G| > G_max or an element ≥ 2^40; paper-compat: no
     // discrete log within the bound, or an element outside [1, P)) is one the contract judges wrong whatever was
     // posted, so it is a fraud this watcher can prove (audit M3). paper-compat's posted value there is checked against
     // the product (2^posted ≡ Π y), since a discrete log beyond the watcher's bound may still be within the contract's.
-    const suspect = undecodedCoordinate(error, modelSize);
+    suspect = undecodedCoordinate(error, modelSize);
     if (suspect === undefined) {
       if (!(error instanceof BaseError)) throw error;
       return {
@@ -159,71 +171,104 @@ export async function watchRound(parameters: WatchRoundParameters): Promise<Watc
       coordinate: suspect,
       error: error instanceof BaseError ? `${error.name}: ${error.shortMessage}` : String(error),
     });
-    wrong = findWrongLeafLikeContract({ groupId: group.id, masked, posted: posted.sum, suspect });
   }
   logger.debug("aggregate recomputed", { round: roundId, vectors: count, ms: Date.now() - started });
 
-  const challengeFor = (leafIndex: number): Challenge =>
-    buildChallenge({
-      leafIndex,
-      vectors: vectors.map((v) => ({ payloadHash: v.payloadHash, tree: () => maskedVectorTree(v.masked, limbs) })),
-      sum: { payloadHash: posted.payloadHash, tree: aggregateSumTree(posted.sum) },
-    });
+  const committedVectors: CommittedVector[] = vectors.map((v) => ({ payloadHash: v.payloadHash, tree: () => maskedVectorTree(v.masked, limbs) }));
+  const challengeFor = (leafIndex: number, sumTree: VectorMerkleTree): Challenge => buildChallenge({ leafIndex, vectors: committedVectors, sum: { tree: sumTree } });
 
-  if (!wrong) {
+  // The committed root is the true sum's: verified, and no payload is needed.
+  if (trueSum !== undefined && aggregateSumRoot(trueSum) === aggregateHash) {
     logger.info("aggregate verified", { round: roundId, vectors: count });
     if (!parameters.falseChallenge || parameters.afterWindow) return { status: "verified" };
     logger.warn("MALICIOUS CLIENT: challenging an honest aggregate (demo of a rejected challenge)", { round: roundId, leafIndex: 0 });
-    const sent = await sendChallenge(runtime, roundId, challengeFor(0));
+    const sent = await sendChallenge(runtime, roundId, challengeFor(0, aggregateSumTree(trueSum)));
     logger.warn("MALICIOUS CLIENT: false challenge sent", { round: roundId, upheld: sent.upheld, gasUsed: sent.gasUsed });
     return { status: "verified", falseChallenge: sent };
   }
 
-  if (parameters.afterWindow) {
-    logger.error("aggregate is wrong, and its challenge window has closed", { round: roundId, coordinate: wrong.coordinate, leafIndex: wrong.leafIndex });
-    return { status: "wrong", wrong, error: new AggregateUnverifiableError(`Round ${roundId}: its sum is wrong at coordinate ${wrong.coordinate}, and the window to prove it has closed.`) };
-  }
-  logger.error("aggregate is wrong: challenging it on-chain", {
-    round: roundId,
-    coordinate: wrong.coordinate,
-    leafIndex: wrong.leafIndex,
-    recomputed: wrong.trueValue,
-    posted: wrong.postedValue,
-  });
-  try {
-    const sent = await sendChallenge(runtime, roundId, challengeFor(wrong.leafIndex));
-    logger.info(sent.upheld ? "fraud proven: the aggregator is slashed" : "challenge rejected", { round: roundId, leafIndex: wrong.leafIndex, gasUsed: sent.gasUsed, tx: sent.transactionHash });
-    return { status: "challenged", wrong, challenge: sent };
-  } catch (error) {
-    // Another watcher proved it first (the round is settled), or the window closed: the fraud is no less real.
-    if (!(error instanceof ChainRevertError)) throw error;
-    if (error.errorName === "VerifierUnexpectedStage") {
-      logger.info("another watcher proved the fraud first: the round is settled", { round: roundId, leafIndex: wrong.leafIndex });
-    } else {
-      logger.warn("challenge not accepted", { round: roundId, leafIndex: wrong.leafIndex, error });
+  // Wrong (or undecodable): the payload gives the committed leaves when it opens the commitment.
+  const posted = await fetchPosted();
+  let wrong: WrongLeaf | undefined;
+  if (!(posted instanceof Error)) {
+    wrong = trueSum !== undefined ? findWrongLeaf(trueSum, posted.sum) : findWrongLeafLikeContract({ groupId: group.id, masked, posted: posted.sum, suspect });
+    // Only an undecodable paper-compat coordinate the contract accepts after all leaves nothing wrong here.
+    if (!wrong) {
+      logger.info("aggregate verified by the contract's rule", { round: roundId, vectors: count });
+      return { status: "verified" };
     }
-    return { status: "wrong", wrong, error };
   }
+
+  if (parameters.afterWindow) {
+    if (wrong) {
+      logger.error("aggregate is wrong, and its challenge window has closed", { round: roundId, coordinate: wrong.coordinate, leafIndex: wrong.leafIndex });
+      return { status: "wrong", wrong, error: new AggregateUnverifiableError(`Round ${roundId}: its sum is wrong at coordinate ${wrong.coordinate}, and the window to prove it has closed.`) };
+    }
+    const why = posted instanceof Error ? posted : new AggregateUnverifiableError("no payload");
+    return {
+      status: "unverifiable",
+      error: new AggregateUnverifiableError(`Round ${roundId}: the committed sum is not the sum of the included vectors, and no aggregate payload opens it; its model is not trained on.`, {
+        details: `${why.name}: ${why.message}`,
+        cause: why,
+      }),
+    };
+  }
+
+  if (wrong && !(posted instanceof Error)) {
+    logger.error("aggregate is wrong: challenging it on-chain", {
+      round: roundId,
+      coordinate: wrong.coordinate,
+      leafIndex: wrong.leafIndex,
+      recomputed: wrong.trueValue,
+      posted: wrong.postedValue,
+    });
+    try {
+      const sent = await sendChallenge(runtime, roundId, challengeFor(wrong.leafIndex, aggregateSumTree(posted.sum)));
+      logger.info(sent.upheld ? "fraud proven: the aggregator is slashed" : "challenge rejected", { round: roundId, leafIndex: wrong.leafIndex, gasUsed: sent.gasUsed, tx: sent.transactionHash });
+      return { status: "challenged", wrong, challenge: sent };
+    } catch (error) {
+      // Another watcher proved it first (the round is settled), or the window closed: the fraud is no less real.
+      if (!(error instanceof ChainRevertError)) throw error;
+      if (error.errorName === "VerifierUnexpectedStage") {
+        logger.info("another watcher proved the fraud first: the round is settled", { round: roundId, leafIndex: wrong.leafIndex });
+      } else {
+        logger.warn("challenge not accepted", { round: roundId, leafIndex: wrong.leafIndex, error });
+      }
+      return { status: "wrong", wrong, error };
+    }
+  }
+
+  // The committed sum is not the true one and no payload opens it: make the aggregator open it, node by node.
+  const reason = posted instanceof Error ? `${posted.name}: ${posted.message}` : "unknown";
+  logger.error("aggregate commitment is not the true sum's, and its payload does not open it: opening an aggregate dispute", {
+    round: roundId,
+    payload: reason,
+    ...(suspect !== undefined ? { undecodedCoordinate: suspect } : {}),
+  });
+  const own = trueSum !== undefined ? aggregateSumTree(trueSum) : undefined;
+  const accepts =
+    trueSum !== undefined
+      ? (coordinate: number, value: bigint): boolean => BigInt(trueSum[coordinate]!) === value
+      : contractAcceptsPosted(group.id, masked);
+  const dispute = await playAggregateDispute({
+    runtime,
+    roundId,
+    geometry: disputeGeometry(modelSize),
+    own: own ? (depth, position) => own.nodeAt(depth, position) : undefined,
+    targetLeaf: suspect !== undefined ? Math.floor(suspect / VECTOR_MERKLE_LEAF_VALUES) : undefined,
+    judgeLeaf: (leafIndex, values) => wrongCoordinateOfLeaf({ leafIndex, values, modelSize, accepts }),
+    vectors: committedVectors,
+    root: view.aggregateHash,
+    pollMs: parameters.disputePollMs,
+  });
+  const proven =
+    (dispute.status === "challenged" && dispute.upheld) || dispute.status === "aggregator-timed-out" || dispute.status === "padding-not-zero";
+  logger.info("aggregate dispute over", { round: roundId, status: dispute.status, proven });
+  return { status: "disputed", dispute, proven };
 }
 
 /** Sends the challenge with the bond and a gas limit above the node's estimate; reads `upheld` from the receipt. */
 async function sendChallenge(runtime: WorkerRuntime, roundId: bigint, challenge: Challenge): Promise<SentChallenge> {
-  const { verifier } = runtime;
-  const bond = await retry(() => verifier.CHALLENGE_BOND());
-  const args = [roundId, challenge.leafIndex, challenge.openings, challenge.aggregate] as const;
-  const receipt: ContractTransactionReceipt = await sendTransaction(runtime.connection.signer, {
-    action: `challenge(round ${roundId}, leaf ${challenge.leafIndex})`,
-    send: async () => {
-      const estimate = await verifier.challenge.estimateGas(...args, { value: bond });
-      return verifier.challenge(...args, { value: bond, gasLimit: (estimate * CHALLENGE_GAS_HEADROOM_PERCENT) / 100n });
-    },
-  });
-  const upheld = receipt.logs.some((log) => {
-    try {
-      return verifier.interface.parseLog({ topics: [...log.topics], data: log.data })?.name === "AggregateFraudProven";
-    } catch {
-      return false;
-    }
-  });
-  return { leafIndex: challenge.leafIndex, upheld, gasUsed: receipt.gasUsed, transactionHash: receipt.hash };
+  const sent = await sendChallengeTransaction(runtime, roundId, challenge.leafIndex, challenge.openings, challenge.aggregate);
+  return { leafIndex: challenge.leafIndex, ...sent };
 }

@@ -17,7 +17,7 @@ export interface WatcherRoundState {
   stage: WatcherStage;
   /** The end of the challenge window (unix seconds). */
   challengeDeadline?: number;
-  /** What the watch found: "verified", "challenged", "wrong" or "unverifiable". */
+  /** What the watch found: "verified", "challenged", "disputed" (an aggregate dispute was played), "wrong" or "unverifiable". */
   result?: string;
   /** This watcher's own challenge proved fraud: it is owed its bond back and half the slash. */
   provedFraud?: boolean;
@@ -51,10 +51,13 @@ export const watcherHandlers = {
     check("recordOwnFraudProof", state);
     return { ...state, provedFraud: true, result: state.result ?? "challenged", stage: state.stage === "watching" ? "watched" : state.stage };
   },
-  /** The verifier settled: a watcher that proved the fraud claims its reward; every other round ends here. */
+  /**
+   * The verifier settled: a watcher that proved the fraud claims its reward, and one whose dispute was still open when
+   * someone proved it claims its dispute bond back; every other round ends here.
+   */
   settle(state: WatcherRoundState, outcome: VerificationOutcome): WatcherRoundState {
     check("settle", state);
-    if (outcome === VerificationOutcome.FraudProven && state.provedFraud) return { ...state, outcome, stage: "claiming" };
+    if (outcome === VerificationOutcome.FraudProven && (state.provedFraud || state.result === "disputed")) return { ...state, outcome, stage: "claiming" };
     return { ...state, outcome, stage: outcome === VerificationOutcome.Passed ? "finalized" : "failed" };
   },
   confirmClaim(state: WatcherRoundState): WatcherRoundState {
@@ -89,6 +92,9 @@ export function routeWatcherEvent(
       return can("openWindow") ? watcherHandlers.openWindow(state, Number(event.deadline)) : undefined;
     case "AggregateFraudProven":
       return sameAddress(context.address, event.challenger) && can("recordOwnFraudProof") ? watcherHandlers.recordOwnFraudProof(state) : undefined;
+    case "DisputeOpened":
+      // This watcher's own dispute: its bond is claimed back if someone else proves the fraud first.
+      return sameAddress(context.address, event.challenger) && state.result !== "disputed" ? { ...state, result: "disputed" } : undefined;
     case "VerificationSettled":
       return event.outcome !== VerificationOutcome.None && can("settle") ? watcherHandlers.settle(state, event.outcome) : undefined;
     case "RoundFailed":

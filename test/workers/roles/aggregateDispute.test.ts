@@ -1,0 +1,180 @@
+// The aggregate dispute game on a real (in-process Hardhat) chain, played by the workers' own code: the watcher's
+// playAggregateDispute against the aggregator's answerer (createAggregateDisputeAnswerer). Before the game, a MASH
+// aggregator that committed the root of a tampered sum and withheld the payload could not be proven wrong: the round
+// passed after its window. Now:
+//   - the watcher disputes, the aggregator can only answer from the tampered tree it committed, and the leaf reached
+//     proves the fraud (AggregateFraudProven, the aggregator slashed);
+//   - an aggregator that does not answer loses at the step's deadline (closeDispute);
+//   - an honest aggregator answers a griefer at every step; the griefer, who has nothing to pick, times out and its
+//     bond goes to the aggregator's task bond; the round passes.
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { aggregateSumTree } from "../../../workers/crypto/commit/vectorMerkle";
+import { createAggregateDisputeAnswerer } from "../../../workers/roles/answerAggregateDisputes";
+import { playAggregateDispute, type PlayedDispute } from "../../../workers/roles/playAggregateDispute";
+import type { WorkerRuntime } from "../../../workers/roles/openWorkerRuntime";
+import type { Logger } from "../../../workers/log";
+import { DisputeEnd, DisputeTurn, disputeGeometry } from "../../../workers/protocol/watch/disputeGame";
+import { wrongCoordinateOfLeaf } from "../../../workers/protocol/watch/judgeLikeContract";
+import type { FedmashVerifier } from "../../../typechain-types";
+import { deployFedmash } from "../../helpers/deployFedmash";
+import { driveMashRound } from "../../helpers/driveMashRound";
+import { encryptionKey } from "../../helpers/encryptionKey";
+import { Mode, Role } from "../../helpers/enums";
+import { taskConfig } from "../../helpers/taskConfig";
+import { Outcome } from "../../helpers/verifierEnums";
+
+const TASK_ID = 1n;
+const MODEL_SIZE = 2_100; // 132 leaves, D = 8: a reveal of 7 levels, then 1
+const BOND = 10n ** 17n;
+const WINDOW = 60n;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function runtimeOf(verifier: FedmashVerifier, signer: HardhatEthersSigner): { runtime: WorkerRuntime; messages: string[] } {
+  const messages: string[] = [];
+  const logger: Logger = {
+    debug: () => undefined,
+    info: (message) => void messages.push(message),
+    warn: (message) => void messages.push(message),
+    error: (message) => void messages.push(message),
+    child: () => logger,
+  };
+  const runtime = { verifier: verifier.connect(signer), connection: { provider: ethers.provider, signer, address: signer.address }, logger } as unknown as WorkerRuntime;
+  return { runtime, messages };
+}
+
+describe("aggregate dispute (workers against FedmashVerifier)", function () {
+  this.timeout(300_000);
+
+  async function aggregationFixture() {
+    const signers = await ethers.getSigners();
+    const [owner, aggregator, keeper, watcher] = signers;
+    const clients = signers.slice(4, 8);
+    const { registry, coordinator, verifier } = await deployFedmash();
+    await registry.connect(aggregator).register(Role.Aggregator, encryptionKey("aggregator").compressed);
+    for (const [index, client] of clients.entries()) await registry.connect(client).register(Role.Client, encryptionKey(`c${index}`).compressed);
+    await coordinator.connect(owner).createTask(taskConfig({ mode: Mode.Mash, aggregator: aggregator.address, modelSize: MODEL_SIZE }), "bafkreimodel");
+    await verifier.connect(owner).setTerms(TASK_ID, { aggregatorBond: BOND, clientReward: 1n, aggregatorReward: 1n, challengeDuration: WINDOW });
+    await verifier.connect(owner).fundTask(TASK_ID, { value: 10n ** 17n });
+    await verifier.connect(aggregator).acceptTask(TASK_ID, BOND);
+    await verifier.connect(aggregator).depositBond(TASK_ID, { value: BOND });
+    const round = await driveMashRound({ coordinator, verifier, taskId: TASK_ID, owner, aggregator, keeper, clients, until: "aggregation" });
+    return { coordinator, verifier, owner, aggregator, keeper, watcher, round };
+  }
+
+  /** The aggregator posts `committed`'s root as the aggregateHash, and a payload CID nobody can fetch (withheld). */
+  async function postWithheld(fixture: Awaited<ReturnType<typeof aggregationFixture>>, committed: Int32Array): Promise<string> {
+    const root = aggregateSumTree(committed).root;
+    await fixture.coordinator.connect(fixture.aggregator).postAggregate(fixture.round.roundId, "bafkreiwithheld", "bafkreinewmodel", root);
+    return root;
+  }
+
+  /** The aggregator's answering loop until `done` resolves. */
+  function answering(verifier: FedmashVerifier, aggregator: HardhatEthersSigner, roundId: bigint, committed: Int32Array): { stop: () => Promise<void>; messages: string[] } {
+    const { runtime, messages } = runtimeOf(verifier, aggregator);
+    const answerer = createAggregateDisputeAnswerer({ runtime, committedSum: async () => committed });
+    let stopped = false;
+    const loop = (async () => {
+      while (!stopped) {
+        await answerer.tick([roundId.toString()]);
+        await sleep(50);
+      }
+    })();
+    return { stop: async () => ((stopped = true), await loop), messages };
+  }
+
+  function play(fixture: Awaited<ReturnType<typeof aggregationFixture>>, root: string): Promise<PlayedDispute> {
+    const { runtime } = runtimeOf(fixture.verifier, fixture.watcher);
+    const own = aggregateSumTree(fixture.round.aggregate);
+    const truth = fixture.round.aggregate;
+    return playAggregateDispute({
+      runtime,
+      roundId: fixture.round.roundId,
+      geometry: disputeGeometry(MODEL_SIZE),
+      own: (depth, position) => own.nodeAt(depth, position),
+      judgeLeaf: (leafIndex, values) => wrongCoordinateOfLeaf({ leafIndex, values, modelSize: MODEL_SIZE, accepts: (c, v) => BigInt(truth[c]!) === v }),
+      vectors: fixture.round.vectors,
+      root,
+      pollMs: 50,
+    });
+  }
+
+  it("proves a withheld aggregate whose root is a tampered sum's: the dispute reaches the wrong leaf, AggregateFraudProven, the aggregator slashed", async function () {
+    const fixture = await loadFixture(aggregationFixture);
+    const { verifier, round, watcher } = fixture;
+    const tampered = Int32Array.from(round.aggregate);
+    tampered[1_500] += 1;
+    const root = await postWithheld(fixture, tampered);
+    const aggregator = answering(verifier, fixture.aggregator, round.roundId, tampered);
+    let played: PlayedDispute;
+    try {
+      played = await play(fixture, root);
+    } finally {
+      await aggregator.stop();
+    }
+    expect(played).to.include({ status: "challenged", leafIndex: Math.floor(1_500 / 16), upheld: true });
+    const verification = await verifier.verification(round.roundId);
+    expect([Number(verification.outcome), verification.slashed]).to.deep.equal([Outcome.FraudProven, BOND]);
+    const proven = await verifier.queryFilter(verifier.filters.AggregateFraudProven(undefined, round.roundId));
+    expect(proven.map((event) => [event.args.challenger, event.args.coordinate])).to.deep.equal([[watcher.address, 1_500n]]);
+    expect(aggregator.messages.filter((m) => m.startsWith("dispute answered"))).to.deep.equal(["dispute answered: nodes revealed", "dispute answered: nodes revealed", "dispute answered: leaf revealed"]);
+    // The watcher is owed its dispute bond, its challenge bond and half the slash.
+    const bond = await verifier.CHALLENGE_BOND();
+    expect(await verifier.claimable(round.roundId, watcher.address)).to.equal(2n * bond + BOND / 2n);
+  });
+
+  it("proves the fraud when the aggregator does not answer by the step's deadline (closeDispute)", async function () {
+    const fixture = await loadFixture(aggregationFixture);
+    const { verifier, round, watcher } = fixture;
+    const tampered = Int32Array.from(round.aggregate);
+    tampered[7] -= 3;
+    const root = await postWithheld(fixture, tampered);
+    const game = play(fixture, root);
+    // Nobody answers: once the dispute is open, let its deadline pass.
+    while (Number((await verifier.disputeOf(round.roundId, watcher.address)).turn) !== DisputeTurn.Aggregator) await sleep(50);
+    await time.increase(WINDOW + 1n);
+    const played = await game;
+    expect(played.status).to.equal("aggregator-timed-out");
+    const verification = await verifier.verification(round.roundId);
+    expect([Number(verification.outcome), verification.slashed]).to.deep.equal([Outcome.FraudProven, BOND]);
+    const closed = await verifier.queryFilter(verifier.filters.DisputeClosed(round.roundId, watcher.address));
+    expect(closed.map((event) => Number(event.args.end))).to.deep.equal([DisputeEnd.AggregatorTimedOut]);
+    const proven = await verifier.queryFilter(verifier.filters.AggregateFraudProven(undefined, round.roundId));
+    expect(proven.map((event) => event.args.coordinate)).to.deep.equal([ethers.MaxUint256]);
+  });
+
+  it("an honest aggregator answers a griefer at every step: the griefer's bond goes to the aggregator's task bond, and the round passes", async function () {
+    const fixture = await loadFixture(aggregationFixture);
+    const { verifier, round, watcher: griefer, keeper } = fixture;
+    await postWithheld(fixture, round.aggregate);
+    const bond = await verifier.CHALLENGE_BOND();
+    await verifier.connect(griefer).openDispute(round.roundId, { value: bond });
+    const aggregator = answering(verifier, fixture.aggregator, round.roundId, round.aggregate);
+    try {
+      while (Number((await verifier.disputeOf(round.roundId, griefer.address)).turn) !== DisputeTurn.Challenger) await sleep(50);
+      // The griefer's own picker finds nothing to pick: every revealed node is the true tree's.
+      const played = await play(fixture, aggregateSumTree(round.aggregate).root);
+      expect(played.status).to.equal("lost");
+      // The window closes while the dispute is open: settle waits for it.
+      await time.increaseTo((await verifier.verification(round.roundId)).deadline + 1n);
+      await expect(verifier.connect(keeper).settle(round.roundId, "0x")).to.be.revertedWithCustomError(verifier, "VerifierDisputesOpen");
+      await time.increase(WINDOW + 1n);
+      // The aggregator's answerer closes the griefer's timed-out dispute.
+      const before = (await verifier.taskFunds(TASK_ID)).bond;
+      while (Number((await verifier.disputeOf(round.roundId, griefer.address)).turn) !== DisputeTurn.Closed) await sleep(50);
+      expect((await verifier.taskFunds(TASK_ID)).bond - before).to.equal(bond);
+      expect(aggregator.messages).to.include("closed a dispute whose challenger did not move in time: its bond goes to the task bond");
+    } finally {
+      await aggregator.stop();
+    }
+    const closed = await verifier.queryFilter(verifier.filters.DisputeClosed(round.roundId, griefer.address));
+    expect(closed.map((event) => [Number(event.args.end), event.args.bond])).to.deep.equal([[DisputeEnd.ChallengerTimedOut, bond]]);
+    expect(await verifier.openDisputes(round.roundId)).to.equal(0n);
+    await verifier.connect(keeper).settle(round.roundId, "0x");
+    const verification = await verifier.verification(round.roundId);
+    expect([Number(verification.outcome), verification.slashed]).to.deep.equal([Outcome.Passed, 0n]);
+  });
+});
