@@ -118,8 +118,17 @@ interface ChallengeResult {
   upheld: ChallengeGas;
 }
 
+/** A dispute of a withheld tampered sum played to its leaf: each step's gas, in order, and who sent it. */
+interface DisputeResult {
+  steps: { name: string; gas: number; by: "challenger" | "aggregator" }[];
+  challenger: number;
+  aggregator: number;
+}
+
 interface MashRunResult {
   clients: number;
+  /** rlwr-2048 runs: a last round whose tampered sum is disputed as if withheld. */
+  dispute?: DisputeResult;
   /** Records of the reported honest round, without the challenge of its sum. */
   round: GasRecord[];
   firstRound: GasRecord[];
@@ -392,8 +401,25 @@ async function runMash(count: number, payloads: MashRoundPayloads, maskGroup: nu
   );
   requireOutcome(`${name}, tampered round`, tampered.outcome, Outcome.FraudProven, tampered.included.length, count);
   const upheld = log.find((record) => record.name === "challenge (upheld)");
+  // The fraud took the whole bond: the aggregator tops it up for one more tampered round, disputed as if withheld.
+  let dispute: DisputeResult | undefined;
+  if (maskGroup === MaskGroup.Rlwr2048) {
+    await verifier.connect(aggregator).depositBond(taskId, { value: parseEther("1") });
+    const disputeLog: GasRecord[] = [];
+    const disputed = await drive(honestRounds + 2, { aggregateSum: "tampered", tamperedCoordinate: TAMPERED_COORDINATE, dispute: true }, disputeLog);
+    requireOutcome(`${name}, disputed round`, disputed.outcome, Outcome.FraudProven, disputed.included.length, count);
+    const first = disputeLog.findIndex((record) => record.name === "openDispute");
+    const steps = disputeLog.slice(first, disputeLog.findIndex((record) => record.name === "challenge (upheld)") + 1).map((record) => ({
+      name: record.name,
+      gas: gasOf(record),
+      by: record.name.startsWith("reveal") ? ("aggregator" as const) : ("challenger" as const),
+    }));
+    const total = (by: "challenger" | "aggregator") => steps.filter((step) => step.by === by).reduce((sum, step) => sum + step.gas, 0);
+    dispute = { steps, challenger: total("challenger"), aggregator: total("aggregator") };
+  }
   return {
     clients: count,
+    dispute,
     round: rounds.at(-1)!,
     firstRound: rounds[0]!,
     setup,
@@ -660,6 +686,11 @@ async function main(): Promise<void> {
           execution: byN(challengePick((gas) => gas.execution), paperRuns),
         }
       : null,
+    /**
+     * MASH, rlwr-2048: a dispute of a tampered sum whose payload is withheld, played to the wrong leaf (d = 101,770:
+     * a tree of depth 13, so two reveals of 7 and 6 levels and the leaf), each step's gas and each side's total.
+     */
+    dispute: Object.fromEntries(runs.filter((run) => run.dispute !== undefined).map((run) => [String(run.clients), run.dispute!])),
     challengeRequirement: {
       text: `a challenge (upheld or rejected) at N = ${CHALLENGE_TARGET_N} below ${format(CHALLENGE_TARGET_GAS)} gas, ${DEFAULT_MASK_GROUP}`,
       holds: challengeHolds,
@@ -738,7 +769,7 @@ async function main(): Promise<void> {
     meta: {
       date: new Date().toISOString(),
       quick: QUICK,
-      network: "Hardhat (in-process EDR), solc 0.8.28, optimizer 200 runs (coordinator 1 run), cancun",
+      network: "Hardhat (in-process EDR), solc 0.8.28, optimizer 200 runs (coordinator and verifier 1 run), cancun",
       modelSize: MODEL_SIZE,
       maskGroup: DEFAULT_MASK_GROUP,
       challengedLeaf: CHALLENGED_LEAF,
@@ -819,6 +850,18 @@ async function main(): Promise<void> {
       `${runs.map((run) => `${format(run.challenge.rejected.execution)} rejected / ${format(run.challenge.upheld.execution)} upheld (N = ${run.clients})`).join(", ")}. ` +
       `Each included client adds ${format(Math.round(perVectorGas))} gas and ${format(Math.round(perVectorBytes))} B of calldata to a challenge ` +
       `(upheld, N = ${slopeLow.clients} → ${slopeHigh.clients}): at that rate one stays below ${format(CHALLENGE_TARGET_GAS)} gas up to N = ${targetReachedAtN}.`,
+    "",
+    "## MASH: a dispute of a withheld sum",
+    "",
+    `The same tampered sum, but as if its payload were withheld (round ${ROUNDS + 2}): the challenger opens a dispute and the aggregator ` +
+      `opens its committed tree down the path the challenger picks (a tree of depth ${Math.ceil(Math.log2(Math.ceil(MODEL_SIZE / LEAF_VALUES)))}: ` +
+      "128 nodes, then 64, then the leaf's values), and the challenge of that leaf proves the fraud. Each side's total; an " +
+      "aggregator that stops answering loses at its step's deadline (closeDispute) without the rest.",
+    "",
+    `| N | ${(runs.find((run) => run.dispute !== undefined)?.dispute?.steps ?? []).map((step) => step.name).join(" | ")} | challenger | aggregator |`,
+    `|---:|${runs[0]?.dispute?.steps.map(() => "---:|").join("") ?? ""}---:|---:|`,
+    ...runs.filter((run) => run.dispute !== undefined).map((run) =>
+      `| ${run.clients} | ${run.dispute!.steps.map((step) => format(step.gas)).join(" | ")} | ${format(run.dispute!.challenger)} | ${format(run.dispute!.aggregator)} |`),
     "",
     "## MASH: the honest round per client",
     "",

@@ -1,6 +1,7 @@
 // Drives the Verification part of a Mash or Shamir round once the round is in Aggregation with its included set fixed.
-// Mash (fraud proofs): the aggregate with its real commitment keccak256(payloadHash ‖ Merkle root of the int64 sum),
-// the scripted challenges of its leaves with real openings of the committed masked vectors, settle after the challenge
+// Mash (fraud proofs): the aggregate with its real commitment (the Merkle root of the int64 sum), the scripted
+// challenges of its leaves with real openings of the committed masked vectors, or a dispute of a withheld sum played to
+// its leaf by both sides (the workers' own pure game, workers/protocol/watch/disputeGame), settle after the challenge
 // window, and the claims. Shamir (sampled verification): the aggregate, T, real BN254 commitments to the included
 // clients' updates, settle and the claims. Both round drivers end their rounds through this one script.
 import { ethers } from "hardhat";
@@ -11,7 +12,9 @@ import { commitBatchSums } from "../../workers/crypto/verify/commitBatchSums";
 import { encodeBatchSums } from "../../workers/crypto/verify/encodeBatchSums";
 import { RoundDriverError } from "./roundDriverError";
 import type { RoundDriver } from "./startRoundDriver";
-import { challengeArguments, commitAggregateSum, type CommittedVector } from "./mashVectors";
+import { aggregateSumTree } from "../../workers/crypto/commit/vectorMerkle";
+import { answerDispute, disputeGeometry, pickChild, revealedLeafProof, type DisputeReveal } from "../../workers/protocol/watch/disputeGame";
+import { challengeArguments, commitAggregateSum, openingOf, type CommittedVector } from "./mashVectors";
 import { Outcome } from "./verifierEnums";
 
 /** SampledVerification's m and k, fixed in the contract (a Shamir round's `verification(r).partitions`/`batches`). */
@@ -46,6 +49,12 @@ export interface VerificationBehaviour {
   challenges?: readonly number[];
   /** Mash: who challenges; the keeper by default. */
   challenger?: HardhatEthersSigner;
+  /**
+   * Mash: the challenger disputes the sum as if its payload were withheld, before any scripted challenge: the
+   * aggregator answers every step from the tree it committed, the challenger picks against the right sum's tree, and
+   * at the leaf it challenges with the aggregate leaf the aggregator revealed. False by default.
+   */
+  dispute?: boolean;
 }
 
 /** One Mash challenge the driver sent. */
@@ -184,6 +193,46 @@ export async function driveVerification(driver: RoundDriver, parameters: DriveVe
   return result;
 }
 
+/**
+ * A dispute of `sum` by `challenger`, both sides moving at once: every step is sent and recorded (openDispute,
+ * revealNodes, pickNode, revealLeaf, then the challenge of the leaf reached, upheld when the sum is wrong there).
+ */
+async function playDispute(
+  driver: RoundDriver,
+  vectors: readonly CommittedVector[],
+  sum: CommittedVector,
+  right: ReturnType<typeof aggregateSumTree>,
+  challenger: HardhatEthersSigner,
+  bond: bigint,
+): Promise<ChallengeRecord> {
+  const { verifier, aggregator } = driver.parameters;
+  const { roundId } = driver;
+  const geometry = disputeGeometry(sum.tree.length);
+  const reveals: DisputeReveal[] = [];
+  await driver.send("openDispute", verifier.connect(challenger).openDispute(roundId, { value: bond }));
+  for (;;) {
+    const state = await verifier.disputeOf(roundId, challenger.address);
+    const answer = answerDispute(sum.tree, { depth: Number(state.depth), position: Number(state.position), node: state.node });
+    if (answer.type === "reveal-leaf") {
+      await driver.send("revealLeaf", verifier.connect(aggregator).revealLeaf(roundId, challenger.address, ethers.hexlify(answer.values)));
+      const aggregate = { ...openingOf(sum, answer.leafIndex), proof: revealedLeafProof(geometry, reveals, answer.leafIndex) };
+      const openings = vectors.map((vector) => openingOf(vector, answer.leafIndex));
+      const upheld = await verifier.connect(challenger).challenge.staticCall(roundId, answer.leafIndex, openings, aggregate, { value: bond });
+      await driver.send(
+        upheld ? "challenge (upheld)" : "challenge (rejected)",
+        verifier.connect(challenger).challenge(roundId, answer.leafIndex, openings, aggregate, { value: bond }),
+      );
+      return { leafIndex: answer.leafIndex, upheld };
+    }
+    await driver.send(`revealNodes (${answer.nodes.length})`, verifier.connect(aggregator).revealNodes(roundId, challenger.address, answer.nodes));
+    const reveal = { depth: answer.depth, position: answer.position, nodes: answer.nodes };
+    reveals.push(reveal);
+    // Against an honest sum every node matches: the challenger still has to pick one (the first) to go on.
+    const pick = pickChild({ geometry, reveal, own: (depth, position) => right.nodeAt(depth, position) }) ?? pickChild({ geometry, reveal, targetLeaf: 0 })!;
+    await driver.send("pickNode", verifier.connect(challenger).pickNode(roundId, pick.childIndex, pick.child, pick.proof));
+  }
+}
+
 /** Mash: the aggregate with its real commitment, the scripted challenges, settle after the window, the claims. */
 async function driveMashVerification(
   driver: RoundDriver,
@@ -211,6 +260,9 @@ async function driveMashVerification(
 
   const challenger = behaviour.challenger ?? keeper;
   const bond = await verifier.CHALLENGE_BOND();
+  if (behaviour.dispute) {
+    result.challenges.push(await playDispute(driver, vectors, sum, aggregateSumTree(result.aggregate), challenger, bond));
+  }
   for (const leafIndex of behaviour.challenges ?? []) {
     const [leaf, openings, aggregate] = challengeArguments(vectors, sum, leafIndex);
     const upheld = await verifier.connect(challenger).challenge.staticCall(roundId, leaf, openings, aggregate, { value: bond });
