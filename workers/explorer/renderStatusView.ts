@@ -185,7 +185,7 @@ function verificationBlock(v: VerificationStatus | undefined, round: RoundStatus
         ? html`<table class="challenges">
       <caption>Challenges</caption>
       <thead><tr><th scope="col">Challenger</th><th scope="col">Result</th><th scope="col" class="num">Coordinate or leaf</th><th scope="col">Transaction</th></tr></thead>
-      <tbody>${v.challenges.map((c) => html`<tr><th scope="row">${address(c.challenger)}</th><td>${c.upheld ? "upheld: fraud proven" : "rejected: bond burned"}</td><td class="num">${c.upheld ? `coordinate ${c.coordinate}` : `leaf ${c.leafIndex}`}</td><td>${txLink(c, options)}</td></tr>`)}</tbody>
+      <tbody>${v.challenges.map((c) => html`<tr><th scope="row">${address(c.challenger)}</th><td>${c.dispute !== undefined ? `dispute ${c.dispute}${c.upheld ? ": fraud proven" : ": bond to the aggregator"}` : c.upheld ? "upheld: fraud proven" : "rejected: bond burned"}</td><td class="num">${c.dispute !== undefined ? "" : c.upheld ? `coordinate ${c.coordinate}` : `leaf ${c.leafIndex}`}</td><td>${txLink(c, options)}</td></tr>`)}</tbody>
     </table>`
         : ""
     }`;

@@ -65,7 +65,13 @@ export function renderReportMarkdown(report: DemoReport): string {
         const v = r.verification;
         const committed = report.mode === "mash" ? `– / ${v.included}` : `${v.committed} / ${v.included}`;
         const challenges =
-          r.challenges.map((c) => `\`${c.challenger.slice(0, 10)}…\` ${c.upheld ? `upheld at coordinate ${c.coordinate}` : `rejected at leaf ${c.leafIndex}`} (gas ${c.gasUsed ?? "–"})`).join("<br>") || "–";
+          r.challenges
+            .map((c) =>
+              c.kind === "dispute"
+                ? `\`${c.challenger.slice(0, 10)}…\` dispute ${c.upheld ? "won" : "lost"} (${c.end})`
+                : `\`${c.challenger.slice(0, 10)}…\` ${c.upheld ? `upheld at coordinate ${c.coordinate}` : `rejected at leaf ${c.leafIndex}`} (gas ${c.gasUsed ?? "–"})`,
+            )
+            .join("<br>") || "–";
         const slashed = r.slashedParties.map((s) => `**${formatEther(s.wei)}** ${s.role} \`${s.address.slice(0, 10)}…\` (${s.reason})`).join("<br>") || "0";
         return `| ${r.round} | ${v.status} | ${v.gasUsed ?? "–"} | ${committed} | ${challenges} | ${formatEther(r.paid)} | ${slashed} | ${r.claims.length} |`;
       }),

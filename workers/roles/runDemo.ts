@@ -299,7 +299,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
           ? `!! the aggregator is MALICIOUS (${options.maliciousAggregator}): it publishes tampered aggregates; ${
               options.maliciousAggregator === "consistent"
                 ? "expect every round to be proven wrong by a watcher (AggregateFraudProven, bond slashed)"
-                : "its aggregateHash commits a sum nobody else holds: the watchers refuse the model, but no fraud proof can reach it"
+                : "its aggregateHash commits a tampered sum its payload does not open: expect the watchers to dispute it and prove the fraud (AggregateFraudProven, bond slashed)"
             }`
           : `!! the aggregator is MALICIOUS (${options.maliciousAggregator}): it publishes tampered aggregates; expect every verified round to fail`,
       );
@@ -543,7 +543,15 @@ export function roundSummary(r: RoundReport): string {
   const privacy = r.privacy ? ` · ε ${formatEpsilon(r.privacy.epsilon)} (δ ${r.privacy.delta}, this round ${formatEpsilon(r.privacy.epsilonRound)}${aggregatorOnly})` : "";
   // MASH rounds are checked by fraud proofs (no commitments); Shamir rounds by the clients' commitments.
   const challenges = r.challenges.length
-    ? `, ${r.challenges.map((c) => (c.upheld ? `challenge upheld at coordinate ${c.coordinate} (gas ${c.gasUsed})` : `challenge rejected at leaf ${c.leafIndex} (gas ${c.gasUsed})`)).join(", ")}`
+    ? `, ${r.challenges
+        .map((c) =>
+          c.kind === "dispute"
+            ? `dispute ${c.upheld ? "won" : "lost"} (${c.end})`
+            : c.upheld
+              ? `challenge upheld at coordinate ${c.coordinate} (gas ${c.gasUsed})`
+              : `challenge rejected at leaf ${c.leafIndex} (gas ${c.gasUsed})`,
+        )
+        .join(", ")}`
     : "";
   // An upheld challenge is the settling transaction: its gas is shown with it.
   const settleGas = r.verification.gasUsed === null || r.challenges.some((c) => c.upheld) ? "" : `, settle gas ${r.verification.gasUsed}`;

@@ -28,6 +28,7 @@ import { integerNoiseBound } from "../ml/dp/integerNoiseBound";
 import { shamirFieldBound } from "../crypto/shamir/shamirFieldBound";
 import { fetchPayload } from "../storage/fetchPayload";
 import { fetchRootCommittedPayload } from "../storage/fetchCommittedPayload";
+import { DISPUTE_END_NAMES, DisputeEnd } from "../protocol/watch/disputeGame";
 import { PayloadShapeMismatchError } from "../storage/errors";
 import { aggregateSumRoot } from "../crypto/commit/vectorCommitments";
 import { composeReleases, readRoundRelease, readTaskReleases, taskRoundIds, type PrivacyRelease } from "./accountTaskPrivacy";
@@ -196,16 +197,24 @@ export type VerificationStatus = "passed" | "failed" | "batch-sums-missing" | "c
 export interface SlashedParty {
   address: string;
   role: "aggregator" | "challenger";
-  /** "aggregate-fraud-proven", "verification-failed", "batch-sums-missing" (aggregator) or "challenge-rejected" (challenger). */
+  /**
+   * "aggregate-fraud-proven", "verification-failed", "batch-sums-missing" (aggregator); "challenge-rejected" (a
+   * challenger's bond burned), "dispute-lost" (a dispute's bond paid to the aggregator: it timed out or its leaf was right).
+   */
   reason: string;
   /** Wei, decimal. */
   wei: string;
 }
 
-/** A MASH challenge of the round's aggregate. */
+/** A MASH challenge of the round's aggregate, or an aggregate dispute that ended without one. */
 export interface ChallengeReport {
+  /** "challenge": challenge(); "dispute": a dispute closed by a timeout or a non-zero padding leaf (DisputeClosed). */
+  kind: "challenge" | "dispute";
   challenger: string;
+  /** Whether it proved the fraud (a dispute: the aggregator timed out, or its padding was not zero). */
   upheld: boolean;
+  /** A dispute's end: AggregatorTimedOut, ChallengerTimedOut, ChallengeRejected or PaddingNotZero. */
+  end?: string;
   /** Upheld: the first coordinate the fraud proof showed wrong. */
   coordinate?: number;
   /** Rejected: the leaf it opened. */
@@ -380,20 +389,36 @@ const gasOf = async (runtime: WorkerRuntime, transactionHash: string): Promise<n
 /** Who lost money in the round and why (AggregatorSlashed, ChallengeRejected), and every challenge with its gas. */
 async function slashesAndChallenges(runtime: WorkerRuntime, roundId: bigint, outcome: VerificationOutcome): Promise<Pick<RoundReport, "slashedParties" | "challenges">> {
   const { verifier } = runtime;
-  const [slashes, rejected, proven] = await Promise.all([
+  const [slashes, rejected, proven, disputes] = await Promise.all([
     retry(() => verifier.queryFilter(verifier.filters.AggregatorSlashed(undefined, roundId))),
     retry(() => verifier.queryFilter(verifier.filters.ChallengeRejected(roundId))),
     retry(() => verifier.queryFilter(verifier.filters.AggregateFraudProven(undefined, roundId))),
+    retry(() => verifier.queryFilter(verifier.filters.DisputeClosed(roundId))),
   ]);
   const aggregatorReason =
     outcome === VerificationOutcome.FraudProven ? "aggregate-fraud-proven" : outcome === VerificationOutcome.BatchSumsMissing ? "batch-sums-missing" : "verification-failed";
   const slashedParties: SlashedParty[] = [
     ...slashes.map((event) => ({ address: event.args.aggregator, role: "aggregator" as const, reason: aggregatorReason, wei: event.args.amount.toString() })),
     ...rejected.map((event) => ({ address: event.args.challenger, role: "challenger" as const, reason: "challenge-rejected", wei: event.args.bond.toString() })),
+    ...disputes
+      .filter((event) => event.args.bond > 0n)
+      .map((event) => ({ address: event.args.challenger, role: "challenger" as const, reason: "dispute-lost", wei: event.args.bond.toString() })),
   ];
+  // A dispute's challenge is a challenge like any other; a dispute that ended otherwise is listed once, as a dispute
+  // (its AggregateFraudProven, when the aggregator timed out or its padding was not zero, is that dispute's).
+  const disputeProofs = new Set(disputes.map((event) => event.transactionHash));
   const challenges: ChallengeReport[] = await Promise.all([
-    ...rejected.map(async (event) => ({ challenger: event.args.challenger, upheld: false, leafIndex: Number(event.args.leafIndex), gasUsed: await gasOf(runtime, event.transactionHash) })),
-    ...proven.map(async (event) => ({ challenger: event.args.challenger, upheld: true, coordinate: Number(event.args.coordinate), gasUsed: await gasOf(runtime, event.transactionHash) })),
+    ...rejected.map(async (event) => ({ kind: "challenge" as const, challenger: event.args.challenger, upheld: false, leafIndex: Number(event.args.leafIndex), gasUsed: await gasOf(runtime, event.transactionHash) })),
+    ...proven
+      .filter((event) => !disputeProofs.has(event.transactionHash))
+      .map(async (event) => ({ kind: "challenge" as const, challenger: event.args.challenger, upheld: true, coordinate: Number(event.args.coordinate), gasUsed: await gasOf(runtime, event.transactionHash) })),
+    ...disputes
+      .filter((event) => Number(event.args.end) !== DisputeEnd.ChallengeRejected)
+      .map(async (event) => {
+        const end = Number(event.args.end) as DisputeEnd;
+        const upheld = end === DisputeEnd.AggregatorTimedOut || end === DisputeEnd.PaddingNotZero;
+        return { kind: "dispute" as const, challenger: event.args.challenger, upheld, end: DISPUTE_END_NAMES[end] ?? String(end), gasUsed: await gasOf(runtime, event.transactionHash) };
+      }),
   ]);
   return { slashedParties, challenges };
 }

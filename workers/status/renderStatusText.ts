@@ -150,7 +150,9 @@ function roundDetail(round: RoundStatus, now: number, withEvents: boolean): stri
     if (gasParts.length > 0) lines.push(`${indent}  gas: ${gasParts.map(([name, used]) => `${name} ${used}`).join(" · ")} · total ${gas(v.gasUsed.total)}`);
     for (const c of v.challenges) {
       lines.push(
-        `${indent}  challenge by ${shortAddress(c.challenger)}: ${c.upheld ? `upheld, the aggregate is wrong at coordinate ${c.coordinate}` : `rejected (leaf ${c.leafIndex}), bond burned`}`,
+        c.dispute !== undefined
+          ? `${indent}  dispute by ${shortAddress(c.challenger)}: ${c.dispute}${c.upheld ? ", fraud proven" : ", its bond went to the aggregator"}`
+          : `${indent}  challenge by ${shortAddress(c.challenger)}: ${c.upheld ? `upheld, the aggregate is wrong at coordinate ${c.coordinate}` : `rejected (leaf ${c.leafIndex}), bond burned`}`,
       );
     }
     if (v.settled) lines.push(`${indent}  settled tx ${v.settled.tx} @${v.settled.block}`);

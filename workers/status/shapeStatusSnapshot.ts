@@ -1,6 +1,7 @@
 // Pure shaping of a StatusSnapshot from what the chain said: the contracts' views give the current state (phase,
 // deadline, groups, verification stage), the parsed events give the history and the transaction of every step.
 // No I/O here, so the whole mapping is tested with literal events and views.
+import { DISPUTE_END_NAMES, DisputeEnd } from "../protocol/watch/disputeGame";
 import { getAddress } from "ethers";
 import type { FedmashAddresses } from "../chain/loadDeployment";
 import type { CoordinatorEvent, CoordinatorEventOf, CoordinatorEventType } from "../protocol/events";
@@ -111,7 +112,18 @@ function shapeVerification(view: RoundViewData, events: readonly CoordinatorEven
   const commitments = ofType(events, "CommitmentPosted").map((event) => ({ client: checksum(event.client), ...ref(event) }));
   const challenges: ChallengeStatus[] = [
     ...ofType(events, "ChallengeRejected").map((event) => ({ challenger: checksum(event.challenger), upheld: false, leafIndex: Number(event.leafIndex), ...ref(event) })),
-    ...ofType(events, "AggregateFraudProven").map((event) => ({ challenger: checksum(event.challenger), upheld: true, coordinate: Number(event.coordinate), ...ref(event) })),
+    // A dispute's own proof (closeDispute, a non-zero padding leaf) is listed once, as its DisputeClosed.
+    ...ofType(events, "AggregateFraudProven")
+      .filter((event) => !ofType(events, "DisputeClosed").some((closed) => closed.transactionHash === event.transactionHash))
+      .map((event) => ({ challenger: checksum(event.challenger), upheld: true, coordinate: Number(event.coordinate), ...ref(event) })),
+    ...ofType(events, "DisputeClosed")
+      .filter((event) => event.end !== DisputeEnd.ChallengeRejected)
+      .map((event) => ({
+        challenger: checksum(event.challenger),
+        upheld: event.end === DisputeEnd.AggregatorTimedOut || event.end === DisputeEnd.PaddingNotZero,
+        dispute: DISPUTE_END_NAMES[event.end as DisputeEnd] ?? String(event.end),
+        ...ref(event),
+      })),
   ];
   const gas: VerificationGasStatus = {};
   const parts: [keyof VerificationGasStatus, string[]][] = [

@@ -198,6 +198,8 @@ export interface ChallengeStatus extends TxRef {
   upheld: boolean;
   coordinate?: number;
   leafIndex?: number;
+  /** An aggregate dispute that ended without a challenge: how (AggregatorTimedOut, ChallengerTimedOut, PaddingNotZero). */
+  dispute?: string;
 }
 
 /** Gas used by the verification's transactions, from their receipts; absent entries were not (yet) sent. */
