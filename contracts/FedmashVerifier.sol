@@ -558,7 +558,9 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
         funds.pool += released;
         funds.activeRoundId = 0;
         info.reserved = 0;
+        // Disputes still open when a fraud is proven get their bonds back (see _owed); none is open otherwise.
         info.unclaimed = paid + info.challengerReward + state.spoiledShare * paidClients;
+        info.unclaimed += uint256(state.openDisputes) * CHALLENGE_BOND;
         info.slashed = slashed;
         info.stage = Stage.Settled;
         info.outcome = outcome;

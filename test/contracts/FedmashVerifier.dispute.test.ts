@@ -211,6 +211,13 @@ describe("FedmashVerifier: the dispute game of a withheld MASH aggregate", funct
     expect(await verifier.claimable(round.roundId, challenger.address)).to.equal(AGGREGATOR_BOND / 2n + 2n * BOND);
     expect(await verifier.claimable(round.roundId, aggregator.address)).to.equal(0n);
     await expect(verifier.connect(challenger).claim(round.roundId)).to.changeEtherBalance(challenger, AGGREGATOR_BOND / 2n + 2n * BOND);
+    // Every included account can claim its share of the slash after the challenger took both bonds back.
+    for (const client of round.included) {
+      const owed = await verifier.claimable(round.roundId, client.address);
+      expect(owed).to.be.greaterThan(0n);
+      await expect(verifier.connect(client).claim(round.roundId)).to.changeEtherBalance(client, owed);
+    }
+    expect((await verifier.verification(round.roundId)).unclaimed).to.equal(0n);
     await expectBalanced(verifier);
   });
 
@@ -303,6 +310,8 @@ describe("FedmashVerifier: the dispute game of a withheld MASH aggregate", funct
     await challengeLeaf(fixture, challenger, leaf);
     expect(await verifier.claimable(round.roundId, bystander.address)).to.equal(BOND);
     await expect(verifier.connect(bystander).claim(round.roundId)).to.changeEtherBalance(bystander, BOND);
+    for (const account of [challenger, ...round.included]) await verifier.connect(account).claim(round.roundId);
+    expect((await verifier.verification(round.roundId)).unclaimed).to.equal(0n);
     await expectBalanced(verifier);
   });
 
