@@ -67,9 +67,9 @@ export function renderReportMarkdown(report: DemoReport): string {
         const challenges =
           r.challenges
             .map((c) =>
-              c.kind === "dispute"
+              c.kind === "dispute" && c.coordinate === undefined && c.leafIndex === undefined
                 ? `\`${c.challenger.slice(0, 10)}…\` dispute ${c.upheld ? "won" : "lost"} (${c.end})`
-                : `\`${c.challenger.slice(0, 10)}…\` ${c.upheld ? `upheld at coordinate ${c.coordinate}` : `rejected at leaf ${c.leafIndex}`} (gas ${c.gasUsed ?? "–"})`,
+                : `\`${c.challenger.slice(0, 10)}…\` ${c.kind === "dispute" ? "dispute, " : ""}${c.upheld ? `upheld at coordinate ${c.coordinate}` : `rejected at leaf ${c.leafIndex}`} (gas ${c.gasUsed ?? "–"})`,
             )
             .join("<br>") || "–";
         const slashed = r.slashedParties.map((s) => `**${formatEther(s.wei)}** ${s.role} \`${s.address.slice(0, 10)}…\` (${s.reason})`).join("<br>") || "0";

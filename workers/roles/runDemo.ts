@@ -545,11 +545,11 @@ export function roundSummary(r: RoundReport): string {
   const challenges = r.challenges.length
     ? `, ${r.challenges
         .map((c) =>
-          c.kind === "dispute"
+          c.kind === "dispute" && c.coordinate === undefined && c.leafIndex === undefined
             ? `dispute ${c.upheld ? "won" : "lost"} (${c.end})`
-            : c.upheld
+            : `${c.kind === "dispute" ? `dispute ${c.upheld ? "won" : "lost"}: ` : ""}${c.upheld
               ? `challenge upheld at coordinate ${c.coordinate} (gas ${c.gasUsed})`
-              : `challenge rejected at leaf ${c.leafIndex} (gas ${c.gasUsed})`,
+              : `challenge rejected at leaf ${c.leafIndex} (gas ${c.gasUsed})`}`,
         )
         .join(", ")}`
     : "";

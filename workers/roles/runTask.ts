@@ -213,7 +213,10 @@ export interface ChallengeReport {
   challenger: string;
   /** Whether it proved the fraud (a dispute: the aggregator timed out, or its padding was not zero). */
   upheld: boolean;
-  /** A dispute's end: AggregatorTimedOut, ChallengerTimedOut, ChallengeRejected or PaddingNotZero. */
+  /**
+   * A dispute's end: AggregatorTimedOut, ChallengerTimedOut or PaddingNotZero (closed without a challenge), or
+   * ChallengeUpheld / ChallengeRejected (the challenge of the leaf it reached, with its coordinate or leaf and gas).
+   */
   end?: string;
   /** Upheld: the first coordinate the fraud proof showed wrong. */
   coordinate?: number;
@@ -389,12 +392,17 @@ const gasOf = async (runtime: WorkerRuntime, transactionHash: string): Promise<n
 /** Who lost money in the round and why (AggregatorSlashed, ChallengeRejected), and every challenge with its gas. */
 async function slashesAndChallenges(runtime: WorkerRuntime, roundId: bigint, outcome: VerificationOutcome): Promise<Pick<RoundReport, "slashedParties" | "challenges">> {
   const { verifier } = runtime;
-  const [slashes, rejected, proven, disputes] = await Promise.all([
+  const [slashes, rejected, proven, disputes, opened] = await Promise.all([
     retry(() => verifier.queryFilter(verifier.filters.AggregatorSlashed(undefined, roundId))),
     retry(() => verifier.queryFilter(verifier.filters.ChallengeRejected(roundId))),
     retry(() => verifier.queryFilter(verifier.filters.AggregateFraudProven(undefined, roundId))),
     retry(() => verifier.queryFilter(verifier.filters.DisputeClosed(roundId))),
+    retry(() => verifier.queryFilter(verifier.filters.DisputeOpened(roundId))),
   ]);
+  // A challenge sent by an account that had disputed the round is its dispute's last move (the leaf it reached).
+  const disputers = new Set(opened.map((event) => event.args.challenger.toLowerCase()));
+  const kindOf = (challenger: string, upheld: boolean): Pick<ChallengeReport, "kind" | "end"> =>
+    disputers.has(challenger.toLowerCase()) ? { kind: "dispute", end: upheld ? "ChallengeUpheld" : "ChallengeRejected" } : { kind: "challenge" };
   const aggregatorReason =
     outcome === VerificationOutcome.FraudProven ? "aggregate-fraud-proven" : outcome === VerificationOutcome.BatchSumsMissing ? "batch-sums-missing" : "verification-failed";
   const slashedParties: SlashedParty[] = [
@@ -408,10 +416,11 @@ async function slashesAndChallenges(runtime: WorkerRuntime, roundId: bigint, out
   // (its AggregateFraudProven, when the aggregator timed out or its padding was not zero, is that dispute's).
   const disputeProofs = new Set(disputes.map((event) => event.transactionHash));
   const challenges: ChallengeReport[] = await Promise.all([
-    ...rejected.map(async (event) => ({ kind: "challenge" as const, challenger: event.args.challenger, upheld: false, leafIndex: Number(event.args.leafIndex), gasUsed: await gasOf(runtime, event.transactionHash) })),
+    ...rejected.map(async (event) => ({ ...kindOf(event.args.challenger, false), challenger: event.args.challenger, upheld: false, leafIndex: Number(event.args.leafIndex), gasUsed: await gasOf(runtime, event.transactionHash) })),
     ...proven
       .filter((event) => !disputeProofs.has(event.transactionHash))
-      .map(async (event) => ({ kind: "challenge" as const, challenger: event.args.challenger, upheld: true, coordinate: Number(event.args.coordinate), gasUsed: await gasOf(runtime, event.transactionHash) })),
+      .map(async (event) => ({ ...kindOf(event.args.challenger, true), challenger: event.args.challenger, upheld: true, coordinate: Number(event.args.coordinate), gasUsed: await gasOf(runtime, event.transactionHash) })),
+    // A dispute closed by its rejected challenge is listed as that challenge.
     ...disputes
       .filter((event) => Number(event.args.end) !== DisputeEnd.ChallengeRejected)
       .map(async (event) => {

@@ -53,6 +53,15 @@ describe("the standalone MASH watcher's machine", function () {
     expect([theirs.stage, theirs.provedFraud]).to.deep.equal(["failed", undefined]);
   });
 
+  it("claims its dispute bond back when someone else proved the fraud while its own dispute was open", function () {
+    const disputeOpened = (challenger: string): CoordinatorEvent => ({ ...base, type: "DisputeOpened", roundId: 5n, challenger, root: "0xaa", deadline: 200n });
+    const disputing = replay([opened, window, disputeOpened(SELF), proven(OTHER), settled(VerificationOutcome.FraudProven)])!;
+    expect([disputing.result, disputing.stage]).to.deep.equal(["disputed", "claiming"]);
+    expect(watcherPendingAction(disputing)).to.deep.equal({ type: "claim", roundId: 5n });
+    // Another account's dispute owes this watcher nothing.
+    expect(replay([opened, window, disputeOpened(OTHER), proven(OTHER), settled(VerificationOutcome.FraudProven)])!.stage).to.equal("failed");
+  });
+
   it("ends a passed round as finalized and a round that failed before its aggregate as failed", function () {
     expect(replay([opened, window, settled(VerificationOutcome.Passed)])!.stage).to.equal("finalized");
     expect(replay([opened, { ...base, type: "RoundFailed", taskId: 1n, roundId: 5n, reason: 3 }])!.stage).to.equal("failed");
