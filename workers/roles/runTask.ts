@@ -208,7 +208,10 @@ export interface SlashedParty {
 
 /** A MASH challenge of the round's aggregate, or an aggregate dispute that ended without one. */
 export interface ChallengeReport {
-  /** "challenge": challenge(); "dispute": a dispute closed by a timeout or a non-zero padding leaf (DisputeClosed). */
+  /**
+   * "challenge": a challenge(); "dispute": a dispute, closed by a timeout or a non-zero padding leaf (DisputeClosed), or
+   * ended by its challenger's challenge of the leaf it reached.
+   */
   kind: "challenge" | "dispute";
   challenger: string;
   /** Whether it proved the fraud (a dispute: the aggregator timed out, or its padding was not zero). */
