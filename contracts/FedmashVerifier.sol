@@ -487,7 +487,10 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
     /// @inheritdoc IFedmashVerifier
     function settle(uint256 roundId, bytes calldata batchSums) external {
         RoundState storage state = _knownRound(roundId);
-        if (state.openDisputes != 0) revert VerifierDisputesOpen(roundId, state.openDisputes);
+        // A settled round may still count disputes a proven fraud left open (refunded by claim): its stage error comes first.
+        if (state.info.stage == Stage.Challenge && state.openDisputes != 0) {
+            revert VerifierDisputesOpen(roundId, state.openDisputes);
+        }
         Outcome outcome = _outcome(roundId, state, batchSums);
         uint256 slashed = 0;
         // Only a missing T is the aggregator's fault for sure. A failed Shamir check names no culprit: one client's wrong

@@ -501,7 +501,8 @@ interface IFedmashVerifier {
     /// @notice `challenger`'s dispute of `roundId` (turn `None` if it opened none).
     function disputeOf(uint256 roundId, address challenger) external view returns (Dispute memory);
 
-    /// @notice How many disputes of `roundId` are open; {settle} waits for none.
+    /// @notice How many disputes of `roundId` are open; {settle} waits for none. After a proven fraud it still counts
+    /// the disputes that were open then, whose bonds {claim} refunds.
     function openDisputes(uint256 roundId) external view returns (uint256);
 
     /// @notice `Mash`: passes the round once its challenge window closed without a proven fraud. `Shamir`: ends the

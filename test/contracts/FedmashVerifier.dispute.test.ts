@@ -309,6 +309,8 @@ describe("FedmashVerifier: the dispute game of a withheld MASH aggregate", funct
     const leaf = await playToLeaf(fixture, challenger);
     await challengeLeaf(fixture, challenger, leaf);
     expect(await verifier.claimable(round.roundId, bystander.address)).to.equal(BOND);
+    // The round is settled: a late settle says so, not that disputes are open.
+    await expect(verifier.settle(round.roundId, "0x")).to.be.revertedWithCustomError(verifier, "VerifierUnexpectedStage");
     await expect(verifier.connect(bystander).claim(round.roundId)).to.changeEtherBalance(bystander, BOND);
     for (const account of [challenger, ...round.included]) await verifier.connect(account).claim(round.roundId);
     expect((await verifier.verification(round.roundId)).unclaimed).to.equal(0n);
