@@ -63,7 +63,7 @@ describe("a MASH round across real processes", function () {
     ({ coordinator: coordinatorAddress } = await deployWithIgnition({ rpcUrl: node.rpcUrl, chainId: 31337n, projectRoot: PROJECT_ROOT, deploymentId, reset: true }));
     const common = ["--rpc", node.rpcUrl, "--deployment-id", deploymentId, "--store-dir", join(work, "ipfs"), "--quiet"];
     commonArgs = common;
-    workers.push(spawnWorker({ projectRoot: PROJECT_ROOT, args: ["aggregator", ...common, "--account", "1", "--accept-task", "1", "--state-dir", join(work, "aggregator")], outputFile: join(work, "aggregator.out") }));
+    workers.push(spawnWorker({ projectRoot: PROJECT_ROOT, args: ["aggregator", ...common, "--account", "1", "--accept-task", "1", "--min-challenge-window", "5", "--state-dir", join(work, "aggregator")], outputFile: join(work, "aggregator.out") }));
     const clients = Array.from({ length: CLIENTS }, (_, i) => spawnWorker({ projectRoot: PROJECT_ROOT, args: clientArgs(i, common), outputFile: join(work, `client-${i}.out`) }));
     workers.push(...clients);
     const ownerRun = runCli(["owner", ...common, "--account", "0", "--mode", "mash", "--mask-group", "paper-compat", "--rounds", "1", "--max-clients", String(CLIENTS), "--join-seconds", "180", "--challenge-window", "8", "--state-dir", join(work, "owner")]);

@@ -38,7 +38,7 @@ describe("fedmash watch: a standalone watcher of a MASH task", function () {
     workers.push(
       spawnWorker({
         projectRoot: PROJECT_ROOT,
-        args: ["aggregator", ...common, "--account", "1", "--accept-task", "1", "--malicious-aggregator", "consistent", "--state-dir", join(work, "aggregator")],
+        args: ["aggregator", ...common, "--account", "1", "--accept-task", "1", "--min-challenge-window", "5", "--malicious-aggregator", "consistent", "--state-dir", join(work, "aggregator")],
         outputFile: join(work, "aggregator.out"),
       }),
     );

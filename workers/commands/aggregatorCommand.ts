@@ -21,6 +21,7 @@ export const aggregatorCommand = workerCommand({
       startBlock: config.worker.startBlock,
       acceptedTasks: config.acceptedTasks,
       weighting: config.weighting,
+      minChallengeWindow: config.minChallengeWindow,
       maliciousAggregator: config.maliciousAggregator,
       dp: config.dp,
       shareSumGraceSeconds: config.shareSumGraceSeconds,

@@ -40,6 +40,9 @@ function acceptedTasksField(): Field<AcceptedTaskEntry[]> {
   return textField(parseAcceptedTasks, []);
 }
 
+/** The shortest MASH challenge window an aggregator accepts by default: the owner's default `--challenge-window`. */
+export const DEFAULT_AGGREGATOR_MIN_CHALLENGE_WINDOW = 600;
+
 /** The default cap of an accepted task that names no bond of its own: the owner's default `--bond`. */
 export const DEFAULT_MAX_BOND_WEI = 10n ** 18n;
 
@@ -52,6 +55,12 @@ export const AGGREGATOR_OPTIONS = {
   }),
   "max-bond": option({ value: "ETH", description: "The largest bond an --accept-task entry without its own accepts", field: etherField(DEFAULT_MAX_BOND_WEI) }),
   weighting: option({ value: "samples|uniform", description: "FedAvg weights: by sample count or equal", field: choiceField(["samples", "uniform"], "samples") }),
+  "min-challenge-window": option({
+    value: "S",
+    description:
+      "MASH: refuse (no bond locked) a round whose challenge window is shorter: each dispute step must be answered within one window, and a step missed, say while its transactions are kept out of blocks, slashes the bond",
+    field: integerField(5, DEFAULT_AGGREGATOR_MIN_CHALLENGE_WINDOW),
+  }),
   ...MALICIOUS_OPTION,
   "share-sum-grace": option({ value: "S", defaultText: "half the aggregate duration", description: "Shamir: seconds to keep waiting for the last share-sums once t are in", field: integerField(0) }),
   ...DP_OPTIONS,
@@ -65,6 +74,8 @@ export interface AggregatorSettings {
   /** Task id (decimal) → the largest bond in wei the aggregator accepts for it; tasks not here are not served. */
   acceptedTasks: Map<string, bigint>;
   weighting: "samples" | "uniform";
+  /** MASH: the shortest challenge window (seconds) it locks a bond in; shorter rounds are refused. */
+  minChallengeWindow: number;
   maliciousAggregator: MaliciousAggregatorMode | undefined;
   shareSumGraceSeconds: number | undefined;
   dp: DpSettings | undefined;
@@ -82,6 +93,7 @@ export function aggregatorConfigSchema(cwd: string) {
         worker: workerConfigOf(v, "aggregator", cwd),
         acceptedTasks: new Map(v["accept-task"].map((entry) => [entry.taskId.toString(), entry.maxBondWei ?? v["max-bond"]])),
         weighting: v.weighting,
+        minChallengeWindow: v["min-challenge-window"],
         maliciousAggregator: v["malicious-aggregator"],
         shareSumGraceSeconds: v["share-sum-grace"],
         dp: dpSettingsOf(v, v.clip),

@@ -88,6 +88,11 @@ export { MashContributionInvalidError } from "./fetchMaskedVectors";
  * (the verifier would refuse the posting anyway, VerifierBondNotAccepted), and the round fails as AggregatorMissing
  * without touching its bond.
  */
+/** A MASH round's challenge window is below this aggregator's --min-challenge-window: it does not lock its bond in it. */
+export class ChallengeWindowTooShortForAggregatorError extends BaseError {
+  override name = "ChallengeWindowTooShortForAggregatorError" as const;
+}
+
 export class BondAboveAcceptedError extends BaseError {
   override name = "BondAboveAcceptedError" as const;
 }
@@ -139,6 +144,12 @@ export interface RunAggregatorParameters {
   acceptedTasks: ReadonlyMap<string, bigint>;
   startBlock?: number;
   weighting?: "samples" | "uniform";
+  /**
+   * MASH: the shortest challenge window, in seconds, in which it locks its bond (default 600): every dispute step has
+   * one window to be answered, and a missed one slashes. A round whose terms give less is refused before posting
+   * (ChallengeWindowTooShortForAggregatorError): no bond locked, the round fails as AggregatorMissing.
+   */
+  minChallengeWindow?: number;
   /** Demo only: cheat in every MASH and Shamir round (see MaliciousAggregatorMode). */
   maliciousAggregator?: MaliciousAggregatorMode;
   /** The clients' DP settings: distributed noise widens the bound of Σq (the MASH discrete log, the Shamir range check). */
@@ -194,6 +205,23 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     return pending;
   };
 
+  /**
+   * Refuses (no transaction) a MASH round whose challenge window (terms; zero means the contract's 5 s minimum) is below
+   * --min-challenge-window: each dispute step must be answered within one window, so a short one lets anyone who can
+   * keep its answers out of a few blocks slash an honest aggregator.
+   */
+  const minChallengeWindow = parameters.minChallengeWindow ?? 600;
+  const requireWindowLongEnough = (taskId: bigint, roundId: bigint, challengeDuration: number): void => {
+    const window = Math.max(challengeDuration, 5);
+    if (window >= minChallengeWindow) return;
+    const error = new ChallengeWindowTooShortForAggregatorError(
+      `Round ${roundId} of task ${taskId}: its challenge window is ${window} s, below this aggregator's --min-challenge-window ${minChallengeWindow} s.`,
+      { details: "not posting: no bond is locked, and the round fails as AggregatorMissing. Each dispute step must be answered within one window; lower --min-challenge-window only where blocks come fast and cannot be withheld (a local chain)." },
+    );
+    logger.error("round refused: its challenge window is too short to answer disputes safely", { task: taskId, round: roundId, windowSeconds: window, minSeconds: minChallengeWindow, error });
+    throw error;
+  };
+
   /** Refuses (no transaction) a round whose terms ask for more bond than this aggregator accepted for the task. */
   /**
    * The cap is what the aggregator risks in the task over its whole life, slashes included: until fraud proofs name
@@ -216,8 +244,9 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
    * what the aggregator accepted; so: refuse above the cap, make sure the acceptance is on-chain, then deposit what is
    * missing, which never takes the bond past the cap.
    */
-  const topUpBond = async (taskId: bigint, roundId: bigint): Promise<void> => {
+  const topUpBond = async (taskId: bigint, roundId: bigint, mode: string): Promise<void> => {
     const [verification, funds] = await Promise.all([retry(() => runtime.verifier.verification(roundId)), retry(() => runtime.verifier.taskFunds(taskId))]);
+    if (mode === "mash") requireWindowLongEnough(taskId, roundId, Number(verification.terms.challengeDuration));
     const required = verification.terms.aggregatorBond;
     requireBondWithinCap(taskId, roundId, required, funds.burned);
     if (required > 0n) await ensureAccepted(taskId);
@@ -324,7 +353,7 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     const { task, global } = start;
     const scale = Number(task.config.quantizationScale);
     const published = publishable(roundId, result, global, scale, count, round.mode);
-    await topUpBond(BigInt(round.taskId), roundId);
+    await topUpBond(BigInt(round.taskId), roundId, round.mode);
     const aggregate = maskedAggregatePayload(published.averagedDelta, published.sum, {
       round: round.index,
       roundId: round.roundId,

@@ -283,6 +283,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         // The cap is a budget over the task: the demo's aggregator risks its bond in every round (the
         // --malicious-aggregator demo is slashed in each one).
         "--accept-task", `${demoTaskId}:${formatEther(options.terms.aggregatorBond * BigInt(options.rounds))}`,
+        // A local automining chain answers a dispute step in well under a second, so the demo's short windows are safe.
+        "--min-challenge-window", "5",
         ...(options.maliciousAggregator ? ["--malicious-aggregator", options.maliciousAggregator] : []),
         ...(options.dp ? ["--dp", options.dp.mechanism, "--noise-multiplier", String(options.dp.noiseMultiplier), "--clip", String(options.dp.clip), "--delta", String(options.dp.delta)] : []),
         // A killed server never comes back: the demo waits 10 s for it instead of half the aggregate duration.

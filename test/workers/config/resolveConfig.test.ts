@@ -163,6 +163,14 @@ describe("CLI configuration", function () {
         expect(refusal(() => aggregator(["--account", "1", "--accept-task", bad])).shortMessage).to.match(/^--accept-task /);
       }
     });
+
+    it("gives the aggregator a 600 s floor on the challenge window it locks a bond in (each dispute step has one window), at least 5", function () {
+      const aggregator = (argv: string[]) =>
+        resolveConfig({ command: "aggregator", options: AGGREGATOR_OPTIONS, schema: aggregatorConfigSchema(cwd), argv, env: {}, cwd }).config;
+      expect(aggregator(["--account", "1"]).minChallengeWindow).to.equal(600);
+      expect(aggregator(["--account", "1", "--min-challenge-window", "5"]).minChallengeWindow).to.equal(5);
+      expect(refusal(() => aggregator(["--account", "1", "--min-challenge-window", "4"])).shortMessage).to.match(/^--min-challenge-window /);
+    });
   });
 
   describe("refusals: one line, the setting, its value, its source, the fix", function () {
