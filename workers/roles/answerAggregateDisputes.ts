@@ -13,8 +13,11 @@ import { chainNow } from "./playAggregateDispute";
 import type { WorkerRuntime } from "./openWorkerRuntime";
 
 export interface AggregateDisputeAnswerer {
-  /** Answers every dispute of these rounds that waits for the aggregator, and closes those whose challenger timed out. */
-  tick(roundIds: readonly string[]): Promise<void>;
+  /**
+   * Answers every dispute of these rounds that waits for the aggregator, and closes those whose challenger timed out.
+   * `aggregateBlock`, when known, bounds the event search (nothing of a round's disputes predates its aggregate).
+   */
+  tick(rounds: readonly { roundId: string; aggregateBlock?: number }[]): Promise<void>;
   /** Drops the cached tree of a round that left its challenge stage. */
   forget(roundId: string): void;
 }
@@ -74,10 +77,10 @@ export function createAggregateDisputeAnswerer(parameters: CreateAggregateDisput
   };
 
   return {
-    async tick(roundIds) {
-      for (const id of roundIds) {
+    async tick(rounds) {
+      for (const { roundId: id, aggregateBlock } of rounds) {
         const roundId = BigInt(id);
-        const opened = await retry(() => verifier.queryFilter(verifier.filters.DisputeOpened(roundId)));
+        const opened = await retry(() => verifier.queryFilter(verifier.filters.DisputeOpened(roundId), aggregateBlock ?? 0));
         const challengers = [...new Set(opened.map((event) => event.args.challenger))];
         for (const challenger of challengers) {
           const key = `${id}:${challenger.toLowerCase()}`;

@@ -85,9 +85,11 @@ export async function playAggregateDispute(parameters: PlayAggregateDisputeParam
     const stage = Number(verification.stage) as VerificationStage;
     if (stage !== VerificationStage.Challenge) return { status: "round-over", stage };
     view = await readView();
+    // Nothing of this round's disputes predates its aggregate.
+    const fromBlock = Number(verification.aggregateBlock);
     const [revealedEvents, leafEvents] = await Promise.all([
-      retry(() => verifier.queryFilter(verifier.filters.DisputeNodesRevealed(roundId, self))),
-      retry(() => verifier.queryFilter(verifier.filters.DisputeLeafRevealed(roundId, self))),
+      retry(() => verifier.queryFilter(verifier.filters.DisputeNodesRevealed(roundId, self), fromBlock)),
+      retry(() => verifier.queryFilter(verifier.filters.DisputeLeafRevealed(roundId, self), fromBlock)),
     ]);
     const reveals: DisputeReveal[] = revealedEvents.map((event) => ({ depth: Number(event.args.depth), position: Number(event.args.position), nodes: [...event.args.nodes] }));
     const leafEvent = leafEvents.at(-1);

@@ -676,7 +676,7 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
       const rounds = Object.values(loop.state().rounds).filter(isMash);
       for (const round of rounds) if (round.stage !== "challenge") disputes.forget(round.roundId);
       try {
-        await disputes.tick(rounds.filter((round) => round.stage === "challenge").map((round) => round.roundId));
+        await disputes.tick(rounds.filter((round) => round.stage === "challenge").map((round) => ({ roundId: round.roundId, aggregateBlock: round.aggregateBlock })));
       } catch (error) {
         logger.debug("dispute check failed", { error });
       }

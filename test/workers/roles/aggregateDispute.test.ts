@@ -79,7 +79,7 @@ describe("aggregate dispute (workers against FedmashVerifier)", function () {
     let stopped = false;
     const loop = (async () => {
       while (!stopped) {
-        await answerer.tick([roundId.toString()]);
+        await answerer.tick([{ roundId: roundId.toString() }]);
         await sleep(50);
       }
     })();
