@@ -54,6 +54,11 @@ export type WatchRoundReturnType =
   /** The window is not open (not yet, or already settled). */
   | { status: "closed"; stage: VerificationStage };
 
+/** How long before the window's deadline a watcher stops waiting for the aggregate payload and opens a dispute. */
+const DISPUTE_OPEN_MARGIN_SECONDS = 3;
+/** fetchAggregateSum's own default. */
+const DEFAULT_AGGREGATE_FETCH_MS = 30_000;
+
 export interface SentChallenge {
   leafIndex: number;
   upheld: boolean;
@@ -121,8 +126,16 @@ export async function watchRound(parameters: WatchRoundParameters): Promise<Watc
     };
   }
 
-  /** The aggregate payload, when its sum opens the aggregateHash; otherwise why not (missing, too slow, mismatched). */
+  /**
+   * The aggregate payload, when its sum opens the aggregateHash; otherwise why not (missing, too slow, mismatched).
+   * Within the window, the fetch leaves DISPUTE_OPEN_MARGIN_SECONDS before its deadline, by which a dispute must be open.
+   */
   const fetchPosted = async (): Promise<FetchedAggregateSum | Error> => {
+    const windowLeftMs = (Number(verification.deadline) - DISPUTE_OPEN_MARGIN_SECONDS) * 1000 - Date.now();
+    const timeoutMs = parameters.afterWindow ? parameters.timeoutMs : Math.min(parameters.timeoutMs ?? DEFAULT_AGGREGATE_FETCH_MS, windowLeftMs);
+    if (timeoutMs !== undefined && timeoutMs < 1_000) {
+      return new AggregateUnverifiableError(`Round ${roundId}: no time left in the challenge window to fetch the aggregate payload before disputing it.`);
+    }
     try {
       return await fetchAggregateSumWithHash({
         store: runtime.store,
@@ -131,7 +144,7 @@ export async function watchRound(parameters: WatchRoundParameters): Promise<Watc
         modelSize,
         commitment: "vector",
         maxClients: Number(task.config.maxClients),
-        timeoutMs: parameters.timeoutMs,
+        timeoutMs,
       });
     } catch (error) {
       if (!isSenderFault(error) && !(error instanceof IpfsFetchTimeoutError)) throw error;
