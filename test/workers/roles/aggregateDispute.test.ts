@@ -161,9 +161,9 @@ describe("aggregate dispute (workers against FedmashVerifier)", function () {
       // The window closes while the dispute is open: settle waits for it.
       await time.increaseTo((await verifier.verification(round.roundId)).deadline + 1n);
       await expect(verifier.connect(keeper).settle(round.roundId, "0x")).to.be.revertedWithCustomError(verifier, "VerifierDisputesOpen");
+      const before = (await verifier.taskFunds(TASK_ID)).bond;
       await time.increase(WINDOW + 1n);
       // The aggregator's answerer closes the griefer's timed-out dispute.
-      const before = (await verifier.taskFunds(TASK_ID)).bond;
       while (Number((await verifier.disputeOf(round.roundId, griefer.address)).turn) !== DisputeTurn.Closed) await sleep(50);
       expect((await verifier.taskFunds(TASK_ID)).bond - before).to.equal(bond);
       expect(aggregator.messages).to.include("closed a dispute whose challenger did not move in time: its bond goes to the task bond");
@@ -176,5 +176,35 @@ describe("aggregate dispute (workers against FedmashVerifier)", function () {
     await verifier.connect(keeper).settle(round.roundId, "0x");
     const verification = await verifier.verification(round.roundId);
     expect([Number(verification.outcome), verification.slashed]).to.deep.equal([Outcome.Passed, 0n]);
+  });
+
+  it("follows a target leaf (a failed decode's) to the bottom; a challenge of a right leaf is rejected and the dispute's bond goes to the aggregator", async function () {
+    const fixture = await loadFixture(aggregationFixture);
+    const { verifier, round, watcher: griefer, keeper } = fixture;
+    const root = await postWithheld(fixture, round.aggregate);
+    const aggregator = answering(verifier, fixture.aggregator, round.roundId, round.aggregate);
+    let played: PlayedDispute;
+    try {
+      played = await playAggregateDispute({
+        runtime: runtimeOf(verifier, griefer).runtime,
+        roundId: round.roundId,
+        geometry: disputeGeometry(MODEL_SIZE),
+        targetLeaf: 100,
+        // A watcher that wrongly believes the leaf is wrong (as after a decode that failed only on its side).
+        judgeLeaf: (leafIndex) => leafIndex * 16,
+        vectors: round.vectors,
+        root,
+        pollMs: 50,
+      });
+    } finally {
+      await aggregator.stop();
+    }
+    expect(played).to.include({ status: "challenged", leafIndex: 100, upheld: false });
+    const bond = await verifier.CHALLENGE_BOND();
+    const closed = await verifier.queryFilter(verifier.filters.DisputeClosed(round.roundId, griefer.address));
+    expect(closed.map((event) => [Number(event.args.end), event.args.bond])).to.deep.equal([[DisputeEnd.ChallengeRejected, bond]]);
+    await time.increaseTo((await verifier.verification(round.roundId)).deadline + 1n);
+    await verifier.connect(keeper).settle(round.roundId, "0x");
+    expect(Number((await verifier.verification(round.roundId)).outcome)).to.equal(Outcome.Passed);
   });
 });
