@@ -14,6 +14,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { aggregateSumTree } from "../../../workers/crypto/commit/vectorMerkle";
 import { createAggregateDisputeAnswerer } from "../../../workers/roles/answerAggregateDisputes";
 import { playAggregateDispute, type PlayedDispute } from "../../../workers/roles/playAggregateDispute";
+import { settleVerificationIfDue } from "../../../workers/roles/settleVerificationIfDue";
 import type { WorkerRuntime } from "../../../workers/roles/openWorkerRuntime";
 import type { Logger } from "../../../workers/log";
 import { DisputeEnd, DisputeTurn, disputeGeometry } from "../../../workers/protocol/watch/disputeGame";
@@ -161,6 +162,8 @@ describe("aggregate dispute (workers against FedmashVerifier)", function () {
       // The window closes while the dispute is open: settle waits for it.
       await time.increaseTo((await verifier.verification(round.roundId)).deadline + 1n);
       await expect(verifier.connect(keeper).settle(round.roundId, "0x")).to.be.revertedWithCustomError(verifier, "VerifierDisputesOpen");
+      // The keepers' settle waits for the open dispute instead of sending a transaction that reverts.
+      expect(await settleVerificationIfDue(runtimeOf(verifier, keeper).runtime, round.roundId, BigInt(await time.latest()) + 1n)).to.equal(false);
       const before = (await verifier.taskFunds(TASK_ID)).bond;
       await time.increase(WINDOW + 1n);
       // The aggregator's answerer closes the griefer's timed-out dispute.
