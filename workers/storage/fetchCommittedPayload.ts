@@ -26,14 +26,7 @@ export async function fetchCommittedPayload(
   rootOf: (payload: DecodedPayload) => string,
   options?: IpfsGetOptions,
 ): Promise<CommittedPayload> {
-  const bytes = await store.get(cid, options);
-  const payload = decodePayload(bytes, expectations);
-  const hash = payloadHash(bytes);
-  const root = rootOf(payload);
-  const actual = commitmentHash(hash, root);
-  // Hashes read back from contracts or logs may differ in hex case only.
-  if (actual.toLowerCase() !== commitment.toLowerCase()) throw new PayloadCommitmentMismatchError(cid, commitment, actual);
-  return { payload, payloadHash: hash, root };
+  return fetchChecked(store, cid, commitment, expectations, rootOf, commitmentHash, options);
 }
 
 /**
@@ -48,9 +41,25 @@ export async function fetchRootCommittedPayload(
   rootOf: (payload: DecodedPayload) => string,
   options?: IpfsGetOptions,
 ): Promise<CommittedPayload> {
+  return fetchChecked(store, cid, root, expectations, rootOf, (_hash, vectorRoot) => vectorRoot, options);
+}
+
+/** Fetches, decodes, and checks `commitmentOf(payload hash, vector root)` against `commitment`. */
+async function fetchChecked(
+  store: IpfsStore,
+  cid: string,
+  commitment: string,
+  expectations: PayloadExpectations,
+  rootOf: (payload: DecodedPayload) => string,
+  commitmentOf: (hash: string, root: string) => string,
+  options: IpfsGetOptions | undefined,
+): Promise<CommittedPayload> {
   const bytes = await store.get(cid, options);
   const payload = decodePayload(bytes, expectations);
-  const actual = rootOf(payload);
-  if (actual.toLowerCase() !== root.toLowerCase()) throw new PayloadCommitmentMismatchError(cid, root, actual);
-  return { payload, payloadHash: payloadHash(bytes), root: actual };
+  const hash = payloadHash(bytes);
+  const root = rootOf(payload);
+  const actual = commitmentOf(hash, root);
+  // Hashes read back from contracts or logs may differ in hex case only.
+  if (actual.toLowerCase() !== commitment.toLowerCase()) throw new PayloadCommitmentMismatchError(cid, commitment, actual);
+  return { payload, payloadHash: hash, root };
 }
