@@ -639,17 +639,20 @@ describe("FedmashVerifier: MASH fraud proofs on real masked vectors", function (
           // The malicious included client: a challenge with a forged opening reverts, an honest-looking one of a right
           // leaf loses its bond, and then it goes silent. Nothing it can call changes the outcome.
           const malicious = round.included[0]!;
+          // Resolved before any transaction is sent: an await between sending and expect's handlers would leave a
+          // revert unhandled for that moment, which mocha reports as an uncaught error in whatever test runs then.
+          const proofLibrary = await library(verifier);
           const forged = challengeArguments(round.vectors, sum, 0);
           forged[2] = { ...forged[2], values: `0x${"ff".repeat(16 * 8)}` };
           await expect(verifier.connect(malicious).challenge(round.roundId, ...forged, { value: CHALLENGE_BOND }))
-            .to.be.revertedWithCustomError(await library(verifier), "FraudProofOpeningMismatch")
+            .to.be.revertedWithCustomError(proofLibrary, "FraudProofOpeningMismatch")
             .withArgs(ethers.MaxUint256, sum.commitment, anyValue);
           await expect(challenge(posted, malicious, 1)).to.emit(verifier, "ChallengeRejected");
           // A left-out client's vector is not among the commitments at all: in place of an included one it is refused.
           const withOutsider = challengeArguments(round.vectors, sum, 0);
           withOutsider[1][0] = openingOf(round.vectors[1]!, 0);
           await expect(verifier.connect(excluded[0]!).challenge(round.roundId, ...withOutsider, { value: CHALLENGE_BOND }))
-            .to.be.revertedWithCustomError(await library(verifier), "FraudProofOpeningMismatch")
+            .to.be.revertedWithCustomError(proofLibrary, "FraudProofOpeningMismatch")
             .withArgs(0, round.vectors[0]!.commitment, round.vectors[1]!.commitment);
 
           await time.increaseTo((await verifier.verification(round.roundId)).deadline + 1n);
