@@ -61,6 +61,9 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
         uint32 openDisputes;
         mapping(address account => Participation) participation;
         mapping(address challenger => Dispute) disputes;
+        // When some dispute first revealed a node's children (or leaf values): a dispute at that node skips the
+        // aggregator's move (see _current), so a burst of disputes costs it one answer per distinct node.
+        mapping(bytes32 node => uint64) revealedAt;
     }
 
     IFedmashCoordinator private immutable _coordinator;
@@ -346,6 +349,7 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
     /// @inheritdoc IFedmashVerifier
     function revealNodes(uint256 roundId, address challenger, bytes32[] calldata nodes) external {
         (RoundState storage state, Dispute storage disputed) = _disputeMove(roundId, challenger, DisputeTurn.Aggregator);
+        _markRevealed(state, disputed.node);
         AggregateDispute.reveal(disputed, roundId, challenger, nodes, _treeDepth(state), _stepDuration(state.info));
     }
 
@@ -370,6 +374,7 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
     /// @inheritdoc IFedmashVerifier
     function revealLeaf(uint256 roundId, address challenger, bytes calldata values) external {
         (RoundState storage state, Dispute storage disputed) = _disputeMove(roundId, challenger, DisputeTurn.Aggregator);
+        _markRevealed(state, disputed.node);
         AggregateDispute.revealLeaf(disputed, roundId, challenger, values, _treeDepth(state), _stepDuration(state.info));
     }
 
@@ -378,11 +383,9 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
         RoundState storage state = _knownRound(roundId);
         _requireStage(roundId, state.info, Stage.Challenge);
         Dispute storage disputed = state.disputes[challenger];
-        DisputeTurn turn = disputed.turn;
-        if (!_isOpen(turn)) revert VerifierNoDispute(roundId, challenger);
-        if (block.timestamp <= disputed.deadline) {
-            revert VerifierDisputeNotExpired(roundId, challenger, disputed.deadline);
-        }
+        if (!_isOpen(disputed.turn)) revert VerifierNoDispute(roundId, challenger);
+        (DisputeTurn turn, uint64 deadline) = _current(state, disputed);
+        if (block.timestamp <= deadline) revert VerifierDisputeNotExpired(roundId, challenger, deadline);
         if (turn == DisputeTurn.Aggregator) {
             // The aggregator could not (or would not) open its own commitment: as good as a proven fraud.
             _closeDispute(roundId, state, challenger, DisputeEnd.AggregatorTimedOut);
@@ -393,13 +396,38 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
     }
 
     /// @inheritdoc IFedmashVerifier
-    function disputeOf(uint256 roundId, address challenger) external view returns (Dispute memory) {
-        return _rounds[roundId].disputes[challenger];
+    /// @dev With the turn and deadline that apply now (see _current).
+    function disputeOf(uint256 roundId, address challenger) external view returns (Dispute memory current) {
+        RoundState storage state = _rounds[roundId];
+        Dispute storage disputed = state.disputes[challenger];
+        current = disputed;
+        (current.turn, current.deadline) = _current(state, disputed);
     }
 
     /// @inheritdoc IFedmashVerifier
     function openDisputes(uint256 roundId) external view returns (uint256) {
         return _rounds[roundId].openDisputes;
+    }
+
+    function _markRevealed(RoundState storage state, bytes32 node) private {
+        if (state.revealedAt[node] == 0) state.revealedAt[node] = uint64(block.timestamp);
+    }
+
+    /// @dev Whose move a dispute waits for, and until when. A dispute waiting for the aggregator at a node that some
+    /// dispute of the round already opened, in time (its descendants or leaf values are in that dispute's events),
+    /// waits for its challenger instead: from the later of that reveal and its own arrival there, one step. So a burst
+    /// of disputes costs an honest aggregator one answer per distinct node, and no challenger gets less than a step.
+    function _current(
+        RoundState storage state,
+        Dispute storage disputed
+    ) private view returns (DisputeTurn turn, uint64 deadline) {
+        turn = disputed.turn;
+        deadline = disputed.deadline;
+        if (turn != DisputeTurn.Aggregator) return (turn, deadline);
+        uint64 revealedAt = state.revealedAt[disputed.node];
+        if (revealedAt == 0 || revealedAt > deadline) return (turn, deadline);
+        uint64 fromReveal = revealedAt + _stepDuration(state.info);
+        return (DisputeTurn.Challenger, fromReveal > deadline ? fromReveal : deadline);
     }
 
     /// @dev Ends an open dispute. Lost by the challenger (it timed out, or its leaf was right): the bond goes to the
@@ -425,10 +453,9 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
         _requireStage(roundId, state.info, Stage.Challenge);
         disputed = state.disputes[challenger];
         if (!_isOpen(disputed.turn)) revert VerifierNoDispute(roundId, challenger);
-        if (disputed.turn != turn) revert VerifierNotYourTurn(roundId, challenger, disputed.turn);
-        if (block.timestamp > disputed.deadline) {
-            revert VerifierDisputeDeadlinePassed(roundId, challenger, disputed.deadline);
-        }
+        (DisputeTurn current, uint64 deadline) = _current(state, disputed);
+        if (current != turn) revert VerifierNotYourTurn(roundId, challenger, current);
+        if (block.timestamp > deadline) revert VerifierDisputeDeadlinePassed(roundId, challenger, deadline);
     }
 
     /// @dev Reverts unless `msg.sender` may challenge leaf `leafIndex` now: within the window, or after it when its
@@ -440,8 +467,9 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
     ) private view returns (bool disputed) {
         _requireChallengeable(roundId, state);
         Dispute storage own = state.disputes[msg.sender];
-        disputed = own.turn == DisputeTurn.Challenger && own.position == leafIndex && own.depth == _treeDepth(state);
-        if (!disputed || block.timestamp > own.deadline) _requireBeforeDeadline(roundId, state.info);
+        (DisputeTurn turn, uint64 deadline) = _current(state, own);
+        disputed = turn == DisputeTurn.Challenger && own.position == leafIndex && own.depth == _treeDepth(state);
+        if (!disputed || block.timestamp > deadline) _requireBeforeDeadline(roundId, state.info);
     }
 
     function _requireChallengeable(uint256 roundId, RoundState storage state) private view {

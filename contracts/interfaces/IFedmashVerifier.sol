@@ -48,7 +48,8 @@ interface IFedmashVerifier {
     /// @notice Whose move a dispute ({openDispute}) waits for. `None`: no dispute. `Aggregator`: it must reveal the
     /// nodes below the dispute's node ({revealNodes}), or the leaf's values at the bottom ({revealLeaf}).
     /// `Challenger`: it must pick a revealed node ({pickNode}), or, at a leaf, prove it wrong ({challenge}). `Closed`:
-    /// over.
+    /// over. A dispute at a node that another dispute of the round already had revealed waits for its challenger, not
+    /// the aggregator: each distinct node is answered once ({disputeOf} gives the turn and deadline that apply).
     enum DisputeTurn {
         None,
         Aggregator,
@@ -498,7 +499,9 @@ interface IFedmashVerifier {
     /// bond to the aggregator's task bond.
     function closeDispute(uint256 roundId, address challenger) external;
 
-    /// @notice `challenger`'s dispute of `roundId` (turn `None` if it opened none).
+    /// @notice `challenger`'s dispute of `roundId` (turn `None` if it opened none), with the turn and deadline that apply
+    /// now: at a node another dispute already had revealed (in time), the challenger's, one step from the later of that
+    /// reveal and the dispute's arrival there.
     function disputeOf(uint256 roundId, address challenger) external view returns (Dispute memory);
 
     /// @notice How many disputes of `roundId` are open; {settle} waits for none. After a proven fraud it still counts

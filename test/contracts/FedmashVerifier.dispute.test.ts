@@ -150,8 +150,9 @@ describe("FedmashVerifier: the dispute game of a withheld MASH aggregate", funct
     const depth = Number(state.depth);
     const position = Number(state.position);
     const levels = Math.min(7, TREE_DEPTH - depth);
-    const reveals = await verifier.queryFilter(verifier.filters.DisputeNodesRevealed(round.roundId, challenger.address));
-    const revealed = reveals.at(-1)!.args.nodes;
+    // The last reveal of this dispute's node, by whichever dispute had it revealed (reveals are shared).
+    const reveals = await verifier.queryFilter(verifier.filters.DisputeNodesRevealed(round.roundId));
+    const revealed = reveals.filter((reveal) => Number(reveal.args.depth) === depth && Number(reveal.args.position) === position).at(-1)!.args.nodes;
     const childDepth = depth + levels;
     let index = revealed.findIndex((node, i) => node !== right.nodeAt(childDepth, (position << levels) + i));
     if (index < 0) index = forced;
@@ -315,6 +316,61 @@ describe("FedmashVerifier: the dispute game of a withheld MASH aggregate", funct
     for (const account of [challenger, ...round.included]) await verifier.connect(account).claim(round.roundId);
     expect((await verifier.verification(round.roundId)).unclaimed).to.equal(0n);
     await expectBalanced(verifier);
+  });
+
+  it("a burst of disputes costs an honest aggregator one answer per distinct node, and every challenger still gets a full step", async function () {
+    const fixture = await loadFixture(honest);
+    const { verifier, aggregator, challenger, bystander, clients, round } = fixture;
+    const griefers = [challenger, bystander, ...clients.slice(0, 3)];
+    for (const griefer of griefers) await verifier.connect(griefer).openDispute(round.roundId, { value: BOND });
+    // One reveal of the root's 128 descendants, for the first dispute only.
+    await time.increase(WINDOW - 30);
+    await aggregatorMoves(fixture, griefers[0]!);
+    const revealedAt = BigInt(await time.latest());
+    for (const griefer of griefers) {
+      const state = await verifier.disputeOf(round.roundId, griefer.address);
+      // Everyone's move now, one whole step from the reveal, though their own deadlines were 30 s away.
+      expect([state.turn, state.deadline]).to.deep.equal([Turn.Challenger, revealedAt + BigInt(WINDOW)]);
+    }
+    // The aggregator cannot be made to answer the same node again, nor be timed out for it.
+    await expect(verifier.connect(aggregator).revealNodes(round.roundId, bystander.address, []))
+      .to.be.revertedWithCustomError(verifier, "VerifierNotYourTurn").withArgs(round.roundId, bystander.address, Turn.Challenger);
+    await time.increase(60);
+    await expect(verifier.closeDispute(round.roundId, bystander.address)).to.be.revertedWithCustomError(verifier, "VerifierDisputeNotExpired");
+    // All pick the same child (the first; nothing differs): one reveal below it serves them all again.
+    for (const griefer of griefers) await challengerPicks(fixture, griefer);
+    await aggregatorMoves(fixture, griefers[0]!);
+    for (const griefer of griefers) await challengerPicks(fixture, griefer);
+    await aggregatorMoves(fixture, griefers[0]!);
+    const reveals = (await verifier.queryFilter(verifier.filters.DisputeNodesRevealed(round.roundId))).length;
+    const leaves = (await verifier.queryFilter(verifier.filters.DisputeLeafRevealed(round.roundId))).length;
+    expect([reveals, leaves]).to.deep.equal([2, 1]);
+    // The griefers stop there: each dispute closes against its challenger, the aggregator gets every bond, the round passes.
+    const bondBefore = (await verifier.taskFunds(TASK_ID)).bond;
+    await time.increase(WINDOW + 1);
+    for (const griefer of griefers) {
+      await expect(verifier.closeDispute(round.roundId, griefer.address))
+        .to.emit(verifier, "DisputeClosed").withArgs(round.roundId, griefer.address, End.ChallengerTimedOut, BOND);
+    }
+    expect((await verifier.taskFunds(TASK_ID)).bond).to.equal(bondBefore + BigInt(griefers.length) * BOND);
+    await verifier.settle(round.roundId, "0x");
+    expect((await verifier.verification(round.roundId)).outcome).to.equal(Outcome.Passed);
+    await expectBalanced(verifier);
+  });
+
+  it("a reveal made for a later dispute does not excuse the aggregator's missed step in an earlier one", async function () {
+    const fixture = await loadFixture(tampered);
+    const { verifier, challenger, bystander, round } = fixture;
+    await verifier.connect(challenger).openDispute(round.roundId, { value: BOND });
+    await time.increase(WINDOW / 2);
+    await verifier.connect(bystander).openDispute(round.roundId, { value: BOND });
+    // The aggregator waits past the first dispute's deadline, then answers the second.
+    await time.increase(WINDOW / 2 + 10);
+    await aggregatorMoves(fixture, bystander);
+    expect((await verifier.disputeOf(round.roundId, challenger.address)).turn).to.equal(Turn.Aggregator);
+    await expect(verifier.closeDispute(round.roundId, challenger.address))
+      .to.emit(verifier, "DisputeClosed").withArgs(round.roundId, challenger.address, End.AggregatorTimedOut, 0);
+    expect((await verifier.verification(round.roundId)).outcome).to.equal(Outcome.FraudProven);
   });
 
   it("refuses moves out of turn, late, twice, off the tree, or without the bond, and changes nothing", async function () {
