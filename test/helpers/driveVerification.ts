@@ -215,7 +215,7 @@ async function playDispute(
     const answer = answerDispute(sum.tree, { depth: Number(state.depth), position: Number(state.position), node: state.node });
     if (answer.type === "reveal-leaf") {
       await driver.send("revealLeaf", verifier.connect(aggregator).revealLeaf(roundId, challenger.address, ethers.hexlify(answer.values)));
-      const aggregate = { ...openingOf(sum, answer.leafIndex), proof: revealedLeafProof(geometry, reveals, answer.leafIndex) };
+      const aggregate = { ...openingOf(sum, answer.leafIndex), proof: revealedLeafProof(geometry, reveals, answer.leafIndex, sum.tree.root) };
       const openings = vectors.map((vector) => openingOf(vector, answer.leafIndex));
       const upheld = await verifier.connect(challenger).challenge.staticCall(roundId, answer.leafIndex, openings, aggregate, { value: bond });
       await driver.send(

@@ -1,26 +1,60 @@
 // The challenger's side of an aggregate dispute, I/O only: open the dispute with the bond (or resume this account's
-// own), then poll the verifier's `dispute(roundId, self)` view and this dispute's reveal events, and do what
+// own), then poll the verifier's `dispute(roundId, self)` view and the round's reveal events (every challenger's:
+// reveals are shared between a round's disputes, so this dispute may find its nodes in another's events), and do what
 // nextChallengerMove (pure, workers/protocol/watch/disputeGame.ts) says: pick a child, challenge the revealed leaf,
 // close the dispute once the aggregator's deadline passed, or wait. It returns when the dispute or the round is over.
 // The dispute outlives the challenge window: every step gets a fresh deadline of one window length.
+//
+// A missed step loses the dispute, so the play never gives up while a move is still possible: a failure that is not
+// the contract deciding (an RPC or IPFS outage, a nonce race, "already known", a receipt that did not come) is logged
+// and the step retried with backoff, for as long as the chain's clock (never the wall clock) says the step is open.
 import type { ContractTransactionReceipt } from "ethers";
-import { hexlify, getBytes } from "ethers";
+import { getBytes } from "ethers";
 import { sendTransaction } from "../chain/sendTransaction";
 import { ChainRevertError } from "../chain/errors";
+import { BaseError } from "../errors";
 import { VerificationStage } from "../protocol/enums";
 import {
   DisputeTurn,
+  REVEAL_LEVELS,
   nextChallengerMove,
   type DisputeGeometry,
-  type DisputeReveal,
   type DisputeView,
 } from "../protocol/watch/disputeGame";
 import { buildChallenge, type CommittedVector } from "../protocol/watch/buildChallenge";
 import { retry, sleep } from "../retry";
+import { createRoundReveals, latestBlock, type RoundReveals } from "./disputeEvents";
 import type { WorkerRuntime } from "./openWorkerRuntime";
 
 /** Gas headroom over the node's estimate for a challenge (its calldata grows with the vectors). */
 const CHALLENGE_GAS_HEADROOM_PERCENT = 130n;
+/** The longest pause between two tries of a step that failed without a revert. */
+const MAX_RETRY_DELAY_MS = 10_000;
+
+/** This account cannot pay for a dispute it would play to the end: both bonds and the gas of its moves. */
+export class DisputeFundsTooLowError extends BaseError {
+  override name = "DisputeFundsTooLowError" as const;
+}
+
+/** The challenge window closed before this account's dispute was opened. */
+export class DisputeWindowClosedError extends BaseError {
+  override name = "DisputeWindowClosedError" as const;
+}
+
+/**
+ * The gas a challenger's moves take, generously (bench/results/gas.md at d = 101,770: openDispute 91k, a pickNode
+ * 57k for each reveal level group, the challenge about 0.3M plus 68k a vector, with its 130 % gas-limit headroom).
+ */
+export function disputeMovesGas(geometry: DisputeGeometry, vectors: number): bigint {
+  const picks = BigInt(Math.ceil(geometry.depth / REVEAL_LEVELS));
+  const challenge = ((400_000n + 75_000n * BigInt(vectors)) * CHALLENGE_GAS_HEADROOM_PERCENT) / 100n;
+  return 120_000n + 80_000n * picks + challenge + 120_000n; // open, picks, challenge, a closeDispute
+}
+
+/** What a dispute can cost its challenger at `gasPrice`: the dispute's bond, the challenge's bond and the gas of every move. */
+export function disputeFundsNeeded(parameters: { bond: bigint; geometry: DisputeGeometry; vectors: number; gasPrice: bigint }): bigint {
+  return 2n * parameters.bond + disputeMovesGas(parameters.geometry, parameters.vectors) * parameters.gasPrice;
+}
 
 export type PlayedDispute =
   /** The revealed leaf was challenged: upheld proves the fraud (AggregateFraudProven). */
@@ -33,7 +67,7 @@ export type PlayedDispute =
   | { status: "round-over"; stage: VerificationStage }
   /** Nothing to prove under what was revealed, or the challenger's deadline passed: the bond goes to the aggregator. */
   | { status: "lost"; reason: string }
-  /** The dispute could not be opened (the window closed, or the verifier refused it). */
+  /** The dispute could not be opened (the window closed, the verifier refused it, or the account cannot pay for it). */
   | { status: "not-opened"; error: Error };
 
 export interface PlayAggregateDisputeParameters {
@@ -51,6 +85,8 @@ export interface PlayAggregateDisputeParameters {
   /** The round's aggregateHash: the committed sum's root. */
   root: string;
   pollMs?: number;
+  /** Called once this account's dispute is open (opened now, or found open): the caller may go on in parallel. */
+  onOpened?: () => void;
 }
 
 export async function playAggregateDispute(parameters: PlayAggregateDisputeParameters): Promise<PlayedDispute> {
@@ -64,41 +100,71 @@ export async function playAggregateDispute(parameters: PlayAggregateDisputeParam
     return { node: d.node, deadline: Number(d.deadline), position: Number(d.position), depth: Number(d.depth), turn: Number(d.turn) as DisputeTurn };
   };
 
-  let view = await readView();
-  if (view.turn === DisputeTurn.None) {
-    const bond = await retry(() => verifier.CHALLENGE_BOND());
-    try {
-      const receipt = await sendTransaction(runtime.connection.signer, {
-        action: `openDispute(round ${roundId})`,
-        send: () => verifier.openDispute(roundId, { value: bond }),
-      });
-      logger.warn("aggregate dispute opened: the aggregator must open its committed sum node by node", { round: roundId, bondWei: bond, tx: receipt.hash });
-    } catch (error) {
-      if (!(error instanceof ChainRevertError)) throw error;
-      return { status: "not-opened", error };
-    }
-    view = await readView();
-  }
-
+  let reveals: RoundReveals | undefined;
+  let opened = false;
+  /** The last step this account had to make, with the chain's time when it was read: a retry stops once it is past. */
+  let ownStep: { deadline: number; chainTime: number } | undefined;
+  let failures = 0;
   for (;;) {
-    const verification = await retry(() => verifier.verification(roundId));
-    const stage = Number(verification.stage) as VerificationStage;
-    if (stage !== VerificationStage.Challenge) return { status: "round-over", stage };
-    view = await readView();
-    // Nothing of this round's disputes predates its aggregate.
-    const fromBlock = Number(verification.aggregateBlock);
-    const [revealedEvents, leafEvents] = await Promise.all([
-      retry(() => verifier.queryFilter(verifier.filters.DisputeNodesRevealed(roundId, self), fromBlock)),
-      retry(() => verifier.queryFilter(verifier.filters.DisputeLeafRevealed(roundId, self), fromBlock)),
-    ]);
-    const reveals: DisputeReveal[] = revealedEvents.map((event) => ({ depth: Number(event.args.depth), position: Number(event.args.position), nodes: [...event.args.nodes] }));
-    const leafEvent = leafEvents.at(-1);
-    const leaf = leafEvent ? { leafIndex: Number(leafEvent.args.leafIndex), values: hexlify(leafEvent.args[3]) } : undefined;
-    const now = await chainNow(runtime);
-    const move = nextChallengerMove({ geometry, view, reveals, leaf, own: parameters.own, targetLeaf: parameters.targetLeaf, now });
+    let step = "read";
     try {
+      const verification = await retry(() => verifier.verification(roundId));
+      const stage = Number(verification.stage) as VerificationStage;
+      if (stage !== VerificationStage.Challenge) return { status: "round-over", stage };
+      const latest = await latestBlock(runtime);
+      const view = await readView();
+      ownStep = view.turn === DisputeTurn.Challenger ? { deadline: view.deadline, chainTime: latest.timestamp } : undefined;
+
+      if (view.turn === DisputeTurn.None) {
+        if (latest.timestamp > Number(verification.deadline)) {
+          return { status: "not-opened", error: new DisputeWindowClosedError(`Round ${roundId}: its challenge window closed (by the chain's clock) before this account opened a dispute.`) };
+        }
+        const bond = await retry(() => verifier.CHALLENGE_BOND());
+        const [balance, fees] = await Promise.all([
+          retry(() => runtime.connection.provider.getBalance(self)),
+          retry(() => runtime.connection.provider.getFeeData()),
+        ]);
+        const gasPrice = fees.maxFeePerGas ?? fees.gasPrice ?? 0n;
+        const needed = disputeFundsNeeded({ bond, geometry, vectors: parameters.vectors.length, gasPrice });
+        if (balance < needed) {
+          const error = new DisputeFundsTooLowError(`Round ${roundId}: this account holds ${balance} wei; a dispute played to its challenge needs about ${needed} wei.`, {
+            details: `2 × CHALLENGE_BOND (${bond} wei) and the gas of its moves at ${gasPrice} wei a gas. Fund ${self} to dispute the aggregate.`,
+          });
+          logger.error("cannot afford an aggregate dispute: not opening it", { round: roundId, balanceWei: balance, neededWei: needed, error });
+          return { status: "not-opened", error };
+        }
+        step = "open";
+        const receipt = await sendTransaction(runtime.connection.signer, {
+          action: `openDispute(round ${roundId})`,
+          send: () => verifier.openDispute(roundId, { value: bond }),
+        });
+        logger.warn("aggregate dispute opened: the aggregator must open its committed sum node by node", { round: roundId, bondWei: bond, tx: receipt.hash });
+        failures = 0;
+        continue;
+      }
+      if (!opened) {
+        opened = true;
+        parameters.onOpened?.();
+      }
+
+      // Nothing of this round's disputes predates its aggregate; the reveals are read once, by cursor.
+      reveals ??= createRoundReveals(runtime, roundId, Number(verification.aggregateBlock));
+      await reveals.update(latest.number);
+      const move = nextChallengerMove({
+        geometry,
+        view,
+        root: parameters.root,
+        reveals: reveals.reveals,
+        leaves: reveals.leaves,
+        own: parameters.own,
+        targetLeaf: parameters.targetLeaf,
+        now: latest.timestamp,
+        wallClock: Math.floor(Date.now() / 1000),
+      });
+      step = move.type;
       switch (move.type) {
         case "wait":
+          failures = 0;
           await sleep(pollMs);
           continue;
         case "done":
@@ -121,6 +187,7 @@ export async function playAggregateDispute(parameters: PlayAggregateDisputeParam
           });
           logger.info("dispute: picked a node that differs from the true sum's tree", { round: roundId, depth: pick.depth, position: pick.position, padding: pick.provesPadding });
           if (pick.provesPadding) return { status: "padding-not-zero", transactionHash: receipt.hash };
+          failures = 0;
           continue;
         }
         case "challenge": {
@@ -141,21 +208,28 @@ export async function playAggregateDispute(parameters: PlayAggregateDisputeParam
         }
       }
     } catch (error) {
-      // Someone else ended the round, or a deadline raced the transaction: read the chain again.
-      if (!(error instanceof ChainRevertError)) throw error;
-      logger.warn("dispute step reverted; reading the dispute again", { round: roundId, move: move.type, error: error.shortMessage });
-      await sleep(pollMs);
+      if (error instanceof ChainRevertError) {
+        // The verifier refused the dispute itself (window closed, wrong bond …): nothing to play. An existing one is ours to resume.
+        if (step === "open" && error.errorName !== "VerifierDisputeExists") return { status: "not-opened", error };
+        // Someone else ended the round, or a deadline raced the transaction: read the chain again.
+        logger.warn("dispute step reverted; reading the dispute again", { round: roundId, step, error: error.shortMessage });
+        await sleep(pollMs);
+        continue;
+      }
+      // Not the contract deciding: an outage, a nonce race, a lost receipt. The step is retried while it is still open
+      // by the chain's clock (the last one read); the loop reads the dispute again first, so a step that did land is not resent.
+      if (ownStep && ownStep.chainTime > ownStep.deadline) return { status: "lost", reason: "the challenger's deadline passed" };
+      failures += 1;
+      const delayMs = Math.min(pollMs * 2 ** Math.min(failures, 16), MAX_RETRY_DELAY_MS);
+      logger.warn("dispute step failed (not a revert): retrying", { round: roundId, step, attempt: failures, retryInMs: delayMs, error });
+      await sleep(delayMs);
     }
   }
 }
 
-/**
- * The time a transaction sent now is judged at: the latest block's timestamp, or the wall clock when it is later (a
- * new block is stamped no earlier than either).
- */
+/** The latest block's timestamp: the time the chain judges a transaction sent now at, at the earliest. */
 export async function chainNow(runtime: WorkerRuntime): Promise<number> {
-  const latest = await retry(() => runtime.connection.provider.getBlock("latest"));
-  return Math.max(latest?.timestamp ?? 0, Math.floor(Date.now() / 1000));
+  return (await latestBlock(runtime)).timestamp;
 }
 
 export interface SentChallengeTransaction {

@@ -9,10 +9,12 @@
 //   challenger   nextChallengerMove(…)                → wait, pick (child, proof), challenge (leaf, proof), close, done
 //
 // Every hash here is 0x-prefixed lower-case hex.
+import { getBytes } from "ethers";
 import { BaseError } from "../../errors";
 import {
   VECTOR_MERKLE_LEAF_VALUES,
   depthOf,
+  hashVectorMerkleLeaf,
   hashVectorMerkleNode,
   leafCountOf,
   zeroLeafHash,
@@ -129,27 +131,58 @@ export function revealedProof(nodes: readonly string[], childIndex: number): str
   return proof;
 }
 
-/**
- * The D siblings of leaf `leafIndex` (bottom first) from the reveals along the dispute's path, each of which spans
- * the whole subtree under its parent: the aggregate opening's proof for the challenge.
- */
-export function revealedLeafProof(geometry: DisputeGeometry, reveals: readonly DisputeReveal[], leafIndex: number): string[] {
-  checkNode(geometry, geometry.depth, leafIndex);
-  const ordered = [...reveals].sort((a, b) => b.depth - a.depth);
-  const proof: string[] = [];
-  let covered = geometry.depth;
-  for (const reveal of ordered) {
-    const levels = Math.log2(reveal.nodes.length);
-    if (reveal.depth + levels !== covered) {
-      throw new DisputeInputError(`The reveals do not cover the path to leaf ${leafIndex}: one at depth ${reveal.depth} spans ${levels} levels, the path needs depth ${covered}.`);
-    }
-    const below = leafIndex >> (geometry.depth - covered) ; // the path's node at depth `covered`
-    if (below >> levels !== reveal.position) throw new DisputeInputError(`Leaf ${leafIndex} is not under the revealed node (depth ${reveal.depth}, position ${reveal.position}).`);
-    proof.push(...revealedProof(reveal.nodes, below - reveal.position * 2 ** levels));
-    covered = reveal.depth;
+/** The node the revealed nodes hash up to (their subtree's root), cached per nodes array. */
+const revealRoots = new WeakMap<readonly string[], string>();
+export function revealedRoot(nodes: readonly string[]): string {
+  let root = revealRoots.get(nodes);
+  if (root === undefined) {
+    root = revealedSubtree(nodes).at(-1)![0]!;
+    revealRoots.set(nodes, root);
   }
-  if (covered !== 0) throw new DisputeInputError(`The reveals reach up to depth ${covered}, not the root.`);
-  return proof;
+  return root;
+}
+
+/**
+ * The revealed nodes, among every reveal of the round (any challenger's, any position), that hash up to `node` and
+ * span the `levels` a reveal below it spans; undefined when none does. Reveals are shared between a round's disputes:
+ * a dispute that lands on a node some other dispute already opened skips the aggregator's move, and identical
+ * subtrees at different positions share their hash, hence their children: any reveal that hashes to the node is its.
+ */
+export function findReveal(reveals: readonly DisputeReveal[], node: string, levels: number): readonly string[] | undefined {
+  const wanted = node.toLowerCase();
+  for (const reveal of reveals) {
+    if (reveal.nodes.length !== 2 ** levels) continue;
+    if (revealedRoot(reveal.nodes) === wanted) return reveal.nodes;
+  }
+  return undefined;
+}
+
+/**
+ * The D siblings of leaf `leafIndex` (bottom first) under `root`, from the reveals of the round: down from the root,
+ * the reveal that hashes to the path's node at each step (whichever dispute revealed it, at whatever position), its
+ * node on the path to the leaf next. The aggregate opening's proof for the challenge.
+ */
+export function revealedLeafProof(geometry: DisputeGeometry, reveals: readonly DisputeReveal[], leafIndex: number, root: string): string[] {
+  checkNode(geometry, geometry.depth, leafIndex);
+  const levelsDown: string[][] = [];
+  let node = root.toLowerCase();
+  let depth = 0;
+  while (depth < geometry.depth) {
+    const levels = revealLevels(geometry, depth);
+    const nodes = findReveal(reveals, node, levels);
+    if (!nodes) throw new DisputeInputError(`No reveal of the round hashes to the node at depth ${depth} on the path to leaf ${leafIndex} (${node}).`);
+    const below = leafIndex >> (geometry.depth - depth - levels); // the path's node at depth + levels
+    const index = below - (below >> levels) * 2 ** levels;
+    levelsDown.push(revealedProof(nodes, index));
+    node = nodes[index]!.toLowerCase();
+    depth += levels;
+  }
+  return levelsDown.reverse().flat();
+}
+
+/** keccak256(0x00 ‖ values) of a revealed sum leaf (16 int64 values, 0x hex). */
+export function revealedLeafHash(values: string): string {
+  return hashVectorMerkleLeaf(getBytes(values), 8);
 }
 
 export interface PickChildParameters {
@@ -239,14 +272,22 @@ export interface DisputeView extends DisputeNode {
 export interface NextChallengerMoveParameters {
   geometry: DisputeGeometry;
   view: DisputeView;
-  /** Every DisputeNodesRevealed of this dispute so far. */
+  /** The committed root (the round's aggregateHash): the challenge's proof climbs to it. */
+  root: string;
+  /** Every DisputeNodesRevealed of the round so far, of any challenger (reveals are shared between disputes). */
   reveals: readonly DisputeReveal[];
-  /** The DisputeLeafRevealed of this dispute, once there is one: the leaf's values as 0x hex. */
-  leaf?: { leafIndex: number; values: string };
+  /** Every DisputeLeafRevealed of the round so far, of any challenger: each leaf's values as 0x hex. */
+  leaves?: readonly { leafIndex: number; values: string }[];
   own?: (depth: number, position: number) => string;
   targetLeaf?: number;
-  /** The chain's latest block time (unix seconds). */
+  /** The chain's latest block time (unix seconds): the only clock that says a move is too late. */
   now: number;
+  /**
+   * The wall clock (unix seconds), when the chain's blocks may lag it (a local chain mining on demand): a close is
+   * worth sending once either clock is past the aggregator's deadline (the block it lands in is stamped no earlier
+   * than both). It never decides that the challenger's own move is too late.
+   */
+  wallClock?: number;
 }
 
 export type ChallengerMove =
@@ -260,19 +301,26 @@ export type ChallengerMove =
   /** Nothing left to do: closed, or nothing wrong under the disputed node (the challenger lets its bond go). */
   | { type: "done"; reason: string };
 
-/** The challenger's next move in its dispute. */
+/**
+ * The challenger's next move in its dispute. Its own dispute may have seen no reveal of its own: when it landed on a
+ * node another dispute of the round already opened, the verifier skipped the aggregator's move, and the nodes (or the
+ * leaf's values) are found in that other dispute's event, by hash.
+ */
 export function nextChallengerMove(parameters: NextChallengerMoveParameters): ChallengerMove {
-  const { geometry, view, reveals, leaf, now } = parameters;
+  const { geometry, view, reveals, now } = parameters;
   if (view.turn === DisputeTurn.Closed || view.turn === DisputeTurn.None) return { type: "done", reason: view.turn === DisputeTurn.Closed ? "the dispute is closed" : "no dispute" };
-  if (view.turn === DisputeTurn.Aggregator) return now > view.deadline ? { type: "close" } : { type: "wait" };
-  // The challenger's turn: past its own deadline it has lost; the aggregator (or anyone) closes it.
+  if (view.turn === DisputeTurn.Aggregator) return Math.max(now, parameters.wallClock ?? 0) > view.deadline ? { type: "close" } : { type: "wait" };
+  // The challenger's turn: past its own deadline by the chain's clock it has lost; the aggregator (or anyone) closes it.
   if (now > view.deadline) return { type: "done", reason: "the challenger's deadline passed" };
   if (view.depth === geometry.depth) {
-    if (!leaf || leaf.leafIndex !== view.position) return { type: "wait" };
-    return { type: "challenge", leafIndex: leaf.leafIndex, values: leaf.values, proof: revealedLeafProof(geometry, reveals, leaf.leafIndex) };
+    const node = view.node.toLowerCase();
+    const leaf = (parameters.leaves ?? []).find((l) => revealedLeafHash(l.values) === node);
+    if (!leaf) return { type: "wait" };
+    return { type: "challenge", leafIndex: view.position, values: leaf.values, proof: revealedLeafProof(geometry, reveals, view.position, parameters.root) };
   }
-  const reveal = reveals.find((r) => r.depth === view.depth && r.position === view.position);
-  if (!reveal) return { type: "wait" };
+  const nodes = findReveal(reveals, view.node, revealLevels(geometry, view.depth));
+  if (!nodes) return { type: "wait" };
+  const reveal: DisputeReveal = { depth: view.depth, position: view.position, nodes };
   const pick = pickChild({ geometry, reveal, own: parameters.own, targetLeaf: parameters.targetLeaf });
   return pick ? { type: "pick", pick } : { type: "done", reason: `every node revealed under depth ${view.depth}, position ${view.position} matches this watcher's tree` };
 }

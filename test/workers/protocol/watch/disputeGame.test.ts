@@ -51,6 +51,13 @@ interface Played {
   steps: number;
 }
 
+/** The nodes the aggregator reveals below (depth, position) of `tree`. */
+function answerNodes(tree: VectorMerkleTree, depth: number, position: number): string[] {
+  const answer = answerDispute(tree, { depth, position, node: tree.nodeAt(depth, position) });
+  if (answer.type !== "reveal-nodes") throw new Error("expected nodes");
+  return answer.nodes;
+}
+
 /** Plays the whole game: `committed` answers, the challenger compares against `own` or follows `targetLeaf`. */
 function play(committed: VectorMerkleTree, modelSize: number, challenger: { own?: VectorMerkleTree; targetLeaf?: number }): Played {
   const geometry = disputeGeometry(modelSize);
@@ -71,7 +78,7 @@ function play(committed: VectorMerkleTree, modelSize: number, challenger: { own?
       view = { ...view, turn: DisputeTurn.Challenger };
       continue;
     }
-    const move = nextChallengerMove({ geometry, view, reveals, leaf, own: challenger.own?.nodeAt, targetLeaf: challenger.targetLeaf, now: 50 });
+    const move = nextChallengerMove({ geometry, view, root: committed.root, reveals, leaves: leaf ? [leaf] : [], own: challenger.own?.nodeAt, targetLeaf: challenger.targetLeaf, now: 50 });
     if (move.type === "done") return { done: move.reason, steps };
     if (move.type === "challenge") return { leafIndex: move.leafIndex, values: move.values, proof: move.proof, steps };
     expect(move.type).to.equal("pick");
@@ -149,11 +156,79 @@ describe("aggregate dispute game", function () {
   it("closes when the aggregator's deadline passed, waits before it, and gives up past its own", function () {
     const geometry = disputeGeometry(3_000);
     const view: DisputeView = { depth: 0, position: 0, node: aggregateSumTree(sumOf(3_000)).root, turn: DisputeTurn.Aggregator, deadline: 100 };
-    expect(nextChallengerMove({ geometry, view, reveals: [], now: 100 }).type).to.equal("wait");
-    expect(nextChallengerMove({ geometry, view, reveals: [], now: 101 }).type).to.equal("close");
-    expect(nextChallengerMove({ geometry, view: { ...view, turn: DisputeTurn.Challenger }, reveals: [], now: 50 }).type).to.equal("wait");
-    expect(nextChallengerMove({ geometry, view: { ...view, turn: DisputeTurn.Challenger }, reveals: [], now: 101 }).type).to.equal("done");
-    expect(nextChallengerMove({ geometry, view: { ...view, turn: DisputeTurn.Closed }, reveals: [], now: 0 }).type).to.equal("done");
+    expect(nextChallengerMove({ geometry, view, root: view.node, reveals: [], now: 100 }).type).to.equal("wait");
+    expect(nextChallengerMove({ geometry, view, root: view.node, reveals: [], now: 101 }).type).to.equal("close");
+    expect(nextChallengerMove({ geometry, view: { ...view, turn: DisputeTurn.Challenger }, root: view.node, reveals: [], now: 50 }).type).to.equal("wait");
+    expect(nextChallengerMove({ geometry, view: { ...view, turn: DisputeTurn.Challenger }, root: view.node, reveals: [], now: 101 }).type).to.equal("done");
+    expect(nextChallengerMove({ geometry, view: { ...view, turn: DisputeTurn.Closed }, root: view.node, reveals: [], now: 0 }).type).to.equal("done");
+  });
+
+  it("decides a move is too late by the chain's clock only; a close may go out on the wall clock", function () {
+    const geometry = disputeGeometry(3_000);
+    const tree = aggregateSumTree(sumOf(3_000));
+    const view: DisputeView = { depth: 0, position: 0, node: tree.root, turn: DisputeTurn.Challenger, deadline: 100 };
+    const reveals = [{ depth: 0, position: 0, nodes: answerNodes(tree, 0, 0) }];
+    // The wall clock is past the deadline but the chain is not: the challenger's pick can still land.
+    const move = nextChallengerMove({ geometry, view, root: tree.root, reveals, targetLeaf: 3, now: 99, wallClock: 200 });
+    expect(move.type).to.equal("pick");
+    // The aggregator's turn: a close is sent once either clock is past its deadline.
+    expect(nextChallengerMove({ geometry, view: { ...view, turn: DisputeTurn.Aggregator }, root: tree.root, reveals: [], now: 99, wallClock: 101 }).type).to.equal("close");
+  });
+
+  it("plays a dispute that saw no reveal of its own: the nodes and the leaf come from another dispute's events, by hash", function () {
+    const d = 3_000; // 188 leaves, D = 8: 7 levels, then 1
+    const trueSum = sumOf(d);
+    const tampered = Int32Array.from(trueSum);
+    tampered[2_000] += 1; // leaf 125
+    const committed = aggregateSumTree(tampered);
+    const geometry = disputeGeometry(d);
+    // Another challenger's dispute already revealed the root's nodes and, down its own path, leaf 125's parent and values.
+    const first = answerDispute(committed, { depth: 0, position: 0, node: committed.root });
+    if (first.type !== "reveal-nodes") throw new Error("expected nodes");
+    const second = answerDispute(committed, { depth: 7, position: 62, node: committed.nodeAt(7, 62) });
+    if (second.type !== "reveal-nodes") throw new Error("expected nodes");
+    const leafAnswer = answerDispute(committed, { depth: 8, position: 125, node: committed.nodeAt(8, 125) });
+    if (leafAnswer.type !== "reveal-leaf") throw new Error("expected a leaf");
+    // The events of the round, in another order and with an unrelated reveal first.
+    const reveals: DisputeReveal[] = [
+      { depth: 7, position: 3, nodes: answerNodes(committed, 7, 3) },
+      { depth: second.depth, position: second.position, nodes: second.nodes },
+      { depth: first.depth, position: first.position, nodes: first.nodes },
+    ];
+    const leaves = [{ leafIndex: 125, values: hexlify(leafAnswer.values) }];
+    const own = aggregateSumTree(trueSum);
+    // This challenger's dispute opened on the revealed root: its turn at once.
+    let view: DisputeView = { depth: 0, position: 0, node: committed.root, turn: DisputeTurn.Challenger, deadline: 100 };
+    const step1 = nextChallengerMove({ geometry, view, root: committed.root, reveals, leaves, own: own.nodeAt, now: 50 });
+    if (step1.type !== "pick") throw new Error(`expected a pick, got ${step1.type}`);
+    expect([step1.pick.depth, step1.pick.position]).to.deep.equal([7, 62]);
+    view = { depth: 7, position: 62, node: step1.pick.child, turn: DisputeTurn.Challenger, deadline: 100 };
+    const step2 = nextChallengerMove({ geometry, view, root: committed.root, reveals, leaves, own: own.nodeAt, now: 50 });
+    if (step2.type !== "pick") throw new Error(`expected a pick, got ${step2.type}`);
+    expect([step2.pick.depth, step2.pick.position]).to.deep.equal([8, 125]);
+    view = { depth: 8, position: 125, node: step2.pick.child, turn: DisputeTurn.Challenger, deadline: 100 };
+    const step3 = nextChallengerMove({ geometry, view, root: committed.root, reveals, leaves, own: own.nodeAt, now: 50 });
+    if (step3.type !== "challenge") throw new Error(`expected a challenge, got ${step3.type}`);
+    expect(step3.leafIndex).to.equal(125);
+    expect(verifyVectorMerkleProof(getBytes(step3.values), 8, 125, step3.proof, committed.root)).to.equal(true);
+    // Without the leaf's event it waits (the aggregator's reveal of that leaf, or another dispute's, is still to come).
+    expect(nextChallengerMove({ geometry, view, root: committed.root, reveals, leaves: [], own: own.nodeAt, now: 50 }).type).to.equal("wait");
+  });
+
+  it("takes the children of an identical subtree revealed at another position (same hash, same children)", function () {
+    const d = 64; // 4 leaves, D = 2
+    const leafValues = Int32Array.from({ length: 16 }, (_, i) => i - 8);
+    const sum = Int32Array.from({ length: d }, (_, i) => leafValues[i % 16]!); // four equal leaves: nodes (1, 0) and (1, 1) equal
+    const committed = aggregateSumTree(sum);
+    expect(committed.nodeAt(1, 0)).to.equal(committed.nodeAt(1, 1));
+    const geometry = disputeGeometry(d);
+    const reveals: DisputeReveal[] = [{ depth: 0, position: 0, nodes: answerNodes(committed, 0, 0) }];
+    const leaves = [{ leafIndex: 1, values: hexlify(committed.leafValues(1)) }];
+    const view: DisputeView = { depth: 2, position: 3, node: committed.nodeAt(2, 3), turn: DisputeTurn.Challenger, deadline: 100 };
+    const move = nextChallengerMove({ geometry, view, root: committed.root, reveals, leaves, targetLeaf: 3, now: 0 });
+    if (move.type !== "challenge") throw new Error(`expected a challenge, got ${move.type}`);
+    expect(move.leafIndex).to.equal(3);
+    expect(verifyVectorMerkleProof(getBytes(move.values), 8, 3, move.proof, committed.root)).to.equal(true);
   });
 
   it("refuses to answer from a tree that is not the committed one, and malformed reveals", function () {
