@@ -1,5 +1,8 @@
 // The one way workers send transactions: serialized per account (no nonce races), retried on transport
 // failures, never retried on reverts, and reverts decoded into ChainRevertError with the custom error's name.
+// sendTransaction holds the account's queue until the receipt; submitTransaction holds it only until the node took
+// the transaction (so the next one is signed with the next pending nonce) and awaits the receipt outside the queue,
+// for a burst of transactions that must all land before one deadline (the aggregator's dispute answers).
 import type { ContractTransactionReceipt, ContractTransactionResponse, Interface } from "ethers";
 import { retry } from "../retry";
 import { ChainRevertError } from "./errors";
@@ -112,4 +115,51 @@ export async function sendTransaction(queueKey: object, parameters: SendTransact
       },
     ),
   );
+}
+
+export interface SubmittedTransaction {
+  hash: string;
+  /** The mined receipt; rejects with ChainRevertError when the transaction reverted. */
+  receipt: Promise<ContractTransactionReceipt>;
+}
+
+/**
+ * Sends like sendTransaction, in the same per-account queue, but releases the queue as soon as the node accepted the
+ * transaction: the wallet signs each with the account's pending nonce, which then counts the one before, so the
+ * order is kept while the receipts are awaited in parallel. Resolves once the transaction is sent.
+ */
+export async function submitTransaction(queueKey: object, parameters: SendTransactionParameters): Promise<SubmittedTransaction> {
+  const response = await serialize(queueKey, () =>
+    retry(
+      async () => {
+        try {
+          return await parameters.send();
+        } catch (error) {
+          if (isRevert(error)) throw toChainRevertError(parameters.action, error);
+          throw error;
+        }
+      },
+      {
+        attempts: parameters.attempts ?? 4,
+        signal: parameters.signal,
+        shouldRetry: (error) => !(error instanceof ChainRevertError),
+      },
+    ),
+  );
+  const receipt = retry(
+    async () => {
+      try {
+        const mined = await response.wait();
+        if (!mined) throw new ChainRevertError(parameters.action, undefined, [], "no receipt");
+        return mined;
+      } catch (error) {
+        if (isRevert(error)) throw toChainRevertError(parameters.action, error);
+        throw error;
+      }
+    },
+    { attempts: parameters.attempts ?? 4, signal: parameters.signal, shouldRetry: (error) => !(error instanceof ChainRevertError) },
+  );
+  // A caller that only needs the transaction sent must not leave a rejection unhandled.
+  receipt.catch(() => undefined);
+  return { hash: response.hash, receipt };
 }

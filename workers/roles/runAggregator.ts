@@ -592,17 +592,29 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     return aggregatorHandlers.confirmAggregate(round, posted);
   };
 
-  /** MASH: answers the aggregate disputes of its rounds in the challenge stage from the sum it committed. */
+  /**
+   * MASH: answers the aggregate disputes of its rounds in the challenge stage from the sum it committed: the sum kept
+   * in the state folder when its root is the round's aggregateHash, else the published payload's when it opens that
+   * root (an honest aggregator's does). The answerer asks again at most once a minute after a failure.
+   */
   const disputes = createAggregateDisputeAnswerer({
     runtime,
     committedSum: async (roundId) => {
       const view = await retry(() => runtime.coordinator.round(roundId));
       const modelSize = Number((await retry(() => runtime.coordinator.task(view.taskId))).config.modelSize);
       const path = committedSumPath(roundId);
-      if (existsSync(path)) return readQuantizedUpdate(path, modelSize);
-      // State folder lost: the published payload's sum, when it opens the commitment (an honest aggregator's does).
+      if (existsSync(path)) {
+        try {
+          const kept = readQuantizedUpdate(path, modelSize);
+          if (aggregateCommitment(kept).toLowerCase() === view.aggregateHash.toLowerCase()) return kept;
+          logger.warn("the kept committed sum does not hash to the round's aggregateHash: using the published payload", { round: roundId, path });
+        } catch (error) {
+          logger.warn("the kept committed sum is unreadable: using the published payload", { round: roundId, path, error });
+        }
+      }
+      // State folder lost or corrupt: the published payload's sum, when it opens the commitment.
       return fetchAggregateSum({ store: runtime.store, aggregateCid: view.aggregateCid, aggregateHash: view.aggregateHash, modelSize, commitment: "vector" }).catch((error: unknown) => {
-        logger.error("the committed sum is not in the state folder and the published payload does not open the commitment", { round: roundId, error });
+        logger.error("no committed sum to answer disputes from: none kept, and the published payload does not open the commitment", { round: roundId, error });
         return undefined;
       });
     },
@@ -678,7 +690,7 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
       try {
         await disputes.tick(rounds.filter((round) => round.stage === "challenge").map((round) => ({ roundId: round.roundId, aggregateBlock: round.aggregateBlock })));
       } catch (error) {
-        logger.debug("dispute check failed", { error });
+        logger.error("answering aggregate disputes failed this tick; trying again in 1 s", { error });
       }
       await sleep(1_000).catch(() => undefined);
     }
