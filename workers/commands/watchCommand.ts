@@ -9,6 +9,7 @@ export const watchCommand = workerCommand({
   summary: "A MASH watcher: recomputes each round's aggregate from the included vectors and challenges a wrong one on-chain",
   notes: [
     "It needs no registration, only a funded account: a challenge sends the verifier's CHALLENGE_BOND (0.01 ETH), burned if the aggregate was right, returned with half the aggregator's slash if it was wrong.",
+    "With DP, pass the task's --dp, --noise-multiplier and --clip, as its clients and aggregator run: the noise widens the bound the sum is decoded in.",
   ],
   options: WATCH_OPTIONS,
   schema: watchConfigSchema,
@@ -16,6 +17,6 @@ export const watchCommand = workerCommand({
     const { runWatcher } = await import("../roles/runWatcher");
     const { waitForTask } = await import("../roles/waitForTask");
     await waitForTask(runtime, config.taskId);
-    return runWatcher({ runtime, taskId: config.taskId, startBlock: config.worker.startBlock });
+    return runWatcher({ runtime, taskId: config.taskId, startBlock: config.worker.startBlock, dp: config.dp });
   },
 });

@@ -51,6 +51,11 @@ export interface RunRoundLoopParameters<R extends { roundId: string }, A> {
   /** Called after any round state changes (progress output, tests). */
   onRoundChange?: (round: R) => void;
   maxActionAttempts?: number;
+  /**
+   * How long to wait before trying a failed action again, by its failure count (default: at the next check, 0.5 s).
+   * With it a role can keep trying an action that must not be given up (a watcher's watch) without hammering the node.
+   */
+  actionRetryDelayMs?: (attempt: number) => number;
 }
 
 export interface RoundLoopHandle<R> {
@@ -77,6 +82,8 @@ export function runRoundLoop<R extends { roundId: string; stage: string }, A>(pa
   for (const task of parameters.initialTasks ?? []) if (!state.tasks.includes(task)) state.tasks.push(task);
   const inFlight = new Set<string>();
   const attempts = new Map<string, number>();
+  /** When a failed action may be tried again (ms since the epoch), with actionRetryDelayMs. */
+  const notBefore = new Map<string, number>();
   const maxAttempts = parameters.maxActionAttempts ?? 4;
   let stopped = false;
 
@@ -92,7 +99,7 @@ export function runRoundLoop<R extends { roundId: string; stage: string }, A>(pa
       const action = parameters.pendingAction(round);
       if (action === undefined) continue;
       const key = parameters.actionKey(action);
-      if (inFlight.has(key) || (attempts.get(key) ?? 0) >= maxAttempts) continue;
+      if (inFlight.has(key) || (attempts.get(key) ?? 0) >= maxAttempts || (notBefore.get(key) ?? 0) > Date.now()) continue;
       inFlight.add(key);
       parameters
         .perform(action, round)
@@ -108,12 +115,15 @@ export function runRoundLoop<R extends { roundId: string; stage: string }, A>(pa
         .catch((error: unknown) => {
           const attempt = (attempts.get(key) ?? 0) + 1;
           attempts.set(key, attempt);
-          runtime.logger.warn("action failed", { action: key, attempt, error });
+          const delayMs = parameters.actionRetryDelayMs?.(attempt);
+          if (delayMs !== undefined) notBefore.set(key, Date.now() + delayMs);
+          runtime.logger.warn("action failed", { action: key, attempt, error, ...(delayMs !== undefined && attempt < maxAttempts ? { retryInMs: delayMs } : {}) });
           if (attempt >= maxAttempts) runtime.logger.error("action abandoned", { action: key });
         })
         .finally(() => {
           inFlight.delete(key);
-          if (!stopped) setTimeout(kick, 500).unref();
+          const wait = Math.max(500, (notBefore.get(key) ?? 0) - Date.now());
+          if (!stopped) setTimeout(kick, wait).unref();
         });
     }
   };

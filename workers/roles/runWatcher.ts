@@ -4,6 +4,8 @@
 // when its own challenge proved fraud it claims what it is owed (its bond back and half the slash). The round loop
 // persists the cursor and the rounds in the state folder, so a restarted watcher resumes.
 import { BaseError } from "../errors";
+import { integerNoiseBound } from "../ml/dp/integerNoiseBound";
+import type { DpSettings } from "../ml/dp/parseDpSettings";
 import { Mode } from "../protocol/enums";
 import { routeWatcherEvent, watcherHandlers, watcherPendingAction, type WatcherAction, type WatcherRoundState } from "../protocol/watch/watcherMachine";
 import { claimReward } from "./claimReward";
@@ -16,10 +18,17 @@ export class WatchTaskNotMashError extends BaseError {
   override name = "WatchTaskNotMashError" as const;
 }
 
+/** The pause before a failed watch is tried again: 1 s, doubling, at most 30 s. */
+export function watchRetryDelayMs(attempt: number): number {
+  return Math.min(1_000 * 2 ** Math.max(0, attempt - 1), 30_000);
+}
+
 export interface RunWatcherParameters {
   runtime: WorkerRuntime;
   taskId: bigint;
   startBlock?: number;
+  /** The task's DP settings (its clients' and aggregator's): distributed noise widens the bound of the sum. */
+  dp?: DpSettings;
 }
 
 export async function runWatcher(parameters: RunWatcherParameters): Promise<RoundLoopHandle<WatcherRoundState>> {
@@ -32,20 +41,21 @@ export async function runWatcher(parameters: RunWatcherParameters): Promise<Roun
     });
   }
   const self = runtime.connection.address;
-  logger.info("watching MASH rounds", { task: taskId, account: self });
+  const dp = parameters.dp;
+  const scale = Number(task.config.quantizationScale);
+  const noiseBound = dp ? (count: number): number => integerNoiseBound({ settings: dp, scale, clients: count }) : undefined;
+  logger.info("watching MASH rounds", { task: taskId, account: self, ...(dp ? { dp: dp.mechanism, noiseMultiplier: dp.noiseMultiplier, dpClip: dp.clip } : {}) });
 
   const perform = async (action: WatcherAction, round: WatcherRoundState): Promise<WatcherRoundState | void> => {
     if (action.type === "claim") {
       await claimReward(runtime, action.roundId);
       return watcherHandlers.confirmClaim(round);
     }
-    // No noiseBound: a task's DP settings are not on-chain (each client and the aggregator take them from their own
-    // configuration), so the aggregator's bound cannot be derived here. None is needed for the verdict: the contract
-    // only checks |G| ≤ G_max (rlwr-2048: 2^28 − 1, which watchRound decodes in; paper-compat: 2^31 − 1), and where
-    // paper-compat's discrete log over the task's bound N·round(c·S) fails, watchRound checks the posted value
-    // against the product (2^G ≡ Π y) over that whole range, exactly as the contract does. A discrete-log search
-    // over the whole range instead would cost up to 2^31 / 2^17 giant steps per coordinate.
-    const result = await watchRound({ runtime, roundId: action.roundId });
+    // The bound the aggregator and the clients decode in: the task's, plus the DP noise of `count` clients (as the
+    // MASH client's own watch does). Without it, a right paper-compat sum with noise could fail this watcher's
+    // discrete log; watchRound then judges the posted value by the contract's rule, and disputes toward a leaf only
+    // where no value is accepted at all, so an honest aggregator is never disputed for the watcher's narrower bound.
+    const result = await watchRound({ runtime, roundId: action.roundId, noiseBound });
     if (result.status === "unverifiable") logger.warn("aggregate unverifiable: do not train on its model", { round: action.roundId, error: result.error });
     if (result.status === "challenged") {
       const recorded = watcherHandlers.recordWatch(round, result.status);
@@ -68,5 +78,10 @@ export async function runWatcher(parameters: RunWatcherParameters): Promise<Roun
     actionKey: (action) => `${action.type}:${action.roundId}`,
     perform,
     onRoundChange: (round) => logger.debug("round stage", { round: round.roundId, stage: round.stage }),
+    // A watch is never given up: a round that is wrong passes if nobody proves it. A failed one (an outage before the
+    // dispute, which itself retries every step) is tried again with backoff; it ends by itself once the window
+    // closed (watchRound then finds the round settled, or resumes this account's open dispute).
+    maxActionAttempts: Number.POSITIVE_INFINITY,
+    actionRetryDelayMs: watchRetryDelayMs,
   });
 }
