@@ -1,13 +1,16 @@
 // The MASH watcher's I/O: once a round's challenge window is open, fetch exactly the included masked vectors
 // (coordinator.includedClients order, then the holder), each capped and checked against its on-chain commitment
 // (fetchMaskedVectors), and recompute their sum S in the task's mask group. The aggregateHash is the root of the
-// committed sum: root(S) equal → verified, without the aggregate payload. Different → fetch the payload; if its sum
-// opens the aggregateHash, challenge the first wrong leaf with the bond (buildChallenge). If the payload is missing,
-// too slow or does not open the commitment, open an aggregate dispute and play it (playAggregateDispute): the
-// aggregator must open its committed tree node by node down to a wrong leaf, which is then challenged. When the
-// included vectors do not decode at coordinate i, the contract judges any posted value there wrong, so the watcher
-// judges the posted sum by the contract's rule (judgeLikeContract), or disputes toward leaf ⌊i/16⌋. When an included
-// vector cannot be used, nothing can be proven: a named warning, and the caller does not train on the model.
+// committed sum: root(S) equal → verified, without the aggregate payload. Different → open an aggregate dispute at
+// once and play it (playAggregateDispute: the aggregator must open its committed tree node by node down to a wrong
+// leaf, which is then challenged; it cannot lose, and its bond comes back if the fraud is proven another way), and
+// meanwhile fetch the payload: if its sum opens the aggregateHash, challenge the first wrong leaf directly with the
+// bond (buildChallenge), which ends the round sooner. A payload that is missing, slow, mismatched or unreachable only
+// leaves the proof to the dispute. When the included vectors do not decode, the watcher disputes toward a leaf only
+// where the contract accepts no value at all (judgeLikeContract: rlwr-2048's residual check fails for every G, or a
+// paper-compat element outside [1, P)); otherwise it judges the payload by the contract's rule, and without one it
+// reports the round unverifiable. When an included vector cannot be used, nothing can be proven: a named warning,
+// and the caller does not train on the model.
 // `falseChallenge` (demo only) challenges an honest leaf anyway, to show a rejected challenge burning its bond.
 import { ChainRevertError } from "../chain/errors";
 import { BaseError } from "../errors";
@@ -21,8 +24,7 @@ import { maskGroupIdOf } from "../protocol/maskGroupCode";
 import { buildChallenge, type Challenge, type CommittedVector } from "../protocol/watch/buildChallenge";
 import { disputeGeometry } from "../protocol/watch/disputeGame";
 import { findWrongLeaf, type WrongLeaf } from "../protocol/watch/findWrongLeaf";
-import { contractAcceptsPosted, findWrongLeafLikeContract, undecodedCoordinate, wrongCoordinateOfLeaf } from "../protocol/watch/judgeLikeContract";
-import { VECTOR_MERKLE_LEAF_VALUES } from "../crypto/commit/vectorMerkle";
+import { contractAcceptsPosted, disputableLeafAfterFailedDecode, findWrongLeafLikeContract, undecodedCoordinate, wrongCoordinateOfLeaf } from "../protocol/watch/judgeLikeContract";
 import { retry } from "../retry";
 import { isSenderFault } from "./fetchContributions";
 import { fetchAggregateSumWithHash, type FetchedAggregateSum } from "./fetchAggregateSum";
@@ -54,7 +56,7 @@ export type WatchRoundReturnType =
   /** The window is not open (not yet, or already settled). */
   | { status: "closed"; stage: VerificationStage };
 
-/** How long before the window's deadline a watcher stops waiting for the aggregate payload and opens a dispute. */
+/** How long before the window's deadline a watcher stops waiting for the aggregate payload (a direct challenge must land in the window). */
 const DISPUTE_OPEN_MARGIN_SECONDS = 3;
 /** fetchAggregateSum's own default. */
 const DEFAULT_AGGREGATE_FETCH_MS = 30_000;
@@ -128,7 +130,7 @@ export async function watchRound(parameters: WatchRoundParameters): Promise<Watc
 
   /**
    * The aggregate payload, when its sum opens the aggregateHash; otherwise why not (missing, too slow, mismatched).
-   * Within the window, the fetch leaves DISPUTE_OPEN_MARGIN_SECONDS before its deadline, by which a dispute must be open.
+   * Within the window, the fetch leaves DISPUTE_OPEN_MARGIN_SECONDS before its deadline, by which a direct challenge must land.
    */
   const fetchPosted = async (): Promise<FetchedAggregateSum | Error> => {
     const windowLeftMs = (Number(verification.deadline) - DISPUTE_OPEN_MARGIN_SECONDS) * 1000 - Date.now();
@@ -147,8 +149,9 @@ export async function watchRound(parameters: WatchRoundParameters): Promise<Watc
         timeoutMs,
       });
     } catch (error) {
-      if (!isSenderFault(error) && !(error instanceof IpfsFetchTimeoutError)) throw error;
-      return error;
+      // Any failure, the store's own included (unreachable, refused): the caller then disputes, or reports it.
+      if (isSenderFault(error) || error instanceof IpfsFetchTimeoutError || error instanceof Error) return error;
+      return new AggregateUnverifiableError(`Round ${roundId}: fetching the aggregate payload failed.`, { details: String(error) });
     }
   };
 
@@ -200,19 +203,17 @@ export async function watchRound(parameters: WatchRoundParameters): Promise<Watc
     return { status: "verified", falseChallenge: sent };
   }
 
-  // Wrong (or undecodable): the payload gives the committed leaves when it opens the commitment.
-  const posted = await fetchPosted();
-  let wrong: WrongLeaf | undefined;
-  if (!(posted instanceof Error)) {
-    wrong = trueSum !== undefined ? findWrongLeaf(trueSum, posted.sum) : findWrongLeafLikeContract({ groupId: group.id, masked, posted: posted.sum, suspect });
-    // Only an undecodable paper-compat coordinate the contract accepts after all leaves nothing wrong here.
-    if (!wrong) {
+  /** The wrong leaf the payload shows, judged like the contract; undefined when the contract accepts the whole sum. */
+  const wrongIn = (payload: FetchedAggregateSum): WrongLeaf | undefined =>
+    trueSum !== undefined ? findWrongLeaf(trueSum, payload.sum) : findWrongLeafLikeContract({ groupId: group.id, masked, posted: payload.sum, suspect });
+
+  if (parameters.afterWindow) {
+    const posted = await fetchPosted();
+    const wrong = posted instanceof Error ? undefined : wrongIn(posted);
+    if (!(posted instanceof Error) && !wrong) {
       logger.info("aggregate verified by the contract's rule", { round: roundId, vectors: count });
       return { status: "verified" };
     }
-  }
-
-  if (parameters.afterWindow) {
     if (wrong) {
       logger.error("aggregate is wrong, and its challenge window has closed", { round: roundId, coordinate: wrong.coordinate, leafIndex: wrong.leafIndex });
       return { status: "wrong", wrong, error: new AggregateUnverifiableError(`Round ${roundId}: its sum is wrong at coordinate ${wrong.coordinate}, and the window to prove it has closed.`) };
@@ -227,7 +228,8 @@ export async function watchRound(parameters: WatchRoundParameters): Promise<Watc
     };
   }
 
-  if (wrong && !(posted instanceof Error)) {
+  /** A direct challenge of the wrong leaf the payload shows (the payload opens the commitment). */
+  const challengeWrong = async (wrong: WrongLeaf, posted: FetchedAggregateSum): Promise<WatchRoundReturnType> => {
     logger.error("aggregate is wrong: challenging it on-chain", {
       round: roundId,
       coordinate: wrong.coordinate,
@@ -249,31 +251,73 @@ export async function watchRound(parameters: WatchRoundParameters): Promise<Watc
       }
       return { status: "wrong", wrong, error };
     }
+  };
+
+  // Where a dispute cannot lose: this watcher knows the true sum and its root is not the committed one, or, after a
+  // failed decode, some coordinate admits no value at all under the contract's rule (its leaf is wrong whatever the
+  // aggregator reveals there). Elsewhere a failed decode proves nothing by itself (paper-compat: a discrete log past
+  // this watcher's bound may be right), and only a payload that opens the commitment, judged like the contract, can.
+  const targetLeaf = trueSum === undefined ? disputableLeafAfterFailedDecode(group.id, masked, modelSize, suspect) : undefined;
+  if (trueSum === undefined && targetLeaf === undefined) {
+    const posted = await fetchPosted();
+    if (posted instanceof Error) {
+      logger.warn("the included vectors do not decode, no coordinate is wrong whatever is posted, and no payload opens the commitment: not disputing", { round: roundId, payload: `${posted.name}: ${posted.message}` });
+      return {
+        status: "unverifiable",
+        error: new AggregateUnverifiableError(`Round ${roundId}: the included vectors do not decode at coordinate ${suspect}, and no aggregate payload opens the commitment to judge what was posted there.`, {
+          details: `${posted.name}: ${posted.message}. A dispute toward that leaf could reach a value the contract accepts, so none is opened; the model is not trained on.`,
+          cause: posted,
+        }),
+      };
+    }
+    const wrong = wrongIn(posted);
+    if (!wrong) {
+      logger.info("aggregate verified by the contract's rule", { round: roundId, vectors: count });
+      return { status: "verified" };
+    }
+    return challengeWrong(wrong, posted);
   }
 
-  // The committed sum is not the true one and no payload opens it: make the aggregator open it, node by node.
-  const reason = posted instanceof Error ? `${posted.name}: ${posted.message}` : "unknown";
-  logger.error("aggregate commitment is not the true sum's, and its payload does not open it: opening an aggregate dispute", {
+  // The dispute goes first: it wins whatever the aggregator publishes, and its bond comes back if the fraud is proven
+  // another way. The payload is fetched meanwhile, for a direct challenge when it opens the commitment, which ends the
+  // round sooner; a payload that is missing, slow, mismatched or unreachable leaves the dispute to prove it.
+  logger.error("aggregate commitment is not the true sum's: opening an aggregate dispute, and fetching the payload for a direct challenge meanwhile", {
     round: roundId,
-    payload: reason,
-    ...(suspect !== undefined ? { undecodedCoordinate: suspect } : {}),
+    ...(suspect !== undefined ? { undecodedCoordinate: suspect, targetLeaf } : {}),
   });
   const own = trueSum !== undefined ? aggregateSumTree(trueSum) : undefined;
   const accepts =
     trueSum !== undefined
       ? (coordinate: number, value: bigint): boolean => BigInt(trueSum[coordinate]!) === value
       : contractAcceptsPosted(group.id, masked);
-  const dispute = await playAggregateDispute({
+  const disputed = playAggregateDispute({
     runtime,
     roundId,
     geometry: disputeGeometry(modelSize),
     own: own ? (depth, position) => own.nodeAt(depth, position) : undefined,
-    targetLeaf: suspect !== undefined ? Math.floor(suspect / VECTOR_MERKLE_LEAF_VALUES) : undefined,
+    targetLeaf,
     judgeLeaf: (leafIndex, values) => wrongCoordinateOfLeaf({ leafIndex, values, modelSize, accepts }),
     vectors: committedVectors,
     root: view.aggregateHash,
     pollMs: parameters.disputePollMs,
   });
+  const direct = (async (): Promise<WatchRoundReturnType | undefined> => {
+    const posted = await fetchPosted().catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+    if (posted instanceof Error) {
+      logger.info("no payload opens the commitment: the dispute proves the fraud", { round: roundId, payload: `${posted.name}: ${posted.message}` });
+      return undefined;
+    }
+    const wrong = wrongIn(posted);
+    return wrong ? challengeWrong(wrong, posted) : undefined;
+  })().catch((error: unknown) => {
+    logger.warn("the direct challenge failed; the dispute goes on", { round: roundId, error });
+    return undefined;
+  });
+  const [dispute, challenged] = await Promise.all([disputed, direct]);
+  if (challenged?.status === "challenged" && challenged.challenge.upheld) {
+    logger.info("aggregate dispute over: a direct challenge proved the fraud", { round: roundId, dispute: dispute.status });
+    return challenged;
+  }
   const proven =
     (dispute.status === "challenged" && dispute.upheld) || dispute.status === "aggregator-timed-out" || dispute.status === "padding-not-zero";
   logger.info("aggregate dispute over", { round: roundId, status: dispute.status, proven });

@@ -169,3 +169,34 @@ export function contractAcceptsPosted(groupId: MaskGroupId, masked: readonly Uin
     return contractAccepts(groupId, masked, coordinate, Number(posted));
   };
 }
+
+/**
+ * Whether the contract accepts NO value at `coordinate`, whatever the aggregator posts there: rlwr-2048, the residual
+ * or range check fails (for one G it passes, it passes for no other: 2|e| < N ≤ 2048 leaves one G); paper-compat, an
+ * element outside [1, P). A paper-compat product in range may be 2^G for some |G| ≤ 2^31 − 1 the watcher's bounded
+ * discrete log did not reach: then a posted value may be right, and this says false.
+ */
+export function noValueAccepted(groupId: MaskGroupId, masked: readonly Uint32Array[], coordinate: number): boolean {
+  if (groupId === "rlwr-2048") return rlwrContractDecode(masked, coordinate) === undefined;
+  for (const vector of masked) {
+    const element = readLimbs(vector, coordinate);
+    if (element === 0n || element >= MASH_P) return true;
+  }
+  return false;
+}
+
+/**
+ * After a failed decode: the leaf a dispute may safely be steered to, ⌊c/16⌋ of the first coordinate c (`suspect`
+ * first, then every coordinate in order) where the contract accepts no value, so that whatever the aggregator
+ * reveals there loses. Undefined when there is none: a dispute toward the suspect could reach a value the contract
+ * accepts and lose the bond to an honest aggregator, so the watcher must not open one (only a published payload,
+ * judged by the contract's rule, can settle it).
+ */
+export function disputableLeafAfterFailedDecode(groupId: MaskGroupId, masked: readonly Uint32Array[], modelSize: number, suspect?: number): number | undefined {
+  if (masked.length === 0) throw new WatchInputError("Judging a sum needs the included vectors: none given.");
+  if (suspect !== undefined && noValueAccepted(groupId, masked, suspect)) return Math.floor(suspect / VECTOR_MERKLE_LEAF_VALUES);
+  for (let coordinate = 0; coordinate < modelSize; coordinate++) {
+    if (noValueAccepted(groupId, masked, coordinate)) return Math.floor(coordinate / VECTOR_MERKLE_LEAF_VALUES);
+  }
+  return undefined;
+}

@@ -9,7 +9,7 @@ import { DlogOutOfRangeError, MaskCiphertextMalformedError, MaskDecodeError, Mas
 import { createPaperCompatGroup } from "../../../../workers/crypto/mask/paperCompatGroup";
 import { createRlwrGroup } from "../../../../workers/crypto/mask/rlwrGroup";
 import { WatchInputError } from "../../../../workers/protocol/watch/errors";
-import { contractAccepts, findWrongLeafLikeContract, undecodedCoordinate } from "../../../../workers/protocol/watch/judgeLikeContract";
+import { contractAccepts, disputableLeafAfterFailedDecode, findWrongLeafLikeContract, noValueAccepted, undecodedCoordinate } from "../../../../workers/protocol/watch/judgeLikeContract";
 
 const D = 100;
 const N = 3;
@@ -168,6 +168,30 @@ describe("MASH watcher: judging a sum that does not decode, like the contract", 
       const posted = new Int32Array(D);
       posted[0] = -(2 ** 31);
       expect(findWrongLeafLikeContract({ groupId: "paper-compat", masked, posted })?.coordinate).to.equal(0);
+    });
+  });
+
+  describe("before disputing toward a failed decode's leaf (a withheld sum): only where the contract accepts no value", function () {
+    it("rlwr-2048: a residual 2|e| ≥ N accepts no G, so the dispute goes to its leaf", function () {
+      const masked = rlwrVectors(sumsOf(2), (c) => (c === 37 ? 1024 : 0));
+      expect(noValueAccepted("rlwr-2048", masked, 37)).to.equal(true);
+      expect(noValueAccepted("rlwr-2048", masked, 36)).to.equal(false);
+      expect(disputableLeafAfterFailedDecode("rlwr-2048", masked, D, 37)).to.equal(2);
+    });
+
+    it("paper-compat: a discrete log past the watcher's bound may be posted right, so no dispute goes there", function () {
+      const masked = paperVectors((c) => pow2(c === 37 ? -2_000_000_000 : sumsOf(5)[c]!));
+      expect(noValueAccepted("paper-compat", masked, 37)).to.equal(false);
+      expect(disputableLeafAfterFailedDecode("paper-compat", masked, D, 37)).to.equal(undefined);
+      // A product of garbage in [1, P) is no proof either: the watcher cannot tell it from a large G.
+      expect(disputableLeafAfterFailedDecode("paper-compat", paperVectors((c) => (c === 37 ? 3n : pow2(0))), D, 37)).to.equal(undefined);
+    });
+
+    it("paper-compat: an element outside [1, P) anywhere accepts no value there: the dispute goes to that leaf", function () {
+      const masked = paperVectors((c) => pow2(c === 37 ? -2_000_000_000 : sumsOf(6)[c]!));
+      writeLimbs(masked[1]!, 70, MASH_P);
+      expect(noValueAccepted("paper-compat", masked, 70)).to.equal(true);
+      expect(disputableLeafAfterFailedDecode("paper-compat", masked, D, 37)).to.equal(4);
     });
   });
 
