@@ -17,7 +17,8 @@ import { playAggregateDispute, type PlayedDispute } from "../../../workers/roles
 import { settleVerificationIfDue } from "../../../workers/roles/settleVerificationIfDue";
 import type { WorkerRuntime } from "../../../workers/roles/openWorkerRuntime";
 import type { Logger } from "../../../workers/log";
-import { DisputeEnd, DisputeTurn, disputeGeometry } from "../../../workers/protocol/watch/disputeGame";
+import { BaseContract } from "ethers";
+import { DisputeEnd, DisputeTurn, disputeGeometry, revealedProof } from "../../../workers/protocol/watch/disputeGame";
 import { wrongCoordinateOfLeaf } from "../../../workers/protocol/watch/judgeLikeContract";
 import type { FedmashVerifier } from "../../../typechain-types";
 import { deployFedmash } from "../../helpers/deployFedmash";
@@ -33,6 +34,77 @@ const BOND = 10n ** 17n;
 const WINDOW = 60n;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` until it holds; fails the test after `timeoutMs`. */
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting until ${what}`);
+    await sleep(50);
+  }
+}
+
+/**
+ * With automine off: mines the pending transactions in one block, `stepSeconds` of chain time after the last one, once
+ * no new transaction arrived for `quietMs`. A sender that waits for each receipt before the next transaction so
+ * spends one block, `stepSeconds`, per transaction.
+ */
+function mineWhenQuiet(stepSeconds: number, quietMs = 300): { stop: () => Promise<void> } {
+  let stopped = false;
+  const loop = (async () => {
+    let count = 0;
+    let since = Date.now();
+    while (!stopped) {
+      const pending = (await ethers.provider.send("eth_getBlockByNumber", ["pending", false])) as { transactions: string[] };
+      if (pending.transactions.length !== count) {
+        count = pending.transactions.length;
+        since = Date.now();
+      } else if (count > 0 && Date.now() - since >= quietMs) {
+        await ethers.provider.send("evm_increaseTime", [stepSeconds]);
+        await ethers.provider.send("evm_mine", []);
+        count = 0;
+        since = Date.now();
+      }
+      await sleep(25);
+    }
+  })();
+  return { stop: async () => ((stopped = true), await loop) };
+}
+
+/**
+ * The verifier as the watcher sees it through a failing node: its first `reads` event searches (two run at once) fail as transport
+ * errors (an outage longer than one retry's ~1.5 s), and its first `sends` pickNode sends fail as "already known" (more
+ * than sendTransaction's own attempts).
+ */
+function flakyVerifier(verifier: FedmashVerifier, failures: { reads: number; sends: number }): { verifier: FedmashVerifier; failed: { reads: number; sends: number } } {
+  const failed = { reads: 0, sends: 0 };
+  const transport = (message: string): Error => Object.assign(new Error(message), { code: "UNKNOWN_ERROR" });
+  const proxy = new Proxy(verifier, {
+    get(target, property) {
+      if (property === "queryFilter") {
+        return async (...args: Parameters<FedmashVerifier["queryFilter"]>) => {
+          if (failed.reads < failures.reads) {
+            failed.reads += 1;
+            throw transport("socket hang up");
+          }
+          return target.queryFilter(...args);
+        };
+      }
+      if (property === "pickNode") {
+        return async (...args: Parameters<FedmashVerifier["pickNode"]>) => {
+          if (failed.sends < failures.sends) {
+            failed.sends += 1;
+            throw transport("already known");
+          }
+          return target.pickNode(...args);
+        };
+      }
+      const value = Reflect.get(target, property) as unknown;
+      return typeof value === "function" && property in BaseContract.prototype ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { verifier: proxy, failed };
+}
 
 function runtimeOf(verifier: FedmashVerifier, signer: HardhatEthersSigner): { runtime: WorkerRuntime; messages: string[] } {
   const messages: string[] = [];
@@ -152,6 +224,7 @@ describe("aggregate dispute (workers against FedmashVerifier)", function () {
     const { verifier, round, watcher: griefer, keeper } = fixture;
     await postWithheld(fixture, round.aggregate);
     const bond = await verifier.CHALLENGE_BOND();
+    await time.increase(5); // its steps then end after the window
     await verifier.connect(griefer).openDispute(round.roundId, { value: bond });
     const aggregator = answering(verifier, fixture.aggregator, round.roundId, round.aggregate);
     try {
@@ -159,12 +232,15 @@ describe("aggregate dispute (workers against FedmashVerifier)", function () {
       // The griefer's own picker finds nothing to pick: every revealed node is the true tree's.
       const played = await play(fixture, aggregateSumTree(round.aggregate).root);
       expect(played.status).to.equal("lost");
-      // The window closes while the dispute is open: settle waits for it.
-      await time.increaseTo((await verifier.verification(round.roundId)).deadline + 1n);
-      await expect(verifier.connect(keeper).settle(round.roundId, "0x")).to.be.revertedWithCustomError(verifier, "VerifierDisputesOpen");
-      // The keepers' settle waits for the open dispute instead of sending a transaction that reverts.
-      expect(await settleVerificationIfDue(runtimeOf(verifier, keeper).runtime, round.roundId, BigInt(await time.latest()) + 1n)).to.equal(false);
+      // The keepers' settle waits for the open dispute (its step not expired) instead of sending a transaction that reverts.
+      const windowDeadline = (await verifier.verification(round.roundId)).deadline;
+      expect((await verifier.disputeOf(round.roundId, griefer.address)).deadline).to.be.greaterThanOrEqual(BigInt(await time.latest()));
+      expect(await settleVerificationIfDue(runtimeOf(verifier, keeper).runtime, round.roundId, windowDeadline + 1n)).to.equal(false);
+      expect(await verifier.openDisputes(round.roundId)).to.equal(1n);
       const before = (await verifier.taskFunds(TASK_ID)).bond;
+      // The window closes while the dispute is open: settle waits for it.
+      await time.increaseTo(windowDeadline + 1n);
+      await expect(verifier.connect(keeper).settle(round.roundId, "0x")).to.be.revertedWithCustomError(verifier, "VerifierDisputesOpen");
       await time.increase(WINDOW + 1n);
       // The aggregator's answerer closes the griefer's timed-out dispute.
       while (Number((await verifier.disputeOf(round.roundId, griefer.address)).turn) !== DisputeTurn.Closed) await sleep(50);
@@ -209,5 +285,91 @@ describe("aggregate dispute (workers against FedmashVerifier)", function () {
     await time.increaseTo((await verifier.verification(round.roundId)).deadline + 1n);
     await verifier.connect(keeper).settle(round.roundId, "0x");
     expect(Number((await verifier.verification(round.roundId)).outcome)).to.equal(Outcome.Passed);
+  });
+
+  it("keeps playing through an RPC outage and failing sends (not reverts): the dispute still proves the fraud", async function () {
+    const fixture = await loadFixture(aggregationFixture);
+    const { verifier, round, watcher } = fixture;
+    const tampered = Int32Array.from(round.aggregate);
+    tampered[900] += 2;
+    const root = await postWithheld(fixture, tampered);
+    const aggregator = answering(verifier, fixture.aggregator, round.roundId, tampered);
+    const { runtime, messages } = runtimeOf(verifier, watcher);
+    const flaky = flakyVerifier(runtime.verifier, { reads: 12, sends: 5 });
+    const own = aggregateSumTree(round.aggregate);
+    let played: PlayedDispute;
+    try {
+      played = await playAggregateDispute({
+        runtime: { ...runtime, verifier: flaky.verifier } as WorkerRuntime,
+        roundId: round.roundId,
+        geometry: disputeGeometry(MODEL_SIZE),
+        own: (depth, position) => own.nodeAt(depth, position),
+        judgeLeaf: (leafIndex, values) => wrongCoordinateOfLeaf({ leafIndex, values, modelSize: MODEL_SIZE, accepts: (c, v) => BigInt(round.aggregate[c]!) === v }),
+        vectors: round.vectors,
+        root,
+        pollMs: 50,
+      });
+    } finally {
+      await aggregator.stop();
+    }
+    expect(flaky.failed).to.deep.equal({ reads: 12, sends: 5 });
+    expect(messages.filter((m) => m === "dispute step failed (not a revert): retrying").length).to.be.greaterThanOrEqual(2);
+    expect(played).to.include({ status: "challenged", leafIndex: Math.floor(900 / 16), upheld: true });
+    const verification = await verifier.verification(round.roundId);
+    expect([Number(verification.outcome), verification.slashed]).to.deep.equal([Outcome.FraudProven, BOND]);
+  });
+
+  it("answers a burst of disputes in time: one reveal serves them all at the root, then every distinct node in one block; a keeper closes the griefers' lapsed disputes and the round passes", async function () {
+    const fixture = await loadFixture(aggregationFixture);
+    const { verifier, round, keeper } = fixture;
+    const griefers = (await ethers.getSigners()).slice(8, 13);
+    await postWithheld(fixture, round.aggregate);
+    const bond = await verifier.CHALLENGE_BOND();
+    const turns = async (): Promise<DisputeTurn[]> => Promise.all(griefers.map(async (g) => Number((await verifier.disputeOf(round.roundId, g.address)).turn) as DisputeTurn));
+    const allChallengers = async (): Promise<boolean> => (await turns()).every((turn) => turn === DisputeTurn.Challenger);
+    const depthsAt = async (depth: number): Promise<boolean> =>
+      (await Promise.all(griefers.map((g) => verifier.disputeOf(round.roundId, g.address)))).every((d) => Number(d.depth) === depth && Number(d.turn) === DisputeTurn.Challenger);
+    const aggregator = answering(verifier, fixture.aggregator, round.roundId, round.aggregate);
+    // Each block 20 s after the last: three blocks a step (60 s), so five answers sent one receipt at a time would miss.
+    await ethers.provider.send("evm_setAutomine", [false]);
+    const miner = mineWhenQuiet(20);
+    try {
+      for (const griefer of griefers) await verifier.connect(griefer).openDispute(round.roundId, { value: bond });
+      await until("the root is revealed for every dispute", allChallengers);
+      const rootReveals = await verifier.queryFilter(verifier.filters.DisputeNodesRevealed(round.roundId));
+      expect(rootReveals).to.have.length(1); // one answer for five disputes at the root
+      const nodes = [...rootReveals[0]!.args.nodes];
+      // Each griefer picks another node (depth 7), all in one block: five distinct nodes to answer by one deadline.
+      for (const [i, griefer] of griefers.entries()) await verifier.connect(griefer).pickNode(round.roundId, 10 * i, nodes[10 * i]!, revealedProof(nodes, 10 * i));
+      await until("every picked node is revealed", () => depthsAt(7));
+      const reveals = await verifier.queryFilter(verifier.filters.DisputeNodesRevealed(round.roundId));
+      expect(reveals).to.have.length(1 + griefers.length);
+      const answeredIn = new Set(reveals.slice(1).map((event) => event.blockNumber));
+      expect(answeredIn.size).to.equal(1); // all in one block, not one block (20 s) each
+      // And down to the leaves.
+      for (const [i, griefer] of griefers.entries()) {
+        const own = reveals.find((event) => event.args.challenger === griefer.address && Number(event.args.depth) === 7)!;
+        await verifier.connect(griefer).pickNode(round.roundId, 0, own.args.nodes[0]!, revealedProof([...own.args.nodes], 0));
+        expect(Number(own.args.position)).to.equal(10 * i);
+      }
+      await until("every picked leaf is revealed", () => depthsAt(8));
+      expect(await verifier.queryFilter(verifier.filters.DisputeLeafRevealed(round.roundId))).to.have.length(griefers.length);
+    } finally {
+      await miner.stop();
+      await ethers.provider.send("evm_setAutomine", [true]);
+      await ethers.provider.send("evm_mine", []); // what is still pending, so no sender waits for it forever
+      await aggregator.stop(); // and the aggregator goes offline
+    }
+    expect(await verifier.queryFilter(verifier.filters.DisputeClosed(round.roundId))).to.deep.equal([]);
+    // The griefers leave their right leaves unchallenged; with the aggregator offline, a keeper closes their disputes
+    // once their steps lapsed (the settle waits for them), then settles: nobody slashed.
+    await time.increase(3n * WINDOW);
+    const keeperRuntime = runtimeOf(verifier, keeper).runtime;
+    expect(await settleVerificationIfDue(keeperRuntime, round.roundId, BigInt(await time.latest()) + 1n)).to.equal(false);
+    const closed = await verifier.queryFilter(verifier.filters.DisputeClosed(round.roundId));
+    expect(closed.map((event) => Number(event.args.end))).to.deep.equal(griefers.map(() => DisputeEnd.ChallengerTimedOut));
+    expect(await settleVerificationIfDue(keeperRuntime, round.roundId, BigInt(await time.latest()) + 1n)).to.equal(true);
+    const verification = await verifier.verification(round.roundId);
+    expect([Number(verification.outcome), verification.slashed]).to.deep.equal([Outcome.Passed, 0n]);
   });
 });
