@@ -85,8 +85,6 @@ export interface PlayAggregateDisputeParameters {
   /** The round's aggregateHash: the committed sum's root. */
   root: string;
   pollMs?: number;
-  /** Called once this account's dispute is open (opened now, or found open): the caller may go on in parallel. */
-  onOpened?: () => void;
 }
 
 export async function playAggregateDispute(parameters: PlayAggregateDisputeParameters): Promise<PlayedDispute> {
@@ -101,7 +99,6 @@ export async function playAggregateDispute(parameters: PlayAggregateDisputeParam
   };
 
   let reveals: RoundReveals | undefined;
-  let opened = false;
   /** The last step this account had to make, with the chain's time when it was read: a retry stops once it is past. */
   let ownStep: { deadline: number; chainTime: number } | undefined;
   let failures = 0;
@@ -142,11 +139,6 @@ export async function playAggregateDispute(parameters: PlayAggregateDisputeParam
         failures = 0;
         continue;
       }
-      if (!opened) {
-        opened = true;
-        parameters.onOpened?.();
-      }
-
       // Nothing of this round's disputes predates its aggregate; the reveals are read once, by cursor.
       reveals ??= createRoundReveals(runtime, roundId, Number(verification.aggregateBlock));
       await reveals.update(latest.number);
