@@ -74,6 +74,7 @@ import { ShuffleGroupSumInvalidError } from "../crypto/shuffle/errors";
 import { createInputModelGate } from "./createInputModelGate";
 import { watchRound, type WatchRoundReturnType } from "./watchRound";
 import { settleVerificationIfDue } from "./settleVerificationIfDue";
+import { watchRetryDelayMs } from "./runWatcher";
 import { ChainRevertError } from "../chain/errors";
 import { maskedSubmissionCommitment } from "../crypto/commit/vectorCommitments";
 import { sleep } from "../retry";
@@ -556,6 +557,10 @@ export async function runMashClient(parameters: RunMashClientParameters): Promis
     },
     pendingAction: mashClientPendingAction,
     actionKey: (action) => `${action.type}:${action.roundId}`,
+    // The watch (and the aggregate dispute it may play) is never given up: a wrong round nobody proves passes. A failed
+    // one is tried again with backoff; it ends by itself once the window closed.
+    maxActionAttempts: (action) => (action.type === "watch" ? Number.POSITIVE_INFINITY : 4),
+    actionRetryDelayMs: (attempt, action) => (action.type === "watch" ? watchRetryDelayMs(attempt) : undefined),
     perform,
     // The draw is the owner's and the aggregator's to poke; a client pokes it only when they let the grace pass, so
     // that one honest participant gets the round drawn before its draw block's hash expires (DrawExpired).

@@ -50,12 +50,14 @@ export interface RunRoundLoopParameters<R extends { roundId: string }, A> {
   keeper?: boolean | { drawGrace: DrawGrace };
   /** Called after any round state changes (progress output, tests). */
   onRoundChange?: (round: R) => void;
-  maxActionAttempts?: number;
+  /** How many times an action is tried before it is given up (default 4); per action when a function. */
+  maxActionAttempts?: number | ((action: A) => number);
   /**
-   * How long to wait before trying a failed action again, by its failure count (default: at the next check, 0.5 s).
-   * With it a role can keep trying an action that must not be given up (a watcher's watch) without hammering the node.
+   * How long to wait before trying a failed action again, by its failure count (undefined, the default: at the next
+   * check, 0.5 s). With it a role can keep trying an action that must not be given up (a watch, whose dispute a
+   * cheating round would otherwise escape) without hammering the node.
    */
-  actionRetryDelayMs?: (attempt: number) => number;
+  actionRetryDelayMs?: (attempt: number, action: A) => number | undefined;
 }
 
 export interface RoundLoopHandle<R> {
@@ -84,7 +86,10 @@ export function runRoundLoop<R extends { roundId: string; stage: string }, A>(pa
   const attempts = new Map<string, number>();
   /** When a failed action may be tried again (ms since the epoch), with actionRetryDelayMs. */
   const notBefore = new Map<string, number>();
-  const maxAttempts = parameters.maxActionAttempts ?? 4;
+  const maxAttemptsOf = (action: A): number => {
+    const max = parameters.maxActionAttempts ?? 4;
+    return typeof max === "function" ? max(action) : max;
+  };
   let stopped = false;
 
   const persist = (): void => writeStateFile(statePath, state);
@@ -99,6 +104,7 @@ export function runRoundLoop<R extends { roundId: string; stage: string }, A>(pa
       const action = parameters.pendingAction(round);
       if (action === undefined) continue;
       const key = parameters.actionKey(action);
+      const maxAttempts = maxAttemptsOf(action);
       if (inFlight.has(key) || (attempts.get(key) ?? 0) >= maxAttempts || (notBefore.get(key) ?? 0) > Date.now()) continue;
       inFlight.add(key);
       parameters
@@ -115,7 +121,7 @@ export function runRoundLoop<R extends { roundId: string; stage: string }, A>(pa
         .catch((error: unknown) => {
           const attempt = (attempts.get(key) ?? 0) + 1;
           attempts.set(key, attempt);
-          const delayMs = parameters.actionRetryDelayMs?.(attempt);
+          const delayMs = parameters.actionRetryDelayMs?.(attempt, action);
           if (delayMs !== undefined) notBefore.set(key, Date.now() + delayMs);
           runtime.logger.warn("action failed", { action: key, attempt, error, ...(delayMs !== undefined && attempt < maxAttempts ? { retryInMs: delayMs } : {}) });
           if (attempt >= maxAttempts) runtime.logger.error("action abandoned", { action: key });
