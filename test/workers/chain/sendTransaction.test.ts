@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { connectChain, type ChainConnection } from "../../../workers/chain/connectChain";
 import { ChainRevertError } from "../../../workers/chain/errors";
-import { sendTransaction } from "../../../workers/chain/sendTransaction";
+import { sendTransaction, submitTransaction } from "../../../workers/chain/sendTransaction";
 import { FedmashRegistry__factory, type FedmashRegistry } from "../../../typechain-types";
 import { encryptionKey } from "../../helpers/encryptionKey";
 import { Role } from "../../helpers/enums";
@@ -83,5 +83,34 @@ describe("sendTransaction (workers/chain)", function () {
     expect(attempts).to.equal(1);
     // Mined and reverted: it used exactly one nonce.
     expect(await ethers.provider.getTransactionCount(connection.address)).to.equal(nonce + 1);
+  });
+
+  it("submitTransaction sends the next transaction without awaiting the last one's receipt, nonces in order, and reports reverts like sendTransaction", async function () {
+    const nonce = await ethers.provider.getTransactionCount(connection.address);
+    // A revert at the estimate: nothing sent, no nonce used, the queue free for the next one.
+    const refused = await submitTransaction(connection.signer, { action: "register(None)", send: () => registry.register(Role.None, encryptionKey("h").compressed) }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(refused).to.be.instanceOf(ChainRevertError);
+    // A registry of its own, where this account is not registered yet.
+    const fresh = FedmashRegistry__factory.connect(await (await (await ethers.getContractFactory("FedmashRegistry")).deploy()).getAddress(), connection.signer);
+    const first = await submitTransaction(connection.signer, { action: "register", send: () => fresh.register(Role.Client, encryptionKey("i").compressed) });
+    // Sent, its receipt not awaited: the next one goes out at once with the next nonce.
+    const second = await submitTransaction(connection.signer, { action: "updateEncryptionKey", send: () => fresh.updateEncryptionKey(encryptionKey("j").compressed, { gasLimit: 200_000 }) });
+    const sent = await Promise.all([first, second].map((s) => connection.provider.getTransaction(s.hash)));
+    expect(sent.map((t) => t?.nonce)).to.deep.equal([nonce, nonce + 1]);
+    expect((await first.receipt).status).to.equal(1);
+    expect((await second.receipt).status).to.equal(1);
+    // A transaction that mines and reverts (no estimate): ChainRevertError, from the send where the node reports it
+    // there (Hardhat's automine), else from the receipt.
+    const reverted = await submitTransaction(connection.signer, { action: "register again", send: () => fresh.register(Role.Client, encryptionKey("k").compressed, { gasLimit: 200_000 }) })
+      .then((third) => third.receipt)
+      .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(reverted).to.be.instanceOf(ChainRevertError);
+    expect(await ethers.provider.getTransactionCount(connection.address)).to.equal(nonce + 3);
   });
 });
