@@ -13,6 +13,8 @@ import { hexlify } from "ethers";
 import { ChainRevertError } from "../chain/errors";
 import { submitTransaction, type SubmittedTransaction } from "../chain/sendTransaction";
 import { aggregateSumTree, type VectorMerkleTree } from "../crypto/commit/vectorMerkle";
+import { aggregateCommitment } from "../crypto/commit/vectorCommitments";
+import type { Logger } from "../log";
 import { DisputeTurn, answerDispute, type DisputeView } from "../protocol/watch/disputeGame";
 import { retry } from "../retry";
 import { createDisputeOpenedIndex, latestBlock } from "./disputeEvents";
@@ -35,6 +37,39 @@ export interface CreateAggregateDisputeAnswererParameters {
   runtime: WorkerRuntime;
   /** The sum whose root the aggregator committed for the round (kept at publication), or undefined when it is lost. */
   committedSum: (roundId: bigint) => Promise<Int32Array | undefined>;
+}
+
+export interface LoadCommittedSumParameters {
+  roundId: bigint;
+  /** The round's aggregateHash: the root the sum must have. */
+  aggregateHash: string;
+  /** The sum kept at publication (the state folder), undefined when there is none; it may throw (corrupt file). */
+  kept: () => Int32Array | undefined;
+  /** The published payload's sum, when it opens the aggregateHash; rejects otherwise. */
+  published: () => Promise<Int32Array>;
+  logger: Logger;
+}
+
+/**
+ * The sum whose root the aggregator committed, to answer disputes from: the kept one when its root is the
+ * aggregateHash, else the published payload's when it opens that root (an honest aggregator's does), else undefined.
+ * Each fallback is logged (the answerer asks at most once a minute after a failure).
+ */
+export async function loadCommittedSum(parameters: LoadCommittedSumParameters): Promise<Int32Array | undefined> {
+  const { roundId, logger } = parameters;
+  try {
+    const kept = parameters.kept();
+    if (kept && aggregateCommitment(kept).toLowerCase() === parameters.aggregateHash.toLowerCase()) return kept;
+    if (kept) logger.warn("the kept committed sum does not hash to the round's aggregateHash: using the published payload", { round: roundId });
+  } catch (error) {
+    logger.warn("the kept committed sum is unreadable: using the published payload", { round: roundId, error });
+  }
+  try {
+    return await parameters.published();
+  } catch (error) {
+    logger.error("no committed sum to answer disputes from: none kept, and the published payload does not open the commitment", { round: roundId, error });
+    return undefined;
+  }
 }
 
 /** One dispute the aggregator has to act on this tick. */

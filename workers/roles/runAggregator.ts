@@ -74,7 +74,7 @@ import { readQuantizedUpdate, writeQuantizedUpdate } from "./quantizedUpdateFile
 import { sendSeededTransaction } from "./sendSeededTransaction";
 import { existsSync } from "node:fs";
 import { runRoundLoop, type RoundLoopHandle } from "./runRoundLoop";
-import { createAggregateDisputeAnswerer } from "./answerAggregateDisputes";
+import { createAggregateDisputeAnswerer, loadCommittedSum } from "./answerAggregateDisputes";
 import type { WorkerRuntime } from "./openWorkerRuntime";
 
 export class AggregatorPhaseError extends BaseError {
@@ -603,19 +603,13 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
       const view = await retry(() => runtime.coordinator.round(roundId));
       const modelSize = Number((await retry(() => runtime.coordinator.task(view.taskId))).config.modelSize);
       const path = committedSumPath(roundId);
-      if (existsSync(path)) {
-        try {
-          const kept = readQuantizedUpdate(path, modelSize);
-          if (aggregateCommitment(kept).toLowerCase() === view.aggregateHash.toLowerCase()) return kept;
-          logger.warn("the kept committed sum does not hash to the round's aggregateHash: using the published payload", { round: roundId, path });
-        } catch (error) {
-          logger.warn("the kept committed sum is unreadable: using the published payload", { round: roundId, path, error });
-        }
-      }
-      // State folder lost or corrupt: the published payload's sum, when it opens the commitment.
-      return fetchAggregateSum({ store: runtime.store, aggregateCid: view.aggregateCid, aggregateHash: view.aggregateHash, modelSize, commitment: "vector" }).catch((error: unknown) => {
-        logger.error("no committed sum to answer disputes from: none kept, and the published payload does not open the commitment", { round: roundId, error });
-        return undefined;
+      return loadCommittedSum({
+        roundId,
+        aggregateHash: view.aggregateHash,
+        kept: () => (existsSync(path) ? readQuantizedUpdate(path, modelSize) : undefined),
+        // State folder lost or corrupt: the published payload's sum, when it opens the commitment.
+        published: () => fetchAggregateSum({ store: runtime.store, aggregateCid: view.aggregateCid, aggregateHash: view.aggregateHash, modelSize, commitment: "vector" }),
+        logger,
       });
     },
   });

@@ -3,7 +3,9 @@
 // backoff between failed watches (H2).
 import { expect } from "chai";
 import { DisputeTurn, disputeGeometry, type DisputeView } from "../../../workers/protocol/watch/disputeGame";
-import { dueDisputes } from "../../../workers/roles/answerAggregateDisputes";
+import { dueDisputes, loadCommittedSum } from "../../../workers/roles/answerAggregateDisputes";
+import { aggregateCommitment } from "../../../workers/crypto/commit/vectorCommitments";
+import type { Logger } from "../../../workers/log";
 import { advanceCursor, blockRanges } from "../../../workers/roles/disputeEvents";
 import { disputeFundsNeeded, disputeMovesGas } from "../../../workers/roles/playAggregateDispute";
 import { watchRetryDelayMs } from "../../../workers/roles/runWatcher";
@@ -79,6 +81,38 @@ describe("dispute workers (pure parts)", function () {
       expect(dueDisputes([dispute("0xa", view(DisputeTurn.Challenger, 100))], 95, 101).map((d) => d.kind)).to.deep.equal(["close"]);
       // The wall clock never makes an answer too late.
       expect(dueDisputes([dispute("0xa", view(DisputeTurn.Aggregator, 100))], 95, 200).map((d) => d.kind)).to.deep.equal(["answer"]);
+    });
+  });
+
+  describe("the aggregator's committed sum (L9)", function () {
+    const sum = Int32Array.from({ length: 100 }, (_, i) => i - 50);
+    const other = Int32Array.from(sum, (v, i) => (i === 7 ? v + 1 : v));
+    const root = aggregateCommitment(sum);
+    function logged(): { logger: Logger; lines: string[] } {
+      const lines: string[] = [];
+      const logger: Logger = { debug: () => undefined, info: (m) => void lines.push(m), warn: (m) => void lines.push(m), error: (m) => void lines.push(m), child: () => logger };
+      return { logger, lines };
+    }
+
+    it("answers from the kept sum when its root is the aggregateHash, without fetching the payload", async function () {
+      const { logger, lines } = logged();
+      const loaded = await loadCommittedSum({ roundId: 1n, aggregateHash: root, kept: () => sum, published: () => Promise.reject(new Error("not fetched")), logger });
+      expect(loaded).to.equal(sum);
+      expect(lines).to.deep.equal([]);
+    });
+
+    it("falls back to the published payload when the kept sum is missing, another sum's, or unreadable", async function () {
+      for (const kept of [() => undefined, () => other, () => { throw new Error("truncated file"); }]) {
+        const { logger } = logged();
+        expect(await loadCommittedSum({ roundId: 1n, aggregateHash: root, kept, published: async () => sum, logger })).to.equal(sum);
+      }
+    });
+
+    it("gives undefined, with one error line, when no sum opens the commitment", async function () {
+      const { logger, lines } = logged();
+      expect(await loadCommittedSum({ roundId: 1n, aggregateHash: root, kept: () => other, published: () => Promise.reject(new Error("does not open it")), logger })).to.equal(undefined);
+      expect(lines).to.have.length(2);
+      expect(lines[1]).to.match(/^no committed sum to answer disputes from/);
     });
   });
 
