@@ -49,7 +49,7 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60
  * no new transaction arrived for `quietMs`. A sender that waits for each receipt before the next transaction so
  * spends one block, `stepSeconds`, per transaction.
  */
-function mineWhenQuiet(stepSeconds: number, quietMs = 300): { stop: () => Promise<void> } {
+function mineWhenQuiet(stepSeconds: number, quietMs = 1_000): { stop: () => Promise<void> } {
   let stopped = false;
   const loop = (async () => {
     let count = 0;
