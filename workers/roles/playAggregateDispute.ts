@@ -219,11 +219,6 @@ export async function playAggregateDispute(parameters: PlayAggregateDisputeParam
   }
 }
 
-/** The latest block's timestamp: the time the chain judges a transaction sent now at, at the earliest. */
-export async function chainNow(runtime: WorkerRuntime): Promise<number> {
-  return (await latestBlock(runtime)).timestamp;
-}
-
 export interface SentChallengeTransaction {
   upheld: boolean;
   gasUsed: bigint;
