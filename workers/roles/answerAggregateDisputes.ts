@@ -166,6 +166,7 @@ export function createAggregateDisputeAnswerer(parameters: CreateAggregateDisput
 
   return {
     async tick(rounds) {
+      if (rounds.length === 0) return;
       const latest = await latestBlock(runtime);
       const found: Omit<DueDispute, "kind">[] = [];
       for (const { roundId: id, aggregateBlock } of rounds) {
