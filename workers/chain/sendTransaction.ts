@@ -94,27 +94,33 @@ export function serialize<T>(key: object, task: () => Promise<T>): Promise<T> {
   return next;
 }
 
-export async function sendTransaction(queueKey: object, parameters: SendTransactionParameters): Promise<ContractTransactionReceipt> {
-  return serialize(queueKey, () =>
-    retry(
-      async () => {
-        try {
-          const response = await parameters.send();
-          const receipt = await response.wait();
-          if (!receipt) throw new ChainRevertError(parameters.action, undefined, [], "no receipt");
-          return receipt;
-        } catch (error) {
-          if (isRevert(error)) throw toChainRevertError(parameters.action, error);
-          throw error;
-        }
-      },
-      {
-        attempts: parameters.attempts ?? 4,
-        signal: parameters.signal,
-        shouldRetry: (error) => !(error instanceof ChainRevertError),
-      },
-    ),
+/** Retries `attempt` on transport failures; a revert is never retried, and is named as a ChainRevertError. */
+function retryUnlessReverted<T>(parameters: SendTransactionParameters, attempt: () => Promise<T>): Promise<T> {
+  return retry(
+    async () => {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (isRevert(error)) throw toChainRevertError(parameters.action, error);
+        throw error;
+      }
+    },
+    {
+      attempts: parameters.attempts ?? 4,
+      signal: parameters.signal,
+      shouldRetry: (error) => !(error instanceof ChainRevertError),
+    },
   );
+}
+
+async function minedReceipt(parameters: SendTransactionParameters, response: ContractTransactionResponse): Promise<ContractTransactionReceipt> {
+  const receipt = await response.wait();
+  if (!receipt) throw new ChainRevertError(parameters.action, undefined, [], "no receipt");
+  return receipt;
+}
+
+export async function sendTransaction(queueKey: object, parameters: SendTransactionParameters): Promise<ContractTransactionReceipt> {
+  return serialize(queueKey, () => retryUnlessReverted(parameters, async () => minedReceipt(parameters, await parameters.send())));
 }
 
 export interface SubmittedTransaction {
@@ -129,36 +135,8 @@ export interface SubmittedTransaction {
  * order is kept while the receipts are awaited in parallel. Resolves once the transaction is sent.
  */
 export async function submitTransaction(queueKey: object, parameters: SendTransactionParameters): Promise<SubmittedTransaction> {
-  const response = await serialize(queueKey, () =>
-    retry(
-      async () => {
-        try {
-          return await parameters.send();
-        } catch (error) {
-          if (isRevert(error)) throw toChainRevertError(parameters.action, error);
-          throw error;
-        }
-      },
-      {
-        attempts: parameters.attempts ?? 4,
-        signal: parameters.signal,
-        shouldRetry: (error) => !(error instanceof ChainRevertError),
-      },
-    ),
-  );
-  const receipt = retry(
-    async () => {
-      try {
-        const mined = await response.wait();
-        if (!mined) throw new ChainRevertError(parameters.action, undefined, [], "no receipt");
-        return mined;
-      } catch (error) {
-        if (isRevert(error)) throw toChainRevertError(parameters.action, error);
-        throw error;
-      }
-    },
-    { attempts: parameters.attempts ?? 4, signal: parameters.signal, shouldRetry: (error) => !(error instanceof ChainRevertError) },
-  );
+  const response = await serialize(queueKey, () => retryUnlessReverted(parameters, () => parameters.send()));
+  const receipt = retryUnlessReverted(parameters, () => minedReceipt(parameters, response));
   // A caller that only needs the transaction sent must not leave a rejection unhandled.
   receipt.catch(() => undefined);
   return { hash: response.hash, receipt };
