@@ -13,12 +13,12 @@ import { NotAdmittedError, StakeLockedError, StakeRequiredError, notAdmittedFrom
 import { applyAdmission } from "../../../workers/roles/runTask";
 import { sendTransaction } from "../../../workers/chain/sendTransaction";
 import type { WorkerRuntime } from "../../../workers/roles/openWorkerRuntime";
-import type { Logger } from "../../../workers/log";
 import type { FedmashCoordinator, FedmashVerifier } from "../../../typechain-types";
 import { deployFedmash } from "../../helpers/deployFedmash";
 import { encryptionKey } from "../../helpers/encryptionKey";
 import { Mode, Role } from "../../helpers/enums";
 import { taskConfig } from "../../helpers/taskConfig";
+import { recordingLogger } from "../../helpers/recordingLogger";
 
 const TASK_ID = 1n;
 const ROUND_ID = 1n;
@@ -37,14 +37,7 @@ describe("admitClient and joinRound: a task's admission, from the client", funct
   }
 
   function runtimeOf(coordinator: FedmashCoordinator, verifier: FedmashVerifier, signer: HardhatEthersSigner) {
-    const messages: string[] = [];
-    const logger: Logger = {
-      debug: () => undefined,
-      info: (message) => void messages.push(message),
-      warn: (message) => void messages.push(message),
-      error: (message) => void messages.push(message),
-      child: () => logger,
-    };
+    const { logger, messages } = recordingLogger();
     const runtime = {
       coordinator: coordinator.connect(signer),
       verifier: verifier.connect(signer),

@@ -16,7 +16,6 @@ import { createAggregateDisputeAnswerer } from "../../../workers/roles/answerAgg
 import { playAggregateDispute, type PlayedDispute } from "../../../workers/roles/playAggregateDispute";
 import { settleVerificationIfDue } from "../../../workers/roles/settleVerificationIfDue";
 import type { WorkerRuntime } from "../../../workers/roles/openWorkerRuntime";
-import type { Logger } from "../../../workers/log";
 import { BaseContract } from "ethers";
 import { DisputeEnd, DisputeTurn, disputeGeometry, revealedProof } from "../../../workers/protocol/watch/disputeGame";
 import { wrongCoordinateOfLeaf } from "../../../workers/protocol/watch/judgeLikeContract";
@@ -27,6 +26,7 @@ import { encryptionKey } from "../../helpers/encryptionKey";
 import { Mode, Role } from "../../helpers/enums";
 import { taskConfig } from "../../helpers/taskConfig";
 import { Outcome } from "../../helpers/verifierEnums";
+import { recordingLogger } from "../../helpers/recordingLogger";
 
 const TASK_ID = 1n;
 const MODEL_SIZE = 2_100; // 132 leaves, D = 8: a reveal of 7 levels, then 1
@@ -107,14 +107,7 @@ function flakyVerifier(verifier: FedmashVerifier, failures: { reads: number; sen
 }
 
 function runtimeOf(verifier: FedmashVerifier, signer: HardhatEthersSigner): { runtime: WorkerRuntime; messages: string[] } {
-  const messages: string[] = [];
-  const logger: Logger = {
-    debug: () => undefined,
-    info: (message) => void messages.push(message),
-    warn: (message) => void messages.push(message),
-    error: (message) => void messages.push(message),
-    child: () => logger,
-  };
+  const { logger, messages } = recordingLogger();
   const runtime = { verifier: verifier.connect(signer), connection: { provider: ethers.provider, signer, address: signer.address }, logger } as unknown as WorkerRuntime;
   return { runtime, messages };
 }

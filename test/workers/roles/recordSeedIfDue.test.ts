@@ -12,7 +12,6 @@ import { batchSums } from "../../../workers/crypto/verify/batchSums";
 import { encodeBatchSums } from "../../../workers/crypto/verify/encodeBatchSums";
 import { recordSeedIfDue } from "../../../workers/roles/recordSeedIfDue";
 import type { WorkerRuntime } from "../../../workers/roles/openWorkerRuntime";
-import type { Logger } from "../../../workers/log";
 import { VerificationStage } from "../../../workers/protocol/enums";
 import { CLIENT_SEED_GRACE_BLOCKS, KEEPER_SEED_GRACE_BLOCKS, seedRecordDue } from "../../../workers/protocol/seedRecordDue";
 import type { FedmashVerifier } from "../../../typechain-types";
@@ -22,6 +21,7 @@ import { encryptionKey } from "../../helpers/encryptionKey";
 import { Mode, Role } from "../../helpers/enums";
 import { taskConfig } from "../../helpers/taskConfig";
 import { Outcome } from "../../helpers/verifierEnums";
+import { recordingLogger } from "../../helpers/recordingLogger";
 
 const ZERO = `0x${"0".repeat(64)}`;
 const SEED = `0x${"1".repeat(64)}`;
@@ -72,14 +72,7 @@ describe("recordSeedIfDue", function () {
   }
 
   function runtimeOf(verifier: FedmashVerifier, signer: HardhatEthersSigner) {
-    const messages: string[] = [];
-    const logger: Logger = {
-      debug: () => undefined,
-      info: (message) => void messages.push(message),
-      warn: (message) => void messages.push(message),
-      error: (message) => void messages.push(message),
-      child: () => logger,
-    };
+    const { logger, messages } = recordingLogger();
     return { runtime: { verifier: verifier.connect(signer), connection: { provider: ethers.provider, signer }, logger } as unknown as WorkerRuntime, messages };
   }
 
