@@ -184,11 +184,14 @@ export function parseFedmashLogs(parsers: FedmashLogParsers, logs: readonly RawL
     .sort((x, y) => x.blockNumber - y.blockNumber || x.logIndex - y.logIndex);
 }
 
+/** The widest block range one eth_getLogs asks for: nodes refuse or time out on wider ones. */
+export const MAX_LOG_BLOCK_RANGE = 2_000;
+
 /** Starts following; returns `unwatch`, which stops after the batch in flight. */
 export function watchCoordinatorEvents(parameters: WatchCoordinatorEventsParameters): () => void {
   const controller = new AbortController();
   const interval = parameters.pollIntervalMs ?? 250;
-  const range = parameters.maxBlockRange ?? 2_000;
+  const range = parameters.maxBlockRange ?? MAX_LOG_BLOCK_RANGE;
   let next = parameters.fromBlock;
   const addresses = [parameters.coordinatorAddress, parameters.verifierAddress, parameters.shamirAddress].filter(
     (address): address is string => address !== undefined,

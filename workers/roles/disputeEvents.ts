@@ -4,14 +4,13 @@
 // aggregator's answerer and the keepers (the round's DisputeOpened).
 import { hexlify } from "ethers";
 import type { DisputeReveal } from "../protocol/watch/disputeGame";
+import { MAX_LOG_BLOCK_RANGE } from "../chain/watchCoordinatorEvents";
 import { retry } from "../retry";
 import type { WorkerRuntime } from "./openWorkerRuntime";
 
-/** The widest block range one eth_getLogs asks for. */
-export const EVENT_QUERY_CHUNK_BLOCKS = 2_000;
 
 /** The inclusive block ranges [from, to] that cover `from` … `to`, each at most `chunk` blocks. */
-export function blockRanges(from: number, to: number, chunk: number = EVENT_QUERY_CHUNK_BLOCKS): [number, number][] {
+export function blockRanges(from: number, to: number, chunk: number = MAX_LOG_BLOCK_RANGE): [number, number][] {
   if (!Number.isSafeInteger(chunk) || chunk < 1) throw new RangeError(`chunk ${chunk} is not a positive integer`);
   const ranges: [number, number][] = [];
   for (let start = Math.max(0, from); start <= to; start += chunk) ranges.push([start, Math.min(to, start + chunk - 1)]);
