@@ -12,6 +12,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { parseEther } from "ethers";
 import type { FedmashVerifier } from "../../typechain-types";
 import { buildVectorMerkleTree, encodeAggregateSum, type VectorMerkleTree } from "../../workers/crypto/commit/vectorMerkle";
+import { revealedProof } from "../../workers/protocol/watch/disputeGame";
 import { deployFedmash } from "../helpers/deployFedmash";
 import { driveMashRound } from "../helpers/driveMashRound";
 import { encryptionKey } from "../helpers/encryptionKey";
@@ -156,17 +157,8 @@ describe("FedmashVerifier: the dispute game of a withheld MASH aggregate", funct
     const childDepth = depth + levels;
     let index = revealed.findIndex((node, i) => node !== right.nodeAt(childDepth, (position << levels) + i));
     if (index < 0) index = forced;
-    // The siblings from the picked node up to the dispute's node, from the revealed subtree.
-    const proof: string[] = [];
-    let level: string[] = [...revealed];
-    let at = index;
-    while (level.length > 1) {
-      proof.push(level[at ^ 1]!);
-      const next: string[] = [];
-      for (let i = 0; i < level.length; i += 2) next.push(ethers.keccak256(ethers.concat(["0x01", level[i]!, level[i + 1]!])));
-      level = next;
-      at >>= 1;
-    }
+    // The siblings from the picked node up to the dispute's node, from the revealed subtree (the workers' own helper).
+    const proof = revealedProof(revealed, index);
     return verifier.connect(challenger).pickNode(round.roundId, index, revealed[index]!, proof);
   }
 
