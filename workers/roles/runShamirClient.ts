@@ -2,7 +2,9 @@
 // verified mode does), trains, optionally privatizes (L2 clip and Gaussian noise; distributed noise goes on the
 // quantized integers so only the reconstructed sum carries all of it), quantizes with the task's clip and scale,
 // splits every coordinate into n Shamir shares over p = 2^31 - 1, encrypts share j to server j's registry key,
-// stores each share and a manifest of their CIDs in server order, and submits the manifest. The quantized update
+// stores each share and a manifest of their CIDs and of the roots of the plaintext shares in server order, and
+// submits the manifest under the commitment keccak256(manifest hash ‖ shareRootsHash(roots)) (fedmash/shamir-commit/v1,
+// crypto/commit/shamirCommitments.ts), which a server's share-sum dispute opens. The quantized update
 // is kept in the state folder before the submission, since the Verification commitment must be to exactly what
 // was shared. Verification is the MASH client's: check the aggregate against T, commit, claim.
 import { getAddress, getBytes } from "ethers";
@@ -22,12 +24,10 @@ import type { DpSettings } from "../ml/dp/parseDpSettings";
 import { integerNoiseBound } from "../ml/dp/integerNoiseBound";
 import { quantize } from "../crypto/quantize";
 import { shareVector } from "../crypto/shamir/shareVector";
-import { encryptShare } from "../crypto/shamir/encryptShare";
 import { shamirFieldBound } from "../crypto/shamir/shamirFieldBound";
 import { retry } from "../retry";
 import { fetchPayload } from "../storage/fetchPayload";
 import { modelByteLimit } from "./payloadLimits";
-import { putPayload } from "../storage/putPayload";
 import type { ProgressBars } from "../progress/createProgress";
 import { PayloadKind } from "../storage/payloadFormat";
 import { MODEL_TENSOR, expectFlat, flatTensor } from "./modelPayloads";
@@ -41,7 +41,7 @@ import { createInputModelGate } from "./createInputModelGate";
 import { verifyAndCommit } from "./verifyAndCommit";
 import { privatizeDelta, privatizeQuantized } from "./privatizeUpdate";
 import { quantizedUpdatePath, writeQuantizedUpdate } from "./quantizedUpdateFile";
-import { shareManifestPayload, sharePayload } from "./shamirPayloads";
+import { storeShareSubmission } from "./storeShareSubmission";
 import type { WorkerRuntime } from "./openWorkerRuntime";
 
 export class ShamirClientPhaseError extends BaseError {
@@ -107,30 +107,14 @@ export async function runShamirClient(parameters: RunShamirClientParameters): Pr
     const started = Date.now();
     const shares = shareVector(quantized, { servers: servers.length, threshold });
     const sharing = parameters.progress?.bar(`round ${roundId} sharing to ${servers.length} servers`, servers.length);
-    let uploaded = 0;
-    const stored = await Promise.all(
-      shares.map(async (share, serverIndex) => {
-        const ciphertext = encryptShare({ share, serverIndex, serverPublicKey: serverKeys[serverIndex]!, roundId, client: self });
-        const payload = await putPayload(runtime.store, sharePayload(ciphertext, { roundId: roundId.toString(), round: round.index, serverIndex, client: self }));
-        sharing?.update(++uploaded, "encrypted and uploaded");
-        return { cid: payload.cid, contentHash: payload.contentHash };
-      }),
-    ).finally(() => sharing?.done());
-    const manifest = await putPayload(
-      runtime.store,
-      shareManifestPayload({
-        roundId: roundId.toString(),
-        round: round.index,
-        client: self,
-        modelKind,
-        modelSize,
-        threshold,
-        servers,
-        shares: stored,
-        numSamples: result.numSamples,
-        loss: result.loss,
-      }),
-    );
+    const manifest = await storeShareSubmission({
+      store: runtime.store,
+      roundId,
+      shares,
+      serverKeys,
+      manifest: { roundId: roundId.toString(), round: round.index, client: self, modelKind, modelSize, threshold, servers, numSamples: result.numSamples, loss: result.loss },
+      onShareStored: (stored) => sharing?.update(stored, "encrypted and uploaded"),
+    }).finally(() => sharing?.done());
     const shareMs = Date.now() - started;
     await sendTransaction(runtime.connection.signer, {
       action: `submitUpdate(round ${roundId}, shares)`,

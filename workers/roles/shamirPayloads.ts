@@ -1,6 +1,7 @@
 // The payloads of Shamir mode as the FMSH storage format carries them: one encrypted share (the ECIES bytes that
 // encryptShare produced, as a uint8 tensor), a client's share manifest (what it submits on-chain: the n share
-// CIDs and hashes in server order, plus what the shares were made for), and a server's share-sum (uint32 field
+// CIDs and hashes in server order, the n roots of the plaintext shares — fedmash/shamir-commit/v1, see
+// crypto/commit/shamirCommitments.ts — plus what the shares were made for), and a server's share-sum (uint32 field
 // elements). One place defines names, kinds and shapes, so writers and readers cannot drift apart; a manifest
 // that does not say what the reader expects is a ShamirManifestInvalidError naming the field.
 import { BaseError } from "../errors";
@@ -9,7 +10,8 @@ import { PayloadKind, type JsonValue, type Payload, type PayloadExpectations, ty
 export const SHARE_TENSOR = "ciphertext";
 export const SHARE_SUM_TENSOR = "shareSum";
 /** Tells a manifest apart from the other payloads of kind Other. */
-export const SHARE_MANIFEST_FORMAT = "fedmash-shamir-manifest/1";
+/** /2: the manifest lists shareRoots, and the client's on-chain contentHash commits to them (shamirSubmissionCommitment). */
+export const SHARE_MANIFEST_FORMAT = "fedmash-shamir-manifest/2";
 
 export class ShamirManifestInvalidError extends BaseError {
   override name = "ShamirManifestInvalidError" as const;
@@ -32,6 +34,11 @@ export interface ShareManifest {
   /** The task's servers, in share order: shares[j] is for servers[j]. */
   servers: string[];
   shares: ShareReference[];
+  /**
+   * shareRoots[j] = fieldVectorRoot of the plaintext share for servers[j]: 0x and 64 lowercase hex digits. The
+   * client's contentHash is keccak256(manifest payload hash ‖ shareRootsHash(shareRoots)).
+   */
+  shareRoots: string[];
   numSamples: number;
   loss: number;
 }
@@ -68,6 +75,7 @@ export function shareManifestPayload(manifest: ShareManifest): Payload {
     threshold: manifest.threshold,
     servers: manifest.servers,
     shares: manifest.shares.map((s) => ({ cid: s.cid, contentHash: s.contentHash })),
+    shareRoots: [...manifest.shareRoots],
     numSamples: manifest.numSamples,
     loss: manifest.loss,
   };
@@ -85,6 +93,7 @@ export interface ParseShareManifestExpectations {
 }
 
 const isString = (value: JsonValue | undefined): value is string => typeof value === "string";
+const HASH32_PATTERN = /^0x[0-9a-fA-F]{64}$/;
 
 /** Reads a manifest and checks it was made for this round, client, model size and server list. */
 export function parseShareManifest(payload: Payload, expected: ParseShareManifestExpectations): ShareManifest {
@@ -108,6 +117,11 @@ export function parseShareManifest(payload: Payload, expected: ParseShareManifes
       )
     : [];
   if (shares.length !== expected.servers.length) fail("shares", `has ${shares.length} usable share references for ${expected.servers.length} servers`);
+  const roots = Array.isArray(m.shareRoots) ? m.shareRoots : [];
+  if (roots.length !== expected.servers.length || !roots.every((root) => isString(root) && HASH32_PATTERN.test(root))) {
+    fail("shareRoots", `has ${roots.length} entries for ${expected.servers.length} servers, each must be 0x and 64 hex digits`);
+  }
+  const shareRoots = roots.map((root) => String(root).toLowerCase());
   return {
     roundId: expected.roundId.toString(),
     round: typeof m.round === "number" ? m.round : 0,
@@ -117,6 +131,7 @@ export function parseShareManifest(payload: Payload, expected: ParseShareManifes
     threshold: typeof m.threshold === "number" ? m.threshold : 0,
     servers,
     shares,
+    shareRoots,
     numSamples: typeof m.numSamples === "number" ? m.numSamples : 0,
     loss: typeof m.loss === "number" ? m.loss : 0,
   };

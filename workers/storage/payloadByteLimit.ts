@@ -28,11 +28,12 @@ export function clientListMetadataBytes(maxClients: number): number {
 }
 
 /**
- * A Shamir share manifest: fixed fields plus, per server, its address in `servers` and a share reference
- * `{"cid":"…","contentHash":"0x…64"}` (a CID string is at most ~120 characters for the CIDs workers put).
+ * A Shamir share manifest: fixed fields plus, per server, its address in `servers`, a share reference
+ * `{"cid":"…","contentHash":"0x…64"}` (a CID string is at most ~120 characters for the CIDs workers put), and its
+ * share's root in `shareRoots` (`"0x…64",`, 69 bytes; 72 budgeted).
  */
 export function shareManifestMetadataBytes(servers: number): number {
-  return 2 * 1024 + 256 * Math.max(0, servers);
+  return 2 * 1024 + (256 + 72) * Math.max(0, servers);
 }
 
 export function payloadByteLimit(parameters: PayloadByteLimitParameters): number {

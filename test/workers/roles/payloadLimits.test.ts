@@ -3,6 +3,7 @@
 // MASH aggregator (at most 4 fetches at a time), the Shamir server, a client fetching the round's model, the
 // owner fetching an aggregate. The oversized payload is real: 600 MiB streamed into the embedded store once.
 import { maskedSubmissionCommitment } from "../../../workers/crypto/commit/vectorCommitments";
+import { fieldVectorRoot, shamirSubmissionCommitment } from "../../../workers/crypto/commit/shamirCommitments";
 import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -149,7 +150,7 @@ describe("payload caps from the task (issue 15, M5)", function () {
       expect(share).to.be.at.most(shareByteLimit(SIZE)).and.greaterThan(shareByteLimit(SIZE) - CLIENT_METADATA_BYTES);
       const stored = await putPayload(store, sharePayload(ciphertext, {}));
       const servers = Array.from({ length: 16 }, (_, j) => SERVERS[j % 3]!);
-      const manifest = shareManifestPayload({ roundId: "18446744073709551616", round: 3, client: CLIENTS[0]!, modelKind: "cnn", modelSize: SIZE, threshold: 16, servers, shares: servers.map(() => ({ cid: stored.cid, contentHash: stored.contentHash })), numSamples: 60_000, loss: 2.302585092994046 });
+      const manifest = shareManifestPayload({ roundId: "18446744073709551616", round: 3, client: CLIENTS[0]!, modelKind: "cnn", modelSize: SIZE, threshold: 16, servers, shares: servers.map(() => ({ cid: stored.cid, contentHash: stored.contentHash })), shareRoots: servers.map(() => stored.contentHash), numSamples: 60_000, loss: 2.302585092994046 });
       expect(encodePayload(manifest).length).to.be.at.most(shareManifestByteLimit(16));
     });
   });
@@ -238,8 +239,9 @@ describe("payload caps from the task (issue 15, M5)", function () {
           return j === 1 && shareOverride ? shareOverride : { cid: payload.cid, contentHash: payload.contentHash };
         }),
       );
-      const manifest = await putPayload(store, shareManifestPayload({ roundId: "9", round: 1, client: CLIENTS[c]!, modelKind: "test", modelSize: SIZE, threshold: 2, servers: SERVERS, shares: stored, numSamples: 1, loss: 0 }));
-      return { client: CLIENTS[c]!, cid: manifest.cid, contentHash: manifest.contentHash };
+      const shareRoots = shares.map((share) => fieldVectorRoot(share));
+      const manifest = await putPayload(store, shareManifestPayload({ roundId: "9", round: 1, client: CLIENTS[c]!, modelKind: "test", modelSize: SIZE, threshold: 2, servers: SERVERS, shares: stored, shareRoots, numSamples: 1, loss: 0 }));
+      return { client: CLIENTS[c]!, cid: manifest.cid, contentHash: shamirSubmissionCommitment(manifest.contentHash, shareRoots) };
     }
 
     it("a 600 MiB manifest: the client is named with IpfsPayloadTooLargeError and the server withholds, at once (no throw, no retry)", async function () {

@@ -1,5 +1,6 @@
 // The Shamir payloads through the real FMSH encoding: a manifest reads back exactly as written, and a manifest
-// made for another round, client, model size or server list, or missing a share, is a ShamirManifestInvalidError
+// made for another round, client, model size or server list, missing a share or a share root, or of the old format
+// (no shareRoots, fedmash-shamir-manifest/1), is a ShamirManifestInvalidError
 // naming the field — which is what makes a server withhold its share-sum instead of summing the wrong thing.
 import { expect } from "chai";
 import { encodePayload } from "../../../workers/storage/encodePayload";
@@ -29,6 +30,7 @@ const manifest: ShareManifest = {
   threshold: 2,
   servers: SERVERS,
   shares: SERVERS.map((_, j) => ({ cid: `bafy-share-${j}`, contentHash: `0x${String(j).repeat(64)}` })),
+  shareRoots: SERVERS.map((_, j) => `0x${String(j + 5).repeat(64)}`),
   numSamples: 6000,
   loss: 0.25,
 };
@@ -57,6 +59,12 @@ describe("Shamir payloads", function () {
       ["a share missing", { shares: manifest.shares.slice(0, 2) }, "shares"],
       ["an empty share CID", { shares: [{ cid: "", contentHash: "0x00" }, ...manifest.shares.slice(1)] }, "shares"],
       ["no manifest format", { format: "something-else" }, "format"],
+      ["the old format without share roots", { format: "fedmash-shamir-manifest/1", shareRoots: undefined }, "format"],
+      ["no share roots", { shareRoots: undefined }, "shareRoots"],
+      ["a share root missing", { shareRoots: manifest.shareRoots.slice(0, 2) }, "shareRoots"],
+      ["a share root too many", { shareRoots: [...manifest.shareRoots, manifest.shareRoots[0]] }, "shareRoots"],
+      ["a short share root", { shareRoots: [manifest.shareRoots[0], "0x1234", manifest.shareRoots[2]] }, "shareRoots"],
+      ["a share root that is not a string", { shareRoots: [manifest.shareRoots[0], 7, manifest.shareRoots[2]] }, "shareRoots"],
     ];
     for (const [what, change, field] of cases) {
       it(`for ${what}`, function () {

@@ -123,3 +123,18 @@ export class ShamirFieldTooSmallError extends BaseError {
     });
   }
 }
+
+/**
+ * A decrypted share is not the one its client committed to: its vector Merkle root (fedmash/shamir-commit/v1) differs
+ * from the manifest's shareRoots entry for this server, so a share-sum dispute could not open it.
+ */
+export class ShamirShareCommitmentMismatchError extends BaseError {
+  override name = "ShamirShareCommitmentMismatchError" as const;
+  constructor(
+    readonly serverIndex: number,
+    readonly committed: string,
+    readonly actual: string,
+  ) {
+    super("The decrypted Shamir share does not match the root its client committed to.", { details: `server index ${serverIndex}: the manifest commits to ${committed}, the share's root is ${actual}` });
+  }
+}
