@@ -62,14 +62,14 @@ import type { ProgressBars } from "../progress/createProgress";
 import { trackStage } from "../progress/trackStage";
 import { fetchContributions, isSenderFault } from "./fetchContributions";
 import { fetchMaskedVectors, MashContributionInvalidError } from "./fetchMaskedVectors";
-import { modelByteLimit, shareSumByteLimit, updateByteLimit } from "./payloadLimits";
+import { modelByteLimit, updateByteLimit } from "./payloadLimits";
 import { PayloadKind, type Payload, type PayloadMetadata } from "../storage/payloadFormat";
-import { DELTA_TENSOR, MODEL_TENSOR, aggregatePayload, expectFlat, flatTensor, maskedAggregatePayload, modelPayload, tensorData } from "./modelPayloads";
+import { DELTA_TENSOR, MODEL_TENSOR, aggregatePayload, expectFlat, flatTensor, maskedAggregatePayload, modelPayload } from "./modelPayloads";
 import { ensureRegistered, loadOrCreateEciesKeys } from "./ensureRegistered";
-import { SHARE_SUM_TENSOR, expectShareSum } from "./shamirPayloads";
 import { claimReward } from "./claimReward";
 import { deriveVerificationSeed } from "./deriveVerificationSeed";
 import { fetchAggregateSum } from "./fetchAggregateSum";
+import { fetchShareSum } from "./fetchShareSum";
 import { readQuantizedUpdate, writeQuantizedUpdate } from "./quantizedUpdateFile";
 import { sendSeededTransaction } from "./sendSeededTransaction";
 import { existsSync } from "node:fs";
@@ -416,9 +416,10 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
   };
 
   /**
-   * Shamir: wait for the share-sums (all n, or t once the grace period passed), check each against its on-chain hash
-   * and the frozen client set, interpolate Σq at 0 from t of them (the extra ones are checked for consistency),
-   * and publish exactly as a MASH aggregate, so clients and the verification read it the same way.
+   * Shamir: wait for the share-sums (all n, or t once the grace period passed), check each against its on-chain
+   * commitment (keccak256(payload hash ‖ root), fedmash/shamir-commit/v1) and the frozen client set, interpolate Σq
+   * at 0 from t of them (the extra ones are checked for consistency), and publish exactly as a MASH aggregate, so
+   * clients and the verification read it the same way.
    */
   const performReconstruct = async (action: Extract<ShamirAggregatorAction, { type: "reconstruct" }>, round: ShamirAggregatorRoundState): Promise<ShamirAggregatorRoundState | void> => {
     const { roundId, taskId } = action;
@@ -440,21 +441,23 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     // again, still bounded by the deadline): chain time cannot measure it, since it only moves when blocks are made.
     const graceUntil = Date.now() / 1000 + (parameters.shareSumGraceSeconds ?? Number(task.config.aggregateDuration) / 2);
 
-    const usable = new Map<number, ShamirShareSum>();
+    const usable = new Map<number, ShamirShareSum & { payloadHash: string; root: string }>();
     const rejected = new Map<number, string>();
     for (;;) {
       const views = await Promise.all(servers.map((s) => retry(() => runtime.shamir.shareSum(roundId, s))));
       for (const [j, posted] of views.entries()) {
         if (!posted.posted || usable.has(j) || rejected.has(j)) continue;
         try {
-          const payload = await fetchPayload(runtime.store, posted.cid, posted.contentHash, expectShareSum(modelSize), { timeoutMs: 30_000, maxBytes: shareSumByteLimit(modelSize, Number(task.config.maxClients)) });
-          const clients = Array.isArray(payload.metadata.clients) ? payload.metadata.clients.map((c) => String(c).toLowerCase()).sort().join(",") : "";
+          // Checked against the commitment keccak256(payload hash ‖ root of the share-sum), not the plain hash;
+          // payloadHash and root stay with the values, what a share-sum dispute opens.
+          const fetched = await fetchShareSum({ store: runtime.store, cid: posted.cid, contentHash: posted.contentHash, modelSize, maxClients: Number(task.config.maxClients) });
+          const clients = fetched.clients.map((c) => c.toLowerCase()).sort().join(",");
           if (clients !== includedKey) {
             rejected.set(j, "ShareSumClientSetMismatch");
             logger.error("share-sum rejected: it does not cover exactly the submitted clients", { round: roundId, serverIndex: j, server: servers[j] });
             continue;
           }
-          usable.set(j, { serverIndex: j, values: tensorData(payload, SHARE_SUM_TENSOR) as Uint32Array });
+          usable.set(j, { serverIndex: j, values: fetched.values, payloadHash: fetched.payloadHash, root: fetched.root });
         } catch (error) {
           if (!isSenderFault(error)) throw error;
           rejected.set(j, (error as Error).name);

@@ -1,11 +1,14 @@
 // The Shamir server worker: registers as Role.Server with its own ECIES key (kept in its state folder, so a
 // restart keeps the key clients encrypt to), learns the tasks that list it from ServersConfigured, and in every
 // round of those tasks, once Aggregation freezes the submitted set, fetches each submitted client's manifest and
-// its own encrypted share, decrypts and adds them mod p, stores the share-sum and posts it on FedmashShamir.
-// A share it cannot use (ShamirWrongServerError, ShamirShareTamperedError, a bad manifest or payload) makes it
-// withhold its share-sum for the round, logged with the client and the error's name: the sum must cover the
-// whole frozen set, so leaving one client out would corrupt the aggregate. `dropInRound` (demo only) makes the
-// process kill itself with SIGKILL when that round of its task enters Aggregation, before it posts anything.
+// its own encrypted share, decrypts it, checks it against the root its client committed to, adds them mod p,
+// stores the share-sum and posts it on FedmashShamir under keccak256(payload hash ‖ root of the share-sum)
+// (fedmash/shamir-commit/v1, crypto/commit/shamirCommitments.ts), the commitment a share-sum dispute opens.
+// A share it cannot use (ShamirWrongServerError, ShamirShareTamperedError, ShamirShareCommitmentMismatchError, a bad
+// manifest or payload) makes it withhold its share-sum for the round, logged with the client and the error's name:
+// the sum must cover the whole frozen set, so leaving one client out would corrupt the aggregate. `dropInRound`
+// (demo only) makes the process kill itself with SIGKILL when that round of its task enters Aggregation, before it
+// posts anything.
 // A frozen set below the task's minIncluded is never summed: the coordinator fails such a round before Aggregation
 // (TooFewIncluded), and should a round still reach this server with one, it withholds its share-sum and says why,
 // since t share-sums of two updates would hand each of the two clients the other's update.
@@ -22,6 +25,7 @@ import {
 } from "../protocol/shamir/serverMachine";
 import { retry } from "../retry";
 import { putPayload } from "../storage/putPayload";
+import { shareSumCommitment } from "../crypto/commit/shamirCommitments";
 import { ensureRegistered, loadOrCreateEciesKeys } from "./ensureRegistered";
 import { runRoundLoop, type RoundLoopHandle } from "./runRoundLoop";
 import { shareSumPayload } from "./shamirPayloads";
@@ -87,7 +91,7 @@ export async function runServer(parameters: RunServerParameters): Promise<RoundL
       logger.warn("the chain's frozen set differs from the submissions this server saw; summing the chain's", { round: roundId, chain: submissions.length, seen: action.submissions.length });
     }
     const started = Date.now();
-    const summed = await sumOwnShares({ store: runtime.store, roundId, submissions, servers, serverIndex, serverPrivateKey: keys.privateKey, modelSize });
+    const summed = await sumOwnShares({ store: runtime.store, roundId, submissions, servers, serverIndex, serverPrivateKey: keys.privateKey, modelSize, keepShares: false });
     if (summed.status === "unusable") {
       logger.error("withholding the share-sum: a submitted client's share is unusable, and a sum without it would corrupt the aggregate", {
         round: roundId,
@@ -99,9 +103,10 @@ export async function runServer(parameters: RunServerParameters): Promise<RoundL
     }
     const clients = summed.clients;
     const stored = await putPayload(runtime.store, shareSumPayload(summed.shareSum, { roundId: roundId.toString(), round: round.index, serverIndex, server: self, clients }));
+    const contentHash = shareSumCommitment(stored.contentHash, summed.shareSum);
     await sendTransaction(runtime.connection.signer, {
       action: `postShareSum(round ${roundId})`,
-      send: () => shamir.postShareSum(roundId, stored.cid, stored.contentHash),
+      send: () => shamir.postShareSum(roundId, stored.cid, contentHash),
     });
     logger.info("share-sum posted", { round: roundId, serverIndex, clients: clients.length, cid: stored.cid, ms: Date.now() - started });
     return shamirServerHandlers.confirmShareSum(round, stored.cid);
