@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Tasks and rounds of fedmash. Thin on purpose: it resolves ids, checks who may act (owner, registry roles,
 // the task's aggregator), leaves the per-round state machine to RoundLib, the Verification phase of Mash and Shamir
-// rounds, with its money, to the FedmashVerifier it deploys, and the servers and share-sums of Shamir tasks to the
-// FedmashShamir it deploys.
+// rounds, with its money, to the FedmashVerifier its factory deploys, and the servers, share-sums and server bonds of
+// Shamir tasks to the FedmashShamir it deploys.
 pragma solidity ^0.8.28;
 
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";

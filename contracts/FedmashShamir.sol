@@ -1,28 +1,56 @@
 // SPDX-License-Identifier: MIT
-// The servers and threshold of Shamir tasks and the share-sums their servers post each round. Deployed by
-// FedmashCoordinator in its constructor, which alone configures tasks; it reads round phases back from it.
+// The servers and threshold of Shamir tasks, the share-sums their servers post each round, the servers' bonds and the
+// disputes that slash a server whose share-sum is not the sum of what its clients committed to it. Deployed by
+// FedmashCoordinator in its constructor, which alone configures tasks; it reads round phases and submissions back from it.
 pragma solidity ^0.8.28;
 
+import {Address} from "@openzeppelin/contracts/utils/Address.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {IFedmashCoordinator} from "./interfaces/IFedmashCoordinator.sol";
 import {IFedmashRegistry} from "./interfaces/IFedmashRegistry.sol";
 import {IFedmashShamir} from "./interfaces/IFedmashShamir.sol";
+import {AggregateFraudProof} from "./libraries/AggregateFraudProof.sol";
 
 /// @title FedmashShamir
 /// @notice See {IFedmashShamir}.
-contract FedmashShamir is IFedmashShamir {
+/// @dev Every wei the contract holds is a server's bond, a credit owed to a dispute's opener, or burned: the balance
+/// equals the bonds + the credits + {totalBurned}.
+contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
     /// @inheritdoc IFedmashShamir
     uint256 public constant MAX_SERVERS = 16;
+    /// @inheritdoc IFedmashShamir
+    uint256 public constant MIN_SERVER_BOND = 0.01 ether;
+    /// @dev p = 2^31 - 1, the Shamir field (workers/crypto/shamir/shamirField.ts).
+    uint256 private constant _P = 2 ** 31 - 1;
+    /// @dev Share and share-sum values are field elements, 8 bytes each in the vector Merkle tree.
+    uint256 private constant _WIDTH = AggregateFraudProof.NARROW_WIDTH;
+    uint256 private constant _LEAF_VALUES = AggregateFraudProof.LEAF_VALUES;
 
     /// @dev A task's servers; `slotOf` is 1 + the server's index, 0 for anyone else, so membership is one read.
     struct TaskServers {
         address[] servers;
         uint32 threshold;
+        uint256 serverBond;
         mapping(address account => uint256) slotOf;
+    }
+
+    struct ServerBond {
+        uint256 amount;
+        uint64 lockedUntil;
+        uint256 pendingDisputes;
     }
 
     struct RoundShares {
         uint32 count;
+        uint32 modelSize;
+        uint64 step;
+        uint64 disputeUntil;
+        bool clientFault;
+        uint16 slashedMask;
         mapping(address server => ShareSum) sums;
+        ShareDispute dispute;
+        // The disputed leaf's hash in each live share-sum, by server index.
+        mapping(uint256 serverIndex => bytes32) disputedLeaf;
     }
 
     IFedmashCoordinator private immutable _coordinator;
@@ -30,6 +58,9 @@ contract FedmashShamir is IFedmashShamir {
 
     mapping(uint256 taskId => TaskServers) private _tasks;
     mapping(uint256 roundId => RoundShares) private _rounds;
+    mapping(uint256 taskId => mapping(address server => ServerBond)) private _bonds;
+    mapping(address account => uint256) private _credits;
+    uint256 private _totalBurned;
 
     modifier onlyCoordinator() {
         if (msg.sender != address(_coordinator)) revert ShamirNotCoordinator(msg.sender);
@@ -60,6 +91,7 @@ contract FedmashShamir is IFedmashShamir {
         // As in the coordinator: a phase's actions are accepted up to and including its deadline.
         if (block.timestamp > deadline) revert ShamirDeadlinePassed(roundId, deadline);
         if (bytes(cid).length == 0) revert ShamirEmptyCid();
+        _lockBond(taskId, shares, deadline);
 
         // slot <= MAX_SERVERS, so the index fits.
         uint32 serverIndex = uint32(slot - 1);
@@ -70,6 +102,133 @@ contract FedmashShamir is IFedmashShamir {
         uint32 count = shares.count + 1;
         shares.count = count;
         emit ShareSumPosted(roundId, msg.sender, serverIndex, cid, contentHash, count);
+    }
+
+    /// @inheritdoc IFedmashShamir
+    function setServerBond(uint256 taskId, uint256 amount) external {
+        IFedmashCoordinator.TaskView memory owned = _coordinator.task(taskId);
+        if (msg.sender != owned.owner) revert ShamirNotTaskOwner(taskId, msg.sender);
+        if (owned.lastRoundId != 0) {
+            (, , IFedmashCoordinator.Phase phase, ) = _coordinator.roundStatus(owned.lastRoundId);
+            if (phase != IFedmashCoordinator.Phase.Finalized && phase != IFedmashCoordinator.Phase.Failed) {
+                revert ShamirRoundInProgress(taskId, owned.lastRoundId);
+            }
+        }
+        if (amount < MIN_SERVER_BOND) revert ShamirServerBondTooSmall(amount, MIN_SERVER_BOND);
+        _tasks[taskId].serverBond = amount;
+        emit ServerBondSet(taskId, amount);
+    }
+
+    /// @inheritdoc IFedmashShamir
+    function depositServerBond(uint256 taskId) external payable {
+        if (_tasks[taskId].slotOf[msg.sender] == 0) revert ShamirNotServerOfTask(taskId, msg.sender);
+        if (msg.value == 0) revert ShamirZeroAmount();
+        ServerBond storage bond = _bonds[taskId][msg.sender];
+        bond.amount += msg.value;
+        emit ServerBondDeposited(taskId, msg.sender, msg.value, bond.amount);
+    }
+
+    /// @inheritdoc IFedmashShamir
+    function withdrawServerBond(uint256 taskId, uint256 amount) external nonReentrant {
+        if (amount == 0) revert ShamirZeroAmount();
+        ServerBond storage bond = _bonds[taskId][msg.sender];
+        if (block.timestamp <= bond.lockedUntil || bond.pendingDisputes != 0) {
+            revert ShamirServerBondLocked(taskId, msg.sender, bond.lockedUntil, bond.pendingDisputes);
+        }
+        if (amount > bond.amount) revert ShamirInsufficientFunds(amount, bond.amount);
+        bond.amount -= amount;
+        emit ServerBondWithdrawn(taskId, msg.sender, amount, bond.amount);
+        Address.sendValue(payable(msg.sender), amount);
+    }
+
+    /// @inheritdoc IFedmashShamir
+    function withdrawCredit() external nonReentrant {
+        uint256 amount = _credits[msg.sender];
+        if (amount == 0) revert ShamirZeroAmount();
+        _credits[msg.sender] = 0;
+        emit CreditWithdrawn(msg.sender, amount);
+        Address.sendValue(payable(msg.sender), amount);
+    }
+
+    /// @inheritdoc IFedmashShamir
+    function openShareDispute(uint256 roundId, uint256 leafIndex, SumOpening[] calldata openings) external {
+        uint256 taskId = _shamirTask(roundId);
+        RoundShares storage shares = _rounds[roundId];
+        if (shares.dispute.open) revert ShamirDisputeAlreadyOpen(roundId);
+        if (shares.clientFault) revert ShamirClientFaultProven(roundId);
+        if (block.timestamp > shares.disputeUntil) revert ShamirDisputePeriodOver(roundId, shares.disputeUntil);
+        TaskServers storage task = _tasks[taskId];
+        (uint16 liveMask, uint256 live) = _liveServers(task, shares);
+        if (live <= task.threshold) revert ShamirTooFewShareSums(roundId, live, task.threshold);
+        if (openings.length != live) revert ShamirWrongOpeningCount(openings.length, live);
+        (uint256[] memory xs, uint256[16][] memory ys) = _openSums(task.servers, shares, liveMask, leafIndex, openings);
+        if (!_offPolynomial(xs, ys, task.threshold)) revert ShamirShareSumsConsistent(roundId, leafIndex);
+
+        uint64 deadline = uint64(block.timestamp) + shares.step;
+        shares.dispute = ShareDispute({
+            opener: msg.sender,
+            deadline: deadline,
+            leafIndex: uint32(leafIndex),
+            pending: liveMask,
+            slashed: 0,
+            open: true
+        });
+        for (uint256 index = 0; index < task.servers.length; ++index) {
+            if ((liveMask >> index) & 1 == 1) ++_bonds[taskId][task.servers[index]].pendingDisputes;
+        }
+        emit ShareDisputeOpened(roundId, msg.sender, uint32(leafIndex), liveMask, deadline);
+    }
+
+    /// @inheritdoc IFedmashShamir
+    function answerShareDispute(
+        uint256 roundId,
+        bytes calldata sumValues,
+        ClientShareOpening[] calldata clients
+    ) external {
+        RoundShares storage shares = _rounds[roundId];
+        ShareDispute storage dispute = shares.dispute;
+        if (!dispute.open) revert ShamirNoOpenDispute(roundId);
+        (uint256 taskId, , , ) = _coordinator.roundStatus(roundId);
+        TaskServers storage task = _tasks[taskId];
+        uint256 slot = task.slotOf[msg.sender];
+        if (slot == 0 || (dispute.pending >> (slot - 1)) & 1 == 0) revert ShamirNotPendingServer(roundId, msg.sender);
+        if (block.timestamp > dispute.deadline) revert ShamirDisputeAnswerLate(roundId, dispute.deadline);
+        uint256 serverIndex = slot - 1;
+        if (sumValues.length != _LEAF_VALUES * _WIDTH) {
+            revert ShamirMalformedOpening(type(uint256).max, sumValues.length, 0);
+        }
+        bytes32 leaf = keccak256(abi.encodePacked(bytes1(0x00), sumValues));
+        if (leaf != shares.disputedLeaf[serverIndex]) {
+            revert ShamirOpeningMismatch(type(uint256).max, shares.disputedLeaf[serverIndex], leaf);
+        }
+        uint256[16] memory sums = _sumClientShares(roundId, shares, task.servers.length, serverIndex, clients);
+        bool consistent = true;
+        for (uint256 index = 0; index < _LEAF_VALUES; ++index) {
+            if (AggregateFraudProof.valueAt(sumValues, index, _WIDTH) != sums[index]) consistent = false;
+        }
+        dispute.pending &= ~uint16(1 << serverIndex);
+        --_bonds[taskId][msg.sender].pendingDisputes;
+        emit ShareDisputeAnswered(roundId, msg.sender, consistent);
+        if (!consistent) _slashServer(roundId, taskId, shares, msg.sender, serverIndex, SlashReason.WrongShareSum);
+        if (dispute.pending == 0) _closeDispute(roundId, shares);
+    }
+
+    /// @inheritdoc IFedmashShamir
+    function closeShareDispute(uint256 roundId) external {
+        RoundShares storage shares = _rounds[roundId];
+        ShareDispute storage dispute = shares.dispute;
+        if (!dispute.open) revert ShamirNoOpenDispute(roundId);
+        if (block.timestamp <= dispute.deadline) revert ShamirDisputeNotExpired(roundId, dispute.deadline);
+        (uint256 taskId, , , ) = _coordinator.roundStatus(roundId);
+        address[] storage list = _tasks[taskId].servers;
+        uint16 pending = dispute.pending;
+        dispute.pending = 0;
+        for (uint256 index = 0; index < list.length; ++index) {
+            if ((pending >> index) & 1 == 0) continue;
+            --_bonds[taskId][list[index]].pendingDisputes;
+            _slashServer(roundId, taskId, shares, list[index], index, SlashReason.NoAnswer);
+        }
+        _closeDispute(roundId, shares);
     }
 
     /// @inheritdoc IFedmashShamir
@@ -129,5 +288,268 @@ contract FedmashShamir is IFedmashShamir {
     /// @inheritdoc IFedmashShamir
     function registry() external view returns (address) {
         return address(_registry);
+    }
+
+    /// @inheritdoc IFedmashShamir
+    function serverBondOf(uint256 taskId) external view returns (uint256) {
+        return _requiredBond(_tasks[taskId]);
+    }
+
+    /// @inheritdoc IFedmashShamir
+    function bondOf(
+        uint256 taskId,
+        address server
+    ) external view returns (uint256 bond, uint64 lockedUntil, uint256 pendingDisputes) {
+        ServerBond storage entry = _bonds[taskId][server];
+        return (entry.amount, entry.lockedUntil, entry.pendingDisputes);
+    }
+
+    /// @inheritdoc IFedmashShamir
+    function shareDispute(uint256 roundId) external view returns (ShareDispute memory dispute, bool clientFault) {
+        RoundShares storage shares = _rounds[roundId];
+        return (shares.dispute, shares.clientFault);
+    }
+
+    /// @inheritdoc IFedmashShamir
+    function disputeUntil(uint256 roundId) external view returns (uint64) {
+        return _rounds[roundId].disputeUntil;
+    }
+
+    /// @inheritdoc IFedmashShamir
+    function isSlashed(uint256 roundId, address server) external view returns (bool) {
+        RoundShares storage shares = _rounds[roundId];
+        ShareSum storage entry = shares.sums[server];
+        return entry.posted && (shares.slashedMask >> entry.serverIndex) & 1 == 1;
+    }
+
+    /// @inheritdoc IFedmashShamir
+    function creditOf(address account) external view returns (uint256) {
+        return _credits[account];
+    }
+
+    /// @inheritdoc IFedmashShamir
+    function totalBurned() external view returns (uint256) {
+        return _totalBurned;
+    }
+
+    /// @dev Checks that the posting server's bond covers the task's and locks it until no dispute of this round's
+    /// share-sums can open or wait; the first share-sum of a round fixes the round's dispute step, model size and period.
+    function _lockBond(uint256 taskId, RoundShares storage shares, uint64 aggregationDeadline) private {
+        ServerBond storage bond = _bonds[taskId][msg.sender];
+        uint256 required = _requiredBond(_tasks[taskId]);
+        if (bond.amount < required) revert ShamirServerBondShort(taskId, msg.sender, bond.amount, required);
+        if (shares.step == 0) {
+            IFedmashCoordinator.TaskConfig memory config = _coordinator.task(taskId).config;
+            shares.step = config.aggregateDuration;
+            shares.modelSize = config.modelSize;
+            shares.disputeUntil = aggregationDeadline + config.aggregateDuration;
+        }
+        // A dispute may open until disputeUntil and waits one step for the answers; past that the bond is free.
+        uint64 lockedUntil = shares.disputeUntil + shares.step;
+        if (bond.lockedUntil < lockedUntil) bond.lockedUntil = lockedUntil;
+    }
+
+    /// @dev The task of a Shamir round; reverts ShamirUnknownRound for a round of another mode.
+    function _shamirTask(uint256 roundId) private view returns (uint256 taskId) {
+        IFedmashCoordinator.Mode mode;
+        (taskId, mode, , ) = _coordinator.roundStatus(roundId);
+        if (mode != IFedmashCoordinator.Mode.Shamir) revert ShamirUnknownRound(roundId);
+    }
+
+    /// @dev What a server of the task must hold: the owner's bond, at least MIN_SERVER_BOND.
+    function _requiredBond(TaskServers storage task) private view returns (uint256) {
+        return task.serverBond < MIN_SERVER_BOND ? MIN_SERVER_BOND : task.serverBond;
+    }
+
+    /// @dev The servers whose share-sum is posted and not slashed, as a mask by index, and how many.
+    function _liveServers(
+        TaskServers storage task,
+        RoundShares storage shares
+    ) private view returns (uint16 mask, uint256 count) {
+        for (uint256 index = 0; index < task.servers.length; ++index) {
+            if (!shares.sums[task.servers[index]].posted || (shares.slashedMask >> index) & 1 == 1) continue;
+            mask |= uint16(1 << index);
+            ++count;
+        }
+    }
+
+    /// @dev Checks each opening against its live share-sum's commitment, records the disputed leaf's hash per server,
+    /// and returns the points: x = server index + 1, y = the leaf's 16 values.
+    function _openSums(
+        address[] storage taskServers,
+        RoundShares storage shares,
+        uint16 liveMask,
+        uint256 leafIndex,
+        SumOpening[] calldata openings
+    ) private returns (uint256[] memory xs, uint256[16][] memory ys) {
+        xs = new uint256[](openings.length);
+        ys = new uint256[16][](openings.length);
+        uint256 depth = _depthFor(shares.modelSize, leafIndex);
+        uint256 opened = 0;
+        for (uint256 index = 0; index < taskServers.length; ++index) {
+            if ((liveMask >> index) & 1 == 0) continue;
+            bytes32 commitment = shares.sums[taskServers[index]].contentHash;
+            shares.disputedLeaf[index] = _checkSumOpening(opened, openings[opened], leafIndex, depth, commitment);
+            xs[opened] = index + 1;
+            ys[opened] = _leafValues(openings[opened].values);
+            ++opened;
+        }
+    }
+
+    /// @dev Reverts unless `opening` is leaf `leafIndex` of the share-sum committed as `commitment`; returns the leaf's hash.
+    function _checkSumOpening(
+        uint256 index,
+        SumOpening calldata opening,
+        uint256 leafIndex,
+        uint256 depth,
+        bytes32 commitment
+    ) private pure returns (bytes32 leafHash) {
+        bytes32 root = _leafRoot(index, opening.values, opening.proof, leafIndex, depth);
+        if (root != opening.root) revert ShamirOpeningMismatch(index, opening.root, root);
+        bytes32 opened = keccak256(abi.encodePacked(opening.payloadHash, root));
+        if (opened != commitment) revert ShamirOpeningMismatch(index, commitment, opened);
+        leafHash = keccak256(abi.encodePacked(bytes1(0x00), opening.values));
+    }
+
+    /// @dev The 16 values of a leaf of width-8 values.
+    function _leafValues(bytes calldata values) private pure returns (uint256[16] memory out) {
+        for (uint256 slot = 0; slot < _LEAF_VALUES; ++slot) {
+            out[slot] = AggregateFraudProof.valueAt(values, slot, _WIDTH);
+        }
+    }
+
+    /// @dev The tree depth for a vector of `modelSize` values; reverts ShamirLeafOutOfRange past its last leaf.
+    function _depthFor(uint256 modelSize, uint256 leafIndex) private pure returns (uint256 depth) {
+        uint256 leafCount;
+        (leafCount, depth) = AggregateFraudProof.shape(modelSize);
+        if (leafIndex >= leafCount) revert ShamirLeafOutOfRange(leafIndex, leafCount);
+    }
+
+    /// @dev The root that leaf `leafIndex` with `values` and `proof` hashes to (the vector Merkle tree, width 8).
+    function _leafRoot(
+        uint256 index,
+        bytes calldata values,
+        bytes32[] calldata proof,
+        uint256 leafIndex,
+        uint256 depth
+    ) private pure returns (bytes32 node) {
+        if (values.length != _LEAF_VALUES * _WIDTH || proof.length != depth) {
+            revert ShamirMalformedOpening(index, values.length, proof.length);
+        }
+        node = keccak256(abi.encodePacked(bytes1(0x00), values));
+        for (uint256 level = 0; level < depth; ++level) {
+            node = (leafIndex >> level) & 1 == 1
+                ? keccak256(abi.encodePacked(bytes1(0x01), proof[level], node))
+                : keccak256(abi.encodePacked(bytes1(0x01), node, proof[level]));
+        }
+    }
+
+    /// @dev Σ over the included clients of their committed share of the disputed leaf for server `serverIndex`, mod p.
+    function _sumClientShares(
+        uint256 roundId,
+        RoundShares storage shares,
+        uint256 serverCount,
+        uint256 serverIndex,
+        ClientShareOpening[] calldata clients
+    ) private view returns (uint256[16] memory sums) {
+        address[] memory included = _coordinator.includedClients(roundId);
+        if (clients.length != included.length) revert ShamirWrongClientCount(clients.length, included.length);
+        (, uint256 depth) = AggregateFraudProof.shape(shares.modelSize);
+        uint256 leafIndex = shares.dispute.leafIndex;
+        for (uint256 index = 0; index < clients.length; ++index) {
+            ClientShareOpening calldata opening = clients[index];
+            if (opening.shareRoots.length != serverCount) {
+                revert ShamirMalformedOpening(index, opening.values.length, opening.shareRoots.length);
+            }
+            bytes32 submitted = _coordinator.submission(roundId, included[index]).contentHash;
+            bytes32 commitment = keccak256(
+                abi.encodePacked(opening.manifestHash, keccak256(abi.encodePacked(opening.shareRoots)))
+            );
+            if (commitment != submitted) revert ShamirOpeningMismatch(index, submitted, commitment);
+            bytes32 root = _leafRoot(index, opening.values, opening.proof, leafIndex, depth);
+            if (root != opening.shareRoots[serverIndex]) {
+                revert ShamirOpeningMismatch(index, opening.shareRoots[serverIndex], root);
+            }
+            for (uint256 slot = 0; slot < _LEAF_VALUES; ++slot) {
+                sums[slot] = addmod(sums[slot], AggregateFraudProof.valueAt(opening.values, slot, _WIDTH), _P);
+            }
+        }
+    }
+
+    /// @dev True when some value is not a field element, or some point past the first `basisCount` is off the
+    /// polynomial of degree basisCount - 1 through them (Lagrange, x_a = server index + 1), in any of the 16 slots.
+    function _offPolynomial(
+        uint256[] memory xs,
+        uint256[16][] memory ys,
+        uint256 basisCount
+    ) private pure returns (bool) {
+        for (uint256 point = 0; point < xs.length; ++point) {
+            for (uint256 slot = 0; slot < _LEAF_VALUES; ++slot) {
+                if (ys[point][slot] >= _P) return true;
+            }
+        }
+        for (uint256 point = basisCount; point < xs.length; ++point) {
+            uint256[] memory weights = new uint256[](basisCount);
+            for (uint256 basis = 0; basis < basisCount; ++basis) {
+                uint256 numerator = 1;
+                uint256 denominator = 1;
+                for (uint256 other = 0; other < basisCount; ++other) {
+                    if (other == basis) continue;
+                    numerator = mulmod(numerator, (xs[point] + _P - xs[other]) % _P, _P);
+                    denominator = mulmod(denominator, (xs[basis] + _P - xs[other]) % _P, _P);
+                }
+                weights[basis] = mulmod(numerator, _inverse(denominator), _P);
+            }
+            for (uint256 slot = 0; slot < _LEAF_VALUES; ++slot) {
+                uint256 predicted = 0;
+                for (uint256 basis = 0; basis < basisCount; ++basis) {
+                    predicted = addmod(predicted, mulmod(weights[basis], ys[basis][slot], _P), _P);
+                }
+                if (predicted != ys[point][slot]) return true;
+            }
+        }
+        return false;
+    }
+
+    /// @dev a^(p-2) mod p (Fermat), for 0 < a < p.
+    function _inverse(uint256 a) private pure returns (uint256 result) {
+        result = 1;
+        uint256 exponent = _P - 2;
+        while (exponent != 0) {
+            if (exponent & 1 == 1) result = mulmod(result, a, _P);
+            a = mulmod(a, a, _P);
+            exponent >>= 1;
+        }
+    }
+
+    /// @dev Takes the server's whole bond for the task: half to the dispute's opener, the rest burned; its share-sum
+    /// stops counting in disputes.
+    function _slashServer(
+        uint256 roundId,
+        uint256 taskId,
+        RoundShares storage shares,
+        address server,
+        uint256 serverIndex,
+        SlashReason reason
+    ) private {
+        ServerBond storage bond = _bonds[taskId][server];
+        uint256 amount = bond.amount;
+        bond.amount = 0;
+        uint256 toOpener = amount / 2;
+        _credits[shares.dispute.opener] += toOpener;
+        _totalBurned += amount - toOpener;
+        shares.slashedMask |= uint16(1 << serverIndex);
+        shares.dispute.slashed |= uint16(1 << serverIndex);
+        emit ServerSlashed(roundId, server, reason, amount, toOpener);
+    }
+
+    /// @dev Ends the dispute; one that slashed nobody proves the clients' shares inconsistent and ends the round's
+    /// disputes.
+    function _closeDispute(uint256 roundId, RoundShares storage shares) private {
+        ShareDispute storage dispute = shares.dispute;
+        dispute.open = false;
+        bool clientFault = dispute.slashed == 0;
+        if (clientFault) shares.clientFault = true;
+        emit ShareDisputeClosed(roundId, dispute.leafIndex, dispute.slashed, clientFault);
     }
 }

@@ -17,8 +17,19 @@ import {IFedmashCoordinator} from "./IFedmashCoordinator.sol";
 ///    deadline passes with fewer than t fails with `ServersMissing` (with t or more and no aggregate,
 ///    `AggregatorMissing`).
 /// Up to n - t servers may stay silent. The round is then verified like a `Mash` round, by the FedmashVerifier.
+///
+/// Accountable share-sums ("fedmash/shamir-commit/v1", docs/SHAMIR.md): a server posts a share-sum only with a bond
+/// of at least {serverBondOf} for the task. A client's submission `contentHash` is keccak256(manifestHash ‖
+/// keccak256(R_0 ‖ … ‖ R_{n-1})), R_j the vector Merkle root (16 values a leaf, 8 bytes each) of its share for server
+/// j; a share-sum's `contentHash` is keccak256(payloadHash ‖ root of the share-sum). When the posted share-sums of a
+/// leaf do not lie on one polynomial of degree t - 1, anyone may {openShareDispute} with their openings; every
+/// server that had posted must then {answerShareDispute} with its received shares of that leaf, opened against each
+/// client's committed R_j. A server whose sum is not the sum of what it was committed, or that does not answer within
+/// the step (the task's aggregation duration), is slashed: half of its bond to the dispute's opener, half burned. A
+/// dispute that every server answers consistently proves the clients' shares inconsistent (a client fault), and
+/// closes the round to further disputes.
 /// @dev The field, the sharing and the encryption are off-chain (workers/crypto/shamir, docs/PROTOCOL.md); this
-/// contract only fixes who serves a task and records what each server posted.
+/// contract fixes who serves a task, records what each server posted and judges share-sum disputes.
 interface IFedmashShamir {
     /// @notice One server's share-sum in one round.
     /// @param cid IPFS CID of the share-sum payload.
@@ -31,6 +42,54 @@ interface IFedmashShamir {
         bytes32 contentHash;
         uint32 serverIndex;
         bool posted;
+    }
+
+    /// @notice One leaf of one posted share-sum, as a dispute's opener sends it.
+    /// @param payloadHash keccak256 of the share-sum payload (the commitment's first half).
+    /// @param root The share-sum's vector Merkle root (the commitment's second half).
+    /// @param values The leaf's 16 field elements, 8 bytes each, big-endian.
+    /// @param proof The sibling hashes from the leaf up to `root`.
+    struct SumOpening {
+        bytes32 payloadHash;
+        bytes32 root;
+        bytes values;
+        bytes32[] proof;
+    }
+
+    /// @notice One included client's share of the disputed leaf, as the answering server received it.
+    /// @param manifestHash keccak256 of the client's share manifest payload.
+    /// @param shareRoots The client's n share roots, in server order, as its commitment lists them.
+    /// @param values The leaf of the answering server's share: 16 field elements, 8 bytes each, big-endian.
+    /// @param proof The sibling hashes from the leaf up to `shareRoots[serverIndex]`.
+    struct ClientShareOpening {
+        bytes32 manifestHash;
+        bytes32[] shareRoots;
+        bytes values;
+        bytes32[] proof;
+    }
+
+    /// @notice A round's share-sum dispute, the open one or the last.
+    /// @param opener Who opened it (half of every bond it slashes is theirs).
+    /// @param deadline The last second a pending server may answer; past it {closeShareDispute} slashes the rest.
+    /// @param leafIndex The disputed leaf (coordinates 16·leafIndex … 16·leafIndex + 15).
+    /// @param pending Bit j set: server j must still answer.
+    /// @param slashed Bit j set: server j was slashed in this dispute.
+    /// @param open True until every pending server answered or the dispute was closed.
+    struct ShareDispute {
+        address opener;
+        uint64 deadline;
+        uint32 leafIndex;
+        uint16 pending;
+        uint16 slashed;
+        bool open;
+    }
+
+    /// @notice Why a server was slashed.
+    enum SlashReason {
+        /// Its answer proved its share-sum is not the sum of the shares its clients committed to it.
+        WrongShareSum,
+        /// It did not answer a dispute by the deadline.
+        NoAnswer
     }
 
     /// @notice A coordinator-only hook was called by someone else.
@@ -57,9 +116,86 @@ interface IFedmashShamir {
     error ShamirShareSumAlreadyPosted(uint256 roundId, address server);
     /// @notice The share-sum's CID is empty.
     error ShamirEmptyCid();
+    /// @notice Only the task's owner may set its server bond.
+    error ShamirNotTaskOwner(uint256 taskId, address caller);
+    /// @notice The server bond may change only while none of the task's rounds is in progress.
+    error ShamirRoundInProgress(uint256 taskId, uint256 roundId);
+    /// @notice A server bond must be at least {MIN_SERVER_BOND}.
+    error ShamirServerBondTooSmall(uint256 amount, uint256 minimum);
+    /// @notice A deposit or withdrawal of zero.
+    error ShamirZeroAmount();
+    /// @notice `account` is not one of the task's servers.
+    error ShamirNotServerOfTask(uint256 taskId, address account);
+    /// @notice The server's bond for the task is below what the task requires, so it may not post.
+    error ShamirServerBondShort(uint256 taskId, address server, uint256 bond, uint256 required);
+    /// @notice The bond backs a share-sum still open to disputes (until `lockedUntil`), or a dispute still waits on it.
+    error ShamirServerBondLocked(uint256 taskId, address server, uint64 lockedUntil, uint256 pendingDisputes);
+    /// @notice The withdrawal exceeds the bond (or the credit).
+    error ShamirInsufficientFunds(uint256 requested, uint256 available);
+    /// @notice A round's share-sums can be disputed only while more than t are live: `live` are, t is `threshold`.
+    error ShamirTooFewShareSums(uint256 roundId, uint256 live, uint256 threshold);
+    /// @notice Disputes of the round's share-sums were possible until `until`.
+    error ShamirDisputePeriodOver(uint256 roundId, uint64 until);
+    /// @notice A dispute of the round is already open.
+    error ShamirDisputeAlreadyOpen(uint256 roundId);
+    /// @notice An earlier dispute proved the round's clients' shares inconsistent; the round takes no further disputes.
+    error ShamirClientFaultProven(uint256 roundId);
+    /// @notice The disputed leaf is past the vector's last leaf.
+    error ShamirLeafOutOfRange(uint256 leafIndex, uint256 leafCount);
+    /// @notice A dispute must open every live share-sum, `expected` of them, in server order.
+    error ShamirWrongOpeningCount(uint256 given, uint256 expected);
+    /// @notice An opening's values or proof have the wrong length (16 × 8 bytes, the tree's depth).
+    error ShamirMalformedOpening(uint256 index, uint256 valuesLength, uint256 proofLength);
+    /// @notice Opening `index` does not hash to its on-chain commitment.
+    error ShamirOpeningMismatch(uint256 index, bytes32 expected, bytes32 opened);
+    /// @notice The opened share-sums of the leaf lie on one polynomial of degree t - 1: there is nothing to dispute.
+    error ShamirShareSumsConsistent(uint256 roundId, uint256 leafIndex);
+    /// @notice No dispute of the round is open.
+    error ShamirNoOpenDispute(uint256 roundId);
+    /// @notice The open dispute does not wait on `account`.
+    error ShamirNotPendingServer(uint256 roundId, address account);
+    /// @notice The dispute's answers are accepted until `deadline`.
+    error ShamirDisputeAnswerLate(uint256 roundId, uint64 deadline);
+    /// @notice The dispute's pending servers have until `deadline` to answer.
+    error ShamirDisputeNotExpired(uint256 roundId, uint64 deadline);
+    /// @notice An answer must open the share of every included client, `expected` of them, in the coordinator's order.
+    error ShamirWrongClientCount(uint256 given, uint256 expected);
 
     /// @notice The `Shamir` task `taskId` was created with these servers (in share order) and threshold.
     event ServersConfigured(uint256 indexed taskId, address[] servers, uint32 threshold);
+
+    /// @notice The task's owner set the bond its servers must hold to post.
+    event ServerBondSet(uint256 indexed taskId, uint256 amount);
+
+    /// @notice A server's bond for a task grew by `amount` to `total`.
+    event ServerBondDeposited(uint256 indexed taskId, address indexed server, uint256 amount, uint256 total);
+
+    /// @notice A server took `amount` of its bond back, leaving `total`.
+    event ServerBondWithdrawn(uint256 indexed taskId, address indexed server, uint256 amount, uint256 total);
+
+    /// @notice The share-sums of leaf `leafIndex` were shown not to lie on one polynomial; the servers in `pending`
+    /// (bit j: server j) must answer by `deadline`.
+    event ShareDisputeOpened(uint256 indexed roundId, address indexed opener, uint32 leafIndex, uint16 pending, uint64 deadline);
+
+    /// @notice `server` answered; `consistent` is false when its answer proved its share-sum wrong.
+    event ShareDisputeAnswered(uint256 indexed roundId, address indexed server, bool consistent);
+
+    /// @notice `server` lost `amount` of its bond: `toOpener` to the dispute's opener, the rest burned. Its share-sum
+    /// no longer counts in disputes.
+    event ServerSlashed(
+        uint256 indexed roundId,
+        address indexed server,
+        SlashReason reason,
+        uint256 amount,
+        uint256 toOpener
+    );
+
+    /// @notice The dispute ended: `slashed` names the servers it slashed (bit j: server j); none means every server was
+    /// consistent with what its clients committed, so the clients' shares are inconsistent (`clientFault`).
+    event ShareDisputeClosed(uint256 indexed roundId, uint32 leafIndex, uint16 slashed, bool clientFault);
+
+    /// @notice `account` withdrew `amount` of the rewards its disputes earned.
+    event CreditWithdrawn(address indexed account, uint256 amount);
 
     /// @notice `server`, at `serverIndex` in its task's list, posted its share-sum; `count` share-sums of the
     /// round are posted now, this one included.
@@ -82,6 +218,63 @@ interface IFedmashShamir {
     /// @param cid IPFS CID of the share-sum payload.
     /// @param contentHash Hash of the payload.
     function postShareSum(uint256 roundId, string calldata cid, bytes32 contentHash) external;
+
+    /// @notice Sets the bond the task's servers must hold to post a share-sum (at least {MIN_SERVER_BOND}, which
+    /// applies until the owner sets one). Only the task's owner, and only while no round of the task is in progress.
+    function setServerBond(uint256 taskId, uint256 amount) external;
+
+    /// @notice Adds `msg.value` to the caller's bond for a task it serves.
+    function depositServerBond(uint256 taskId) external payable;
+
+    /// @notice Takes `amount` of the caller's bond back, once no share-sum of it can still be disputed
+    /// ({ShamirServerBondLocked} otherwise).
+    function withdrawServerBond(uint256 taskId, uint256 amount) external;
+
+    /// @notice Opens a dispute of leaf `leafIndex` of the round's share-sums: `openings` open that leaf of every live
+    /// share-sum (posted and not slashed), in server order, against its commitment. Reverts
+    /// {ShamirShareSumsConsistent} unless some coordinate of the leaf is off the polynomial through the first t
+    /// openings, or a value is not below p. Allowed until the round's aggregation deadline plus one step.
+    function openShareDispute(uint256 roundId, uint256 leafIndex, SumOpening[] calldata openings) external;
+
+    /// @notice A pending server answers the open dispute: `sumValues` is the disputed leaf of its share-sum, and
+    /// `clients` opens its share of that leaf from every included client (in {IFedmashCoordinator-includedClients}
+    /// order) against the client's committed root. The server is slashed when the shares do not sum to `sumValues`
+    /// mod p; reverts when an opening does not match a commitment.
+    function answerShareDispute(uint256 roundId, bytes calldata sumValues, ClientShareOpening[] calldata clients) external;
+
+    /// @notice After the dispute's deadline, slashes every server that has not answered and closes the dispute.
+    /// Anyone may call it.
+    function closeShareDispute(uint256 roundId) external;
+
+    /// @notice Pays the caller the rewards its disputes earned.
+    function withdrawCredit() external;
+
+    /// @notice The bond a server of the task must hold to post: what the owner set, or {MIN_SERVER_BOND}.
+    function serverBondOf(uint256 taskId) external view returns (uint256);
+
+    /// @notice A server's bond for a task, and until when it is locked (the pending disputes lock it too).
+    function bondOf(
+        uint256 taskId,
+        address server
+    ) external view returns (uint256 bond, uint64 lockedUntil, uint256 pendingDisputes);
+
+    /// @notice The round's open (or last) share-sum dispute, and whether a dispute proved a client fault.
+    function shareDispute(uint256 roundId) external view returns (ShareDispute memory dispute, bool clientFault);
+
+    /// @notice The last second a dispute of the round's share-sums may open (0 before the first share-sum).
+    function disputeUntil(uint256 roundId) external view returns (uint64);
+
+    /// @notice Whether a dispute slashed the server's share-sum in the round.
+    function isSlashed(uint256 roundId, address server) external view returns (bool);
+
+    /// @notice Rewards owed to `account`.
+    function creditOf(address account) external view returns (uint256);
+
+    /// @notice Wei slashed and burned (withdrawable by nobody).
+    function totalBurned() external view returns (uint256);
+
+    /// @notice 0.01 ether: the least server bond.
+    function MIN_SERVER_BOND() external view returns (uint256);
 
     /// @notice Coordinator hook: validates and stores the servers and threshold of the new `Shamir` task `taskId`.
     /// @dev Reverts {ShamirTooManyServers}, {ShamirInvalidThreshold}, {ShamirNotServer} and

@@ -138,6 +138,8 @@ describe("FedmashShamir", function () {
     await verifier.connect(funder).fundTask(TASK_ID, { value: POOL });
     await verifier.connect(aggregator).acceptTask(TASK_ID, AGGREGATOR_BOND);
     await verifier.connect(aggregator).depositBond(TASK_ID, { value: AGGREGATOR_BOND });
+    // Each server holds the least bond the task requires, so that it may post.
+    for (const server of servers) await fixture.shamir.connect(server).depositServerBond(TASK_ID, { value: await fixture.shamir.MIN_SERVER_BOND() });
     return { ...fixture, serverAddresses };
   }
 

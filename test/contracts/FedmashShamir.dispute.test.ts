@@ -1,0 +1,344 @@
+// Accountable share-sums on-chain: server bonds, and the share-sum dispute that slashes a server whose posted sum is
+// not the sum of the shares its clients committed to it (or that does not answer), without ever slashing an honest
+// server for a client's inconsistent shares. Real Shamir shares, real vector Merkle commitments (width 8, field p).
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import { concat, hexlify, keccak256, parseEther } from "ethers";
+import { buildVectorMerkleTree, commitmentHash, type VectorMerkleTree } from "../../workers/crypto/commit/vectorMerkle";
+import { addShares } from "../../workers/crypto/shamir/addShares";
+import { SHAMIR_PRIME } from "../../workers/crypto/shamir/shamirField";
+import { shareVector } from "../../workers/crypto/shamir/shareVector";
+import { deployFedmash } from "../helpers/deployFedmash";
+import { encryptionKey } from "../helpers/encryptionKey";
+import { MaskGroup, Mode, Phase, Role } from "../helpers/enums";
+import { advanceAfterDeadline } from "../helpers/roundClock";
+
+const TASK_ID = 1n;
+const MODEL_SIZE = 600;
+const CLIENT_COUNT = 4;
+const SERVER_COUNT = 3;
+const THRESHOLD = 2;
+const AGGREGATE_DURATION = 1_000n;
+const SERVER_BOND = parseEther("0.2");
+const MODEL_CID = "bafkreimodel";
+/** Coordinate 37 is in leaf 2 (coordinates 32 … 47). */
+const LIE_COORDINATE = 37;
+const LIE_LEAF = 2;
+
+enum SlashReason {
+  WrongShareSum = 0,
+  NoAnswer = 1,
+}
+
+/** Field elements as the vector Merkle tree's width-8 values: 8 bytes big-endian, padded to whole leaves. */
+function fieldTree(values: Uint32Array): VectorMerkleTree {
+  const leafCount = Math.ceil(values.length / 16);
+  const bytes = new Uint8Array(leafCount * 16 * 8);
+  const view = new DataView(bytes.buffer);
+  values.forEach((value, index) => view.setUint32(index * 8 + 4, value));
+  return buildVectorMerkleTree(bytes, 8, values.length);
+}
+
+interface ClientShares {
+  client: HardhatEthersSigner;
+  manifestHash: string;
+  shares: Uint32Array[];
+  trees: VectorMerkleTree[];
+  contentHash: string;
+}
+
+function shareClient(client: HardhatEthersSigner, seed: number, corrupt?: { server: number; coordinate: number }): ClientShares {
+  const update = Int32Array.from({ length: MODEL_SIZE }, (_, i) => ((i * 7 + seed * 13) % 201) - 100);
+  const shares = shareVector(update, { servers: SERVER_COUNT, threshold: THRESHOLD });
+  // A cheating client hands one server a share off its polynomial, and commits to what it handed out.
+  if (corrupt) shares[corrupt.server]![corrupt.coordinate] = (shares[corrupt.server]![corrupt.coordinate]! + 1) % SHAMIR_PRIME;
+  const trees = shares.map(fieldTree);
+  const manifestHash = ethers.id(`manifest ${client.address}`);
+  const contentHash = commitmentHash(manifestHash, keccak256(concat(trees.map((tree) => tree.root))));
+  return { client, manifestHash, shares, trees, contentHash };
+}
+
+interface ServerSum {
+  server: HardhatEthersSigner;
+  index: number;
+  payloadHash: string;
+  sum: Uint32Array;
+  tree: VectorMerkleTree;
+}
+
+function serverSum(server: HardhatEthersSigner, index: number, clients: ClientShares[], lie = 0): ServerSum {
+  const sum = new Uint32Array(MODEL_SIZE);
+  for (const entry of clients) addShares(sum, entry.shares[index]!);
+  if (lie !== 0) sum[LIE_COORDINATE] = (sum[LIE_COORDINATE]! + lie) % SHAMIR_PRIME;
+  return { server, index, payloadHash: ethers.id(`share-sum ${server.address}`), sum, tree: fieldTree(sum) };
+}
+
+function sumOpening(entry: ServerSum, leaf: number) {
+  return { payloadHash: entry.payloadHash, root: entry.tree.root, values: hexlify(entry.tree.leafValues(leaf)), proof: entry.tree.proof(leaf) };
+}
+
+function answerOf(entry: ServerSum, clients: ClientShares[], leaf: number) {
+  return {
+    sumValues: hexlify(entry.tree.leafValues(leaf)),
+    clients: clients.map((client) => ({
+      manifestHash: client.manifestHash,
+      shareRoots: client.trees.map((tree) => tree.root),
+      values: hexlify(client.trees[entry.index]!.leafValues(leaf)),
+      proof: client.trees[entry.index]!.proof(leaf),
+    })),
+  };
+}
+
+describe("FedmashShamir share-sum disputes", function () {
+  async function deployFixture() {
+    const signers = await ethers.getSigners();
+    const [owner, aggregator, opener, stranger] = signers;
+    const clients = signers.slice(4, 4 + CLIENT_COUNT);
+    const servers = signers.slice(10, 10 + SERVER_COUNT);
+    const { registry, coordinator, verifier, shamir } = await deployFedmash();
+    await registry.connect(aggregator).register(Role.Aggregator, encryptionKey("aggregator").compressed);
+    for (const [index, client] of clients.entries()) await registry.connect(client).register(Role.Client, encryptionKey(`client${index}`).compressed);
+    for (const [index, server] of servers.entries()) await registry.connect(server).register(Role.Server, encryptionKey(`server${index}`).compressed);
+    await coordinator.connect(owner).createShamirTask(
+      {
+        mode: Mode.Shamir,
+        aggregator: aggregator.address,
+        modelSize: MODEL_SIZE,
+        minClients: 2,
+        maxClients: CLIENT_COUNT,
+        joinDuration: 100n,
+        submitDuration: 1_000n,
+        aggregateDuration: AGGREGATE_DURATION,
+        modelKind: "mlp",
+        groupSize: 0,
+        quantizationScale: 10_000,
+        clipMillionths: 1_000_000,
+        keyDuration: 0,
+        shuffleDuration: 0,
+        completionDuration: 0,
+        minIncluded: 0,
+        maskGroup: MaskGroup.Rlwr2048,
+      },
+      MODEL_CID,
+      servers.map((server) => server.address),
+      THRESHOLD
+    );
+    await verifier.connect(owner).setTerms(TASK_ID, { aggregatorBond: parseEther("1"), clientReward: parseEther("0.1"), aggregatorReward: parseEther("0.5"), challengeDuration: 60n });
+    await verifier.connect(owner).fundTask(TASK_ID, { value: parseEther("3") });
+    await shamir.connect(owner).setServerBond(TASK_ID, SERVER_BOND);
+    for (const server of servers) await shamir.connect(server).depositServerBond(TASK_ID, { value: SERVER_BOND });
+    return { coordinator, verifier, shamir, owner, aggregator, opener, stranger, clients, servers };
+  }
+
+  type Fixture = Awaited<ReturnType<typeof deployFixture>>;
+
+  /** A round in Aggregation whose clients submitted real share commitments; `corrupt` makes client 0 cheat. */
+  async function aggregating(fixture: Fixture, corrupt?: { server: number; coordinate: number }) {
+    const { coordinator, owner, clients } = fixture;
+    await coordinator.connect(owner).openRound(TASK_ID, MODEL_CID);
+    const roundId = await coordinator.roundCount();
+    for (const client of clients) await coordinator.connect(client).join(roundId);
+    const shared = clients.map((client, index) => shareClient(client, index, index === 0 ? corrupt : undefined));
+    for (const entry of shared) await coordinator.connect(entry.client).submitUpdate(roundId, `bafkreimanifest${entry.client.address.slice(2, 8)}`, entry.contentHash, 600, 0);
+    if ((await coordinator.phase(roundId)) !== BigInt(Phase.Aggregation)) await advanceAfterDeadline(fixture, roundId);
+    expect(await coordinator.phase(roundId)).to.equal(Phase.Aggregation);
+    // Frozen-set order, as the contract reads it.
+    const included = await coordinator.includedClients(roundId);
+    const ordered = included.map((address) => shared.find((entry) => entry.client.address === address)!);
+    return { roundId, clients: ordered };
+  }
+
+  async function post(fixture: Fixture, roundId: bigint, sums: ServerSum[]) {
+    for (const entry of sums) {
+      await fixture.shamir.connect(entry.server).postShareSum(roundId, `bafkreisum${entry.index}`, commitmentHash(entry.payloadHash, entry.tree.root));
+    }
+  }
+
+  /** Three servers posted; server 2 added 5 to coordinate 37 of its share-sum. */
+  async function lyingServerFixture() {
+    const fixture = await loadFixture(deployFixture);
+    const { roundId, clients } = await aggregating(fixture);
+    const sums = fixture.servers.map((server, index) => serverSum(server, index, clients, index === 2 ? 5 : 0));
+    await post(fixture, roundId, sums);
+    return { ...fixture, roundId, shared: clients, sums };
+  }
+
+  it("slashes the server whose share-sum is not the sum of its committed shares: half to the opener, half burned", async function () {
+    const { shamir, opener, servers, roundId, shared, sums } = await loadFixture(lyingServerFixture);
+    await expect(shamir.connect(opener).openShareDispute(roundId, LIE_LEAF, sums.map((entry) => sumOpening(entry, LIE_LEAF))))
+      .to.emit(shamir, "ShareDisputeOpened")
+      .withArgs(roundId, opener.address, LIE_LEAF, 0b111, (value: bigint) => value > 0n);
+
+    for (const entry of sums.slice(0, 2)) {
+      const answer = answerOf(entry, shared, LIE_LEAF);
+      await expect(shamir.connect(entry.server).answerShareDispute(roundId, answer.sumValues, answer.clients))
+        .to.emit(shamir, "ShareDisputeAnswered")
+        .withArgs(roundId, entry.server.address, true);
+    }
+    const liar = sums[2]!;
+    const answer = answerOf(liar, shared, LIE_LEAF);
+    const transaction = shamir.connect(liar.server).answerShareDispute(roundId, answer.sumValues, answer.clients);
+    await expect(transaction).to.emit(shamir, "ServerSlashed").withArgs(roundId, liar.server.address, SlashReason.WrongShareSum, SERVER_BOND, SERVER_BOND / 2n);
+    await expect(transaction).to.emit(shamir, "ShareDisputeClosed").withArgs(roundId, LIE_LEAF, 0b100, false);
+    const gas = (await (await transaction).wait())!.gasUsed;
+    console.log(`      answerShareDispute with ${CLIENT_COUNT} clients: ${gas} gas`);
+
+    expect((await shamir.bondOf(TASK_ID, liar.server.address)).bond).to.equal(0n);
+    expect(await shamir.isSlashed(roundId, liar.server.address)).to.equal(true);
+    expect(await shamir.isSlashed(roundId, servers[0].address)).to.equal(false);
+    expect(await shamir.totalBurned()).to.equal(SERVER_BOND - SERVER_BOND / 2n);
+    expect(await shamir.creditOf(opener.address)).to.equal(SERVER_BOND / 2n);
+    await expect(shamir.connect(opener).withdrawCredit()).to.changeEtherBalances([opener, shamir], [SERVER_BOND / 2n, -SERVER_BOND / 2n]);
+
+    // The honest servers keep every wei: their bonds come back once the dispute period is over.
+    const { lockedUntil } = await shamir.bondOf(TASK_ID, servers[0].address);
+    await time.increaseTo(lockedUntil + 1n);
+    await expect(shamir.connect(servers[0]).withdrawServerBond(TASK_ID, SERVER_BOND)).to.changeEtherBalance(servers[0], SERVER_BOND);
+    // The contract holds exactly the remaining bond (server 1) and what was burned.
+    expect(await ethers.provider.getBalance(await shamir.getAddress())).to.equal(SERVER_BOND + (await shamir.totalBurned()));
+  });
+
+  it("slashes a server that does not answer by the deadline, and only after it", async function () {
+    const { shamir, opener, stranger, roundId, shared, sums } = await loadFixture(lyingServerFixture);
+    await shamir.connect(opener).openShareDispute(roundId, LIE_LEAF, sums.map((entry) => sumOpening(entry, LIE_LEAF)));
+    for (const entry of sums.slice(0, 2)) {
+      const answer = answerOf(entry, shared, LIE_LEAF);
+      await shamir.connect(entry.server).answerShareDispute(roundId, answer.sumValues, answer.clients);
+    }
+    const [dispute] = await shamir.shareDispute(roundId);
+    await expect(shamir.connect(stranger).closeShareDispute(roundId))
+      .to.be.revertedWithCustomError(shamir, "ShamirDisputeNotExpired")
+      .withArgs(roundId, dispute.deadline);
+    // The silent liar cannot take its bond out meanwhile.
+    await time.increaseTo(dispute.deadline + AGGREGATE_DURATION * 3n);
+    await expect(shamir.connect(sums[2]!.server).withdrawServerBond(TASK_ID, SERVER_BOND)).to.be.revertedWithCustomError(shamir, "ShamirServerBondLocked");
+    const late = answerOf(sums[2]!, shared, LIE_LEAF);
+    await expect(shamir.connect(sums[2]!.server).answerShareDispute(roundId, late.sumValues, late.clients))
+      .to.be.revertedWithCustomError(shamir, "ShamirDisputeAnswerLate")
+      .withArgs(roundId, dispute.deadline);
+    await expect(shamir.connect(stranger).closeShareDispute(roundId))
+      .to.emit(shamir, "ServerSlashed")
+      .withArgs(roundId, sums[2]!.server.address, SlashReason.NoAnswer, SERVER_BOND, SERVER_BOND / 2n);
+    expect(await shamir.creditOf(opener.address)).to.equal(SERVER_BOND / 2n);
+    expect((await shamir.bondOf(TASK_ID, sums[2]!.server.address)).pendingDisputes).to.equal(0n);
+  });
+
+  it("proves a client's inconsistent shares without slashing any honest server, and then takes no more disputes", async function () {
+    const fixture = await loadFixture(deployFixture);
+    const { shamir, opener, servers } = fixture;
+    // Client 0 hands server 1 a share off its polynomial at coordinate 5 (leaf 0); every server sums honestly.
+    const { roundId, clients } = await aggregating(fixture, { server: 1, coordinate: 5 });
+    const sums = servers.map((server, index) => serverSum(server, index, clients));
+    await post(fixture, roundId, sums);
+
+    await expect(shamir.connect(opener).openShareDispute(roundId, 1, sums.map((entry) => sumOpening(entry, 1))))
+      .to.be.revertedWithCustomError(shamir, "ShamirShareSumsConsistent")
+      .withArgs(roundId, 1);
+    await shamir.connect(opener).openShareDispute(roundId, 0, sums.map((entry) => sumOpening(entry, 0)));
+    for (const entry of sums) {
+      const answer = answerOf(entry, clients, 0);
+      const transaction = shamir.connect(entry.server).answerShareDispute(roundId, answer.sumValues, answer.clients);
+      await expect(transaction).to.emit(shamir, "ShareDisputeAnswered").withArgs(roundId, entry.server.address, true);
+      await expect(transaction).not.to.emit(shamir, "ServerSlashed");
+    }
+    const [dispute, clientFault] = await shamir.shareDispute(roundId);
+    expect(clientFault).to.equal(true);
+    expect(dispute.open).to.equal(false);
+    for (const server of servers) expect((await shamir.bondOf(TASK_ID, server.address)).bond).to.equal(SERVER_BOND);
+    await expect(shamir.connect(opener).openShareDispute(roundId, 0, sums.map((entry) => sumOpening(entry, 0))))
+      .to.be.revertedWithCustomError(shamir, "ShamirClientFaultProven")
+      .withArgs(roundId);
+  });
+
+  describe("should revert", function () {
+    it("on postShareSum without the task's bond, naming what the server holds and needs", async function () {
+      const fixture = await loadFixture(deployFixture);
+      const { shamir, servers } = fixture;
+      const { roundId } = await aggregating(fixture);
+      const { lockedUntil } = await shamir.bondOf(TASK_ID, servers[0].address);
+      expect(lockedUntil).to.equal(0n);
+      await shamir.connect(servers[0]).withdrawServerBond(TASK_ID, 1n);
+      await expect(shamir.connect(servers[0]).postShareSum(roundId, "bafkreisum", ethers.id("x")))
+        .to.be.revertedWithCustomError(shamir, "ShamirServerBondShort")
+        .withArgs(TASK_ID, servers[0].address, SERVER_BOND - 1n, SERVER_BOND);
+    });
+
+    it("on setServerBond: by anyone but the owner, below the minimum, or while a round is in progress", async function () {
+      const fixture = await loadFixture(deployFixture);
+      const { shamir, owner, stranger } = fixture;
+      await expect(shamir.connect(stranger).setServerBond(TASK_ID, SERVER_BOND)).to.be.revertedWithCustomError(shamir, "ShamirNotTaskOwner").withArgs(TASK_ID, stranger.address);
+      await expect(shamir.connect(owner).setServerBond(TASK_ID, 1n))
+        .to.be.revertedWithCustomError(shamir, "ShamirServerBondTooSmall")
+        .withArgs(1n, await shamir.MIN_SERVER_BOND());
+      const { roundId } = await aggregating(fixture);
+      await expect(shamir.connect(owner).setServerBond(TASK_ID, SERVER_BOND * 2n)).to.be.revertedWithCustomError(shamir, "ShamirRoundInProgress").withArgs(TASK_ID, roundId);
+    });
+
+    it("on depositServerBond by an account that does not serve the task", async function () {
+      const { shamir, stranger } = await loadFixture(deployFixture);
+      await expect(shamir.connect(stranger).depositServerBond(TASK_ID, { value: SERVER_BOND }))
+        .to.be.revertedWithCustomError(shamir, "ShamirNotServerOfTask")
+        .withArgs(TASK_ID, stranger.address);
+    });
+
+    it("on withdrawServerBond while a posted share-sum can still be disputed", async function () {
+      const { shamir, servers, roundId } = await loadFixture(lyingServerFixture);
+      const { lockedUntil } = await shamir.bondOf(TASK_ID, servers[0].address);
+      await expect(shamir.connect(servers[0]).withdrawServerBond(TASK_ID, SERVER_BOND))
+        .to.be.revertedWithCustomError(shamir, "ShamirServerBondLocked")
+        .withArgs(TASK_ID, servers[0].address, lockedUntil, 0n);
+      expect(await shamir.disputeUntil(roundId)).to.equal(lockedUntil - AGGREGATE_DURATION);
+    });
+
+    it("on openShareDispute with t or fewer share-sums, a missing or forged opening, or past the period", async function () {
+      const fixture = await loadFixture(deployFixture);
+      const { shamir, opener, servers } = fixture;
+      const { roundId, clients } = await aggregating(fixture);
+      const sums = servers.map((server, index) => serverSum(server, index, clients, index === 2 ? 5 : 0));
+      await post(fixture, roundId, sums.slice(0, 2));
+      await expect(shamir.connect(opener).openShareDispute(roundId, LIE_LEAF, sums.slice(0, 2).map((entry) => sumOpening(entry, LIE_LEAF))))
+        .to.be.revertedWithCustomError(shamir, "ShamirTooFewShareSums")
+        .withArgs(roundId, 2, THRESHOLD);
+      await post(fixture, roundId, sums.slice(2));
+      await expect(shamir.connect(opener).openShareDispute(roundId, LIE_LEAF, sums.slice(0, 2).map((entry) => sumOpening(entry, LIE_LEAF))))
+        .to.be.revertedWithCustomError(shamir, "ShamirWrongOpeningCount")
+        .withArgs(2, 3);
+      const forged = sums.map((entry) => sumOpening(entry, LIE_LEAF));
+      forged[1] = { ...forged[1]!, payloadHash: ethers.id("another payload") };
+      await expect(shamir.connect(opener).openShareDispute(roundId, LIE_LEAF, forged)).to.be.revertedWithCustomError(shamir, "ShamirOpeningMismatch");
+      await expect(shamir.connect(opener).openShareDispute(roundId, 1_000, sums.map((entry) => sumOpening(entry, LIE_LEAF))))
+        .to.be.revertedWithCustomError(shamir, "ShamirLeafOutOfRange")
+        .withArgs(1_000, Math.ceil(MODEL_SIZE / 16));
+      const until = await shamir.disputeUntil(roundId);
+      await time.increaseTo(until + 1n);
+      await expect(shamir.connect(opener).openShareDispute(roundId, LIE_LEAF, sums.map((entry) => sumOpening(entry, LIE_LEAF))))
+        .to.be.revertedWithCustomError(shamir, "ShamirDisputePeriodOver")
+        .withArgs(roundId, until);
+    });
+
+    it("on answerShareDispute by a server not pending, or with a client opening that is not what the client committed", async function () {
+      const { shamir, opener, stranger, roundId, shared, sums } = await loadFixture(lyingServerFixture);
+      await shamir.connect(opener).openShareDispute(roundId, LIE_LEAF, sums.map((entry) => sumOpening(entry, LIE_LEAF)));
+      const answer = answerOf(sums[0]!, shared, LIE_LEAF);
+      await expect(shamir.connect(stranger).answerShareDispute(roundId, answer.sumValues, answer.clients))
+        .to.be.revertedWithCustomError(shamir, "ShamirNotPendingServer")
+        .withArgs(roundId, stranger.address);
+      // A server cannot excuse its sum with shares other than the ones its clients committed to.
+      const forged = answerOf(sums[0]!, shared, LIE_LEAF);
+      forged.clients[1] = { ...forged.clients[1]!, values: hexlify(shared[1]!.trees[1]!.leafValues(LIE_LEAF)) };
+      await expect(shamir.connect(sums[0]!.server).answerShareDispute(roundId, forged.sumValues, forged.clients)).to.be.revertedWithCustomError(shamir, "ShamirOpeningMismatch");
+      await expect(shamir.connect(sums[0]!.server).answerShareDispute(roundId, forged.sumValues, forged.clients.slice(1)))
+        .to.be.revertedWithCustomError(shamir, "ShamirWrongClientCount")
+        .withArgs(CLIENT_COUNT - 1, CLIENT_COUNT);
+      await shamir.connect(sums[0]!.server).answerShareDispute(roundId, answer.sumValues, answer.clients);
+      await expect(shamir.connect(sums[0]!.server).answerShareDispute(roundId, answer.sumValues, answer.clients))
+        .to.be.revertedWithCustomError(shamir, "ShamirNotPendingServer")
+        .withArgs(roundId, sums[0]!.server.address);
+      await expect(shamir.connect(opener).openShareDispute(roundId, LIE_LEAF, sums.map((entry) => sumOpening(entry, LIE_LEAF))))
+        .to.be.revertedWithCustomError(shamir, "ShamirDisputeAlreadyOpen")
+        .withArgs(roundId);
+    });
+  });
+});
