@@ -1,7 +1,11 @@
-// `fedmash demo --mode shamir --servers 3 --threshold 2 --clients 5 --drop-servers 1 --dp distributed
-// --noise-multiplier 0.3 --clip 1 --rounds 3`: five client processes share their DP-noised, quantized updates
-// among three server processes; the third server is SIGKILLed once round 1 enters Aggregation and never returns.
-// Every round must still finalize from the two remaining share-sums, pass its on-chain verification, publish an
+// `fedmash demo --mode shamir --servers 4 --threshold 2 --clients 5 --drop-servers 1 --malicious-server wrong-share-sum
+// --dp distributed --noise-multiplier 0.3 --clip 1 --rounds 3`: five client processes share their DP-noised, quantized
+// updates among four server processes; the fourth server is SIGKILLed once round 1 enters Aggregation and never
+// returns, and the third posts a share-sum off by one in every round. The three posted share-sums disagree (t + 1, so
+// before share-sum disputes nobody could tell who lied and the aggregator posted nothing: the round failed unpaid and
+// the liar lost nothing). Now the aggregator opens a share-sum dispute, the liar's answer proves its sum wrong, its bond
+// is slashed (it deposits again and loses it again, every round), and every round must still finalize from the two
+// honest share-sums, pass its on-chain verification, publish an
 // aggregate that is exactly the sum of the included clients' noised quantized updates (read back from their state
 // folders), improve on the initial model, and report a growing (ε, δ). A drop of more than n − t servers is
 // refused up front with one line.
@@ -27,7 +31,7 @@ const CLIENTS = 5;
 const MODEL_SIZE = 101_770;
 const DELTA = 1e-5;
 
-describe("fedmash demo (shamir mode, 3 servers, t = 2, one server killed, distributed DP, 5 clients, 3 rounds)", function () {
+describe("fedmash demo (shamir mode, 4 servers, t = 2, one server killed, one lying, distributed DP, 5 clients, 3 rounds)", function () {
   this.timeout(600_000);
   let workspace: IntegrationWorkspace | undefined;
   let outDir: string;
@@ -41,9 +45,10 @@ describe("fedmash demo (shamir mode, 3 servers, t = 2, one server killed, distri
       mode: "shamir",
       clients: CLIENTS,
       rounds: 3,
-      servers: 3,
+      servers: 4,
       threshold: 2,
       dropServers: 1,
+      maliciousServer: "wrong-share-sum",
       // The killed server never posts: waiting 3 s for it instead of the demo's 10 proves the same.
       shareSumGraceSeconds: 3,
       clip: 1,
@@ -65,16 +70,24 @@ describe("fedmash demo (shamir mode, 3 servers, t = 2, one server killed, distri
     }
   });
 
-  it("reconstructs every round from the two live servers; the killed one never posts", function () {
-    const servers = [0, 1, 2].map((j) => hardhatTestWallet(2 + CLIENTS + j).address);
+  it("reconstructs every round from the two honest servers; the killed one never posts, the lying one is left out", function () {
+    const servers = [0, 1, 2, 3].map((j) => hardhatTestWallet(2 + CLIENTS + j).address);
     for (const round of report.rounds) {
       expect(round.servers).to.deep.equal([
         { index: 0, address: servers[0], posted: true },
         { index: 1, address: servers[1], posted: true },
-        { index: 2, address: servers[2], posted: false },
+        { index: 2, address: servers[2], posted: true },
+        { index: 3, address: servers[3], posted: false },
       ]);
       expect(round.reconstructedFrom).to.deep.equal([0, 1]);
       expect(round.inconsistentServers).to.deep.equal([]);
+    }
+  });
+
+  it("slashes the lying server's whole bond in every round by a share-sum dispute, and nobody else", function () {
+    const liar = hardhatTestWallet(2 + CLIENTS + 2).address;
+    for (const round of report.rounds) {
+      expect(round.slashedParties, `round ${round.round}`).to.deep.equal([{ address: liar, role: "server", reason: "wrong-share-sum", wei: (10n ** 16n).toString() }]);
     }
   });
 

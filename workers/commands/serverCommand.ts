@@ -1,5 +1,6 @@
 // `fedmash server`: a Shamir server. It registers with its own ECIES key and, in every round of the tasks that
-// list it, decrypts its shares of the submitted updates, adds them mod p and posts the share-sum.
+// list it, decrypts its shares of the submitted updates, adds them mod p and posts the share-sum under its bond, and
+// answers the share-sum disputes that name it.
 import { serverConfigSchema, SERVER_OPTIONS } from "../config/serverConfig";
 import { workerCommand } from "./workerCommand";
 
@@ -11,6 +12,6 @@ export const serverCommand = workerCommand({
   schema: serverConfigSchema,
   start: async (config, { runtime }) => {
     const { runServer } = await import("../roles/runServer");
-    return runServer({ runtime, startBlock: config.worker.startBlock, dropInRound: config.dropInRound });
+    return runServer({ runtime, startBlock: config.worker.startBlock, dropInRound: config.dropInRound, maxBondWei: config.maxBondWei, ...(config.wrongShareSum ? { lieBy: 1 } : {}) });
   },
 });

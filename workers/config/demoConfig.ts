@@ -43,6 +43,12 @@ export const DEMO_OPTIONS = {
     description: "MASH: one client challenges an honest aggregate (its bond burned), or submits a payload twice the task's size (the round fails, nobody is slashed)",
     field: choiceField(MALICIOUS_CLIENT_MODES),
   }),
+  "malicious-server": option({
+    value: "wrong-share-sum",
+    defaultText: "off",
+    description: "Shamir: the last server not dropped adds 1 to its share-sums; a share-sum dispute slashes its bond and the round goes on without it",
+    field: choiceField(["wrong-share-sum"] as const),
+  }),
   servers: option({ value: "N", defaultText: "3", description: "Shamir: server processes", field: integerField(0) }),
   threshold: option({ value: "T", defaultText: "2", description: "Shamir: share-sums needed to reconstruct", field: integerField(0) }),
   "drop-servers": option({ value: "K", description: "Shamir: the last K servers are SIGKILLed once round 1 enters Aggregation", field: integerField(0, 0) }),
@@ -71,6 +77,9 @@ export const demoConfigSchema = optionsSchema(DEMO_OPTIONS)
     if (v["drop-clients"] >= v.clients) need("drop-clients", `must be below --clients ${v.clients}`, "drop fewer clients than there are.");
     if (v["malicious-aggregator"] !== undefined && v.mode === "plain") need("malicious-aggregator", "applies to --mode mash or shamir (plain rounds are not verified)", "use --mode mash or shamir.");
     if (v["malicious-client"] !== undefined && v.mode !== "mash") need("malicious-client", "applies to --mode mash only", "use --mode mash, or leave out --malicious-client.");
+    if (v["malicious-server"] !== undefined && v.mode !== "shamir") need("malicious-server", "applies to --mode shamir only", "use --mode shamir, or leave out --malicious-server.");
+    // A dispute needs more than t live share-sums: with n = t the lying server's sum cannot be told from the others'.
+    if (v["malicious-server"] !== undefined && (v.servers ?? 3) - v["drop-servers"] <= (v.threshold ?? 2)) need("malicious-server", "needs more live servers than the threshold", "use --servers above --threshold plus --drop-servers.");
     if (v["min-challenge-window"] > v["challenge-window"]) {
       need("min-challenge-window", `is above --challenge-window ${v["challenge-window"]}: every client would refuse every round`, `give --min-challenge-window ${v["challenge-window"]} or less, or a longer --challenge-window.`);
     }
@@ -110,6 +119,7 @@ export const demoConfigSchema = optionsSchema(DEMO_OPTIONS)
       minChallengeWindow: v["min-challenge-window"],
       maliciousAggregator: v["malicious-aggregator"],
       maliciousClient: v["malicious-client"],
+      maliciousServer: v["malicious-server"],
       servers: v.servers ?? 3,
       threshold: v.threshold ?? 2,
       dropServers: v["drop-servers"],

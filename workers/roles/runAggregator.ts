@@ -75,6 +75,7 @@ import { sendSeededTransaction } from "./sendSeededTransaction";
 import { existsSync } from "node:fs";
 import { runRoundLoop, type RoundLoopHandle } from "./runRoundLoop";
 import { createAggregateDisputeAnswerer, loadCommittedSum } from "./answerAggregateDisputes";
+import { closeShareDisputeIfDue, openShareDisputeIfInconsistent } from "./shareDisputes";
 import type { WorkerRuntime } from "./openWorkerRuntime";
 
 export class AggregatorPhaseError extends BaseError {
@@ -484,6 +485,13 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
       await sleep(500);
     }
 
+    // Share-sums that disagree go to a share-sum dispute first: the servers it slashes (or that stay silent until
+    // shortly before the deadline) are left out, so one lying server costs its bond, not the round.
+    const dispute = await openShareDisputeIfInconsistent({ runtime, roundId, threshold, sums: [...usable.values()], servers, deadline, logger });
+    if (dispute) {
+      shareDisputeRounds.add(roundId.toString());
+      if (!dispute.clientFault) for (const index of dispute.excluded) if (usable.delete(index)) rejected.set(index, "ShareSumDisputed");
+    }
     const bound = shamirFieldBound({ clients: included.length, clip, scale, noiseBound: noiseBoundOf(scale, included.length) });
     const reconstructed = reconstructSum([...usable.values()], { threshold, bound });
     const disagreeing = reconstructed.inconsistentServers.length;
@@ -600,6 +608,8 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
    * in the state folder when its root is the round's aggregateHash, else the published payload's when it opens that
    * root (an honest aggregator's does). The answerer asks again at most once a minute after a failure.
    */
+  // Shamir rounds with a share-sum dispute this aggregator waits to close (a disputeLoop tick closes it after its deadline).
+  const shareDisputeRounds = new Set<string>();
   const disputes = createAggregateDisputeAnswerer({
     runtime,
     committedSum: async (roundId) => {
@@ -682,6 +692,17 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
   let stopped = false;
   const disputeLoop = (async () => {
     while (!stopped) {
+      // Share-sum disputes this aggregator opened or followed: once a dispute's deadline passed, close it, which slashes
+      // the servers that never answered.
+      for (const roundId of [...shareDisputeRounds]) {
+        try {
+          const [dispute] = await retry(() => runtime.shamir.shareDispute(BigInt(roundId)));
+          if (!dispute.open) shareDisputeRounds.delete(roundId);
+          else if (await closeShareDisputeIfDue(runtime, BigInt(roundId))) shareDisputeRounds.delete(roundId);
+        } catch (error) {
+          logger.error("closing a share-sum dispute failed this tick; trying again in 1 s", { round: roundId, error });
+        }
+      }
       const rounds = Object.values(loop.state().rounds).filter(isMash);
       for (const round of rounds) if (round.stage !== "challenge") disputes.forget(round.roundId);
       try {

@@ -92,6 +92,8 @@ export interface DemoOptions {
   minChallengeWindow?: number;
   /** MASH demo adversary among the clients: client 0 cheats this way in every round. */
   maliciousClient?: MaliciousClientMode;
+  /** Shamir demo adversary among the servers: the last server posts a wrong share-sum in every round. */
+  maliciousServer?: "wrong-share-sum";
   /** Ignition deployment id, so concurrent runs (tests) do not share a folder. */
   deploymentId?: string;
   /** Print progress lines (the CLI does; tests do not). */
@@ -315,6 +317,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
         }`,
       );
     }
+    if (options.mode === "shamir" && options.maliciousServer) {
+      say(
+        `!! server ${options.servers - options.dropServers - 1} is MALICIOUS (${options.maliciousServer}): its share-sums are off by one; expect the aggregator to open a share-sum dispute, the server's bond slashed (half to the aggregator, half burned) and the round reconstructed from the others`,
+      );
+    }
     await waitForWorkers(owner, [aggregatorAddress], Role.Aggregator, workers, 120_000);
 
     const totalClients = options.clients + (options.faultyClient ? 1 : 0);
@@ -341,6 +348,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
           "--start-block", String(startBlock),
           // The dropped servers also stop themselves when round 1 opens Aggregation, so none can post first.
           ...(j >= firstDropped ? ["--drop-in-round", "1"] : []),
+          // The lying server is the last one that is not dropped.
+          ...(options.maliciousServer && j === firstDropped - 1 ? ["--wrong-share-sum"] : []),
         ],
         outputFile: join(logsDir, `server-${j}.out`),
       });
@@ -509,6 +518,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
               clip: options.clip,
               scale: options.scale,
               dropServers: options.dropServers,
+              maliciousServer: options.maliciousServer ?? "none",
               bondEth: formatEther(options.terms.aggregatorBond),
               clientRewardEth: formatEther(options.terms.clientReward),
               aggregatorRewardEth: formatEther(options.terms.aggregatorReward),

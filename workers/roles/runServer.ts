@@ -9,6 +9,9 @@
 // the sum must cover the whole frozen set, so leaving one client out would corrupt the aggregate. `dropInRound`
 // (demo only) makes the process kill itself with SIGKILL when that round of its task enters Aggregation, before it
 // posts anything.
+// Before its first share-sum of a task it tops its bond up to the task's (ensureServerBond; a task asking more than
+// --max-bond is served no share-sum, ServerBondAboveLimitError), and every second it answers the share-sum disputes
+// of the rounds it posted in (createShareDisputeAnswerer): a dispute it leaves unanswered takes its whole bond.
 // A frozen set below the task's minIncluded is never summed: the coordinator fails such a round before Aggregation
 // (TooFewIncluded), and should a round still reach this server with one, it withholds its share-sum and says why,
 // since t share-sums of two updates would hand each of the two clients the other's update.
@@ -26,10 +29,14 @@ import {
 import { retry } from "../retry";
 import { putPayload } from "../storage/putPayload";
 import { shareSumCommitment } from "../crypto/commit/shamirCommitments";
+import { SHAMIR_PRIME } from "../crypto/shamir/shamirField";
 import { ensureRegistered, loadOrCreateEciesKeys } from "./ensureRegistered";
 import { runRoundLoop, type RoundLoopHandle } from "./runRoundLoop";
 import { shareSumPayload } from "./shamirPayloads";
+import { createShareDisputeAnswerer, ensureServerBond, ServerBondAboveLimitError, type ShareDisputeRound } from "./shareDisputes";
 import { sumOwnShares } from "./sumOwnShares";
+import { DEFAULT_SERVER_MAX_BOND_WEI } from "../config/serverConfig";
+import { sleep } from "../retry";
 import type { WorkerRuntime } from "./openWorkerRuntime";
 
 export class ShamirServerPhaseError extends BaseError {
@@ -43,6 +50,10 @@ export interface RunServerParameters {
   dropInRound?: number;
   /** Called instead of SIGKILL (tests). */
   onDrop?: (roundId: bigint) => void;
+  /** The most wei of bond it posts for one task (default 0.1 ETH). */
+  maxBondWei?: bigint;
+  /** Demo and tests only: adds this to coordinate 0 of every share-sum it posts (a lying server). */
+  lieBy?: number;
 }
 
 export async function runServer(parameters: RunServerParameters): Promise<RoundLoopHandle<ShamirServerRoundState>> {
@@ -52,6 +63,15 @@ export async function runServer(parameters: RunServerParameters): Promise<RoundL
   await ensureRegistered(runtime, Role.Server, keys);
   const self = getAddress(runtime.connection.address);
   logger.info("Shamir server ready", { account: self, ...(parameters.dropInRound ? { dropInRound: parameters.dropInRound } : {}) });
+
+  // The rounds whose share-sum this server posted and that disputes can still reach (the bond's lock).
+  const disputable = new Map<string, ShareDisputeRound>();
+  const lie = (shareSum: Uint32Array): Uint32Array => {
+    const posted = shareSum.slice();
+    posted[0] = (posted[0]! + (parameters.lieBy ?? 0)) % SHAMIR_PRIME;
+    return posted;
+  };
+  const answerer = createShareDisputeAnswerer({ runtime, serverPrivateKey: keys.privateKey, ...(parameters.lieBy ? { posted: lie } : {}) });
 
   const postShareSum = async (action: ShamirServerAction, round: ShamirServerRoundState): Promise<ShamirServerRoundState | void> => {
     const { roundId, taskId } = action;
@@ -102,6 +122,17 @@ export async function runServer(parameters: RunServerParameters): Promise<RoundL
       return shamirServerHandlers.withhold(round, { client: summed.client, error: summed.error });
     }
     const clients = summed.clients;
+    if (parameters.lieBy) {
+      summed.shareSum.set(lie(summed.shareSum));
+      logger.warn("posting a wrong share-sum as instructed (--malicious wrong-share-sum)", { round: roundId, coordinate: 0, by: parameters.lieBy });
+    }
+    try {
+      await ensureServerBond(runtime, BigInt(taskId), parameters.maxBondWei ?? DEFAULT_SERVER_MAX_BOND_WEI);
+    } catch (error) {
+      if (!(error instanceof ServerBondAboveLimitError)) throw error;
+      logger.error("withholding the share-sum: the task's server bond is above --max-bond", { round: roundId, error });
+      return shamirServerHandlers.withhold(round, { client: "", error: error.name });
+    }
     const stored = await putPayload(runtime.store, shareSumPayload(summed.shareSum, { roundId: roundId.toString(), round: round.index, serverIndex, server: self, clients }));
     const contentHash = shareSumCommitment(stored.contentHash, summed.shareSum);
     await sendTransaction(runtime.connection.signer, {
@@ -109,10 +140,11 @@ export async function runServer(parameters: RunServerParameters): Promise<RoundL
       send: () => shamir.postShareSum(roundId, stored.cid, contentHash),
     });
     logger.info("share-sum posted", { round: roundId, serverIndex, clients: clients.length, cid: stored.cid, ms: Date.now() - started });
+    disputable.set(roundId.toString(), { roundId: BigInt(roundId), taskId: BigInt(taskId) });
     return shamirServerHandlers.confirmShareSum(round, stored.cid);
   };
 
-  return runRoundLoop<ShamirServerRoundState, ShamirServerAction>({
+  const loop = await runRoundLoop<ShamirServerRoundState, ShamirServerAction>({
     runtime,
     startBlock: parameters.startBlock,
     observe: (state, event) => {
@@ -128,4 +160,28 @@ export async function runServer(parameters: RunServerParameters): Promise<RoundL
     perform: postShareSum,
     onRoundChange: (round) => logger.debug("round stage", { round: round.roundId, stage: round.stage }),
   });
+  // A restart still answers the disputes of the rounds it had posted in.
+  for (const round of Object.values(loop.state().rounds)) {
+    if (round.shareSumCid !== undefined) disputable.set(round.roundId, { roundId: BigInt(round.roundId), taskId: BigInt(round.taskId) });
+  }
+  let stopped = false;
+  const disputeLoop = (async () => {
+    while (!stopped) {
+      try {
+        const live = await answerer.tick([...disputable.values()]);
+        for (const key of [...disputable.keys()]) if (!live.some((round) => round.roundId.toString() === key)) disputable.delete(key);
+      } catch (error) {
+        logger.error("answering share-sum disputes failed this tick; trying again in 1 s", { error });
+      }
+      await sleep(1_000).catch(() => undefined);
+    }
+  })();
+  return {
+    state: () => loop.state(),
+    stop: async () => {
+      stopped = true;
+      await loop.stop();
+      await disputeLoop;
+    },
+  };
 }

@@ -196,10 +196,11 @@ export type VerificationStatus = "passed" | "failed" | "batch-sums-missing" | "c
 /** Someone who lost money in a round: the aggregator for a proven fraud or a failed check, a false challenger its bond. */
 export interface SlashedParty {
   address: string;
-  role: "aggregator" | "challenger";
+  role: "aggregator" | "challenger" | "server";
   /**
    * "aggregate-fraud-proven", "verification-failed", "batch-sums-missing" (aggregator); "challenge-rejected" (a
-   * challenger's bond burned), "dispute-lost" (a dispute's bond paid to the aggregator: it timed out or its leaf was right).
+   * challenger's bond burned), "dispute-lost" (a dispute's bond paid to the aggregator: it timed out or its leaf was right);
+   * "wrong-share-sum", "no-answer" (a Shamir server's bond, by a share-sum dispute).
    */
   reason: string;
   /** Wei, decimal. */
@@ -395,7 +396,8 @@ const gasOf = async (runtime: WorkerRuntime, transactionHash: string): Promise<n
 /** Who lost money in the round and why (AggregatorSlashed, ChallengeRejected), and every challenge with its gas. */
 async function slashesAndChallenges(runtime: WorkerRuntime, roundId: bigint, outcome: VerificationOutcome): Promise<Pick<RoundReport, "slashedParties" | "challenges">> {
   const { verifier } = runtime;
-  const [slashes, rejected, proven, disputes, opened] = await Promise.all([
+  const [serverSlashes, slashes, rejected, proven, disputes, opened] = await Promise.all([
+    retry(() => runtime.shamir.queryFilter(runtime.shamir.filters.ServerSlashed(roundId))),
     retry(() => verifier.queryFilter(verifier.filters.AggregatorSlashed(undefined, roundId))),
     retry(() => verifier.queryFilter(verifier.filters.ChallengeRejected(roundId))),
     retry(() => verifier.queryFilter(verifier.filters.AggregateFraudProven(undefined, roundId))),
@@ -414,6 +416,12 @@ async function slashesAndChallenges(runtime: WorkerRuntime, roundId: bigint, out
     ...disputes
       .filter((event) => event.args.bond > 0n)
       .map((event) => ({ address: event.args.challenger, role: "challenger" as const, reason: "dispute-lost", wei: event.args.bond.toString() })),
+    ...serverSlashes.map((event) => ({
+      address: event.args.server,
+      role: "server" as const,
+      reason: Number(event.args.reason) === 0 ? "wrong-share-sum" : "no-answer",
+      wei: event.args.amount.toString(),
+    })),
   ];
   // A dispute's challenge is a challenge like any other; a dispute that ended otherwise is listed once, as a dispute
   // (its AggregateFraudProven, when the aggregator timed out or its padding was not zero, is that dispute's).
