@@ -3,13 +3,22 @@
 import type { ModelKind } from "../ml/modelLayout";
 import { MODEL_KINDS } from "../ml/modelLayout";
 import type { TaskSettings } from "../roles/runTask";
-import { addressField, addressListField, choiceField, etherParser, integerField, textField } from "./fields";
+import { addressField, addressListField, choiceField, etherParser, integerField, textField, type FieldProblem } from "./fields";
 import { dpSettingsOf, refineDp } from "./dpConfig";
 import { option, type OptionTable } from "./optionSpec";
 import { optionsSchema } from "./optionsSchema";
 import { challengeWindowOption, DP_OPTIONS, GLOBAL_OPTIONS, MASH_OPTIONS, TERMS_OPTIONS, WORKER_OPTIONS } from "./sharedOptions";
 import { refineWorker, workerConfigOf, type WorkerSettings } from "./workerConfigOf";
 import { refineFloor } from "./floorConfig";
+
+/** FedmashShamir.MIN_SERVER_BOND: a smaller server bond is refused on-chain (ShamirServerBondTooSmall). */
+const MIN_SERVER_BOND_WEI = 10n ** 16n;
+
+function serverBondParser(text: string): bigint | FieldProblem {
+  const wei = etherParser(text);
+  if (typeof wei !== "bigint") return wei;
+  return wei < MIN_SERVER_BOND_WEI ? { problem: "is below the contract's least server bond, 0.01 ETH", fix: "give 0.01 or more." } : wei;
+}
 
 export const OWNER_OPTIONS = {
   task: option({ value: "T", defaultText: "create a new task", description: "Continue this task instead of creating one", field: integerField(1) }),
@@ -28,6 +37,7 @@ export const OWNER_OPTIONS = {
   ...challengeWindowOption(600),
   servers: option({ value: "ADDR,ADDR,...", defaultText: "none", description: "Shamir: the registered servers, in share order", field: addressListField() }),
   threshold: option({ value: "T", description: "Shamir: share-sums needed to reconstruct", field: integerField(2, 2) }),
+  "server-bond": option({ value: "ETH", defaultText: "0.01 (the contract's least)", description: "Shamir: the bond each server must hold to post; a share-sum dispute slashes a lying server's", field: textField(serverBondParser) }),
   allow: option({
     value: "ADDR,ADDR,...",
     multiple: true,
@@ -91,7 +101,7 @@ export function ownerConfigSchema(cwd: string) {
                   completionDurationSeconds: 120,
                 }
               : undefined,
-          shamir: mode === "shamir" ? { servers: v.servers, threshold: v.threshold, clip: v.clip, scale: v.scale } : undefined,
+          shamir: mode === "shamir" ? { servers: v.servers, threshold: v.threshold, clip: v.clip, scale: v.scale, ...(v["server-bond"] !== undefined ? { serverBond: v["server-bond"] } : {}) } : undefined,
           terms: { aggregatorBond: v.bond, clientReward: v["client-reward"], aggregatorReward: v["aggregator-reward"], challengeDuration: BigInt(v["challenge-window"]) },
           dp: dpSettingsOf(v, v.clip),
           expectedClients: v["expected-clients"],

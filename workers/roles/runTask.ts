@@ -85,6 +85,8 @@ export interface ShamirSettings {
   /** Per-coordinate clip c and quantization scale S, as in MASH. */
   clip: number;
   scale: number;
+  /** Wei each server must hold to post a share-sum (FedmashShamir.setServerBond); undefined: the contract's 0.01 ETH. */
+  serverBond?: bigint;
 }
 
 export interface TaskSettings {
@@ -621,8 +623,14 @@ export async function runTask(parameters: RunTaskParameters): Promise<RunTaskRet
           ? coordinator.createShamirTask(config, initial.cid, shamir.servers, shamir.threshold)
           : coordinator.createTask(config, initial.cid),
     });
-    taskId = eventArg(receipt, runtime, "TaskCreated", "taskId");
+    const createdTask = eventArg(receipt, runtime, "TaskCreated", "taskId");
+    taskId = createdTask;
     runtime.logger.info("task created", { task: taskId, mode: settings.mode, initialModelCid: initial.cid, ...(shamir ? { servers: shamir.servers, threshold: shamir.threshold } : {}) });
+    if (shamir?.serverBond !== undefined) {
+      const serverBond = shamir.serverBond;
+      await sendTransaction(runtime.connection.signer, { action: `setServerBond(task ${createdTask})`, send: () => runtime.shamir.setServerBond(createdTask, serverBond) });
+      runtime.logger.info("server bond set", { task: createdTask, wei: serverBond.toString() });
+    }
     if (verified) await fundTask(runtime, taskId, settings.terms ?? DEFAULT_VERIFICATION_TERMS, settings.maxClients, parameters.rounds);
     // Before the clients are told about the task, so none joins under the open default.
     admission = await applyAdmission(runtime, taskId, settings.admission);

@@ -12,6 +12,7 @@ import { demoConfigSchema, DEMO_OPTIONS } from "../../../workers/config/demoConf
 import { CliUsageError, ConfigFileError } from "../../../workers/config/errors";
 import { fileKeyOf } from "../../../workers/config/optionSpec";
 import { OWNER_OPTIONS, ownerConfigSchema } from "../../../workers/config/ownerConfig";
+import { SERVER_OPTIONS, serverConfigSchema } from "../../../workers/config/serverConfig";
 import { resolveConfig } from "../../../workers/config/resolveConfig";
 import { IMPLICIT_VALUES } from "../../../workers/config/sharedOptions";
 import { STATUS_OPTIONS, statusConfigSchema } from "../../../workers/config/statusConfig";
@@ -142,6 +143,19 @@ describe("CLI configuration", function () {
       expect(owner(["--account", "0", "--mode", "shamir", "--servers", `${a},${b}`]).settings.shamir?.servers).to.deep.equal([a, b]);
       writeConfig({ owner: { servers: [a, b] } });
       expect(owner(["--account", "0", "--mode", "shamir"]).settings.shamir?.servers).to.deep.equal([a, b]);
+    });
+
+    it("sets a Shamir task's server bond from --server-bond, refusing less than the contract's 0.01 ETH, and the server's --max-bond", function () {
+      const owner = (argv: string[]) => resolveConfig({ command: "owner", options: OWNER_OPTIONS, schema: ownerConfigSchema(cwd), argv, env: {}, cwd }).config;
+      const servers = ["--servers", "0x976EA74026E726554dB657fA54763abd0C3a0aa9,0x14dC79964da2C08b23698B3D3cc7Ca32193d9955"];
+      expect(owner(["--account", "0", "--mode", "shamir", ...servers]).settings.shamir?.serverBond).to.equal(undefined);
+      expect(owner(["--account", "0", "--mode", "shamir", ...servers, "--server-bond", "0.05"]).settings.shamir?.serverBond).to.equal(5n * 10n ** 16n);
+      expect(refusal(() => owner(["--account", "0", "--mode", "shamir", ...servers, "--server-bond", "0.005"])).shortMessage).to.contain("--server-bond");
+      const server = (argv: string[]) => resolveConfig({ command: "server", options: SERVER_OPTIONS, schema: serverConfigSchema(cwd), argv, env: {}, cwd }).config;
+      expect(server(["--account", "6"]).maxBondWei).to.equal(10n ** 17n);
+      expect(server(["--account", "6", "--max-bond", "0.02", "--wrong-share-sum"])).to.deep.include({ maxBondWei: 2n * 10n ** 16n, wrongShareSum: true });
+      const demo = (argv: string[]) => resolveConfig({ command: "demo", options: DEMO_OPTIONS, schema: demoConfigSchema, argv, env: {}, cwd }).config;
+      expect(refusal(() => demo(["--mode", "shamir", "--servers", "3", "--threshold", "2", "--drop-servers", "1", "--malicious-server", "wrong-share-sum"])).shortMessage).to.contain("--malicious-server");
     });
 
     it("gives the aggregator the tasks it accepts, each with its own cap or --max-bond, and none by default", function () {
