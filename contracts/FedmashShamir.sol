@@ -20,6 +20,8 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
     uint256 public constant MAX_SERVERS = 16;
     /// @inheritdoc IFedmashShamir
     uint256 public constant MIN_SERVER_BOND = 0.01 ether;
+    /// @inheritdoc IFedmashShamir
+    uint64 public constant MIN_DISPUTE_STEP = 600;
     /// @dev p = 2^31 - 1, the Shamir field (workers/crypto/shamir/shamirField.ts).
     uint256 private constant _P = 2 ** 31 - 1;
     /// @dev Share and share-sum values are field elements, 8 bytes each in the vector Merkle tree.
@@ -49,8 +51,23 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
         uint16 slashedMask;
         mapping(address server => ShareSum) sums;
         ShareDispute dispute;
-        // The disputed leaf's hash in each live share-sum, by server index.
-        mapping(uint256 serverIndex => bytes32) disputedLeaf;
+        // Each pending server's answer so far: the next included client to open and the leaf's partial sums mod p.
+        mapping(uint256 serverIndex => AnswerProgress) progress;
+    }
+
+    /// @dev What every client opening of one answer batch is checked against.
+    struct BatchContext {
+        uint256 roundId;
+        uint256 first;
+        uint256 serverIndex;
+        uint256 serverCount;
+        uint256 leafIndex;
+        uint256 depth;
+    }
+
+    struct AnswerProgress {
+        uint32 next;
+        uint32[16] sums;
     }
 
     IFedmashCoordinator private immutable _coordinator;
@@ -158,12 +175,12 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
         if (shares.clientFault) revert ShamirClientFaultProven(roundId);
         if (block.timestamp > shares.disputeUntil) revert ShamirDisputePeriodOver(roundId, shares.disputeUntil);
         TaskServers storage task = _tasks[taskId];
-        (uint16 liveMask, uint256 live) = _liveServers(task, shares);
-        if (live <= task.threshold) revert ShamirTooFewShareSums(roundId, live, task.threshold);
-        if (openings.length != live) revert ShamirWrongOpeningCount(openings.length, live);
+        (uint16 liveMask, ) = _liveServers(task, shares);
+        if (openings.length <= task.threshold) revert ShamirTooFewShareSums(roundId, openings.length, task.threshold);
         (uint256[] memory xs, uint256[16][] memory ys) = _openSums(task.servers, shares, liveMask, leafIndex, openings);
         if (!_offPolynomial(xs, ys, task.threshold)) revert ShamirShareSumsConsistent(roundId, leafIndex);
 
+        // Every live server answers, the ones not opened too: a withheld share-sum payload cannot shield a server.
         uint64 deadline = uint64(block.timestamp) + shares.step;
         shares.dispute = ShareDispute({
             opener: msg.sender,
@@ -174,7 +191,9 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
             open: true
         });
         for (uint256 index = 0; index < task.servers.length; ++index) {
-            if ((liveMask >> index) & 1 == 1) ++_bonds[taskId][task.servers[index]].pendingDisputes;
+            if ((liveMask >> index) & 1 == 0) continue;
+            ++_bonds[taskId][task.servers[index]].pendingDisputes;
+            delete shares.progress[index];
         }
         emit ShareDisputeOpened(roundId, msg.sender, uint32(leafIndex), liveMask, deadline);
     }
@@ -182,29 +201,31 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
     /// @inheritdoc IFedmashShamir
     function answerShareDispute(
         uint256 roundId,
-        bytes calldata sumValues,
+        SumOpening calldata sum,
         ClientShareOpening[] calldata clients
     ) external {
         RoundShares storage shares = _rounds[roundId];
         ShareDispute storage dispute = shares.dispute;
         if (!dispute.open) revert ShamirNoOpenDispute(roundId);
         (uint256 taskId, , , ) = _coordinator.roundStatus(roundId);
-        TaskServers storage task = _tasks[taskId];
-        uint256 slot = task.slotOf[msg.sender];
+        uint256 slot = _tasks[taskId].slotOf[msg.sender];
         if (slot == 0 || (dispute.pending >> (slot - 1)) & 1 == 0) revert ShamirNotPendingServer(roundId, msg.sender);
         if (block.timestamp > dispute.deadline) revert ShamirDisputeAnswerLate(roundId, dispute.deadline);
         uint256 serverIndex = slot - 1;
-        if (sumValues.length != _LEAF_VALUES * _WIDTH) {
-            revert ShamirMalformedOpening(type(uint256).max, sumValues.length, 0);
-        }
-        bytes32 leaf = keccak256(abi.encodePacked(bytes1(0x00), sumValues));
-        if (leaf != shares.disputedLeaf[serverIndex]) {
-            revert ShamirOpeningMismatch(type(uint256).max, shares.disputedLeaf[serverIndex], leaf);
-        }
-        uint256[16] memory sums = _sumClientShares(roundId, shares, task.servers.length, serverIndex, clients);
+        (bool done, uint32[16] memory sums) = _addClientShares(roundId, taskId, shares, serverIndex, clients);
+        if (!done) return;
+
+        // The last batch: the server's own leaf, opened against its commitment, must be what its clients' leaves sum to.
+        _checkSumOpening(
+            type(uint256).max,
+            sum,
+            dispute.leafIndex,
+            _depthFor(shares.modelSize, dispute.leafIndex),
+            shares.sums[msg.sender].contentHash
+        );
         bool consistent = true;
         for (uint256 index = 0; index < _LEAF_VALUES; ++index) {
-            if (AggregateFraudProof.valueAt(sumValues, index, _WIDTH) != sums[index]) consistent = false;
+            if (AggregateFraudProof.valueAt(sum.values, index, _WIDTH) != sums[index]) consistent = false;
         }
         dispute.pending &= ~uint16(1 << serverIndex);
         --_bonds[taskId][msg.sender].pendingDisputes;
@@ -316,6 +337,11 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
     }
 
     /// @inheritdoc IFedmashShamir
+    function answerProgress(uint256 roundId, uint256 serverIndex) external view returns (uint32) {
+        return _rounds[roundId].progress[serverIndex].next;
+    }
+
+    /// @inheritdoc IFedmashShamir
     function isSlashed(uint256 roundId, address server) external view returns (bool) {
         RoundShares storage shares = _rounds[roundId];
         ShareSum storage entry = shares.sums[server];
@@ -340,9 +366,12 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
         if (bond.amount < required) revert ShamirServerBondShort(taskId, msg.sender, bond.amount, required);
         if (shares.step == 0) {
             IFedmashCoordinator.TaskConfig memory config = _coordinator.task(taskId).config;
-            shares.step = config.aggregateDuration;
+            // A step long enough to answer even when the task's phases are short (a short window would let whoever
+            // can delay a few blocks make an honest server miss it).
+            uint64 step = config.aggregateDuration < MIN_DISPUTE_STEP ? MIN_DISPUTE_STEP : config.aggregateDuration;
+            shares.step = step;
             shares.modelSize = config.modelSize;
-            shares.disputeUntil = aggregationDeadline + config.aggregateDuration;
+            shares.disputeUntil = aggregationDeadline + step;
         }
         // A dispute may open until disputeUntil and waits one step for the answers; past that the bond is free.
         uint64 lockedUntil = shares.disputeUntil + shares.step;
@@ -373,42 +402,43 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
         }
     }
 
-    /// @dev Checks each opening against its live share-sum's commitment, records the disputed leaf's hash per server,
-    /// and returns the points: x = server index + 1, y = the leaf's 16 values.
+    /// @dev Checks each opening against its live share-sum's commitment (openings name their servers, in increasing
+    /// index) and returns the points: x = server index + 1, y = the leaf's 16 values.
     function _openSums(
         address[] storage taskServers,
         RoundShares storage shares,
         uint16 liveMask,
         uint256 leafIndex,
         SumOpening[] calldata openings
-    ) private returns (uint256[] memory xs, uint256[16][] memory ys) {
+    ) private view returns (uint256[] memory xs, uint256[16][] memory ys) {
         xs = new uint256[](openings.length);
         ys = new uint256[16][](openings.length);
         uint256 depth = _depthFor(shares.modelSize, leafIndex);
-        uint256 opened = 0;
-        for (uint256 index = 0; index < taskServers.length; ++index) {
-            if ((liveMask >> index) & 1 == 0) continue;
+        for (uint256 opened = 0; opened < openings.length; ++opened) {
+            uint256 index = openings[opened].serverIndex;
+            // Increasing indices, each a live server's: no share-sum twice, none slashed or missing.
+            if (index >= taskServers.length || (liveMask >> index) & 1 == 0 || (opened > 0 && index < xs[opened - 1])) {
+                revert ShamirNotLiveShareSum(opened, index);
+            }
             bytes32 commitment = shares.sums[taskServers[index]].contentHash;
-            shares.disputedLeaf[index] = _checkSumOpening(opened, openings[opened], leafIndex, depth, commitment);
+            _checkSumOpening(opened, openings[opened], leafIndex, depth, commitment);
             xs[opened] = index + 1;
             ys[opened] = _leafValues(openings[opened].values);
-            ++opened;
         }
     }
 
-    /// @dev Reverts unless `opening` is leaf `leafIndex` of the share-sum committed as `commitment`; returns the leaf's hash.
+    /// @dev Reverts unless `opening` is leaf `leafIndex` of the share-sum committed as `commitment`.
     function _checkSumOpening(
         uint256 index,
         SumOpening calldata opening,
         uint256 leafIndex,
         uint256 depth,
         bytes32 commitment
-    ) private pure returns (bytes32 leafHash) {
+    ) private pure {
         bytes32 root = _leafRoot(index, opening.values, opening.proof, leafIndex, depth);
         if (root != opening.root) revert ShamirOpeningMismatch(index, opening.root, root);
         bytes32 opened = keccak256(abi.encodePacked(opening.payloadHash, root));
         if (opened != commitment) revert ShamirOpeningMismatch(index, commitment, opened);
-        leafHash = keccak256(abi.encodePacked(bytes1(0x00), opening.values));
     }
 
     /// @dev The 16 values of a leaf of width-8 values.
@@ -444,36 +474,72 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
         }
     }
 
-    /// @dev Σ over the included clients of their committed share of the disputed leaf for server `serverIndex`, mod p.
-    function _sumClientShares(
+    /// @dev Adds the next batch of included clients' committed shares of the disputed leaf (for server `serverIndex`)
+    /// to its partial sums mod p; `done` once every included client is in, with the sums.
+    function _addClientShares(
         uint256 roundId,
+        uint256 taskId,
         RoundShares storage shares,
-        uint256 serverCount,
         uint256 serverIndex,
         ClientShareOpening[] calldata clients
-    ) private view returns (uint256[16] memory sums) {
+    ) private returns (bool done, uint32[16] memory sums) {
         address[] memory included = _coordinator.includedClients(roundId);
-        if (clients.length != included.length) revert ShamirWrongClientCount(clients.length, included.length);
+        uint256 first = shares.progress[serverIndex].next;
+        if (clients.length == 0 || first + clients.length > included.length) {
+            revert ShamirWrongClientCount(first + clients.length, included.length);
+        }
+        sums = shares.progress[serverIndex].sums;
         (, uint256 depth) = AggregateFraudProof.shape(shares.modelSize);
-        uint256 leafIndex = shares.dispute.leafIndex;
+        BatchContext memory context = BatchContext({
+            roundId: roundId,
+            first: first,
+            serverIndex: serverIndex,
+            serverCount: _tasks[taskId].servers.length,
+            leafIndex: shares.dispute.leafIndex,
+            depth: depth
+        });
+        _addBatch(context, included, clients, sums);
+        done = first + clients.length == included.length;
+        shares.progress[serverIndex].next = uint32(first + clients.length);
+        shares.progress[serverIndex].sums = sums;
+    }
+
+    /// @dev Checks each client's opening against its commitment and adds its leaf's values to `sums` mod p.
+    function _addBatch(
+        BatchContext memory context,
+        address[] memory included,
+        ClientShareOpening[] calldata clients,
+        uint32[16] memory sums
+    ) private view {
         for (uint256 index = 0; index < clients.length; ++index) {
             ClientShareOpening calldata opening = clients[index];
-            if (opening.shareRoots.length != serverCount) {
-                revert ShamirMalformedOpening(index, opening.values.length, opening.shareRoots.length);
-            }
-            bytes32 submitted = _coordinator.submission(roundId, included[index]).contentHash;
-            bytes32 commitment = keccak256(
-                abi.encodePacked(opening.manifestHash, keccak256(abi.encodePacked(opening.shareRoots)))
-            );
-            if (commitment != submitted) revert ShamirOpeningMismatch(index, submitted, commitment);
-            bytes32 root = _leafRoot(index, opening.values, opening.proof, leafIndex, depth);
-            if (root != opening.shareRoots[serverIndex]) {
-                revert ShamirOpeningMismatch(index, opening.shareRoots[serverIndex], root);
+            uint256 position = context.first + index;
+            _checkClientCommitment(context.roundId, included[position], position, opening, context.serverCount);
+            bytes32 root = _leafRoot(position, opening.values, opening.proof, context.leafIndex, context.depth);
+            if (root != opening.shareRoots[context.serverIndex]) {
+                revert ShamirOpeningMismatch(position, opening.shareRoots[context.serverIndex], root);
             }
             for (uint256 slot = 0; slot < _LEAF_VALUES; ++slot) {
-                sums[slot] = addmod(sums[slot], AggregateFraudProof.valueAt(opening.values, slot, _WIDTH), _P);
+                sums[slot] = uint32(addmod(sums[slot], AggregateFraudProof.valueAt(opening.values, slot, _WIDTH), _P));
             }
         }
+    }
+
+    /// @dev Reverts unless `opening` lists the n share roots whose hash, with its manifest hash, is what `client`
+    /// submitted (the `position`-th included client).
+    function _checkClientCommitment(
+        uint256 roundId,
+        address client,
+        uint256 position,
+        ClientShareOpening calldata opening,
+        uint256 serverCount
+    ) private view {
+        if (opening.shareRoots.length != serverCount) {
+            revert ShamirMalformedOpening(position, opening.values.length, opening.shareRoots.length);
+        }
+        bytes32 submitted = _coordinator.submission(roundId, client).contentHash;
+        bytes32 commitment = keccak256(abi.encodePacked(opening.manifestHash, keccak256(abi.encodePacked(opening.shareRoots))));
+        if (commitment != submitted) revert ShamirOpeningMismatch(position, submitted, commitment);
     }
 
     /// @dev True when some value is not a field element, or some point past the first `basisCount` is off the

@@ -24,8 +24,9 @@ import {IFedmashCoordinator} from "./IFedmashCoordinator.sol";
 /// j; a share-sum's `contentHash` is keccak256(payloadHash ‖ root of the share-sum). When the posted share-sums of a
 /// leaf do not lie on one polynomial of degree t - 1, anyone may {openShareDispute} with their openings; every
 /// server that had posted must then {answerShareDispute} with its received shares of that leaf, opened against each
-/// client's committed R_j. A server whose sum is not the sum of what it was committed, or that does not answer within
-/// the step (the task's aggregation duration), is slashed: half of its bond to the dispute's opener, half burned. A
+/// client's committed R_j, in batches. A server whose sum is not the sum of what it was committed, or that does not
+/// answer within the step (the task's aggregation duration, at least {MIN_DISPUTE_STEP}), is slashed: half of its bond
+/// to the dispute's opener, half burned. A
 /// dispute that every server answers consistently proves the clients' shares inconsistent (a client fault), and
 /// closes the round to further disputes.
 /// @dev The field, the sharing and the encryption are off-chain (workers/crypto/shamir, docs/PROTOCOL.md); this
@@ -44,12 +45,14 @@ interface IFedmashShamir {
         bool posted;
     }
 
-    /// @notice One leaf of one posted share-sum, as a dispute's opener sends it.
+    /// @notice One leaf of one posted share-sum, as a dispute's opener or an answering server sends it.
+    /// @param serverIndex The server whose share-sum this is (an answer's own is checked against the sender's).
     /// @param payloadHash keccak256 of the share-sum payload (the commitment's first half).
     /// @param root The share-sum's vector Merkle root (the commitment's second half).
     /// @param values The leaf's 16 field elements, 8 bytes each, big-endian.
     /// @param proof The sibling hashes from the leaf up to `root`.
     struct SumOpening {
+        uint32 serverIndex;
         bytes32 payloadHash;
         bytes32 root;
         bytes values;
@@ -142,8 +145,9 @@ interface IFedmashShamir {
     error ShamirClientFaultProven(uint256 roundId);
     /// @notice The disputed leaf is past the vector's last leaf.
     error ShamirLeafOutOfRange(uint256 leafIndex, uint256 leafCount);
-    /// @notice A dispute must open every live share-sum, `expected` of them, in server order.
-    error ShamirWrongOpeningCount(uint256 given, uint256 expected);
+    /// @notice Opening `opening` names server `serverIndex`, whose share-sum is not live (not posted, or slashed), or
+    /// does not come after the previous opening's server.
+    error ShamirNotLiveShareSum(uint256 opening, uint256 serverIndex);
     /// @notice An opening's values or proof have the wrong length (16 × 8 bytes, the tree's depth).
     error ShamirMalformedOpening(uint256 index, uint256 valuesLength, uint256 proofLength);
     /// @notice Opening `index` does not hash to its on-chain commitment.
@@ -158,8 +162,9 @@ interface IFedmashShamir {
     error ShamirDisputeAnswerLate(uint256 roundId, uint64 deadline);
     /// @notice The dispute's pending servers have until `deadline` to answer.
     error ShamirDisputeNotExpired(uint256 roundId, uint64 deadline);
-    /// @notice An answer must open the share of every included client, `expected` of them, in the coordinator's order.
-    error ShamirWrongClientCount(uint256 given, uint256 expected);
+    /// @notice An answer's batches must open the share of every included client once, in the coordinator's order: this
+    /// batch would reach client `reached` of `included`.
+    error ShamirWrongClientCount(uint256 reached, uint256 included);
 
     /// @notice The `Shamir` task `taskId` was created with these servers (in share order) and threshold.
     event ServersConfigured(uint256 indexed taskId, address[] servers, uint32 threshold);
@@ -230,17 +235,19 @@ interface IFedmashShamir {
     /// ({ShamirServerBondLocked} otherwise).
     function withdrawServerBond(uint256 taskId, uint256 amount) external;
 
-    /// @notice Opens a dispute of leaf `leafIndex` of the round's share-sums: `openings` open that leaf of every live
-    /// share-sum (posted and not slashed), in server order, against its commitment. Reverts
+    /// @notice Opens a dispute of leaf `leafIndex` of the round's share-sums: `openings` open that leaf of more than t
+    /// live share-sums (posted and not slashed), in increasing server order, against their commitments. Reverts
     /// {ShamirShareSumsConsistent} unless some coordinate of the leaf is off the polynomial through the first t
-    /// openings, or a value is not below p. Allowed until the round's aggregation deadline plus one step.
+    /// openings, or a value is not below p. Every live server, opened or not, must then answer. Allowed until the
+    /// round's aggregation deadline plus one step.
     function openShareDispute(uint256 roundId, uint256 leafIndex, SumOpening[] calldata openings) external;
 
-    /// @notice A pending server answers the open dispute: `sumValues` is the disputed leaf of its share-sum, and
-    /// `clients` opens its share of that leaf from every included client (in {IFedmashCoordinator-includedClients}
-    /// order) against the client's committed root. The server is slashed when the shares do not sum to `sumValues`
-    /// mod p; reverts when an opening does not match a commitment.
-    function answerShareDispute(uint256 roundId, bytes calldata sumValues, ClientShareOpening[] calldata clients) external;
+    /// @notice A pending server answers the open dispute, in one or more batches: `clients` opens its share of the
+    /// disputed leaf from the next included clients (in {IFedmashCoordinator-includedClients} order) against each
+    /// client's committed root, and their sum mod p accumulates on-chain. With the batch that reaches the last client,
+    /// `sum` (its own share-sum's leaf, opened against its commitment; ignored before) must equal that sum, or the
+    /// server is slashed. Reverts when an opening does not match a commitment.
+    function answerShareDispute(uint256 roundId, SumOpening calldata sum, ClientShareOpening[] calldata clients) external;
 
     /// @notice After the dispute's deadline, slashes every server that has not answered and closes the dispute.
     /// Anyone may call it.
@@ -264,6 +271,9 @@ interface IFedmashShamir {
     /// @notice The last second a dispute of the round's share-sums may open (0 before the first share-sum).
     function disputeUntil(uint256 roundId) external view returns (uint64);
 
+    /// @notice How many included clients the server's answer to the round's open dispute has opened so far.
+    function answerProgress(uint256 roundId, uint256 serverIndex) external view returns (uint32);
+
     /// @notice Whether a dispute slashed the server's share-sum in the round.
     function isSlashed(uint256 roundId, address server) external view returns (bool);
 
@@ -275,6 +285,9 @@ interface IFedmashShamir {
 
     /// @notice 0.01 ether: the least server bond.
     function MIN_SERVER_BOND() external view returns (uint256);
+
+    /// @notice 600 s: the least time a dispute gives its servers to answer (the task's aggregate duration when longer).
+    function MIN_DISPUTE_STEP() external view returns (uint64);
 
     /// @notice Coordinator hook: validates and stores the servers and threshold of the new `Shamir` task `taskId`.
     /// @dev Reverts {ShamirTooManyServers}, {ShamirInvalidThreshold}, {ShamirNotServer} and

@@ -18,7 +18,7 @@ import { advanceAfterDeadline } from "../helpers/roundClock";
 const TASK_ID = 1n;
 const MODEL_SIZE = 600;
 const CLIENT_COUNT = 4;
-const SERVER_COUNT = 3;
+const SERVER_COUNT = 4;
 const THRESHOLD = 2;
 const AGGREGATE_DURATION = 1_000n;
 const SERVER_BOND = parseEther("0.2");
@@ -76,12 +76,12 @@ function serverSum(server: HardhatEthersSigner, index: number, clients: ClientSh
 }
 
 function sumOpening(entry: ServerSum, leaf: number) {
-  return { payloadHash: entry.payloadHash, root: entry.tree.root, values: hexlify(entry.tree.leafValues(leaf)), proof: entry.tree.proof(leaf) };
+  return { serverIndex: entry.index, payloadHash: entry.payloadHash, root: entry.tree.root, values: hexlify(entry.tree.leafValues(leaf)), proof: entry.tree.proof(leaf) };
 }
 
 function answerOf(entry: ServerSum, clients: ClientShares[], leaf: number) {
   return {
-    sumValues: hexlify(entry.tree.leafValues(leaf)),
+    sum: sumOpening(entry, leaf),
     clients: clients.map((client) => ({
       manifestHash: client.manifestHash,
       shareRoots: client.trees.map((tree) => tree.root),
@@ -167,23 +167,26 @@ describe("FedmashShamir share-sum disputes", function () {
 
   it("slashes the server whose share-sum is not the sum of its committed shares: half to the opener, half burned", async function () {
     const { shamir, opener, servers, roundId, shared, sums } = await loadFixture(lyingServerFixture);
-    await expect(shamir.connect(opener).openShareDispute(roundId, LIE_LEAF, sums.map((entry) => sumOpening(entry, LIE_LEAF))))
+    // t + 1 openings suffice (server 3's is not opened), and every live server must answer, server 3 included.
+    await expect(shamir.connect(opener).openShareDispute(roundId, LIE_LEAF, sums.slice(0, 3).map((entry) => sumOpening(entry, LIE_LEAF))))
       .to.emit(shamir, "ShareDisputeOpened")
-      .withArgs(roundId, opener.address, LIE_LEAF, 0b111, (value: bigint) => value > 0n);
+      .withArgs(roundId, opener.address, LIE_LEAF, 0b1111, (value: bigint) => value > 0n);
 
-    for (const entry of sums.slice(0, 2)) {
+    for (const entry of [sums[0]!, sums[1]!, sums[3]!]) {
+      // Two batches of two clients: the first only accumulates, the second checks the sum.
       const answer = answerOf(entry, shared, LIE_LEAF);
-      await expect(shamir.connect(entry.server).answerShareDispute(roundId, answer.sumValues, answer.clients))
+      await expect(shamir.connect(entry.server).answerShareDispute(roundId, answer.sum, answer.clients.slice(0, 2))).not.to.emit(shamir, "ShareDisputeAnswered");
+      await expect(shamir.connect(entry.server).answerShareDispute(roundId, answer.sum, answer.clients.slice(2)))
         .to.emit(shamir, "ShareDisputeAnswered")
         .withArgs(roundId, entry.server.address, true);
     }
     const liar = sums[2]!;
     const answer = answerOf(liar, shared, LIE_LEAF);
-    const transaction = shamir.connect(liar.server).answerShareDispute(roundId, answer.sumValues, answer.clients);
+    const transaction = shamir.connect(liar.server).answerShareDispute(roundId, answer.sum, answer.clients);
     await expect(transaction).to.emit(shamir, "ServerSlashed").withArgs(roundId, liar.server.address, SlashReason.WrongShareSum, SERVER_BOND, SERVER_BOND / 2n);
     await expect(transaction).to.emit(shamir, "ShareDisputeClosed").withArgs(roundId, LIE_LEAF, 0b100, false);
     const gas = (await (await transaction).wait())!.gasUsed;
-    console.log(`      answerShareDispute with ${CLIENT_COUNT} clients: ${gas} gas`);
+    console.log(`      answerShareDispute with ${CLIENT_COUNT} clients in one batch: ${gas} gas`);
 
     expect((await shamir.bondOf(TASK_ID, liar.server.address)).bond).to.equal(0n);
     expect(await shamir.isSlashed(roundId, liar.server.address)).to.equal(true);
@@ -196,16 +199,25 @@ describe("FedmashShamir share-sum disputes", function () {
     const { lockedUntil } = await shamir.bondOf(TASK_ID, servers[0].address);
     await time.increaseTo(lockedUntil + 1n);
     await expect(shamir.connect(servers[0]).withdrawServerBond(TASK_ID, SERVER_BOND)).to.changeEtherBalance(servers[0], SERVER_BOND);
-    // The contract holds exactly the remaining bond (server 1) and what was burned.
-    expect(await ethers.provider.getBalance(await shamir.getAddress())).to.equal(SERVER_BOND + (await shamir.totalBurned()));
+    // The contract holds exactly the remaining bonds (servers 1 and 3) and what was burned.
+    expect(await ethers.provider.getBalance(await shamir.getAddress())).to.equal(2n * SERVER_BOND + (await shamir.totalBurned()));
+  });
+
+  it("gives its servers at least MIN_DISPUTE_STEP to answer, however short the task's phases", async function () {
+    const { shamir, opener, roundId, sums } = await loadFixture(lyingServerFixture);
+    await shamir.connect(opener).openShareDispute(roundId, LIE_LEAF, sums.map((entry) => sumOpening(entry, LIE_LEAF)));
+    const [dispute] = await shamir.shareDispute(roundId);
+    const opened = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+    const step = AGGREGATE_DURATION > (await shamir.MIN_DISPUTE_STEP()) ? AGGREGATE_DURATION : await shamir.MIN_DISPUTE_STEP();
+    expect(dispute.deadline).to.equal(opened + step);
   });
 
   it("slashes a server that does not answer by the deadline, and only after it", async function () {
     const { shamir, opener, stranger, roundId, shared, sums } = await loadFixture(lyingServerFixture);
     await shamir.connect(opener).openShareDispute(roundId, LIE_LEAF, sums.map((entry) => sumOpening(entry, LIE_LEAF)));
-    for (const entry of sums.slice(0, 2)) {
+    for (const entry of [sums[0]!, sums[1]!, sums[3]!]) {
       const answer = answerOf(entry, shared, LIE_LEAF);
-      await shamir.connect(entry.server).answerShareDispute(roundId, answer.sumValues, answer.clients);
+      await shamir.connect(entry.server).answerShareDispute(roundId, answer.sum, answer.clients);
     }
     const [dispute] = await shamir.shareDispute(roundId);
     await expect(shamir.connect(stranger).closeShareDispute(roundId))
@@ -215,7 +227,7 @@ describe("FedmashShamir share-sum disputes", function () {
     await time.increaseTo(dispute.deadline + AGGREGATE_DURATION * 3n);
     await expect(shamir.connect(sums[2]!.server).withdrawServerBond(TASK_ID, SERVER_BOND)).to.be.revertedWithCustomError(shamir, "ShamirServerBondLocked");
     const late = answerOf(sums[2]!, shared, LIE_LEAF);
-    await expect(shamir.connect(sums[2]!.server).answerShareDispute(roundId, late.sumValues, late.clients))
+    await expect(shamir.connect(sums[2]!.server).answerShareDispute(roundId, late.sum, late.clients))
       .to.be.revertedWithCustomError(shamir, "ShamirDisputeAnswerLate")
       .withArgs(roundId, dispute.deadline);
     await expect(shamir.connect(stranger).closeShareDispute(roundId))
@@ -239,7 +251,7 @@ describe("FedmashShamir share-sum disputes", function () {
     await shamir.connect(opener).openShareDispute(roundId, 0, sums.map((entry) => sumOpening(entry, 0)));
     for (const entry of sums) {
       const answer = answerOf(entry, clients, 0);
-      const transaction = shamir.connect(entry.server).answerShareDispute(roundId, answer.sumValues, answer.clients);
+      const transaction = shamir.connect(entry.server).answerShareDispute(roundId, answer.sum, answer.clients);
       await expect(transaction).to.emit(shamir, "ShareDisputeAnswered").withArgs(roundId, entry.server.address, true);
       await expect(transaction).not.to.emit(shamir, "ServerSlashed");
     }
@@ -297,14 +309,18 @@ describe("FedmashShamir share-sum disputes", function () {
       const { shamir, opener, servers } = fixture;
       const { roundId, clients } = await aggregating(fixture);
       const sums = servers.map((server, index) => serverSum(server, index, clients, index === 2 ? 5 : 0));
-      await post(fixture, roundId, sums.slice(0, 2));
+      await post(fixture, roundId, sums.slice(0, 3));
       await expect(shamir.connect(opener).openShareDispute(roundId, LIE_LEAF, sums.slice(0, 2).map((entry) => sumOpening(entry, LIE_LEAF))))
         .to.be.revertedWithCustomError(shamir, "ShamirTooFewShareSums")
         .withArgs(roundId, 2, THRESHOLD);
-      await post(fixture, roundId, sums.slice(2));
-      await expect(shamir.connect(opener).openShareDispute(roundId, LIE_LEAF, sums.slice(0, 2).map((entry) => sumOpening(entry, LIE_LEAF))))
-        .to.be.revertedWithCustomError(shamir, "ShamirWrongOpeningCount")
+      // Server 3 never posted, and the same share-sum cannot count twice.
+      await expect(shamir.connect(opener).openShareDispute(roundId, LIE_LEAF, [sums[0]!, sums[2]!, sums[3]!].map((entry) => sumOpening(entry, LIE_LEAF))))
+        .to.be.revertedWithCustomError(shamir, "ShamirNotLiveShareSum")
         .withArgs(2, 3);
+      await expect(shamir.connect(opener).openShareDispute(roundId, LIE_LEAF, [sums[0]!, sums[2]!, sums[2]!].map((entry) => sumOpening(entry, LIE_LEAF))))
+        .to.be.revertedWithCustomError(shamir, "ShamirNotLiveShareSum")
+        .withArgs(2, 2);
+      await post(fixture, roundId, sums.slice(3));
       const forged = sums.map((entry) => sumOpening(entry, LIE_LEAF));
       forged[1] = { ...forged[1]!, payloadHash: ethers.id("another payload") };
       await expect(shamir.connect(opener).openShareDispute(roundId, LIE_LEAF, forged)).to.be.revertedWithCustomError(shamir, "ShamirOpeningMismatch");
@@ -322,18 +338,21 @@ describe("FedmashShamir share-sum disputes", function () {
       const { shamir, opener, stranger, roundId, shared, sums } = await loadFixture(lyingServerFixture);
       await shamir.connect(opener).openShareDispute(roundId, LIE_LEAF, sums.map((entry) => sumOpening(entry, LIE_LEAF)));
       const answer = answerOf(sums[0]!, shared, LIE_LEAF);
-      await expect(shamir.connect(stranger).answerShareDispute(roundId, answer.sumValues, answer.clients))
+      await expect(shamir.connect(stranger).answerShareDispute(roundId, answer.sum, answer.clients))
         .to.be.revertedWithCustomError(shamir, "ShamirNotPendingServer")
         .withArgs(roundId, stranger.address);
       // A server cannot excuse its sum with shares other than the ones its clients committed to.
       const forged = answerOf(sums[0]!, shared, LIE_LEAF);
       forged.clients[1] = { ...forged.clients[1]!, values: hexlify(shared[1]!.trees[1]!.leafValues(LIE_LEAF)) };
-      await expect(shamir.connect(sums[0]!.server).answerShareDispute(roundId, forged.sumValues, forged.clients)).to.be.revertedWithCustomError(shamir, "ShamirOpeningMismatch");
-      await expect(shamir.connect(sums[0]!.server).answerShareDispute(roundId, forged.sumValues, forged.clients.slice(1)))
+      await expect(shamir.connect(sums[0]!.server).answerShareDispute(roundId, forged.sum, forged.clients)).to.be.revertedWithCustomError(shamir, "ShamirOpeningMismatch");
+      await expect(shamir.connect(sums[0]!.server).answerShareDispute(roundId, forged.sum, [...forged.clients, ...forged.clients.slice(0, 1)]))
         .to.be.revertedWithCustomError(shamir, "ShamirWrongClientCount")
-        .withArgs(CLIENT_COUNT - 1, CLIENT_COUNT);
-      await shamir.connect(sums[0]!.server).answerShareDispute(roundId, answer.sumValues, answer.clients);
-      await expect(shamir.connect(sums[0]!.server).answerShareDispute(roundId, answer.sumValues, answer.clients))
+        .withArgs(CLIENT_COUNT + 1, CLIENT_COUNT);
+      // Its own leaf must be the one its commitment opens.
+      const otherSum = { ...answer.sum, values: hexlify(sums[1]!.tree.leafValues(LIE_LEAF)) };
+      await expect(shamir.connect(sums[0]!.server).answerShareDispute(roundId, otherSum, answer.clients)).to.be.revertedWithCustomError(shamir, "ShamirOpeningMismatch");
+      await shamir.connect(sums[0]!.server).answerShareDispute(roundId, answer.sum, answer.clients);
+      await expect(shamir.connect(sums[0]!.server).answerShareDispute(roundId, answer.sum, answer.clients))
         .to.be.revertedWithCustomError(shamir, "ShamirNotPendingServer")
         .withArgs(roundId, sums[0]!.server.address);
       await expect(shamir.connect(opener).openShareDispute(roundId, LIE_LEAF, sums.map((entry) => sumOpening(entry, LIE_LEAF))))

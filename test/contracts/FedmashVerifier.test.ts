@@ -19,6 +19,7 @@ import { AggregateVerificationError } from "../../workers/crypto/verify/errors";
 import { sumCommitments } from "../../workers/crypto/verify/sumCommitments";
 import type { G1AffinePoint } from "../../workers/crypto/verify/types";
 import { deployFedmash } from "../helpers/deployFedmash";
+import { ensureServerBond } from "../helpers/driveShamirRound";
 import { encryptionKey } from "../helpers/encryptionKey";
 import { drawGroups } from "../helpers/drawGroups";
 import { FailureReason, MaskGroup, Mode, Phase, Role } from "../helpers/enums";
@@ -201,6 +202,7 @@ describe("FedmashVerifier", function () {
       }
       for (const server of fixture.servers!.slice(0, SHAMIR_THRESHOLD)) {
         const cid = `bafkreisharesum${server.address.slice(2, 10).toLowerCase()}`;
+        await ensureServerBond(fixture.shamir!, (await coordinator.round(roundId)).taskId, server);
         await fixture.shamir!.connect(server).postShareSum(roundId, cid, ethers.id(cid));
       }
       const included = [...(await coordinator.includedClients(roundId))].map(

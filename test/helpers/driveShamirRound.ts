@@ -95,6 +95,7 @@ export async function driveShamirRound(parameters: DriveShamirRoundParameters): 
   for (const [index, server] of servers.entries()) {
     if (behaviour.silentServers?.includes(index)) continue;
     const shareSumCid = cid(`share-sum ${index} round ${roundId}`);
+    await ensureServerBond(shamir, parameters.taskId, server);
     const first = (await shamir.shareSumCount(roundId)) === 0n;
     await send(first ? "postShareSum (first)" : "postShareSum", shamir.connect(server).postShareSum(roundId, shareSumCid, ethers.id(shareSumCid)));
     result.shareSumPosters.push(server);
@@ -103,4 +104,14 @@ export async function driveShamirRound(parameters: DriveShamirRoundParameters): 
   // Aggregation → Verification.
   Object.assign(result, await driveVerification(driver, { included: result.included, behaviour, until: parameters.until ?? "claimed" }));
   return stopped();
+}
+
+/**
+ * Tops the server's bond for the task up to what the task requires, outside the gas records: a server deposits once
+ * per task, not per round (FedmashShamir.depositServerBond).
+ */
+export async function ensureServerBond(shamir: FedmashShamir, taskId: bigint, server: HardhatEthersSigner): Promise<void> {
+  const required = await shamir.serverBondOf(taskId);
+  const { bond } = await shamir.bondOf(taskId, server.address);
+  if (bond < required) await (await shamir.connect(server).depositServerBond(taskId, { value: required - bond })).wait();
 }

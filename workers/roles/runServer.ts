@@ -34,6 +34,7 @@ import { ensureRegistered, loadOrCreateEciesKeys } from "./ensureRegistered";
 import { runRoundLoop, type RoundLoopHandle } from "./runRoundLoop";
 import { shareSumPayload } from "./shamirPayloads";
 import { createShareDisputeAnswerer, ensureServerBond, ServerBondAboveLimitError, type ShareDisputeRound } from "./shareDisputes";
+import { receivedSharesPath, writeReceivedShares } from "./receivedSharesFile";
 import { sumOwnShares } from "./sumOwnShares";
 import { DEFAULT_SERVER_MAX_BOND_WEI } from "../config/serverConfig";
 import { sleep } from "../retry";
@@ -64,14 +65,9 @@ export async function runServer(parameters: RunServerParameters): Promise<RoundL
   const self = getAddress(runtime.connection.address);
   logger.info("Shamir server ready", { account: self, ...(parameters.dropInRound ? { dropInRound: parameters.dropInRound } : {}) });
 
-  // The rounds whose share-sum this server posted and that disputes can still reach (the bond's lock).
-  const disputable = new Map<string, ShareDisputeRound>();
-  const lie = (shareSum: Uint32Array): Uint32Array => {
-    const posted = shareSum.slice();
-    posted[0] = (posted[0]! + (parameters.lieBy ?? 0)) % SHAMIR_PRIME;
-    return posted;
-  };
-  const answerer = createShareDisputeAnswerer({ runtime, serverPrivateKey: keys.privateKey, ...(parameters.lieBy ? { posted: lie } : {}) });
+  // Rounds it posted in that the answerer found past the reach of any dispute (the bond's lock ended).
+  const settled = new Set<string>();
+  const answerer = createShareDisputeAnswerer({ runtime, serverPrivateKey: keys.privateKey });
 
   const postShareSum = async (action: ShamirServerAction, round: ShamirServerRoundState): Promise<ShamirServerRoundState | void> => {
     const { roundId, taskId } = action;
@@ -111,7 +107,7 @@ export async function runServer(parameters: RunServerParameters): Promise<RoundL
       logger.warn("the chain's frozen set differs from the submissions this server saw; summing the chain's", { round: roundId, chain: submissions.length, seen: action.submissions.length });
     }
     const started = Date.now();
-    const summed = await sumOwnShares({ store: runtime.store, roundId, submissions, servers, serverIndex, serverPrivateKey: keys.privateKey, modelSize, keepShares: false });
+    const summed = await sumOwnShares({ store: runtime.store, roundId, submissions, servers, serverIndex, serverPrivateKey: keys.privateKey, modelSize });
     if (summed.status === "unusable") {
       logger.error("withholding the share-sum: a submitted client's share is unusable, and a sum without it would corrupt the aggregate", {
         round: roundId,
@@ -122,8 +118,10 @@ export async function runServer(parameters: RunServerParameters): Promise<RoundL
       return shamirServerHandlers.withhold(round, { client: summed.client, error: summed.error });
     }
     const clients = summed.clients;
+    // Kept until no dispute can reach the round: an answer must open these shares even if the store lost them.
+    writeReceivedShares(receivedSharesPath(runtime.config.stateDir, roundId), modelSize, summed.shares);
     if (parameters.lieBy) {
-      summed.shareSum.set(lie(summed.shareSum));
+      summed.shareSum[0] = (summed.shareSum[0]! + parameters.lieBy) % SHAMIR_PRIME;
       logger.warn("posting a wrong share-sum as instructed (--malicious wrong-share-sum)", { round: roundId, coordinate: 0, by: parameters.lieBy });
     }
     try {
@@ -140,7 +138,6 @@ export async function runServer(parameters: RunServerParameters): Promise<RoundL
       send: () => shamir.postShareSum(roundId, stored.cid, contentHash),
     });
     logger.info("share-sum posted", { round: roundId, serverIndex, clients: clients.length, cid: stored.cid, ms: Date.now() - started });
-    disputable.set(roundId.toString(), { roundId: BigInt(roundId), taskId: BigInt(taskId) });
     return shamirServerHandlers.confirmShareSum(round, stored.cid);
   };
 
@@ -160,16 +157,17 @@ export async function runServer(parameters: RunServerParameters): Promise<RoundL
     perform: postShareSum,
     onRoundChange: (round) => logger.debug("round stage", { round: round.roundId, stage: round.stage }),
   });
-  // A restart still answers the disputes of the rounds it had posted in.
-  for (const round of Object.values(loop.state().rounds)) {
-    if (round.shareSumCid !== undefined) disputable.set(round.roundId, { roundId: BigInt(round.roundId), taskId: BigInt(round.taskId) });
-  }
+  // Every round whose share-sum the chain has from it (its state says so, after a restart or a retried post too) is
+  // watched until no dispute can reach it.
   let stopped = false;
   const disputeLoop = (async () => {
     while (!stopped) {
+      const rounds: ShareDisputeRound[] = Object.values(loop.state().rounds)
+        .filter((round) => round.shareSumCid !== undefined && !settled.has(round.roundId))
+        .map((round) => ({ roundId: BigInt(round.roundId), taskId: BigInt(round.taskId) }));
       try {
-        const live = await answerer.tick([...disputable.values()]);
-        for (const key of [...disputable.keys()]) if (!live.some((round) => round.roundId.toString() === key)) disputable.delete(key);
+        const live = await answerer.tick(rounds);
+        for (const round of rounds) if (!live.some((other) => other.roundId === round.roundId)) settled.add(round.roundId.toString());
       } catch (error) {
         logger.error("answering share-sum disputes failed this tick; trying again in 1 s", { error });
       }

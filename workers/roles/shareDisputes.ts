@@ -10,16 +10,17 @@
 //   it opens a dispute at the first such leaf and waits for the servers' answers: until the dispute closes, or t
 //   servers answered consistently, or shortly before the Aggregation deadline. The servers that are slashed or have
 //   not answered then are left out of the reconstruction.
-import { getAddress, hexlify } from "ethers";
-import { fieldVectorTree } from "../crypto/commit/shamirCommitments";
+import { getAddress } from "ethers";
 import { ChainRevertError } from "../chain/errors";
 import { sendTransaction } from "../chain/sendTransaction";
 import { BaseError } from "../errors";
 import type { Logger } from "../log";
-import { findInconsistentLeaf, shareDisputeAnswer, shareSumOpenings, type CommittedShareSum } from "../protocol/shamir/shareDispute";
+import { ANSWER_BATCH_CLIENTS, answerBatches, findInconsistentLeaf, shareDisputeAnswer, shareSumOpenings, type CommittedShareSum } from "../protocol/shamir/shareDispute";
 import { retry, sleep } from "../retry";
 import type { WorkerRuntime } from "./openWorkerRuntime";
-import { sumOwnShares } from "./sumOwnShares";
+import { fetchShareSum } from "./fetchShareSum";
+import { readReceivedShares, receivedSharesPath, removeReceivedShares } from "./receivedSharesFile";
+import { sumOwnShares, type ReceivedShare } from "./sumOwnShares";
 
 export class ServerBondAboveLimitError extends BaseError {
   override name = "ServerBondAboveLimitError" as const;
@@ -55,12 +56,15 @@ export interface ShareDisputeRound {
 export interface CreateShareDisputeAnswererParameters {
   runtime: WorkerRuntime;
   serverPrivateKey: Uint8Array;
-  /** Demo only (a lying server): turns the true share-sum into the one it posted, which its answer then claims. */
-  posted?: (shareSum: Uint32Array) => Uint32Array;
+  /** Client openings per answerShareDispute transaction (default ANSWER_BATCH_CLIENTS). */
+  batchClients?: number;
 }
 
 export interface ShareDisputeAnswerer {
-  /** Answers every open dispute of these rounds that waits on this server; returns the rounds still disputable. */
+  /**
+   * Answers every open dispute of these rounds that waits on this server; returns the rounds still disputable (a
+   * failure in one round is logged and keeps that round, without holding up the others).
+   */
   tick(rounds: readonly ShareDisputeRound[]): Promise<ShareDisputeRound[]>;
 }
 
@@ -69,31 +73,45 @@ export function createShareDisputeAnswerer(parameters: CreateShareDisputeAnswere
   const { shamir, coordinator, logger } = runtime;
   const self = getAddress(runtime.connection.address);
 
-  const answer = async (round: ShareDisputeRound, serverIndex: number, leafIndex: number): Promise<void> => {
-    const { roundId, taskId } = round;
-    const servers = (await retry(() => shamir.servers(taskId))).map((s) => getAddress(s));
-    const { config } = await retry(() => coordinator.task(taskId));
-    const included = await retry(() => coordinator.includedClients(roundId));
+  /** The shares it summed: kept at posting (receivedSharesFile), else fetched and decrypted again. */
+  const receivedShares = async (round: ShareDisputeRound, serverIndex: number, modelSize: number): Promise<ReceivedShare[] | undefined> => {
+    const kept = readReceivedShares(receivedSharesPath(runtime.config.stateDir, round.roundId), modelSize);
+    if (kept) return kept;
+    const servers = (await retry(() => shamir.servers(round.taskId))).map((s) => getAddress(s));
+    const included = await retry(() => coordinator.includedClients(round.roundId));
     const submissions = await Promise.all(
       included.map(async (client) => {
-        const submitted = await retry(() => coordinator.submission(roundId, client));
+        const submitted = await retry(() => coordinator.submission(round.roundId, client));
         return { client, cid: submitted.cid, contentHash: submitted.contentHash };
       }),
     );
-    const summed = await sumOwnShares({ store: runtime.store, roundId, submissions, servers, serverIndex, serverPrivateKey: parameters.serverPrivateKey, modelSize: Number(config.modelSize) });
-    if (summed.status === "unusable") {
-      // It posted over these very shares, so they were usable then; nothing it could send now would clear it.
-      logger.error("cannot answer the share-sum dispute: a share it summed is no longer usable", { round: roundId, client: summed.client, reason: summed.error });
-      return;
+    const summed = await sumOwnShares({ store: runtime.store, roundId: round.roundId, submissions, servers, serverIndex, serverPrivateKey: parameters.serverPrivateKey, modelSize });
+    if (summed.status === "summed") return summed.shares;
+    // It posted over these very shares, so they were usable then; nothing it could send now would clear it.
+    logger.error("cannot answer the share-sum dispute: a share it summed is gone and was not kept", { round: round.roundId, client: summed.client, reason: summed.error });
+    return undefined;
+  };
+
+  const answer = async (round: ShareDisputeRound, serverIndex: number, leafIndex: number): Promise<void> => {
+    const { roundId, taskId } = round;
+    const { config } = await retry(() => coordinator.task(taskId));
+    const modelSize = Number(config.modelSize);
+    // What it posted (its commitment's payload), which its answer must open, whatever it is.
+    const posted = await retry(() => shamir.shareSum(roundId, self));
+    const fetched = await fetchShareSum({ store: runtime.store, cid: posted.cid, contentHash: posted.contentHash, modelSize, maxClients: Number(config.maxClients) });
+    const shares = await receivedShares(round, serverIndex, modelSize);
+    if (!shares) return;
+    const args = shareDisputeAnswer(leafIndex, { serverIndex, payloadHash: fetched.payloadHash, values: fetched.values }, shares);
+    if (!args.consistent) logger.error("its share-sum is not the sum of its shares at the disputed leaf: this answer slashes its bond", { round: roundId, leaf: leafIndex });
+    const batches = answerBatches(args, parameters.batchClients);
+    // A restart mid-answer goes on from the chain's cursor.
+    for (const batch of batches.slice(await answeredBatches(runtime, roundId, serverIndex, parameters.batchClients))) {
+      await sendTransaction(runtime.connection.signer, {
+        action: `answerShareDispute(round ${roundId}, leaf ${leafIndex}, ${batch.length} clients)`,
+        send: () => shamir.answerShareDispute(roundId, args.sum, batch),
+      });
     }
-    const args = shareDisputeAnswer(leafIndex, serverIndex, summed.shareSum, summed.shares);
-    // A lying server can only stand by what it posted (the contract checks the leaf against its commitment).
-    if (parameters.posted) args.sumValues = hexlify(fieldVectorTree(parameters.posted(summed.shareSum)).leafValues(leafIndex));
-    await sendTransaction(runtime.connection.signer, {
-      action: `answerShareDispute(round ${roundId}, leaf ${leafIndex})`,
-      send: () => shamir.answerShareDispute(roundId, args.sumValues, args.clients),
-    });
-    logger.info("share-sum dispute answered", { round: roundId, leaf: leafIndex, clients: args.clients.length });
+    logger.info("share-sum dispute answered", { round: roundId, leaf: leafIndex, clients: args.clients.length, batches: batches.length, consistent: args.consistent });
   };
 
   return {
@@ -102,32 +120,39 @@ export function createShareDisputeAnswerer(parameters: CreateShareDisputeAnswere
       const now = BigInt(latest?.timestamp ?? 0);
       const live: ShareDisputeRound[] = [];
       for (const round of rounds) {
-        const [{ lockedUntil, pendingDisputes }, [dispute]] = await Promise.all([
-          retry(() => shamir.bondOf(round.taskId, self)),
-          retry(() => shamir.shareDispute(round.roundId)),
-        ]);
-        const [isServer, serverIndex] = await retry(() => shamir.serverIndexOf(round.taskId, self));
-        if (isServer && dispute.open && ((Number(dispute.pending) >> Number(serverIndex)) & 1) === 1 && now <= dispute.deadline) {
-          try {
+        try {
+          const [{ lockedUntil, pendingDisputes }, [dispute], [isServer, serverIndex]] = await Promise.all([
+            retry(() => shamir.bondOf(round.taskId, self)),
+            retry(() => shamir.shareDispute(round.roundId)),
+            retry(() => shamir.serverIndexOf(round.taskId, self)),
+          ]);
+          if (isServer && dispute.open && ((Number(dispute.pending) >> Number(serverIndex)) & 1) === 1 && now <= dispute.deadline) {
             await answer(round, Number(serverIndex), Number(dispute.leafIndex));
-          } catch (error) {
-            if (!(error instanceof ChainRevertError)) throw error;
-            logger.error("the share-sum dispute answer reverted", { round: round.roundId, error });
           }
+          // Disputes of the round can still open (or wait on this server) until the bond's lock ends.
+          if (now <= lockedUntil || pendingDisputes > 0n) live.push(round);
+          else removeReceivedShares(receivedSharesPath(runtime.config.stateDir, round.roundId));
+        } catch (error) {
+          logger.error("answering a share-sum dispute failed; trying again in 1 s", { round: round.roundId, error });
+          live.push(round);
         }
-        // Disputes of the round can still open (or wait on this server) until the bond's lock ends.
-        if (now <= lockedUntil || pendingDisputes > 0n) live.push(round);
       }
       return live;
     },
   };
 }
 
+/** How many of its answer's batches of `batchClients` the chain has taken (its cursor), so a restart resumes there. */
+async function answeredBatches(runtime: WorkerRuntime, roundId: bigint, serverIndex: number, batchClients: number = ANSWER_BATCH_CLIENTS): Promise<number> {
+  const next = Number(await retry(() => runtime.shamir.answerProgress(roundId, serverIndex)));
+  return Math.floor(next / batchClients);
+}
+
 export interface OpenShareDisputeParameters {
   runtime: WorkerRuntime;
   roundId: bigint;
   threshold: number;
-  /** The posted share-sums this aggregator fetched and checked, with their payload hashes. */
+  /** The posted share-sums this aggregator fetched and opened, with their payload hashes (more than t to dispute). */
   sums: readonly CommittedShareSum[];
   /** Every server of the task, in index order. */
   servers: readonly string[];
@@ -147,24 +172,18 @@ export interface ShareDisputeOutcome {
 }
 
 /**
- * When the live share-sums disagree, opens a dispute at the first inconsistent leaf (unless one is open or a client
- * fault was proven) and waits for its answers; undefined when they agree or cannot be disputed (t or fewer live, or a
- * live share-sum this aggregator could not open).
+ * When the live share-sums it fetched disagree, opens a dispute at the first inconsistent leaf (unless one is open or a
+ * client fault was proven) and waits for its answers; undefined when they agree or t or fewer could be fetched.
  */
 export async function openShareDisputeIfInconsistent(parameters: OpenShareDisputeParameters): Promise<ShareDisputeOutcome | undefined> {
   const { runtime, roundId, threshold, servers, logger } = parameters;
   const { shamir } = runtime;
   const slashed = await Promise.all(servers.map((server) => retry(() => shamir.isSlashed(roundId, server))));
-  const posted = await Promise.all(servers.map((server) => retry(() => shamir.shareSum(roundId, server))));
+  // The share-sums it could fetch and open; every other live server must answer the dispute too.
   const live = parameters.sums.filter((sum) => !slashed[sum.serverIndex]);
-  const liveOnChain = posted.filter((entry, index) => entry.posted && !slashed[index]).length;
   if (live.length <= threshold) return undefined;
   const leafIndex = findInconsistentLeaf(live, threshold);
   if (leafIndex === undefined) return undefined;
-  if (live.length !== liveOnChain) {
-    logger.error("share-sums disagree, but a posted share-sum could not be fetched, so no dispute can open it", { round: roundId, leaf: leafIndex, fetched: live.length, posted: liveOnChain });
-    return undefined;
-  }
   const [current, clientFault] = await retry(() => shamir.shareDispute(roundId));
   if (clientFault) return { leafIndex: Number(current.leafIndex), excluded: [], clientFault: true };
   if (!current.open) {
@@ -175,8 +194,14 @@ export async function openShareDisputeIfInconsistent(parameters: OpenShareDisput
       });
       logger.warn("share-sums disagree: share-sum dispute opened", { round: roundId, leaf: leafIndex, servers: live.map((sum) => sum.serverIndex) });
     } catch (error) {
-      // Someone else's dispute got in first (ShamirDisputeAlreadyOpen); wait for it like for our own.
+      // Someone else's dispute got in first (ShamirDisputeAlreadyOpen): wait for it like for our own. Any other
+      // refusal leaves no dispute to follow, and an old one's result would say nothing about these sums.
       if (!(error instanceof ChainRevertError)) throw error;
+      const [after] = await retry(() => shamir.shareDispute(roundId));
+      if (!after.open) {
+        logger.error("could not open a share-sum dispute", { round: roundId, leaf: leafIndex, error });
+        return undefined;
+      }
       logger.warn("could not open a share-sum dispute; following the open one", { round: roundId, error });
     }
   }

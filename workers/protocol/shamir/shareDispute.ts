@@ -5,12 +5,14 @@
 //   the first t as the basis, interpolate (Lagrange, x = serverIndex + 1, mod p = 2^31 − 1) and predict every other
 //   posted sum at each coordinate; leaf k (coordinates 16k … 16k + 15) is inconsistent when a coordinate in it
 //   mispredicts or any posted value there is not below p. The lowest such leaf, or undefined.
-// - shareSumOpenings: openShareDispute's SumOpening[] (payloadHash, root, leaf values, proof), serverIndex order.
-// - shareDisputeAnswer: answerShareDispute's sumValues and ClientShareOpening[] for one server, from its share-sum and
-//   the shares it received (sumOwnShares' `shares`, frozen-set order).
+// - shareSumOpenings: openShareDispute's SumOpening[] (serverIndex, payloadHash, root, leaf values, proof), in
+//   serverIndex order.
+// - shareDisputeAnswer: answerShareDispute's arguments for one server, from the share-sum it posted and the shares it
+//   received (sumOwnShares' `shares`, frozen-set order): its own SumOpening and the ClientShareOpening[], which the
+//   server sends in batches (answerBatches), and whether the shares add up to what it posted.
 //
 // The structs are the ABI's, field for field, so ethers encodes them as they are:
-//   struct SumOpening { bytes32 payloadHash; bytes32 root; bytes values; bytes32[] proof; }
+//   struct SumOpening { uint32 serverIndex; bytes32 payloadHash; bytes32 root; bytes values; bytes32[] proof; }
 //   struct ClientShareOpening { bytes32 manifestHash; bytes32[] shareRoots; bytes values; bytes32[] proof; }
 import { hexlify } from "ethers";
 import { decodeFieldLeaf, fieldVectorTree } from "../../crypto/commit/shamirCommitments";
@@ -24,6 +26,7 @@ import { ShareDisputeInputError } from "./errors";
 
 /** IFedmashShamir.SumOpening as ethers encodes it. */
 export interface SumOpening {
+  serverIndex: number;
   payloadHash: string;
   root: string;
   /** The leaf's 16 field elements, 8 bytes each, big-endian, as 0x hex (128 bytes). */
@@ -62,9 +65,22 @@ export interface CommittedClientShare {
 }
 
 export interface ShareDisputeAnswer {
-  /** Leaf `leafIndex` of the server's share-sum, 0x hex (128 bytes). */
-  sumValues: string;
+  /** Leaf `leafIndex` of the share-sum the server posted, opened against its commitment. */
+  sum: SumOpening;
   clients: ClientShareOpening[];
+  /** Whether the clients' leaves add up to the posted sum's leaf mod p (false: the answer slashes the server). */
+  consistent: boolean;
+}
+
+/** Client openings per answerShareDispute transaction: about 2.6M gas and 58 KB of calldata at n = 3. */
+export const ANSWER_BATCH_CLIENTS = 64;
+
+/** The answer's client openings in batches of `size`, in order: each is one answerShareDispute call. */
+export function answerBatches(answer: ShareDisputeAnswer, size: number = ANSWER_BATCH_CLIENTS): ClientShareOpening[][] {
+  if (!Number.isInteger(size) || size < 1) throw new ShareDisputeInputError(`A batch size must be a positive integer, not ${size}.`);
+  const batches: ClientShareOpening[][] = [];
+  for (let start = 0; start < answer.clients.length; start += size) batches.push(answer.clients.slice(start, start + size));
+  return batches;
 }
 
 /** Coordinates checked at a time (a multiple of 16, so a chunk holds whole leaves), so a low lie stops the scan early. */
@@ -114,26 +130,31 @@ export function findInconsistentLeaf(sums: readonly PostedShareSum[], threshold:
 /** openShareDispute's openings: leaf `leafIndex` of every given sum, in serverIndex order, from its width-8 tree. */
 export function shareSumOpenings(sums: readonly CommittedShareSum[], leafIndex: number): SumOpening[] {
   return checkSums(sums).map((sum) => {
-    // One tree at a time: about 0.2 MB of hashes each at d = 101,770.
-    const tree = fieldVectorTree(sum.values);
-    return { payloadHash: sum.payloadHash, root: tree.root, values: hexlify(tree.leafValues(leafIndex)), proof: tree.proof(leafIndex) };
+    return sumOpening(sum, leafIndex);
   });
 }
 
+function sumOpening(sum: CommittedShareSum, leafIndex: number): SumOpening {
+  // One tree at a time: about 0.2 MB of hashes each at d = 101,770.
+  const tree = fieldVectorTree(sum.values);
+  return { serverIndex: sum.serverIndex, payloadHash: sum.payloadHash, root: tree.root, values: hexlify(tree.leafValues(leafIndex)), proof: tree.proof(leafIndex) };
+}
+
 /**
- * answerShareDispute's arguments for the server at `serverIndex`: leaf `leafIndex` of its share-sum, and of every
- * client's share in the given (frozen-set) order with its proof up to shareRoots[serverIndex]. A share whose root is
- * not the client's committed root, or shares that do not add up to the share-sum's leaf mod p, would be refused or
- * slashed on-chain, so they throw ShareDisputeInputError instead of making such an answer.
+ * answerShareDispute's arguments for the server that posted `posted` (its payload hash and values): leaf `leafIndex`
+ * of that share-sum, and of every client's share in the given (frozen-set) order with its proof up to
+ * shareRoots[serverIndex]. A share whose root is not the client's committed root would be refused on-chain, so it
+ * throws ShareDisputeInputError; shares that do not add up to the posted leaf give `consistent: false` (the answer
+ * slashes the server, which is still better than the same slash after the deadline).
  */
-export function shareDisputeAnswer(leafIndex: number, serverIndex: number, shareSum: Uint32Array, clients: readonly CommittedClientShare[]): ShareDisputeAnswer {
-  checkServerIndex(serverIndex);
-  if (!(shareSum instanceof Uint32Array)) throw new ShareDisputeInputError("The share-sum is not a Uint32Array.");
-  const sumLeaf = fieldVectorTree(shareSum).leafValues(leafIndex);
+export function shareDisputeAnswer(leafIndex: number, posted: CommittedShareSum, clients: readonly CommittedClientShare[]): ShareDisputeAnswer {
+  const serverIndex = checkServerIndex(posted.serverIndex);
+  if (!(posted.values instanceof Uint32Array)) throw new ShareDisputeInputError("The share-sum is not a Uint32Array.");
+  const sum = sumOpening(posted, leafIndex);
   const total = new Array<number>(VECTOR_MERKLE_LEAF_VALUES).fill(0);
   const openings = clients.map((client, c): ClientShareOpening => {
-    if (!(client.share instanceof Uint32Array) || client.share.length !== shareSum.length) {
-      throw new ShamirLengthMismatchError(`the share of client ${c}`, shareSum.length, client.share?.length ?? 0);
+    if (!(client.share instanceof Uint32Array) || client.share.length !== posted.values.length) {
+      throw new ShamirLengthMismatchError(`the share of client ${c}`, posted.values.length, client.share?.length ?? 0);
     }
     const tree = fieldVectorTree(client.share);
     const committed = client.shareRoots[serverIndex];
@@ -146,14 +167,8 @@ export function shareDisputeAnswer(leafIndex: number, serverIndex: number, share
     decodeFieldLeaf(leaf).forEach((value, i) => (total[i] = (total[i]! + value) % SHAMIR_PRIME));
     return { manifestHash: client.manifestHash, shareRoots: [...client.shareRoots], values: hexlify(leaf), proof: tree.proof(leafIndex) };
   });
-  const sumValues = decodeFieldLeaf(sumLeaf);
-  const wrong = total.findIndex((value, i) => value !== sumValues[i]);
-  if (wrong >= 0) {
-    throw new ShareDisputeInputError(`The received shares do not add up to the share-sum at leaf ${leafIndex}.`, {
-      details: `coordinate ${leafIndex * VECTOR_MERKLE_LEAF_VALUES + wrong}: the shares add up to ${total[wrong]}, the share-sum says ${sumValues[wrong]}`,
-    });
-  }
-  return { sumValues: hexlify(sumLeaf), clients: openings };
+  const sumValues = decodeFieldLeaf(fieldVectorTree(posted.values).leafValues(leafIndex));
+  return { sum, clients: openings, consistent: total.every((value, i) => value === sumValues[i]) };
 }
 
 /** Server indices in range and distinct, equal lengths ≥ 1; sorted by serverIndex (a copy). */

@@ -12,14 +12,14 @@ import { ShamirDuplicateServerError, ShamirNotEnoughSharesError } from "../../..
 import { SHAMIR_PRIME } from "../../../../workers/crypto/shamir/shamirField";
 import { shareVector } from "../../../../workers/crypto/shamir/shareVector";
 import { ShareDisputeInputError } from "../../../../workers/protocol/shamir/errors";
-import { findInconsistentLeaf, shareDisputeAnswer, shareSumOpenings, type PostedShareSum } from "../../../../workers/protocol/shamir/shareDispute";
+import { answerBatches, findInconsistentLeaf, shareDisputeAnswer, shareSumOpenings, type PostedShareSum } from "../../../../workers/protocol/shamir/shareDispute";
 
 const P = BigInt(SHAMIR_PRIME);
-const SUM_OPENING = "tuple(bytes32 payloadHash, bytes32 root, bytes values, bytes32[] proof)";
+const SUM_OPENING = "tuple(uint32 serverIndex, bytes32 payloadHash, bytes32 root, bytes values, bytes32[] proof)";
 const CLIENT_SHARE_OPENING = "tuple(bytes32 manifestHash, bytes32[] shareRoots, bytes values, bytes32[] proof)";
 const SHAMIR_ABI = new Interface([
   `function openShareDispute(uint256 roundId, uint256 leafIndex, ${SUM_OPENING}[] openings)`,
-  `function answerShareDispute(uint256 roundId, bytes sumValues, ${CLIENT_SHARE_OPENING}[] clients)`,
+  `function answerShareDispute(uint256 roundId, ${SUM_OPENING} sum, ${CLIENT_SHARE_OPENING}[] clients)`,
 ]);
 
 /** The contract's walk: keccak256(0x00 ‖ values), then keccak256(0x01 ‖ left ‖ right) up, bit i of k says right. */
@@ -179,6 +179,7 @@ describe("shareDispute (FedmashShamir's share-sum dispute, fedmash/shamir-commit
       for (const leafIndex of [0, 3, 6]) {
         const openings = shareSumOpenings(given, leafIndex);
         expect(openings.map((o) => o.payloadHash)).to.deep.equal([0, 1, 2, 4].map((j) => keccak256(Uint8Array.of(j))));
+        expect(openings.map((o) => o.serverIndex)).to.deep.equal([0, 1, 2, 4]);
         openings.forEach((opening, position) => {
           const j = [0, 1, 2, 4][position]!;
           expect(opening.root).to.equal(fieldVectorRoot(sums[j]!));
@@ -198,13 +199,17 @@ describe("shareDispute (FedmashShamir's share-sum dispute, fedmash/shamir-commit
   });
 
   describe("shareDisputeAnswer", function () {
-    it("opens the share-sum's leaf and every client's share of it against its committed root, adding up mod p", function () {
+    const posted = (serverIndex: number, values: Uint32Array) => ({ serverIndex, values, payloadHash: keccak256(Uint8Array.of(serverIndex)) });
+
+    it("opens the posted share-sum's leaf and every client's share of it against its committed root, adding up mod p", function () {
       const serverIndex = 3;
       const clients = shares.map((client, c) => ({ manifestHash: keccak256(Uint8Array.of(100 + c)), shareRoots: client.map((share) => fieldVectorRoot(share)), share: client[serverIndex]! }));
       for (const leafIndex of [0, 2, 6]) {
-        const answer = shareDisputeAnswer(leafIndex, serverIndex, sums[serverIndex]!, clients);
-        expect(leafValuesOf(answer.sumValues)).to.deep.equal(Array.from({ length: 16 }, (_, i) => BigInt(sums[serverIndex]![16 * leafIndex + i] ?? 0)));
-        expect(walk(answer.sumValues, leafIndex, fieldVectorTreeProof(sums[serverIndex]!, leafIndex))).to.equal(fieldVectorRoot(sums[serverIndex]!));
+        const answer = shareDisputeAnswer(leafIndex, posted(serverIndex, sums[serverIndex]!), clients);
+        expect(answer.consistent).to.equal(true);
+        expect(answer.sum).to.deep.include({ serverIndex, payloadHash: keccak256(Uint8Array.of(serverIndex)), root: fieldVectorRoot(sums[serverIndex]!) });
+        expect(leafValuesOf(answer.sum.values)).to.deep.equal(Array.from({ length: 16 }, (_, i) => BigInt(sums[serverIndex]![16 * leafIndex + i] ?? 0)));
+        expect(walk(answer.sum.values, leafIndex, answer.sum.proof)).to.equal(fieldVectorRoot(sums[serverIndex]!));
         expect(answer.clients.map((c) => c.manifestHash)).to.deep.equal(clients.map((c) => c.manifestHash));
         const total = new Array<bigint>(16).fill(0n);
         answer.clients.forEach((opening, c) => {
@@ -212,21 +217,31 @@ describe("shareDispute (FedmashShamir's share-sum dispute, fedmash/shamir-commit
           expect(walk(opening.values, leafIndex, opening.proof), `client ${c}, leaf ${leafIndex}`).to.equal(opening.shareRoots[serverIndex]);
           leafValuesOf(opening.values).forEach((v, i) => (total[i] = (total[i]! + v) % P));
         });
-        expect(total).to.deep.equal(leafValuesOf(answer.sumValues));
-        const data = SHAMIR_ABI.encodeFunctionData("answerShareDispute", [5n, answer.sumValues, answer.clients]);
+        expect(total).to.deep.equal(leafValuesOf(answer.sum.values));
+        const data = SHAMIR_ABI.encodeFunctionData("answerShareDispute", [5n, answer.sum, answer.clients]);
         expect(SHAMIR_ABI.decodeFunctionData("answerShareDispute", data)[2][2].manifestHash).to.equal(clients[2]!.manifestHash);
         expect(AbiCoder.defaultAbiCoder().encode([`${CLIENT_SHARE_OPENING}[]`], [answer.clients])).to.be.a("string");
       }
     });
 
-    it("refuses a share that is not the committed one, and shares that do not add up to the share-sum", function () {
+    it("refuses a share that is not the committed one, and says when the shares do not add up to the posted sum", function () {
       const clients = shares.map((client) => ({ manifestHash: keccak256("0x01"), shareRoots: client.map((share) => fieldVectorRoot(share)), share: client[1]! }));
-      expect(() => shareDisputeAnswer(0, 2, sums[2]!, clients)).to.throw(ShareDisputeInputError, "committed");
+      expect(() => shareDisputeAnswer(0, posted(2, sums[2]!), clients)).to.throw(ShareDisputeInputError, "committed");
       const wrong = sums[1]!.slice();
       wrong[40] = (wrong[40]! + 1) % SHAMIR_PRIME;
-      expect(() => shareDisputeAnswer(2, 1, wrong, clients)).to.throw(ShareDisputeInputError, "add up");
+      // A lying server's answer opens what it posted, and its shares do not add up to it there.
+      expect(shareDisputeAnswer(2, posted(1, wrong), clients).consistent).to.equal(false);
       // Another leaf of the same wrong sum is fine: only the disputed leaf is opened.
-      expect(shareDisputeAnswer(1, 1, wrong, clients).clients).to.have.length(3);
+      expect(shareDisputeAnswer(1, posted(1, wrong), clients).consistent).to.equal(true);
+    });
+
+    it("splits the client openings into batches of the given size, in order", function () {
+      const clients = shares.map((client) => ({ manifestHash: keccak256("0x01"), shareRoots: client.map((share) => fieldVectorRoot(share)), share: client[1]! }));
+      const answer = shareDisputeAnswer(0, posted(1, sums[1]!), clients);
+      expect(answerBatches(answer, 2).map((batch) => batch.length)).to.deep.equal([2, 1]);
+      expect(answerBatches(answer, 2).flat()).to.deep.equal(answer.clients);
+      expect(answerBatches(answer)).to.have.length(1);
+      expect(() => answerBatches(answer, 0)).to.throw(ShareDisputeInputError);
     });
   });
 });
