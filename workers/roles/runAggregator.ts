@@ -487,10 +487,17 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
 
     // Share-sums that disagree go to a share-sum dispute first: the servers it slashes (or that stay silent until
     // shortly before the deadline) are left out, so one lying server costs its bond, not the round.
-    const dispute = await openShareDisputeIfInconsistent({ runtime, roundId, threshold, sums: [...usable.values()], servers, deadline, logger });
-    if (dispute) {
+    // One dispute per liar at most: after one, the sums left may still disagree (a second liar that was honest at
+    // the first leaf), so it disputes again until they agree, a client fault ends the round's disputes, or nothing
+    // is left to dispute.
+    for (let attempt = 0; attempt < servers.length; attempt++) {
+      const dispute = await openShareDisputeIfInconsistent({ runtime, roundId, threshold, sums: [...usable.values()], servers, deadline, logger });
+      if (!dispute) break;
       shareDisputeRounds.add(roundId.toString());
-      if (!dispute.clientFault) for (const index of dispute.excluded) if (usable.delete(index)) rejected.set(index, "ShareSumDisputed");
+      if (dispute.clientFault) break;
+      const before = usable.size;
+      for (const index of dispute.excluded) if (usable.delete(index)) rejected.set(index, "ShareSumDisputed");
+      if (usable.size === before) break;
     }
     const bound = shamirFieldBound({ clients: included.length, clip, scale, noiseBound: noiseBoundOf(scale, included.length) });
     const reconstructed = reconstructSum([...usable.values()], { threshold, bound });
