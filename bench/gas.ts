@@ -25,7 +25,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { ethers, network } from "hardhat";
-import { AbiCoder, keccak256, parseEther, toQuantity, type ContractTransactionResponse } from "ethers";
+import { AbiCoder, getBytes, keccak256, parseEther, toQuantity, type ContractTransactionResponse } from "ethers";
 import { CID } from "multiformats/cid";
 import { create as createDigest } from "multiformats/hashes/digest";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
@@ -45,7 +45,12 @@ import { WEIGHT_TAG } from "../workers/crypto/verify/types";
 import { computeUnixfsCid } from "../workers/storage/computeUnixfsCid";
 import { deployFedmash } from "../test/helpers/deployFedmash";
 import { driveMashRound, type MashRoundBehaviour, type MashRoundPayloads } from "../test/helpers/driveMashRound";
-import { driveShamirRound, type DriveShamirRoundParameters } from "../test/helpers/driveShamirRound";
+import { driveShamirRound, ensureServerBond, type DriveShamirRoundParameters } from "../test/helpers/driveShamirRound";
+import { fieldVectorRoot, shamirSubmissionCommitment, shareSumCommitment } from "../workers/crypto/commit/shamirCommitments";
+import { addShares } from "../workers/crypto/shamir/addShares";
+import { SHAMIR_PRIME } from "../workers/crypto/shamir/shamirField";
+import { shareVector } from "../workers/crypto/shamir/shareVector";
+import { ANSWER_BATCH_CLIENTS, answerBatches, findInconsistentLeaf, shareDisputeAnswer, shareSumOpenings } from "../workers/protocol/shamir/shareDispute";
 import { encryptionKey } from "../test/helpers/encryptionKey";
 import { MaskGroup, Mode, Role } from "../test/helpers/enums";
 import { recordGas, type GasRecord } from "../test/helpers/recordGas";
@@ -509,6 +514,90 @@ async function runShamir(count: number, payloads: MashRoundPayloads): Promise<Sh
   };
 }
 
+/** A share-sum dispute at N clients: the opening, each honest server's answer (all its batches) and the liar's. */
+interface ShareDisputeGas {
+  clients: number;
+  open: number;
+  /** An honest server's whole answer: the sum over its batches of ANSWER_BATCH_CLIENTS client openings. */
+  honestAnswer: number;
+  batches: number;
+  /** The largest single batch transaction (the one that must fit a block and EIP-7825's 16.78M cap). */
+  largestBatch: number;
+  largestBatchCalldataBytes: number;
+  /** The liar's answer, which slashes it. */
+  slashingAnswer: number;
+  perClient: number;
+}
+
+/**
+ * Shamir share-sum dispute (docs/SHAMIR.md): N clients commit to real shares (width-8 vector Merkle roots), the three
+ * servers post committed share-sums, server 2 off by one in leaf 0; the keeper opens the dispute with the three
+ * openings, the two honest servers answer in batches and the liar's answer slashes it.
+ */
+async function runShareDispute(count: number, payloads: MashRoundPayloads): Promise<ShareDisputeGas> {
+  const task = await setUpTask(Mode.Shamir, count, payloads);
+  const { coordinator, shamir, taskId, owner, keeper, clients, servers } = task;
+  await (await coordinator.connect(owner).openRound(taskId, (await coordinator.task(taskId)).currentModelCid)).wait();
+  const roundId = await coordinator.roundCount();
+  for (const client of clients) await (await coordinator.connect(client).join(roundId)).wait();
+  const received: { manifestHash: string; shareRoots: string[]; share: Uint32Array }[][] = servers.map(() => []);
+  for (const [c, client] of clients.entries()) {
+    const update = Int32Array.from({ length: MODEL_SIZE }, (_, i) => ((i * 31 + c * 17) % 2001) - 1000);
+    const shares = shareVector(update, { servers: SERVERS, threshold: THRESHOLD });
+    const shareRoots = shares.map((share) => fieldVectorRoot(share));
+    const manifestHash = keccak256(Buffer.from(`manifest ${c}`));
+    await (await coordinator.connect(client).submitUpdate(roundId, payloads.cid(`manifest ${c}`), shamirSubmissionCommitment(manifestHash, shareRoots), 600, 0)).wait();
+    shares.forEach((share, j) => received[j]!.push({ manifestHash, shareRoots, share }));
+  }
+  const included = (await coordinator.includedClients(roundId)).map((address) => clients.findIndex((client) => client.address === address));
+  const sums = servers.map((_, j) => {
+    const sum = new Uint32Array(MODEL_SIZE);
+    for (const entry of received[j]!) addShares(sum, entry.share);
+    if (j === SERVERS - 1) sum[0] = (sum[0]! + 1) % SHAMIR_PRIME;
+    return { serverIndex: j, values: sum, payloadHash: keccak256(Buffer.from(`share-sum ${j}`)) };
+  });
+  for (const [j, server] of servers.entries()) {
+    await ensureServerBond(shamir, taskId, server);
+    await (await shamir.connect(server).postShareSum(roundId, payloads.cid(`share-sum ${j}`), shareSumCommitment(sums[j]!.payloadHash, sums[j]!.values))).wait();
+  }
+  const leafIndex = findInconsistentLeaf(sums, THRESHOLD);
+  if (leafIndex !== 0) throw new Error(`N = ${count}: the lie in leaf 0 was found at leaf ${leafIndex}`);
+  const log: GasRecord[] = [];
+  await recordGas({ log, name: "openShareDispute", transaction: shamir.connect(keeper).openShareDispute(roundId, leafIndex, shareSumOpenings(sums, leafIndex)) });
+  const answerOf = (j: number) => shareDisputeAnswer(leafIndex, sums[j]!, included.map((c) => received[j]![c]!));
+  let largestBatch = 0;
+  let largestBatchCalldataBytes = 0;
+  let honestAnswer = 0;
+  let batches = 0;
+  for (const j of [0, 1]) {
+    const answer = answerOf(j);
+    const total: GasRecord[] = [];
+    for (const batch of answerBatches(answer)) {
+      const transaction = shamir.connect(servers[j]!).answerShareDispute(roundId, answer.sum, batch);
+      const bytes = getBytes((await transaction).data).length;
+      await recordGas({ log: total, name: "answerShareDispute (batch)", transaction });
+      const gas = gasOf(total.at(-1)!);
+      if (gas > largestBatch) [largestBatch, largestBatchCalldataBytes] = [gas, bytes];
+    }
+    if (j === 0) [honestAnswer, batches] = [total.reduce((sum, record) => sum + gasOf(record), 0), total.length];
+  }
+  const liar: GasRecord[] = [];
+  const lie = answerOf(SERVERS - 1);
+  for (const batch of answerBatches(lie)) await recordGas({ log: liar, name: "answerShareDispute (slashing)", transaction: shamir.connect(servers[SERVERS - 1]!).answerShareDispute(roundId, lie.sum, batch) });
+  if (!(await shamir.isSlashed(roundId, servers[SERVERS - 1]!.address))) throw new Error(`N = ${count}: the lying server was not slashed`);
+  process.stderr.write(`Shamir share-sum dispute, N = ${count}: open ${format(gasOf(log[0]!))}, honest answer ${format(honestAnswer)} in ${batches} batch(es)\n`);
+  return {
+    clients: count,
+    open: gasOf(log[0]!),
+    honestAnswer,
+    batches,
+    largestBatch,
+    largestBatchCalldataBytes,
+    slashingAnswer: liar.reduce((sum, record) => sum + gasOf(record), 0),
+    perClient: honestAnswer / count,
+  };
+}
+
 /** The round's settle: Shamir's check, or a MASH round's close of its challenge window. */
 function settleRecord(records: readonly GasRecord[]): GasRecord {
   const settle = records.find((record) => record.name.startsWith("settle"));
@@ -622,6 +711,8 @@ async function main(): Promise<void> {
   const shamirRuns: ShamirRunResult[] = [];
   for (const count of MASH_CLIENT_COUNTS) runs.push(await runMash(count, payloads, MaskGroup.Rlwr2048, ROUNDS));
   for (const count of SHAMIR_CLIENT_COUNTS) shamirRuns.push(await runShamir(count, payloads));
+  const shareDisputes: ShareDisputeGas[] = [];
+  for (const count of MASH_CLIENT_COUNTS) shareDisputes.push(await runShareDispute(count, payloads));
   // paper-compat: one honest round (with the rejected challenge) and the tampered one; only the challenges are reported.
   if (PAPER_COMPAT) for (const count of MASH_CLIENT_COUNTS) paperRuns.push(await runMash(count, payloads, MaskGroup.PaperCompat, 1));
   const byN = <T>(pick: (run: MashRunResult) => T, from: readonly MashRunResult[] = runs): Record<string, T> =>
@@ -761,6 +852,11 @@ async function main(): Promise<void> {
       firstRound: {
         perClientPerRound: shamirByN((run) => roundCost(run.firstRound, run.roles).perClient),
       },
+      /**
+       * A share-sum dispute of a lying server (docs/SHAMIR.md), by N: the opening (t + 1 openings), an honest server's
+       * whole answer over its batches of ${ANSWER_BATCH_CLIENTS} clients, the largest batch transaction, the liar's answer.
+       */
+      shareDispute: Object.fromEntries(shareDisputes.map((run) => [String(run.clients), run])),
     },
     /** What the sampled-commitment design measured for MASH and the fraud proofs removed. */
     droppedForMash:
@@ -899,6 +995,15 @@ async function main(): Promise<void> {
     `**Shamir ÷ MASH per client per round: ${perClientRatios.join(", ")}.** A Shamir client sends join, submitUpdate, commit and ` +
       "claim; a MASH client no longer commits but takes part in the shuffle (the holder's key, a shuffle message or a group sum), which Shamir " +
       "replaces by the servers' share-sums, one `postShareSum` per server and round whatever N is.",
+    "",
+    `## Shamir: a share-sum dispute of a lying server (answers in batches of ${ANSWER_BATCH_CLIENTS} clients)`,
+    "",
+    "| N | openShareDispute | an honest server's answer | batches | largest batch (gas, calldata) | per client | the liar's answer (slashes it) |",
+    "|---:|---:|---:|---:|---:|---:|---:|",
+    ...shareDisputes.map(
+      (run) =>
+        `| ${run.clients} | ${format(run.open)} | ${format(run.honestAnswer)} | ${run.batches} | ${format(run.largestBatch)}, ${(run.largestBatchCalldataBytes / 1024).toFixed(1)} KiB | ${format(run.perClient)} | ${format(run.slashingAnswer)} |`,
+    ),
     "",
     "## Shamir: our sampled verification beside the paper's",
     "",
