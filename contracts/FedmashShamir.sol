@@ -22,6 +22,8 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
     uint256 public constant MIN_SERVER_BOND = 0.01 ether;
     /// @inheritdoc IFedmashShamir
     uint64 public constant MIN_DISPUTE_STEP = 600;
+    /// @inheritdoc IFedmashShamir
+    uint256 public constant CLIENTS_PER_STEP = 256;
     /// @dev p = 2^31 - 1, the Shamir field (workers/crypto/shamir/shamirField.ts).
     uint256 private constant _P = 2 ** 31 - 1;
     /// @dev Share and share-sum values are field elements, 8 bytes each in the vector Merkle tree.
@@ -47,6 +49,8 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
         uint32 modelSize;
         uint64 step;
         uint64 disputeUntil;
+        // When no dispute of the round can open or wait any more: disputeUntil + the longest answer window.
+        uint64 releaseAt;
         bool clientFault;
         uint16 slashedMask;
         mapping(address server => ShareSum) sums;
@@ -181,13 +185,15 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
         if (!_offPolynomial(xs, ys, task.threshold)) revert ShamirShareSumsConsistent(roundId, leafIndex);
 
         // Every live server answers, the ones not opened too: a withheld share-sum payload cannot shield a server.
-        uint64 deadline = uint64(block.timestamp) + shares.step;
+        // One step per CLIENTS_PER_STEP included clients: every live server sends an answer batch per 64 of them.
+        uint64 deadline = uint64(block.timestamp) + _answerWindow(shares.step, _coordinator.includedClients(roundId).length);
         shares.dispute = ShareDispute({
             opener: msg.sender,
             deadline: deadline,
             leafIndex: uint32(leafIndex),
             pending: liveMask,
             slashed: 0,
+            answered: 0,
             open: true
         });
         for (uint256 index = 0; index < task.servers.length; ++index) {
@@ -228,6 +234,7 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
             if (AggregateFraudProof.valueAt(sum.values, index, _WIDTH) != sums[index]) consistent = false;
         }
         dispute.pending &= ~uint16(1 << serverIndex);
+        dispute.answered |= uint16(1 << serverIndex);
         --_bonds[taskId][msg.sender].pendingDisputes;
         emit ShareDisputeAnswered(roundId, msg.sender, consistent);
         if (!consistent) _slashServer(roundId, taskId, shares, msg.sender, serverIndex, SlashReason.WrongShareSum);
@@ -332,8 +339,9 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
     }
 
     /// @inheritdoc IFedmashShamir
-    function disputeUntil(uint256 roundId) external view returns (uint64) {
-        return _rounds[roundId].disputeUntil;
+    function disputeWindow(uint256 roundId) external view returns (uint64 openUntil, uint64 releaseAt) {
+        RoundShares storage shares = _rounds[roundId];
+        return (shares.disputeUntil, shares.releaseAt);
     }
 
     /// @inheritdoc IFedmashShamir
@@ -372,10 +380,15 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
             shares.step = step;
             shares.modelSize = config.modelSize;
             shares.disputeUntil = aggregationDeadline + step;
+            // A dispute may open until disputeUntil and waits at most its answer window, bounded by maxClients.
+            shares.releaseAt = shares.disputeUntil + _answerWindow(step, config.maxClients);
         }
-        // A dispute may open until disputeUntil and waits one step for the answers; past that the bond is free.
-        uint64 lockedUntil = shares.disputeUntil + shares.step;
-        if (bond.lockedUntil < lockedUntil) bond.lockedUntil = lockedUntil;
+        if (bond.lockedUntil < shares.releaseAt) bond.lockedUntil = shares.releaseAt;
+    }
+
+    /// @dev How long a dispute waits for its answers: one step per CLIENTS_PER_STEP clients (rounded up).
+    function _answerWindow(uint64 step, uint256 clients) private pure returns (uint64) {
+        return step * uint64((clients + CLIENTS_PER_STEP - 1) / CLIENTS_PER_STEP);
     }
 
     /// @dev The task of a Shamir round; reverts ShamirUnknownRound for a round of another mode.

@@ -46,7 +46,7 @@ interface IFedmashShamir {
     }
 
     /// @notice One leaf of one posted share-sum, as a dispute's opener or an answering server sends it.
-    /// @param serverIndex The server whose share-sum this is (an answer's own is checked against the sender's).
+    /// @param serverIndex The server whose share-sum this is (ignored in an answer, which opens the sender's own).
     /// @param payloadHash keccak256 of the share-sum payload (the commitment's first half).
     /// @param root The share-sum's vector Merkle root (the commitment's second half).
     /// @param values The leaf's 16 field elements, 8 bytes each, big-endian.
@@ -73,10 +73,12 @@ interface IFedmashShamir {
 
     /// @notice A round's share-sum dispute, the open one or the last.
     /// @param opener Who opened it (half of every bond it slashes is theirs).
-    /// @param deadline The last second a pending server may answer; past it {closeShareDispute} slashes the rest.
+    /// @param deadline The last second a pending server may answer: the opening plus one step per {CLIENTS_PER_STEP}
+    /// included clients; past it {closeShareDispute} slashes the rest.
     /// @param leafIndex The disputed leaf (coordinates 16·leafIndex … 16·leafIndex + 15).
     /// @param pending Bit j set: server j must still answer.
     /// @param slashed Bit j set: server j was slashed in this dispute.
+    /// @param answered Bit j set: server j's answer is complete (consistent unless also slashed).
     /// @param open True until every pending server answered or the dispute was closed.
     struct ShareDispute {
         address opener;
@@ -84,6 +86,7 @@ interface IFedmashShamir {
         uint32 leafIndex;
         uint16 pending;
         uint16 slashed;
+        uint16 answered;
         bool open;
     }
 
@@ -268,8 +271,9 @@ interface IFedmashShamir {
     /// @notice The round's open (or last) share-sum dispute, and whether a dispute proved a client fault.
     function shareDispute(uint256 roundId) external view returns (ShareDispute memory dispute, bool clientFault);
 
-    /// @notice The last second a dispute of the round's share-sums may open (0 before the first share-sum).
-    function disputeUntil(uint256 roundId) external view returns (uint64);
+    /// @notice The last second a dispute of the round's share-sums may open, and the second after which none can
+    /// open or wait any more (both 0 before the first share-sum).
+    function disputeWindow(uint256 roundId) external view returns (uint64 openUntil, uint64 releaseAt);
 
     /// @notice How many included clients the server's answer to the round's open dispute has opened so far.
     function answerProgress(uint256 roundId, uint256 serverIndex) external view returns (uint32);
@@ -286,8 +290,12 @@ interface IFedmashShamir {
     /// @notice 0.01 ether: the least server bond.
     function MIN_SERVER_BOND() external view returns (uint256);
 
-    /// @notice 600 s: the least time a dispute gives its servers to answer (the task's aggregate duration when longer).
+    /// @notice 600 s: the least step (the task's aggregate duration when longer); a dispute gives its servers one step
+    /// per {CLIENTS_PER_STEP} included clients to answer.
     function MIN_DISPUTE_STEP() external view returns (uint64);
+
+    /// @notice 256: the included clients per step of a dispute's answer window.
+    function CLIENTS_PER_STEP() external view returns (uint256);
 
     /// @notice Coordinator hook: validates and stores the servers and threshold of the new `Shamir` task `taskId`.
     /// @dev Reverts {ShamirTooManyServers}, {ShamirInvalidThreshold}, {ShamirNotServer} and

@@ -212,6 +212,41 @@ describe("FedmashShamir share-sum disputes", function () {
     expect(dispute.deadline).to.equal(opened + step);
   });
 
+  it("takes a second dispute at another leaf once the first slashed its liar, and every server answers it afresh", async function () {
+    const fixture = await loadFixture(deployFixture);
+    const { shamir, opener } = fixture;
+    const { roundId, clients } = await aggregating(fixture);
+    // Server 2 lies in leaf 2 (coordinate 37), server 3 in leaf 0 (coordinate 0 of a copy).
+    const sums = fixture.servers.map((server, index) => serverSum(server, index, clients, index === 2 ? 5 : 0));
+    sums[3]!.sum[0] = (sums[3]!.sum[0]! + 1) % SHAMIR_PRIME;
+    sums[3]!.tree = fieldTree(sums[3]!.sum);
+    await post(fixture, roundId, sums);
+    await shamir.connect(opener).openShareDispute(roundId, 0, sums.map((entry) => sumOpening(entry, 0)));
+    // Server 0 sends half its answer, then the rest; the liar's answer slashes it.
+    const first = answerOf(sums[0]!, clients, 0);
+    await shamir.connect(sums[0]!.server).answerShareDispute(roundId, first.sum, first.clients.slice(0, 1));
+    expect(await shamir.answerProgress(roundId, 0)).to.equal(1n);
+    await shamir.connect(sums[0]!.server).answerShareDispute(roundId, first.sum, first.clients.slice(1));
+    for (const entry of sums.slice(1)) {
+      const answer = answerOf(entry, clients, 0);
+      await shamir.connect(entry.server).answerShareDispute(roundId, answer.sum, answer.clients);
+    }
+    let [dispute, clientFault] = await shamir.shareDispute(roundId);
+    expect([dispute.open, dispute.slashed, dispute.answered, clientFault]).to.deep.equal([false, 0b1000n, 0b1111n, false]);
+    // Leaf 2 among the servers still live (0, 1, 2): server 2's lie; each answers from its first client again.
+    const live = sums.slice(0, 3);
+    await shamir.connect(opener).openShareDispute(roundId, LIE_LEAF, live.map((entry) => sumOpening(entry, LIE_LEAF)));
+    expect(await shamir.answerProgress(roundId, 0)).to.equal(0n);
+    for (const entry of live) {
+      const answer = answerOf(entry, clients, LIE_LEAF);
+      await shamir.connect(entry.server).answerShareDispute(roundId, answer.sum, answer.clients);
+    }
+    [dispute, clientFault] = await shamir.shareDispute(roundId);
+    expect([dispute.open, dispute.slashed, dispute.answered, clientFault]).to.deep.equal([false, 0b100n, 0b111n, false]);
+    expect(await shamir.creditOf(opener.address)).to.equal(SERVER_BOND);
+    for (const index of [0, 1]) expect((await shamir.bondOf(TASK_ID, fixture.servers[index]!.address)).bond).to.equal(SERVER_BOND);
+  });
+
   it("slashes a server that does not answer by the deadline, and only after it", async function () {
     const { shamir, opener, stranger, roundId, shared, sums } = await loadFixture(lyingServerFixture);
     await shamir.connect(opener).openShareDispute(roundId, LIE_LEAF, sums.map((entry) => sumOpening(entry, LIE_LEAF)));
@@ -301,7 +336,9 @@ describe("FedmashShamir share-sum disputes", function () {
       await expect(shamir.connect(servers[0]).withdrawServerBond(TASK_ID, SERVER_BOND))
         .to.be.revertedWithCustomError(shamir, "ShamirServerBondLocked")
         .withArgs(TASK_ID, servers[0].address, lockedUntil, 0n);
-      expect(await shamir.disputeUntil(roundId)).to.equal(lockedUntil - AGGREGATE_DURATION);
+      const [openUntil, releaseAt] = await shamir.disputeWindow(roundId);
+      // One step (the aggregate duration, above the 600 s floor) to open, one per 256 clients to answer.
+      expect([openUntil, releaseAt]).to.deep.equal([lockedUntil - AGGREGATE_DURATION, lockedUntil]);
     });
 
     it("on openShareDispute with t or fewer share-sums, a missing or forged opening, or past the period", async function () {
@@ -327,7 +364,7 @@ describe("FedmashShamir share-sum disputes", function () {
       await expect(shamir.connect(opener).openShareDispute(roundId, 1_000, sums.map((entry) => sumOpening(entry, LIE_LEAF))))
         .to.be.revertedWithCustomError(shamir, "ShamirLeafOutOfRange")
         .withArgs(1_000, Math.ceil(MODEL_SIZE / 16));
-      const until = await shamir.disputeUntil(roundId);
+      const [until] = await shamir.disputeWindow(roundId);
       await time.increaseTo(until + 1n);
       await expect(shamir.connect(opener).openShareDispute(roundId, LIE_LEAF, sums.map((entry) => sumOpening(entry, LIE_LEAF))))
         .to.be.revertedWithCustomError(shamir, "ShamirDisputePeriodOver")

@@ -118,8 +118,6 @@ export async function runServer(parameters: RunServerParameters): Promise<RoundL
       return shamirServerHandlers.withhold(round, { client: summed.client, error: summed.error });
     }
     const clients = summed.clients;
-    // Kept until no dispute can reach the round: an answer must open these shares even if the store lost them.
-    writeReceivedShares(receivedSharesPath(runtime.config.stateDir, roundId), modelSize, summed.shares);
     if (parameters.lieBy) {
       summed.shareSum[0] = (summed.shareSum[0]! + parameters.lieBy) % SHAMIR_PRIME;
       logger.warn("posting a wrong share-sum as instructed (--malicious wrong-share-sum)", { round: roundId, coordinate: 0, by: parameters.lieBy });
@@ -133,6 +131,9 @@ export async function runServer(parameters: RunServerParameters): Promise<RoundL
     }
     const stored = await putPayload(runtime.store, shareSumPayload(summed.shareSum, { roundId: roundId.toString(), round: round.index, serverIndex, server: self, clients }));
     const contentHash = shareSumCommitment(stored.contentHash, summed.shareSum);
+    // Kept until no dispute can reach the round: an answer must open this share-sum and these shares even if the
+    // store lost them.
+    writeReceivedShares(receivedSharesPath(runtime.config.stateDir, roundId), modelSize, { payloadHash: stored.contentHash, shareSum: summed.shareSum, shares: summed.shares });
     await sendTransaction(runtime.connection.signer, {
       action: `postShareSum(round ${roundId})`,
       send: () => shamir.postShareSum(roundId, stored.cid, contentHash),
@@ -162,10 +163,10 @@ export async function runServer(parameters: RunServerParameters): Promise<RoundL
   let stopped = false;
   const disputeLoop = (async () => {
     while (!stopped) {
-      const rounds: ShareDisputeRound[] = Object.values(loop.state().rounds)
-        .filter((round) => round.shareSumCid !== undefined && !settled.has(round.roundId))
-        .map((round) => ({ roundId: BigInt(round.roundId), taskId: BigInt(round.taskId) }));
       try {
+        const rounds: ShareDisputeRound[] = Object.values(loop.state().rounds)
+          .filter((round) => round.shareSumCid !== undefined && !settled.has(round.roundId))
+          .map((round) => ({ roundId: BigInt(round.roundId), taskId: BigInt(round.taskId) }));
         const live = await answerer.tick(rounds);
         for (const round of rounds) if (!live.some((other) => other.roundId === round.roundId)) settled.add(round.roundId.toString());
       } catch (error) {

@@ -15,12 +15,12 @@ import { ChainRevertError } from "../chain/errors";
 import { sendTransaction } from "../chain/sendTransaction";
 import { BaseError } from "../errors";
 import type { Logger } from "../log";
-import { ANSWER_BATCH_CLIENTS, answerBatches, findInconsistentLeaf, shareDisputeAnswer, shareSumOpenings, type CommittedShareSum } from "../protocol/shamir/shareDispute";
+import { answerBatches, findInconsistentLeaf, shareDisputeAnswer, shareSumOpenings, type CommittedShareSum } from "../protocol/shamir/shareDispute";
 import { retry, sleep } from "../retry";
 import type { WorkerRuntime } from "./openWorkerRuntime";
 import { fetchShareSum } from "./fetchShareSum";
-import { readReceivedShares, receivedSharesPath, removeReceivedShares } from "./receivedSharesFile";
-import { sumOwnShares, type ReceivedShare } from "./sumOwnShares";
+import { readReceivedShares, ReceivedSharesFileError, receivedSharesPath, removeReceivedShares, type KeptRound } from "./receivedSharesFile";
+import { sumOwnShares } from "./sumOwnShares";
 
 export class ServerBondAboveLimitError extends BaseError {
   override name = "ServerBondAboveLimitError" as const;
@@ -73,10 +73,17 @@ export function createShareDisputeAnswerer(parameters: CreateShareDisputeAnswere
   const { shamir, coordinator, logger } = runtime;
   const self = getAddress(runtime.connection.address);
 
-  /** The shares it summed: kept at posting (receivedSharesFile), else fetched and decrypted again. */
-  const receivedShares = async (round: ShareDisputeRound, serverIndex: number, modelSize: number): Promise<ReceivedShare[] | undefined> => {
-    const kept = readReceivedShares(receivedSharesPath(runtime.config.stateDir, round.roundId), modelSize);
-    if (kept) return kept;
+  /** What it posted and the shares it summed: kept at posting (receivedSharesFile), else fetched and decrypted again. */
+  const keptRound = async (round: ShareDisputeRound, serverIndex: number, modelSize: number, maxClients: number): Promise<KeptRound | undefined> => {
+    try {
+      const kept = readReceivedShares(receivedSharesPath(runtime.config.stateDir, round.roundId), modelSize);
+      if (kept) return kept;
+    } catch (error) {
+      if (!(error instanceof ReceivedSharesFileError)) throw error;
+      logger.warn("the kept shares are unreadable; fetching them again", { round: round.roundId, error });
+    }
+    const posted = await retry(() => shamir.shareSum(round.roundId, self));
+    const fetched = await fetchShareSum({ store: runtime.store, cid: posted.cid, contentHash: posted.contentHash, modelSize, maxClients });
     const servers = (await retry(() => shamir.servers(round.taskId))).map((s) => getAddress(s));
     const included = await retry(() => coordinator.includedClients(round.roundId));
     const submissions = await Promise.all(
@@ -86,7 +93,7 @@ export function createShareDisputeAnswerer(parameters: CreateShareDisputeAnswere
       }),
     );
     const summed = await sumOwnShares({ store: runtime.store, roundId: round.roundId, submissions, servers, serverIndex, serverPrivateKey: parameters.serverPrivateKey, modelSize });
-    if (summed.status === "summed") return summed.shares;
+    if (summed.status === "summed") return { payloadHash: fetched.payloadHash, shareSum: fetched.values, shares: summed.shares };
     // It posted over these very shares, so they were usable then; nothing it could send now would clear it.
     logger.error("cannot answer the share-sum dispute: a share it summed is gone and was not kept", { round: round.roundId, client: summed.client, reason: summed.error });
     return undefined;
@@ -95,17 +102,15 @@ export function createShareDisputeAnswerer(parameters: CreateShareDisputeAnswere
   const answer = async (round: ShareDisputeRound, serverIndex: number, leafIndex: number): Promise<void> => {
     const { roundId, taskId } = round;
     const { config } = await retry(() => coordinator.task(taskId));
-    const modelSize = Number(config.modelSize);
-    // What it posted (its commitment's payload), which its answer must open, whatever it is.
-    const posted = await retry(() => shamir.shareSum(roundId, self));
-    const fetched = await fetchShareSum({ store: runtime.store, cid: posted.cid, contentHash: posted.contentHash, modelSize, maxClients: Number(config.maxClients) });
-    const shares = await receivedShares(round, serverIndex, modelSize);
-    if (!shares) return;
-    const args = shareDisputeAnswer(leafIndex, { serverIndex, payloadHash: fetched.payloadHash, values: fetched.values }, shares);
+    const kept = await keptRound(round, serverIndex, Number(config.modelSize), Number(config.maxClients));
+    if (!kept) return;
+    // What it posted (its commitment opens it), whatever it is: a lying server's answer is what slashes it.
+    const args = shareDisputeAnswer(leafIndex, { serverIndex, payloadHash: kept.payloadHash, values: kept.shareSum }, kept.shares);
     if (!args.consistent) logger.error("its share-sum is not the sum of its shares at the disputed leaf: this answer slashes its bond", { round: roundId, leaf: leafIndex });
-    const batches = answerBatches(args, parameters.batchClients);
-    // A restart mid-answer goes on from the chain's cursor.
-    for (const batch of batches.slice(await answeredBatches(runtime, roundId, serverIndex, parameters.batchClients))) {
+    // A restart mid-answer goes on from exactly where the chain's cursor is.
+    const next = Number(await retry(() => shamir.answerProgress(roundId, serverIndex)));
+    const batches = answerBatches({ ...args, clients: args.clients.slice(next) }, parameters.batchClients);
+    for (const batch of batches) {
       await sendTransaction(runtime.connection.signer, {
         action: `answerShareDispute(round ${roundId}, leaf ${leafIndex}, ${batch.length} clients)`,
         send: () => shamir.answerShareDispute(roundId, args.sum, batch),
@@ -121,16 +126,17 @@ export function createShareDisputeAnswerer(parameters: CreateShareDisputeAnswere
       const live: ShareDisputeRound[] = [];
       for (const round of rounds) {
         try {
-          const [{ lockedUntil, pendingDisputes }, [dispute], [isServer, serverIndex]] = await Promise.all([
-            retry(() => shamir.bondOf(round.taskId, self)),
+          const [[, releaseAt], [dispute], [isServer, serverIndex]] = await Promise.all([
+            retry(() => shamir.disputeWindow(round.roundId)),
             retry(() => shamir.shareDispute(round.roundId)),
             retry(() => shamir.serverIndexOf(round.taskId, self)),
           ]);
-          if (isServer && dispute.open && ((Number(dispute.pending) >> Number(serverIndex)) & 1) === 1 && now <= dispute.deadline) {
-            await answer(round, Number(serverIndex), Number(dispute.leafIndex));
-          }
-          // Disputes of the round can still open (or wait on this server) until the bond's lock ends.
-          if (now <= lockedUntil || pendingDisputes > 0n) live.push(round);
+          const waitsOnIt = isServer && dispute.open && ((Number(dispute.pending) >> Number(serverIndex)) & 1) === 1;
+          if (waitsOnIt && now <= dispute.deadline) await answer(round, Number(serverIndex), Number(dispute.leafIndex));
+          // Anyone may close an expired dispute; the servers do too, so that one never stays open for want of a keeper.
+          else if (dispute.open && now > dispute.deadline) await closeShareDisputeIfDue(runtime, round.roundId);
+          // Disputes of the round can still open or wait until its release.
+          if (now <= releaseAt || dispute.open) live.push(round);
           else removeReceivedShares(receivedSharesPath(runtime.config.stateDir, round.roundId));
         } catch (error) {
           logger.error("answering a share-sum dispute failed; trying again in 1 s", { round: round.roundId, error });
@@ -140,12 +146,6 @@ export function createShareDisputeAnswerer(parameters: CreateShareDisputeAnswere
       return live;
     },
   };
-}
-
-/** How many of its answer's batches of `batchClients` the chain has taken (its cursor), so a restart resumes there. */
-async function answeredBatches(runtime: WorkerRuntime, roundId: bigint, serverIndex: number, batchClients: number = ANSWER_BATCH_CLIENTS): Promise<number> {
-  const next = Number(await retry(() => runtime.shamir.answerProgress(roundId, serverIndex)));
-  return Math.floor(next / batchClients);
 }
 
 export interface OpenShareDisputeParameters {
@@ -211,8 +211,8 @@ export async function openShareDisputeIfInconsistent(parameters: OpenShareDisput
     const now = Math.max(latest?.timestamp ?? 0, Date.now() / 1000);
     const flagged = (mask: bigint, index: number): boolean => ((Number(mask) >> index) & 1) === 1;
     const excluded = servers.flatMap((_, index) => (flagged(dispute.slashed, index) || flagged(dispute.pending, index) ? [index] : []));
-    // The servers whose answer matched what their clients committed at the disputed leaf; t of them reconstruct.
-    const consistent = live.filter((sum) => !excluded.includes(sum.serverIndex)).length;
+    // The servers whose complete answer matched what their clients committed at the disputed leaf; t of them reconstruct.
+    const consistent = live.filter((sum) => flagged(dispute.answered, sum.serverIndex) && !flagged(dispute.slashed, sum.serverIndex)).length;
     // Leave time to reconstruct and post before the Aggregation deadline.
     if (!dispute.open || (!fault && consistent >= threshold) || now >= parameters.deadline - 5) {
       logger.info("share-sum dispute result", { round: roundId, leaf: Number(dispute.leafIndex), open: dispute.open, excluded, consistent, clientFault: fault });
