@@ -185,8 +185,9 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
         if (!_offPolynomial(xs, ys, task.threshold)) revert ShamirShareSumsConsistent(roundId, leafIndex);
 
         // Every live server answers, the ones not opened too: a withheld share-sum payload cannot shield a server.
-        // One step per CLIENTS_PER_STEP included clients: every live server sends an answer batch per 64 of them.
-        uint64 deadline = uint64(block.timestamp) + _answerWindow(shares.step, _coordinator.includedClients(roundId).length);
+        // One step per CLIENTS_PER_STEP included clients (a Shamir round includes exactly its submitters): every live
+        // server sends an answer batch per 64 of them.
+        uint64 deadline = uint64(block.timestamp) + _answerWindow(shares.step, _coordinator.round(roundId).submittedCount);
         shares.dispute = ShareDispute({
             opener: msg.sender,
             deadline: deadline,

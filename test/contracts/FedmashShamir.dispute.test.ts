@@ -12,7 +12,8 @@ import { SHAMIR_PRIME } from "../../workers/crypto/shamir/shamirField";
 import { shareVector } from "../../workers/crypto/shamir/shareVector";
 import { deployFedmash } from "../helpers/deployFedmash";
 import { encryptionKey } from "../helpers/encryptionKey";
-import { MaskGroup, Mode, Phase, Role } from "../helpers/enums";
+import { Phase, Role } from "../helpers/enums";
+import { shamirTaskConfig } from "../helpers/shamirTaskConfig";
 import { advanceAfterDeadline } from "../helpers/roundClock";
 
 const TASK_ID = 1n;
@@ -102,25 +103,7 @@ describe("FedmashShamir share-sum disputes", function () {
     for (const [index, client] of clients.entries()) await registry.connect(client).register(Role.Client, encryptionKey(`client${index}`).compressed);
     for (const [index, server] of servers.entries()) await registry.connect(server).register(Role.Server, encryptionKey(`server${index}`).compressed);
     await coordinator.connect(owner).createShamirTask(
-      {
-        mode: Mode.Shamir,
-        aggregator: aggregator.address,
-        modelSize: MODEL_SIZE,
-        minClients: 2,
-        maxClients: CLIENT_COUNT,
-        joinDuration: 100n,
-        submitDuration: 1_000n,
-        aggregateDuration: AGGREGATE_DURATION,
-        modelKind: "mlp",
-        groupSize: 0,
-        quantizationScale: 10_000,
-        clipMillionths: 1_000_000,
-        keyDuration: 0,
-        shuffleDuration: 0,
-        completionDuration: 0,
-        minIncluded: 0,
-        maskGroup: MaskGroup.Rlwr2048,
-      },
+      shamirTaskConfig(aggregator.address, { modelSize: MODEL_SIZE, maxClients: CLIENT_COUNT, joinDuration: 100n, submitDuration: 1_000n, aggregateDuration: AGGREGATE_DURATION }),
       MODEL_CID,
       servers.map((server) => server.address),
       THRESHOLD

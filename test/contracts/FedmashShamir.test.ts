@@ -12,13 +12,14 @@ import { commitBatchSums } from "../../workers/crypto/verify/commitBatchSums";
 import { encodeBatchSums } from "../../workers/crypto/verify/encodeBatchSums";
 import { deployFedmash } from "../helpers/deployFedmash";
 import { encryptionKey } from "../helpers/encryptionKey";
-import { FailureReason, MaskGroup, Mode, Phase, Role } from "../helpers/enums";
+import { FailureReason, Mode, Phase, Role } from "../helpers/enums";
 import { phaseBitmap } from "../helpers/phaseBitmap";
 import { recordGas, type GasRecord } from "../helpers/recordGas";
 import { advanceAfterDeadline, deadlineOf, pinNextTimestamp, reachDeadline } from "../helpers/roundClock";
 import { expectRoundFailed } from "../helpers/roundEvents";
 import { Outcome, Stage } from "../helpers/verifierEnums";
 import { quantizedUpdate } from "../workers/crypto/verify/quantizedUpdate";
+import { shamirTaskConfig } from "../helpers/shamirTaskConfig";
 
 const TASK_ID = 1n;
 const CLIENT_COUNT = 5;
@@ -53,28 +54,11 @@ function shareSumCid(server: HardhatEthersSigner): string {
 }
 
 function shamirConfig(aggregator: string, overrides: Partial<IFedmashCoordinator.TaskConfigStruct> = {}) {
-  const config: IFedmashCoordinator.TaskConfigStruct = {
-    mode: Mode.Shamir,
+  return shamirTaskConfig(
     aggregator,
-    modelSize: MODEL_SIZE,
-    minClients: 2,
-    maxClients: CLIENT_COUNT,
-    joinDuration: JOIN_DURATION,
-    submitDuration: SUBMIT_DURATION,
-    aggregateDuration: AGGREGATE_DURATION,
-    modelKind: "mlp",
-    // Shamir ignores the five Mash-only fields, so 0 is accepted where Mash would refuse it.
-    groupSize: 0,
-    quantizationScale: 10_000,
-    clipMillionths: 1_000_000,
-    keyDuration: 0,
-    shuffleDuration: 0,
-    completionDuration: 0,
-    // The default floor, max(3, minClients) = 3.
-    minIncluded: 0,
-    maskGroup: MaskGroup.Rlwr2048,
-  };
-  return { ...config, ...overrides };
+    { modelSize: MODEL_SIZE, maxClients: CLIENT_COUNT, joinDuration: JOIN_DURATION, submitDuration: SUBMIT_DURATION, aggregateDuration: AGGREGATE_DURATION },
+    overrides
+  );
 }
 
 describe("FedmashShamir", function () {

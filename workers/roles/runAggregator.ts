@@ -73,7 +73,7 @@ import { fetchShareSum } from "./fetchShareSum";
 import { readQuantizedUpdate, writeQuantizedUpdate } from "./quantizedUpdateFile";
 import { sendSeededTransaction } from "./sendSeededTransaction";
 import { existsSync } from "node:fs";
-import { runRoundLoop, type RoundLoopHandle } from "./runRoundLoop";
+import { runRoundLoop, withTicker, type RoundLoopHandle } from "./runRoundLoop";
 import { createAggregateDisputeAnswerer, loadCommittedSum } from "./answerAggregateDisputes";
 import { closeShareDisputeIfDue, openShareDisputeIfInconsistent } from "./shareDisputes";
 import type { WorkerRuntime } from "./openWorkerRuntime";
@@ -696,9 +696,9 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     keeper: true,
   });
 
-  let stopped = false;
-  const disputeLoop = (async () => {
-    while (!stopped) {
+  return withTicker(
+    loop,
+    async () => {
       // Share-sum disputes this aggregator opened or followed: once a dispute's deadline passed, close it, which slashes
       // the servers that never answered.
       for (const roundId of [...shareDisputeRounds]) {
@@ -712,20 +712,8 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
       }
       const rounds = Object.values(loop.state().rounds).filter(isMash);
       for (const round of rounds) if (round.stage !== "challenge") disputes.forget(round.roundId);
-      try {
-        await disputes.tick(rounds.filter((round) => round.stage === "challenge").map((round) => ({ roundId: round.roundId, aggregateBlock: round.aggregateBlock })));
-      } catch (error) {
-        logger.error("answering aggregate disputes failed this tick; trying again in 1 s", { error });
-      }
-      await sleep(1_000).catch(() => undefined);
-    }
-  })();
-  return {
-    state: () => loop.state(),
-    stop: async () => {
-      stopped = true;
-      await loop.stop();
-      await disputeLoop;
+      await disputes.tick(rounds.filter((round) => round.stage === "challenge").map((round) => ({ roundId: round.roundId, aggregateBlock: round.aggregateBlock })));
     },
-  };
+    (error) => logger.error("answering aggregate disputes failed this tick; trying again in 1 s", { error }),
+  );
 }

@@ -65,6 +65,32 @@ export interface RoundLoopHandle<R> {
   stop(): Promise<void>;
 }
 
+/**
+ * The loop's handle with `tick` run about every `intervalMs` beside it until the handle is stopped (the disputes a
+ * role answers or closes between its rounds' actions); a tick that throws is reported to `onError` and tried again.
+ */
+export function withTicker<R>(loop: RoundLoopHandle<R>, tick: () => Promise<void>, onError: (error: unknown) => void, intervalMs = 1_000): RoundLoopHandle<R> {
+  let stopped = false;
+  const ticking = (async () => {
+    while (!stopped) {
+      try {
+        await tick();
+      } catch (error) {
+        onError(error);
+      }
+      await sleep(intervalMs).catch(() => undefined);
+    }
+  })();
+  return {
+    state: () => loop.state(),
+    stop: async () => {
+      stopped = true;
+      await loop.stop();
+      await ticking;
+    },
+  };
+}
+
 export function roundLoopStatePath(runtime: WorkerRuntime): string {
   return join(runtime.config.stateDir, "state.json");
 }

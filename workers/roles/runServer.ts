@@ -31,13 +31,12 @@ import { putPayload } from "../storage/putPayload";
 import { shareSumCommitment } from "../crypto/commit/shamirCommitments";
 import { SHAMIR_PRIME } from "../crypto/shamir/shamirField";
 import { ensureRegistered, loadOrCreateEciesKeys } from "./ensureRegistered";
-import { runRoundLoop, type RoundLoopHandle } from "./runRoundLoop";
+import { runRoundLoop, withTicker, type RoundLoopHandle } from "./runRoundLoop";
 import { shareSumPayload } from "./shamirPayloads";
 import { createShareDisputeAnswerer, ensureServerBond, ServerBondAboveLimitError, type ShareDisputeRound } from "./shareDisputes";
 import { receivedSharesPath, writeReceivedShares } from "./receivedSharesFile";
 import { sumOwnShares } from "./sumOwnShares";
 import { DEFAULT_SERVER_MAX_BOND_WEI } from "../config/serverConfig";
-import { sleep } from "../retry";
 import type { WorkerRuntime } from "./openWorkerRuntime";
 
 export class ShamirServerPhaseError extends BaseError {
@@ -160,27 +159,15 @@ export async function runServer(parameters: RunServerParameters): Promise<RoundL
   });
   // Every round whose share-sum the chain has from it (its state says so, after a restart or a retried post too) is
   // watched until no dispute can reach it.
-  let stopped = false;
-  const disputeLoop = (async () => {
-    while (!stopped) {
-      try {
-        const rounds: ShareDisputeRound[] = Object.values(loop.state().rounds)
-          .filter((round) => round.shareSumCid !== undefined && !settled.has(round.roundId))
-          .map((round) => ({ roundId: BigInt(round.roundId), taskId: BigInt(round.taskId) }));
-        const live = await answerer.tick(rounds);
-        for (const round of rounds) if (!live.some((other) => other.roundId === round.roundId)) settled.add(round.roundId.toString());
-      } catch (error) {
-        logger.error("answering share-sum disputes failed this tick; trying again in 1 s", { error });
-      }
-      await sleep(1_000).catch(() => undefined);
-    }
-  })();
-  return {
-    state: () => loop.state(),
-    stop: async () => {
-      stopped = true;
-      await loop.stop();
-      await disputeLoop;
+  return withTicker(
+    loop,
+    async () => {
+      const rounds: ShareDisputeRound[] = Object.values(loop.state().rounds)
+        .filter((round) => round.shareSumCid !== undefined && !settled.has(round.roundId))
+        .map((round) => ({ roundId: BigInt(round.roundId), taskId: BigInt(round.taskId) }));
+      const live = await answerer.tick(rounds);
+      for (const round of rounds) if (!live.some((other) => other.roundId === round.roundId)) settled.add(round.roundId.toString());
     },
-  };
+    (error) => logger.error("answering share-sum disputes failed this tick; trying again in 1 s", { error }),
+  );
 }
