@@ -62,7 +62,7 @@ describe("fedmash watch: a standalone watcher of a MASH task", function () {
         outputFile: join(work, "watcher.out"),
       }),
     );
-    owner = await runCli(["owner", ...common, "--account", "0", "--mode", "mash", "--rounds", "1", "--max-clients", String(CLIENTS), "--join-seconds", "180", "--challenge-window", "10", "--state-dir", join(work, "owner")]);
+    owner = await runCli(["owner", ...common, "--account", "0", "--mode", "mash", "--rounds", "1", "--max-clients", String(CLIENTS), "--join-seconds", "180", "--challenge-window", "20", "--state-dir", join(work, "owner")]);
     // Claims land just after the settlement; give the watcher a moment to claim what it is owed.
     await new Promise((resolve) => setTimeout(resolve, 5_000));
   });
@@ -75,7 +75,8 @@ describe("fedmash watch: a standalone watcher of a MASH task", function () {
 
   it("fails the round as AggregateFraudProven and slashes the aggregator", async function () {
     expect(owner.code, owner.stderr).to.equal(0);
-    expect(owner.stdout).to.match(/round 1 \(id 1\): Failed \(AggregateFraudProven\)/);
+    // The owner's whole output in the message: under load the watcher's race against the window is what varies.
+    expect(owner.stdout, owner.stdout).to.match(/round 1 \(id 1\): Failed \(AggregateFraudProven\)/);
     expect(owner.stdout).to.match(/slashed aggregator 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 1000000000000000000 wei \(aggregate-fraud-proven\)/);
     const account = await connectChain({ rpcUrl: node.rpcUrl, accountIndex: 0 });
     try {

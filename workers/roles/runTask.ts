@@ -5,6 +5,7 @@
 // model on the MNIST test set. With DP settings it also accounts the privacy spent: each published aggregate is
 // one release, and the cumulative (ε, δ) after every round goes into the report. Used by the demo and by
 // `fedmash owner`.
+import { VECTOR_MERKLE_LEAF_VALUES } from "../crypto/commit/vectorMerkle";
 import { ZeroAddress, formatEther, type ContractTransactionReceipt } from "ethers";
 import { sendTransaction } from "../chain/sendTransaction";
 import { BaseError } from "../errors";
@@ -398,18 +399,23 @@ const gasOf = async (runtime: WorkerRuntime, transactionHash: string): Promise<n
 /** Who lost money in the round and why (AggregatorSlashed, ChallengeRejected), and every challenge with its gas. */
 async function slashesAndChallenges(runtime: WorkerRuntime, roundId: bigint, outcome: VerificationOutcome): Promise<Pick<RoundReport, "slashedParties" | "challenges">> {
   const { verifier } = runtime;
-  const [serverSlashes, slashes, rejected, proven, disputes, opened] = await Promise.all([
+  const [serverSlashes, slashes, rejected, proven, disputes, opened, leaves] = await Promise.all([
     retry(() => runtime.shamir.queryFilter(runtime.shamir.filters.ServerSlashed(roundId))),
     retry(() => verifier.queryFilter(verifier.filters.AggregatorSlashed(undefined, roundId))),
     retry(() => verifier.queryFilter(verifier.filters.ChallengeRejected(roundId))),
     retry(() => verifier.queryFilter(verifier.filters.AggregateFraudProven(undefined, roundId))),
     retry(() => verifier.queryFilter(verifier.filters.DisputeClosed(roundId))),
     retry(() => verifier.queryFilter(verifier.filters.DisputeOpened(roundId))),
+    retry(() => verifier.queryFilter(verifier.filters.DisputeLeafRevealed(roundId))),
   ]);
-  // A challenge sent by an account that had disputed the round is its dispute's last move (the leaf it reached).
+  // A challenge is a dispute's last move when its sender had disputed the round and the dispute game reached the
+  // challenged leaf; a disputer's direct challenge (its dispute still on the way down) is a challenge like any other.
   const disputers = new Set(opened.map((event) => event.args.challenger.toLowerCase()));
-  const kindOf = (challenger: string, upheld: boolean): Pick<ChallengeReport, "kind" | "end"> =>
-    disputers.has(challenger.toLowerCase()) ? { kind: "dispute", end: upheld ? "ChallengeUpheld" : "ChallengeRejected" } : { kind: "challenge" };
+  const revealedLeaves = new Set(leaves.map((event) => Number(event.args.leafIndex)));
+  const kindOf = (challenger: string, upheld: boolean, leafIndex: number): Pick<ChallengeReport, "kind" | "end"> =>
+    disputers.has(challenger.toLowerCase()) && revealedLeaves.has(leafIndex)
+      ? { kind: "dispute", end: upheld ? "ChallengeUpheld" : "ChallengeRejected" }
+      : { kind: "challenge" };
   const aggregatorReason =
     outcome === VerificationOutcome.FraudProven ? "aggregate-fraud-proven" : outcome === VerificationOutcome.BatchSumsMissing ? "batch-sums-missing" : "verification-failed";
   const slashedParties: SlashedParty[] = [
@@ -429,10 +435,10 @@ async function slashesAndChallenges(runtime: WorkerRuntime, roundId: bigint, out
   // (its AggregateFraudProven, when the aggregator timed out or its padding was not zero, is that dispute's).
   const disputeProofs = new Set(disputes.map((event) => event.transactionHash));
   const challenges: ChallengeReport[] = await Promise.all([
-    ...rejected.map(async (event) => ({ ...kindOf(event.args.challenger, false), challenger: event.args.challenger, upheld: false, leafIndex: Number(event.args.leafIndex), gasUsed: await gasOf(runtime, event.transactionHash) })),
+    ...rejected.map(async (event) => ({ ...kindOf(event.args.challenger, false, Number(event.args.leafIndex)), challenger: event.args.challenger, upheld: false, leafIndex: Number(event.args.leafIndex), gasUsed: await gasOf(runtime, event.transactionHash) })),
     ...proven
       .filter((event) => !disputeProofs.has(event.transactionHash))
-      .map(async (event) => ({ ...kindOf(event.args.challenger, true), challenger: event.args.challenger, upheld: true, coordinate: Number(event.args.coordinate), gasUsed: await gasOf(runtime, event.transactionHash) })),
+      .map(async (event) => ({ ...kindOf(event.args.challenger, true, Math.floor(Number(event.args.coordinate) / VECTOR_MERKLE_LEAF_VALUES)), challenger: event.args.challenger, upheld: true, coordinate: Number(event.args.coordinate), gasUsed: await gasOf(runtime, event.transactionHash) })),
     // A dispute closed by its rejected challenge is listed as that challenge.
     ...disputes
       .filter((event) => Number(event.args.end) !== DisputeEnd.ChallengeRejected)
