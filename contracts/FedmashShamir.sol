@@ -179,7 +179,7 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
         if (shares.clientFault) revert ShamirClientFaultProven(roundId);
         if (block.timestamp > shares.disputeUntil) revert ShamirDisputePeriodOver(roundId, shares.disputeUntil);
         TaskServers storage task = _tasks[taskId];
-        (uint16 liveMask, ) = _liveServers(task, shares);
+        uint16 liveMask = _liveServers(task, shares);
         if (openings.length <= task.threshold) revert ShamirTooFewShareSums(roundId, openings.length, task.threshold);
         (uint256[] memory xs, uint256[16][] memory ys) = _openSums(task.servers, shares, liveMask, leafIndex, openings);
         if (!_offPolynomial(xs, ys, task.threshold)) revert ShamirShareSumsConsistent(roundId, leafIndex);
@@ -404,15 +404,11 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
         return task.serverBond < MIN_SERVER_BOND ? MIN_SERVER_BOND : task.serverBond;
     }
 
-    /// @dev The servers whose share-sum is posted and not slashed, as a mask by index, and how many.
-    function _liveServers(
-        TaskServers storage task,
-        RoundShares storage shares
-    ) private view returns (uint16 mask, uint256 count) {
+    /// @dev The servers whose share-sum is posted and not slashed, as a mask by index.
+    function _liveServers(TaskServers storage task, RoundShares storage shares) private view returns (uint16 mask) {
         for (uint256 index = 0; index < task.servers.length; ++index) {
             if (!shares.sums[task.servers[index]].posted || (shares.slashedMask >> index) & 1 == 1) continue;
             mask |= uint16(1 << index);
-            ++count;
         }
     }
 
@@ -480,12 +476,7 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
         if (values.length != _LEAF_VALUES * _WIDTH || proof.length != depth) {
             revert ShamirMalformedOpening(index, values.length, proof.length);
         }
-        node = keccak256(abi.encodePacked(bytes1(0x00), values));
-        for (uint256 level = 0; level < depth; ++level) {
-            node = (leafIndex >> level) & 1 == 1
-                ? keccak256(abi.encodePacked(bytes1(0x01), proof[level], node))
-                : keccak256(abi.encodePacked(bytes1(0x01), node, proof[level]));
-        }
+        return AggregateFraudProof.leafRoot(values, proof, leafIndex);
     }
 
     /// @dev Adds the next batch of included clients' committed shares of the disputed leaf (for server `serverIndex`)

@@ -138,11 +138,21 @@ library AggregateFraudProof {
         if (opening.values.length != LEAF_VALUES * width || opening.proof.length != depth) {
             revert FraudProofMalformedOpening(index, opening.values.length, opening.proof.length);
         }
-        node = keccak256(abi.encodePacked(bytes1(0x00), opening.values));
-        for (uint256 level = 0; level < depth; ++level) {
+        return leafRoot(opening.values, opening.proof, leafIndex);
+    }
+
+    /// @notice The root that leaf `leafIndex` with `values` hashes up to along `proof` (one sibling per level): the
+    /// walk every opening of a vector commitment takes. The caller checks the lengths.
+    function leafRoot(
+        bytes calldata values,
+        bytes32[] calldata proof,
+        uint256 leafIndex
+    ) internal pure returns (bytes32 node) {
+        node = keccak256(abi.encodePacked(bytes1(0x00), values));
+        for (uint256 level = 0; level < proof.length; ++level) {
             node = (leafIndex >> level) & 1 == 1
-                ? keccak256(abi.encodePacked(bytes1(0x01), opening.proof[level], node))
-                : keccak256(abi.encodePacked(bytes1(0x01), node, opening.proof[level]));
+                ? keccak256(abi.encodePacked(bytes1(0x01), proof[level], node))
+                : keccak256(abi.encodePacked(bytes1(0x01), node, proof[level]));
         }
     }
 
