@@ -35,7 +35,7 @@ import { runRoundLoop, withTicker, type RoundLoopHandle } from "./runRoundLoop";
 import { shareSumPayload } from "./shamirPayloads";
 import { createShareDisputeAnswerer, ensureServerBond, ServerBondAboveLimitError, type ShareDisputeRound } from "./shareDisputes";
 import { receivedSharesPath, writeReceivedShares } from "./receivedSharesFile";
-import { sumOwnShares } from "./sumOwnShares";
+import { frozenSubmissions, sumOwnShares } from "./sumOwnShares";
 import { DEFAULT_SERVER_MAX_BOND_WEI } from "../config/serverConfig";
 import type { WorkerRuntime } from "./openWorkerRuntime";
 
@@ -96,12 +96,7 @@ export async function runServer(parameters: RunServerParameters): Promise<RoundL
       });
       return shamirServerHandlers.withhold(round, { client: "", error: `TooFewIncluded (${included.length} of minIncluded ${minIncluded})` });
     }
-    const submissions = await Promise.all(
-      included.map(async (client) => {
-        const submitted = await retry(() => coordinator.submission(roundId, client));
-        return { client, cid: submitted.cid, contentHash: submitted.contentHash };
-      }),
-    );
+    const submissions = await frozenSubmissions(coordinator, roundId, included);
     if (submissions.length !== action.submissions.length) {
       logger.warn("the chain's frozen set differs from the submissions this server saw; summing the chain's", { round: roundId, chain: submissions.length, seen: action.submissions.length });
     }
@@ -119,7 +114,7 @@ export async function runServer(parameters: RunServerParameters): Promise<RoundL
     const clients = summed.clients;
     if (parameters.lieBy) {
       summed.shareSum[0] = (summed.shareSum[0]! + parameters.lieBy) % SHAMIR_PRIME;
-      logger.warn("posting a wrong share-sum as instructed (--malicious wrong-share-sum)", { round: roundId, coordinate: 0, by: parameters.lieBy });
+      logger.warn("posting a wrong share-sum as instructed (--wrong-share-sum)", { round: roundId, coordinate: 0, by: parameters.lieBy });
     }
     try {
       await ensureServerBond(runtime, BigInt(taskId), parameters.maxBondWei ?? DEFAULT_SERVER_MAX_BOND_WEI);

@@ -3,9 +3,10 @@
 // - ensureServerBond: before a server posts, it tops its bond for the task up to what the task requires, and refuses a
 //   task whose bond is above the most it accepts (`--max-bond`), withholding instead (ServerBondAboveLimitError).
 // - createShareDisputeAnswerer: each tick, for every round in which this server posted and whose disputes can still
-//   open or wait, reads the round's dispute; when one waits on this server, it sums its shares again (sumOwnShares
-//   keeps each client's committed share) and answers with its leaf. Stateless between ticks, so a restarted server
-//   answers what the chain says it owes; a missed answer would slash its whole bond.
+//   open or wait, reads the round's dispute; when one waits on this server, it answers from what it kept when it
+//   posted (receivedSharesFile: the share-sum and the shares it summed; else it fetches and sums them again), in
+//   batches from the chain's cursor. Stateless between ticks apart from that file, so a restarted server answers what
+//   the chain says it owes; a missed answer would slash its whole bond. It also closes disputes that expired.
 // - openShareDisputeIfInconsistent: the aggregator's side. When the posted share-sums do not lie on one polynomial,
 //   it opens a dispute at the first such leaf and waits for the servers' answers: until the dispute closes, or t
 //   servers answered consistently, or shortly before the Aggregation deadline. The servers that are slashed or have
@@ -20,7 +21,7 @@ import { retry, sleep } from "../retry";
 import type { WorkerRuntime } from "./openWorkerRuntime";
 import { fetchShareSum } from "./fetchShareSum";
 import { readReceivedShares, ReceivedSharesFileError, receivedSharesPath, removeReceivedShares, type KeptRound } from "./receivedSharesFile";
-import { sumOwnShares } from "./sumOwnShares";
+import { frozenSubmissions, sumOwnShares } from "./sumOwnShares";
 
 export class ServerBondAboveLimitError extends BaseError {
   override name = "ServerBondAboveLimitError" as const;
@@ -85,13 +86,7 @@ export function createShareDisputeAnswerer(parameters: CreateShareDisputeAnswere
     const posted = await retry(() => shamir.shareSum(round.roundId, self));
     const fetched = await fetchShareSum({ store: runtime.store, cid: posted.cid, contentHash: posted.contentHash, modelSize, maxClients });
     const servers = (await retry(() => shamir.servers(round.taskId))).map((s) => getAddress(s));
-    const included = await retry(() => coordinator.includedClients(round.roundId));
-    const submissions = await Promise.all(
-      included.map(async (client) => {
-        const submitted = await retry(() => coordinator.submission(round.roundId, client));
-        return { client, cid: submitted.cid, contentHash: submitted.contentHash };
-      }),
-    );
+    const submissions = await frozenSubmissions(coordinator, round.roundId, await retry(() => coordinator.includedClients(round.roundId)));
     const summed = await sumOwnShares({ store: runtime.store, roundId: round.roundId, submissions, servers, serverIndex, serverPrivateKey: parameters.serverPrivateKey, modelSize });
     if (summed.status === "summed") return { payloadHash: fetched.payloadHash, shareSum: fetched.values, shares: summed.shares };
     // It posted over these very shares, so they were usable then; nothing it could send now would clear it.
@@ -134,7 +129,7 @@ export function createShareDisputeAnswerer(parameters: CreateShareDisputeAnswere
           const waitsOnIt = isServer && dispute.open && ((Number(dispute.pending) >> Number(serverIndex)) & 1) === 1;
           if (waitsOnIt && now <= dispute.deadline) await answer(round, Number(serverIndex), Number(dispute.leafIndex));
           // Anyone may close an expired dispute; the servers do too, so that one never stays open for want of a keeper.
-          else if (dispute.open && now > dispute.deadline) await closeShareDisputeIfDue(runtime, round.roundId);
+          else if (dispute.open && now > dispute.deadline) await closeShareDispute(runtime, round.roundId);
           // Disputes of the round can still open or wait until its release.
           if (now <= releaseAt || dispute.open) live.push(round);
           else removeReceivedShares(receivedSharesPath(runtime.config.stateDir, round.roundId));
@@ -222,13 +217,18 @@ export async function openShareDisputeIfInconsistent(parameters: OpenShareDisput
   }
 }
 
-/** Closes an expired share-sum dispute of the round (anyone may: its silent servers are slashed). */
-export async function closeShareDisputeIfDue(runtime: WorkerRuntime, roundId: bigint): Promise<boolean> {
-  const [dispute] = await retry(() => runtime.shamir.shareDispute(roundId));
-  if (!dispute.open) return false;
-  const latest = await retry(() => runtime.connection.provider.getBlock("latest"));
-  if (BigInt(latest?.timestamp ?? 0) <= dispute.deadline) return false;
+/** Closes the round's expired share-sum dispute (anyone may: its silent servers are slashed). */
+async function closeShareDispute(runtime: WorkerRuntime, roundId: bigint): Promise<void> {
   await sendTransaction(runtime.connection.signer, { action: `closeShareDispute(round ${roundId})`, send: () => runtime.shamir.closeShareDispute(roundId) });
   runtime.logger.warn("share-sum dispute closed after its deadline: silent servers slashed", { round: roundId });
+}
+
+/** Closes the round's share-sum dispute once its deadline passed; true when none is open any more. */
+export async function closeShareDisputeIfDue(runtime: WorkerRuntime, roundId: bigint): Promise<boolean> {
+  const [dispute] = await retry(() => runtime.shamir.shareDispute(roundId));
+  if (!dispute.open) return true;
+  const latest = await retry(() => runtime.connection.provider.getBlock("latest"));
+  if (BigInt(latest?.timestamp ?? 0) <= dispute.deadline) return false;
+  await closeShareDispute(runtime, roundId);
   return true;
 }

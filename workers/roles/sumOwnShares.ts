@@ -12,6 +12,8 @@ import { decryptShare } from "../crypto/shamir/decryptShare";
 import { ShamirMalformedShareError, ShamirShareCommitmentMismatchError, ShamirShareTamperedError, ShamirWrongServerError } from "../crypto/shamir/errors";
 import { fieldVectorRoot, shareRootsHash } from "../crypto/commit/shamirCommitments";
 import type { SubmissionRecord } from "../protocol/submissionRecord";
+import { retry } from "../retry";
+import type { FedmashCoordinator } from "../../typechain-types";
 import { fetchPayload } from "../storage/fetchPayload";
 import { fetchCommittedPayload } from "../storage/fetchCommittedPayload";
 import type { IpfsStore } from "../storage/IpfsStore";
@@ -28,6 +30,19 @@ import { shareByteLimit, shareManifestByteLimit } from "./payloadLimits";
 const UNUSABLE_SHARE_ERRORS = [ShamirWrongServerError, ShamirShareTamperedError, ShamirMalformedShareError, ShamirManifestInvalidError, ShamirShareCommitmentMismatchError];
 const isUnusableShare = (error: unknown): boolean => isSenderFault(error) || UNUSABLE_SHARE_ERRORS.some((kind) => error instanceof kind);
 
+/**
+ * The chain's record of what each of `included` (the round's frozen set, in its order) submitted: what a server sums,
+ * whatever events it saw.
+ */
+export function frozenSubmissions(coordinator: FedmashCoordinator, roundId: bigint, included: readonly string[]): Promise<SumOwnSharesParameters["submissions"][number][]> {
+  return Promise.all(
+    included.map(async (client) => {
+      const submitted = await retry(() => coordinator.submission(roundId, client));
+      return { client, cid: submitted.cid, contentHash: submitted.contentHash };
+    }),
+  );
+}
+
 export interface SumOwnSharesParameters {
   store: IpfsStore;
   roundId: bigint;
@@ -39,11 +54,6 @@ export interface SumOwnSharesParameters {
   serverPrivateKey: Uint8Array;
   modelSize: number;
   timeoutMs?: number;
-  /**
-   * Keep every client's decrypted share in the result (`shares`), default true: what a dispute answer opens. Posting
-   * a share-sum does not need them (false: `shares` is empty), which saves d·4 bytes a client (0.4 MB at d = 101,770).
-   */
-  keepShares?: boolean;
 }
 
 /** One summed client's share as this server received it, and what its client committed to. */
@@ -58,7 +68,7 @@ export interface ReceivedShare {
 }
 
 export type SumOwnSharesReturnType =
-  /** `shares`: per client of `clients`, in the same (frozen-set) order; empty when keepShares is false. */
+  /** `shares`: per client of `clients`, in the same (frozen-set) order (what a server keeps to answer disputes). */
   | { status: "summed"; shareSum: Uint32Array; clients: string[]; shares: ReceivedShare[] }
   /** `error` is the name of the failure, e.g. ShamirShareTamperedError. */
   | { status: "unusable"; client: string; error: string; cause: Error };
@@ -66,7 +76,6 @@ export type SumOwnSharesReturnType =
 export async function sumOwnShares(parameters: SumOwnSharesParameters): Promise<SumOwnSharesReturnType> {
   const { store, roundId, servers, serverIndex, modelSize } = parameters;
   const timeoutMs = parameters.timeoutMs ?? 30_000;
-  const keepShares = parameters.keepShares ?? true;
   // Exact caps from the task: a manifest for this many servers, a share of this model size.
   const manifestOptions = { timeoutMs, maxBytes: shareManifestByteLimit(servers.length) };
   const shareOptions = { timeoutMs, maxBytes: shareByteLimit(modelSize) };
@@ -102,7 +111,7 @@ export async function sumOwnShares(parameters: SumOwnSharesParameters): Promise<
     }
     addShares(shareSum, share);
     clients.push(client);
-    if (keepShares) shares.push({ client, manifestHash, shareRoots: manifest!.shareRoots, share });
+    shares.push({ client, manifestHash, shareRoots: manifest!.shareRoots, share });
   }
   return { status: "summed", shareSum, clients, shares };
 }
