@@ -442,7 +442,7 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     // again, still bounded by the deadline): chain time cannot measure it, since it only moves when blocks are made.
     const graceUntil = Date.now() / 1000 + (parameters.shareSumGraceSeconds ?? Number(task.config.aggregateDuration) / 2);
 
-    const usable = new Map<number, ShamirShareSum & { payloadHash: string; root: string }>();
+    const usable = new Map<number, ShamirShareSum & { payloadHash: string }>();
     const rejected = new Map<number, string>();
     for (;;) {
       const views = await Promise.all(servers.map((s) => retry(() => runtime.shamir.shareSum(roundId, s))));
@@ -450,7 +450,7 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
         if (!posted.posted || usable.has(j) || rejected.has(j)) continue;
         try {
           // Checked against the commitment keccak256(payload hash ‖ root of the share-sum), not the plain hash;
-          // payloadHash and root stay with the values, what a share-sum dispute opens.
+          // the payload hash stays with the values: a share-sum dispute opens both.
           const fetched = await fetchShareSum({ store: runtime.store, cid: posted.cid, contentHash: posted.contentHash, modelSize, maxClients: Number(task.config.maxClients) });
           const clients = fetched.clients.map((c) => c.toLowerCase()).sort().join(",");
           if (clients !== includedKey) {
@@ -458,7 +458,7 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
             logger.error("share-sum rejected: it does not cover exactly the submitted clients", { round: roundId, serverIndex: j, server: servers[j] });
             continue;
           }
-          usable.set(j, { serverIndex: j, values: fetched.values, payloadHash: fetched.payloadHash, root: fetched.root });
+          usable.set(j, { serverIndex: j, values: fetched.values, payloadHash: fetched.payloadHash });
         } catch (error) {
           if (!isSenderFault(error)) throw error;
           rejected.set(j, (error as Error).name);
@@ -615,7 +615,7 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
    * in the state folder when its root is the round's aggregateHash, else the published payload's when it opens that
    * root (an honest aggregator's does). The answerer asks again at most once a minute after a failure.
    */
-  // Shamir rounds with a share-sum dispute this aggregator waits to close (a disputeLoop tick closes it after its deadline).
+  // Shamir rounds with a share-sum dispute this aggregator waits to close (the ticker closes it after its deadline).
   const shareDisputeRounds = new Set<string>();
   const disputes = createAggregateDisputeAnswerer({
     runtime,
@@ -703,9 +703,7 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
       // the servers that never answered.
       for (const roundId of [...shareDisputeRounds]) {
         try {
-          const [dispute] = await retry(() => runtime.shamir.shareDispute(BigInt(roundId)));
-          if (!dispute.open) shareDisputeRounds.delete(roundId);
-          else if (await closeShareDisputeIfDue(runtime, BigInt(roundId))) shareDisputeRounds.delete(roundId);
+          if (await closeShareDisputeIfDue(runtime, BigInt(roundId))) shareDisputeRounds.delete(roundId);
         } catch (error) {
           logger.error("closing a share-sum dispute failed this tick; trying again in 1 s", { round: roundId, error });
         }

@@ -1,4 +1,4 @@
-// Fetches a MASH payload whose on-chain hash is a vector commitment, keccak256(keccak256(bytes) ‖ Merkle root of
+// Fetches a payload whose on-chain hash is a vector commitment, keccak256(keccak256(bytes) ‖ Merkle root of
 // the payload's vector) (docs/VERIFICATION.md, "The vector commitment"): a masked submission's contentHash or a
 // MASH aggregate's aggregateHash. The bytes are decoded with the caller's expectations, the root is computed from
 // the decoded vector by `rootOf`, and the pair must open the commitment; otherwise PayloadCommitmentMismatchError,
