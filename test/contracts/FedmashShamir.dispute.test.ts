@@ -1,12 +1,14 @@
 // Accountable share-sums on-chain: server bonds, and the share-sum dispute that slashes a server whose posted sum is
 // not the sum of the shares its clients committed to it (or that does not answer), without ever slashing an honest
-// server for a client's inconsistent shares. Real Shamir shares, real vector Merkle commitments (width 8, field p).
+// server for a client's inconsistent shares. Real Shamir shares, committed by the workers' own fedmash/shamir-commit/v1
+// functions, so the contract is tested against exactly what clients and servers post.
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { concat, hexlify, keccak256, parseEther } from "ethers";
-import { buildVectorMerkleTree, commitmentHash, type VectorMerkleTree } from "../../workers/crypto/commit/vectorMerkle";
+import { hexlify, parseEther } from "ethers";
+import { fieldVectorTree, shamirSubmissionCommitment, shareSumCommitment } from "../../workers/crypto/commit/shamirCommitments";
+import type { VectorMerkleTree } from "../../workers/crypto/commit/vectorMerkle";
 import { addShares } from "../../workers/crypto/shamir/addShares";
 import { SHAMIR_PRIME } from "../../workers/crypto/shamir/shamirField";
 import { shareVector } from "../../workers/crypto/shamir/shareVector";
@@ -33,15 +35,6 @@ enum SlashReason {
   NoAnswer = 1,
 }
 
-/** Field elements as the vector Merkle tree's width-8 values: 8 bytes big-endian, padded to whole leaves. */
-function fieldTree(values: Uint32Array): VectorMerkleTree {
-  const leafCount = Math.ceil(values.length / 16);
-  const bytes = new Uint8Array(leafCount * 16 * 8);
-  const view = new DataView(bytes.buffer);
-  values.forEach((value, index) => view.setUint32(index * 8 + 4, value));
-  return buildVectorMerkleTree(bytes, 8, values.length);
-}
-
 interface ClientShares {
   client: HardhatEthersSigner;
   manifestHash: string;
@@ -55,9 +48,9 @@ function shareClient(client: HardhatEthersSigner, seed: number, corrupt?: { serv
   const shares = shareVector(update, { servers: SERVER_COUNT, threshold: THRESHOLD });
   // A cheating client hands one server a share off its polynomial, and commits to what it handed out.
   if (corrupt) shares[corrupt.server]![corrupt.coordinate] = (shares[corrupt.server]![corrupt.coordinate]! + 1) % SHAMIR_PRIME;
-  const trees = shares.map(fieldTree);
+  const trees = shares.map((share) => fieldVectorTree(share));
   const manifestHash = ethers.id(`manifest ${client.address}`);
-  const contentHash = commitmentHash(manifestHash, keccak256(concat(trees.map((tree) => tree.root))));
+  const contentHash = shamirSubmissionCommitment(manifestHash, trees.map((tree) => tree.root));
   return { client, manifestHash, shares, trees, contentHash };
 }
 
@@ -73,7 +66,7 @@ function serverSum(server: HardhatEthersSigner, index: number, clients: ClientSh
   const sum = new Uint32Array(MODEL_SIZE);
   for (const entry of clients) addShares(sum, entry.shares[index]!);
   if (lie !== 0) sum[LIE_COORDINATE] = (sum[LIE_COORDINATE]! + lie) % SHAMIR_PRIME;
-  return { server, index, payloadHash: ethers.id(`share-sum ${server.address}`), sum, tree: fieldTree(sum) };
+  return { server, index, payloadHash: ethers.id(`share-sum ${server.address}`), sum, tree: fieldVectorTree(sum) };
 }
 
 function sumOpening(entry: ServerSum, leaf: number) {
@@ -135,7 +128,7 @@ describe("FedmashShamir share-sum disputes", function () {
 
   async function post(fixture: Fixture, roundId: bigint, sums: ServerSum[]) {
     for (const entry of sums) {
-      await fixture.shamir.connect(entry.server).postShareSum(roundId, `bafkreisum${entry.index}`, commitmentHash(entry.payloadHash, entry.tree.root));
+      await fixture.shamir.connect(entry.server).postShareSum(roundId, `bafkreisum${entry.index}`, shareSumCommitment(entry.payloadHash, entry.sum));
     }
   }
 
@@ -202,7 +195,7 @@ describe("FedmashShamir share-sum disputes", function () {
     // Server 2 lies in leaf 2 (coordinate 37), server 3 in leaf 0 (coordinate 0 of a copy).
     const sums = fixture.servers.map((server, index) => serverSum(server, index, clients, index === 2 ? 5 : 0));
     sums[3]!.sum[0] = (sums[3]!.sum[0]! + 1) % SHAMIR_PRIME;
-    sums[3]!.tree = fieldTree(sums[3]!.sum);
+    sums[3]!.tree = fieldVectorTree(sums[3]!.sum);
     await post(fixture, roundId, sums);
     await shamir.connect(opener).openShareDispute(roundId, 0, sums.map((entry) => sumOpening(entry, 0)));
     // Server 0 sends half its answer, then the rest; the liar's answer slashes it.
