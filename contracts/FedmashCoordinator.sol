@@ -65,7 +65,7 @@ contract FedmashCoordinator is IFedmashCoordinator {
         _verifier = verifierFactory.deploy();
         // A factory that hands back someone else's verifier would leave this coordinator unable to drive the rounds.
         if (address(_verifier.coordinator()) != address(this)) revert CoordinatorInvalidVerifier(address(_verifier));
-        _shamir = new FedmashShamir(registry_);
+        _shamir = new FedmashShamir(registry_, _verifier);
     }
 
     /// @inheritdoc IFedmashCoordinator
@@ -121,7 +121,7 @@ contract FedmashCoordinator is IFedmashCoordinator {
     function join(uint256 roundId) external {
         RoundLib.Round storage target = _existingRound(roundId);
         if (!_registry.isActive(msg.sender, IFedmashRegistry.Role.Client)) revert CoordinatorNotClient(msg.sender);
-        _verifier.checkAdmission(target.taskId, msg.sender);
+        _verifier.admit(target.taskId, msg.sender);
         target.join(roundId, msg.sender, _tasks[target.taskId].config);
         _releaseIfFailed(target, roundId);
     }

@@ -9,12 +9,13 @@ import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol
 import {IFedmashCoordinator} from "./interfaces/IFedmashCoordinator.sol";
 import {IFedmashRegistry} from "./interfaces/IFedmashRegistry.sol";
 import {IFedmashShamir} from "./interfaces/IFedmashShamir.sol";
+import {IFedmashVerifier} from "./interfaces/IFedmashVerifier.sol";
 import {AggregateFraudProof} from "./libraries/AggregateFraudProof.sol";
 
 /// @title FedmashShamir
 /// @notice See {IFedmashShamir}.
-/// @dev Every wei the contract holds is a server's bond, a credit owed to a dispute's opener, or burned: the balance
-/// equals the bonds + the credits + {totalBurned}.
+/// @dev Every wei the contract holds is a server's bond, a credit owed to a dispute's opener, a fault's prover or an
+/// answering server, or burned: the balance equals the bonds + the credits + {totalBurned}.
 contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
     /// @inheritdoc IFedmashShamir
     uint256 public constant MAX_SERVERS = 16;
@@ -53,6 +54,9 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
         uint64 releaseAt;
         bool clientFault;
         uint16 slashedMask;
+        // The answer window of a dispute with the task's maxClients, the longest any dispute of the round waits.
+        uint64 longestAnswerWindow;
+        mapping(address client => bool) faulty;
         mapping(address server => ShareSum) sums;
         ShareDispute dispute;
         // Each pending server's answer so far: the next included client to open and the leaf's partial sums mod p.
@@ -76,6 +80,7 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
 
     IFedmashCoordinator private immutable _coordinator;
     IFedmashRegistry private immutable _registry;
+    IFedmashVerifier private immutable _verifier;
 
     mapping(uint256 taskId => TaskServers) private _tasks;
     mapping(uint256 roundId => RoundShares) private _rounds;
@@ -91,10 +96,17 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
     /// @dev The deployer is the coordinator: FedmashCoordinator creates this contract in its own constructor, so no
     /// other account can ever configure a task.
     /// @param registry_ The registry the coordinator reads, where servers hold `Role.Server`.
-    constructor(IFedmashRegistry registry_) {
+    /// @param verifier_ The coordinator's verifier, which holds the clients' stakes.
+    constructor(IFedmashRegistry registry_, IFedmashVerifier verifier_) {
         if (address(registry_).code.length == 0) revert ShamirInvalidRegistry(address(registry_));
         _coordinator = IFedmashCoordinator(msg.sender);
         _registry = registry_;
+        _verifier = verifier_;
+    }
+
+    /// @dev Only the verifier pays in: a forfeited stake, which {proveClientFault} shares out at once.
+    receive() external payable {
+        if (msg.sender != address(_verifier)) revert ShamirNotVerifier(msg.sender);
     }
 
     /// @inheritdoc IFedmashShamir
@@ -220,6 +232,7 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
         if (block.timestamp > dispute.deadline) revert ShamirDisputeAnswerLate(roundId, dispute.deadline);
         uint256 serverIndex = slot - 1;
         (bool done, uint32[16] memory sums) = _addClientShares(roundId, taskId, shares, serverIndex, clients);
+        emit ShareDisputeBatchAnswered(roundId, msg.sender, shares.progress[serverIndex].next);
         if (!done) return;
 
         // The last batch: the server's own leaf, opened against its commitment, must be what its clients' leaves sum to.
@@ -239,7 +252,7 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
         --_bonds[taskId][msg.sender].pendingDisputes;
         emit ShareDisputeAnswered(roundId, msg.sender, consistent);
         if (!consistent) _slashServer(roundId, taskId, shares, msg.sender, serverIndex, SlashReason.WrongShareSum);
-        if (dispute.pending == 0) _closeDispute(roundId, shares);
+        if (dispute.pending == 0) _closeDispute(roundId, taskId, shares);
     }
 
     /// @inheritdoc IFedmashShamir
@@ -257,7 +270,28 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
             --_bonds[taskId][list[index]].pendingDisputes;
             _slashServer(roundId, taskId, shares, list[index], index, SlashReason.NoAnswer);
         }
-        _closeDispute(roundId, shares);
+        _closeDispute(roundId, taskId, shares);
+    }
+
+    /// @inheritdoc IFedmashShamir
+    function proveClientFault(uint256 roundId, address client, ClientFaultProof calldata proof) external nonReentrant {
+        uint256 taskId = _shamirTask(roundId);
+        RoundShares storage shares = _rounds[roundId];
+        if (shares.faulty[client]) revert ShamirClientFaultAlreadyProven(roundId, client);
+        uint64 until = _faultProofUntil(shares);
+        if (until != 0 && block.timestamp > until) revert ShamirFaultProofPeriodOver(roundId, until);
+        TaskServers storage task = _tasks[taskId];
+        _checkClientCommitment(roundId, client, 0, proof.manifestHash, proof.shareRoots, task.servers.length);
+        if (proof.leaves.length <= task.threshold) revert ShamirTooFewClientShares(proof.leaves.length, task.threshold);
+        uint256 depth = _depthFor(_coordinator.task(taskId).config.modelSize, proof.leafIndex);
+        (uint256[] memory xs, uint256[16][] memory ys) = _openClientShares(proof, depth);
+        if (!_offPolynomial(xs, ys, task.threshold)) revert ShamirClientSharesConsistent(roundId, client, proof.leafIndex);
+
+        shares.faulty[client] = true;
+        shares.clientFault = true;
+        uint256 amount = _verifier.forfeitStake(taskId, client);
+        (uint256 toProver, uint256 toServers) = _shareForfeit(shares, task.servers, amount);
+        emit ClientFaultProven(roundId, client, msg.sender, proof.leafIndex, amount, toProver, toServers);
     }
 
     /// @inheritdoc IFedmashShamir
@@ -346,6 +380,16 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
     }
 
     /// @inheritdoc IFedmashShamir
+    function faultProofUntil(uint256 roundId) external view returns (uint64) {
+        return _faultProofUntil(_rounds[roundId]);
+    }
+
+    /// @inheritdoc IFedmashShamir
+    function isFaultyClient(uint256 roundId, address client) external view returns (bool) {
+        return _rounds[roundId].faulty[client];
+    }
+
+    /// @inheritdoc IFedmashShamir
     function answerProgress(uint256 roundId, uint256 serverIndex) external view returns (uint32) {
         return _rounds[roundId].progress[serverIndex].next;
     }
@@ -382,7 +426,9 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
             shares.modelSize = config.modelSize;
             shares.disputeUntil = aggregationDeadline + step;
             // A dispute may open until disputeUntil and waits at most its answer window, bounded by maxClients.
-            shares.releaseAt = shares.disputeUntil + _answerWindow(step, config.maxClients);
+            uint64 longest = _answerWindow(step, config.maxClients);
+            shares.longestAnswerWindow = longest;
+            shares.releaseAt = shares.disputeUntil + longest;
         }
         if (bond.lockedUntil < shares.releaseAt) bond.lockedUntil = shares.releaseAt;
     }
@@ -449,6 +495,27 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
         if (root != opening.root) revert ShamirOpeningMismatch(index, opening.root, root);
         bytes32 opened = keccak256(abi.encodePacked(opening.payloadHash, root));
         if (opened != commitment) revert ShamirOpeningMismatch(index, commitment, opened);
+    }
+
+    /// @dev Checks each of the proof's shares against the client's root for its server (increasing server order;
+    /// `shareRoots` has one root per server) and returns the points: x = server index + 1, y = the leaf's 16 values.
+    function _openClientShares(
+        ClientFaultProof calldata proof,
+        uint256 depth
+    ) private pure returns (uint256[] memory xs, uint256[16][] memory ys) {
+        ShareLeaf[] calldata leaves = proof.leaves;
+        xs = new uint256[](leaves.length);
+        ys = new uint256[16][](leaves.length);
+        for (uint256 opened = 0; opened < leaves.length; ++opened) {
+            uint256 index = leaves[opened].serverIndex;
+            if (index >= proof.shareRoots.length || (opened > 0 && index < xs[opened - 1])) {
+                revert ShamirSharesOutOfOrder(opened, index);
+            }
+            bytes32 root = _leafRoot(opened, leaves[opened].values, leaves[opened].proof, proof.leafIndex, depth);
+            if (root != proof.shareRoots[index]) revert ShamirOpeningMismatch(opened, proof.shareRoots[index], root);
+            xs[opened] = index + 1;
+            ys[opened] = _leafValues(leaves[opened].values);
+        }
     }
 
     /// @dev The 16 values of a leaf of width-8 values.
@@ -519,7 +586,14 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
         for (uint256 index = 0; index < clients.length; ++index) {
             ClientShareOpening calldata opening = clients[index];
             uint256 position = context.first + index;
-            _checkClientCommitment(context.roundId, included[position], position, opening, context.serverCount);
+            _checkClientCommitment(
+                context.roundId,
+                included[position],
+                position,
+                opening.manifestHash,
+                opening.shareRoots,
+                context.serverCount
+            );
             bytes32 root = _leafRoot(position, opening.values, opening.proof, context.leafIndex, context.depth);
             if (root != opening.shareRoots[context.serverIndex]) {
                 revert ShamirOpeningMismatch(position, opening.shareRoots[context.serverIndex], root);
@@ -530,20 +604,19 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
         }
     }
 
-    /// @dev Reverts unless `opening` lists the n share roots whose hash, with its manifest hash, is what `client`
-    /// submitted (the `position`-th included client).
+    /// @dev Reverts unless `shareRoots` are n share roots whose hash, with `manifestHash`, is what `client` submitted
+    /// (the `position`-th included client, for the error).
     function _checkClientCommitment(
         uint256 roundId,
         address client,
         uint256 position,
-        ClientShareOpening calldata opening,
+        bytes32 manifestHash,
+        bytes32[] calldata shareRoots,
         uint256 serverCount
     ) private view {
-        if (opening.shareRoots.length != serverCount) {
-            revert ShamirMalformedOpening(position, opening.values.length, opening.shareRoots.length);
-        }
+        if (shareRoots.length != serverCount) revert ShamirWrongShareRootCount(position, shareRoots.length, serverCount);
         bytes32 submitted = _coordinator.submission(roundId, client).contentHash;
-        bytes32 commitment = keccak256(abi.encodePacked(opening.manifestHash, keccak256(abi.encodePacked(opening.shareRoots))));
+        bytes32 commitment = keccak256(abi.encodePacked(manifestHash, keccak256(abi.encodePacked(shareRoots))));
         if (commitment != submitted) revert ShamirOpeningMismatch(position, submitted, commitment);
     }
 
@@ -615,12 +688,68 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
     }
 
     /// @dev Ends the dispute; one that slashed nobody proves the clients' shares inconsistent and ends the round's
-    /// disputes.
-    function _closeDispute(uint256 roundId, RoundShares storage shares) private {
+    /// disputes. One that slashed someone while more than t share-sums are still live gives the next dispute a step
+    /// from now (a silent liar held this one open until its deadline, perhaps past the period), locking the live bonds
+    /// for it; each such extension needs a new slash, so a round has at most {MAX_SERVERS} of them.
+    function _closeDispute(uint256 roundId, uint256 taskId, RoundShares storage shares) private {
         ShareDispute storage dispute = shares.dispute;
         dispute.open = false;
         bool clientFault = dispute.slashed == 0;
-        if (clientFault) shares.clientFault = true;
+        if (clientFault) {
+            shares.clientFault = true;
+        } else {
+            _extendDisputePeriod(roundId, taskId, shares);
+        }
         emit ShareDisputeClosed(roundId, dispute.leafIndex, dispute.slashed, clientFault);
+    }
+
+    /// @dev See {_closeDispute}.
+    function _extendDisputePeriod(uint256 roundId, uint256 taskId, RoundShares storage shares) private {
+        TaskServers storage task = _tasks[taskId];
+        uint16 liveMask = _liveServers(task, shares);
+        uint256 live = 0;
+        for (uint16 mask = liveMask; mask != 0; mask &= mask - 1) ++live;
+        uint64 until = uint64(block.timestamp) + shares.step;
+        if (live <= task.threshold || until <= shares.disputeUntil) return;
+        shares.disputeUntil = until;
+        uint64 releaseAt = until + shares.longestAnswerWindow;
+        shares.releaseAt = releaseAt;
+        for (uint256 index = 0; index < task.servers.length; ++index) {
+            if ((liveMask >> index) & 1 == 0) continue;
+            ServerBond storage bond = _bonds[taskId][task.servers[index]];
+            if (bond.lockedUntil < releaseAt) bond.lockedUntil = releaseAt;
+        }
+        emit DisputePeriodExtended(roundId, until, releaseAt);
+    }
+
+    /// @dev When a client fault of the round can no longer be proven: one step after the last dispute could end (0
+    /// before the first share-sum, when the round's own phases lock the stakes).
+    function _faultProofUntil(RoundShares storage shares) private view returns (uint64) {
+        return shares.releaseAt == 0 ? 0 : shares.releaseAt + shares.step;
+    }
+
+    /// @dev Shares out a forfeited stake: half to the prover, the rest equally to the servers whose answers to the
+    /// round's last dispute proved the client fault (they paid its gas), burned if no dispute did; credits, withdrawn
+    /// with {withdrawCredit}.
+    function _shareForfeit(
+        RoundShares storage shares,
+        address[] storage taskServers,
+        uint256 amount
+    ) private returns (uint256 toProver, uint256 toServers) {
+        toProver = amount / 2;
+        _credits[msg.sender] += toProver;
+        ShareDispute storage dispute = shares.dispute;
+        uint16 answered = dispute.open || dispute.slashed != 0 ? 0 : dispute.answered;
+        uint256 count = 0;
+        for (uint16 mask = answered; mask != 0; mask &= mask - 1) ++count;
+        if (count != 0) {
+            uint256 each = (amount - toProver) / count;
+            for (uint256 index = 0; index < taskServers.length; ++index) {
+                if ((answered >> index) & 1 == 0) continue;
+                _credits[taskServers[index]] += each;
+            }
+            toServers = each * count;
+        }
+        _totalBurned += amount - toProver - toServers;
     }
 }

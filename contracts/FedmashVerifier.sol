@@ -12,6 +12,7 @@ import {IFedmashVerifier} from "./interfaces/IFedmashVerifier.sol";
 import {AggregateDispute} from "./libraries/AggregateDispute.sol";
 import {AggregateFraudProof} from "./libraries/AggregateFraudProof.sol";
 import {Bn254} from "./libraries/Bn254.sol";
+import {ClientStakes} from "./libraries/ClientStakes.sol";
 import {SampledVerification} from "./libraries/SampledVerification.sol";
 import {SampledVerificationCheck} from "./libraries/SampledVerificationCheck.sol";
 
@@ -75,6 +76,9 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
     mapping(uint256 taskId => Admission) private _admission;
     mapping(uint256 taskId => mapping(address account => bool)) private _allowed;
     mapping(uint256 taskId => mapping(address account => uint256)) private _stakes;
+    // The last round of the task each account joined: its stake stays locked until that round is over (and, in a
+    // Shamir round, until a client fault can no longer be proven).
+    mapping(uint256 taskId => mapping(address account => uint256 roundId)) private _lastJoined;
 
     modifier onlyCoordinator() {
         if (msg.sender != address(_coordinator)) revert VerifierNotCoordinator(msg.sender);
@@ -170,12 +174,7 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
     /// @inheritdoc IFedmashVerifier
     function withdrawStake(uint256 taskId, uint256 amount) external nonReentrant {
         if (amount == 0) revert VerifierZeroAmount();
-        uint256 roundId = _coordinator.latestRound(taskId);
-        if (roundId != 0 && _coordinator.hasJoined(roundId, msg.sender)) {
-            IFedmashCoordinator.Phase current = _coordinator.phase(roundId);
-            bool over = current == IFedmashCoordinator.Phase.Finalized || current == IFedmashCoordinator.Phase.Failed;
-            if (!over) revert VerifierStakeLocked(taskId, msg.sender, roundId);
-        }
+        ClientStakes.requireUnlocked(address(_coordinator), taskId, msg.sender, _lastJoined[taskId][msg.sender]);
         uint256 staked = _stakes[taskId][msg.sender];
         if (amount > staked) revert VerifierInsufficientStake(taskId, msg.sender, amount, staked);
         _stakes[taskId][msg.sender] = staked - amount;
@@ -185,13 +184,23 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
     }
 
     /// @inheritdoc IFedmashVerifier
-    function checkAdmission(uint256 taskId, address account) external view {
-        Admission storage policy = _admission[taskId];
-        bool allowed = _allowed[taskId][account];
-        uint256 staked = _stakes[taskId][account];
-        if ((policy.allowlistOnly && !allowed) || staked < policy.clientStake) {
-            revert VerifierNotAdmitted(taskId, account, allowed, staked, policy.clientStake);
-        }
+    function admit(uint256 taskId, address account) external onlyCoordinator {
+        ClientStakes.checkAdmission(_admission[taskId], taskId, account, _allowed[taskId][account], _stakes[taskId][account]);
+        _lastJoined[taskId][account] = _coordinator.latestRound(taskId);
+    }
+
+    /// @inheritdoc IFedmashVerifier
+    function forfeitStake(uint256 taskId, address account) external returns (uint256 amount) {
+        if (msg.sender != _coordinator.shamir()) revert VerifierNotShamir(msg.sender);
+        amount = _stakes[taskId][account];
+        _stakes[taskId][account] = 0;
+        _totalOwed -= amount;
+        // Off the allowlist too, so that a proven cheater of an allowlist-only task cannot join again for free.
+        _allowed[taskId][account] = false;
+        emit AllowlistChanged(taskId, account, false);
+        emit StakeChanged(taskId, account, -int256(amount), 0);
+        // The caller is the coordinator's own FedmashShamir, and every effect above is done: no reentrancy to guard.
+        if (amount != 0) Address.sendValue(payable(msg.sender), amount);
     }
 
     /// @inheritdoc IFedmashVerifier

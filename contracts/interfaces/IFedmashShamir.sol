@@ -71,6 +71,28 @@ interface IFedmashShamir {
         bytes32[] proof;
     }
 
+    /// @notice One server's share of one leaf of a client's update, opened against the client's committed root.
+    /// @param serverIndex The server the share is for (its evaluation point is `serverIndex + 1`).
+    /// @param values The leaf's 16 field elements, 8 bytes each, big-endian.
+    /// @param proof The sibling hashes from the leaf up to the client's `shareRoots[serverIndex]`.
+    struct ShareLeaf {
+        uint32 serverIndex;
+        bytes values;
+        bytes32[] proof;
+    }
+
+    /// @notice Evidence that a client committed shares that are not on one polynomial of degree t - 1.
+    /// @param manifestHash keccak256 of the client's share manifest payload.
+    /// @param shareRoots The client's n share roots, in server order, as its submission commits them.
+    /// @param leafIndex The leaf opened.
+    /// @param leaves More than t of the client's shares of that leaf, in increasing server order.
+    struct ClientFaultProof {
+        bytes32 manifestHash;
+        bytes32[] shareRoots;
+        uint32 leafIndex;
+        ShareLeaf[] leaves;
+    }
+
     /// @notice A round's share-sum dispute, the open one or the last.
     /// @param opener Who opened it (half of every bond it slashes is theirs).
     /// @param deadline The last second a pending server may answer: the opening plus one step per {CLIENTS_PER_STEP}
@@ -98,6 +120,20 @@ interface IFedmashShamir {
         NoAnswer
     }
 
+    /// @notice Only the verifier pays this contract (a forfeited stake); `caller` tried.
+    error ShamirNotVerifier(address caller);
+    /// @notice A client's opening lists `given` share roots; the task has `serverCount` servers.
+    error ShamirWrongShareRootCount(uint256 index, uint256 given, uint256 serverCount);
+    /// @notice `client`'s fault in the round is already proven (its stake is gone).
+    error ShamirClientFaultAlreadyProven(uint256 roundId, address client);
+    /// @notice A client fault of the round could be proven until `until`.
+    error ShamirFaultProofPeriodOver(uint256 roundId, uint64 until);
+    /// @notice A client fault needs more than t (`threshold`) of its shares; `given` were.
+    error ShamirTooFewClientShares(uint256 given, uint256 threshold);
+    /// @notice Share `index` names server `serverIndex`, which is not one of the task's or not after the previous one.
+    error ShamirSharesOutOfOrder(uint256 index, uint256 serverIndex);
+    /// @notice The client's opened shares of leaf `leafIndex` lie on one polynomial of degree t - 1: no fault.
+    error ShamirClientSharesConsistent(uint256 roundId, address client, uint256 leafIndex);
     /// @notice A coordinator-only hook was called by someone else.
     error ShamirNotCoordinator(address caller);
     /// @notice The registry given to the constructor has no code.
@@ -185,6 +221,27 @@ interface IFedmashShamir {
     /// (bit j: server j) must answer by `deadline`.
     event ShareDisputeOpened(uint256 indexed roundId, address indexed opener, uint32 leafIndex, uint16 pending, uint64 deadline);
 
+    /// @notice One batch of `server`'s answer is in: it has opened the shares of the first `next` included clients.
+    /// (Its transaction's calldata carries them, which is where a client fault's evidence is read.)
+    event ShareDisputeBatchAnswered(uint256 indexed roundId, address indexed server, uint32 next);
+
+    /// @notice A dispute slashed a server while more than t share-sums are still live: another dispute may open until
+    /// `openUntil`, and the live bonds are locked until `releaseAt`.
+    event DisputePeriodExtended(uint256 indexed roundId, uint64 openUntil, uint64 releaseAt);
+
+    /// @notice `prover` showed that `client` committed shares of leaf `leafIndex` off one polynomial: its whole `stake`
+    /// for the task is forfeited, `toProver` to the prover, `toServers` shared by the servers whose answers to the
+    /// round's last dispute proved the fault, the rest burned; it is also off the task's allowlist.
+    event ClientFaultProven(
+        uint256 indexed roundId,
+        address indexed client,
+        address indexed prover,
+        uint32 leafIndex,
+        uint256 stake,
+        uint256 toProver,
+        uint256 toServers
+    );
+
     /// @notice `server` answered; `consistent` is false when its answer proved its share-sum wrong.
     event ShareDisputeAnswered(uint256 indexed roundId, address indexed server, bool consistent);
 
@@ -256,7 +313,17 @@ interface IFedmashShamir {
     /// Anyone may call it.
     function closeShareDispute(uint256 roundId) external;
 
-    /// @notice Pays the caller the rewards its disputes earned.
+    /// @notice Proves that `client` committed, in the round, shares that are not on one polynomial of degree t - 1 (a
+    /// share-sum dispute's answers publish every included client's shares of the disputed leaf). Anyone may send it,
+    /// once per client and round, until {faultProofUntil}. The client's whole stake for the task is forfeited
+    /// ({IFedmashVerifier-forfeitStake}): half to the caller, half shared by the servers that answered the round's last
+    /// dispute if it ended in a client fault (else burned), and the round takes no further dispute. Reverts
+    /// {ShamirOpeningMismatch} unless the roots are the client's submission and each leaf opens to its root,
+    /// {ShamirTooFewClientShares}, {ShamirSharesOutOfOrder}, and {ShamirClientSharesConsistent} when the shares are on
+    /// one polynomial (an honest client's always are).
+    function proveClientFault(uint256 roundId, address client, ClientFaultProof calldata proof) external;
+
+    /// @notice Pays the caller the rewards its disputes and proofs earned.
     function withdrawCredit() external;
 
     /// @notice The bond a server of the task must hold to post: what the owner set, or {MIN_SERVER_BOND}.
@@ -274,6 +341,13 @@ interface IFedmashShamir {
     /// @notice The last second a dispute of the round's share-sums may open, and the second after which none can
     /// open or wait any more (both 0 before the first share-sum).
     function disputeWindow(uint256 roundId) external view returns (uint64 openUntil, uint64 releaseAt);
+
+    /// @notice The last second a client fault of the round may be proven: one step after the last dispute of it can end
+    /// (0 before its first share-sum). The round's clients' stakes stay locked until then.
+    function faultProofUntil(uint256 roundId) external view returns (uint64);
+
+    /// @notice Whether `client`'s fault in the round was proven.
+    function isFaultyClient(uint256 roundId, address client) external view returns (bool);
 
     /// @notice How many included clients the server's answer to the round's open dispute has opened so far.
     function answerProgress(uint256 roundId, uint256 serverIndex) external view returns (uint32);

@@ -276,8 +276,11 @@ interface IFedmashVerifier {
     /// @notice `account` may not join task `taskId`: not `allowed` by the owner on an allowlist-only task, or its
     /// `staked` wei are below the `requiredStake`.
     error VerifierNotAdmitted(uint256 taskId, address account, bool allowed, uint256 staked, uint256 requiredStake);
-    /// @notice The stake is locked: `account` is in the task's open round `roundId`.
+    /// @notice The stake is locked: `roundId`, the last round of the task `account` joined, is open, or is a `Shamir`
+    /// round in which a client fault can still be proven ({IFedmashShamir-faultProofUntil}).
     error VerifierStakeLocked(uint256 taskId, address account, uint256 roundId);
+    /// @notice Only the coordinator's FedmashShamir may forfeit a stake.
+    error VerifierNotShamir(address caller);
     /// @notice A withdrawal of `requested` wei exceeds the `staked` amount.
     error VerifierInsufficientStake(uint256 taskId, address account, uint256 requested, uint256 staked);
 
@@ -417,12 +420,19 @@ interface IFedmashVerifier {
     /// @notice Adds `msg.value` to the caller's stake for the task.
     function stake(uint256 taskId) external payable;
 
-    /// @notice Sends `amount` of the caller's stake back; not while it is in the task's open round
-    /// ({VerifierStakeLocked}).
+    /// @notice Sends `amount` of the caller's stake back; not while the last round of the task it joined is open, nor,
+    /// for a `Shamir` round, until {IFedmashShamir-faultProofUntil} has passed ({VerifierStakeLocked}).
     function withdrawStake(uint256 taskId, uint256 amount) external;
 
-    /// @notice Coordinator hook, on every join: reverts {VerifierNotAdmitted} unless `account` may join the task.
-    function checkAdmission(uint256 taskId, address account) external view;
+    /// @notice Coordinator hook, on every join: reverts {VerifierNotAdmitted} unless `account` may join the task, and
+    /// records the round as the last one the account joined (which locks its stake).
+    function admit(uint256 taskId, address account) external;
+
+    /// @notice FedmashShamir hook, once a client fault of `account` is proven: takes its whole stake for the task
+    /// (sent to the caller, which shares it out) and removes it from the task's allowlist.
+    /// @dev Reverts {VerifierNotShamir} for any other caller.
+    /// @return amount The stake taken, possibly 0.
+    function forfeitStake(uint256 taskId, address account) external returns (uint256 amount);
 
     /// @notice The task's admission policy.
     function admission(uint256 taskId) external view returns (Admission memory);

@@ -1,5 +1,5 @@
-// Hardhat Ignition module for fedmash: the participant registry, the verifier's three external libraries (the fraud
-// proof, the dispute game, the sampled check) and the verifier factory linked to them, then the coordinator that reads the registry; the coordinator has the factory deploy its verifier
+// Hardhat Ignition module for fedmash: the participant registry, the verifier's four external libraries (the fraud
+// proof, the dispute game, the sampled check, the client-stake rules) and the verifier factory linked to them, then the coordinator that reads the registry; the coordinator has the factory deploy its verifier
 // and deploys its own Shamir contract, which Ignition records by the addresses the coordinator reports.
 // Tests deploy through this same module, so what is tested is what gets deployed.
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
@@ -13,6 +13,7 @@ const FedmashModule = buildModule("FedmashModule", (m) => {
     AggregateFraudProof: m.library("AggregateFraudProof"),
     AggregateDispute: m.library("AggregateDispute"),
     SampledVerificationCheck: m.library("SampledVerificationCheck"),
+    ClientStakes: m.library("ClientStakes"),
   };
   const verifierFactory = m.contract("FedmashVerifierFactory", [], { libraries });
   const coordinator = m.contract("FedmashCoordinator", [registry, verifierFactory]);

@@ -163,7 +163,7 @@ function opening(valuesHex: string) {
 async function deployVerifierWithMock() {
   const [owner, aggregator] = await ethers.getSigners();
   const libraries: Record<string, string> = {};
-  for (const name of ["AggregateFraudProof", "AggregateDispute", "SampledVerificationCheck"]) {
+  for (const name of ["AggregateFraudProof", "AggregateDispute", "SampledVerificationCheck", "ClientStakes"]) {
     libraries[name] = await (await (await ethers.getContractFactory(name)).deploy()).getAddress();
   }
   const factory = await (await ethers.getContractFactory("FedmashVerifierFactory", { libraries })).deploy();

@@ -25,6 +25,8 @@ const SERVER_COUNT = 4;
 const THRESHOLD = 2;
 const AGGREGATE_DURATION = 1_000n;
 const SERVER_BOND = parseEther("0.2");
+/** Every client stakes this for the task, which is allowlist-only; a proven client fault forfeits it. */
+const CLIENT_STAKE = parseEther("0.08");
 const MODEL_CID = "bafkreimodel";
 /** Coordinate 37 is in leaf 2 (coordinates 32 … 47). */
 const LIE_COORDINATE = 37;
@@ -69,6 +71,16 @@ function serverSum(server: HardhatEthersSigner, index: number, clients: ClientSh
   return { server, index, payloadHash: ethers.id(`share-sum ${server.address}`), sum, tree: fieldVectorTree(sum) };
 }
 
+/** More than t of a client's shares of one leaf (the servers `serverIndices`), as the dispute's answers publish them. */
+function faultProof(entry: ClientShares, leaf: number, serverIndices: number[]) {
+  return {
+    manifestHash: entry.manifestHash,
+    shareRoots: entry.trees.map((tree) => tree.root),
+    leafIndex: leaf,
+    leaves: serverIndices.map((index) => ({ serverIndex: index, values: hexlify(entry.trees[index]!.leafValues(leaf)), proof: entry.trees[index]!.proof(leaf) })),
+  };
+}
+
 function sumOpening(entry: ServerSum, leaf: number) {
   return { serverIndex: entry.index, payloadHash: entry.payloadHash, root: entry.tree.root, values: hexlify(entry.tree.leafValues(leaf)), proof: entry.tree.proof(leaf) };
 }
@@ -103,6 +115,9 @@ describe("FedmashShamir share-sum disputes", function () {
     );
     await verifier.connect(owner).setTerms(TASK_ID, { aggregatorBond: parseEther("1"), clientReward: parseEther("0.1"), aggregatorReward: parseEther("0.5"), challengeDuration: 60n });
     await verifier.connect(owner).fundTask(TASK_ID, { value: parseEther("3") });
+    await verifier.connect(owner).setAdmission(TASK_ID, { allowlistOnly: true, clientStake: CLIENT_STAKE });
+    await verifier.connect(owner).setAllowed(TASK_ID, clients.map((client) => client.address), true);
+    for (const client of clients) await verifier.connect(client).stake(TASK_ID, { value: CLIENT_STAKE });
     await shamir.connect(owner).setServerBond(TASK_ID, SERVER_BOND);
     for (const server of servers) await shamir.connect(server).depositServerBond(TASK_ID, { value: SERVER_BOND });
     return { coordinator, verifier, shamir, owner, aggregator, opener, stranger, clients, servers };
@@ -273,6 +288,147 @@ describe("FedmashShamir share-sum disputes", function () {
     await expect(shamir.connect(opener).openShareDispute(roundId, 0, sums.map((entry) => sumOpening(entry, 0))))
       .to.be.revertedWithCustomError(shamir, "ShamirClientFaultProven")
       .withArgs(roundId);
+  });
+
+  /** Client 0 handed server 1 a share off its polynomial at coordinate 5 (leaf 0); the dispute there ended in a client
+   * fault, every server answering consistently. */
+  async function clientFaultFixture() {
+    const fixture = await loadFixture(deployFixture);
+    const { shamir, opener, servers } = fixture;
+    const { roundId, clients } = await aggregating(fixture, { server: 1, coordinate: 5 });
+    const sums = servers.map((server, index) => serverSum(server, index, clients));
+    await post(fixture, roundId, sums);
+    await shamir.connect(opener).openShareDispute(roundId, 0, sums.map((entry) => sumOpening(entry, 0)));
+    for (const entry of sums) {
+      const answer = answerOf(entry, clients, 0);
+      await expect(shamir.connect(entry.server).answerShareDispute(roundId, answer.sum, answer.clients))
+        .to.emit(shamir, "ShareDisputeBatchAnswered")
+        .withArgs(roundId, entry.server.address, CLIENT_COUNT);
+    }
+    expect((await shamir.shareDispute(roundId)).clientFault).to.equal(true);
+    const cheater = clients.find((entry) => entry.client.address === fixture.clients[0].address)!;
+    const honest = clients.find((entry) => entry.client.address === fixture.clients[1].address)!;
+    return { ...fixture, roundId, shared: clients, cheater, honest };
+  }
+
+  it("names a client whose committed shares are off one polynomial and forfeits its stake: half to the prover, half to the servers that answered", async function () {
+    const { coordinator, verifier, shamir, owner, stranger, servers, roundId, cheater, honest } = await loadFixture(clientFaultFixture);
+    // The round fails unpaid (no aggregate); before the fix the cheater took its stake back right then, unpunished.
+    await advanceAfterDeadline({ coordinator, stranger }, roundId);
+    expect(await coordinator.phase(roundId)).to.equal(Phase.Failed);
+    const until = await shamir.faultProofUntil(roundId);
+    await expect(verifier.connect(cheater.client).withdrawStake(TASK_ID, CLIENT_STAKE))
+      .to.be.revertedWithCustomError(verifier, "VerifierStakeLocked")
+      .withArgs(TASK_ID, cheater.client.address, roundId);
+
+    // An honest client cannot be framed: its shares lie on one polynomial at every leaf.
+    await expect(shamir.connect(stranger).proveClientFault(roundId, honest.client.address, faultProof(honest, 0, [0, 1, 2, 3])))
+      .to.be.revertedWithCustomError(shamir, "ShamirClientSharesConsistent")
+      .withArgs(roundId, honest.client.address, 0);
+    // Anyone proves the cheater's fault from the answers' calldata (the four servers' shares of leaf 0).
+    const toProver = CLIENT_STAKE / 2n;
+    const each = (CLIENT_STAKE - toProver) / BigInt(SERVER_COUNT);
+    const transaction = shamir.connect(stranger).proveClientFault(roundId, cheater.client.address, faultProof(cheater, 0, [0, 1, 2, 3]));
+    await expect(transaction)
+      .to.emit(shamir, "ClientFaultProven")
+      .withArgs(roundId, cheater.client.address, stranger.address, 0, CLIENT_STAKE, toProver, each * BigInt(SERVER_COUNT));
+    await expect(transaction).to.changeEtherBalances([verifier, shamir], [-CLIENT_STAKE, CLIENT_STAKE]);
+    console.log(`      proveClientFault with ${SERVER_COUNT} shares: ${(await (await transaction).wait())!.gasUsed} gas`);
+
+    expect(await verifier.stakeOf(TASK_ID, cheater.client.address)).to.equal(0n);
+    expect(await verifier.isAllowed(TASK_ID, cheater.client.address)).to.equal(false);
+    expect(await shamir.isFaultyClient(roundId, cheater.client.address)).to.equal(true);
+    expect(await shamir.creditOf(stranger.address)).to.equal(toProver);
+    for (const server of servers) expect(await shamir.creditOf(server.address)).to.equal(each);
+    await expect(shamir.connect(servers[0]).withdrawCredit()).to.changeEtherBalance(servers[0], each);
+    await expect(shamir.connect(stranger).proveClientFault(roundId, cheater.client.address, faultProof(cheater, 0, [0, 1, 2, 3])))
+      .to.be.revertedWithCustomError(shamir, "ShamirClientFaultAlreadyProven")
+      .withArgs(roundId, cheater.client.address);
+
+    // It cannot come back: off the allowlist, and without a stake.
+    await coordinator.connect(owner).openRound(TASK_ID, MODEL_CID);
+    await expect(coordinator.connect(cheater.client).join(await coordinator.roundCount()))
+      .to.be.revertedWithCustomError(verifier, "VerifierNotAdmitted")
+      .withArgs(TASK_ID, cheater.client.address, false, 0n, CLIENT_STAKE);
+    // The honest client's stake comes back once no fault of the failed round can be proven any more.
+    await time.increaseTo(until + 1n);
+    await expect(shamir.connect(stranger).proveClientFault(roundId, honest.client.address, faultProof(honest, 0, [0, 1, 2, 3])))
+      .to.be.revertedWithCustomError(shamir, "ShamirFaultProofPeriodOver")
+      .withArgs(roundId, until);
+    await expect(verifier.connect(honest.client).withdrawStake(TASK_ID, CLIENT_STAKE)).to.changeEtherBalance(honest.client, CLIENT_STAKE);
+  });
+
+  it("refuses a client-fault proof with t shares or fewer, out of server order, or with roots or leaves other than the committed ones", async function () {
+    const { verifier, shamir, stranger, roundId, cheater, honest } = await loadFixture(clientFaultFixture);
+    const address = cheater.client.address;
+    await expect(shamir.connect(stranger).proveClientFault(roundId, address, faultProof(cheater, 0, [0, 1])))
+      .to.be.revertedWithCustomError(shamir, "ShamirTooFewClientShares")
+      .withArgs(2, THRESHOLD);
+    await expect(shamir.connect(stranger).proveClientFault(roundId, address, faultProof(cheater, 0, [1, 0, 2])))
+      .to.be.revertedWithCustomError(shamir, "ShamirSharesOutOfOrder")
+      .withArgs(1, 0);
+    const pastLast = faultProof(cheater, 0, [0, 1, 2]);
+    pastLast.leaves[2] = { ...pastLast.leaves[2]!, serverIndex: SERVER_COUNT };
+    await expect(shamir.connect(stranger).proveClientFault(roundId, address, pastLast))
+      .to.be.revertedWithCustomError(shamir, "ShamirSharesOutOfOrder")
+      .withArgs(2, SERVER_COUNT);
+    // Another client's roots are not this client's commitment, nor is a root list of the wrong length.
+    await expect(shamir.connect(stranger).proveClientFault(roundId, address, faultProof(honest, 0, [0, 1, 2]))).to.be.revertedWithCustomError(shamir, "ShamirOpeningMismatch");
+    const short = faultProof(cheater, 0, [0, 1, 2]);
+    await expect(shamir.connect(stranger).proveClientFault(roundId, address, { ...short, shareRoots: short.shareRoots.slice(0, 3) }))
+      .to.be.revertedWithCustomError(shamir, "ShamirWrongShareRootCount")
+      .withArgs(0, 3, SERVER_COUNT);
+    // A leaf that does not open to the committed root.
+    const forged = faultProof(cheater, 0, [0, 1, 2]);
+    forged.leaves[2] = { ...forged.leaves[2]!, values: forged.leaves[0]!.values };
+    await expect(shamir.connect(stranger).proveClientFault(roundId, address, forged)).to.be.revertedWithCustomError(shamir, "ShamirOpeningMismatch");
+    // Only the verifier pays the Shamir contract, and only the Shamir contract takes a stake.
+    await expect(stranger.sendTransaction({ to: await shamir.getAddress(), value: 1n }))
+      .to.be.revertedWithCustomError(shamir, "ShamirNotVerifier")
+      .withArgs(stranger.address);
+    await expect(verifier.connect(stranger).forfeitStake(TASK_ID, address))
+      .to.be.revertedWithCustomError(verifier, "VerifierNotShamir")
+      .withArgs(stranger.address);
+  });
+
+  it("gives a second liar its own dispute after a silent liar held the first one past the dispute period", async function () {
+    const fixture = await loadFixture(deployFixture);
+    const { shamir, opener, stranger, servers } = fixture;
+    const { roundId, clients } = await aggregating(fixture);
+    // Server 2 lies in leaf 2 and never answers; server 3 lies in leaf 0 only.
+    const sums = servers.map((server, index) => serverSum(server, index, clients, index === 2 ? 5 : 0));
+    sums[3]!.sum[0] = (sums[3]!.sum[0]! + 1) % SHAMIR_PRIME;
+    sums[3]!.tree = fieldVectorTree(sums[3]!.sum);
+    await post(fixture, roundId, sums);
+    // Opened just before the period ends, the first dispute waits a whole step for the silent liar, past the period.
+    const [openUntil] = await shamir.disputeWindow(roundId);
+    await time.increaseTo(openUntil - 10n);
+    await shamir.connect(opener).openShareDispute(roundId, LIE_LEAF, sums.map((entry) => sumOpening(entry, LIE_LEAF)));
+    for (const entry of [sums[0]!, sums[1]!, sums[3]!]) {
+      const answer = answerOf(entry, clients, LIE_LEAF);
+      await shamir.connect(entry.server).answerShareDispute(roundId, answer.sum, answer.clients);
+    }
+    const [first] = await shamir.shareDispute(roundId);
+    await time.increaseTo(first.deadline + 1n);
+    const closing = shamir.connect(stranger).closeShareDispute(roundId);
+    await expect(closing).to.emit(shamir, "ServerSlashed").withArgs(roundId, sums[2]!.server.address, SlashReason.NoAnswer, SERVER_BOND, SERVER_BOND / 2n);
+    await expect(closing).to.emit(shamir, "DisputePeriodExtended");
+    const [extendedUntil, releaseAt] = await shamir.disputeWindow(roundId);
+    expect(extendedUntil).to.be.greaterThan(openUntil);
+    // The live servers' bonds stay locked for the new dispute.
+    for (const index of [0, 1, 3]) expect((await shamir.bondOf(TASK_ID, servers[index]!.address)).lockedUntil).to.equal(releaseAt);
+
+    // Before the fix this reverted ShamirDisputePeriodOver and server 3 kept its bond.
+    const live = [sums[0]!, sums[1]!, sums[3]!];
+    await shamir.connect(opener).openShareDispute(roundId, 0, live.map((entry) => sumOpening(entry, 0)));
+    for (const entry of live) {
+      const answer = answerOf(entry, clients, 0);
+      await shamir.connect(entry.server).answerShareDispute(roundId, answer.sum, answer.clients);
+    }
+    expect(await shamir.isSlashed(roundId, sums[3]!.server.address)).to.equal(true);
+    expect(await shamir.creditOf(opener.address)).to.equal(SERVER_BOND);
+    // Only t share-sums are left: no further dispute can open, so the period is not extended again.
+    expect((await shamir.disputeWindow(roundId))[0]).to.equal(extendedUntil);
   });
 
   describe("should revert", function () {
