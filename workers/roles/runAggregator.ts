@@ -8,7 +8,8 @@
 // model, and posts both CIDs. In MASH and Shamir rounds it tops up its bond first. MASH: its aggregateHash is the
 // Merkle root of the sum, and the round then waits out its challenge window (the keeper settles it after); it answers
 // every aggregate dispute of the round from the tree of the sum it committed (answerAggregateDisputes). Shamir: it posts the aggregate's batch sums T under the seed of the aggregate's block and
-// settles once every included client committed. Then it claims its reward. It is also a keeper: it advances phases
+// settles once every included client committed; its share-sum disputes it follows from its ticker after that (followShareDispute:
+// proves the client fault a dispute ended in, disputes again after a slash). Then it claims its reward. It is also a keeper: it advances phases
 // whose deadline passed and settles verifications whose deadline passed. With distributed DP the clients' integer
 // noise widens the bound of Σq, so the aggregator is told the DP settings too. `maliciousAggregator` makes it
 // publish a tampered aggregate, for the demo of a fraud proof (MASH) or a failing verification (Shamir).
@@ -75,8 +76,15 @@ import { sendSeededTransaction } from "./sendSeededTransaction";
 import { existsSync } from "node:fs";
 import { runRoundLoop, withTicker, type RoundLoopHandle } from "./runRoundLoop";
 import { createAggregateDisputeAnswerer, loadCommittedSum } from "./answerAggregateDisputes";
-import { closeShareDisputeIfDue, openShareDisputeIfInconsistent } from "./shareDisputes";
+import { closeShareDisputeIfDue, followShareDispute, openShareDisputeIfInconsistent, type FollowShareDisputeParameters } from "./shareDisputes";
+import { SHARE_DISPUTE_LOOKBACK_BLOCKS } from "./clientFaults";
 import type { WorkerRuntime } from "./openWorkerRuntime";
+
+/** A round the ticker follows the share-sum disputes of, and how many ticks in a row failed on it. */
+type FollowedShareDispute = Omit<FollowShareDisputeParameters, "runtime"> & { failures: number };
+
+/** Consecutive failed ticks (about a second apart) after which the ticker stops following a round's disputes. */
+const MAX_SHARE_DISPUTE_TICK_FAILURES = 120;
 
 export class AggregatorPhaseError extends BaseError {
   override name = "AggregatorPhaseError" as const;
@@ -426,6 +434,23 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     const { roundId, taskId } = action;
     const start = await beginAggregation(roundId, action.modelCid);
     if (start.posted) return shamirAggregatorHandlers.confirmAggregate(round, start.posted);
+    // Disputes of the round open in Aggregation, after this block or (after a restart) shortly before it.
+    const reconstructBlock = await retry(() => runtime.connection.provider.getBlockNumber());
+    reconstructing.add(roundId.toString());
+    try {
+      return await reconstructAndPublish(action, round, start, reconstructBlock);
+    } finally {
+      reconstructing.delete(roundId.toString());
+    }
+  };
+
+  const reconstructAndPublish = async (
+    action: Extract<ShamirAggregatorAction, { type: "reconstruct" }>,
+    round: ShamirAggregatorRoundState,
+    start: Extract<AggregationStart, { task: TaskView }>,
+    reconstructBlock: number,
+  ): Promise<ShamirAggregatorRoundState> => {
+    const { roundId, taskId } = action;
     const { task, modelSize, global, started } = start;
     const clip = Number(task.config.clipMillionths) / 1e6;
     const scale = Number(task.config.quantizationScale);
@@ -490,10 +515,12 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     // One dispute per liar at most: after one, the sums left may still disagree (a second liar that was honest at
     // the first leaf), so it disputes again until they agree, a client fault ends the round's disputes, or nothing
     // is left to dispute.
+    const fetchedSums = [...usable.values()];
     for (let attempt = 0; attempt < servers.length; attempt++) {
       const dispute = await openShareDisputeIfInconsistent({ runtime, roundId, threshold, sums: [...usable.values()], servers, deadline, logger });
       if (!dispute) break;
-      shareDisputeRounds.add(roundId.toString());
+      // The ticker follows it from here: closes it, proves a client fault, opens the next one after a slash.
+      shareDisputeRounds.set(roundId.toString(), { roundId, threshold, sums: fetchedSums, servers, fromBlock: Math.max(0, reconstructBlock - SHARE_DISPUTE_LOOKBACK_BLOCKS), failures: 0 });
       if (dispute.clientFault) break;
       const before = usable.size;
       for (const index of dispute.excluded) if (usable.delete(index)) rejected.set(index, "ShareSumDisputed");
@@ -615,8 +642,11 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
    * in the state folder when its root is the round's aggregateHash, else the published payload's when it opens that
    * root (an honest aggregator's does). The answerer asks again at most once a minute after a failure.
    */
-  // Shamir rounds with a share-sum dispute this aggregator waits to close (the ticker closes it after its deadline).
-  const shareDisputeRounds = new Set<string>();
+  // Shamir rounds with a share-sum dispute this aggregator follows from its ticker (followShareDispute), with the
+  // share-sums it fetched for them; and the rounds it is reconstructing, whose disputes the aggregation path itself
+  // opens and waits for meanwhile (the ticker only closes expired ones then).
+  const shareDisputeRounds = new Map<string, FollowedShareDispute>();
+  const reconstructing = new Set<string>();
   const disputes = createAggregateDisputeAnswerer({
     runtime,
     committedSum: async (roundId) => {
@@ -700,12 +730,19 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     loop,
     async () => {
       // Share-sum disputes this aggregator opened or followed: once a dispute's deadline passed, close it, which slashes
-      // the servers that never answered.
-      for (const roundId of [...shareDisputeRounds]) {
+      // the servers that never answered; then, off the aggregation path, prove the client faults a closed dispute ended
+      // in, and dispute again after a slash.
+      for (const [key, followed] of [...shareDisputeRounds]) {
         try {
-          if (await closeShareDisputeIfDue(runtime, BigInt(roundId))) shareDisputeRounds.delete(roundId);
+          if (reconstructing.has(key)) await closeShareDisputeIfDue(runtime, followed.roundId);
+          else if ((await followShareDispute({ runtime, ...followed })) === "done") shareDisputeRounds.delete(key);
+          followed.failures = 0;
         } catch (error) {
-          logger.error("closing a share-sum dispute failed this tick; trying again in 1 s", { round: roundId, error });
+          // Transport trouble is retried each tick, but not forever: the round's disputes end by releaseAt anyway.
+          followed.failures += 1;
+          const giveUp = followed.failures >= MAX_SHARE_DISPUTE_TICK_FAILURES;
+          logger.error(giveUp ? "following a share-sum dispute keeps failing; giving the round up" : "following a share-sum dispute failed this tick; trying again in 1 s", { round: key, failures: followed.failures, error });
+          if (giveUp) shareDisputeRounds.delete(key);
         }
       }
       const rounds = Object.values(loop.state().rounds).filter(isMash);

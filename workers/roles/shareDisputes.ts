@@ -11,6 +11,9 @@
 //   it opens a dispute at the first such leaf and waits for the servers' answers: until the dispute closes, or t
 //   servers answered consistently, or shortly before the Aggregation deadline. The servers that are slashed or have
 //   not answered then are left out of the reconstruction.
+// - followShareDispute: the aggregator's ticker after that, off the aggregation path: closes an expired dispute, proves
+//   the client faults a dispute ended in (clientFaults.ts), and opens the next dispute when a slash extended the window
+//   and the live share-sums still disagree.
 import { getAddress } from "ethers";
 import { ChainRevertError } from "../chain/errors";
 import { sendTransaction } from "../chain/sendTransaction";
@@ -22,6 +25,7 @@ import type { WorkerRuntime } from "./openWorkerRuntime";
 import { fetchShareSum } from "./fetchShareSum";
 import { readReceivedShares, ReceivedSharesFileError, receivedSharesPath, removeReceivedShares, type KeptRound } from "./receivedSharesFile";
 import { frozenSubmissions, sumOwnShares } from "./sumOwnShares";
+import { proveClientFaultsIfAny } from "./clientFaults";
 
 export class ServerBondAboveLimitError extends BaseError {
   override name = "ServerBondAboveLimitError" as const;
@@ -231,4 +235,43 @@ export async function closeShareDisputeIfDue(runtime: WorkerRuntime, roundId: bi
   if (BigInt(latest?.timestamp ?? 0) <= dispute.deadline) return false;
   await closeShareDispute(runtime, roundId);
   return true;
+}
+
+export interface FollowShareDisputeParameters {
+  runtime: WorkerRuntime;
+  roundId: bigint;
+  threshold: number;
+  /** Every share-sum the aggregator fetched for the round (slashed ones are filtered out again before a dispute). */
+  sums: readonly CommittedShareSum[];
+  /** Every server of the task, in index order. */
+  servers: readonly string[];
+  /** The lowest block searched for the round's dispute opening when a client fault is to be proven. */
+  fromBlock?: number;
+}
+
+/**
+ * The aggregator's ticker, for a round whose share-sum dispute it opened or followed, off the aggregation path: closes
+ * the dispute once its deadline passed; once closed, proves the client faults it ended in (proveClientFaultsIfAny), or,
+ * when it slashed a server and the (possibly extended) dispute window is still open, opens the next dispute if the live
+ * share-sums still disagree (a second liar behind a silent one). "waiting" while there is more to do; "done" when the
+ * round needs nothing more. Each step is bounded: a new dispute needs a new slash, and at most n servers are slashed.
+ */
+export async function followShareDispute(parameters: FollowShareDisputeParameters): Promise<"waiting" | "done"> {
+  const { runtime, roundId } = parameters;
+  const { shamir, logger } = runtime;
+  if (!(await closeShareDisputeIfDue(runtime, roundId))) return "waiting";
+  const [dispute, clientFault] = await retry(() => shamir.shareDispute(roundId));
+  if (clientFault) {
+    const outcome = await proveClientFaultsIfAny(runtime, roundId, { fromBlock: parameters.fromBlock });
+    if (outcome.status === "expired") logger.warn("a client fault of the round can no longer be proven (faultProofUntil passed)", { round: roundId });
+    return "done";
+  }
+  if (Number(dispute.slashed) === 0) return "done";
+  const [[openUntil], latest] = await Promise.all([retry(() => shamir.disputeWindow(roundId)), retry(() => runtime.connection.provider.getBlock("latest"))]);
+  if (BigInt(latest?.timestamp ?? 0) >= openUntil) return "done";
+  // Deadline 0: open (or follow) and return at once; the next ticks wait for it, close it and go on from its result.
+  const next = await openShareDisputeIfInconsistent({ ...parameters, deadline: 0, logger });
+  if (!next) return "done";
+  logger.warn("share-sums still disagree after a slash: next share-sum dispute opened from the ticker", { round: roundId, leaf: next.leafIndex, openUntil });
+  return "waiting";
 }
