@@ -277,9 +277,15 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
     function proveClientFault(uint256 roundId, address client, ClientFaultProof calldata proof) external nonReentrant {
         uint256 taskId = _shamirTask(roundId);
         RoundShares storage shares = _rounds[roundId];
+        // Only the dispute that ended in a client fault published the shares, at its leaf: the proof must be of that
+        // leaf, after that dispute (so every live server answered, and its answers are what the servers' half pays).
+        if (!shares.clientFault) revert ShamirNoClientFaultDispute(roundId);
+        if (proof.leafIndex != shares.dispute.leafIndex) {
+            revert ShamirNotDisputedLeaf(roundId, proof.leafIndex, shares.dispute.leafIndex);
+        }
         if (shares.faulty[client]) revert ShamirClientFaultAlreadyProven(roundId, client);
         uint64 until = _faultProofUntil(shares);
-        if (until != 0 && block.timestamp > until) revert ShamirFaultProofPeriodOver(roundId, until);
+        if (block.timestamp > until) revert ShamirFaultProofPeriodOver(roundId, until);
         TaskServers storage task = _tasks[taskId];
         _checkClientCommitment(roundId, client, 0, proof.manifestHash, proof.shareRoots, task.servers.length);
         if (proof.leaves.length <= task.threshold) revert ShamirTooFewClientShares(proof.leaves.length, task.threshold);
@@ -288,7 +294,6 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
         if (!_offPolynomial(xs, ys, task.threshold)) revert ShamirClientSharesConsistent(roundId, client, proof.leafIndex);
 
         shares.faulty[client] = true;
-        shares.clientFault = true;
         uint256 amount = _verifier.forfeitStake(taskId, client);
         (uint256 toProver, uint256 toServers) = _shareForfeit(shares, task.servers, amount);
         emit ClientFaultProven(roundId, client, msg.sender, proof.leafIndex, amount, toProver, toServers);
@@ -709,7 +714,9 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
         uint16 liveMask = _liveServers(task, shares);
         uint256 live = 0;
         for (uint16 mask = liveMask; mask != 0; mask &= mask - 1) ++live;
-        uint64 until = uint64(block.timestamp) + shares.step;
+        // From when the dispute ended, not when someone closed it: a late close must not reopen a finished round.
+        uint64 ended = shares.dispute.deadline < block.timestamp ? shares.dispute.deadline : uint64(block.timestamp);
+        uint64 until = ended + shares.step;
         if (live <= task.threshold || until <= shares.disputeUntil) return;
         shares.disputeUntil = until;
         uint64 releaseAt = until + shares.longestAnswerWindow;
@@ -723,14 +730,14 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
     }
 
     /// @dev When a client fault of the round can no longer be proven: one step after the last dispute could end (0
-    /// before the first share-sum, when the round's own phases lock the stakes).
+    /// before the first share-sum: no dispute, so no proof, and the round's own phases lock the stakes).
     function _faultProofUntil(RoundShares storage shares) private view returns (uint64) {
         return shares.releaseAt == 0 ? 0 : shares.releaseAt + shares.step;
     }
 
     /// @dev Shares out a forfeited stake: half to the prover, the rest equally to the servers whose answers to the
-    /// round's last dispute proved the client fault (they paid its gas), burned if no dispute did; credits, withdrawn
-    /// with {withdrawCredit}.
+    /// round's last dispute (the one that ended in the client fault: every live server answered it) published the
+    /// evidence and paid its gas, the division's remainder burned; credits, withdrawn with {withdrawCredit}.
     function _shareForfeit(
         RoundShares storage shares,
         address[] storage taskServers,
@@ -738,18 +745,15 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
     ) private returns (uint256 toProver, uint256 toServers) {
         toProver = amount / 2;
         _credits[msg.sender] += toProver;
-        ShareDispute storage dispute = shares.dispute;
-        uint16 answered = dispute.open || dispute.slashed != 0 ? 0 : dispute.answered;
+        uint16 answered = shares.dispute.answered;
         uint256 count = 0;
         for (uint16 mask = answered; mask != 0; mask &= mask - 1) ++count;
-        if (count != 0) {
-            uint256 each = (amount - toProver) / count;
-            for (uint256 index = 0; index < taskServers.length; ++index) {
-                if ((answered >> index) & 1 == 0) continue;
-                _credits[taskServers[index]] += each;
-            }
-            toServers = each * count;
+        // A dispute opens on more than t live share-sums and ends in a client fault only when all of them answered.
+        uint256 each = (amount - toProver) / count;
+        for (uint256 index = 0; index < taskServers.length; ++index) {
+            if ((answered >> index) & 1 == 1) _credits[taskServers[index]] += each;
         }
+        toServers = each * count;
         _totalBurned += amount - toProver - toServers;
     }
 }

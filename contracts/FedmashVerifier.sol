@@ -18,10 +18,10 @@ import {SampledVerificationCheck} from "./libraries/SampledVerificationCheck.sol
 
 /// @title FedmashVerifier
 /// @notice See {IFedmashVerifier}.
-/// @dev Every wei the contract holds is in exactly one place: a task's pool or bond, a round's reserve, a round's
-/// unclaimed rewards, or the burned slashes. Reserving and releasing move wei between places; slashing moves it from
-/// a bond to {totalBurned}, where nobody can ever withdraw it; only funding, deposits, withdrawals, claims and
-/// slashes change {totalOwed}, so the balance always equals {totalOwed} + {totalBurned} (there is no receive or
+/// @dev Every wei the contract holds is in exactly one place: a task's pool or bond, a client's stake, a round's
+/// reserve, a round's unclaimed rewards, or the burned slashes. Reserving and releasing move wei between places;
+/// slashing moves it from a bond to {totalBurned}, where nobody can ever withdraw it; only funding, deposits, stakes,
+/// withdrawals, claims, slashes and forfeited stakes (sent to FedmashShamir) change {totalOwed}, so the balance always equals {totalOwed} + {totalBurned} (there is no receive or
 /// fallback, so plain transfers revert; only a selfdestruct beneficiary payment could add untracked wei).
 contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
     using SampledVerification for SampledVerification.Accumulator;
@@ -76,9 +76,9 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
     mapping(uint256 taskId => Admission) private _admission;
     mapping(uint256 taskId => mapping(address account => bool)) private _allowed;
     mapping(uint256 taskId => mapping(address account => uint256)) private _stakes;
-    // The last round of the task each account joined: its stake stays locked until that round is over (and, in a
-    // Shamir round, until a client fault can no longer be proven).
-    mapping(uint256 taskId => mapping(address account => uint256 roundId)) private _lastJoined;
+    // The rounds each account joined: its stake stays locked until they are over and, in Shamir, until a client fault of
+    // theirs can no longer be proven.
+    ClientStakes.Joins private _joins;
 
     modifier onlyCoordinator() {
         if (msg.sender != address(_coordinator)) revert VerifierNotCoordinator(msg.sender);
@@ -174,7 +174,7 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
     /// @inheritdoc IFedmashVerifier
     function withdrawStake(uint256 taskId, uint256 amount) external nonReentrant {
         if (amount == 0) revert VerifierZeroAmount();
-        ClientStakes.requireUnlocked(address(_coordinator), taskId, msg.sender, _lastJoined[taskId][msg.sender]);
+        ClientStakes.requireUnlocked(_joins, address(_coordinator), taskId, msg.sender);
         uint256 staked = _stakes[taskId][msg.sender];
         if (amount > staked) revert VerifierInsufficientStake(taskId, msg.sender, amount, staked);
         _stakes[taskId][msg.sender] = staked - amount;
@@ -186,7 +186,7 @@ contract FedmashVerifier is IFedmashVerifier, ReentrancyGuard {
     /// @inheritdoc IFedmashVerifier
     function admit(uint256 taskId, address account) external onlyCoordinator {
         ClientStakes.checkAdmission(_admission[taskId], taskId, account, _allowed[taskId][account], _stakes[taskId][account]);
-        _lastJoined[taskId][account] = _coordinator.latestRound(taskId);
+        ClientStakes.recordJoin(_joins, address(_coordinator), taskId, account);
     }
 
     /// @inheritdoc IFedmashVerifier

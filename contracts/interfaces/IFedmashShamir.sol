@@ -124,6 +124,10 @@ interface IFedmashShamir {
     error ShamirNotVerifier(address caller);
     /// @notice A client's opening lists `given` share roots; the task has `serverCount` servers.
     error ShamirWrongShareRootCount(uint256 index, uint256 given, uint256 serverCount);
+    /// @notice A client fault is proven only after a dispute of the round ended in one (nobody slashed).
+    error ShamirNoClientFaultDispute(uint256 roundId);
+    /// @notice The proof opens leaf `leafIndex`; the dispute that ended in the client fault published leaf `disputed`.
+    error ShamirNotDisputedLeaf(uint256 roundId, uint256 leafIndex, uint256 disputed);
     /// @notice `client`'s fault in the round is already proven (its stake is gone).
     error ShamirClientFaultAlreadyProven(uint256 roundId, address client);
     /// @notice A client fault of the round could be proven until `until`.
@@ -231,7 +235,7 @@ interface IFedmashShamir {
 
     /// @notice `prover` showed that `client` committed shares of leaf `leafIndex` off one polynomial: its whole `stake`
     /// for the task is forfeited, `toProver` to the prover, `toServers` shared by the servers whose answers to the
-    /// round's last dispute proved the fault, the rest burned; it is also off the task's allowlist.
+    /// dispute published the evidence, the rest burned; it is also off the task's allowlist.
     event ClientFaultProven(
         uint256 indexed roundId,
         address indexed client,
@@ -313,14 +317,14 @@ interface IFedmashShamir {
     /// Anyone may call it.
     function closeShareDispute(uint256 roundId) external;
 
-    /// @notice Proves that `client` committed, in the round, shares that are not on one polynomial of degree t - 1 (a
-    /// share-sum dispute's answers publish every included client's shares of the disputed leaf). Anyone may send it,
-    /// once per client and round, until {faultProofUntil}. The client's whole stake for the task is forfeited
-    /// ({IFedmashVerifier-forfeitStake}): half to the caller, half shared by the servers that answered the round's last
-    /// dispute if it ended in a client fault (else burned), and the round takes no further dispute. Reverts
-    /// {ShamirOpeningMismatch} unless the roots are the client's submission and each leaf opens to its root,
-    /// {ShamirTooFewClientShares}, {ShamirSharesOutOfOrder}, and {ShamirClientSharesConsistent} when the shares are on
-    /// one polynomial (an honest client's always are).
+    /// @notice Proves that `client` committed, in the round, shares that are not on one polynomial of degree t - 1, at
+    /// the leaf of the round's share-sum dispute that ended in a client fault (its answers publish every included
+    /// client's shares of that leaf). Anyone may send it, once per client and round, until {faultProofUntil}. The
+    /// client's whole stake for the task is forfeited ({IFedmashVerifier-forfeitStake}): half to the caller, half shared
+    /// by the servers that answered that dispute (the remainder of the division burned). Reverts
+    /// {ShamirNoClientFaultDispute}, {ShamirNotDisputedLeaf}, {ShamirOpeningMismatch} unless the roots are the client's
+    /// submission and each leaf opens to its root, {ShamirTooFewClientShares}, {ShamirSharesOutOfOrder}, and
+    /// {ShamirClientSharesConsistent} when the shares are on one polynomial (an honest client's always are).
     function proveClientFault(uint256 roundId, address client, ClientFaultProof calldata proof) external;
 
     /// @notice Pays the caller the rewards its disputes and proofs earned.

@@ -358,6 +358,56 @@ describe("FedmashShamir share-sum disputes", function () {
     await expect(verifier.connect(honest.client).withdrawStake(TASK_ID, CLIENT_STAKE)).to.changeEtherBalance(honest.client, CLIENT_STAKE);
   });
 
+  it("keeps a cheater's stake locked when it joins a later round that fails at once, until its fault can no longer be proven", async function () {
+    const { coordinator, verifier, shamir, owner, stranger, roundId, cheater } = await loadFixture(clientFaultFixture);
+    await advanceAfterDeadline({ coordinator, stranger }, roundId);
+    const until = await shamir.faultProofUntil(roundId);
+    // The escape the audit found: join the next round alone, let it fail at its join deadline (no share-sum, so no
+    // fault period of its own), and withdraw before the proof lands. The stake now stays locked by the earlier round.
+    await coordinator.connect(owner).openRound(TASK_ID, MODEL_CID);
+    const next = await coordinator.roundCount();
+    await coordinator.connect(cheater.client).join(next);
+    await advanceAfterDeadline({ coordinator, stranger }, next);
+    expect(await coordinator.phase(next)).to.equal(Phase.Failed);
+    expect(await shamir.faultProofUntil(next)).to.equal(0n);
+    expect(BigInt(await time.latest())).to.be.lessThan(until);
+    await expect(verifier.connect(cheater.client).withdrawStake(TASK_ID, CLIENT_STAKE))
+      .to.be.revertedWithCustomError(verifier, "VerifierStakeLocked")
+      .withArgs(TASK_ID, cheater.client.address, next);
+    await expect(shamir.connect(stranger).proveClientFault(roundId, cheater.client.address, faultProof(cheater, 0, [0, 1, 2, 3])))
+      .to.emit(shamir, "ClientFaultProven")
+      .withArgs(roundId, cheater.client.address, stranger.address, 0, CLIENT_STAKE, CLIENT_STAKE / 2n, CLIENT_STAKE / 2n);
+  });
+
+  it("takes a client-fault proof only after a dispute ended in one, and only of its leaf", async function () {
+    const fixture = await loadFixture(deployFixture);
+    const { shamir, opener, stranger, servers } = fixture;
+    const { roundId, clients } = await aggregating(fixture, { server: 1, coordinate: 5 });
+    const cheater = clients.find((entry) => entry.client.address === fixture.clients[0].address)!;
+    // Before any dispute (a colluder knows its own shares): it would otherwise end the round's disputes and shield a
+    // lying server.
+    await expect(shamir.connect(stranger).proveClientFault(roundId, cheater.client.address, faultProof(cheater, 0, [0, 1, 2, 3])))
+      .to.be.revertedWithCustomError(shamir, "ShamirNoClientFaultDispute")
+      .withArgs(roundId);
+    const sums = servers.map((server, index) => serverSum(server, index, clients));
+    await post(fixture, roundId, sums);
+    await shamir.connect(opener).openShareDispute(roundId, 0, sums.map((entry) => sumOpening(entry, 0)));
+    // While the dispute is open (more than t answers already public), which would leave the answering servers unpaid.
+    for (const entry of sums.slice(0, 3)) {
+      const answer = answerOf(entry, clients, 0);
+      await shamir.connect(entry.server).answerShareDispute(roundId, answer.sum, answer.clients);
+    }
+    await expect(shamir.connect(stranger).proveClientFault(roundId, cheater.client.address, faultProof(cheater, 0, [0, 1, 2])))
+      .to.be.revertedWithCustomError(shamir, "ShamirNoClientFaultDispute")
+      .withArgs(roundId);
+    const last = answerOf(sums[3]!, clients, 0);
+    await shamir.connect(sums[3]!.server).answerShareDispute(roundId, last.sum, last.clients);
+    // At another leaf than the disputed one.
+    await expect(shamir.connect(stranger).proveClientFault(roundId, cheater.client.address, faultProof(cheater, 1, [0, 1, 2, 3])))
+      .to.be.revertedWithCustomError(shamir, "ShamirNotDisputedLeaf")
+      .withArgs(roundId, 1, 0);
+  });
+
   it("refuses a client-fault proof with t shares or fewer, out of server order, or with roots or leaves other than the committed ones", async function () {
     const { verifier, shamir, stranger, roundId, cheater, honest } = await loadFixture(clientFaultFixture);
     const address = cheater.client.address;
@@ -414,6 +464,8 @@ describe("FedmashShamir share-sum disputes", function () {
     await expect(closing).to.emit(shamir, "ServerSlashed").withArgs(roundId, sums[2]!.server.address, SlashReason.NoAnswer, SERVER_BOND, SERVER_BOND / 2n);
     await expect(closing).to.emit(shamir, "DisputePeriodExtended");
     const [extendedUntil, releaseAt] = await shamir.disputeWindow(roundId);
+    // One step from when the first dispute ended (its deadline), however late it was closed.
+    expect(extendedUntil).to.equal(first.deadline + AGGREGATE_DURATION);
     expect(extendedUntil).to.be.greaterThan(openUntil);
     // The live servers' bonds stay locked for the new dispute.
     for (const index of [0, 1, 3]) expect((await shamir.bondOf(TASK_ID, servers[index]!.address)).lockedUntil).to.equal(releaseAt);
