@@ -27,9 +27,17 @@ export const clientCommand = workerCommand({
     const { Mode } = await import("../protocol/enums");
     await waitForTask(runtime, config.taskId);
     const mode = Number((await runtime.coordinator.task(config.taskId)).config.mode);
+    // The adversaries are mode-specific; one asked of a task of another mode would silently play honest.
+    const { CliUsageError } = await import("../config/errors");
+    if (config.maliciousClient !== undefined && mode !== Mode.Mash) {
+      throw new CliUsageError(`--malicious-client ${config.maliciousClient} applies to MASH tasks; task ${config.taskId} is not one.`, { details: "leave out --malicious-client (a Shamir client's adversary is --inconsistent-shares)." });
+    }
+    if (config.inconsistentShares && mode !== Mode.Shamir) {
+      throw new CliUsageError(`--inconsistent-shares applies to Shamir tasks; task ${config.taskId} is not one.`, { details: "leave out --inconsistent-shares (a MASH client's adversaries are --malicious-client false-challenge|oversized-payload)." });
+    }
     const training = { ...config.training, onProgress: trainingProgressReporter(progress) };
     const common = { runtime, taskId: config.taskId, training, startBlock: config.worker.startBlock, dp: config.dp, expectedClients: config.expectedClients, progress, maxStake: config.maxStake };
-    if (mode === Mode.Shamir) return runShamirClient(common);
+    if (mode === Mode.Shamir) return runShamirClient({ ...common, inconsistentShares: config.inconsistentShares });
     if (mode !== Mode.Mash) return runClient({ ...common, fault: config.fault });
     return runMashClient({
       ...common,

@@ -15,7 +15,7 @@ export const demoCommand: CliCommand = {
   notes: [
     'MASH masks in "rlwr-2048" by default (ring-LWR, docs/MASKING.md); --mask-group paper-compat reproduces the paper: 80-bit, NOT secure.',
     "--malicious-aggregator alters every aggregate. MASH: consistent commits the tampered sum's root (a watcher proves the fraud, the bond is slashed); inconsistent commits the root of a sum nobody else holds (the clients refuse the model; not provable on-chain). Shamir: consistent posts matching batch sums (the check fails, nobody is slashed), inconsistent the true ones (the clients do not commit).",
-    "--malicious-client (MASH): false-challenge challenges honest aggregates (its bond is burned); oversized-payload submits twice the task's size (the round fails AggregatorMissing, nobody slashed).",
+    "--malicious-client (MASH): false-challenge challenges honest aggregates (its bond is burned); oversized-payload submits twice the task's size (the round fails AggregatorMissing, nobody slashed). (Shamir): inconsistent-shares hands the last server a share off its polynomial; the share-sum dispute convicts client 0 and its stake (--client-stake, 0.05 ETH by default then) is forfeited.",
     "--drop-servers K (Shamir) kills the last K servers once round 1 enters Aggregation; at most --servers − --threshold.",
     "With --serve the round explorer page follows the demo's chain; open the printed URL (it stops with the demo).",
   ],
@@ -58,7 +58,15 @@ export const demoCommand: CliCommand = {
             ` (${report.rounds.map((r) => `round ${r.round} ${r.verification.status}`).join(", ")}); bond slashed in ${slashed} round(s)`,
         );
       }
-      if (config.maliciousClient) {
+      if (config.maliciousClient === "inconsistent-shares") {
+        const forfeited = report.rounds.flatMap((r) => r.slashedParties.filter((s) => s.reason === "inconsistent-shares"));
+        const wei = forfeited.reduce((total, s) => total + BigInt(s.wei), 0n);
+        const { formatEther } = await import("ethers");
+        out(
+          `\nMALICIOUS CLIENT (inconsistent-shares): ${report.rounds.map((r) => `round ${r.round} ${r.phase === "Finalized" ? "finalized" : `failed ${r.failureReason}`}`).join(", ")}` +
+            `; client faults proven: ${forfeited.length} (${formatEther(wei)} ETH of stake forfeited); servers slashed: ${report.rounds.flatMap((r) => r.slashedParties.filter((s) => s.role === "server")).length}`,
+        );
+      } else if (config.maliciousClient) {
         const burned = report.rounds.flatMap((r) => r.slashedParties.filter((s) => s.reason === "challenge-rejected"));
         out(
           `\nMALICIOUS CLIENT (${config.maliciousClient}): ${report.rounds.map((r) => `round ${r.round} ${r.phase === "Finalized" ? "finalized" : `failed ${r.failureReason}`}`).join(", ")}` +

@@ -42,7 +42,8 @@ export const ownerCommand: CliCommand = {
             `round ${r.round} (id ${r.roundId}): ${r.phase}${r.failureReason ? ` (${r.failureReason})` : ""} accuracy ${r.accuracy?.toFixed(4) ?? "–"} model ${r.modelCid}` +
               `${r.verification.status === "none" ? "" : ` verification ${r.verification.status} gas ${r.verification.gasUsed ?? "–"} paid ${r.paid} wei slashed ${r.slashed} wei`}` +
               `${r.challenges.length ? ` challenges ${r.challenges.map((c) => `${c.challenger} ${c.upheld ? `upheld at coordinate ${c.coordinate}` : `rejected at leaf ${c.leafIndex}`}`).join(", ")}` : ""}` +
-              `${r.slashedParties.length ? ` slashed ${r.slashedParties.map((s) => `${s.role} ${s.address} ${s.wei} wei (${s.reason})`).join(", ")}` : ""}` +
+              `${r.slashedParties.some((s) => s.role !== "client") ? ` slashed ${r.slashedParties.filter((s) => s.role !== "client").map((s) => `${s.role} ${s.address} ${s.wei} wei (${s.reason})`).join(", ")}` : ""}` +
+              `${r.slashedParties.filter((s) => s.role === "client").map((s) => ` client ${s.address} forfeited ${s.wei} wei (${s.reason})`).join("")}` +
               `${r.servers ? ` servers ${r.servers.filter((s) => s.posted).length}/${r.servers.length} posted, reconstructed from [${(r.reconstructedFrom ?? []).join(", ")}]` : ""}` +
               `${r.privacy ? ` ε ${formatEpsilon(r.privacy.epsilon)} (δ ${r.privacy.delta})` : ""}`,
           ),

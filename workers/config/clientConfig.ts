@@ -33,8 +33,14 @@ export const CLIENT_OPTIONS = {
   "malicious-client": option({
     value: "false-challenge|oversized-payload",
     defaultText: "off",
-    description: "MASH demo adversary: challenge an honest aggregate, or submit a payload twice the task's size",
+    description: "MASH demo adversary: challenge an honest aggregate, or submit a payload twice the task's size (refused on a task of another mode)",
     field: choiceField(MALICIOUS_CLIENT_MODES),
+  }),
+  "inconsistent-shares": option({
+    type: "boolean",
+    description:
+      "Shamir demo adversary: hand the last server a share off the polynomial (coordinate 0, + 1) and commit to it; a share-sum dispute then convicts this client and its stake is forfeited",
+    field: booleanField(),
   }),
   "max-stake": option({
     value: "ETH",
@@ -69,6 +75,8 @@ export interface ClientSettings {
   /** Withdraw the whole stake for this task and exit instead of running; undefined: run. */
   withdrawStake: bigint | undefined;
   maliciousClient: MaliciousClientMode | undefined;
+  /** Shamir demo adversary (--inconsistent-shares): shares off one polynomial at leaf 0, committed as handed out. */
+  inconsistentShares: boolean;
   dp: DpSettings | undefined;
   expectedClients: number | undefined;
   quiet: boolean;
@@ -106,6 +114,7 @@ export function clientConfigSchema(cwd: string) {
         maxStake: v["max-stake"],
         withdrawStake: v["withdraw-stake"] === undefined ? undefined : BigInt(v["withdraw-stake"]),
         maliciousClient: v["malicious-client"],
+        inconsistentShares: v["inconsistent-shares"] === true,
         dp: dpSettingsOf(v, v.clip),
         expectedClients: v["expected-clients"],
         quiet: v.quiet,

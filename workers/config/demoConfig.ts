@@ -1,14 +1,18 @@
 // `fedmash demo`: every setting of the one-machine run, its defaults (DEMO_DEFAULTS, kept equal by a test so this
 // file need not load the demo's heavy modules just to print help) and the checks between them.
+import { formatEther } from "ethers";
 import type { DemoOptions } from "../roles/runDemo";
 import type { ClientFault } from "../roles/runClient";
 import { MODEL_KINDS } from "../ml/modelLayout";
-import { booleanField, choiceField, deploymentIdField, etherField, hostField, integerField, pathField } from "./fields";
+import { booleanField, choiceField, deploymentIdField, etherParser, hostField, integerField, pathField, textField } from "./fields";
 import { dpSettingsOf, refineDp } from "./dpConfig";
 import { option, type OptionTable } from "./optionSpec";
 import { optionsSchema } from "./optionsSchema";
 import { refineFloor } from "./floorConfig";
-import { challengeWindowOption, DP_OPTIONS, GLOBAL_OPTIONS, MALICIOUS_CLIENT_MODES, MALICIOUS_OPTION, MASH_OPTIONS, PAILLIER_OPTION, TERMS_OPTIONS, TRAINING_OPTIONS } from "./sharedOptions";
+import { challengeWindowOption, DEMO_MALICIOUS_CLIENT_MODES, DP_OPTIONS, GLOBAL_OPTIONS, MALICIOUS_OPTION, MASH_OPTIONS, PAILLIER_OPTION, TERMS_OPTIONS, TRAINING_OPTIONS } from "./sharedOptions";
+
+/** The client stake the demo asks with --malicious-client inconsistent-shares unless --client-stake is given. */
+export const INCONSISTENT_SHARES_CLIENT_STAKE = 5n * 10n ** 16n;
 
 export const DEMO_OPTIONS = {
   mode: option({ value: "mash|plain|shamir", description: "Aggregation mode", field: choiceField(["mash", "plain", "shamir"], "mash") }),
@@ -33,15 +37,21 @@ export const DEMO_OPTIONS = {
     description: "Who may join: an allowlist of exactly the demo's clients, or open admission (anyone registered as a client, Sybils included)",
     field: choiceField(["allowlist", "open"], "allowlist"),
   }),
-  "client-stake": option({ value: "ETH", description: "The stake each client must hold for the task; the demo's clients stake it themselves (their --max-stake)", field: etherField(0n) }),
+  "client-stake": option({
+    value: "ETH",
+    defaultText: `0 (${formatEther(INCONSISTENT_SHARES_CLIENT_STAKE)} with --malicious-client inconsistent-shares)`,
+    description: "The stake each client must hold for the task; the demo's clients stake it themselves (their --max-stake)",
+    field: textField(etherParser),
+  }),
   ...challengeWindowOption(8),
   "min-challenge-window": option({ value: "S", description: "MASH: the shortest challenge window the demo's clients accept", field: integerField(5, 5) }),
   ...MALICIOUS_OPTION,
   "malicious-client": option({
-    value: "false-challenge|oversized-payload",
+    value: "false-challenge|oversized-payload|inconsistent-shares",
     defaultText: "off",
-    description: "MASH: one client challenges an honest aggregate (its bond burned), or submits a payload twice the task's size (the round fails, nobody is slashed)",
-    field: choiceField(MALICIOUS_CLIENT_MODES),
+    description:
+      "Client 0 cheats. MASH: it challenges an honest aggregate (its bond burned), or submits a payload twice the task's size (the round fails, nobody is slashed). Shamir: inconsistent-shares hands the last server a share off its polynomial; the share-sum dispute convicts it and its stake is forfeited",
+    field: choiceField(DEMO_MALICIOUS_CLIENT_MODES),
   }),
   "malicious-server": option({
     value: "wrong-share-sum",
@@ -49,7 +59,7 @@ export const DEMO_OPTIONS = {
     description: "Shamir: the last server not dropped adds 1 to its share-sums; a share-sum dispute slashes its bond and the round goes on without it",
     field: choiceField(["wrong-share-sum"] as const),
   }),
-  servers: option({ value: "N", defaultText: "3", description: "Shamir: server processes", field: integerField(0) }),
+  servers: option({ value: "N", defaultText: "3 (T + 2 with --malicious-client inconsistent-shares)", description: "Shamir: server processes", field: integerField(0) }),
   threshold: option({ value: "T", defaultText: "2", description: "Shamir: share-sums needed to reconstruct", field: integerField(0) }),
   "drop-servers": option({ value: "K", description: "Shamir: the last K servers are SIGKILLed once round 1 enters Aggregation", field: integerField(0, 0) }),
   "share-sum-grace": option({ value: "S", defaultText: "10 with --drop-servers, else half the aggregate duration", description: "Shamir: seconds the aggregator waits for the last share-sums once T are in", field: integerField(0) }),
@@ -76,7 +86,17 @@ export const demoConfigSchema = optionsSchema(DEMO_OPTIONS)
     if (v["drop-clients"] > 0 && v.mode !== "mash") need("drop-clients", "applies to --mode mash only", "leave out --drop-clients, or use --mode mash.");
     if (v["drop-clients"] >= v.clients) need("drop-clients", `must be below --clients ${v.clients}`, "drop fewer clients than there are.");
     if (v["malicious-aggregator"] !== undefined && v.mode === "plain") need("malicious-aggregator", "applies to --mode mash or shamir (plain rounds are not verified)", "use --mode mash or shamir.");
-    if (v["malicious-client"] !== undefined && v.mode !== "mash") need("malicious-client", "applies to --mode mash only", "use --mode mash, or leave out --malicious-client.");
+    const maliciousClient = v["malicious-client"];
+    const inconsistentShares = maliciousClient === "inconsistent-shares";
+    if (maliciousClient !== undefined && !inconsistentShares && v.mode !== "mash") need("malicious-client", `${maliciousClient} applies to --mode mash only`, "use --mode mash, or --malicious-client inconsistent-shares with --mode shamir.");
+    if (inconsistentShares && v.mode !== "shamir") need("malicious-client", "inconsistent-shares applies to --mode shamir only", "use --mode shamir, or --malicious-client false-challenge|oversized-payload with --mode mash.");
+    if (inconsistentShares && v.mode === "shamir") {
+      // The bad share goes to the last server: it must post, and the dispute needs more than t live share-sums.
+      const servers = v.servers ?? (v.threshold ?? 2) + 2;
+      if (v["drop-servers"] > 0) need("malicious-client", "inconsistent-shares hands its bad share to the last server, which --drop-servers kills, so nobody could see it", "leave out --drop-servers.");
+      if (v["malicious-server"] !== undefined) need("malicious-client", "inconsistent-shares and --malicious-server both aim at the last server, whose slash would hide the client's fault", "use one of them.");
+      if (servers <= (v.threshold ?? 2)) need("malicious-client", `inconsistent-shares needs more servers than --threshold ${v.threshold ?? 2}: a share-sum dispute needs more than t share-sums`, `give --servers ${(v.threshold ?? 2) + 2} (t + 2 also lets the round reconstruct around the bad share).`);
+    }
     if (v["malicious-server"] !== undefined && v.mode !== "shamir") need("malicious-server", "applies to --mode shamir only", "use --mode shamir, or leave out --malicious-server.");
     // A dispute needs more than t live share-sums: with n = t the lying server's sum cannot be told from the others'.
     if (v["malicious-server"] !== undefined && (v.servers ?? 3) - v["drop-servers"] <= (v.threshold ?? 2)) need("malicious-server", "needs more live servers than the threshold", "use --servers above --threshold plus --drop-servers.");
@@ -114,13 +134,15 @@ export const demoConfigSchema = optionsSchema(DEMO_OPTIONS)
       dropClients: v["drop-clients"],
       dropPhase: v["drop-phase"],
       admission: v.admission,
-      clientStake: v["client-stake"],
+      // The adversary's stake is what its proven fault forfeits: without one there is nothing to show.
+      clientStake: v["client-stake"] ?? (v["malicious-client"] === "inconsistent-shares" ? INCONSISTENT_SHARES_CLIENT_STAKE : 0n),
       terms: { aggregatorBond: v.bond, clientReward: v["client-reward"], aggregatorReward: v["aggregator-reward"], challengeDuration: BigInt(v["challenge-window"]) },
       minChallengeWindow: v["min-challenge-window"],
       maliciousAggregator: v["malicious-aggregator"],
       maliciousClient: v["malicious-client"],
       maliciousServer: v["malicious-server"],
-      servers: v.servers ?? 3,
+      // t + 2 live share-sums let the round reconstruct around the one the bad share spoils (t + 2e for e wrong ones).
+      servers: v.servers ?? (v["malicious-client"] === "inconsistent-shares" ? (v.threshold ?? 2) + 2 : 3),
       threshold: v.threshold ?? 2,
       dropServers: v["drop-servers"],
       shareSumGraceSeconds: v["share-sum-grace"],

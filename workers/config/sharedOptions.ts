@@ -119,6 +119,8 @@ export const MALICIOUS_OPTION = {
 
 /** MASH demo adversaries among the clients (RunMashClientParameters.maliciousClient). */
 export const MALICIOUS_CLIENT_MODES = ["false-challenge", "oversized-payload"] as const;
+/** The demo's client adversaries: the MASH ones, and Shamir's inconsistent shares (`fedmash client --inconsistent-shares`). */
+export const DEMO_MALICIOUS_CLIENT_MODES = [...MALICIOUS_CLIENT_MODES, "inconsistent-shares"] as const;
 
 /** The MASH challenge window the task owner sets (FedmashVerifier.Terms.challengeDuration, at least 5 s). */
 export function challengeWindowOption(fallback: number) {

@@ -19,6 +19,7 @@ import { DEFAULT_VERIFICATION_TERMS, runTask, type RoundReport, type Verificatio
 import { describeAdmission, type AdmissionReport } from "../protocol/admission";
 import type { MaliciousAggregatorMode } from "./runAggregator";
 import type { MaliciousClientMode } from "./runMashClient";
+import { INCONSISTENT_SHARES_CLIENT_STAKE } from "../config/demoConfig";
 import { spawnWorker, type WorkerProcess } from "./spawnWorker";
 import type { ClientFault } from "./runClient";
 import type { DpSettings } from "../ml/dp/parseDpSettings";
@@ -42,6 +43,9 @@ export class DemoOptionsError extends BaseError {
 }
 
 export type DemoMode = "plain" | "mash" | "shamir";
+
+/** The MASH client adversaries, and Shamir's client that hands out inconsistent shares (`fedmash client --inconsistent-shares`). */
+export type DemoMaliciousClientMode = MaliciousClientMode | "inconsistent-shares";
 
 export interface DemoOptions {
   mode: DemoMode;
@@ -90,8 +94,8 @@ export interface DemoOptions {
   maliciousAggregator?: MaliciousAggregatorMode;
   /** MASH: the shortest challenge window the demo's clients accept (--min-challenge-window); default 5. */
   minChallengeWindow?: number;
-  /** MASH demo adversary among the clients: client 0 cheats this way in every round. */
-  maliciousClient?: MaliciousClientMode;
+  /** Demo adversary among the clients: client 0 cheats this way in every round (MASH modes, or Shamir's inconsistent-shares). */
+  maliciousClient?: DemoMaliciousClientMode;
   /** Shamir demo adversary among the servers: the last server posts a wrong share-sum in every round. */
   maliciousServer?: "wrong-share-sum";
   /** Ignition deployment id, so concurrent runs (tests) do not share a folder. */
@@ -191,7 +195,7 @@ async function waitForWorkersToCatchUp(workers: { process: WorkerProcess; stateD
 
 /** Refuses demo settings that cannot work, with a one-line message (before anything is started). */
 export function checkDemoOptions(
-  options: Pick<DemoOptions, "mode" | "servers" | "threshold" | "dropServers"> & Partial<Pick<DemoOptions, "maskGroup" | "clients" | "clip" | "scale" | "faultyClient" | "dp">>,
+  options: Pick<DemoOptions, "mode" | "servers" | "threshold" | "dropServers"> & Partial<Pick<DemoOptions, "maskGroup" | "clients" | "clip" | "scale" | "faultyClient" | "dp" | "maliciousClient">>,
 ): void {
   if (options.mode === "mash" && options.clients !== undefined) {
     // Refused before anything starts: settings the mask group could not aggregate exactly (docs/MASKING.md).
@@ -217,6 +221,11 @@ export function checkDemoOptions(
   if (!Number.isInteger(options.servers) || options.servers < 2 || options.servers > 16) throw new DemoOptionsError(`--servers must be between 2 and 16, got ${options.servers}.`);
   if (!Number.isInteger(options.threshold) || options.threshold < 2 || options.threshold > options.servers) {
     throw new DemoOptionsError(`--threshold must be between 2 and --servers ${options.servers}, got ${options.threshold}.`);
+  }
+  if (options.maliciousClient === "inconsistent-shares" && (options.dropServers > 0 || options.servers <= options.threshold)) {
+    throw new DemoOptionsError(
+      `--malicious-client inconsistent-shares needs the last server to post and more than --threshold ${options.threshold} share-sums for a dispute: give --servers ${options.threshold + 2} and no --drop-servers.`,
+    );
   }
   if (options.dropServers > options.servers - options.threshold) {
     throw new DemoOptionsError(
@@ -308,7 +317,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
           : `!! the aggregator is MALICIOUS (${options.maliciousAggregator}): it publishes tampered aggregates; expect every verified round to fail`,
       );
     }
-    if (options.maliciousClient) {
+    if (options.maliciousClient === "inconsistent-shares") {
+      const stake = options.clientStake ?? 0n;
+      say(
+        `!! client 0 is MALICIOUS (inconsistent-shares): it hands server ${options.servers - 1} a share off its polynomial (coordinate 0) and commits to it; expect the share-sums to disagree at leaf 0, ` +
+          `the aggregator's share-sum dispute to end in a client fault, client 0 proven faulty from the servers' answers and its ${formatEther(stake)} ETH stake forfeited (half to the aggregator, half to the servers)` +
+          `${options.servers - options.threshold >= 2 ? ", and the round reconstructed from the other servers" : `; with ${options.servers} servers for t = ${options.threshold} the round cannot route around the bad share-sum (it takes t + 2) and fails`}` +
+          `. Every client stakes ${formatEther(stake)} ETH (--client-stake, ${formatEther(INCONSISTENT_SHARES_CLIENT_STAKE)} by default with this adversary); client 0 is off the allowlist afterwards, so a later round waits out Joining without it`,
+      );
+    } else if (options.maliciousClient) {
       say(
         `!! client 0 is MALICIOUS (${options.maliciousClient}): ${
           options.maliciousClient === "false-challenge"
@@ -441,7 +458,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
               ...(faulty ? ["--fault", options.faultyClient as string] : []),
               ...(clientStake > 0n ? ["--max-stake", formatEther(clientStake)] : []),
               ...(mash ? ["--paillier-bits", String(options.paillierBits), "--min-challenge-window", String(options.minChallengeWindow ?? 5)] : []),
-              ...(mash && options.maliciousClient && i === 0 ? ["--malicious-client", options.maliciousClient] : []),
+              ...(mash && options.maliciousClient && options.maliciousClient !== "inconsistent-shares" && i === 0 ? ["--malicious-client", options.maliciousClient] : []),
+              ...(shamir && options.maliciousClient === "inconsistent-shares" && i === 0 ? ["--inconsistent-shares"] : []),
               // The demo's user chose the group: its clients take part even in paper-compat.
               ...(mash && !MASK_GROUP_INFO[options.maskGroup].secure ? ["--allow-insecure-mask-group"] : []),
               ...(dropping ? ["--drop-at", options.dropPhase, "--drop-count", String(options.dropClients)] : []),
@@ -519,6 +537,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
               scale: options.scale,
               dropServers: options.dropServers,
               maliciousServer: options.maliciousServer ?? "none",
+              maliciousClient: options.maliciousClient ?? "none",
+              clientStakeEth: formatEther(clientStake),
               bondEth: formatEther(options.terms.aggregatorBond),
               clientRewardEth: formatEther(options.terms.clientReward),
               aggregatorRewardEth: formatEther(options.terms.aggregatorReward),
@@ -574,9 +594,12 @@ export function roundSummary(r: RoundReport): string {
       : r.holder !== undefined
         ? ` · verification ${r.verification.status} (${r.verification.included} included${challenges}${settleGas})`
         : ` · verification ${r.verification.status} (${r.verification.committed}/${r.verification.included} committed${settleGas})`;
-  const slashedParties = r.slashedParties.length
-    ? ` · slashed ${r.slashedParties.map((s) => `${s.role} ${s.address.slice(0, 8)}… ${formatEther(s.wei)} ETH (${s.reason})`).join(", ")}`
-    : "";
+  // A client's stake is forfeited (a proven fault), every other party's bond slashed.
+  const slashed = r.slashedParties.filter((s) => s.role !== "client");
+  const forfeited = r.slashedParties.filter((s) => s.role === "client");
+  const slashedParties =
+    (slashed.length ? ` · slashed ${slashed.map((s) => `${s.role} ${s.address.slice(0, 8)}… ${formatEther(s.wei)} ETH (${s.reason})`).join(", ")}` : "") +
+    forfeited.map((s) => ` · client ${s.address.slice(0, 8)}… forfeited ${formatEther(s.wei)} ETH (${s.reason})`).join("");
   if (r.phase === "Finalized" && r.failureReason === "AggregateUnusable") {
     // Finalized on-chain, but its aggregate does not open its commitment (MASH: the unprovable inconsistent case).
     return `round ${r.round} finalized in ${(r.durationMs / 1000).toFixed(1)} s, but its aggregate is unusable (it does not open its on-chain commitment; the clients refuse its model)${verification}${slashedParties}${

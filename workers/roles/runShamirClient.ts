@@ -24,6 +24,7 @@ import type { DpSettings } from "../ml/dp/parseDpSettings";
 import { integerNoiseBound } from "../ml/dp/integerNoiseBound";
 import { quantize } from "../crypto/quantize";
 import { shareVector } from "../crypto/shamir/shareVector";
+import { tamperLastShare } from "../protocol/shamir/tamperShares";
 import { shamirFieldBound } from "../crypto/shamir/shamirFieldBound";
 import { retry } from "../retry";
 import { fetchPayload } from "../storage/fetchPayload";
@@ -61,6 +62,12 @@ export interface RunShamirClientParameters {
   progress?: ProgressBars;
   /** The most wei this client keeps staked for the task (--max-stake): joinRound stakes up to it when the task asks; 0 never. */
   maxStake?: bigint;
+  /**
+   * Demo only (--inconsistent-shares): the last server's share is moved off the polynomial at coordinate 0 before the
+   * roots are committed (tamperLastShare), so that server sums it, the share-sums disagree at leaf 0, and the dispute
+   * that follows convicts this client (its stake is forfeited).
+   */
+  inconsistentShares?: boolean;
 }
 
 export async function runShamirClient(parameters: RunShamirClientParameters): Promise<RoundLoopHandle<ShamirClientRoundState>> {
@@ -105,7 +112,11 @@ export async function runShamirClient(parameters: RunShamirClientParameters): Pr
     // Before the submission: the commitment in Verification must be to exactly this vector.
     writeQuantizedUpdate(quantizedUpdatePath(stateDir, roundId), quantized);
     const started = Date.now();
-    const shares = shareVector(quantized, { servers: servers.length, threshold });
+    const honestShares = shareVector(quantized, { servers: servers.length, threshold });
+    const shares = parameters.inconsistentShares ? tamperLastShare(honestShares) : honestShares;
+    if (parameters.inconsistentShares) {
+      logger.warn("MALICIOUS CLIENT: the last server's share is off the polynomial at coordinate 0, and committed as such (--inconsistent-shares)", { round: roundId, server: servers.length - 1 });
+    }
     const sharing = parameters.progress?.bar(`round ${roundId} sharing to ${servers.length} servers`, servers.length);
     const manifest = await storeShareSubmission({
       store: runtime.store,

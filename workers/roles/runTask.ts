@@ -196,14 +196,18 @@ export interface RoundPrivacyReport {
 
 export type VerificationStatus = "passed" | "failed" | "batch-sums-missing" | "commitments-missing" | "fraud-proven" | "released" | "seed-expired" | "none";
 
-/** Someone who lost money in a round: the aggregator for a proven fraud or a failed check, a false challenger its bond. */
+/**
+ * Someone who lost money in a round: the aggregator for a proven fraud or a failed check, a false challenger its bond,
+ * a lying Shamir server its bond, a Shamir client with inconsistent shares its stake.
+ */
 export interface SlashedParty {
   address: string;
-  role: "aggregator" | "challenger" | "server";
+  role: "aggregator" | "challenger" | "server" | "client";
   /**
    * "aggregate-fraud-proven", "verification-failed", "batch-sums-missing" (aggregator); "challenge-rejected" (a
    * challenger's bond burned), "dispute-lost" (a dispute's bond paid to the aggregator: it timed out or its leaf was right);
-   * "wrong-share-sum", "no-answer" (a Shamir server's bond, by a share-sum dispute).
+   * "wrong-share-sum", "no-answer" (a Shamir server's bond, by a share-sum dispute); "inconsistent-shares" (a Shamir
+   * client's whole stake for the task, forfeited by ClientFaultProven).
    */
   reason: string;
   /** Wei, decimal. */
@@ -396,11 +400,15 @@ const gasOf = async (runtime: WorkerRuntime, transactionHash: string): Promise<n
   return receipt ? Number(receipt.gasUsed) : null;
 };
 
-/** Who lost money in the round and why (AggregatorSlashed, ChallengeRejected), and every challenge with its gas. */
+/**
+ * Who lost money in the round and why (AggregatorSlashed, ChallengeRejected, DisputeClosed, ServerSlashed,
+ * ClientFaultProven), and every challenge with its gas.
+ */
 async function slashesAndChallenges(runtime: WorkerRuntime, roundId: bigint, outcome: VerificationOutcome): Promise<Pick<RoundReport, "slashedParties" | "challenges">> {
   const { verifier } = runtime;
-  const [serverSlashes, slashes, rejected, proven, disputes, opened, leaves] = await Promise.all([
+  const [serverSlashes, clientFaults, slashes, rejected, proven, disputes, opened, leaves] = await Promise.all([
     retry(() => runtime.shamir.queryFilter(runtime.shamir.filters.ServerSlashed(roundId))),
+    retry(() => runtime.shamir.queryFilter(runtime.shamir.filters.ClientFaultProven(roundId))),
     retry(() => verifier.queryFilter(verifier.filters.AggregatorSlashed(undefined, roundId))),
     retry(() => verifier.queryFilter(verifier.filters.ChallengeRejected(roundId))),
     retry(() => verifier.queryFilter(verifier.filters.AggregateFraudProven(undefined, roundId))),
@@ -430,6 +438,7 @@ async function slashesAndChallenges(runtime: WorkerRuntime, roundId: bigint, out
       reason: Number(event.args.reason) === 0 ? "wrong-share-sum" : "no-answer",
       wei: event.args.amount.toString(),
     })),
+    ...clientFaults.map((event) => ({ address: event.args.client, role: "client" as const, reason: "inconsistent-shares", wei: event.args.stake.toString() })),
   ];
   // A dispute's challenge is a challenge like any other; a dispute that ended otherwise is listed once, as a dispute
   // (its AggregateFraudProven, when the aggregator timed out or its padding was not zero, is that dispute's).
