@@ -4,7 +4,7 @@
 // opens and finds it wrong; whoever lands the first challenge proves the fraud, the round fails AggregateFraudProven
 // and the aggregator's bond is slashed; a watcher that proved it claims its bond back and half the slash.
 import { expect } from "chai";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startHardhatNode, type HardhatNodeHandle } from "../../workers/chain/startHardhatNode";
 import { deployWithIgnition } from "../../workers/chain/deployWithIgnition";
@@ -14,10 +14,17 @@ import { integrationWorkspace, type IntegrationWorkspace } from "../helpers/inte
 import { PROJECT_ROOT, runCli, type CliResult } from "../helpers/runCli";
 import { FedmashCoordinator__factory, FedmashVerifier__factory } from "../../typechain-types";
 import { VerificationOutcome } from "../../workers/protocol/enums";
+import { sleep } from "../../workers/retry";
 
 const CLIENTS = 4;
 const WATCHER_ACCOUNT = 9;
 const BOND_WEI = 10n ** 18n;
+/** The watcher's log lines for the ways a round can end for it: its proof won, another's did, or its dispute ended. */
+const WATCHER_ENDINGS = [
+  '"msg":"fraud proven: the aggregator is slashed"',
+  '"msg":"another watcher proved the fraud first: the round is settled"',
+  '"msg":"aggregate dispute over"',
+];
 
 describe("fedmash watch: a standalone watcher of a MASH task", function () {
   this.timeout(420_000);
@@ -63,8 +70,20 @@ describe("fedmash watch: a standalone watcher of a MASH task", function () {
       }),
     );
     owner = await runCli(["owner", ...common, "--account", "0", "--mode", "mash", "--rounds", "1", "--max-clients", String(CLIENTS), "--join-seconds", "180", "--challenge-window", "20", "--state-dir", join(work, "owner")]);
-    // Claims land just after the settlement; give the watcher a moment to claim what it is owed.
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    // Claims land just after the settlement: wait until the watcher has claimed what it is owed and logged how the
+    // round ended for it (what the tests below read), at most 20 s, rather than a fixed pause.
+    const account = await connectChain({ rpcUrl: node.rpcUrl, accountIndex: 0 });
+    try {
+      const coordinator = FedmashCoordinator__factory.connect(coordinatorAddress, account.signer);
+      const verifier = FedmashVerifier__factory.connect(await coordinator.verifier(), account.signer);
+      const watcher = hardhatTestWallet(WATCHER_ACCOUNT).address;
+      const log = join(work, "watcher", "worker.log.jsonl");
+      const done = async (): Promise<boolean> =>
+        (await verifier.claimable(1n, watcher)) === 0n && existsSync(log) && WATCHER_ENDINGS.some((line) => readFileSync(log, "utf8").includes(line));
+      for (const deadline = Date.now() + 20_000; Date.now() < deadline && !(await done()); ) await sleep(250);
+    } finally {
+      account.provider.destroy();
+    }
   });
 
   after(async function () {
