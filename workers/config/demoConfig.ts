@@ -88,14 +88,14 @@ export const demoConfigSchema = optionsSchema(DEMO_OPTIONS)
     if (v["malicious-aggregator"] !== undefined && v.mode === "plain") need("malicious-aggregator", "applies to --mode mash or shamir (plain rounds are not verified)", "use --mode mash or shamir.");
     const maliciousClient = v["malicious-client"];
     const inconsistentShares = maliciousClient === "inconsistent-shares";
-    if (maliciousClient !== undefined && !inconsistentShares && v.mode !== "mash") need("malicious-client", `${maliciousClient} applies to --mode mash only`, "use --mode mash, or --malicious-client inconsistent-shares with --mode shamir.");
-    if (inconsistentShares && v.mode !== "shamir") need("malicious-client", "inconsistent-shares applies to --mode shamir only", "use --mode shamir, or --malicious-client false-challenge|oversized-payload with --mode mash.");
+    if (maliciousClient !== undefined && !inconsistentShares && v.mode !== "mash") need("malicious-client", "applies to --mode mash only", "use --mode mash, or --malicious-client inconsistent-shares with --mode shamir.");
+    if (inconsistentShares && v.mode !== "shamir") need("malicious-client", "applies to --mode shamir only", "use --mode shamir, or --malicious-client false-challenge|oversized-payload with --mode mash.");
     if (inconsistentShares && v.mode === "shamir") {
       // The bad share goes to the last server: it must post, and the dispute needs more than t live share-sums.
       const servers = v.servers ?? (v.threshold ?? 2) + 2;
-      if (v["drop-servers"] > 0) need("malicious-client", "inconsistent-shares hands its bad share to the last server, which --drop-servers kills, so nobody could see it", "leave out --drop-servers.");
-      if (v["malicious-server"] !== undefined) need("malicious-client", "inconsistent-shares and --malicious-server both aim at the last server, whose slash would hide the client's fault", "use one of them.");
-      if (servers <= (v.threshold ?? 2)) need("malicious-client", `inconsistent-shares needs more servers than --threshold ${v.threshold ?? 2}: a share-sum dispute needs more than t share-sums`, `give --servers ${(v.threshold ?? 2) + 2} (t + 2 also lets the round reconstruct around the bad share).`);
+      if (v["drop-servers"] > 0) need("malicious-client", "hands its bad share to the last server, which --drop-servers kills, so nobody could see it", "leave out --drop-servers.");
+      if (v["malicious-server"] !== undefined) need("malicious-client", "and --malicious-server both aim at the last server, whose slash would hide the client's fault", "use one of them.");
+      if (servers <= (v.threshold ?? 2)) need("malicious-client", `needs more servers than --threshold ${v.threshold ?? 2}: a share-sum dispute needs more than t share-sums`, `give --servers ${(v.threshold ?? 2) + 2} (t + 2 also lets the round reconstruct around the bad share).`);
     }
     if (v["malicious-server"] !== undefined && v.mode !== "shamir") need("malicious-server", "applies to --mode shamir only", "use --mode shamir, or leave out --malicious-server.");
     // A dispute needs more than t live share-sums: with n = t the lying server's sum cannot be told from the others'.

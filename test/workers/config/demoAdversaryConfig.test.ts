@@ -41,8 +41,8 @@ describe("the inconsistent-shares client adversary (settings and round line)", f
   });
 
   it("refuses it outside Shamir, the MASH adversaries in Shamir, and setups where nobody could see the bad share", function () {
-    expect(refusal(() => demo(["--malicious-client", "inconsistent-shares"])).shortMessage).to.contain("inconsistent-shares applies to --mode shamir only");
-    expect(refusal(() => demo(["--mode", "shamir", "--malicious-client", "false-challenge"])).shortMessage).to.contain("false-challenge applies to --mode mash only");
+    expect(refusal(() => demo(["--malicious-client", "inconsistent-shares"])).shortMessage).to.contain('--malicious-client "inconsistent-shares" applies to --mode shamir only');
+    expect(refusal(() => demo(["--mode", "shamir", "--malicious-client", "false-challenge"])).shortMessage).to.contain('--malicious-client "false-challenge" applies to --mode mash only');
     expect(refusal(() => demo(["--mode", "shamir", "--malicious-client", "inconsistent-shares", "--drop-servers", "1"])).shortMessage).to.contain("--drop-servers");
     expect(refusal(() => demo(["--mode", "shamir", "--malicious-client", "inconsistent-shares", "--servers", "2"])).shortMessage).to.contain("more servers than --threshold 2");
     expect(refusal(() => demo(["--mode", "shamir", "--servers", "4", "--malicious-client", "inconsistent-shares", "--malicious-server", "wrong-share-sum"])).shortMessage).to.contain("--malicious-server");
