@@ -3,9 +3,10 @@
 // (followShareDispute). A client that handed the last server a share off its polynomial (tamperLastShare) is convicted
 // from the answers' calldata and forfeits its stake, half to the aggregator and half to the answering servers, once
 // and only once; and a second liar behind a silent one is disputed and slashed from the ticker after the silent one's
-// dispute ran out, in the window its slash extended.
+// dispute ran out, in the window its slash extended, which the servers' answerer follows (it keeps the round's shares
+// past the original release).
 import { expect } from "chai";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ethers } from "hardhat";
@@ -201,7 +202,7 @@ describe("client faults and follow-up share-sum disputes (workers on the chain)"
   }
 
   it("disputes a second liar from the ticker after a silent liar's dispute ran out past the first window, and slashes it", async function () {
-    const { shamir, verifier, coordinator, aggregator, servers, roundId, sums, serverRuntimes } = await loadFixture(twoLiarsFixture);
+    const { shamir, verifier, coordinator, aggregator, stranger, servers, roundId, sums, serverRuntimes } = await loadFixture(twoLiarsFixture);
     const prover = runtimeOf({ coordinator, verifier, shamir }, aggregator, await shamir.getAddress());
     const follow = { runtime: prover.runtime, roundId, threshold: THRESHOLD, sums, servers: servers.map((server) => server.address) };
     // Open the first dispute as late as the window allows, so that it outlives it.
@@ -212,12 +213,23 @@ describe("client faults and follow-up share-sum disputes (workers on the chain)"
     const [first] = await shamir.shareDispute(roundId);
     expect([first.open, Number(first.pending)]).to.deep.equal([true, 0b1000]);
 
-    // Past its deadline the ticker closes it (server 3 slashed, NoAnswer), which extends the window, and disputes again.
+    // Past its deadline anyone closes it (server 3 slashed, NoAnswer), which extends the window. The servers' answerer
+    // reads the window live: past the original release it still keeps the round and its shares for the next dispute.
+    const [, releaseAt] = await shamir.disputeWindow(roundId);
     await time.increaseTo(first.deadline + 1n);
-    expect(await followShareDispute(follow)).to.equal("waiting");
+    await shamir.connect(stranger).closeShareDispute(roundId);
     expect(await shamir.isSlashed(roundId, servers[3]!.address)).to.equal(true);
-    const [extendedUntil] = await shamir.disputeWindow(roundId);
+    const [extendedUntil, extendedRelease] = await shamir.disputeWindow(roundId);
     expect(extendedUntil).to.be.greaterThan(openUntil);
+    await time.increaseTo(releaseAt + 10n);
+    expect(releaseAt + 10n).to.be.below(extendedUntil);
+    for (const server of serverRuntimes.slice(0, 3)) {
+      expect(await server.answerer.tick([{ roundId, taskId: TASK_ID }])).to.have.length(1);
+      expect(existsSync(receivedSharesPath(server.runtime.config.stateDir, roundId))).to.equal(true);
+    }
+    expect(extendedRelease).to.be.greaterThan(releaseAt);
+    // The aggregator's ticker finds the live share-sums still disagree (server 2, leaf 1) and disputes again.
+    expect(await followShareDispute(follow)).to.equal("waiting");
     const [second] = await shamir.shareDispute(roundId);
     expect([second.open, Number(second.leafIndex), Number(second.pending)]).to.deep.equal([true, 1, 0b0111]);
 
