@@ -51,13 +51,7 @@ export async function readShareDisputeAnswers(parameters: ReadShareDisputeAnswer
   const { shamir, logger } = runtime;
   const latest = (await latestBlock(runtime)).number;
   const floor = Math.max(0, parameters.fromBlock ?? latest - SHARE_DISPUTE_LOOKBACK_BLOCKS);
-  // Newest chunk first: the last opening is near the head, and a round may have had several.
-  let opened: Awaited<ReturnType<typeof shamir.queryFilter<typeof shamir.filters.ShareDisputeOpened>>>[number] | undefined;
-  for (const [from, to] of blockRanges(floor, latest).reverse()) {
-    const found = await retry(() => shamir.queryFilter(shamir.filters.ShareDisputeOpened(roundId), from, to));
-    opened = found.sort(byPosition).at(-1);
-    if (opened) break;
-  }
+  const opened = await lastOpening(runtime, roundId, floor, latest);
   if (!opened) return undefined;
   const serverIndexOf = new Map(parameters.servers.map((server, index) => [getAddress(server), index]));
   const batchesOf = new Map<number, AnswerBatch[]>();
@@ -82,6 +76,17 @@ export async function readShareDisputeAnswers(parameters: ReadShareDisputeAnswer
   }
   const answers = [...batchesOf.entries()].map(([serverIndex, batches]): ServerAnswer => ({ serverIndex, batches }));
   return { leafIndex: Number(opened.args.leafIndex), openedBlock: opened.blockNumber, answers, skippedBatches };
+}
+
+/** The round's newest ShareDisputeOpened in floor … latest, searched newest chunk first (a round may have had several). */
+async function lastOpening(runtime: WorkerRuntime, roundId: bigint, floor: number, latest: number) {
+  const { shamir } = runtime;
+  for (const [from, to] of blockRanges(floor, latest).reverse()) {
+    const found = await retry(() => shamir.queryFilter(shamir.filters.ShareDisputeOpened(roundId), from, to));
+    const last = found.sort(byPosition).at(-1);
+    if (last) return last;
+  }
+  return undefined;
 }
 
 /** Chain order of two logs. */
