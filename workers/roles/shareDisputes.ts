@@ -212,8 +212,13 @@ export async function openShareDisputeIfInconsistent(parameters: OpenShareDisput
     const excluded = servers.flatMap((_, index) => (flagged(dispute.slashed, index) || flagged(dispute.pending, index) ? [index] : []));
     // The servers whose complete answer matched what their clients committed at the disputed leaf; t of them reconstruct.
     const consistent = live.filter((sum) => flagged(dispute.answered, sum.serverIndex) && !flagged(dispute.slashed, sum.serverIndex)).length;
+    // Leaving out the servers still pending helps only if the share-sums left agree: when the disagreement is a client's
+    // inconsistent share, every server answers consistently, and dropping a slow honest one would leave the bad share's
+    // server among too few to outvote it. Then the dispute's close (a client fault, nobody left out) is worth the wait.
+    const remaining = live.filter((sum) => !excluded.includes(sum.serverIndex));
+    const remainingAgree = remaining.length <= threshold || findInconsistentLeaf(remaining, threshold) === undefined;
     // Leave time to reconstruct and post before the Aggregation deadline.
-    if (!dispute.open || (!fault && consistent >= threshold) || now >= parameters.deadline - 5) {
+    if (!dispute.open || (!fault && consistent >= threshold && remainingAgree) || now >= parameters.deadline - 5) {
       logger.info("share-sum dispute result", { round: roundId, leaf: Number(dispute.leafIndex), open: dispute.open, excluded, consistent, clientFault: fault });
       return { leafIndex: Number(dispute.leafIndex), excluded, clientFault: fault };
     }
