@@ -76,7 +76,7 @@ import { sendSeededTransaction } from "./sendSeededTransaction";
 import { existsSync } from "node:fs";
 import { runRoundLoop, withTicker, type RoundLoopHandle } from "./runRoundLoop";
 import { createAggregateDisputeAnswerer, loadCommittedSum } from "./answerAggregateDisputes";
-import { closeShareDisputeIfDue, followShareDispute, openShareDisputeIfInconsistent, type FollowShareDisputeParameters } from "./shareDisputes";
+import { closeShareDisputeIfDue, createCreditCollector, followShareDispute, openShareDisputeIfInconsistent, type FollowShareDisputeParameters } from "./shareDisputes";
 import { SHARE_DISPUTE_LOOKBACK_BLOCKS } from "./clientFaults";
 import type { WorkerRuntime } from "./openWorkerRuntime";
 
@@ -726,6 +726,7 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
     keeper: true,
   });
 
+  const collectCredit = createCreditCollector(runtime);
   return withTicker(
     loop,
     async () => {
@@ -748,6 +749,9 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
       const rounds = Object.values(loop.state().rounds).filter(isMash);
       for (const round of rounds) if (round.stage !== "challenge") disputes.forget(round.roundId);
       await disputes.tick(rounds.filter((round) => round.stage === "challenge").map((round) => ({ roundId: round.roundId, aggregateBlock: round.aggregateBlock })));
+      // Last, so that a failure here holds up nothing above: half of every bond its share-sum disputes slashed and of
+      // every stake its client-fault proofs forfeited.
+      await collectCredit();
     },
     (error) => logger.error("answering aggregate disputes failed this tick; trying again in 1 s", { error }),
   );

@@ -33,7 +33,7 @@ import { SHAMIR_PRIME } from "../crypto/shamir/shamirField";
 import { ensureRegistered, loadOrCreateEciesKeys } from "./ensureRegistered";
 import { runRoundLoop, withTicker, type RoundLoopHandle } from "./runRoundLoop";
 import { shareSumPayload } from "./shamirPayloads";
-import { createShareDisputeAnswerer, ensureServerBond, ServerBondAboveLimitError, type ShareDisputeRound } from "./shareDisputes";
+import { createCreditCollector, createShareDisputeAnswerer, ensureServerBond, ServerBondAboveLimitError, type ShareDisputeRound } from "./shareDisputes";
 import { receivedSharesPath, writeReceivedShares } from "./receivedSharesFile";
 import { frozenSubmissions, sumOwnShares } from "./sumOwnShares";
 import { DEFAULT_SERVER_MAX_BOND_WEI } from "../config/serverConfig";
@@ -154,6 +154,7 @@ export async function runServer(parameters: RunServerParameters): Promise<RoundL
   });
   // Every round whose share-sum the chain has from it (its state says so, after a restart or a retried post too) is
   // watched until no dispute can reach it.
+  const collectCredit = createCreditCollector(runtime);
   return withTicker(
     loop,
     async () => {
@@ -162,6 +163,8 @@ export async function runServer(parameters: RunServerParameters): Promise<RoundL
         .map((round) => ({ roundId: BigInt(round.roundId), taskId: BigInt(round.taskId) }));
       const live = await answerer.tick(rounds);
       for (const round of rounds) if (!live.some((other) => other.roundId === round.roundId)) settled.add(round.roundId.toString());
+      // Its share of the stakes of clients whose faults its answers exposed.
+      await collectCredit();
     },
     (error) => logger.error("answering share-sum disputes failed this tick; trying again in 1 s", { error }),
   );

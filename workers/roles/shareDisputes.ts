@@ -280,3 +280,23 @@ export async function followShareDispute(parameters: FollowShareDisputeParameter
   logger.warn("share-sums still disagree after a slash: next share-sum dispute opened from the ticker", { round: roundId, leaf: next.leafIndex, openUntil });
   return "waiting";
 }
+
+/** How often a worker looks for a Shamir credit to collect (one view call when there is none). */
+export const CREDIT_CHECK_INTERVAL_MS = 30_000;
+
+/**
+ * Collects what FedmashShamir owes this worker's account (`creditOf`: half of a bond its dispute slashed, half of a stake
+ * its proof forfeited, or a server's share of one), at most once per interval: a worker's earnings reach its account
+ * without anyone calling `withdrawCredit` by hand. Returns the tick to call from the worker's ticker.
+ */
+export function createCreditCollector(runtime: WorkerRuntime, intervalMs = CREDIT_CHECK_INTERVAL_MS): () => Promise<void> {
+  let nextCheck = 0;
+  return async () => {
+    if (Date.now() < nextCheck) return;
+    nextCheck = Date.now() + intervalMs;
+    const owed = await retry(() => runtime.shamir.creditOf(runtime.connection.address));
+    if (owed === 0n) return;
+    await sendTransaction(runtime.connection.signer, { action: "withdrawCredit()", send: () => runtime.shamir.withdrawCredit() });
+    runtime.logger.info("collected the Shamir credit its disputes and proofs earned", { wei: owed.toString() });
+  };
+}

@@ -21,7 +21,7 @@ import type { CommittedShareSum } from "../../../workers/protocol/shamir/shareDi
 import { tamperLastShare } from "../../../workers/protocol/shamir/tamperShares";
 import type { WorkerRuntime } from "../../../workers/roles/openWorkerRuntime";
 import { receivedSharesPath, writeReceivedShares } from "../../../workers/roles/receivedSharesFile";
-import { createShareDisputeAnswerer, followShareDispute, openShareDisputeIfInconsistent } from "../../../workers/roles/shareDisputes";
+import { createCreditCollector, createShareDisputeAnswerer, followShareDispute, openShareDisputeIfInconsistent } from "../../../workers/roles/shareDisputes";
 import type { FedmashCoordinator, FedmashShamir, FedmashVerifier } from "../../../typechain-types";
 import { deployFedmash } from "../../helpers/deployFedmash";
 import { encryptionKey } from "../../helpers/encryptionKey";
@@ -190,6 +190,17 @@ describe("client faults and follow-up share-sum disputes (workers on the chain)"
     const nonce = await ethers.provider.getTransactionCount(aggregator.address);
     expect(await followShareDispute(follow)).to.equal("done");
     expect(await ethers.provider.getTransactionCount(aggregator.address)).to.equal(nonce);
+
+    // The workers' tickers collect their credit: the aggregator's half reaches its account, once.
+    const collect = createCreditCollector(prover.runtime, 0);
+    const balance = await ethers.provider.getBalance(aggregator.address);
+    await collect();
+    expect(await shamir.creditOf(aggregator.address)).to.equal(0n);
+    const gained = (await ethers.provider.getBalance(aggregator.address)) - balance;
+    expect(gained > CLIENT_STAKE / 2n - parseEther("0.001") && gained < CLIENT_STAKE / 2n).to.equal(true, `gained ${gained} wei`);
+    const afterCollect = await ethers.provider.getTransactionCount(aggregator.address);
+    await collect();
+    expect(await ethers.provider.getTransactionCount(aggregator.address)).to.equal(afterCollect);
   });
 
   it("waits for a slow honest server rather than leave it out while the share-sums left still disagree (a client's bad share)", async function () {
