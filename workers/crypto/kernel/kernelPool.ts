@@ -109,10 +109,11 @@ function blockRanges(offset: number, length: number, parts: number): Array<[numb
 }
 
 function workerEntry(): { file: string; execArgv: string[] } {
-  // Under ts-node (tests, npm scripts) the worker is the .ts source and needs ts-node itself.
+  // From the TypeScript sources (the CLI, tests, npm scripts) the worker is the .ts file, loaded by the project's cached
+  // transpiling hook (bin/registerTs.js), as the CLI loads everything else.
   const extension = extname(__filename);
   const file = join(__dirname, `kernelWorker${extension}`);
-  return { file, execArgv: extension === ".ts" ? ["-r", "ts-node/register/transpile-only"] : [] };
+  return { file, execArgv: extension === ".ts" ? ["-r", join(__dirname, "..", "..", "..", "bin", "registerTs.js")] : [] };
 }
 
 export function createKernelPool(parameters: CreateKernelPoolParameters): KernelPool {
