@@ -10,6 +10,7 @@ import { demoConfigSchema, DEMO_OPTIONS } from "../../../workers/config/demoConf
 import { CliUsageError } from "../../../workers/config/errors";
 import { OWNER_OPTIONS, ownerConfigSchema } from "../../../workers/config/ownerConfig";
 import { resolveConfig } from "../../../workers/config/resolveConfig";
+import { cliUsageRefusal } from "../../helpers/cliUsageRefusal";
 
 const A = "0x976EA74026E726554dB657fA54763abd0C3a0aa9";
 const B = "0x14dC79964da2C08b23698B3D3cc7Ca32193d9955";
@@ -31,15 +32,7 @@ describe("admission settings", function () {
   };
   const client = (argv: string[]) => resolveConfig({ command: "client", options: CLIENT_OPTIONS, schema: clientConfigSchema(cwd), argv: ["--account", "2", ...argv], env: {}, cwd }).config;
   const demo = (argv: string[]) => resolveConfig({ command: "demo", options: DEMO_OPTIONS, schema: demoConfigSchema, argv, env: {}, cwd }).config;
-  const refusal = (run: () => unknown): CliUsageError => {
-    try {
-      run();
-    } catch (error) {
-      if (error instanceof CliUsageError) return error;
-      throw error;
-    }
-    throw new Error("expected a CliUsageError");
-  };
+  const refusal = cliUsageRefusal;
 
   it("leaves a new owner's task open, its stake unset, by default", function () {
     expect(owner([])).to.deep.equal({ allow: [], clientStake: undefined });

@@ -9,11 +9,11 @@ import { join } from "node:path";
 import { parseEther } from "ethers";
 import { clientConfigSchema, CLIENT_OPTIONS } from "../../../workers/config/clientConfig";
 import { demoConfigSchema, DEMO_OPTIONS } from "../../../workers/config/demoConfig";
-import { CliUsageError } from "../../../workers/config/errors";
 import { resolveConfig } from "../../../workers/config/resolveConfig";
 import { IMPLICIT_VALUES } from "../../../workers/config/sharedOptions";
 import { roundSummary } from "../../../workers/roles/runDemo";
 import type { RoundReport } from "../../../workers/roles/runTask";
+import { cliUsageRefusal } from "../../helpers/cliUsageRefusal";
 
 describe("the inconsistent-shares client adversary (settings and round line)", function () {
   let cwd: string;
@@ -22,15 +22,7 @@ describe("the inconsistent-shares client adversary (settings and round line)", f
 
   const demo = (argv: string[]) => resolveConfig({ command: "demo", options: DEMO_OPTIONS, schema: demoConfigSchema, argv, env: {}, cwd, implicitValues: IMPLICIT_VALUES }).config;
   const client = (argv: string[]) => resolveConfig({ command: "client", options: CLIENT_OPTIONS, schema: clientConfigSchema(cwd), argv, env: {}, cwd }).config;
-  const refusal = (run: () => unknown): CliUsageError => {
-    try {
-      run();
-    } catch (error) {
-      if (error instanceof CliUsageError) return error;
-      throw error;
-    }
-    throw new Error("expected a refusal");
-  };
+  const refusal = cliUsageRefusal;
 
   it("defaults to t + 2 servers and a 0.05 ETH client stake, and keeps what the user gave", function () {
     expect(demo(["--mode", "shamir", "--malicious-client", "inconsistent-shares"])).to.deep.include({ maliciousClient: "inconsistent-shares", servers: 4, threshold: 2, clientStake: parseEther("0.05") });
