@@ -125,12 +125,21 @@ export type ClientFaultsOutcome =
   | { status: "none" }
   /** faultProofUntil passed: nothing can be proven any more. */
   | { status: "expired" }
-  /** Every client the answers convict is proven now (by this call or before); `refused` were reverted otherwise. */
-  | { status: "done"; proven: ProvenClientFault[]; alreadyProven: string[]; refused: { client: string; error: ChainRevertError }[] };
+  /**
+   * The convicted clients this call reached are proven now (by it or before); `refused` were reverted otherwise;
+   * `remaining` were left for a later call (at most `maxProofs` proofs a call).
+   */
+  | { status: "done"; proven: ProvenClientFault[]; alreadyProven: string[]; refused: { client: string; error: ChainRevertError }[]; remaining: number };
+
+/** Proofs sent by one call at most: each waits for its receipt on the worker's one transaction queue. */
+export const MAX_PROOFS_PER_CALL = 4;
 
 export interface ProveClientFaultsParameters {
   /** The lowest block searched for the dispute's opening (readShareDisputeAnswers). */
   fromBlock?: number;
+  /** At most this many proofs (default MAX_PROOFS_PER_CALL), so that many convicted Sybils cannot hold the worker's
+   * transaction queue, and its time-critical transactions, for many blocks in one go. */
+  maxProofs?: number;
 }
 
 /**
@@ -156,12 +165,19 @@ export async function proveClientFaultsIfAny(runtime: WorkerRuntime, roundId: bi
     return { status: "none" };
   }
   const faulty = findFaultyClients({ leafIndex: read.leafIndex, threshold: Number(threshold), included: [...included], answers: read.answers });
-  const outcome: Extract<ClientFaultsOutcome, { status: "done" }> = { status: "done", proven: [], alreadyProven: [], refused: [] };
+  const outcome: Extract<ClientFaultsOutcome, { status: "done" }> = { status: "done", proven: [], alreadyProven: [], refused: [], remaining: 0 };
+  const maxProofs = options.maxProofs ?? MAX_PROOFS_PER_CALL;
+  let sent = 0;
   for (const { client, proof } of faulty) {
     if (await retry(() => shamir.isFaultyClient(roundId, client))) {
       outcome.alreadyProven.push(client);
       continue;
     }
+    if (sent >= maxProofs) {
+      outcome.remaining += 1;
+      continue;
+    }
+    sent += 1;
     try {
       const receipt = await sendTransaction(runtime.connection.signer, {
         action: `proveClientFault(round ${roundId}, client ${client}, leaf ${proof.leafIndex})`,

@@ -730,6 +730,10 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
   return withTicker(
     loop,
     async () => {
+      // MASH dispute answers first: their steps have deadlines that cost the aggregator its bond when missed.
+      const rounds = Object.values(loop.state().rounds).filter(isMash);
+      for (const round of rounds) if (round.stage !== "challenge") disputes.forget(round.roundId);
+      await disputes.tick(rounds.filter((round) => round.stage === "challenge").map((round) => ({ roundId: round.roundId, aggregateBlock: round.aggregateBlock })));
       // Share-sum disputes this aggregator opened or followed: once a dispute's deadline passed, close it, which slashes
       // the servers that never answered; then, off the aggregation path, prove the client faults a closed dispute ended
       // in, and dispute again after a slash.
@@ -746,9 +750,6 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
           if (giveUp) shareDisputeRounds.delete(key);
         }
       }
-      const rounds = Object.values(loop.state().rounds).filter(isMash);
-      for (const round of rounds) if (round.stage !== "challenge") disputes.forget(round.roundId);
-      await disputes.tick(rounds.filter((round) => round.stage === "challenge").map((round) => ({ roundId: round.roundId, aggregateBlock: round.aggregateBlock })));
       // Last, so that a failure here holds up nothing above: half of every bond its share-sum disputes slashed and of
       // every stake its client-fault proofs forfeited.
       await collectCredit();

@@ -362,7 +362,8 @@ async function verificationDetails(
 ): Promise<Pick<RoundReport, "verification" | "slashed" | "paid" | "claims" | "slashedParties" | "challenges">> {
   const { verifier } = runtime;
   let view = await retry(() => verifier.verification(roundId));
-  if (Number(view.stage) === VerificationStage.None) return NO_VERIFICATION;
+  // A Shamir round that failed before its aggregate may still have slashed a server or forfeited a client's stake.
+  if (Number(view.stage) === VerificationStage.None) return { ...NO_VERIFICATION, ...(await slashesAndChallenges(runtime, roundId, Number(view.outcome) as VerificationOutcome)) };
   const settledEvents = await retry(() => verifier.queryFilter(verifier.filters.VerificationSettled(undefined, roundId)));
   const settled = settledEvents[0];
   let gasUsed: number | null = null;

@@ -19,6 +19,8 @@ import { ChainRevertError } from "../chain/errors";
 import { sendTransaction } from "../chain/sendTransaction";
 import { BaseError } from "../errors";
 import type { Logger } from "../log";
+import { reconstructSum } from "../crypto/shamir/reconstructSum";
+import { SHAMIR_HALF } from "../crypto/shamir/shamirField";
 import { answerBatches, findInconsistentLeaf, shareDisputeAnswer, shareSumOpenings, type CommittedShareSum } from "../protocol/shamir/shareDispute";
 import { retry, sleep } from "../retry";
 import type { WorkerRuntime } from "./openWorkerRuntime";
@@ -204,6 +206,19 @@ export async function openShareDisputeIfInconsistent(parameters: OpenShareDisput
       logger.warn("could not open a share-sum dispute; following the open one", { round: roundId, error });
     }
   }
+  // Whether the aggregator can reconstruct from these share-sums, by its own rule (reconstructSum: they agree, or enough
+  // of them agree to outvote the rest, t + 2e for e wrong ones); cached per set, since it reads every coordinate.
+  const decodableBySet = new Map<string, boolean>();
+  const decodable = (sums: readonly CommittedShareSum[]): boolean => {
+    const key = sums.map((sum) => sum.serverIndex).join(",");
+    let known = decodableBySet.get(key);
+    if (known === undefined) {
+      const wrong = sums.length < threshold ? Infinity : reconstructSum(sums, { threshold, bound: SHAMIR_HALF }).inconsistentServers.length;
+      known = wrong === 0 || sums.length >= threshold + 2 * wrong;
+      decodableBySet.set(key, known);
+    }
+    return known;
+  };
   for (;;) {
     const [dispute, fault] = await retry(() => shamir.shareDispute(roundId));
     const latest = await retry(() => runtime.connection.provider.getBlock("latest"));
@@ -212,13 +227,13 @@ export async function openShareDisputeIfInconsistent(parameters: OpenShareDisput
     const excluded = servers.flatMap((_, index) => (flagged(dispute.slashed, index) || flagged(dispute.pending, index) ? [index] : []));
     // The servers whose complete answer matched what their clients committed at the disputed leaf; t of them reconstruct.
     const consistent = live.filter((sum) => flagged(dispute.answered, sum.serverIndex) && !flagged(dispute.slashed, sum.serverIndex)).length;
-    // Leaving out the servers still pending helps only if the share-sums left agree: when the disagreement is a client's
-    // inconsistent share, every server answers consistently, and dropping a slow honest one would leave the bad share's
-    // server among too few to outvote it. Then the dispute's close (a client fault, nobody left out) is worth the wait.
-    const remaining = live.filter((sum) => !excluded.includes(sum.serverIndex));
-    const remainingAgree = remaining.length <= threshold || findInconsistentLeaf(remaining, threshold) === undefined;
+    // Leaving out the servers still pending helps only if the share-sums left can be reconstructed: when the disagreement
+    // is a client's inconsistent share, every server answers consistently, and dropping a slow honest one could leave the
+    // bad share's server among too few to outvote it. Then the dispute's close (a client fault, nobody left out) is worth
+    // the wait; a pending liar is left out as soon as the rest decode.
     // Leave time to reconstruct and post before the Aggregation deadline.
-    if (!dispute.open || (!fault && consistent >= threshold && remainingAgree) || now >= parameters.deadline - 5) {
+    const early = !fault && consistent >= threshold && decodable(live.filter((sum) => !excluded.includes(sum.serverIndex)));
+    if (!dispute.open || early || now >= parameters.deadline - 5) {
       logger.info("share-sum dispute result", { round: roundId, leaf: Number(dispute.leafIndex), open: dispute.open, excluded, consistent, clientFault: fault });
       return { leafIndex: Number(dispute.leafIndex), excluded, clientFault: fault };
     }
@@ -269,7 +284,7 @@ export async function followShareDispute(parameters: FollowShareDisputeParameter
   if (clientFault) {
     const outcome = await proveClientFaultsIfAny(runtime, roundId, { fromBlock: parameters.fromBlock });
     if (outcome.status === "expired") logger.warn("a client fault of the round can no longer be proven (faultProofUntil passed)", { round: roundId });
-    return "done";
+    return outcome.status === "done" && outcome.remaining > 0 ? "waiting" : "done";
   }
   if (Number(dispute.slashed) === 0) return "done";
   const [[openUntil], latest] = await Promise.all([retry(() => shamir.disputeWindow(roundId)), retry(() => runtime.connection.provider.getBlock("latest"))]);
@@ -284,19 +299,27 @@ export async function followShareDispute(parameters: FollowShareDisputeParameter
 /** How often a worker looks for a Shamir credit to collect (one view call when there is none). */
 export const CREDIT_CHECK_INTERVAL_MS = 30_000;
 
+/** Less than this is left on the contract until more comes: a withdrawal's gas would eat most of it. */
+export const MIN_CREDIT_WEI = 10n ** 15n;
+
 /**
  * Collects what FedmashShamir owes this worker's account (`creditOf`: half of a bond its dispute slashed, half of a stake
- * its proof forfeited, or a server's share of one), at most once per interval: a worker's earnings reach its account
- * without anyone calling `withdrawCredit` by hand. Returns the tick to call from the worker's ticker.
+ * its proof forfeited, or a server's share of one), at most once per interval and only from MIN_CREDIT_WEI on: a
+ * worker's earnings reach its account without anyone calling `withdrawCredit` by hand. Returns the tick to call last in
+ * the worker's ticker; it logs its own failures (named) and never throws, so it holds up nothing.
  */
-export function createCreditCollector(runtime: WorkerRuntime, intervalMs = CREDIT_CHECK_INTERVAL_MS): () => Promise<void> {
+export function createCreditCollector(runtime: WorkerRuntime, intervalMs = CREDIT_CHECK_INTERVAL_MS, minimumWei = MIN_CREDIT_WEI): () => Promise<void> {
   let nextCheck = 0;
   return async () => {
     if (Date.now() < nextCheck) return;
     nextCheck = Date.now() + intervalMs;
-    const owed = await retry(() => runtime.shamir.creditOf(runtime.connection.address));
-    if (owed === 0n) return;
-    await sendTransaction(runtime.connection.signer, { action: "withdrawCredit()", send: () => runtime.shamir.withdrawCredit() });
-    runtime.logger.info("collected the Shamir credit its disputes and proofs earned", { wei: owed.toString() });
+    try {
+      const owed = await retry(() => runtime.shamir.creditOf(runtime.connection.address));
+      if (owed === 0n || owed < minimumWei) return;
+      await sendTransaction(runtime.connection.signer, { action: "withdrawCredit()", send: () => runtime.shamir.withdrawCredit() });
+      runtime.logger.info("collected the Shamir credit its disputes and proofs earned", { wei: owed.toString() });
+    } catch (error) {
+      runtime.logger.error("collecting the Shamir credit failed; trying again later", { inSeconds: intervalMs / 1000, error });
+    }
   };
 }

@@ -223,6 +223,18 @@ describe("client faults and follow-up share-sum disputes (workers on the chain)"
     expect(await outcome).to.deep.equal({ leafIndex: 0, excluded: [], clientFault: true });
   });
 
+  it("does not wait for a slow server when the share-sums left outvote the bad one anyway (t + 2e of them)", async function () {
+    const deployment = await deploy(5);
+    const { shamir, verifier, coordinator, aggregator, servers } = deployment;
+    const { roundId, sums, serverRuntimes } = await postedRound(deployment, { tamper: tamperLastShare });
+    const prover = runtimeOf({ coordinator, verifier, shamir }, aggregator, await shamir.getAddress());
+    const follow = { runtime: prover.runtime, roundId, threshold: THRESHOLD, sums, servers: servers.map((server) => server.address), logger: prover.runtime.logger, pollMs: 10 };
+    await openShareDisputeIfInconsistent({ ...follow, deadline: 0 });
+    // Servers 1 to 4 answer; server 4 holds the bad share, and 4 = t + 2 share-sums locate it: no reason to wait for 0.
+    for (const server of serverRuntimes.slice(1)) await server.answerer.tick([{ roundId, taskId: TASK_ID }]);
+    expect(await openShareDisputeIfInconsistent({ ...follow, deadline: Number.MAX_SAFE_INTEGER })).to.deep.equal({ leafIndex: 0, excluded: [0], clientFault: false });
+  });
+
   async function twoLiarsFixture() {
     const deployment = await deploy(4);
     // Server 3 lies at leaf 0 and will stay silent; server 2 lies at leaf 1 only (coordinate 20), consistent at leaf 0.
