@@ -10,7 +10,7 @@
 // carries an inline source map and Node's own source-map support is switched on.
 "use strict";
 const { createHash } = require("node:crypto");
-const { mkdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
+const { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } = require("node:fs");
 const path = require("node:path");
 
 const PROJECT_ROOT = path.join(__dirname, "..");
@@ -19,12 +19,32 @@ const CACHE_DIR = process.env.FEDMASH_TS_CACHE_DIR || path.join(PROJECT_ROOT, "n
 let typescript;
 let compilerOptions;
 let cacheSalt;
+let cacheUsable;
+
+/**
+ * Whether the cache folder is this user's and nobody else can write it: its JavaScript runs with the worker's keys, so a
+ * folder another account could plant entries in (say a shared one under /tmp) is not used, and each file is transpiled.
+ */
+function cacheIsOurs() {
+  if (cacheUsable === undefined) {
+    try {
+      mkdirSync(CACHE_DIR, { recursive: true, mode: 0o700 });
+      const folder = statSync(CACHE_DIR);
+      const ownUid = typeof process.getuid === "function" ? process.getuid() : folder.uid;
+      cacheUsable = folder.isDirectory() && folder.uid === ownUid && (folder.mode & 0o022) === 0;
+    } catch {
+      cacheUsable = false;
+    }
+  }
+  return cacheUsable;
+}
 
 function salt() {
   if (cacheSalt === undefined) {
     const tsVersion = JSON.parse(readFileSync(require.resolve("typescript/package.json", { paths: [PROJECT_ROOT] }), "utf8")).version;
     const tsconfig = readFileSync(path.join(PROJECT_ROOT, "tsconfig.json"), "utf8");
-    cacheSalt = `fedmash-ts/1\0${tsVersion}\0${tsconfig}`;
+    // This file's own source too: its compiler options are part of what a cached entry was made with.
+    cacheSalt = `fedmash-ts/1\0${tsVersion}\0${tsconfig}\0${readFileSync(__filename, "utf8")}`;
   }
   return cacheSalt;
 }
@@ -43,22 +63,31 @@ function transpile(source, filename) {
 /** The JavaScript for one .ts file: from the cache, or transpiled and stored. */
 function javascriptOf(filename) {
   const source = readFileSync(filename, "utf8");
+  if (!cacheIsOurs()) return transpile(source, filename);
   const key = createHash("sha256").update(salt()).update("\0").update(filename).update("\0").update(source).digest("hex");
   const entry = path.join(CACHE_DIR, `${key}.js`);
   try {
-    return readFileSync(entry, "utf8");
+    const cached = readFileSync(entry, "utf8");
+    // Every entry ends with its source map; anything else (a write cut short by a crash) is made again.
+    if (cached.includes("//# sourceMappingURL=")) return cached;
   } catch {
-    const output = transpile(source, filename);
-    try {
-      mkdirSync(CACHE_DIR, { recursive: true });
-      const temporary = `${entry}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-      writeFileSync(temporary, output);
-      renameSync(temporary, entry);
-    } catch {
-      // A read-only or full disk only costs the next process the transpile.
-    }
-    return output;
+    // Not cached yet.
   }
+  const output = transpile(source, filename);
+  const temporary = `${entry}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    const descriptor = openSync(temporary, "w", 0o600);
+    try {
+      writeSync(descriptor, output);
+      fsyncSync(descriptor);
+    } finally {
+      closeSync(descriptor);
+    }
+    renameSync(temporary, entry);
+  } catch {
+    // A read-only or full disk only costs the next process the transpile.
+  }
+  return output;
 }
 
 function register() {

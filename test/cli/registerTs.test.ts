@@ -3,7 +3,7 @@
 // name the .ts line a user wrote.
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../helpers/runCli";
@@ -39,6 +39,16 @@ describe("bin/registerTs.js (the CLI's cached TypeScript loader)", function () {
     writeFileSync(file, "const volume = (a: number, b: number, c: number): number => a * b * c;\nconsole.log(volume(2, 3, 4));\n");
     expect(run(file, cache)).to.deep.include({ status: 0, stdout: "24" });
     expect(readdirSync(cache)).to.have.length(2);
+  });
+
+  it("does not use a cache folder that other accounts can write (its JavaScript would run with the worker's keys)", function () {
+    const cache = join(folder, "shared-cache");
+    mkdirSync(cache, { mode: 0o777 });
+    chmodSync(cache, 0o777);
+    const file = join(folder, "sum.ts");
+    writeFileSync(file, "const sum = (a: number, b: number): number => a + b;\nconsole.log(sum(2, 3));\n");
+    expect(run(file, cache)).to.deep.include({ status: 0, stdout: "5" });
+    expect(readdirSync(cache)).to.have.length(0);
   });
 
   it("reports an error at the .ts line it was thrown from", function () {
