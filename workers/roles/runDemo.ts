@@ -321,7 +321,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       const stake = options.clientStake ?? 0n;
       say(
         `!! client 0 is MALICIOUS (inconsistent-shares): it hands server ${options.servers - 1} a share off its polynomial (coordinate 0) and commits to it; expect the share-sums to disagree at leaf 0, ` +
-          `the aggregator's share-sum dispute to end in a client fault, client 0 proven faulty from the servers' answers and its ${formatEther(stake)} ETH stake forfeited (half to the aggregator, half to the servers)` +
+          `the aggregator's share-sum dispute to end in a client fault, client 0 proven faulty from the servers' answers and its ${formatEther(stake)} ETH stake forfeited (half to the aggregator, which proves it, half shared by the servers that answered, the remainder of the division burned)` +
           `${options.servers - options.threshold >= 2 ? ", and the round reconstructed from the other servers" : `; with ${options.servers} servers for t = ${options.threshold} the round cannot route around the bad share-sum (it takes t + 2) and fails`}` +
           `. Every client stakes ${formatEther(stake)} ETH (--client-stake, ${formatEther(INCONSISTENT_SHARES_CLIENT_STAKE)} by default with this adversary); client 0 is off the allowlist afterwards, so a later round waits out Joining without it`,
       );
