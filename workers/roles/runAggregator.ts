@@ -76,7 +76,7 @@ import { sendSeededTransaction } from "./sendSeededTransaction";
 import { existsSync } from "node:fs";
 import { runRoundLoop, withTicker, type RoundLoopHandle } from "./runRoundLoop";
 import { createAggregateDisputeAnswerer, loadCommittedSum } from "./answerAggregateDisputes";
-import { closeShareDisputeIfDue, createCreditCollector, followShareDispute, openShareDisputeIfInconsistent, type FollowShareDisputeParameters } from "./shareDisputes";
+import { closeShareDisputeIfDue, createCreditCollector, followShareDispute, openedShareDisputes, openShareDisputeIfInconsistent, type FollowShareDisputeParameters } from "./shareDisputes";
 import { SHARE_DISPUTE_LOOKBACK_BLOCKS } from "./clientFaults";
 import type { WorkerRuntime } from "./openWorkerRuntime";
 
@@ -646,6 +646,7 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
   // share-sums it fetched for them; and the rounds it is reconstructing, whose disputes the aggregation path itself
   // opens and waits for meanwhile (the ticker only closes expired ones then).
   const shareDisputeRounds = new Map<string, FollowedShareDispute>();
+  let resumedShareDisputes = false;
   const reconstructing = new Set<string>();
   const disputes = createAggregateDisputeAnswerer({
     runtime,
@@ -736,7 +737,14 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
       await disputes.tick(rounds.filter((round) => round.stage === "challenge").map((round) => ({ roundId: round.roundId, aggregateBlock: round.aggregateBlock })));
       // Share-sum disputes this aggregator opened or followed: once a dispute's deadline passed, close it, which slashes
       // the servers that never answered; then, off the aggregation path, prove the client faults a closed dispute ended
-      // in, and dispute again after a slash.
+      // in, and dispute again after a slash. After a (re)start, first the ones it opened before, read back from the chain.
+      if (!resumedShareDisputes) {
+        for (const followed of await openedShareDisputes(runtime)) {
+          const key = followed.roundId.toString();
+          if (!shareDisputeRounds.has(key)) shareDisputeRounds.set(key, { ...followed, failures: 0 });
+        }
+        resumedShareDisputes = true;
+      }
       for (const [key, followed] of [...shareDisputeRounds]) {
         try {
           if (reconstructing.has(key)) await closeShareDisputeIfDue(runtime, followed.roundId);

@@ -27,7 +27,8 @@ import type { WorkerRuntime } from "./openWorkerRuntime";
 import { fetchShareSum } from "./fetchShareSum";
 import { readReceivedShares, ReceivedSharesFileError, receivedSharesPath, removeReceivedShares, type KeptRound } from "./receivedSharesFile";
 import { frozenSubmissions, sumOwnShares } from "./sumOwnShares";
-import { proveClientFaultsIfAny } from "./clientFaults";
+import { proveClientFaultsIfAny, SHARE_DISPUTE_LOOKBACK_BLOCKS } from "./clientFaults";
+import { blockRanges, latestBlock } from "./disputeEvents";
 
 export class ServerBondAboveLimitError extends BaseError {
   override name = "ServerBondAboveLimitError" as const;
@@ -294,6 +295,36 @@ export async function followShareDispute(parameters: FollowShareDisputeParameter
   if (!next) return "done";
   logger.warn("share-sums still disagree after a slash: next share-sum dispute opened from the ticker", { round: roundId, leaf: next.leafIndex, openUntil });
   return "waiting";
+}
+
+/**
+ * The share-sum disputes this account opened that may still need it, read back from the chain (ShareDisputeOpened by
+ * it in the last SHARE_DISPUTE_LOOKBACK_BLOCKS, in rounds whose faultProofUntil has not passed), so that a restarted
+ * aggregator still closes them, proves the client faults they end in and disputes again after a slash. The share-sums
+ * it fetched then are gone: a further dispute of such a round needs them fetched again, which only the aggregation path
+ * does, so these follow with none (proving and closing need none).
+ */
+export async function openedShareDisputes(runtime: WorkerRuntime): Promise<Omit<FollowShareDisputeParameters, "runtime">[]> {
+  const { shamir, coordinator } = runtime;
+  const latest = await latestBlock(runtime);
+  const floor = Math.max(0, latest.number - SHARE_DISPUTE_LOOKBACK_BLOCKS);
+  const rounds = new Map<string, { roundId: bigint; fromBlock: number }>();
+  for (const [from, to] of blockRanges(floor, latest.number)) {
+    const opened = await retry(() => shamir.queryFilter(shamir.filters.ShareDisputeOpened(undefined, runtime.connection.address), from, to));
+    for (const event of opened) {
+      const key = event.args.roundId.toString();
+      if (!rounds.has(key)) rounds.set(key, { roundId: event.args.roundId, fromBlock: event.blockNumber });
+    }
+  }
+  const followed: Omit<FollowShareDisputeParameters, "runtime">[] = [];
+  for (const { roundId, fromBlock } of rounds.values()) {
+    const until = await retry(() => shamir.faultProofUntil(roundId));
+    if (until !== 0n && BigInt(latest.timestamp) > until) continue;
+    const { taskId } = await retry(() => coordinator.round(roundId));
+    const [servers, threshold] = await Promise.all([retry(() => shamir.servers(taskId)), retry(() => shamir.threshold(taskId))]);
+    followed.push({ roundId, threshold: Number(threshold), servers: [...servers], sums: [], fromBlock });
+  }
+  return followed;
 }
 
 /** How often a worker looks for a Shamir credit to collect (one view call when there is none). */

@@ -21,7 +21,7 @@ import type { CommittedShareSum } from "../../../workers/protocol/shamir/shareDi
 import { tamperLastShare } from "../../../workers/protocol/shamir/tamperShares";
 import type { WorkerRuntime } from "../../../workers/roles/openWorkerRuntime";
 import { receivedSharesPath, writeReceivedShares } from "../../../workers/roles/receivedSharesFile";
-import { createCreditCollector, createShareDisputeAnswerer, followShareDispute, openShareDisputeIfInconsistent } from "../../../workers/roles/shareDisputes";
+import { createCreditCollector, createShareDisputeAnswerer, followShareDispute, openedShareDisputes, openShareDisputeIfInconsistent } from "../../../workers/roles/shareDisputes";
 import type { FedmashCoordinator, FedmashShamir, FedmashVerifier } from "../../../typechain-types";
 import { deployFedmash } from "../../helpers/deployFedmash";
 import { encryptionKey } from "../../helpers/encryptionKey";
@@ -201,6 +201,19 @@ describe("client faults and follow-up share-sum disputes (workers on the chain)"
     const afterCollect = await ethers.provider.getTransactionCount(aggregator.address);
     await collect();
     expect(await ethers.provider.getTransactionCount(aggregator.address)).to.equal(afterCollect);
+  });
+
+  it("after a restart, finds the disputes its account opened on the chain and still proves the client fault", async function () {
+    const { shamir, verifier, coordinator, aggregator, servers, clients, roundId, sums, serverRuntimes } = await loadFixture(inconsistentClientFixture);
+    const first = runtimeOf({ coordinator, verifier, shamir }, aggregator, await shamir.getAddress());
+    await openShareDisputeIfInconsistent({ runtime: first.runtime, roundId, threshold: THRESHOLD, sums, servers: servers.map((server) => server.address), deadline: 0, logger: first.runtime.logger, pollMs: 10 });
+    for (const server of serverRuntimes) await server.answerer.tick([{ roundId, taskId: TASK_ID }]);
+    // A new process of the same account: nothing in memory, only the chain.
+    const restarted = runtimeOf({ coordinator, verifier, shamir }, aggregator, await shamir.getAddress());
+    const resumed = await openedShareDisputes(restarted.runtime);
+    expect(resumed.map(({ roundId: round, threshold, servers: list }) => ({ round, threshold, list }))).to.deep.equal([{ round: roundId, threshold: THRESHOLD, list: servers.map((server) => server.address) }]);
+    expect(await followShareDispute({ runtime: restarted.runtime, ...resumed[0]! })).to.equal("done");
+    expect(await shamir.isFaultyClient(roundId, clients[0]!.address)).to.equal(true);
   });
 
   it("waits for a slow honest server rather than leave it out while the share-sums left still disagree (a client's bad share)", async function () {
