@@ -55,7 +55,8 @@ function transpile(source, filename) {
     const { config, error } = typescript.readConfigFile(path.join(PROJECT_ROOT, "tsconfig.json"), typescript.sys.readFile);
     if (error) throw new Error(`tsconfig.json: ${typescript.flattenDiagnosticMessageText(error.messageText, "\n")}`);
     const parsed = typescript.convertCompilerOptionsFromJson(config.compilerOptions ?? {}, PROJECT_ROOT);
-    compilerOptions = { ...parsed.options, sourceMap: false, inlineSourceMap: true, inlineSources: false, declaration: false, noEmit: false };
+    // No outDir: the map's `sources` is then the file's own name, which Node resolves beside the file it runs.
+    compilerOptions = { ...parsed.options, outDir: undefined, rootDir: undefined, sourceRoot: undefined, sourceMap: false, inlineSourceMap: true, inlineSources: false, declaration: false, noEmit: false };
   }
   return typescript.transpileModule(source, { compilerOptions, fileName: filename, reportDiagnostics: false }).outputText;
 }
