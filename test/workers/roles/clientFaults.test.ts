@@ -216,16 +216,23 @@ describe("client faults and follow-up share-sum disputes (workers on the chain)"
     expect(await shamir.isFaultyClient(roundId, clients[0]!.address)).to.equal(true);
   });
 
-  it("waits for a slow honest server rather than leave it out while the share-sums left still disagree (a client's bad share)", async function () {
-    const deployment = await deploy(4);
+  /** `serverCount` servers, client 0's bad share at the last one; the aggregator opened the dispute at leaf 0 and every
+   * server but server 0 (the slow one) answered it. */
+  async function slowServerZero(serverCount: number) {
+    const deployment = await deploy(serverCount);
     const { shamir, verifier, coordinator, aggregator, servers } = deployment;
     const { roundId, sums, serverRuntimes } = await postedRound(deployment, { tamper: tamperLastShare });
     const prover = runtimeOf({ coordinator, verifier, shamir }, aggregator, await shamir.getAddress());
     const follow = { runtime: prover.runtime, roundId, threshold: THRESHOLD, sums, servers: servers.map((server) => server.address), logger: prover.runtime.logger, pollMs: 10 };
     await openShareDisputeIfInconsistent({ ...follow, deadline: 0 });
-    // Servers 1, 2 and 3 answer (consistently: they summed what their clients committed); server 0 is slow. Leaving it
-    // out would keep server 3, which holds client 0's bad share, among three share-sums that cannot outvote it.
     for (const server of serverRuntimes.slice(1)) await server.answerer.tick([{ roundId, taskId: TASK_ID }]);
+    return { follow, roundId, serverRuntimes };
+  }
+
+  it("waits for a slow honest server rather than leave it out while the share-sums left still disagree (a client's bad share)", async function () {
+    // Servers 1, 2 and 3 answered (consistently: they summed what their clients committed); server 0 is slow. Leaving
+    // it out would keep server 3, which holds client 0's bad share, among three share-sums that cannot outvote it.
+    const { follow, roundId, serverRuntimes } = await slowServerZero(4);
     let settled = false;
     const outcome = openShareDisputeIfInconsistent({ ...follow, deadline: Number.MAX_SAFE_INTEGER }).finally(() => {
       settled = true;
@@ -237,14 +244,8 @@ describe("client faults and follow-up share-sum disputes (workers on the chain)"
   });
 
   it("does not wait for a slow server when the share-sums left outvote the bad one anyway (t + 2e of them)", async function () {
-    const deployment = await deploy(5);
-    const { shamir, verifier, coordinator, aggregator, servers } = deployment;
-    const { roundId, sums, serverRuntimes } = await postedRound(deployment, { tamper: tamperLastShare });
-    const prover = runtimeOf({ coordinator, verifier, shamir }, aggregator, await shamir.getAddress());
-    const follow = { runtime: prover.runtime, roundId, threshold: THRESHOLD, sums, servers: servers.map((server) => server.address), logger: prover.runtime.logger, pollMs: 10 };
-    await openShareDisputeIfInconsistent({ ...follow, deadline: 0 });
-    // Servers 1 to 4 answer; server 4 holds the bad share, and 4 = t + 2 share-sums locate it: no reason to wait for 0.
-    for (const server of serverRuntimes.slice(1)) await server.answerer.tick([{ roundId, taskId: TASK_ID }]);
+    // Servers 1 to 4 answered; server 4 holds the bad share, and 4 = t + 2 share-sums locate it: no reason to wait for 0.
+    const { follow } = await slowServerZero(5);
     expect(await openShareDisputeIfInconsistent({ ...follow, deadline: Number.MAX_SAFE_INTEGER })).to.deep.equal({ leafIndex: 0, excluded: [0], clientFault: false });
   });
 
