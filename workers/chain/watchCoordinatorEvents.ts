@@ -150,7 +150,18 @@ export function parseShamirLog(shamirInterface: Interface, log: RawLog): Coordin
       return { ...base, type: "ServersConfigured", taskId: a.taskId, servers: [...a.servers], threshold: a.threshold };
     case "ShareSumPosted":
       return { ...base, type: "ShareSumPosted", roundId: a.roundId, server: a.server, serverIndex: a.serverIndex, cid: a.cid, contentHash: a.contentHash, count: a.count };
+    case "ShareDisputeOpened":
+      return { ...base, type: "ShareDisputeOpened", roundId: a.roundId, opener: a.opener, leafIndex: a.leafIndex, pending: a.pending, deadline: a.deadline };
+    case "ShareDisputeAnswered":
+      return { ...base, type: "ShareDisputeAnswered", roundId: a.roundId, server: a.server, consistent: a.consistent };
+    case "ServerSlashed":
+      return { ...base, type: "ServerSlashed", roundId: a.roundId, server: a.server, reason: Number(a.reason), amount: a.amount, toOpener: a.toOpener };
+    case "ShareDisputeClosed":
+      return { ...base, type: "ShareDisputeClosed", roundId: a.roundId, leafIndex: a.leafIndex, slashed: a.slashed, clientFault: a.clientFault };
+    case "ClientFaultProven":
+      return { ...base, type: "ClientFaultProven", roundId: a.roundId, client: a.client, prover: a.prover, leafIndex: a.leafIndex, stake: a.stake, toProver: a.toProver, toServers: a.toServers };
     default:
+      // Bonds, credits, answer batches and period extensions drive no worker's state.
       return undefined;
   }
 }

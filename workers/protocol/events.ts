@@ -99,6 +99,16 @@ export type CoordinatorEvent = EventBase &
         /** Share-sums of the round posted so far, this one included. */
         count: bigint;
       }
+    /** The share-sums of leaf `leafIndex` are off one polynomial; the servers in `pending` (bit j) must answer. */
+    | { type: "ShareDisputeOpened"; roundId: bigint; opener: string; leafIndex: bigint; pending: bigint; deadline: bigint }
+    /** A server's answer is complete; `consistent` is false when it proved its own share-sum wrong. */
+    | { type: "ShareDisputeAnswered"; roundId: bigint; server: string; consistent: boolean }
+    /** `reason`: 0 its answer proved its share-sum wrong, 1 it did not answer. */
+    | { type: "ServerSlashed"; roundId: bigint; server: string; reason: number; amount: bigint; toOpener: bigint }
+    /** `slashed` (bit j: server j) is 0 and `clientFault` true when every server was consistent: a client's shares were not. */
+    | { type: "ShareDisputeClosed"; roundId: bigint; leafIndex: bigint; slashed: bigint; clientFault: boolean }
+    /** A client's shares of the disputed leaf were proven off one polynomial: its whole `stake` for the task is forfeited. */
+    | { type: "ClientFaultProven"; roundId: bigint; client: string; prover: string; leafIndex: bigint; stake: bigint; toProver: bigint; toServers: bigint }
   );
 
 export type CoordinatorEventType = CoordinatorEvent["type"];
@@ -136,6 +146,11 @@ export const COORDINATOR_EVENT_TYPES: readonly CoordinatorEventType[] = [
   "RewardClaimed",
   "ServersConfigured",
   "ShareSumPosted",
+  "ShareDisputeOpened",
+  "ShareDisputeAnswered",
+  "ServerSlashed",
+  "ShareDisputeClosed",
+  "ClientFaultProven",
 ];
 
 /** Fixed-point scale of the `loss` field on-chain (1e18), shared by the client that posts and the report that reads. */

@@ -87,5 +87,17 @@ export function summarizeEvent(event: CoordinatorEvent): string {
       return `servers ${event.servers.map(shortAddress).join(", ")}, threshold ${event.threshold}`;
     case "ShareSumPosted":
       return `server ${event.serverIndex} (${shortAddress(event.server)}) posted share-sum ${shortCid(event.cid)} (${event.count} posted)`;
+    case "ShareDisputeOpened":
+      return `${shortAddress(event.opener)} disputed leaf ${event.leafIndex} of the share-sums: every live server must answer by ${formatUnixTime(Number(event.deadline))}`;
+    case "ShareDisputeAnswered":
+      return `server ${shortAddress(event.server)} answered the share-sum dispute: ${event.consistent ? "consistent with what its clients committed" : "its own answer proves its share-sum wrong"}`;
+    case "ServerSlashed":
+      return `server ${shortAddress(event.server)} slashed ${formatEther(event.amount)} ETH (${event.reason === 0 ? "wrong share-sum" : "no answer"}), ${formatEther(event.toOpener)} ETH to the dispute's opener`;
+    case "ShareDisputeClosed":
+      return event.clientFault
+        ? `share-sum dispute of leaf ${event.leafIndex} closed: every server consistent, so a client's shares are not (client fault)`
+        : `share-sum dispute of leaf ${event.leafIndex} closed: servers slashed (mask ${event.slashed})`;
+    case "ClientFaultProven":
+      return `${shortAddress(event.prover)} proved ${shortAddress(event.client)}'s shares of leaf ${event.leafIndex} off one polynomial: its stake of ${formatEther(event.stake)} ETH forfeited (${formatEther(event.toProver)} ETH to the prover, ${formatEther(event.toServers)} ETH to the servers)`;
   }
 }

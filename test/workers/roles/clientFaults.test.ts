@@ -12,7 +12,9 @@ import { join } from "node:path";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { parseEther } from "ethers";
+import { formatEther, parseEther } from "ethers";
+import { parseShamirLog } from "../../../workers/chain/watchCoordinatorEvents";
+import { summarizeEvent } from "../../../workers/status/summarizeEvent";
 import { fieldVectorRoot, shamirSubmissionCommitment, shareSumCommitment } from "../../../workers/crypto/commit/shamirCommitments";
 import { addShares } from "../../../workers/crypto/shamir/addShares";
 import { SHAMIR_PRIME } from "../../../workers/crypto/shamir/shamirField";
@@ -185,6 +187,18 @@ describe("client faults and follow-up share-sum disputes (workers on the chain)"
     expect(await shamir.creditOf(aggregator.address)).to.equal(CLIENT_STAKE / 2n);
     for (const server of servers) expect(await shamir.creditOf(server.address)).to.equal(toServers / 3n);
     expect(prover.messages).to.include("client fault proven: its shares of the disputed leaf are off one polynomial; its stake is forfeited");
+    // What `fedmash status` and the explorer list for the round, decoded by the workers' own log parser.
+    const lines = (await ethers.provider.getLogs({ address: await shamir.getAddress(), fromBlock: 0 }))
+      .map((log) => parseShamirLog(shamir.interface, log))
+      .filter((event) => event !== undefined && "roundId" in event && event.roundId === roundId)
+      .map((event) => summarizeEvent(event!));
+    const short = (address: string) => `${address.slice(0, 6)}…${address.slice(-4)}`;
+    expect(lines.filter((line) => line.includes("disputed leaf 0 of the share-sums"))).to.have.length(1);
+    expect(lines.filter((line) => line.endsWith("answered the share-sum dispute: consistent with what its clients committed"))).to.have.length(3);
+    expect(lines).to.include("share-sum dispute of leaf 0 closed: every server consistent, so a client's shares are not (client fault)");
+    expect(lines).to.include(
+      `${short(aggregator.address)} proved ${short(faulty.address)}'s shares of leaf 0 off one polynomial: its stake of ${formatEther(CLIENT_STAKE)} ETH forfeited (${formatEther(CLIENT_STAKE / 2n)} ETH to the prover, ${formatEther(toServers)} ETH to the servers)`,
+    );
 
     // Idempotent: a second pass sends nothing.
     const nonce = await ethers.provider.getTransactionCount(aggregator.address);
