@@ -289,7 +289,8 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
         TaskServers storage task = _tasks[taskId];
         _checkClientCommitment(roundId, client, 0, proof.manifestHash, proof.shareRoots, task.servers.length);
         if (proof.leaves.length <= task.threshold) revert ShamirTooFewClientShares(proof.leaves.length, task.threshold);
-        uint256 depth = _depthFor(_coordinator.task(taskId).config.modelSize, proof.leafIndex);
+        // A client fault needs a dispute, so the round's first share-sum has set its model size.
+        uint256 depth = _depthFor(shares.modelSize, proof.leafIndex);
         (uint256[] memory xs, uint256[16][] memory ys) = _openClientShares(proof, depth);
         if (!_offPolynomial(xs, ys, task.threshold)) revert ShamirClientSharesConsistent(roundId, client, proof.leafIndex);
 
@@ -712,8 +713,7 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
     function _extendDisputePeriod(uint256 roundId, uint256 taskId, RoundShares storage shares) private {
         TaskServers storage task = _tasks[taskId];
         uint16 liveMask = _liveServers(task, shares);
-        uint256 live = 0;
-        for (uint16 mask = liveMask; mask != 0; mask &= mask - 1) ++live;
+        uint256 live = _bitCount(liveMask);
         // From when the dispute ended, not when someone closed it: a late close must not reopen a finished round.
         uint64 ended = shares.dispute.deadline < block.timestamp ? shares.dispute.deadline : uint64(block.timestamp);
         uint64 until = ended + shares.step;
@@ -727,6 +727,11 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
             if (bond.lockedUntil < releaseAt) bond.lockedUntil = releaseAt;
         }
         emit DisputePeriodExtended(roundId, until, releaseAt);
+    }
+
+    /// @dev How many servers a mask names (bit j: server j).
+    function _bitCount(uint16 mask) private pure returns (uint256 count) {
+        for (; mask != 0; mask &= mask - 1) ++count;
     }
 
     /// @dev When a client fault of the round can no longer be proven: one step after the last dispute could end (0
@@ -746,8 +751,7 @@ contract FedmashShamir is IFedmashShamir, ReentrancyGuard {
         toProver = amount / 2;
         _credits[msg.sender] += toProver;
         uint16 answered = shares.dispute.answered;
-        uint256 count = 0;
-        for (uint16 mask = answered; mask != 0; mask &= mask - 1) ++count;
+        uint256 count = _bitCount(answered);
         // A dispute opens on more than t live share-sums and ends in a client fault only when all of them answered.
         uint256 each = (amount - toProver) / count;
         for (uint256 index = 0; index < taskServers.length; ++index) {

@@ -762,6 +762,6 @@ export async function runAggregator(parameters: RunAggregatorParameters): Promis
       // every stake its client-fault proofs forfeited.
       await collectCredit();
     },
-    (error) => logger.error("answering aggregate disputes failed this tick; trying again in 1 s", { error }),
+    (error) => logger.error("the dispute tick failed (aggregate disputes, or reading back the share-sum disputes it opened); trying again in 1 s", { error }),
   );
 }
