@@ -111,6 +111,13 @@ async function batchCalldata(runtime: WorkerRuntime, roundId: bigint, server: st
   return clients.map(([manifestHash, shareRoots, values, proof]) => ({ manifestHash, shareRoots: [...shareRoots], values, proof: [...proof] }));
 }
 
+/** The servers (in share order) and threshold t of a Shamir round's task. */
+export async function roundServers(runtime: WorkerRuntime, roundId: bigint): Promise<{ servers: string[]; threshold: number }> {
+  const { taskId } = await retry(() => runtime.coordinator.round(roundId));
+  const [servers, threshold] = await Promise.all([retry(() => runtime.shamir.servers(taskId)), retry(() => runtime.shamir.threshold(taskId))]);
+  return { servers: [...servers], threshold: Number(threshold) };
+}
+
 export interface ProvenClientFault {
   client: string;
   leafIndex: number;
@@ -153,18 +160,13 @@ export async function proveClientFaultsIfAny(runtime: WorkerRuntime, roundId: bi
   if (!clientFault || dispute.open) return { status: "none" };
   const [until, now] = await Promise.all([retry(() => shamir.faultProofUntil(roundId)), latestBlock(runtime)]);
   if (until !== 0n && BigInt(now.timestamp) >= until) return { status: "expired" };
-  const { taskId } = await retry(() => coordinator.round(roundId));
-  const [servers, threshold, included] = await Promise.all([
-    retry(() => shamir.servers(taskId)),
-    retry(() => shamir.threshold(taskId)),
-    retry(() => coordinator.includedClients(roundId)),
-  ]);
+  const [{ servers, threshold }, included] = await Promise.all([roundServers(runtime, roundId), retry(() => coordinator.includedClients(roundId))]);
   const read = await readShareDisputeAnswers({ runtime, roundId, servers, fromBlock: options.fromBlock });
   if (!read) {
     logger.warn("a client fault is recorded but no share-sum dispute opening was found to read the shares from", { round: roundId, fromBlock: options.fromBlock });
     return { status: "none" };
   }
-  const faulty = findFaultyClients({ leafIndex: read.leafIndex, threshold: Number(threshold), included: [...included], answers: read.answers });
+  const faulty = findFaultyClients({ leafIndex: read.leafIndex, threshold, included: [...included], answers: read.answers });
   const outcome: Extract<ClientFaultsOutcome, { status: "done" }> = { status: "done", proven: [], alreadyProven: [], refused: [], remaining: 0 };
   const maxProofs = options.maxProofs ?? MAX_PROOFS_PER_CALL;
   let sent = 0;

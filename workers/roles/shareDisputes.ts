@@ -27,7 +27,7 @@ import type { WorkerRuntime } from "./openWorkerRuntime";
 import { fetchShareSum } from "./fetchShareSum";
 import { readReceivedShares, ReceivedSharesFileError, receivedSharesPath, removeReceivedShares, type KeptRound } from "./receivedSharesFile";
 import { frozenSubmissions, sumOwnShares } from "./sumOwnShares";
-import { proveClientFaultsIfAny, SHARE_DISPUTE_LOOKBACK_BLOCKS } from "./clientFaults";
+import { proveClientFaultsIfAny, roundServers, SHARE_DISPUTE_LOOKBACK_BLOCKS } from "./clientFaults";
 import { blockRanges, latestBlock } from "./disputeEvents";
 
 export class ServerBondAboveLimitError extends BaseError {
@@ -305,7 +305,7 @@ export async function followShareDispute(parameters: FollowShareDisputeParameter
  * does, so these follow with none (proving and closing need none).
  */
 export async function openedShareDisputes(runtime: WorkerRuntime): Promise<Omit<FollowShareDisputeParameters, "runtime">[]> {
-  const { shamir, coordinator } = runtime;
+  const { shamir } = runtime;
   const latest = await latestBlock(runtime);
   const floor = Math.max(0, latest.number - SHARE_DISPUTE_LOOKBACK_BLOCKS);
   const rounds = new Map<string, { roundId: bigint; fromBlock: number }>();
@@ -320,9 +320,7 @@ export async function openedShareDisputes(runtime: WorkerRuntime): Promise<Omit<
   for (const { roundId, fromBlock } of rounds.values()) {
     const until = await retry(() => shamir.faultProofUntil(roundId));
     if (until !== 0n && BigInt(latest.timestamp) > until) continue;
-    const { taskId } = await retry(() => coordinator.round(roundId));
-    const [servers, threshold] = await Promise.all([retry(() => shamir.servers(taskId)), retry(() => shamir.threshold(taskId))]);
-    followed.push({ roundId, threshold: Number(threshold), servers: [...servers], sums: [], fromBlock });
+    followed.push({ roundId, ...(await roundServers(runtime, roundId)), sums: [], fromBlock });
   }
   return followed;
 }
